@@ -1,0 +1,294 @@
+"""The form model: one 项目支出绩效自评表 as read from any source (JSON, CSV, Excel, a dict).
+
+Cell texts stay as written (``target``/``actual`` are parsed by the scorer, so a bad cell becomes a
+finding for its row, not an exception). Numbers the unit claimed (weights, scores, totals, budget
+amounts) are Decimals. ``where`` records where each thing came from — ``indicators[3].target`` for
+JSON, ``row 5`` for CSV, ``Sheet1!E12`` for Excel — so findings can point at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from jixiao.errors import FormError
+
+__all__ = ["Budget", "BudgetRow", "Form", "Indicator", "to_decimal"]
+
+_PLACEHOLDERS = {"", "-", "—", "－", "/", "／", "无", "一", "--", "——"}
+
+
+def to_decimal(value: Any, *, where: str, source: str | None = None, percent: bool = False) -> Decimal | None:
+    """A claimed number from JSON/CSV/Excel as a Decimal; None for a blank or placeholder.
+
+    Accepts ints, decimal strings, ``"1,234.5"``, full-width digits, a trailing ``%`` (kept on the
+    percent scale) and floats (through their shortest repr, so 0.1 stays 0.1).
+
+    >>> to_decimal("215,457.6", where="budget.executed")
+    Decimal('215457.6')
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise FormError(f"应为数字，实际为布尔值 {value!r} (expected a number)", source=source, where=where)
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise FormError(f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where)
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().translate(_FULLWIDTH)
+        if text in _PLACEHOLDERS:
+            return None
+        text = text.replace(",", "").replace("，", "").replace(" ", "")
+        for suffix in ("万元", "元", "分"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)]
+                break
+        if text.endswith("%"):
+            text = text[:-1]
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise FormError(
+                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                source=source,
+                where=where,
+            ) from None
+        if not number.is_finite():
+            raise FormError(f"应为有限数字，实际为「{value}」 (expected a finite number)", source=source, where=where)
+        return number
+    raise FormError(f"应为数字，实际为 {type(value).__name__} (expected a number)", source=source, where=where)
+
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－"}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@attrs.frozen(slots=True)
+class Indicator:
+    """One 三级指标 row: its place in the hierarchy, the target and actual cells as written, the
+    weight (分值/权重), the score the unit claimed (得分, None if blank) and the 偏差原因."""
+
+    name: str
+    target: str
+    actual: str
+    weight: Decimal | None
+    score: Decimal | None = None
+    reason: str = ""
+    level1: str = ""
+    level2: str = ""
+    where: str = attrs.field(default="", eq=False)
+    cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    def cell(self, field: str) -> str:
+        """Where one field of this row came from (``Sheet1!E12``), else the row's location."""
+        return self.cells.get(field) or (f"{self.where}.{field}" if self.where else field)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level1": self.level1,
+            "level2": self.level2,
+            "name": self.name,
+            "target": self.target,
+            "actual": self.actual,
+            "weight": _dec(self.weight),
+            "score": _dec(self.score),
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, where: str = "", source: str | None = None) -> Indicator:
+        if not isinstance(d, Mapping):
+            raise FormError("指标行应为对象 (an indicator row must be an object)", source=source, where=where)
+        missing = [k for k in ("target", "actual", "weight") if k not in d]
+        if missing:
+            raise FormError(
+                f"指标行缺少字段 {', '.join(missing)} (missing required field(s): target, actual, weight)",
+                source=source,
+                where=where,
+            )
+        prefix = f"{where}." if where else ""
+        return cls(
+            name=_text(d.get("name")),
+            target=_text(d.get("target")),
+            actual=_text(d.get("actual")),
+            weight=to_decimal(d.get("weight"), where=f"{prefix}weight", source=source),
+            score=to_decimal(d.get("score"), where=f"{prefix}score", source=source),
+            reason=_text(d.get("reason")),
+            level1=_text(d.get("level1")),
+            level2=_text(d.get("level2")),
+            where=where,
+            cells={k: f"{prefix}{k}" for k in ("target", "actual", "weight", "score", "reason")},
+        )
+
+
+@attrs.frozen(slots=True)
+class BudgetRow:
+    """A 其中 sub-row of the 项目资金 table (当年财政拨款, 上年结转资金, 其他资金)."""
+
+    name: str
+    initial: Decimal | None = None
+    annual: Decimal | None = None
+    executed: Decimal | None = None
+    where: str = attrs.field(default="", eq=False)
+
+
+@attrs.frozen(slots=True)
+class Budget:
+    """The 年度资金总额 row: 年初预算数, 全年预算数 (A), 全年执行数 (B), the weight (分值), the
+    printed 执行率 (percent, as written), the claimed score, and the 其中 rows."""
+
+    initial: Decimal | None = None
+    annual: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    rate: Decimal | None = None
+    reason: str = ""
+    rows: tuple[BudgetRow, ...] = ()
+    where: str = attrs.field(default="budget", eq=False)
+    cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    def cell(self, field: str) -> str:
+        return self.cells.get(field) or f"{self.where}.{field}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "initial": _dec(self.initial),
+            "annual": _dec(self.annual),
+            "executed": _dec(self.executed),
+            "weight": _dec(self.weight),
+            "score": _dec(self.score),
+            "rate": _dec(self.rate),
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        if self.rows:
+            out["rows"] = [
+                {"name": r.name, "initial": _dec(r.initial), "annual": _dec(r.annual), "executed": _dec(r.executed)}
+                for r in self.rows
+            ]
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, where: str = "budget", source: str | None = None) -> Budget:
+        if not isinstance(d, Mapping):
+            raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
+
+        def num(key: str, *, percent: bool = False) -> Decimal | None:
+            return to_decimal(d.get(key), where=f"{where}.{key}", source=source, percent=percent)
+
+        rows = []
+        for i, r in enumerate(d.get("rows") or ()):
+            rw = f"{where}.rows[{i}]"
+            if not isinstance(r, Mapping):
+                raise FormError("其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw)
+            rows.append(
+                BudgetRow(
+                    name=_text(r.get("name")),
+                    initial=to_decimal(r.get("initial"), where=f"{rw}.initial", source=source),
+                    annual=to_decimal(r.get("annual"), where=f"{rw}.annual", source=source),
+                    executed=to_decimal(r.get("executed"), where=f"{rw}.executed", source=source),
+                    where=rw,
+                )
+            )
+        return cls(
+            initial=num("initial"),
+            annual=num("annual"),
+            executed=num("executed"),
+            weight=num("weight"),
+            score=num("score"),
+            rate=num("rate", percent=True),
+            reason=_text(d.get("reason")),
+            rows=tuple(rows),
+            where=where,
+            cells={k: f"{where}.{k}" for k in ("initial", "annual", "executed", "weight", "score", "rate", "reason")},
+        )
+
+
+@attrs.frozen(slots=True)
+class Form:
+    """A whole self-evaluation form. ``total`` is the 总分 the unit claimed; ``source`` the file
+    (and sheet) it was read from."""
+
+    indicators: tuple[Indicator, ...]
+    project: str = ""
+    year: int | None = None
+    department: str = ""
+    implementer: str = ""
+    budget: Budget | None = None
+    goals: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    total: Decimal | None = None
+    source: str | None = attrs.field(default=None, eq=False)
+    total_where: str = attrs.field(default="total", eq=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "year": self.year,
+            "department": self.department,
+            "implementer": self.implementer,
+            "budget": self.budget.to_dict() if self.budget else None,
+            "goals": dict(self.goals),
+            "indicators": [i.to_dict() for i in self.indicators],
+            "total": _dec(self.total),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> Form:
+        """Build a form from the documented JSON shape (see docs/forms.md).
+
+        >>> f = Form.from_dict({"indicators": [{"target": "≥45人", "actual": "45人", "weight": 5}]})
+        >>> f.indicators[0].weight
+        Decimal('5')
+        """
+        if not isinstance(d, Mapping):
+            raise FormError("表单应为 JSON 对象 (a form must be a JSON object)", source=source, where="$")
+        rows = d.get("indicators")
+        if not isinstance(rows, list):
+            raise FormError(
+                "缺少 indicators 列表 (expected 'indicators': a list of indicator rows)",
+                source=source,
+                where="indicators",
+            )
+        year = d.get("year")
+        if year is not None and not isinstance(year, int):
+            try:
+                year = int(str(year).strip().rstrip("年度").rstrip("年"))
+            except ValueError:
+                raise FormError(f"年度应为整数，实际为「{year}」 (year must be an integer)", source=source, where="year") from None
+        budget = d.get("budget")
+        goals = d.get("goals") or {}
+        if not isinstance(goals, Mapping):
+            raise FormError("goals 应为对象 (goals must be an object)", source=source, where="goals")
+        return cls(
+            indicators=tuple(
+                Indicator.from_dict(r, where=f"indicators[{i}]", source=source) for i, r in enumerate(rows)
+            ),
+            project=_text(d.get("project")),
+            year=year,
+            department=_text(d.get("department")),
+            implementer=_text(d.get("implementer")),
+            budget=Budget.from_dict(budget, source=source) if budget is not None else None,
+            goals={str(k): _text(v) for k, v in goals.items()},
+            total=to_decimal(d.get("total"), where="total", source=source),
+            source=source,
+        )
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
