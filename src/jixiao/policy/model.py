@@ -1,0 +1,164 @@
+"""A compiled policy: plain data plus small functions, safe to share and to pickle.
+
+A :class:`Policy` pickles as the text of its files and compiles again when unpickled, so it can be
+sent to worker processes or cluster nodes that have no copy of the rule files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from jixiao.policy import ast as A
+from jixiao.policy.compiler import Fn
+
+if TYPE_CHECKING:
+    from jixiao.evaluate import IndicatorResult
+    from jixiao.forms.model import Form, Indicator
+
+__all__ = ["CompiledFinding", "CompiledRule", "Policy", "TierTableRT"]
+
+
+@attrs.frozen(slots=True)
+class CompiledFinding:
+    severity: str
+    code: str
+    when: Fn | None
+    zh: str
+    en: str | None
+    reason_required: bool
+    where: str
+
+
+@attrs.frozen(slots=True)
+class CompiledRule:
+    """One rule, ready to run. ``where`` is ``rules/central.policy:12``."""
+
+    name: str
+    where: str
+    when: Fn | None
+    met: Fn | None
+    met_text: str
+    score: Fn | None
+    score_text: str
+    score_refs: tuple[tuple[str, Fn], ...]
+    tiers: str | None
+    unscored: tuple[str, str | None] | None
+    reason: Fn | None
+    reason_always: bool
+    findings: tuple[CompiledFinding, ...]
+    accepts: tuple[Fn, ...]
+    explain: Mapping[str, tuple[str, str | None]]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.where})"
+
+
+@attrs.frozen(slots=True)
+class TierTableRT:
+    """A qualitative tier table: bands as fractions of the weight, words, and roles."""
+
+    name: str
+    tiers: tuple[A.Tier, ...]
+    words: Mapping[str, str]
+    roles: Mapping[str, str]
+    status: Mapping[str, str]
+
+    def tier(self, name: str) -> A.Tier:
+        for t in self.tiers:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    @property
+    def top(self) -> A.Tier:
+        """The tier that means the target was met (the one whose band reaches the full weight)."""
+        return max(self.tiers, key=lambda t: (t.band.high or Decimal("1e9"), t.band.high_inclusive))
+
+
+@attrs.frozen(eq=False)
+class Policy:
+    """A loaded, checked and compiled scoring policy. Build one with :func:`jixiao.load_policy`.
+
+    >>> import jixiao
+    >>> p = jixiao.load_policy("central")
+    >>> p.name, p.weights["产出指标"]
+    ('central', Decimal('50'))
+    """
+
+    name: str
+    version: str
+    title: tuple[str, str | None]
+    source: str
+    years: tuple[int, int | None] | None
+    places: int
+    rounding: str
+    tolerance: Decimal
+    params: Mapping[str, Any]
+    weights: Mapping[str, Decimal]
+    budget_section: str
+    deviation: str
+    budget_rules: tuple[CompiledRule, ...]
+    rules: tuple[CompiledRule, ...]
+    tiers: Mapping[str, TierTableRT]
+    grades: tuple[tuple[str, A.Interval], ...]
+    placeholders: frozenset[str]
+    reason_cues: Mapping[str, tuple[str, ...]]
+    examples: tuple[A.Example, ...]
+    path: str
+    chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from jixiao.policy.loader import policy_from_chain
+
+        return (policy_from_chain, (self.chain,))
+
+    @property
+    def budget_weight(self) -> Decimal:
+        return self.weights.get(self.budget_section, Decimal(0))
+
+    @property
+    def section_weights(self) -> dict[str, Decimal]:
+        return {k: v for k, v in self.weights.items() if k != self.budget_section}
+
+    def quantize(self, value: Decimal) -> Decimal:
+        """Round a score as the policy says (places and mode; half-up by default)."""
+        from jixiao.policy.compiler import ROUNDING_MODES
+
+        return value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUNDING_MODES[self.rounding])
+
+    def grade(self, total: Decimal) -> str | None:
+        """The grade band (优/良/中/差) a total falls in, or None outside every band."""
+        for name, band in self.grades:
+            if band.contains(total):
+                return name
+        return None
+
+    def score(self, indicator: Indicator | Mapping[str, Any]) -> IndicatorResult:
+        """Score one indicator (an :class:`~jixiao.forms.model.Indicator` or a dict of its fields)."""
+        from jixiao.evaluate import score_indicator
+
+        return score_indicator(self, indicator)
+
+    def score_form(self, form: Form | Mapping[str, Any]) -> Any:
+        from jixiao.evaluate import score_form
+
+        return score_form(form, self)
+
+    def finding_codes(self) -> frozenset[str]:
+        """Every finding code this policy's rules can raise (besides the built-in audit codes)."""
+        codes: set[str] = set()
+        for rules in (self.rules, self.budget_rules):
+            for r in rules:
+                codes.update(f.code for f in r.findings)
+        return frozenset(codes)
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def rule_names(self) -> Iterable[str]:
+        return (r.name for r in self.rules)

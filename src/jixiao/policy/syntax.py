@@ -1,0 +1,550 @@
+"""Reading a policy file's text into a :class:`~jixiao.policy.ast.PolicyFile`.
+
+The grammar is ``grammar/policy.lark`` (LALR). Lark's exceptions never leave this module: a
+syntax error becomes a :class:`~jixiao.errors.PolicyProblem` with file:line:col, a caret and the
+tokens that would have been valid, in words.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import lark
+from lark import Token, Tree
+
+from jixiao.errors import Location, PolicyError, PolicyProblem
+from jixiao.policy import ast as A
+from jixiao.resources import grammar_path
+
+__all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_text"]
+
+MAX_SIZE = 512 * 1024
+MAX_DEPTH = 64
+
+_WORDS = {
+    "STRING": '带引号的文字（"…"）',
+    "NAME": "名称",
+    "QUANTITY": "数字",
+    "INT": "整数",
+    "COMP_OP": "比较符（>= <= == != > <）",
+    "ADD_OP": "+ 或 -",
+    "MUL_OP": "* 或 /",
+    "$END": "文件结束",
+}
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_path("policy.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def _describe(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
+    out = []
+    for name in sorted(names):
+        if name in _WORDS:
+            out.append(_WORDS[name])
+            continue
+        try:
+            term = parser.get_terminal(name)
+        except KeyError:
+            out.append(name)
+            continue
+        if term.pattern.type == "str":
+            out.append(f"「{term.pattern.value}」")
+        else:
+            out.append(name.lower())
+    return tuple(dict.fromkeys(out))
+
+
+class _Builder:
+    """Builds policy AST nodes from the parse tree, collecting problems as it goes."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.problems: list[PolicyProblem] = []
+
+    def loc(self, item: Any) -> Location:
+        meta = getattr(item, "meta", item)
+        line = getattr(meta, "line", None)
+        column = getattr(meta, "column", None)
+        start = getattr(meta, "start_pos", None)
+        end = getattr(meta, "end_pos", None)
+        length = 1
+        if isinstance(start, int) and isinstance(end, int):
+            length = end - start
+            nl = self.text.find("\n", start)
+            if 0 <= nl < end:
+                length = nl - start  # keep the caret on the node's first line
+        return Location(self.path, line, column, max(1, length), self.text)
+
+    def source_of(self, item: Any) -> str:
+        """The exact text a node was written as (for formulas shown in explanations)."""
+        meta = getattr(item, "meta", None)
+        if isinstance(item, Token):
+            return str(item)
+        start = getattr(meta, "start_pos", None)
+        end = getattr(meta, "end_pos", None)
+        if isinstance(start, int) and isinstance(end, int):
+            return " ".join(self.text[start:end].split())
+        return ""
+
+    def tok_loc(self, tok: Token) -> Location:
+        return Location(self.path, tok.line, tok.column, max(1, len(str(tok))), self.text)
+
+    def string(self, tok: Token) -> str:
+        raw = str(tok)[1:-1]
+        return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
+
+    def number(self, tok: Token) -> tuple[Decimal, str | None]:
+        text = str(tok)
+        digits = text
+        unit: str | None = None
+        for i, ch in enumerate(text):
+            if not (ch.isdigit() or ch == "."):
+                digits, unit = text[:i], text[i:]
+                break
+        try:
+            value = Decimal(digits)
+        except InvalidOperation:  # pragma: no cover - the regex admits only digits
+            value = Decimal(0)
+        if unit == "%":
+            return value / 100, None
+        if unit == "‰":
+            return value / 1000, None
+        return value, unit
+
+
+def _tok_loc(b: _Builder, tok: Token) -> Location:
+    return b.tok_loc(tok)
+
+
+def _build_expr(b: _Builder, node: Any) -> A.Expr:
+    """Build an expression node from the parse tree, iteratively bounded by MAX_DEPTH."""
+    return _Expr(b).build(node, 0)
+
+
+class _Expr:
+    def __init__(self, b: _Builder) -> None:
+        self.b = b
+
+    def build(self, node: Any, depth: int) -> A.Expr:
+        b = self.b
+        if depth > MAX_DEPTH:
+            raise _TooDeep(b.loc(node))
+        if isinstance(node, Token):
+            if node.type == "QUANTITY":
+                value, unit = b.number(node)
+                return A.Num(value, str(node), unit, loc=b.tok_loc(node))
+            if node.type == "STRING":
+                return A.Str(b.string(node), loc=b.tok_loc(node))
+            raise _TooDeep(b.tok_loc(node))  # pragma: no cover - grammar prevents it
+        d = node.data
+        ch = node.children
+        loc = b.loc(node)
+        nxt = depth + 1
+        if d == "number":
+            value, unit = b.number(ch[0])
+            return A.Num(value, str(ch[0]), unit, loc=loc)
+        if d == "string":
+            return A.Str(b.string(ch[0]), loc=loc)
+        if d == "true":
+            return A.Bool(True, loc=loc)
+        if d == "false":
+            return A.Bool(False, loc=loc)
+        if d == "ref":
+            return A.Ref(tuple(str(t) for t in ch), loc=loc)
+        if d == "call":
+            name = str(ch[0])
+            return A.Call(name, tuple(self.build(a, nxt) for a in ch[1:]), loc=loc)
+        if d == "binop":
+            return A.BinOp(str(ch[1]), self.build(ch[0], nxt), self.build(ch[2], nxt), loc=loc)
+        if d == "neg":
+            return A.Neg(self.build(ch[0], nxt), loc=loc)
+        if d == "cmp":
+            return A.Cmp(str(ch[1]), self.build(ch[0], nxt), self.build(ch[2], nxt), loc=loc)
+        if d in ("in_", "not_in"):
+            options = tuple(self.build(o, nxt) for o in ch[1].children)
+            return A.In(self.build(ch[0], nxt), options, d == "not_in", loc=loc)
+        if d == "not_":
+            return A.Not(self.build(ch[0], nxt), loc=loc)
+        if d == "and_":
+            return A.And(self.build(ch[0], nxt), self.build(ch[1], nxt), loc=loc)
+        if d == "or_":
+            return A.Or(self.build(ch[0], nxt), self.build(ch[1], nxt), loc=loc)
+        if d == "if_expr":
+            return A.If(self.build(ch[0], nxt), self.build(ch[1], nxt), self.build(ch[2], nxt), loc=loc)
+        if d == "bands":
+            bands = []
+            for band in ch[1:]:
+                interval = interval_of(b, band.children[0])
+                bands.append((interval, self.build(band.children[1], nxt)))
+            return A.Bands(self.build(ch[0], nxt), tuple(bands), loc=loc)
+        raise _TooDeep(loc)  # pragma: no cover - every expression rule is handled above
+
+
+class _TooDeep(Exception):
+    def __init__(self, loc: Location) -> None:
+        self.loc = loc
+
+
+def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
+    left, lo, hi, right = tree.children
+
+    def bound(t: Any, negative_ok: bool = True) -> Decimal | None:
+        if t.data == "bound_inf":
+            return None
+        value, unit = b.number(t.children[0])
+        if unit is not None:
+            b.problems.append(
+                PolicyProblem(
+                    f"区间端点不能带单位「{unit}」 (an interval bound takes a number or a percentage)",
+                    b.tok_loc(t.children[0]),
+                    "写成 80% 或 0.8 (write 80% or 0.8)",
+                )
+            )
+        return -value if t.data == "bound_negative" else value
+
+    low = bound(lo)
+    high = bound(hi)
+    low_incl = str(left.children[0]) == "["
+    high_incl = str(right.children[0]) == "]"
+    loc = b.loc(tree)
+    if lo.data == "bound_inf" and low is None:
+        low_incl = False
+    if high is None:
+        high_incl = False
+    if low is not None and high is not None and (low > high or (low == high and not (low_incl and high_incl))):
+        b.problems.append(
+            PolicyProblem(
+                f"区间 {A.Interval(low, high, low_incl, high_incl).render()} 是空的 (the interval is empty)",
+                loc,
+                "下界应小于上界 (the low end must be below the high end)",
+            )
+        )
+    return A.Interval(low, high, low_incl, high_incl, loc=loc)
+
+
+def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
+    """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found."""
+    if len(text) > MAX_SIZE:
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    f"策略文件过大（{len(text)} 字符，上限 {MAX_SIZE}） (policy file too large)",
+                    Location(path, 1, 1, 1, text[:200]),
+                )
+            ]
+        )
+    parser = _parser()
+    try:
+        tree = parser.parse(text)
+    except lark.exceptions.UnexpectedInput as err:
+        raise PolicyError([_syntax_problem(parser, err, text, path)]) from None
+    except RecursionError:  # pragma: no cover - LALR parsing is iterative
+        raise PolicyError(
+            [PolicyProblem("策略文件嵌套过深 (policy nested too deeply)", Location(path, 1, 1, 1, text))]
+        ) from None
+    b = _Builder(path, text)
+    try:
+        result = _build_file(b, tree)
+    except _TooDeep as deep:
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    f"表达式嵌套超过 {MAX_DEPTH} 层 (expression nested deeper than {MAX_DEPTH} levels)",
+                    deep.loc,
+                    "拆成几个 let 定义 (split it with let definitions)",
+                )
+            ]
+        ) from None
+    if b.problems:
+        raise PolicyError(b.problems)
+    return result
+
+
+def _syntax_problem(
+    parser: lark.Lark, err: lark.exceptions.UnexpectedInput, text: str, path: str
+) -> PolicyProblem:
+    line = getattr(err, "line", None) or 1
+    column = getattr(err, "column", None) or 1
+    if isinstance(err, lark.exceptions.UnexpectedToken):
+        tok = err.token
+        expected = _describe(parser, set(err.accepts or err.expected))
+        if tok.type == "$END":
+            line = text.count("\n") + 1
+            column = len(text.rsplit("\n", 1)[-1]) + 1
+            found = "文件结束 (end of file)"
+            length = 1
+        else:
+            found = f"「{tok}」"
+            length = max(1, len(str(tok)))
+        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {str(tok)!r})"
+    elif isinstance(err, lark.exceptions.UnexpectedCharacters):
+        expected = _describe(parser, set(err.allowed or ()))
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        message = f"语法错误：无法识别的字符「{ch}」 (syntax error: unexpected character {ch!r})"
+        length = 1
+    else:  # UnexpectedEOF
+        expected = _describe(parser, set(getattr(err, "expected", ()) or ()))
+        line = text.count("\n") + 1
+        column = len(text.rsplit("\n", 1)[-1]) + 1
+        message = "语法错误：文件意外结束 (syntax error: unexpected end of file)"
+        length = 1
+    hint = ("此处可以是 (expected)：" + "、".join(expected[:12])) if expected else None
+    return PolicyProblem(message, Location(path, line, column, length, text), hint, code="syntax")
+
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
+    fields: dict[str, Any] = {
+        "lets": [],
+        "weights": [],
+        "budget_rules": [],
+        "budget_drops": [],
+        "rules": [],
+        "drops": [],
+        "tiers": [],
+        "examples": [],
+    }
+    seen: dict[str, Location] = {}
+
+    def once(key: str, item: Tree[Any]) -> bool:
+        if key in seen:
+            b.problems.append(
+                PolicyProblem(
+                    f"「{key}」重复声明 (declared twice; first at {seen[key]})",
+                    b.loc(item),
+                )
+            )
+            return False
+        seen[key] = b.loc(item)
+        return True
+
+    for item in tree.children:
+        d = item.data
+        ch = item.children
+        if d == "policy_decl" and once("policy", item):
+            fields["name"] = b.string(ch[0])
+            if len(ch) > 1:
+                fields["version"] = b.string(ch[1])
+        elif d == "extends" and once("extends", item):
+            fields["extends"] = b.string(ch[0])
+        elif d == "title" and once("title", item):
+            fields["title"] = (b.string(ch[0]), b.string(ch[1]) if len(ch) > 1 else None)
+        elif d == "source" and once("source", item):
+            fields["source"] = b.string(ch[0])
+        elif d == "years" and once("years", item):
+            fields["years"] = (int(ch[0]), int(ch[1]) if len(ch) > 1 else None)
+        elif d == "rounding" and once("rounding", item):
+            fields["rounding"] = (int(ch[0]), str(ch[1]))
+            fields["rounding_loc"] = b.tok_loc(ch[1])
+        elif d == "tolerance" and once("tolerance", item):
+            value, _unit = b.number(ch[0])
+            fields["tolerance"] = value
+        elif d == "let":
+            fields["lets"].append((str(ch[0]), _build_expr(b, ch[1]), b.tok_loc(ch[0])))
+        elif d == "weights":
+            for w in ch:
+                if w.data == "weight_entry":
+                    value, unit = b.number(w.children[1])
+                    fields["weights"].append((str(w.children[0]), value, b.tok_loc(w.children[0])))
+                else:
+                    fields["deviation"] = str(w.children[0].children[0])
+        elif d == "budget":
+            for r in ch:
+                if r.data == "drop":
+                    fields["budget_drops"].append((b.string(r.children[0]), b.loc(r)))
+                else:
+                    fields["budget_rules"].append(_build_rule(b, r))
+        elif d == "rule":
+            fields["rules"].append(_build_rule(b, item))
+        elif d == "drop":
+            fields["drops"].append((b.string(ch[0]), b.loc(item)))
+        elif d == "tiers":
+            fields["tiers"].append(_build_tiers(b, item))
+        elif d == "grades" and once("grades", item):
+            pairs = [(str(ch[i]), interval_of(b, ch[i + 1])) for i in range(0, len(ch), 2)]
+            fields["grades"] = tuple(pairs)
+            fields["grades_loc"] = b.loc(item)
+        elif d == "placeholders" and once("placeholders", item):
+            fields["placeholders"] = tuple(b.string(s) for s in ch)
+        elif d == "reason_cues" and once("reason_cues", item):
+            fields["reason_cues"] = tuple(
+                (str(c.children[0]), tuple(b.string(s) for s in c.children[1:])) for c in ch
+            )
+        elif d == "example":
+            fields["examples"].append(_build_example(b, item))
+    rounding_loc = fields.pop("rounding_loc", None)
+    if "rounding" in fields and fields["rounding"][1] not in _ROUNDING_MODES:
+        from jixiao.policy.names import did_you_mean
+
+        mode = fields["rounding"][1]
+        b.problems.append(
+            PolicyProblem(
+                f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
+                rounding_loc or Location(b.path),
+                did_you_mean(mode, _ROUNDING_MODES),
+            )
+        )
+    for key in ("lets", "weights", "budget_rules", "budget_drops", "rules", "drops", "tiers", "examples"):
+        fields[key] = tuple(fields[key])
+    return A.PolicyFile(path=b.path, text=b.text, **fields)
+
+
+_ROUNDING_MODES = ("half_up", "half_even", "half_down", "down", "up", "floor", "ceiling")
+
+
+def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
+    ch = list(tree.children)
+    name = b.string(ch.pop(0))
+    placement = None
+    when = None
+    if ch and isinstance(ch[0], Tree) and ch[0].data == "placement":
+        p = ch.pop(0)
+        placement = (str(p.children[0].children[0]), b.string(p.children[1]))
+    stmts: list[A.Stmt] = []
+    stmt_kinds = {
+        "met_stmt",
+        "score_stmt",
+        "tiers_stmt",
+        "unscored_stmt",
+        "reason_stmt",
+        "finding_stmt",
+        "accept_stmt",
+        "explain_stmt",
+    }
+    if ch and not (isinstance(ch[0], Tree) and ch[0].data in stmt_kinds):
+        when = _build_expr(b, ch.pop(0))
+    for s in ch:
+        stmts.append(_build_stmt(b, s))
+    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree))
+
+
+def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:
+    d = s.data
+    ch = s.children
+    loc = b.loc(s)
+    if d == "met_stmt":
+        return A.MetStmt(_build_expr(b, ch[0]), text=b.source_of(ch[0]), loc=loc)
+    if d == "score_stmt":
+        return A.ScoreStmt(_build_expr(b, ch[0]), text=b.source_of(ch[0]), loc=loc)
+    if d == "tiers_stmt":
+        return A.TiersStmt(b.string(ch[0]), loc=loc)
+    if d == "unscored_stmt":
+        return A.UnscoredStmt(b.string(ch[0]), b.string(ch[1]) if len(ch) > 1 else None, loc=loc)
+    if d == "reason_stmt":
+        if not ch:
+            return A.ReasonStmt(None, False, loc=loc)
+        cond = ch[0]
+        kw = str(cond.children[0].children[0])
+        return A.ReasonStmt(_build_expr(b, cond.children[1]), kw == "unless", loc=loc)
+    if d == "finding_stmt":
+        severity = str(ch[0].children[0])
+        code_tok = ch[1]
+        code = str(code_tok)
+        if not code.isascii() or not code.replace("_", "").isalnum() or code.upper() != code:
+            b.problems.append(
+                PolicyProblem(
+                    f"发现代码「{code}」应为大写英文字母、数字和下划线 (finding codes are UPPER_SNAKE_CASE)",
+                    b.tok_loc(code_tok),
+                    f"例如 {code.upper() if code.isascii() else 'OVERACHIEVED'}",
+                )
+            )
+        rest = list(ch[2:])
+        cond_expr = None
+        if rest and not (isinstance(rest[0], Token) and rest[0].type == "STRING"):
+            cond_expr = _build_expr(b, rest.pop(0))
+        reason = bool(rest and isinstance(rest[-1], Tree) and rest[-1].data == "reason_flag")
+        if reason:
+            rest.pop()
+        zh = b.string(rest[0])
+        en = b.string(rest[1]) if len(rest) > 1 else None
+        return A.FindingStmt(severity, code, cond_expr, zh, en, reason, loc=loc)  # type: ignore[arg-type]
+    if d == "accept_stmt":
+        return A.AcceptStmt(_build_expr(b, ch[0]), text=b.source_of(ch[0]), loc=loc)
+    if d == "explain_stmt":
+        outcome = str(ch[0].children[0])
+        return A.ExplainStmt(
+            outcome,  # type: ignore[arg-type]
+            b.string(ch[1]),
+            b.string(ch[2]) if len(ch) > 2 else None,
+            loc=loc,
+        )
+    raise AssertionError(d)  # pragma: no cover
+
+
+def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
+    ch = tree.children
+    name = b.string(ch[0])
+    tiers: list[A.Tier] = []
+    roles: list[tuple[str, str, Location]] = []
+    status: list[tuple[str, str, Location]] = []
+    for item in ch[1:]:
+        if item.data == "tier":
+            parts = list(item.children)
+            tname = str(parts.pop(0))
+            band = interval_of(b, parts.pop(0))
+            default = None
+            words: tuple[str, ...] = ()
+            for p in parts:
+                if isinstance(p, Token):
+                    default, _ = b.number(p)
+                else:
+                    words = tuple(b.string(w) for w in p.children)
+            tiers.append(A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0])))
+        elif item.data == "tier_role":
+            role_tok = item.children[0].children[0]
+            roles.append((str(role_tok), str(item.children[1]), b.tok_loc(item.children[1])))
+        else:
+            status.append((str(item.children[0]), str(item.children[1]), b.tok_loc(item.children[0])))
+    return A.TierTable(name, tuple(tiers), tuple(roles), tuple(status), loc=b.loc(tree))
+
+
+def _example_value(b: _Builder, v: Any) -> object:
+    d = v.data
+    if d == "ex_string":
+        return b.string(v.children[0])
+    if d in ("ex_number", "ex_negative"):
+        tok = v.children[0]
+        text = str(tok)
+        value, unit = b.number(tok)
+        if unit is not None:
+            return text if d == "ex_number" else "-" + text
+        if text.endswith("%"):
+            value = value * 100  # an expected rate or percentage is given on the percent scale
+        return -value if d == "ex_negative" else value
+    if d == "ex_name":
+        return str(v.children[0])
+    if d == "ex_true":
+        return True
+    if d == "ex_false":
+        return False
+    return None
+
+
+def _build_example(b: _Builder, tree: Tree[Any]) -> A.Example:
+    ch = tree.children
+    name = b.string(ch[0])
+    inputs: list[tuple[str, object, Location]] = []
+    expects: list[tuple[str, object, Location]] = []
+    findings: list[tuple[str, bool, Location]] = []
+    for item in ch[1:]:
+        if item.data == "example_input":
+            inputs.append((str(item.children[0]), _example_value(b, item.children[1]), b.loc(item)))
+        elif item.data == "example_expect":
+            expects.append((str(item.children[0]), _example_value(b, item.children[1]), b.loc(item)))
+        elif item.data == "example_finding":
+            findings.append((str(item.children[0]), True, b.loc(item)))
+        else:
+            findings.append((str(item.children[0]), False, b.loc(item)))
+    return A.Example(name, tuple(inputs), tuple(expects), tuple(findings), loc=b.loc(tree))
