@@ -77,6 +77,8 @@ class Location:
         if self.text is None or self.line is None or self.column is None:
             return head
         lines = self.text.splitlines() or [""]
+        if self.line == len(lines) + 1:
+            lines.append("")  # the end of a file that ends with a newline
         if not 1 <= self.line <= len(lines):
             return head
         return f"{head}\n{caret_line(lines[self.line - 1], self.column - 1, self.length)}"

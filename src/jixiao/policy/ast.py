@@ -313,6 +313,7 @@ class PolicyFile:
     name: str | None = None
     version: str | None = None
     extends: str | None = None
+    extends_loc: Location | None = attrs.field(default=None, eq=False)
     title: tuple[str, str | None] | None = None
     source: str | None = None
     years: tuple[int, int | None] | None = None

@@ -132,7 +132,7 @@ class TypeInfo:
         for base, exp in self.dims:
             label = names.get(base, base)
             if base == "q" and self.concrete:
-                label = f"{self.concrete} 数量"
+                label = f"以{self.concrete}计的数量 (a quantity in {self.concrete})"
             parts.append(label if exp == 1 else f"{label}^{exp}")
         return "·".join(parts)
 
@@ -319,14 +319,16 @@ class ExprCompiler:
         self.problems.append(PolicyProblem(message, loc, hint, code=code))
 
     def expect(self, expr: A.Expr, scope: Scope, want: TypeInfo, what: str) -> Fn:
+        """Compile *expr* and check it has type *want*; *what* is ``"中文|English"``."""
         fn, t = self.compile(expr, scope)
         if t.kind == "error":
             return fn
         ok = _same_num(t, want) if want.kind == "num" else t.kind == want.kind
         if not ok:
+            zh, _, en = what.partition("|")
             self.error(
-                f"{what}应为{want.describe()}，这里是{t.describe()} "
-                f"({what.strip()} must be {want.describe()}, got {t.describe()})",
+                f"{zh}应为{want.describe()}，这里是{t.describe()} "
+                f"({en or zh} must be {want.describe()}, got {t.describe()})",
                 expr.loc,
                 _type_hint(want, t),
             )
@@ -574,21 +576,21 @@ class ExprCompiler:
         return (lambda c: f(c) in options), BOOL
 
     def _c_Not(self, e: A.Not, scope: Scope) -> tuple[Fn, TypeInfo]:
-        f = self.expect(e.operand, scope, BOOL, "not 之后")
+        f = self.expect(e.operand, scope, BOOL, "not 之后|the operand of not")
         return (lambda c: not f(c)), BOOL
 
     def _c_And(self, e: A.And, scope: Scope) -> tuple[Fn, TypeInfo]:
-        lf = self.expect(e.left, scope, BOOL, "and 两边")
-        rf = self.expect(e.right, scope, BOOL, "and 两边")
+        lf = self.expect(e.left, scope, BOOL, "and 两边|both sides of and")
+        rf = self.expect(e.right, scope, BOOL, "and 两边|both sides of and")
         return (lambda c: lf(c) and rf(c)), BOOL
 
     def _c_Or(self, e: A.Or, scope: Scope) -> tuple[Fn, TypeInfo]:
-        lf = self.expect(e.left, scope, BOOL, "or 两边")
-        rf = self.expect(e.right, scope, BOOL, "or 两边")
+        lf = self.expect(e.left, scope, BOOL, "or 两边|both sides of or")
+        rf = self.expect(e.right, scope, BOOL, "or 两边|both sides of or")
         return (lambda c: lf(c) or rf(c)), BOOL
 
     def _c_If(self, e: A.If, scope: Scope) -> tuple[Fn, TypeInfo]:
-        cf = self.expect(e.cond, scope, BOOL, "if 条件")
+        cf = self.expect(e.cond, scope, BOOL, "if 条件|an if condition")
         tf, tt = self.compile(e.then, scope)
         of, ot = self.compile(e.otherwise, scope)
         if tt.kind == "error" or ot.kind == "error":
@@ -604,7 +606,7 @@ class ExprCompiler:
         return (lambda c: tf(c) if cf(c) else of(c)), t
 
     def _c_Bands(self, e: A.Bands, scope: Scope) -> tuple[Fn, TypeInfo]:
-        sf = self.expect(e.subject, scope, NUM, "bands 的对象")
+        sf = self.expect(e.subject, scope, NUM, "bands 的对象|the subject of bands")
         check_bands([iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None))
         compiled = []
         result_t: TypeInfo | None = None
@@ -639,6 +641,10 @@ def _type_hint(want: TypeInfo, got: TypeInfo) -> str | None:
     return None
 
 
+def _bound(value: Decimal, percent: bool) -> str:
+    return f"{(value * 100).normalize():f}%" if percent else f"{value.normalize():f}"
+
+
 def check_bands(
     intervals: Sequence[A.Interval],
     problems: list[PolicyProblem],
@@ -646,8 +652,19 @@ def check_bands(
     what: str,
     *,
     cover: tuple[Decimal, Decimal | None] | None = None,
+    prefer: str | None = None,
+    percent: bool = False,
 ) -> None:
-    """Report overlaps and gaps between intervals, and any part of *cover* left uncovered."""
+    """Report overlaps and gaps between intervals, and any part of *cover* left uncovered.
+
+    Each problem points at one of the two intervals involved: the one written in the file
+    *prefer* (the most derived file of an ``extends`` chain) when there is one.
+    """
+
+    def at(a: A.Interval, b: A.Interval) -> Location:
+        if prefer is not None and a.loc.source == prefer and b.loc.source != prefer:
+            return a.loc
+        return b.loc
 
     def low_key(iv: A.Interval) -> tuple[Decimal, int]:
         return (iv.low if iv.low is not None else Decimal("-1e999"), 0 if iv.low_inclusive else 1)
@@ -657,7 +674,7 @@ def check_bands(
         if prev.high is None:
             problems.append(
                 PolicyProblem(
-                    f"{what}：区间 {nxt.render()} 与 {prev.render()} 重叠 (bands overlap)",
+                    f"{what}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠 (bands overlap)",
                     nxt.loc,
                     code="bands",
                 )
@@ -668,8 +685,8 @@ def check_bands(
         ):
             problems.append(
                 PolicyProblem(
-                    f"{what}：区间 {nxt.render()} 与 {prev.render()} 重叠 (bands overlap)",
-                    nxt.loc,
+                    f"{what}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠 (bands overlap)",
+                    at(prev, nxt),
                     "相邻两档在交界处应一含一不含，如 [80%, 100%] 与 [60%, 80%) "
                     "(adjacent bands share an edge that exactly one includes)",
                     code="bands",
@@ -678,9 +695,9 @@ def check_bands(
         elif nxt.low > prev.high or (nxt.low == prev.high and not prev.high_inclusive and not nxt.low_inclusive):
             problems.append(
                 PolicyProblem(
-                    f"{what}：区间 {prev.render()} 与 {nxt.render()} 之间有空档 (gap between bands)",
-                    nxt.loc,
-                    f"例如 {prev.high.normalize():f} 不属于任何一档 ({prev.high.normalize():f} is in no band)",
+                    f"{what}：区间 {prev.render(percent)} 与 {nxt.render(percent)} 之间有空档 (gap between bands)",
+                    at(prev, nxt),
+                    f"例如 {_bound(prev.high, percent)} 不属于任何一档 ({_bound(prev.high, percent)} is in no band)",
                     code="bands",
                 )
             )
@@ -690,7 +707,7 @@ def check_bands(
         if first.low is not None and (first.low > low or (first.low == low and not first.low_inclusive)):
             problems.append(
                 PolicyProblem(
-                    f"{what}：最低一档从 {first.render()} 开始，{low.normalize():f} 不属于任何一档 "
+                    f"{what}：最低一档从 {first.render(percent)} 开始，{low.normalize():f} 不属于任何一档 "
                     f"(the bands do not reach down to {low.normalize():f})",
                     first.loc,
                     code="bands",
@@ -700,7 +717,7 @@ def check_bands(
             if last.high is not None:
                 problems.append(
                     PolicyProblem(
-                        f"{what}：最高一档止于 {last.render()}，更大的值不属于任何一档 "
+                        f"{what}：最高一档止于 {last.render(percent)}，更大的值不属于任何一档 "
                         "(values above the last band fall in no band; end it with inf)",
                         last.loc,
                         code="bands",
@@ -709,7 +726,7 @@ def check_bands(
         elif last.high is not None and (last.high < high or (last.high == high and not last.high_inclusive)):
             problems.append(
                 PolicyProblem(
-                    f"{what}：最高一档止于 {last.render()}，{high.normalize():f} 不属于任何一档 "
+                    f"{what}：最高一档止于 {last.render(percent)}，{high.normalize():f} 不属于任何一档 "
                     f"(the bands do not reach up to {high.normalize():f})",
                     last.loc,
                     code="bands",

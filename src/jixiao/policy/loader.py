@@ -119,19 +119,21 @@ def _read_chain(spec: str) -> tuple[tuple[str, str], ...]:
     """The files from the root base to *spec*, as (display path, text) pairs."""
     chain: list[tuple[str, str]] = []
     seen: list[str] = []
+    shown: list[str] = []
     path = _resolve(spec, None, None)
     loc: Location | None = None
     while True:
         key = str(path.resolve())
         display = _display(path)
         if key in seen:
-            cycle = " → ".join([*(_display(Path(s)) for s in seen), display])
+            cycle = " → ".join([*shown[seen.index(key) :], display])
             raise PolicyError(
                 [PolicyProblem(f"extends 形成循环：{cycle} (extends cycle)", loc or Location(display))]
             )
         if len(seen) >= MAX_EXTENDS:
             raise PolicyError([PolicyProblem(f"extends 层数超过 {MAX_EXTENDS} (too many extends levels)", loc or Location(display))])
         seen.append(key)
+        shown.append(display)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
@@ -151,7 +153,7 @@ def _extends_of(text: str, display: str) -> tuple[str, Location] | None:
     parsed = _parse_cached(display, text)
     if parsed.extends is None:
         return None
-    return parsed.extends, parsed.loc if parsed.loc.line else Location(display, 1, 1, 1, text)
+    return parsed.extends, parsed.extends_loc or Location(display, 1, 1, 1, text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -373,7 +375,10 @@ class _Compiler:
 
     # -- weights
     def check_weights(self, m: _Merged) -> None:
-        loc = next(iter(m.weights.values()))[1] if m.weights else (m.first_loc or Location(m.path))
+        # point at the most derived file's entry: that is where an override broke the sum
+        locs = [loc for _v, loc in m.weights.values()]
+        loc = next((x for x in reversed(locs) if x.source == m.path), locs[0] if locs else None)
+        loc = loc or m.first_loc or Location(m.path)
         if BUDGET_SECTION not in m.weights:
             self.problem(
                 f"weights 中缺少「{BUDGET_SECTION}」 (weights must include {BUDGET_SECTION})",
@@ -406,6 +411,8 @@ class _Compiler:
                 table.loc,
                 f"档次表「{table.name}」",
                 cover=(Decimal(0), Decimal(1)),
+                prefer=table.loc.source,
+                percent=True,
             )
             names = [t.name for t in table.tiers]
             words: dict[str, str] = {}
@@ -485,7 +492,7 @@ class _Compiler:
         when_scope = Scope(refs, params, forbid=BODY_ONLY, where="规则条件 when")
         for rule in rules:
             where = f"{rule.loc.source}:{rule.loc.line}"
-            when = ec.expect(rule.when, when_scope, BOOL, "when 条件") if rule.when is not None else None
+            when = ec.expect(rule.when, when_scope, BOOL, "when 条件|a when condition") if rule.when is not None else None
             met_stmts = [s for s in rule.stmts if isinstance(s, A.MetStmt)]
             scorers = [s for s in rule.stmts if isinstance(s, A.ScoreStmt | A.TiersStmt | A.UnscoredStmt)]
             has_met = bool(met_stmts)
@@ -504,7 +511,7 @@ class _Compiler:
                     f"(a rule needs exactly one way to score; it has {len(scorers)})",
                     loc,
                 )
-            met = ec.expect(met_stmts[0].cond, met_scope, BOOL, "met 条件") if met_stmts else None
+            met = ec.expect(met_stmts[0].cond, met_scope, BOOL, "met 条件|a met condition") if met_stmts else None
             score_fn: Fn | None = None
             score_text = ""
             score_refs: tuple[tuple[str, Fn], ...] = ()
@@ -512,7 +519,7 @@ class _Compiler:
             unscored = None
             for s in scorers[:1]:
                 if isinstance(s, A.ScoreStmt):
-                    score_fn = ec.expect(s.expr, score_scope, POINTS, "得分 score ")
+                    score_fn = ec.expect(s.expr, score_scope, POINTS, "得分 score |the score")
                     score_text = s.text
                     score_refs = self.refs_of(s.expr, score_scope, ec)
                 elif isinstance(s, A.TiersStmt):
@@ -538,10 +545,10 @@ class _Compiler:
                     if s.cond is None:
                         reason_always = True
                     else:
-                        f = ec.expect(s.cond, body, BOOL, "reason 条件")
+                        f = ec.expect(s.cond, body, BOOL, "reason 条件|a reason condition")
                         reason = (lambda c, f=f: not f(c)) if s.unless else f
                 elif isinstance(s, A.FindingStmt):
-                    cond = ec.expect(s.cond, body, BOOL, "finding 条件") if s.cond is not None else None
+                    cond = ec.expect(s.cond, body, BOOL, "finding 条件|a finding condition") if s.cond is not None else None
                     self.check_template(s.zh, s.loc)
                     if s.en:
                         self.check_template(s.en, s.loc)
@@ -549,7 +556,7 @@ class _Compiler:
                         CompiledFinding(s.severity, s.code, cond, s.zh, s.en, s.reason_required, f"{s.loc.source}:{s.loc.line}")
                     )
                 elif isinstance(s, A.AcceptStmt):
-                    accepts.append(ec.expect(s.expr, body, POINTS, "accept "))
+                    accepts.append(ec.expect(s.expr, body, POINTS, "accept |an accepted score"))
                 elif isinstance(s, A.ExplainStmt):
                     self.check_template(s.zh, s.loc)
                     if s.en:
@@ -767,6 +774,8 @@ def _atom(e: A.Expr, negate: bool = False) -> list[_Conj]:
             if domain is None:
                 return opaque
             value = const.value
+            if value not in domain:
+                return opaque  # reported as an unknown value by the type checker
             positive = (e.op == "==") != negate
             return [_Conj({ref.dotted: frozenset({value}) & domain if positive else domain - {value}}, False)]
         return opaque
@@ -775,6 +784,8 @@ def _atom(e: A.Expr, negate: bool = False) -> list[_Conj]:
         if domain is None or not all(isinstance(o, A.Str | A.Bool) for o in e.options):
             return opaque
         values = frozenset(o.value for o in e.options if isinstance(o, A.Str | A.Bool))
+        if not values <= domain:
+            return opaque
         positive = (not e.negate) != negate
         return [_Conj({e.item.dotted: values & domain if positive else domain - values}, False)]
     return opaque

@@ -286,7 +286,8 @@ def _syntax_problem(
         else:
             found = f"「{tok}」"
             length = max(1, len(str(tok)))
-        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {str(tok)!r})"
+        found_en = "end of file" if tok.type == "$END" else repr(str(tok))
+        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {found_en})"
     elif isinstance(err, lark.exceptions.UnexpectedCharacters):
         expected = _describe(parser, set(err.allowed or ()))
         ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
@@ -339,6 +340,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                 fields["version"] = b.string(ch[1])
         elif d == "extends" and once("extends", item):
             fields["extends"] = b.string(ch[0])
+            fields["extends_loc"] = b.tok_loc(ch[0])
         elif d == "title" and once("title", item):
             fields["title"] = (b.string(ch[0]), b.string(ch[1]) if len(ch) > 1 else None)
         elif d == "source" and once("source", item):

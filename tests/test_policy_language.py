@@ -1,0 +1,168 @@
+"""The policy language: broken rule files are refused with the exact problem, line and column."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import jixiao
+from jixiao.errors import PolicyError
+from jixiao.policy import load_policy, shipped_policies
+from jixiao.policy.examples import run_examples
+from jixiao.policy.syntax import parse_policy_text
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"
+
+# file, (line, column) of the first problem, words its message must contain, words of the hint
+CASES = [
+    ("syntax_missing_brace", (4, 1), "文件结束", "「}」"),
+    ("unknown_name", (5, 23), "未知名称「wieght」", "weight"),
+    ("type_money_plus_percent", (3, 11), "不能把以万元计的数量", None),
+    ("score_not_points", (5, 11), "应为分值 (points)", None),
+    ("unreachable_rule", (3, 1), "永远不会被使用", "移到前面"),
+    ("contradiction", (3, 30), "自相矛盾", None),
+    ("tier_gap", (4, 8), "之间有空档", "75% 不属于任何一档"),
+    ("tier_overlap", (4, 8), "重叠", "一含一不含"),
+    ("weights_sum", (4, 3), "合计 110，应为 100", "产出指标 60"),
+    ("grades_gap", (4, 5), "之间有空档", "89 不属于任何一档"),
+    ("unknown_base", (2, 9), "没有名为「centrl」的内置策略", "central"),
+    ("bad_kind_constant", (3, 33), "不会等于「qualitive」", "qualitative"),
+    ("unknown_tiers", (4, 3), "没有名为「定性3档」的档次表", "定性三档"),
+    ("jiangxi_gap_bands", (7, 7), "之间有空档", "0.6 不属于任何一档"),
+    ("deep_nesting", (3, 74), "嵌套超过 64 层", None),
+    ("extends_cycle_a", (2, 9), "extends 形成循环", None),
+]
+
+
+@pytest.mark.parametrize(("name", "position", "message", "hint"), CASES, ids=[c[0] for c in CASES])
+def test_broken_policy_is_refused_with_position(
+    name: str, position: tuple[int, int], message: str, hint: str | None
+) -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / f"{name}.policy"))
+    problem = info.value.problems[0]
+    assert (problem.location.line, problem.location.column) == position, problem.render()
+    assert message in problem.message
+    if hint is not None:
+        assert problem.hint is not None and hint in problem.hint
+    rendered = str(info.value)
+    assert "^" in rendered  # a caret under the offending text
+    assert f":{position[0]}:{position[1]}:" in rendered
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / "multiple_problems.policy"))
+    found = [(p.location.line, p.location.column, p.message) for p in info.value.problems]
+    assert [(line, col) for line, col, _ in found] == [(3, 18), (6, 53), (7, 3)]
+    assert "未知名称「targte」" in found[1][2]
+    assert "{ratio}" in found[2][2]
+
+
+def test_caret_lines_up_under_cjk() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / "tier_gap.policy"))
+    lines = info.value.problems[0].render().splitlines()
+    source, caret = lines[1], lines[2]
+    # "  部分达成 " takes 11 terminal columns: the caret starts under "["
+    assert source.startswith("  部分达成 [60%")
+    assert caret.index("^") == 11
+
+
+def test_syntax_error_names_expected_tokens_in_words() -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_policy_text('policy "x"\nrule "a" when target.op == {\n', "inline.policy")
+    problem = info.value.problems[0]
+    assert (problem.location.line, problem.location.column) == (2, 28)
+    assert problem.hint is not None and "带引号的文字" in problem.hint and "数字" in problem.hint
+
+
+def test_unknown_shipped_name_suggests() -> None:
+    with pytest.raises(PolicyError, match="hubei"):
+        load_policy("hubie")
+
+
+def test_missing_policy_file() -> None:
+    with pytest.raises(PolicyError, match="找不到策略文件"):
+        load_policy("no/such/file.policy")
+
+
+def test_huge_file_is_refused() -> None:
+    text = 'policy "big" version "1"\n' + "# padding\n" * 60000
+    with pytest.raises(PolicyError, match="策略文件过大"):
+        parse_policy_text(text, "big.policy")
+
+
+def test_policy_cannot_call_arbitrary_functions(tmp_path: Path) -> None:
+    path = tmp_path / "evil.policy"
+    path.write_text(
+        'policy "evil" version "1"\nextends "central"\nlet x = open("/etc/passwd")\n', encoding="utf-8"
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(path))
+    assert "未知函数「open」" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("name", shipped_policies())
+def test_shipped_policy_examples_pass(name: str) -> None:
+    policy = load_policy(name)
+    outcomes = run_examples(policy)
+    assert outcomes, f"{name} has no examples"
+    failed = [(o.name, o.failures) for o in outcomes if not o.passed]
+    assert failed == []
+
+
+def test_shipped_policies_cover_the_profiles() -> None:
+    assert set(shipped_policies()) >= {"central", "central-linear", "hubei", "jiangxi", "sichuan", "guangxi"}
+
+
+def test_extends_overrides_only_what_it_says() -> None:
+    central = load_policy("central")
+    hubei = load_policy("hubei")
+    assert hubei.weights["预算执行率"] == 20 and central.weights["预算执行率"] == 10
+    assert [r.name for r in hubei.rules] == [r.name for r in central.rules]
+    words = hubei.tiers["定性三档"].words
+    assert words["部分达成"] == "部分达成"  # words inherited when only the bands change
+    band = hubei.tiers["定性三档"].tier("部分达成").band
+    assert (band.low, band.high, band.low_inclusive, band.high_inclusive) == (
+        pytest.approx(0.5),
+        pytest.approx(0.8),
+        True,
+        False,
+    )
+    linear = load_policy("central-linear")
+    assert linear.rules[[r.name for r in linear.rules].index("反向指标")].where.startswith(
+        "rules/central-linear.policy:"
+    )
+
+
+def test_user_policy_derived_from_central(tmp_path: Path) -> None:
+    path = tmp_path / "myprov.policy"
+    path.write_text(
+        'policy "myprov" version "2024.1"\nextends "central"\nlet over_ratio = 1.5\n'
+        'example "超额150%才提示" { target "≥100人" actual "140人" weight 10 '
+        "expect score 10 expect no finding OVERACHIEVED }\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(str(path))
+    assert policy.params["over_ratio"] == pytest.approx(1.5)
+    assert all(o.passed for o in run_examples(policy))
+
+
+def test_policy_pickles_without_its_files(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text('policy "p" version "1"\nextends "central"\nlet over_ratio = 1.4\n', encoding="utf-8")
+    policy = load_policy(str(path))
+    data = pickle.dumps(policy)
+    path.unlink()
+    restored = pickle.loads(data)
+    assert restored.name == "p" and restored.params["over_ratio"] == policy.params["over_ratio"]
+    result = restored.score({"target": "≥45人", "actual": "40人", "weight": 10})
+    assert str(result.score) == "8.89"
+
+
+def test_load_policy_accepts_a_policy() -> None:
+    policy = jixiao.load_policy("central")
+    assert jixiao.load_policy(policy) is policy
