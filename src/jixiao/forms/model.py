@@ -16,23 +16,28 @@ import attrs
 
 from jixiao.errors import FormError
 
-__all__ = ["Budget", "BudgetRow", "Form", "Indicator", "to_decimal"]
+__all__ = ["Budget", "BudgetRow", "Form", "Indicator", "decimal_from_float", "to_decimal"]
 
 _PLACEHOLDERS = {"", "-", "—", "－", "/", "／", "无", "一", "--", "——"}
 
 
-def to_decimal(value: Any, *, where: str, source: str | None = None, percent: bool = False) -> Decimal | None:
+def to_decimal(
+    value: Any, *, where: str, source: str | None = None, percent: bool = False
+) -> Decimal | None:
     """A claimed number from JSON/CSV/Excel as a Decimal; None for a blank or placeholder.
 
-    Accepts ints, decimal strings, ``"1,234.5"``, full-width digits, a trailing ``%`` (kept on the
-    percent scale) and floats (through their shortest repr, so 0.1 stays 0.1).
+    Accepts ints, decimal strings, ``"1,234.5"``, full-width digits, a trailing ``万元``/``元``/``万``
+    /``分`` or ``%`` (kept on the percent scale) and floats (see :func:`decimal_from_float`: the
+    shortest repr, with binary noise such as ``0.0900000762939453`` rounded away).
 
     >>> to_decimal("215,457.6", where="budget.executed")
     Decimal('215457.6')
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise FormError(f"应为数字，实际为布尔值 {value!r} (expected a number)", source=source, where=where)
+            raise FormError(
+                f"应为数字，实际为布尔值 {value!r} (expected a number)", source=source, where=where
+            )
         return None
     if isinstance(value, Decimal):
         return value
@@ -40,14 +45,16 @@ def to_decimal(value: Any, *, where: str, source: str | None = None, percent: bo
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise FormError(f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where)
-        return Decimal(repr(value))
+            raise FormError(
+                f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where
+            )
+        return decimal_from_float(value)
     if isinstance(value, str):
         text = value.strip().translate(_FULLWIDTH)
         if text in _PLACEHOLDERS:
             return None
         text = text.replace(",", "").replace("，", "").replace(" ", "")
-        for suffix in ("万元", "元", "分"):
+        for suffix in ("万元", "元", "万", "分"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
                 break
@@ -62,9 +69,46 @@ def to_decimal(value: Any, *, where: str, source: str | None = None, percent: bo
                 where=where,
             ) from None
         if not number.is_finite():
-            raise FormError(f"应为有限数字，实际为「{value}」 (expected a finite number)", source=source, where=where)
+            raise FormError(
+                f"应为有限数字，实际为「{value}」 (expected a finite number)",
+                source=source,
+                where=where,
+            )
         return number
-    raise FormError(f"应为数字，实际为 {type(value).__name__} (expected a number)", source=source, where=where)
+    raise FormError(
+        f"应为数字，实际为 {type(value).__name__} (expected a number)", source=source, where=where
+    )
+
+
+# A float whose shortest repr is this long was not typed by a person: it is binary noise from a
+# computation or a float32 round trip (0.0900000762939453, 64.25299999999999).
+_TYPED_DIGITS = 12
+_NOISE = Decimal("0.000001")
+_MAX_PLACES = 6
+
+
+def decimal_from_float(value: float) -> Decimal:
+    """The number a person most plausibly typed, for a float read from a spreadsheet.
+
+    A float whose shortest repr has at most 12 significant digits is taken exactly as that repr
+    (``64.253``, ``0.9706``). A longer one is binary noise: it is rounded to the fewest decimal
+    places (0 to 6) that move it by at most 0.000001; if none does, the shortest repr is kept.
+
+    >>> decimal_from_float(0.0900000762939453), decimal_from_float(0.1 + 0.2)
+    (Decimal('0.09'), Decimal('0.3'))
+    >>> decimal_from_float(64.253), decimal_from_float(5.0)
+    (Decimal('64.253'), Decimal('5.0'))
+    """
+    exact = Decimal(repr(value))
+    if len(exact.as_tuple().digits) <= _TYPED_DIGITS:
+        return exact
+    if abs(exact) >= 10**15:  # no room for decimal noise at this size
+        return exact
+    for places in range(_MAX_PLACES + 1):
+        rounded = exact.quantize(Decimal(1).scaleb(-places))
+        if abs(rounded - exact) <= _NOISE:
+            return rounded
+    return exact
 
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－"}
@@ -111,9 +155,13 @@ class Indicator:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, where: str = "", source: str | None = None) -> Indicator:
+    def from_dict(
+        cls, d: Mapping[str, Any], *, where: str = "", source: str | None = None
+    ) -> Indicator:
         if not isinstance(d, Mapping):
-            raise FormError("指标行应为对象 (an indicator row must be an object)", source=source, where=where)
+            raise FormError(
+                "指标行应为对象 (an indicator row must be an object)", source=source, where=where
+            )
         missing = [k for k in ("target", "actual", "weight") if k not in d]
         if missing:
             raise FormError(
@@ -179,13 +227,20 @@ class Budget:
             out["reason"] = self.reason
         if self.rows:
             out["rows"] = [
-                {"name": r.name, "initial": _dec(r.initial), "annual": _dec(r.annual), "executed": _dec(r.executed)}
+                {
+                    "name": r.name,
+                    "initial": _dec(r.initial),
+                    "annual": _dec(r.annual),
+                    "executed": _dec(r.executed),
+                }
                 for r in self.rows
             ]
         return out
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, where: str = "budget", source: str | None = None) -> Budget:
+    def from_dict(
+        cls, d: Mapping[str, Any], *, where: str = "budget", source: str | None = None
+    ) -> Budget:
         if not isinstance(d, Mapping):
             raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
 
@@ -196,7 +251,9 @@ class Budget:
         for i, r in enumerate(d.get("rows") or ()):
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
-                raise FormError("其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw)
+                raise FormError(
+                    "其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw
+                )
             rows.append(
                 BudgetRow(
                     name=_text(r.get("name")),
@@ -216,7 +273,10 @@ class Budget:
             reason=_text(d.get("reason")),
             rows=tuple(rows),
             where=where,
-            cells={k: f"{where}.{k}" for k in ("initial", "annual", "executed", "weight", "score", "rate", "reason")},
+            cells={
+                k: f"{where}.{k}"
+                for k in ("initial", "annual", "executed", "weight", "score", "rate", "reason")
+            },
         )
 
 
@@ -257,7 +317,9 @@ class Form:
         Decimal('5')
         """
         if not isinstance(d, Mapping):
-            raise FormError("表单应为 JSON 对象 (a form must be a JSON object)", source=source, where="$")
+            raise FormError(
+                "表单应为 JSON 对象 (a form must be a JSON object)", source=source, where="$"
+            )
         rows = d.get("indicators")
         if not isinstance(rows, list):
             raise FormError(
@@ -270,14 +332,21 @@ class Form:
             try:
                 year = int(str(year).strip().rstrip("年度").rstrip("年"))
             except ValueError:
-                raise FormError(f"年度应为整数，实际为「{year}」 (year must be an integer)", source=source, where="year") from None
+                raise FormError(
+                    f"年度应为整数，实际为「{year}」 (year must be an integer)",
+                    source=source,
+                    where="year",
+                ) from None
         budget = d.get("budget")
         goals = d.get("goals") or {}
         if not isinstance(goals, Mapping):
-            raise FormError("goals 应为对象 (goals must be an object)", source=source, where="goals")
+            raise FormError(
+                "goals 应为对象 (goals must be an object)", source=source, where="goals"
+            )
         return cls(
             indicators=tuple(
-                Indicator.from_dict(r, where=f"indicators[{i}]", source=source) for i, r in enumerate(rows)
+                Indicator.from_dict(r, where=f"indicators[{i}]", source=source)
+                for i, r in enumerate(rows)
             ),
             project=_text(d.get("project")),
             year=year,
