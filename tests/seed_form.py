@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 
-def _row(level1: str, level2: str, name: str, target: str, actual: str, weight: str, score: str, reason: str = "") -> dict[str, Any]:
+def _row(
+    level1: str,
+    level2: str,
+    name: str,
+    target: str,
+    actual: str,
+    weight: str,
+    score: str,
+    reason: str = "",
+) -> dict[str, Any]:
     return {
         "level1": level1,
         "level2": level2,
@@ -31,7 +40,12 @@ SEED: dict[str, Any] = {
         "rate": "97.06",
         "score": "9.71",
         "rows": [
-            {"name": "当年财政拨款", "initial": "66.200000", "annual": "66.200000", "executed": "64.253000"},
+            {
+                "name": "当年财政拨款",
+                "initial": "66.200000",
+                "annual": "66.200000",
+                "executed": "64.253000",
+            },
             {"name": "上年结转资金", "initial": None, "annual": None, "executed": None},
             {"name": "其他资金", "initial": None, "annual": None, "executed": None},
         ],
@@ -101,7 +115,15 @@ SEED: dict[str, Any] = {
             "3.00",
             "项目效益仍有提升空间。",
         ),
-        _row("满意度指标", "服务对象满意度指标", "参加考核的培训人员", "≥80%", "80%", "10.00", "10.00"),
+        _row(
+            "满意度指标",
+            "服务对象满意度指标",
+            "参加考核的培训人员",
+            "≥80%",
+            "80%",
+            "10.00",
+            "10.00",
+        ),
     ],
     "total": "95.71",
 }

@@ -98,7 +98,8 @@ def test_huge_file_is_refused() -> None:
 def test_policy_cannot_call_arbitrary_functions(tmp_path: Path) -> None:
     path = tmp_path / "evil.policy"
     path.write_text(
-        'policy "evil" version "1"\nextends "central"\nlet x = open("/etc/passwd")\n', encoding="utf-8"
+        'policy "evil" version "1"\nextends "central"\nlet x = open("/etc/passwd")\n',
+        encoding="utf-8",
     )
     with pytest.raises(PolicyError) as info:
         load_policy(str(path))
@@ -115,7 +116,14 @@ def test_shipped_policy_examples_pass(name: str) -> None:
 
 
 def test_shipped_policies_cover_the_profiles() -> None:
-    assert set(shipped_policies()) >= {"central", "central-linear", "hubei", "jiangxi", "sichuan", "guangxi"}
+    assert set(shipped_policies()) >= {
+        "central",
+        "central-linear",
+        "hubei",
+        "jiangxi",
+        "sichuan",
+        "guangxi",
+    }
 
 
 def test_extends_overrides_only_what_it_says() -> None:
@@ -153,7 +161,9 @@ def test_user_policy_derived_from_central(tmp_path: Path) -> None:
 
 def test_policy_pickles_without_its_files(tmp_path: Path) -> None:
     path = tmp_path / "p.policy"
-    path.write_text('policy "p" version "1"\nextends "central"\nlet over_ratio = 1.4\n', encoding="utf-8")
+    path.write_text(
+        'policy "p" version "1"\nextends "central"\nlet over_ratio = 1.4\n', encoding="utf-8"
+    )
     policy = load_policy(str(path))
     data = pickle.dumps(policy)
     path.unlink()

@@ -12,10 +12,12 @@ import jixiao
 from jixiao.evaluate import score_budget, score_form
 from jixiao.forms.model import Budget, Form
 from jixiao.policy import load_policy
-from tests.seed_form import SEED
+from seed_form import SEED
 
 
-def score(target: str, actual: str, weight: str, policy: str = "central", **kw: Any) -> jixiao.IndicatorResult:
+def score(
+    target: str, actual: str, weight: str, policy: str = "central", **kw: Any
+) -> jixiao.IndicatorResult:
     return load_policy(policy).score({"target": target, "actual": actual, "weight": weight, **kw})
 
 
@@ -23,7 +25,9 @@ def codes(result: Any) -> set[str]:
     return {f.code for f in result.findings}
 
 
-def budget(annual: str, executed: str, weight: str = "10", policy: str = "central", **kw: Any) -> Any:
+def budget(
+    annual: str, executed: str, weight: str = "10", policy: str = "central", **kw: Any
+) -> Any:
     return score_budget(
         load_policy(policy),
         Budget(annual=Decimal(annual), executed=Decimal(executed), weight=Decimal(weight), **kw),
@@ -70,7 +74,10 @@ def test_v8_positive_missed() -> None:
     r = score("≥45人", "40人", "10")
     assert r.score == Decimal("8.89") and r.met is False
     assert "REASON_MISSING" in codes(r)
-    assert r.explanation() == "实际完成40人，目标≥45人（含本数），完成率88.89%，按比例得8.89分（满分10分）"
+    assert (
+        r.explanation()
+        == "实际完成40人，目标≥45人（含本数），完成率88.89%，按比例得8.89分（满分10分）"
+    )
     assert "8.89 of 10" in r.explanation("en")
 
 
@@ -121,7 +128,9 @@ def test_v20_hubei_budget() -> None:
     assert budget("100", "97.06", "20", "hubei").score == Decimal("19.41")
 
 
-@pytest.mark.parametrize(("executed", "expected"), [("99.99", "7"), ("80", "7"), ("79.99", "5"), ("59", "0")])
+@pytest.mark.parametrize(
+    ("executed", "expected"), [("99.99", "7"), ("80", "7"), ("79.99", "5"), ("59", "0")]
+)
 def test_v21_jiangxi_tiers(executed: str, expected: str) -> None:
     assert budget("100", executed, policy="jiangxi").score == Decimal(expected)
 
@@ -147,11 +156,21 @@ def test_seed_form_scores_as_printed() -> None:
     assert "WEIGHTS_NONDEFAULT" in {f.code for f in result.findings}  # 产出 60 / 效益 20
     d = result.to_dict()
     assert d["total"] == "95.71" and d["claimed_total"] == "95.71" and d["grade"] == "优"
-    assert d["budget"] == {**d["budget"], "rate": "97.06", "score": "9.71", "claimed": "9.71", "weight": "10"}
+    assert d["budget"] == {
+        **d["budget"],
+        "rate": "97.06",
+        "score": "9.71",
+        "claimed": "9.71",
+        "weight": "10",
+    }
     assert [s["name"] for s in d["sections"]] == ["产出指标", "效益指标", "满意度指标"]
     assert [s["score"] for s in d["sections"]] == ["60.00", "16.00", "10.00"]
     first = d["indicators"][0]
-    assert first["name"] == "执法资格培训参训人数" and first["score"] == "5.00" and first["claimed"] == "5.00"
+    assert (
+        first["name"] == "执法资格培训参训人数"
+        and first["score"] == "5.00"
+        and first["claimed"] == "5.00"
+    )
     assert first["met"] is True and first["rule"].startswith("正向指标 (rules/central.policy:")
 
 
@@ -244,7 +263,11 @@ def test_score_rows_streams_and_survives_bad_rows() -> None:
         {"target": "≤0起", "actual": "0起", "weight": 5},
     ]
     results = list(jixiao.score_rows(rows, "central"))
-    assert [str(r.score) if r.score is not None else None for r in results] == ["8.89", None, "5.00"]
+    assert [str(r.score) if r.score is not None else None for r in results] == [
+        "8.89",
+        None,
+        "5.00",
+    ]
     assert results[1].findings[0].code == "UNREADABLE_CELL"
 
 

@@ -67,7 +67,34 @@ _EXPORTS: dict[str, str] = {
     "Finding": "jixiao.evaluate",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Actual",
+    "Budget",
+    "BudgetResult",
+    "EvaluationError",
+    "Finding",
+    "Form",
+    "FormError",
+    "FormResult",
+    "Indicator",
+    "IndicatorResult",
+    "JixiaoError",
+    "Policy",
+    "PolicyError",
+    "Target",
+    "TargetSyntaxError",
+    "UnitMismatchError",
+    "__version__",
+    "load_policy",
+    "parse_actual",
+    "parse_target",
+    "read_form",
+    "read_forms",
+    "score_budget",
+    "score_form",
+    "score_rows",
+    "shipped_policies",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -196,7 +196,9 @@ class EvaluationError(JixiaoError):
 class FormError(JixiaoError, ValueError):
     """A form file or dict that cannot be read: names the file, sheet/row/path, and what was expected."""
 
-    def __init__(self, message: str, *, source: str | None = None, where: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, where: str | None = None
+    ) -> None:
         self.message = message
         self.source = source
         self.where = where

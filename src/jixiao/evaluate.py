@@ -22,7 +22,7 @@ from jixiao.forms.model import Budget, Form, Indicator
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Deadline, Node
+from jixiao.targets.ast import Deadline, Node, Range
 
 __all__ = [
     "BUILTIN_CODES",
@@ -42,30 +42,78 @@ __all__ = [
 BUILTIN_CODES: dict[str, tuple[str, str, str]] = {
     "UNREADABLE_CELL": ("error", "单元格无法解析", "a cell cannot be read"),
     "WEIGHT_MISSING": ("error", "指标没有分值", "the indicator has no weight"),
-    "UNIT_MISMATCH": ("error", "实际完成值与年度指标值单位不一致", "target and actual units differ"),
+    "UNIT_MISMATCH": (
+        "error",
+        "实际完成值与年度指标值单位不一致",
+        "target and actual units differ",
+    ),
     "NO_RULE": ("warning", "没有适用的评分规则", "no rule of the policy applies"),
     "POLICY_ERROR": ("error", "评分规则无法应用于此行", "a rule failed on this row"),
     "NOT_SCORED": ("warning", "该行无法自动评分", "the row cannot be scored automatically"),
-    "SCORE_MISMATCH": ("error", "自评得分与复核得分不一致", "claimed score differs from the computed one"),
+    "SCORE_MISMATCH": (
+        "error",
+        "自评得分与复核得分不一致",
+        "claimed score differs from the computed one",
+    ),
     "SCORE_ABOVE_WEIGHT": ("error", "自评得分超过分值", "claimed score exceeds the weight"),
     "SCORE_NEGATIVE": ("error", "自评得分为负", "claimed score is negative"),
-    "SCORE_UNVERIFIED": ("warning", "无法复核的得分按自评计入总分", "an unverifiable score is taken as claimed"),
+    "SCORE_UNVERIFIED": (
+        "warning",
+        "无法复核的得分按自评计入总分",
+        "an unverifiable score is taken as claimed",
+    ),
     "REASON_MISSING": ("error", "未填写偏差原因分析及改进措施", "no reason given for a deduction"),
     "REASON_PLACEHOLDER": ("error", "偏差原因只是占位词", "the reason is only a placeholder"),
-    "REASON_INCOMPLETE": ("info", "偏差原因缺少原因或改进措施", "the reason lacks a cause or a measure"),
+    "REASON_INCOMPLETE": (
+        "info",
+        "偏差原因缺少原因或改进措施",
+        "the reason lacks a cause or a measure",
+    ),
     "REASON_CONTRADICTS": ("warning", "偏差原因与得分矛盾", "the reason contradicts the score"),
-    "QUAL_SCORE_OUT_OF_BAND": ("error", "定性指标得分不在所属档次区间", "qualitative score outside its band"),
-    "QUAL_TIER_FROM_SCORE": ("info", "按自评得分认定定性档次", "tier inferred from the claimed score"),
+    "QUAL_SCORE_OUT_OF_BAND": (
+        "error",
+        "定性指标得分不在所属档次区间",
+        "qualitative score outside its band",
+    ),
+    "QUAL_TIER_FROM_SCORE": (
+        "info",
+        "按自评得分认定定性档次",
+        "tier inferred from the claimed score",
+    ),
     "QUAL_SCORE_ESTIMATED": ("info", "定性指标按档次默认分值估计", "qualitative score estimated"),
     "QUAL_TIER_UNKNOWN": ("warning", "无法判断定性指标的完成档次", "the tier cannot be determined"),
     "WEIGHTS_TOTAL": ("error", "分值合计不等于100", "weights do not add up to 100"),
-    "WEIGHTS_NONDEFAULT": ("info", "一级指标权重与政策默认值不同", "section weights differ from the default"),
+    "WEIGHTS_NONDEFAULT": (
+        "info",
+        "一级指标权重与政策默认值不同",
+        "section weights differ from the default",
+    ),
     "BUDGET_MISSING": ("warning", "缺少预算执行数据", "budget figures are missing"),
-    "BUDGET_REBUILT": ("warning", "年度资金总额按其中各行重建", "budget totals rebuilt from sub-rows"),
-    "BUDGET_ROWS_SUM": ("error", "年度资金总额不等于其中各行之和", "budget total differs from its sub-rows"),
-    "RATE_MISPRINTED": ("error", "填报的执行率与B/A不符", "printed execution rate differs from B/A"),
-    "TOTAL_MISMATCH": ("error", "自评总分与复核总分不一致", "claimed total differs from the computed total"),
-    "TOTAL_NOT_SUM": ("error", "自评总分不等于各行自评得分之和", "claimed total is not the sum of claimed lines"),
+    "BUDGET_REBUILT": (
+        "warning",
+        "年度资金总额按其中各行重建",
+        "budget totals rebuilt from sub-rows",
+    ),
+    "BUDGET_ROWS_SUM": (
+        "error",
+        "年度资金总额不等于其中各行之和",
+        "budget total differs from its sub-rows",
+    ),
+    "RATE_MISPRINTED": (
+        "error",
+        "填报的执行率与B/A不符",
+        "printed execution rate differs from B/A",
+    ),
+    "TOTAL_MISMATCH": (
+        "error",
+        "自评总分与复核总分不一致",
+        "claimed total differs from the computed total",
+    ),
+    "TOTAL_NOT_SUM": (
+        "error",
+        "自评总分不等于各行自评得分之和",
+        "claimed total is not the sum of claimed lines",
+    ),
     "GRADE_WRONG": ("error", "等级与总分不符", "the grade does not match the total"),
 }
 
@@ -141,8 +189,12 @@ class Step:
 
 
 def _value_text(v: Any) -> str:
+    """A value for the trace: exact Decimals are shown in full, long expansions to 12 places."""
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f") if v == v.to_integral_value() or abs(v.as_tuple().exponent) <= 12 else str(v)  # type: ignore[arg-type]
+        exponent = v.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -12:
+            v = v.quantize(Decimal("1e-12"))
+        return format(v.normalize(), "f")
     return str(v)
 
 
@@ -199,7 +251,11 @@ class IndicatorResult:
         inclusive = ""
         if self.target is not None and self.target.kind in ("comparison", "quantity"):
             inc = getattr(self.target, "inclusive", True)
-            inclusive = ("含本数" if inc else "不含本数") if lang != "en" else ("inclusive" if inc else "exclusive")
+            inclusive = (
+                ("含本数" if inc else "不含本数")
+                if lang != "en"
+                else ("inclusive" if inc else "exclusive")
+            )
         band = ""
         if self.band is not None:
             lo, hi, lo_inc, hi_inc = self.band
@@ -214,7 +270,7 @@ class IndicatorResult:
             "rule": self.rule.name if self.rule else "",
             "tier": self.tier or "",
             "band": band,
-            "claimed": _fmt(self.claimed.quantize(q)) if self.claimed is not None else "—",
+            "claimed": format(self.claimed.quantize(q), "f") if self.claimed is not None else "—",
             "name": self.name,
             "rate": "",
             "annual": "",
@@ -242,7 +298,9 @@ class IndicatorResult:
                 if not f["inclusive"]:
                     template = template.replace("（{inclusive}）", "").replace(" ({inclusive})", "")
                 if not f["completion"]:
-                    template = template.replace("完成率{completion}，", "").replace("{completion} achieved, ", "")
+                    template = template.replace("完成率{completion}，", "").replace(
+                        "{completion} achieved, ", ""
+                    )
             return template.format(**f)
         return _tier_sentence(self, f, en)
 
@@ -271,7 +329,15 @@ class IndicatorResult:
                 )
             )
         elif self.tier is not None:
-            out.append(Step("tier", f"score by tiers {rule.tiers}", (("basis", self.basis),), self.tier, _fmt(self.score)))
+            out.append(
+                Step(
+                    "tier",
+                    f"score by tiers {rule.tiers}",
+                    (("basis", self.basis),),
+                    self.tier,
+                    _fmt(self.score),
+                )
+            )
         return tuple(out)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
@@ -299,9 +365,18 @@ class IndicatorResult:
 
 _DEFAULT_EXPLAIN = {
     ("met", False): "实际完成{actual}，目标{target}（{inclusive}），已达到目标，得满分{weight}分",
-    ("met", True): "Actual {actual} against target {target} ({inclusive}): met, full marks {weight}",
-    ("unmet", False): "实际完成{actual}，目标{target}（{inclusive}），未达到目标，完成率{completion}，按规则「{rule}」得{score}分（满分{weight}分）",
-    ("unmet", True): "Actual {actual} against target {target} ({inclusive}): not met, {completion} achieved, rule '{rule}' gives {score} of {weight}",
+    (
+        "met",
+        True,
+    ): "Actual {actual} against target {target} ({inclusive}): met, full marks {weight}",
+    (
+        "unmet",
+        False,
+    ): "实际完成{actual}，目标{target}（{inclusive}），未达到目标，完成率{completion}，按规则「{rule}」得{score}分（满分{weight}分）",
+    (
+        "unmet",
+        True,
+    ): "Actual {actual} against target {target} ({inclusive}): not met, {completion} achieved, rule '{rule}' gives {score} of {weight}",
 }
 
 
@@ -360,7 +435,9 @@ def _format(template: str, fields: Mapping[str, str]) -> str:
         return template
 
 
-def _rule_finding(cf: CompiledFinding, r: IndicatorResult | None, fields: Mapping[str, str], where: str) -> Finding:
+def _rule_finding(
+    cf: CompiledFinding, r: IndicatorResult | None, fields: Mapping[str, str], where: str
+) -> Finding:
     zh = _format(cf.zh, fields)
     en = _format(cf.en, fields) if cf.en else zh
     return Finding(cf.code, cf.severity, zh, en, where, cf.where)
@@ -406,7 +483,12 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     }
     if ind.weight is None:
         findings.append(
-            _builtin("WEIGHT_MISSING", "该指标没有分值，无法评分", "the indicator has no weight", ind.cell("weight"))
+            _builtin(
+                "WEIGHT_MISSING",
+                "该指标没有分值，无法评分",
+                "the indicator has no weight",
+                ind.cell("weight"),
+            )
         )
     if tnode is None or anode is None or ind.weight is None:
         return _finish_unscored(policy, ind, findings, common)
@@ -420,10 +502,10 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     ctx.level2 = ind.level2
     ctx.name = ind.name
     ctx.tq, ctx.target_dim = _quantity_base(tnode)
-    if tnode.kind == "range":
-        ctx.tlow = tnode.low_quantity.base  # type: ignore[union-attr]
-        ctx.thigh = tnode.high_quantity.base  # type: ignore[union-attr]
-        ctx.target_dim = tnode.low_quantity.dimension  # type: ignore[union-attr]
+    if isinstance(tnode, Range):
+        ctx.tlow = tnode.low_quantity.base
+        ctx.thigh = tnode.high_quantity.base
+        ctx.target_dim = tnode.low_quantity.dimension
     ctx.aq, ctx.actual_dim = _quantity_base(anode)
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
@@ -482,7 +564,11 @@ def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = No
 
 
 def _finish_unscored(
-    policy: Policy, ind: Indicator, findings: list[Finding], common: dict[str, Any], note: tuple[str, str] | None = None
+    policy: Policy,
+    ind: Indicator,
+    findings: list[Finding],
+    common: dict[str, Any],
+    note: tuple[str, str] | None = None,
 ) -> IndicatorResult:
     if ind.score is not None:
         findings.append(
@@ -495,8 +581,14 @@ def _finish_unscored(
         )
     _check_claim_bounds(ind, findings)
     if note is None:
-        first = next((f for f in findings if f.severity == "error"), findings[0] if findings else None)
-        note = (f"无法评分：{first.zh}", f"not scored: {first.en}") if first else ("无法评分", "not scored")
+        first = next(
+            (f for f in findings if f.severity == "error"), findings[0] if findings else None
+        )
+        note = (
+            (f"无法评分：{first.zh}", f"not scored: {first.en}")
+            if first
+            else ("无法评分", "not scored")
+        )
     return IndicatorResult(
         score=None,
         met=None,
@@ -521,7 +613,12 @@ def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
         )
     if ind.score < 0:
         findings.append(
-            _builtin("SCORE_NEGATIVE", f"自评得分{_fmt(ind.score)}为负", "claimed score is negative", ind.cell("score"))
+            _builtin(
+                "SCORE_NEGATIVE",
+                f"自评得分{_fmt(ind.score)}为负",
+                "claimed score is negative",
+                ind.cell("score"),
+            )
         )
 
 
@@ -559,7 +656,13 @@ def _apply_rule(
         assert rule.unscored is not None
         zh, en = rule.unscored
         findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, ind.where, rule.where))
-        return _finish_unscored(policy, ind, findings, {**common, "rule": rule, "ctx": ctx}, note=(f"无法评分：{zh}", f"not scored: {en or zh}"))
+        return _finish_unscored(
+            policy,
+            ind,
+            findings,
+            {**common, "rule": rule, "ctx": ctx},
+            note=(f"无法评分：{zh}", f"not scored: {en or zh}"),
+        )
 
     result = IndicatorResult(
         score=score,
@@ -638,7 +741,10 @@ def _check_reason(
         if cues:
             missing = [k for k, words in cues.items() if not any(w in text for w in words)]
             if missing:
-                names = {"cause": ("原因", "a cause"), "measure": ("改进措施", "an improvement measure")}
+                names = {
+                    "cause": ("原因", "a cause"),
+                    "measure": ("改进措施", "an improvement measure"),
+                }
                 zh = "、".join(names.get(k, (k, k))[0] for k in missing)
                 en = " and ".join(names.get(k, (k, k))[1] for k in missing)
                 findings.append(
@@ -664,7 +770,9 @@ def _score_tiers(
     target = ctx.target
     tier_name: str | None = None
     basis = "words"
-    text = _norm(actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render())
+    text = _norm(
+        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
+    )
     if text:
         tier_name = table.words.get(text)
     if tier_name is None and actual.kind == "outcome":
@@ -687,7 +795,11 @@ def _score_tiers(
 
     def default_of(name: str) -> Decimal:
         t = table.tier(name)
-        point = t.default if t.default is not None else (t.band.high if t.band.high is not None else Decimal(1))
+        point = (
+            t.default
+            if t.default is not None
+            else (t.band.high if t.band.high is not None else Decimal(1))
+        )
         return policy.quantize(weight * point)
 
     claimed = ind.score
@@ -839,7 +951,15 @@ class BudgetResult:
                 values.append((name, _value_text(fn(self.ctx))))
             except EvalError:
                 continue
-        return (Step("score", self.rule.score_text, tuple(values), _value_text(self.raw), _fmt(self.score)),)
+        return (
+            Step(
+                "score",
+                self.rule.score_text,
+                tuple(values),
+                _value_text(self.raw),
+                _fmt(self.score),
+            ),
+        )
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         places = self.policy.places if self.policy else 2
@@ -862,7 +982,9 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     """Score the 预算执行率 element of a form under *policy*."""
     findings: list[Finding] = []
     where = budget.where if budget is not None else "budget"
-    weight = budget.weight if budget is not None and budget.weight is not None else policy.budget_weight
+    weight = (
+        budget.weight if budget is not None and budget.weight is not None else policy.budget_weight
+    )
     claimed = budget.score if budget is not None else None
     annual = budget.annual if budget is not None else None
     executed = budget.executed if budget is not None else None
@@ -877,7 +999,9 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
                 where,
             )
         )
-        return BudgetResult(weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy)
+        return BudgetResult(
+            weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
+        )
     ctx = Ctx()
     ctx.weight = weight
     ctx.claimed = claimed
@@ -888,7 +1012,12 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     ctx.printed_rate = budget.rate / 100 if budget is not None and budget.rate is not None else None
     rate_pct = policy.quantize(ctx.rate * 100) if ctx.rate is not None else None
     cell = budget.cell if budget is not None else (lambda f: f"budget.{f}")
-    if budget is not None and budget.rate is not None and rate_pct is not None and abs(budget.rate - rate_pct) > policy.tolerance:
+    if (
+        budget is not None
+        and budget.rate is not None
+        and rate_pct is not None
+        and abs(budget.rate - rate_pct) > policy.tolerance
+    ):
         findings.append(
             _builtin(
                 "RATE_MISPRINTED",
@@ -923,10 +1052,14 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
         }
         reason_needed = False
         if rule is not None:
-            reason_needed = rule.reason_always or (rule.reason is not None and bool(rule.reason(ctx)))
+            reason_needed = rule.reason_always or (
+                rule.reason is not None and bool(rule.reason(ctx))
+            )
             for cf in rule.findings:
                 if cf.when is None or cf.when(ctx):
-                    findings.append(_rule_finding(cf, None, {k: fields.get(k, "") for k in _ALL_FIELDS}, where))
+                    findings.append(
+                        _rule_finding(cf, None, {k: fields.get(k, "") for k in _ALL_FIELDS}, where)
+                    )
                     reason_needed = reason_needed or cf.reason_required
         if reason_needed and budget is not None and not budget.reason.strip():
             findings.append(
@@ -960,10 +1093,19 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     except EvalError as err:
         loc = str(err.loc) if err.loc else (rule.where if rule else "")
         findings.append(
-            Finding("POLICY_ERROR", "error", f"预算规则无法应用：{err.zh}（{loc}）", f"budget rule failed: {err.en} ({loc})", where, loc)
+            Finding(
+                "POLICY_ERROR",
+                "error",
+                f"预算规则无法应用：{err.zh}（{loc}）",
+                f"budget rule failed: {err.en} ({loc})",
+                where,
+                loc,
+            )
         )
         score = raw = None
-    return BudgetResult(weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx)
+    return BudgetResult(
+        weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx
+    )
 
 
 _ALL_FIELDS = (
@@ -973,7 +1115,11 @@ _ALL_FIELDS = (
 
 
 def _check_rows(
-    policy: Policy, budget: Budget, annual: Decimal | None, executed: Decimal | None, findings: list[Finding]
+    policy: Policy,
+    budget: Budget,
+    annual: Decimal | None,
+    executed: Decimal | None,
+    findings: list[Finding],
 ) -> tuple[Decimal | None, Decimal | None]:
     sums: dict[str, Decimal | None] = {}
     for field in ("initial", "annual", "executed"):
@@ -1078,7 +1224,9 @@ class FormResult:
             "department": self.form.department,
             "source": self.form.source,
             "total": _fmt(self.total),
-            "claimed_total": _fmt(self.form.total.quantize(q)) if self.form.total is not None else None,
+            "claimed_total": _fmt(self.form.total.quantize(q))
+            if self.form.total is not None
+            else None,
             "grade": self.grade,
             "budget": self.budget.to_dict(lang),
             "sections": [s.to_dict() for s in self.sections],
@@ -1123,9 +1271,15 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     for name, rows in sections.items():
         weight = sum((r.weight or Decimal(0) for r in rows), Decimal(0))
         claimed_values = [r.claimed for r in rows]
-        claimed = sum((c for c in claimed_values if c is not None), Decimal(0)) if any(c is not None for c in claimed_values) else None
+        claimed = (
+            sum((c for c in claimed_values if c is not None), Decimal(0))
+            if any(c is not None for c in claimed_values)
+            else None
+        )
         section_results.append(
-            SectionResult(name, weight, pol.quantize(sum((r.counted for r in rows), Decimal(0))), claimed)
+            SectionResult(
+                name, weight, pol.quantize(sum((r.counted for r in rows), Decimal(0))), claimed
+            )
         )
 
     weight_total = budget.weight + sum((r.weight or Decimal(0) for r in results), Decimal(0))
@@ -1153,7 +1307,11 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
             )
         )
     claimed_lines = [r.claimed for r in results]
-    if claimed_total is not None and budget.claimed is not None and all(c is not None for c in claimed_lines):
+    if (
+        claimed_total is not None
+        and budget.claimed is not None
+        and all(c is not None for c in claimed_lines)
+    ):
         claimed_sum = budget.claimed + sum((c for c in claimed_lines if c is not None), Decimal(0))
         if abs(claimed_sum - claimed_total) > pol.tolerance:
             extra.append(
@@ -1174,7 +1332,9 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
                 "grade",
             )
         )
-    return FormResult(form, pol, budget, results, tuple(section_results), total, grade, tuple(extra))
+    return FormResult(
+        form, pol, budget, results, tuple(section_results), total, grade, tuple(extra)
+    )
 
 
 def _check_sections(
@@ -1201,8 +1361,12 @@ def _check_sections(
             diffs_zh.append(f"{key} 0（默认{_plain(value)}）")
             diffs_en.append(f"{key} 0 (default {_plain(value)})")
     if budget.weight != pol.budget_weight:
-        diffs_zh.append(f"{pol.budget_section} {_plain(budget.weight)}（默认{_plain(pol.budget_weight)}）")
-        diffs_en.append(f"{pol.budget_section} {_plain(budget.weight)} (default {_plain(pol.budget_weight)})")
+        diffs_zh.append(
+            f"{pol.budget_section} {_plain(budget.weight)}（默认{_plain(pol.budget_weight)}）"
+        )
+        diffs_en.append(
+            f"{pol.budget_section} {_plain(budget.weight)} (default {_plain(pol.budget_weight)})"
+        )
     if diffs_zh:
         out.append(
             _builtin(
@@ -1215,7 +1379,9 @@ def _check_sections(
         )
 
 
-def score_rows(rows: Iterable[Indicator | Mapping[str, Any]], policy: Policy | str = "central") -> Iterator[IndicatorResult]:
+def score_rows(
+    rows: Iterable[Indicator | Mapping[str, Any]], policy: Policy | str = "central"
+) -> Iterator[IndicatorResult]:
     """Score a stream of indicator rows (dicts in the ``indicators[]`` shape) lazily, in order.
 
     A row that cannot even be read as an indicator yields an unscored result with a finding; the
@@ -1230,7 +1396,9 @@ def score_rows(rows: Iterable[Indicator | Mapping[str, Any]], policy: Policy | s
             yield score_indicator(pol, row)
         except FormError as err:
             where = f"rows[{i}]"
-            finding = _builtin("UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where)
+            finding = _builtin(
+                "UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where
+            )
             name = str(row.get("name", "")) if isinstance(row, Mapping) else ""
             yield IndicatorResult(
                 name=name,

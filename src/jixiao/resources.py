@@ -23,7 +23,9 @@ def resource_dir(name: str) -> Path:
     checkout = _PACKAGE.parent.parent / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"jixiao 安装不完整：找不到 {name}/ 目录 (jixiao is installed without its {name}/ files)")
+    raise FileNotFoundError(
+        f"jixiao 安装不完整：找不到 {name}/ 目录 (jixiao is installed without its {name}/ files)"
+    )
 
 
 def grammar_path(name: str) -> Path:

@@ -168,7 +168,8 @@ class Interval:
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             return False
         return not (
-            self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive))
+            self.high is not None
+            and (x > self.high or (x == self.high and not self.high_inclusive))
         )
 
     def render(self, percent: bool = False) -> str:
@@ -261,7 +262,14 @@ class ExplainStmt:
 
 
 Stmt = (
-    MetStmt | ScoreStmt | TiersStmt | UnscoredStmt | ReasonStmt | FindingStmt | AcceptStmt | ExplainStmt
+    MetStmt
+    | ScoreStmt
+    | TiersStmt
+    | UnscoredStmt
+    | ReasonStmt
+    | FindingStmt
+    | AcceptStmt
+    | ExplainStmt
 )
 
 

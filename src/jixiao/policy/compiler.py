@@ -16,9 +16,18 @@ comparing, ``min``/``max`` need equal dimensions. The literal ``0`` fits any dim
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN, ROUND_HALF_EVEN
-from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
 from typing import Any
 
 import attrs
@@ -168,7 +177,15 @@ def _same_num(a: TypeInfo, b: TypeInfo) -> bool:
 # Attribute domains of the string-valued cell attributes, used to check constants.
 DOMAINS: dict[str, tuple[str, ...]] = {
     "target.kind": ("comparison", "quantity", "range", "deadline", "qualitative", "empty"),
-    "actual.kind": ("comparison", "quantity", "range", "deadline", "qualitative", "outcome", "empty"),
+    "actual.kind": (
+        "comparison",
+        "quantity",
+        "range",
+        "deadline",
+        "qualitative",
+        "outcome",
+        "empty",
+    ),
     "target.op": (">=", ">", "<=", "<", "=", ""),
     "actual.op": (">=", ">", "<=", "<", "=", ""),
     "actual.status": ("done", "partial", "not_done", "in_progress", ""),
@@ -236,9 +253,20 @@ INDICATOR_REFS: RefTable = {
     ),
     "target.high": (
         QTY,
-        lambda loc: lambda c: _need(c.thigh, "年度指标值不是区间", "the target is not a range", loc),
+        lambda loc: (
+            lambda c: _need(c.thigh, "年度指标值不是区间", "the target is not a range", loc)
+        ),
     ),
-    "target.unit": (STR, lambda loc: lambda c: (c.target.quantity.unit.symbol if c.target.quantity and c.target.quantity.unit else "")),
+    "target.unit": (
+        STR,
+        lambda loc: (
+            lambda c: (
+                c.target.quantity.unit.symbol
+                if c.target.quantity and c.target.quantity.unit
+                else ""
+            )
+        ),
+    ),
     "target.dimension": (STR, lambda loc: lambda c: c.target_dim or ""),
     "target.inclusive": (BOOL, lambda loc: lambda c: bool(getattr(c.target, "inclusive", True))),
     "target.numeric": (BOOL, lambda loc: lambda c: c.tq is not None or c.tlow is not None),
@@ -251,7 +279,16 @@ INDICATOR_REFS: RefTable = {
     "actual.approx": (STR, lambda loc: lambda c: _attr(c.actual, "approx")),
     "actual.status": (STR, lambda loc: lambda c: _attr(c.actual, "status")),
     "actual.text": (STR, lambda loc: lambda c: _text(c.actual)),
-    "actual.unit": (STR, lambda loc: lambda c: (c.actual.quantity.unit.symbol if c.actual.quantity and c.actual.quantity.unit else "")),
+    "actual.unit": (
+        STR,
+        lambda loc: (
+            lambda c: (
+                c.actual.quantity.unit.symbol
+                if c.actual.quantity and c.actual.quantity.unit
+                else ""
+            )
+        ),
+    ),
     "actual.dimension": (STR, lambda loc: lambda c: c.actual_dim or ""),
 }
 
@@ -270,7 +307,11 @@ BUDGET_REFS: RefTable = {
     ),
     "rate": (
         NUM,
-        lambda loc: lambda c: _need(c.rate, "全年预算数为0，执行率无定义", "the rate is undefined (budget 0)", loc),
+        lambda loc: (
+            lambda c: _need(
+                c.rate, "全年预算数为0，执行率无定义", "the rate is undefined (budget 0)", loc
+            )
+        ),
     ),
     "printed_rate": (
         NUM,
@@ -284,7 +325,9 @@ BUDGET_REFS: RefTable = {
     "met": (BOOL, lambda loc: lambda c: bool(c.met)),
     "adjusted": (
         BOOL,
-        lambda loc: lambda c: c.initial is not None and c.annual is not None and c.initial != c.annual,
+        lambda loc: (
+            lambda c: c.initial is not None and c.annual is not None and c.initial != c.annual
+        ),
     ),
 }
 
@@ -315,7 +358,9 @@ class ExprCompiler:
         self.problems = problems
         self.rounding = ROUNDING_MODES.get(rounding, ROUND_HALF_UP)
 
-    def error(self, message: str, loc: Location, hint: str | None = None, code: str = "type") -> None:
+    def error(
+        self, message: str, loc: Location, hint: str | None = None, code: str = "type"
+    ) -> None:
         self.problems.append(PolicyProblem(message, loc, hint, code=code))
 
     def expect(self, expr: A.Expr, scope: Scope, want: TypeInfo, what: str) -> Fn:
@@ -397,7 +442,8 @@ class ExprCompiler:
             self.error(
                 f"未知名称「{name}」 (unknown name {name!r})",
                 e.loc,
-                did_you_mean(name, candidates) or "可用名称 (known names)：" + "、".join(sorted(candidates)[:20]),
+                did_you_mean(name, candidates)
+                or "可用名称 (known names)：" + "、".join(sorted(candidates)[:20]),
                 code="name",
             )
             return _mk_const(None), ERROR
@@ -416,12 +462,20 @@ class ExprCompiler:
         compiled = [self.compile(a, scope) for a in e.args]
         fns = [f for f, _ in compiled]
         types = [t for _, t in compiled]
-        arity = {"min": (2, 99), "max": (2, 99), "clamp": (3, 3), "abs": (1, 1), "round": (2, 2)}[e.name]
+        arity = {"min": (2, 99), "max": (2, 99), "clamp": (3, 3), "abs": (1, 1), "round": (2, 2)}[
+            e.name
+        ]
         if not arity[0] <= len(e.args) <= arity[1]:
             self.error(
                 f"{e.name}() 的参数个数不对：{len(e.args)} (wrong number of arguments)",
                 e.loc,
-                {"min": "min(a, b)", "max": "max(a, b)", "clamp": "clamp(x, 下限, 上限)", "abs": "abs(x)", "round": "round(x, 2)"}[e.name],
+                {
+                    "min": "min(a, b)",
+                    "max": "max(a, b)",
+                    "clamp": "clamp(x, 下限, 上限)",
+                    "abs": "abs(x)",
+                    "round": "round(x, 2)",
+                }[e.name],
             )
             return _mk_const(None), ERROR
         if any(t.kind == "error" for t in types):
@@ -432,7 +486,11 @@ class ExprCompiler:
                 return _mk_const(None), ERROR
         if e.name == "round":
             digits = e.args[1]
-            if not isinstance(digits, A.Num) or digits.unit is not None or digits.value != digits.value.to_integral_value():
+            if (
+                not isinstance(digits, A.Num)
+                or digits.unit is not None
+                or digits.value != digits.value.to_integral_value()
+            ):
                 self.error("round() 的第二个参数应为整数位数，如 2 (round(x, 2))", digits.loc)
                 return _mk_const(None), ERROR
             quantum = Decimal(1).scaleb(-int(digits.value))
@@ -567,7 +625,9 @@ class ExprCompiler:
             self._check_domain(e.item, opt)
             of, ot = self.compile(opt, scope)
             if t.kind != "error" and ot.kind != t.kind:
-                self.error(f"列表元素应为{t.describe()} (list items must be {t.describe()})", opt.loc)
+                self.error(
+                    f"列表元素应为{t.describe()} (list items must be {t.describe()})", opt.loc
+                )
                 return _mk_const(False), BOOL
             values.append(of(Ctx()))
         options = frozenset(values)
@@ -607,7 +667,9 @@ class ExprCompiler:
 
     def _c_Bands(self, e: A.Bands, scope: Scope) -> tuple[Fn, TypeInfo]:
         sf = self.expect(e.subject, scope, NUM, "bands 的对象|the subject of bands")
-        check_bands([iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None))
+        check_bands(
+            [iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None)
+        )
         compiled = []
         result_t: TypeInfo | None = None
         for iv, value in e.bands:
@@ -617,7 +679,9 @@ class ExprCompiler:
             if result_t is None or result_t.zero:
                 result_t = vt
             elif not (_same_num(vt, result_t) if vt.kind == "num" else vt.kind == result_t.kind):
-                self.error(f"各档取值的类型应相同 (every band must give {result_t.describe()})", value.loc)
+                self.error(
+                    f"各档取值的类型应相同 (every band must give {result_t.describe()})", value.loc
+                )
                 return _mk_const(None), ERROR
             compiled.append((iv, vf))
         loc = e.loc
@@ -670,7 +734,7 @@ def check_bands(
         return (iv.low if iv.low is not None else Decimal("-1e999"), 0 if iv.low_inclusive else 1)
 
     ordered = sorted(intervals, key=low_key)
-    for prev, nxt in zip(ordered, ordered[1:], strict=False):
+    for prev, nxt in itertools.pairwise(ordered):
         if prev.high is None:
             problems.append(
                 PolicyProblem(
@@ -680,8 +744,10 @@ def check_bands(
                 )
             )
             continue
-        if nxt.low is None or nxt.low < prev.high or (
-            nxt.low == prev.high and prev.high_inclusive and nxt.low_inclusive
+        if (
+            nxt.low is None
+            or nxt.low < prev.high
+            or (nxt.low == prev.high and prev.high_inclusive and nxt.low_inclusive)
         ):
             problems.append(
                 PolicyProblem(
@@ -692,7 +758,9 @@ def check_bands(
                     code="bands",
                 )
             )
-        elif nxt.low > prev.high or (nxt.low == prev.high and not prev.high_inclusive and not nxt.low_inclusive):
+        elif nxt.low > prev.high or (
+            nxt.low == prev.high and not prev.high_inclusive and not nxt.low_inclusive
+        ):
             problems.append(
                 PolicyProblem(
                     f"{what}：区间 {prev.render(percent)} 与 {nxt.render(percent)} 之间有空档 (gap between bands)",
@@ -704,7 +772,9 @@ def check_bands(
     if cover is not None and ordered:
         low, high = cover
         first, last = ordered[0], ordered[-1]
-        if first.low is not None and (first.low > low or (first.low == low and not first.low_inclusive)):
+        if first.low is not None and (
+            first.low > low or (first.low == low and not first.low_inclusive)
+        ):
             problems.append(
                 PolicyProblem(
                     f"{what}：最低一档从 {first.render(percent)} 开始，{low.normalize():f} 不属于任何一档 "
@@ -723,7 +793,9 @@ def check_bands(
                         code="bands",
                     )
                 )
-        elif last.high is not None and (last.high < high or (last.high == high and not last.high_inclusive)):
+        elif last.high is not None and (
+            last.high < high or (last.high == high and not last.high_inclusive)
+        ):
             problems.append(
                 PolicyProblem(
                     f"{what}：最高一档止于 {last.render(percent)}，{high.normalize():f} 不属于任何一档 "

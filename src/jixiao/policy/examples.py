@@ -88,16 +88,25 @@ def run_examples(policy: Policy) -> list[ExampleOutcome]:
                 where=f"example {ex.name}",
             )
             r = score_indicator(policy, ind)
-            got = {"score": r.score, "met": r.met, "tier": r.tier, "rule": r.rule.name if r.rule else None}
+            got = {
+                "score": r.score,
+                "met": r.met,
+                "tier": r.tier,
+                "rule": r.rule.name if r.rule else None,
+            }
             codes = {f.code for f in r.findings}
         failures = []
         for key, expected, _loc in ex.expects:
             value = got.get(key)
             if not _same(expected, value):
-                failures.append(f"期望 {key} = {_show(expected)}，实际为 {_show(value)} (expected {key} {_show(expected)}, got {_show(value)})")
+                failures.append(
+                    f"期望 {key} = {_show(expected)}，实际为 {_show(value)} (expected {key} {_show(expected)}, got {_show(value)})"
+                )
         for code, present, _loc in ex.findings:
             if present and code not in codes:
-                failures.append(f"期望出现发现 {code}，实际没有 (expected finding {code}; got {sorted(codes) or 'none'})")
+                failures.append(
+                    f"期望出现发现 {code}，实际没有 (expected finding {code}; got {sorted(codes) or 'none'})"
+                )
             if not present and code in codes:
                 failures.append(f"不应出现发现 {code} (finding {code} should not occur)")
         got["findings"] = sorted(codes)
@@ -113,5 +122,3 @@ def _show(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-

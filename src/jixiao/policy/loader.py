@@ -95,9 +95,17 @@ def _resolve(spec: str, base_dir: Path | None, loc: Location | None) -> Path:
         path = rules_dir() / f"{spec}.policy"
         if path.is_file():
             return path
-        hint = did_you_mean(spec, shipped_policies()) or "内置策略 (shipped)：" + "、".join(shipped_policies())
+        hint = did_you_mean(spec, shipped_policies()) or "内置策略 (shipped)：" + "、".join(
+            shipped_policies()
+        )
         raise PolicyError(
-            [PolicyProblem(f"没有名为「{spec}」的内置策略 (no shipped policy named {spec!r})", loc or Location(spec), hint)]
+            [
+                PolicyProblem(
+                    f"没有名为「{spec}」的内置策略 (no shipped policy named {spec!r})",
+                    loc or Location(spec),
+                    hint,
+                )
+            ]
         )
     path = Path(spec)
     if not path.is_absolute() and base_dir is not None:
@@ -128,17 +136,32 @@ def _read_chain(spec: str) -> tuple[tuple[str, str], ...]:
         if key in seen:
             cycle = " → ".join([*shown[seen.index(key) :], display])
             raise PolicyError(
-                [PolicyProblem(f"extends 形成循环：{cycle} (extends cycle)", loc or Location(display))]
+                [
+                    PolicyProblem(
+                        f"extends 形成循环：{cycle} (extends cycle)", loc or Location(display)
+                    )
+                ]
             )
         if len(seen) >= MAX_EXTENDS:
-            raise PolicyError([PolicyProblem(f"extends 层数超过 {MAX_EXTENDS} (too many extends levels)", loc or Location(display))])
+            raise PolicyError(
+                [
+                    PolicyProblem(
+                        f"extends 层数超过 {MAX_EXTENDS} (too many extends levels)",
+                        loc or Location(display),
+                    )
+                ]
+            )
         seen.append(key)
         shown.append(display)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise PolicyError(
-                [PolicyProblem(f"无法读取策略文件 (cannot read the policy file): {err}", Location(display))]
+                [
+                    PolicyProblem(
+                        f"无法读取策略文件 (cannot read the policy file): {err}", Location(display)
+                    )
+                ]
             ) from None
         chain.append((display, text))
         base = _extends_of(text, display)
@@ -262,7 +285,9 @@ class _Compiler:
         self.chain = chain
         self.problems: list[PolicyProblem] = []
 
-    def problem(self, message: str, loc: Location, hint: str | None = None, code: str = "policy") -> None:
+    def problem(
+        self, message: str, loc: Location, hint: str | None = None, code: str = "policy"
+    ) -> None:
         self.problems.append(PolicyProblem(message, loc, hint, code=code))
 
     def merge(self) -> _Merged:
@@ -286,7 +311,9 @@ class _Compiler:
             if f.deviation is not None:
                 m.deviation = f.deviation
             m.rules = _merge_rules(m.rules, f.rules, f.drops, self.problems)
-            m.budget_rules = _merge_rules(m.budget_rules, f.budget_rules, f.budget_drops, self.problems)
+            m.budget_rules = _merge_rules(
+                m.budget_rules, f.budget_rules, f.budget_drops, self.problems
+            )
             for table in f.tiers:
                 base = m.tiers.get(table.name)
                 m.tiers[table.name] = _merge_tiers(base, table) if base is not None else table
@@ -303,7 +330,11 @@ class _Compiler:
         m = self.merge()
         top = m.first_loc or Location(m.path)
         if m.name is None:
-            self.problem('缺少 policy "名称" 声明 (the file must start with: policy "name")', top, code="syntax")
+            self.problem(
+                '缺少 policy "名称" 声明 (the file must start with: policy "name")',
+                top,
+                code="syntax",
+            )
         places, mode = m.rounding or (2, "half_up")
         if mode not in ROUNDING_MODES:
             mode = "half_up"
@@ -312,13 +343,15 @@ class _Compiler:
             places = 2
         ec = ExprCompiler(self.problems, mode)
         params = self.compile_lets(m, ec)
-        weights = self.check_weights(m)
+        self.check_weights(m)
         tiers = self.compile_tiers(m)
         grades = self.check_grades(m)
         if len(m.rules) + len(m.budget_rules) > MAX_RULES:
             self.problem(f"规则过多（上限 {MAX_RULES}） (too many rules)", top)
         rules = self.compile_rules(m.rules, INDICATOR_REFS, params, ec, tiers, budget=False)
-        budget_rules = self.compile_rules(m.budget_rules, BUDGET_REFS, params, ec, tiers, budget=True)
+        budget_rules = self.compile_rules(
+            m.budget_rules, BUDGET_REFS, params, ec, tiers, budget=True
+        )
         if not m.rules:
             self.problem("策略没有任何指标规则 (the policy has no indicator rules)", top)
         if not m.budget_rules:
@@ -360,7 +393,11 @@ class _Compiler:
         reserved = set(INDICATOR_REFS) | set(BUDGET_REFS)
         for name, (expr, loc) in m.lets.items():
             if name in reserved:
-                self.problem(f"「{name}」是内置名称，不能用 let 重新定义 ({name!r} is built in)", loc, code="name")
+                self.problem(
+                    f"「{name}」是内置名称，不能用 let 重新定义 ({name!r} is built in)",
+                    loc,
+                    code="name",
+                )
                 continue
             fn, t = ec.compile(expr, Scope({}, params, where="let"))
             if t.kind == "error":
@@ -383,7 +420,7 @@ class _Compiler:
             self.problem(
                 f"weights 中缺少「{BUDGET_SECTION}」 (weights must include {BUDGET_SECTION})",
                 loc,
-                did_you_mean(BUDGET_SECTION, m.weights) ,
+                did_you_mean(BUDGET_SECTION, m.weights),
                 code="weights",
             )
         total = sum((v for v, _ in m.weights.values()), Decimal(0))
@@ -396,14 +433,20 @@ class _Compiler:
             )
         for section, (value, wloc) in m.weights.items():
             if value < 0:
-                self.problem(f"权重不能为负 (a weight cannot be negative): {section}", wloc, code="weights")
+                self.problem(
+                    f"权重不能为负 (a weight cannot be negative): {section}", wloc, code="weights"
+                )
 
     # -- tiers
     def compile_tiers(self, m: _Merged) -> dict[str, TierTableRT]:
         out: dict[str, TierTableRT] = {}
         for table in m.tiers.values():
             if not table.tiers:
-                self.problem(f"档次表「{table.name}」没有任何档次 (tier table is empty)", table.loc, code="bands")
+                self.problem(
+                    f"档次表「{table.name}」没有任何档次 (tier table is empty)",
+                    table.loc,
+                    code="bands",
+                )
                 continue
             check_bands(
                 [t.band for t in table.tiers],
@@ -418,8 +461,12 @@ class _Compiler:
             words: dict[str, str] = {}
             for tier in table.tiers:
                 if names.count(tier.name) > 1:
-                    self.problem(f"档次「{tier.name}」重复 (tier named twice)", tier.loc, code="name")
-                if tier.band.low is not None and tier.band.low < 0 or tier.band.high is not None and tier.band.high > 1:
+                    self.problem(
+                        f"档次「{tier.name}」重复 (tier named twice)", tier.loc, code="name"
+                    )
+                if (tier.band.low is not None and tier.band.low < 0) or (
+                    tier.band.high is not None and tier.band.high > 1
+                ):
                     self.problem(
                         f"档次「{tier.name}」的区间 {tier.band.render(percent=True)} 超出 [0%, 100%] "
                         "(a tier band is a share of the weight, within [0%, 100%])",
@@ -445,7 +492,12 @@ class _Compiler:
             roles: dict[str, str] = {}
             for role, tier_name, loc in table.roles:
                 if tier_name not in names:
-                    self.problem(f"没有名为「{tier_name}」的档次 (no such tier)", loc, did_you_mean(tier_name, names), code="name")
+                    self.problem(
+                        f"没有名为「{tier_name}」的档次 (no such tier)",
+                        loc,
+                        did_you_mean(tier_name, names),
+                        code="name",
+                    )
                 roles[role] = tier_name
             status: dict[str, str] = {}
             statuses = [d for d in DOMAINS["actual.status"] if d]
@@ -458,7 +510,12 @@ class _Compiler:
                         code="name",
                     )
                 if tier_name not in names:
-                    self.problem(f"没有名为「{tier_name}」的档次 (no such tier)", loc, did_you_mean(tier_name, names), code="name")
+                    self.problem(
+                        f"没有名为「{tier_name}」的档次 (no such tier)",
+                        loc,
+                        did_you_mean(tier_name, names),
+                        code="name",
+                    )
                 status[key] = tier_name
             out[table.name] = TierTableRT(table.name, table.tiers, words, roles, status)
         return out
@@ -466,7 +523,10 @@ class _Compiler:
     # -- grades
     def check_grades(self, m: _Merged) -> tuple[tuple[str, A.Interval], ...]:
         if m.grades is None:
-            self.problem("策略缺少 grades（等级）定义 (the policy defines no grades)", m.first_loc or Location(m.path))
+            self.problem(
+                "策略缺少 grades（等级）定义 (the policy defines no grades)",
+                m.first_loc or Location(m.path),
+            )
             return ()
         check_bands(
             [iv for _, iv in m.grades],
@@ -492,14 +552,22 @@ class _Compiler:
         when_scope = Scope(refs, params, forbid=BODY_ONLY, where="规则条件 when")
         for rule in rules:
             where = f"{rule.loc.source}:{rule.loc.line}"
-            when = ec.expect(rule.when, when_scope, BOOL, "when 条件|a when condition") if rule.when is not None else None
+            when = (
+                ec.expect(rule.when, when_scope, BOOL, "when 条件|a when condition")
+                if rule.when is not None
+                else None
+            )
             met_stmts = [s for s in rule.stmts if isinstance(s, A.MetStmt)]
-            scorers = [s for s in rule.stmts if isinstance(s, A.ScoreStmt | A.TiersStmt | A.UnscoredStmt)]
+            scorers = [
+                s for s in rule.stmts if isinstance(s, A.ScoreStmt | A.TiersStmt | A.UnscoredStmt)
+            ]
             has_met = bool(met_stmts)
             body_forbid = frozenset() if has_met else frozenset({"met"})
             # the score formula may use met only when the rule states it; by the time reasons,
             # findings and accepts run, met is known (from the tier or from score == weight)
-            score_scope = Scope(refs, params, forbid=body_forbid, where="没有 met when 的规则的得分公式")
+            score_scope = Scope(
+                refs, params, forbid=body_forbid, where="没有 met when 的规则的得分公式"
+            )
             body = Scope(refs, params, where="规则体")
             met_scope = Scope(refs, params, forbid=frozenset({"met"}), where="met when 条件")
             if len(met_stmts) > 1:
@@ -511,34 +579,42 @@ class _Compiler:
                     f"(a rule needs exactly one way to score; it has {len(scorers)})",
                     loc,
                 )
-            met = ec.expect(met_stmts[0].cond, met_scope, BOOL, "met 条件|a met condition") if met_stmts else None
+            met = (
+                ec.expect(met_stmts[0].cond, met_scope, BOOL, "met 条件|a met condition")
+                if met_stmts
+                else None
+            )
             score_fn: Fn | None = None
             score_text = ""
             score_refs: tuple[tuple[str, Fn], ...] = ()
             tiers_name = None
             unscored = None
-            for s in scorers[:1]:
-                if isinstance(s, A.ScoreStmt):
-                    score_fn = ec.expect(s.expr, score_scope, POINTS, "得分 score |the score")
-                    score_text = s.text
-                    score_refs = self.refs_of(s.expr, score_scope, ec)
-                elif isinstance(s, A.TiersStmt):
+            for scorer in scorers[:1]:
+                if isinstance(scorer, A.ScoreStmt):
+                    score_fn = ec.expect(scorer.expr, score_scope, POINTS, "得分 score |the score")
+                    score_text = scorer.text
+                    score_refs = self.refs_of(scorer.expr, score_scope, ec)
+                elif isinstance(scorer, A.TiersStmt):
                     if budget:
-                        self.problem("预算规则不能用 score by tiers (budget rules score with a formula)", s.loc)
-                    elif s.table not in tiers:
                         self.problem(
-                            f"没有名为「{s.table}」的档次表 (no tier table named {s.table!r})",
-                            s.loc,
-                            did_you_mean(s.table, tiers) or "已定义 (defined)：" + "、".join(tiers),
+                            "预算规则不能用 score by tiers (budget rules score with a formula)",
+                            scorer.loc,
+                        )
+                    elif scorer.table not in tiers:
+                        self.problem(
+                            f"没有名为「{scorer.table}」的档次表 (no tier table named {scorer.table!r})",
+                            scorer.loc,
+                            did_you_mean(scorer.table, tiers)
+                            or "已定义 (defined)：" + "、".join(tiers),
                             code="name",
                         )
-                    tiers_name = s.table
+                    tiers_name = scorer.table
                 else:
-                    unscored = (s.zh, s.en)
+                    unscored = (scorer.zh, scorer.en)
             reason = None
             reason_always = False
-            findings = []
-            accepts = []
+            findings: list[CompiledFinding] = []
+            accepts: list[Fn] = []
             explain: dict[str, tuple[str, str | None]] = {}
             for s in rule.stmts:
                 if isinstance(s, A.ReasonStmt):
@@ -548,12 +624,24 @@ class _Compiler:
                         f = ec.expect(s.cond, body, BOOL, "reason 条件|a reason condition")
                         reason = (lambda c, f=f: not f(c)) if s.unless else f
                 elif isinstance(s, A.FindingStmt):
-                    cond = ec.expect(s.cond, body, BOOL, "finding 条件|a finding condition") if s.cond is not None else None
+                    cond = (
+                        ec.expect(s.cond, body, BOOL, "finding 条件|a finding condition")
+                        if s.cond is not None
+                        else None
+                    )
                     self.check_template(s.zh, s.loc)
                     if s.en:
                         self.check_template(s.en, s.loc)
                     findings.append(
-                        CompiledFinding(s.severity, s.code, cond, s.zh, s.en, s.reason_required, f"{s.loc.source}:{s.loc.line}")
+                        CompiledFinding(
+                            s.severity,
+                            s.code,
+                            cond,
+                            s.zh,
+                            s.en,
+                            s.reason_required,
+                            f"{s.loc.source}:{s.loc.line}",
+                        )
                     )
                 elif isinstance(s, A.AcceptStmt):
                     accepts.append(ec.expect(s.expr, body, POINTS, "accept |an accepted score"))
@@ -601,7 +689,9 @@ class _Compiler:
                     if isinstance(value, tuple):
                         for v in value:
                             stack.extend(v if isinstance(v, tuple) else (v,))
-                    elif not isinstance(value, str | Decimal | bool | Location) and value is not None:
+                    elif (
+                        not isinstance(value, str | Decimal | bool | Location) and value is not None
+                    ):
                         stack.append(value)
         return tuple(sorted(names.items()))
 
@@ -618,7 +708,8 @@ class _Compiler:
                 self.problem(
                     f"消息模板中未知的占位符「{{{f}}}」 (unknown placeholder {{{f}}})",
                     loc,
-                    did_you_mean(f, EXPLAIN_FIELDS) or "可用 (known)：" + "、".join("{" + x + "}" for x in EXPLAIN_FIELDS),
+                    did_you_mean(f, EXPLAIN_FIELDS)
+                    or "可用 (known)：" + "、".join("{" + x + "}" for x in EXPLAIN_FIELDS),
                     code="name",
                 )
 
@@ -641,7 +732,11 @@ class _Compiler:
                 live = [c for c in dnf if not c.empty()]
                 if live and all(_covered(c, earlier, single) for c in live):
                     by = next(
-                        (name for name, conjs in earlier if any(_implies(lc, ec) for lc in live for ec in conjs if not ec.opaque)),
+                        (
+                            name
+                            for name, conjs in earlier
+                            if any(_implies(lc, ec) for lc in live for ec in conjs if not ec.opaque)
+                        ),
                         earlier[0][0] if earlier else "",
                     )
                     self.problem(
@@ -655,7 +750,7 @@ class _Compiler:
             earlier.append((rule.name, conjs))
             for c in conjs:
                 if not c.opaque and len(c.sets) == 1 and not c.empty():
-                    (ref, values), = c.sets.items()
+                    ((ref, values),) = c.sets.items()
                     single.setdefault(ref, set()).update(values)
 
     # -- examples
@@ -674,7 +769,9 @@ class _Compiler:
             seen: set[str] = set()
             for ex in m.examples:
                 if ex.name in seen:
-                    self.problem(f"示例「{ex.name}」重名 (example named twice)", ex.loc, code="name")
+                    self.problem(
+                        f"示例「{ex.name}」重名 (example named twice)", ex.loc, code="name"
+                    )
                 seen.add(ex.name)
         allowed = set(INDICATOR_INPUTS) | set(BUDGET_INPUTS) | set(FORM_INPUTS)
         for ex in m.examples:
@@ -727,7 +824,9 @@ def _merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
     roles.update({r: (r, n, loc) for r, n, loc in child.roles})
     status = {k: (k, n, loc) for k, n, loc in base.status}
     status.update({k: (k, n, loc) for k, n, loc in child.status})
-    return A.TierTable(child.name, tuple(tiers), tuple(roles.values()), tuple(status.values()), loc=child.loc)
+    return A.TierTable(
+        child.name, tuple(tiers), tuple(roles.values()), tuple(status.values()), loc=child.loc
+    )
 
 
 def _problem_order(p: PolicyProblem) -> tuple[str, int, int]:
@@ -777,7 +876,12 @@ def _atom(e: A.Expr, negate: bool = False) -> list[_Conj]:
             if value not in domain:
                 return opaque  # reported as an unknown value by the type checker
             positive = (e.op == "==") != negate
-            return [_Conj({ref.dotted: frozenset({value}) & domain if positive else domain - {value}}, False)]
+            return [
+                _Conj(
+                    {ref.dotted: frozenset({value}) & domain if positive else domain - {value}},
+                    False,
+                )
+            ]
         return opaque
     if isinstance(e, A.In) and isinstance(e.item, A.Ref):
         domain = _domain(e.item.dotted)

@@ -129,7 +129,9 @@ class Policy:
         """Round a score as the policy says (places and mode; half-up by default)."""
         from jixiao.policy.compiler import ROUNDING_MODES
 
-        return value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUNDING_MODES[self.rounding])
+        return value.quantize(
+            Decimal(1).scaleb(-self.places), rounding=ROUNDING_MODES[self.rounding]
+        )
 
     def grade(self, total: Decimal) -> str | None:
         """The grade band (优/良/中/差) a total falls in, or None outside every band."""

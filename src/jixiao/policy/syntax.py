@@ -96,14 +96,14 @@ class _Builder:
             return " ".join(self.text[start:end].split())
         return ""
 
-    def tok_loc(self, tok: Token) -> Location:
+    def tok_loc(self, tok: Any) -> Location:
         return Location(self.path, tok.line, tok.column, max(1, len(str(tok))), self.text)
 
-    def string(self, tok: Token) -> str:
+    def string(self, tok: Any) -> str:
         raw = str(tok)[1:-1]
         return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
 
-    def number(self, tok: Token) -> tuple[Decimal, str | None]:
+    def number(self, tok: Any) -> tuple[Decimal, str | None]:
         text = str(tok)
         digits = text
         unit: str | None = None
@@ -180,7 +180,9 @@ class _Expr:
         if d == "or_":
             return A.Or(self.build(ch[0], nxt), self.build(ch[1], nxt), loc=loc)
         if d == "if_expr":
-            return A.If(self.build(ch[0], nxt), self.build(ch[1], nxt), self.build(ch[2], nxt), loc=loc)
+            return A.If(
+                self.build(ch[0], nxt), self.build(ch[1], nxt), self.build(ch[2], nxt), loc=loc
+            )
         if d == "bands":
             bands = []
             for band in ch[1:]:
@@ -221,7 +223,11 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
         low_incl = False
     if high is None:
         high_incl = False
-    if low is not None and high is not None and (low > high or (low == high and not (low_incl and high_incl))):
+    if (
+        low is not None
+        and high is not None
+        and (low > high or (low == high and not (low_incl and high_incl)))
+    ):
         b.problems.append(
             PolicyProblem(
                 f"区间 {A.Interval(low, high, low_incl, high_incl).render()} 是空的 (the interval is empty)",
@@ -250,7 +256,11 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
         raise PolicyError([_syntax_problem(parser, err, text, path)]) from None
     except RecursionError:  # pragma: no cover - LALR parsing is iterative
         raise PolicyError(
-            [PolicyProblem("策略文件嵌套过深 (policy nested too deeply)", Location(path, 1, 1, 1, text))]
+            [
+                PolicyProblem(
+                    "策略文件嵌套过深 (policy nested too deeply)", Location(path, 1, 1, 1, text)
+                )
+            ]
         ) from None
     b = _Builder(path, text)
     try:
@@ -290,7 +300,8 @@ def _syntax_problem(
         message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {found_en})"
     elif isinstance(err, lark.exceptions.UnexpectedCharacters):
         expected = _describe(parser, set(err.allowed or ()))
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         message = f"语法错误：无法识别的字符「{ch}」 (syntax error: unexpected character {ch!r})"
         length = 1
     else:  # UnexpectedEOF
@@ -346,9 +357,9 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "source" and once("source", item):
             fields["source"] = b.string(ch[0])
         elif d == "years" and once("years", item):
-            fields["years"] = (int(ch[0]), int(ch[1]) if len(ch) > 1 else None)
+            fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
         elif d == "rounding" and once("rounding", item):
-            fields["rounding"] = (int(ch[0]), str(ch[1]))
+            fields["rounding"] = (int(str(ch[0])), str(ch[1]))
             fields["rounding_loc"] = b.tok_loc(ch[1])
         elif d == "tolerance" and once("tolerance", item):
             value, _unit = b.number(ch[0])
@@ -358,7 +369,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "weights":
             for w in ch:
                 if w.data == "weight_entry":
-                    value, unit = b.number(w.children[1])
+                    value, _unit = b.number(w.children[1])
                     fields["weights"].append((str(w.children[0]), value, b.tok_loc(w.children[0])))
                 else:
                     fields["deviation"] = str(w.children[0].children[0])
@@ -398,7 +409,16 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                 did_you_mean(mode, _ROUNDING_MODES),
             )
         )
-    for key in ("lets", "weights", "budget_rules", "budget_drops", "rules", "drops", "tiers", "examples"):
+    for key in (
+        "lets",
+        "weights",
+        "budget_rules",
+        "budget_drops",
+        "rules",
+        "drops",
+        "tiers",
+        "examples",
+    ):
         fields[key] = tuple(fields[key])
     return A.PolicyFile(path=b.path, text=b.text, **fields)
 
@@ -508,7 +528,9 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
             role_tok = item.children[0].children[0]
             roles.append((str(role_tok), str(item.children[1]), b.tok_loc(item.children[1])))
         else:
-            status.append((str(item.children[0]), str(item.children[1]), b.tok_loc(item.children[0])))
+            status.append(
+                (str(item.children[0]), str(item.children[1]), b.tok_loc(item.children[0]))
+            )
     return A.TierTable(name, tuple(tiers), tuple(roles), tuple(status), loc=b.loc(tree))
 
 
@@ -544,7 +566,9 @@ def _build_example(b: _Builder, tree: Tree[Any]) -> A.Example:
         if item.data == "example_input":
             inputs.append((str(item.children[0]), _example_value(b, item.children[1]), b.loc(item)))
         elif item.data == "example_expect":
-            expects.append((str(item.children[0]), _example_value(b, item.children[1]), b.loc(item)))
+            expects.append(
+                (str(item.children[0]), _example_value(b, item.children[1]), b.loc(item))
+            )
         elif item.data == "example_finding":
             findings.append((str(item.children[0]), True, b.loc(item)))
         else:
