@@ -1,0 +1,187 @@
+"""A sheet as a grid of cells, whatever file it came from (an Excel worksheet or a CSV file).
+
+Merged cells are resolved here: every cell of a merged range reports the value of the range's
+top-left cell and knows that *anchor*, so the form finder can tell "this row's own value" from
+"a value merged down from a row above". Locations render as Excel does (``表1!D12``) for
+worksheets and as ``row 12, col 4`` for CSV files.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import attrs
+
+from jixiao.errors import FormError
+from jixiao.forms._text import render_number, render_value
+from jixiao.forms.model import to_decimal
+
+__all__ = ["Grid", "GridCell", "column_letter"]
+
+Coord = tuple[int, int]
+
+
+def column_letter(col: int) -> str:
+    """``1`` → ``A``, ``28`` → ``AB`` (Excel column names)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted unless it is a plain word."""
+    if re.fullmatch(r"[^\W\d]\w*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+@attrs.frozen(slots=True)
+class GridCell:
+    """One cell: its value, the top-left and bottom-right of its merged range (itself if not
+    merged), whether Excel shows it as a percentage, and the formula when the file holds a
+    formula without a computed value."""
+
+    value: object
+    anchor: Coord
+    last: Coord
+    percent: bool = False
+    formula: str | None = None
+
+
+@attrs.define
+class Grid:
+    """The cells of one sheet. Rows and columns are 1-based."""
+
+    file: str
+    sheet: str | None
+    cells: dict[Coord, GridCell]
+    max_row: int = 0
+    max_col: int = 0
+    row_numbers: list[int] = attrs.field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        if self.cells:
+            self.max_row = max(self.max_row, max(r for r, _ in self.cells))
+            self.max_col = max(self.max_col, max(c for _, c in self.cells))
+        self.row_numbers = sorted({r for r, _ in self.cells})
+
+    # -- locations -------------------------------------------------------------------------
+    def loc(self, row: int, col: int) -> str:
+        """Where a cell is, for messages and ``Indicator.cells``: ``表1!D12`` / ``row 12, col 4``."""
+        if self.sheet is None:
+            return f"row {row}, col {col}"
+        return f"{sheet_ref(self.sheet)}!{column_letter(col)}{row}"
+
+    def row_loc(self, row: int, col: int) -> str:
+        """Where a row is: its first table cell in a worksheet (``表1!A12``), ``row 12`` in CSV."""
+        if self.sheet is None:
+            return f"row {row}"
+        return self.loc(row, col)
+
+    def range_loc(self) -> str:
+        """The used range, e.g. ``表1!A1:I40`` (or ``表1 (empty)``)."""
+        if self.sheet is None:
+            return f"rows 1-{self.max_row}"
+        if not self.cells:
+            return f"{sheet_ref(self.sheet)} (空表 empty)"
+        return f"{sheet_ref(self.sheet)}!A1:{column_letter(self.max_col)}{self.max_row}"
+
+    # -- cells -----------------------------------------------------------------------------
+    def cell(self, row: int, col: int) -> GridCell | None:
+        return self.cells.get((row, col))
+
+    def anchor(self, row: int, col: int) -> Coord:
+        cell = self.cells.get((row, col))
+        return cell.anchor if cell else (row, col)
+
+    def owns(self, row: int, col: int) -> bool:
+        """True when the cell's value belongs to this row (not merged down from a row above)."""
+        cell = self.cells.get((row, col))
+        return cell is None or cell.anchor[0] == row
+
+    def is_anchor(self, row: int, col: int) -> bool:
+        cell = self.cells.get((row, col))
+        return cell is None or cell.anchor == (row, col)
+
+    def _check_formula(self, cell: GridCell) -> None:
+        if cell.formula is not None:
+            row, col = cell.anchor
+            raise FormError(
+                f"单元格是公式「{cell.formula}」，但文件中没有保存计算结果；请用 Excel 或 WPS 打开并"
+                f"保存后再读取 (the cell holds a formula with no saved result: open and save the "
+                f"file in Excel or WPS first)",
+                source=self.file,
+                where=self.loc(row, col),
+            )
+
+    def text(self, row: int, col: int) -> str:
+        """The cell's text as a reader of the form sees it (merged cells give their top-left)."""
+        cell = self.cells.get((row, col))
+        if cell is None:
+            return ""
+        self._check_formula(cell)
+        value = cell.value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            number = self._numeric(value, row, col)
+            if cell.percent:
+                return render_number(number.scaleb(2)) + "%"
+            return render_number(number)
+        return render_value(value)
+
+    def number(self, row: int, col: int, *, header: str, key: str) -> Decimal | None:
+        """The cell as a Decimal (None when blank or a placeholder such as ``—``).
+
+        A cell Excel shows as a percentage (0.9706 formatted ``0.00%``) gives the number shown
+        (97.06). Raises a FormError naming the cell and the column when it is not a number.
+        """
+        cell = self.cells.get((row, col))
+        if cell is None:
+            return None
+        self._check_formula(cell)
+        value = cell.value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            number = self._numeric(value, row, col)
+            return number.scaleb(2) if cell.percent else number
+        text = render_value(value)
+        try:
+            return to_decimal(text, where=self.loc(row, col), source=self.file)
+        except FormError:
+            raise FormError(
+                f"「{header}」应为数字，实际为「{text}」 ({key}: expected a number such as 5 or "
+                f"9.71, got {text!r})",
+                source=self.file,
+                where=self.loc(*self.anchor(row, col)),
+            ) from None
+
+    def _numeric(self, value: int | float | Decimal, row: int, col: int) -> Decimal:
+        number = to_decimal(value, where=self.loc(row, col), source=self.file)
+        assert number is not None  # numbers are never placeholders
+        return number
+
+    def explicit_percent(self, row: int, col: int) -> bool:
+        """True when the cell says it is a percentage (a ``%`` format or a ``%`` in the text)."""
+        cell = self.cells.get((row, col))
+        if cell is None:
+            return False
+        if cell.percent:
+            return True
+        return isinstance(cell.value, str) and ("%" in cell.value or "％" in cell.value)
+
+    def is_number(self, row: int, col: int) -> bool:
+        cell = self.cells.get((row, col))
+        if cell is None or cell.formula is not None:
+            return False
+        value = cell.value
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float, Decimal)):
+            return True
+        if isinstance(value, str):
+            try:
+                return to_decimal(value, where="") is not None
+            except FormError:
+                return False
+        return False

@@ -1,0 +1,81 @@
+"""Reading and writing forms as JSON, in the shape documented in docs/forms.md and checked by
+``form.schema.json``. Numbers are read as Decimals (never through float)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jixiao.errors import FormError, caret_line
+from jixiao.forms.model import Form
+
+__all__ = ["loads_forms", "read_json_forms", "write_json"]
+
+# json's messages, in Chinese first.
+_MESSAGES = {
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "键名应写在双引号中",
+    "Unterminated string starting at": "字符串没有结束引号",
+    "Invalid control character at": "字符串中有控制字符（换行应写作 \\n）",
+    "Extra data": "JSON 结束后还有多余内容",
+    "Invalid \\escape": "无效的转义符",
+    "Invalid \\uXXXX escape": "无效的 \\uXXXX 转义",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "数组末尾多了逗号",
+}
+
+
+def loads_forms(text: str, source: str) -> list[Form]:
+    """Forms from JSON text: one form object, or a list of them."""
+    try:
+        data: Any = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        zh = _MESSAGES.get(exc.msg, "语法错误")
+        line = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
+        raise FormError(
+            f"JSON 语法错误：{zh} (invalid JSON: {exc.msg})\n{caret_line(line, exc.colno - 1)}",
+            source=source,
+            where=f"{exc.lineno}:{exc.colno}",
+        ) from None
+    if isinstance(data, list):
+        forms = []
+        for i, item in enumerate(data):
+            try:
+                forms.append(Form.from_dict(item, source=f"{source}#{i}"))
+            except FormError as exc:
+                where = f"[{i}].{exc.where}" if exc.where else f"[{i}]"
+                raise FormError(exc.message, source=source, where=where) from None
+        if not forms:
+            raise FormError("JSON 列表中没有表单 (the JSON list holds no form)", source=source)
+        return forms
+    return [Form.from_dict(data, source=source)]
+
+
+def read_json_forms(path: Path, source: str) -> list[Form]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormError(
+            f"JSON 文件应为 UTF-8 编码，第 {exc.start} 字节不是 (a JSON file must be UTF-8; "
+            f"byte {exc.start} is not)",
+            source=source,
+            where=f"line {line}",
+        ) from None
+    return loads_forms(text, source)
+
+
+def write_json(form: Form | Iterable[Form], path: str | os.PathLike[str]) -> None:
+    """Write one form as a JSON object (several as a list), UTF-8, indented, Decimals as strings."""
+    if isinstance(form, Form):
+        data: Any = form.to_dict()
+    else:
+        data = [f.to_dict() for f in form]
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,105 @@
+"""``read_form`` / ``read_forms``: a form file of any supported kind, chosen by its extension."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from jixiao.errors import FormError
+from jixiao.forms.csv_io import read_csv_forms, write_csv
+from jixiao.forms.json_io import read_json_forms, write_json
+from jixiao.forms.model import Form
+from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads lazily
+
+__all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
+
+StrPath = str | os.PathLike[str]
+
+
+_READERS: dict[str, Callable[[Path, str], list[Form]]] = {
+    ".json": read_json_forms,
+    ".csv": read_csv_forms,
+    ".tsv": read_csv_forms,
+    ".xlsx": read_xlsx_forms,
+    ".xlsm": read_xlsx_forms,
+}
+SUFFIXES = tuple(_READERS)
+
+
+def read_forms(path: StrPath) -> list[Form]:
+    """Every form in a file: ``.json`` (an object or a list of them), ``.csv`` / ``.tsv``, or
+    ``.xlsx`` / ``.xlsm`` (every form on every sheet). The file is only read, never written.
+
+    Raises :class:`jixiao.FormError` naming the file, the place (``3:15``, ``row 12, col 6``,
+    ``表1!G12``) and what was expected; never a raw parser exception.
+    """
+    source = os.fspath(path)
+    file = Path(source)
+    suffix = file.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        if suffix == ".xls":
+            why = (
+                "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx (old .xls workbooks are "
+                "not supported: save the file as .xlsx)"
+            )
+        else:
+            why = (
+                f"不支持的文件类型「{suffix or '（无扩展名）'}」，应为 .json、.csv 或 .xlsx "
+                f"(unsupported file type {suffix or '(no extension)'!r}: expected .json, .csv "
+                f"or .xlsx)"
+            )
+        raise FormError(why, source=source)
+    if not file.exists():
+        raise FormError("文件不存在 (no such file)", source=source)
+    if not file.is_file():
+        raise FormError("不是文件 (not a regular file)", source=source)
+    try:
+        return reader(file, source)
+    except OSError as exc:
+        raise FormError(
+            f"无法读取文件：{exc.strerror} (cannot read the file: {exc.strerror})", source=source
+        ) from None
+
+
+def read_form(path: StrPath) -> Form:
+    """The one form in a file. A workbook holding several forms raises FormError naming the
+    sheets; use :func:`read_forms` for those.
+
+    >>> read_form("examples/seed.json").total   # doctest: +SKIP
+    Decimal('95.71')
+    """
+    forms = read_forms(path)
+    if len(forms) == 1:
+        return forms[0]
+    places = "、".join(f.source.split("#", 1)[-1] if f.source else "?" for f in forms)
+    raise FormError(
+        f"文件中有 {len(forms)} 张自评表（{places}），read_form 只能读取一张；请用 read_forms "
+        f"读取全部 (the file holds {len(forms)} forms, at {places}; use read_forms to read "
+        f"them all)",
+        source=os.fspath(path),
+    )
+
+
+def write_form(
+    form: Form | Iterable[Form],
+    path: StrPath,
+    *,
+    layout: Literal["standard", "split"] = "standard",
+) -> None:
+    """Write forms by extension: ``.json``, ``.csv`` or ``.xlsx`` (``layout`` for Excel)."""
+    suffix = Path(os.fspath(path)).suffix.lower()
+    if suffix == ".json":
+        write_json(form, path)
+    elif suffix == ".csv":
+        write_csv(form, path)
+    elif suffix == ".xlsx":
+        write_xlsx(form, path, layout=layout)
+    else:
+        raise FormError(
+            f"不支持写入「{suffix}」，应为 .json、.csv 或 .xlsx (cannot write {suffix!r}: "
+            f"expected .json, .csv or .xlsx)",
+            source=os.fspath(path),
+        )
