@@ -22,18 +22,21 @@ from decimal import Decimal
 import attrs
 
 __all__ = [
+    "CONFUSABLES",
     "DIMENSIONLESS",
     "MAGNITUDES",
     "Unit",
     "known_symbols",
+    "known_words",
     "lookup_unit",
+    "near_miss_unit",
     "suggest_unit",
 ]
 
 DIMENSIONLESS = "dimensionless"
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Unit:
     """A unit: its canonical symbol, its dimension, and the factor to the dimension's base unit."""
 
@@ -64,6 +67,8 @@ _BASE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("‰", DIMENSIONLESS, "0.001", ("千分比",)),
     ("百分点", "percentage_point", "1", ("个百分点",)),
     ("倍", DIMENSIONLESS, "1", ()),
+    # scores (考核得分≥90分)
+    ("分", "score", "1", ()),
     # time: seconds for durations, months for calendar spans
     ("秒", "time", "1", ()),
     ("分钟", "time", "60", ("分鐘",)),
@@ -71,7 +76,8 @@ _BASE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("天", "time", "86400", ("日", "自然日")),
     ("周", "time", "604800", ("星期", "週")),
     ("工作日", "time:workday", "1", ("个工作日",)),
-    ("月", "time:month", "1", ("个月", "個月")),
+    # 个月, not 月: "12月" is December, "12个月" a duration
+    ("个月", "time:month", "1", ("月", "個月")),
     ("季度", "time:month", "3", ("个季度",)),
     ("年", "time:month", "12", ("年度",)),
     ("周岁", "age", "1", ("岁", "歲", "週歲")),
@@ -100,6 +106,7 @@ _BASE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("PB", "data", "1048576", ("P",)),
     # energy and power
     ("千瓦", "power", "1", ("kW", "KW")),
+    ("兆瓦", "power", "1000", ("MW",)),
     ("千瓦时", "energy", "1", ("度", "kWh")),
 ]
 
@@ -188,6 +195,17 @@ _COUNTS: dict[str, tuple[str, ...]] = {
     "项次": (),
     "条次": (),
     "场馆": (),
+    "台次": ("臺次",),
+    "讲": ("講",),
+    "届": ("屆",),
+    "轮": ("輪",),
+    "课": ("課",),
+    "宗": (),
+    "单": (),
+    "笔": ("筆",),
+    "封": (),
+    "幅": (),
+    "盏": ("盞",),
 }
 
 MAGNITUDES: dict[str, Decimal] = {
@@ -225,6 +243,8 @@ def _build() -> tuple[dict[str, Unit], dict[str, Unit]]:
 
 _CANONICAL, _ALIASES = _build()
 
+# 元/人·月, not 元/人·个月
+_IN_COMPOUND = {"个月": "月"}
 _COMPOUND_SEP = re.compile(r"\s*[*·•×・∙⋅]\s*")
 
 
@@ -282,7 +302,7 @@ def lookup_unit(word: str) -> Unit | None:
         for d in den_units:
             assert d is not None
             factor /= d.factor
-            parts.append(d.symbol)
+            parts.append(_IN_COMPOUND.get(d.symbol, d.symbol))
             dims.append(d.dimension)
         return Unit(
             f"{num.symbol}/{'·'.join(parts)}",
@@ -312,3 +332,53 @@ def suggest_unit(word: str) -> str | None:
         return None
     unit = lookup_unit(close[0])
     return unit.symbol if unit else close[0]
+
+
+def known_words() -> tuple[str, ...]:
+    """Every word the registry reads as a unit by itself (canonical symbols and aliases).
+
+    Magnitude compositions (``万粒``, ``千亩``) and compound units (``元/人·月``) are not listed;
+    :func:`lookup_unit` builds them.
+    """
+    return tuple(_ALIASES)
+
+
+#: Look-alike characters that turn up in unit words (OCR, input-method slips, financial forms),
+#: mapped to the character of the registered unit they stand for.
+CONFUSABLES: dict[str, str] = {
+    "圆": "元",
+    "圓": "元",
+    "園": "元",
+    "园": "元",
+    "兀": "元",
+    "仟": "千",
+    "佰": "百",
+    "拾": "十",
+}
+
+
+def near_miss_unit(word: str) -> str | None:
+    """The unit a damaged magnitude-unit word stands for (``万圆`` → ``万元``), or None.
+
+    The rule is deliberately narrow, so that an unknown word stays an open unit: *word* must
+    not be a known unit, replacing its look-alike characters (:data:`CONFUSABLES`) must give a
+    known unit, and that unit must be a magnitude with a unit after it (``万元``, ``千元``,
+    ``亿元``, ``万人``). A lone ``圆`` or ``园`` after a number is left alone (it may be a real
+    word: 3园 = three gardens).
+
+    >>> near_miss_unit("万圆"), near_miss_unit("仟元"), near_miss_unit("园"), near_miss_unit("万元")
+    ('万元', '千元', None, None)
+    """
+    if not word or word in _ALIASES:
+        return None
+    fixed = "".join(CONFUSABLES.get(ch, ch) for ch in word)
+    if fixed == word:
+        return None
+    magnitude = next((m for m in _MAGNITUDES_LONGEST if fixed.startswith(m)), None)
+    if magnitude is None or len(fixed) == len(magnitude):
+        return None
+    unit = _simple(fixed)
+    return unit.symbol if unit is not None and unit.known else None
+
+
+_MAGNITUDES_LONGEST = sorted(MAGNITUDES, key=len, reverse=True)

@@ -309,24 +309,26 @@ class Deadline(Node):
         return (self.year or 0, month, day)
 
     def render(self) -> str:
+        """Canonical text: ``2023年12月底前``, ``9月前``, ``9月内`` (by the end of September),
+        ``早于12月31日`` (strictly before a day), ``2021年1月1日-12月31日`` (a period)."""
         parts = [self.prefix or ""]
         if self.start is not None:
             sy, sm, sd = self.start
-            parts.append(f"{sy}.{sm}.{sd}-" if sy else f"{sm}.{sd}-")
-            parts.append(f"{self.month}.{self.day}")
+            parts.append(_date_text(sy, sm, sd, False))
+            parts.append("-")
+            year = self.year if self.year != sy else None
+            parts.append(_date_text(year, self.month, self.written_day, self.end_of_month))
         else:
-            if self.year is not None:
-                parts.append(f"{self.year}年")
-            if self.month is not None:
-                parts.append(f"{self.month}月")
-            if self.end_of_month:
-                parts.append("底")
-            elif self.written_day is not None:
-                parts.append(f"{self.written_day}日")
-            if self.relation == "by":
-                parts.append("前")
-            elif self.relation == "before":
-                parts.append("以前" if self.written_day is None and not self.end_of_month else "前")
+            date = _date_text(self.year, self.month, self.written_day, self.end_of_month)
+            precise = self.written_day is not None or self.end_of_month
+            if self.relation == "before" and precise:
+                parts.append("早于" + date)
+            else:
+                parts.append(date)
+                if self.relation == "by":
+                    parts.append("前" if precise else "内")
+                elif self.relation == "before":
+                    parts.append("前")
         if self.goal is not None:
             parts.append("完成" + self.goal.render())
         parts.append(self.suffix or "")
@@ -340,11 +342,28 @@ class Deadline(Node):
             "day": self.day,
             "relation": self.relation,
         }
+        if self.end_of_month:
+            out["end_of_month"] = True
         if self.start is not None:
             out["start"] = {"year": self.start[0], "month": self.start[1], "day": self.start[2]}
         if self.goal is not None:
             out["goal"] = self.goal.to_dict()
+        if self.prefix:
+            out["prefix"] = self.prefix
+        if self.suffix:
+            out["suffix"] = self.suffix
         return out
+
+
+def _date_text(year: int | None, month: int | None, day: int | None, end_of_month: bool) -> str:
+    out = f"{year}年" if year is not None else ""
+    if month is not None:
+        out += f"{month}月"
+        if end_of_month:
+            out += "底"
+        elif day is not None:
+            out += f"{day}日"
+    return out
 
 
 @attrs.frozen(slots=True)

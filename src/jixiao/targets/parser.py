@@ -1,0 +1,861 @@
+"""Parsing 年度指标值 (target) and 实际完成值 (actual) cells into AST nodes.
+
+One LALR parser with a contextual lexer is built lazily from ``grammar/target.lark`` and kept;
+the transformer runs inline, so no parse tree is built. Results are cached (the nodes are frozen
+and hashable), so a form that repeats a cell pays for it once.
+
+>>> parse_target("≥45人").to_dict()
+{'kind': 'comparison', 'op': '>=', 'value': '45', 'unit': '人', 'inclusive': True}
+>>> parse_actual("50", parse_target("≥50个")).render()
+'50个'
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+import threading
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+)
+
+from jixiao.errors import TargetSyntaxError
+from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
+from jixiao.resources import grammar_path
+from jixiao.targets import lexicon as lx
+from jixiao.targets.ast import (
+    Actual,
+    Amount,
+    Comparison,
+    Deadline,
+    Empty,
+    Op,
+    Outcome,
+    Qualitative,
+    Quantity,
+    Range,
+    Target,
+)
+from jixiao.units import Unit, lookup_unit, near_miss_unit
+
+__all__ = [
+    "cache_clear",
+    "cache_info",
+    "parse_actual",
+    "parse_actual_uncached",
+    "parse_target",
+    "parse_target_uncached",
+]
+
+CACHE_SIZE = 65536
+
+# ------------------------------------------------------------------------------ internal signals
+
+
+class _CellError(Exception):
+    """Raised inside the transformer, which does not know the cell text; the caller turns it
+    into a :class:`TargetSyntaxError`."""
+
+    def __init__(
+        self,
+        message: str,
+        offset: int,
+        length: int = 1,
+        expected: tuple[str, ...] = (),
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.length = length
+        self.expected = expected
+        self.hint = hint
+
+    def error(self, text: str) -> TargetSyntaxError:
+        return TargetSyntaxError(
+            self.message,
+            text,
+            self.offset,
+            expected=self.expected,
+            hint=self.hint,
+            length=self.length,
+        )
+
+
+class _Prose:
+    """Returned by the transformer when a cell that parsed is really a sentence that mentions a
+    number (``1-6期培训结束后及时考核``); the caller keeps the whole cell as qualitative text."""
+
+    __slots__ = ()
+
+
+PROSE = _Prose()
+
+_COMPARATOR_WORDS_EXPECTED = "比较符 ≥ ≤ > < ="
+
+
+class _Qty:
+    """A number with its unit as written, before it becomes part of a node."""
+
+    __slots__ = ("approx", "chinese", "end", "start", "unit", "unit_start", "unit_text", "value")
+
+    def __init__(
+        self,
+        value: Decimal,
+        unit: Unit | None,
+        unit_text: str | None,
+        unit_start: int,
+        approx: str | None,
+        start: int,
+        end: int,
+        chinese: bool,
+    ) -> None:
+        self.value = value
+        self.unit = unit
+        self.unit_text = unit_text
+        self.unit_start = unit_start
+        self.approx = approx
+        self.start = start
+        self.end = end
+        self.chinese = chinese
+
+
+class _Date:
+    __slots__ = ("day", "end", "eom", "month", "start", "start_pos", "year")
+
+    def __init__(
+        self,
+        year: int | None,
+        month: int | None,
+        day: int | None,
+        eom: bool,
+        start: tuple[int | None, int | None, int | None] | None,
+        start_pos: int,
+        end: int,
+    ) -> None:
+        self.year = year
+        self.month = month
+        self.day = day
+        self.eom = eom
+        self.start = start
+        self.start_pos = start_pos
+        self.end = end
+
+
+_YMD = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*[日号]|\s*([底末]))?")
+_YEAR_END = re.compile(r"(?:(\d{4})\s*)?年\s*[底末]")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_DOTS = re.compile(r"(?:(\d{4})[./-])?(\d{1,2})[./](\d{1,2})|(\d{4})-(\d{1,2})-(\d{1,2})")
+_INSIDE = frozenset({"内", "以内", "之内"})
+
+
+def _cut(text: str) -> str:
+    """A note or suffix without its trailing punctuation (``15万元。`` → no note)."""
+    return text.rstrip(lx.TRAILING_PUNCT)
+
+
+def _has_prose_punct(text: str) -> bool:
+    return any(ch in lx.PROSE_PUNCT for ch in text)
+
+
+def _at(tok: Token) -> int:
+    """Where a token starts (Lark types the position as optional; the lexer always sets it)."""
+    return tok.start_pos  # type: ignore[return-value]
+
+
+def _to(tok: Token) -> int:
+    return tok.end_pos  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------- transformer
+
+
+@v_args(inline=True)
+class _Builder(Transformer[Token, Any]):
+    """Turns each grammar rule into AST nodes as the parser reduces it. Stateless (one instance
+    serves every thread)."""
+
+    # -- whole cells
+
+    def empty(self, tok: Token) -> Empty:
+        return Empty(text=str(tok), span=(_at(tok), _to(tok)))
+
+    def prose(self, tok: Token) -> Qualitative:
+        text = str(tok)
+        return Qualitative(text, lx.scale_of(text), span=(_at(tok), _to(tok)))
+
+    def declared(self, marker: Token, body: Any) -> Any:
+        if body is None:
+            return Empty(text=str(marker), span=(_at(marker), _to(marker)))
+        if isinstance(body, Qualitative) and str(marker) == "定性":
+            return Qualitative(body.text, body.scale, True, span=body.span)
+        return body
+
+    # -- pieces
+
+    def lead(self, tok: Token) -> Token:
+        return tok
+
+    def trail(self, tok: Token) -> Token:
+        return tok
+
+    def range_end(self, sep: Token, qty: _Qty) -> _Qty:
+        return qty
+
+    def quantity(self, num: Token, mid: Token | None, unit: Token | None) -> _Qty:
+        start = _at(num)
+        if num.type == "NUMBER":
+            value = parse_decimal(num)
+            chinese = False
+        else:
+            try:
+                value = parse_chinese(num)
+            except ValueError:
+                raise _CellError(
+                    f"无法识别的中文数字「{num}」 (not a Chinese numeral: {str(num)!r})",
+                    start,
+                    len(num),
+                    ("数字",),
+                ) from None
+            chinese = True
+        approx = lx.APPROX_MID[str(mid)] if mid is not None else None
+        if unit is None:
+            end = _to(mid if mid is not None else num)
+            return _Qty(value, None, None, end, approx, start, end, chinese)
+        word = "".join(str(unit).split())
+        return _Qty(
+            value,
+            lookup_unit(word),
+            word,
+            _at(unit),
+            approx,
+            start,
+            _to(unit),
+            chinese,
+        )
+
+    def percent_words(self, tok: Token) -> _Qty:
+        body = to_ascii_digits(str(tok)[3:])
+        value = parse_decimal(body) if body[:1].isdigit() else parse_chinese(body)
+        return _Qty(value, lookup_unit("%"), "%", _to(tok), None, _at(tok), _to(tok), True)
+
+    # -- quantities
+
+    def qcell(
+        self,
+        label: Token | None,
+        lead: Token | None,
+        qty: _Qty,
+        high: _Qty | None,
+        trail: Token | None,
+        note_tok: Token | None,
+    ) -> Any:
+        last = high if high is not None else qty
+        read = _note_and_unit(last, note_tok)
+        if isinstance(read, _Prose):
+            return PROSE
+        note, unit = read
+        if unit is not last.unit:
+            last = _Qty(
+                last.value,
+                unit,
+                last.unit_text,
+                last.unit_start,
+                last.approx,
+                last.start,
+                last.end,
+                last.chinese,
+            )
+        label_text = None
+        if label is not None:
+            label_text = str(label)
+            if label_text.endswith("第"):
+                return PROSE  # an ordinal (第3期…) is not a quantity
+            if lead is None and len(label_text) == 1 and label_text not in lx.LABEL_WORDS:
+                _misread_comparator(label)
+            start = _at(label)
+        elif lead is not None:
+            start = _at(lead)
+        else:
+            start = qty.start
+        end = _end(note_tok, trail, last)
+        if high is None:
+            return _bound(label_text, lead, last, trail, note, start, end)
+        return _range(label_text, lead, qty, last, trail, note, start, end)
+
+    # -- deadlines
+
+    def date_words(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
+        y, m, d, eom = _read_date(first)
+        if second is None:
+            return _Date(y, m, d, eom, None, _at(first), _to(first))
+        y2, m2, d2, eom2 = _read_date(second)
+        if d is None and eom and m is not None:
+            d = calendar.monthrange(y or 2000, m)[1]
+        return _Date(
+            y2 if y2 is not None else y,
+            m2,
+            d2,
+            eom2,
+            (y, m, d),
+            _at(first),
+            _to(second),
+        )
+
+    def date_dots(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
+        y, m, d = _read_dots(first)
+        if second is None:
+            return _Date(y, m, d, False, None, _at(first), _to(first))
+        y2, m2, d2 = _read_dots(second)
+        return _Date(
+            y2 if y2 is not None else y,
+            m2,
+            d2,
+            False,
+            (y, m, d),
+            _at(first),
+            _to(second),
+        )
+
+    def goal(self, lead: Token | None, qty: _Qty, trail: Token | None) -> Comparison | Amount:
+        node = _bound(None, lead, qty, trail, None, qty.start, qty.end)
+        assert not isinstance(node, _Prose)
+        return node
+
+    def dl_suffix(self, tok: Token) -> tuple[Token | None, Comparison | Amount | None, Token]:
+        return (None, None, tok)
+
+    def dl_goal(
+        self, conn: Token | None, goal: Comparison | Amount, tail: Token | None
+    ) -> tuple[Token | None, Comparison | Amount | None, Token | None]:
+        if conn is None and not isinstance(goal, Comparison):
+            assert goal.span is not None
+            raise _CellError(
+                "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
+                goal.span[0],
+                goal.span[1] - goal.span[0],
+                ("完成", _COMPARATOR_WORDS_EXPECTED, "结束"),
+                "如「11月底完成100%」 (e.g. 11月底完成100%)",
+            )
+        return (conn, goal, tail)
+
+    def deadline(
+        self,
+        label: Token | None,
+        rel_pre: Token | None,
+        date: _Date,
+        rel: Token | None,
+        tail: tuple[Token | None, Comparison | Amount | None, Token | None] | None,
+    ) -> Deadline | _Prose:
+        if rel_pre is not None:
+            relation = lx.REL_PRE[str(rel_pre)]
+        elif date.start is not None:
+            relation = "by"
+        elif rel is not None:
+            relation = "by" if (str(rel) in _INSIDE or date.day or date.eom) else "before"
+        else:
+            relation = "at"
+        prefix = str(label) if label is not None else None
+        goal = tail[1] if tail is not None else None
+        suffix_tok = tail[2] if tail is not None else None
+        suffix = _cut(str(suffix_tok)) if suffix_tok is not None else None
+        if (prefix and _has_prose_punct(prefix)) or (suffix and _has_prose_punct(suffix)):
+            return PROSE
+        first = label if label is not None else rel_pre
+        start = _at(first) if first is not None else date.start_pos
+        end = date.end
+        for piece in (rel, *(tail or ())):
+            if isinstance(piece, Token):
+                end = max(end, _to(piece))
+            elif piece is not None and piece.span is not None:
+                end = max(end, piece.span[1])
+        return Deadline(
+            year=date.year,
+            month=date.month,
+            written_day=date.day,
+            end_of_month=date.eom,
+            relation=relation,  # type: ignore[arg-type]
+            start=date.start,
+            goal=goal,
+            prefix=prefix or None,
+            suffix=suffix or None,
+            span=(start, end),
+        )
+
+
+def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
+    for tok in (note, trail):
+        if tok is not None:
+            return _to(tok)
+    return qty.end
+
+
+def _misread_comparator(label: Token) -> NoReturn:
+    ch = str(label)
+    raise _CellError(
+        f"数字前的「{ch}」无法识别 (unexpected {ch!r} before the number)",
+        _at(label),
+        1,
+        (_COMPARATOR_WORDS_EXPECTED, "数字"),
+        f"「{ch}」可能是比较符（如 ≥）的识别错误；若是文字说明，请写完整 "
+        f"({ch!r} may be a misread comparator such as ≥)",
+    )
+
+
+def _note_and_unit(qty: _Qty, note_tok: Token | None) -> tuple[str | None, Unit | None] | _Prose:
+    """The note after a quantity and the quantity's unit, after the open-unit, near-miss and
+    prose rules (see docs/targets.md)."""
+    if note_tok is None:
+        return None, qty.unit
+    raw = str(note_tok)
+    _check_near_miss(qty, raw, _at(note_tok))
+    note = _cut(raw)
+    if not note:
+        return None, qty.unit
+    if qty.chinese:
+        return PROSE  # 十分满意, 一次性, 三个代表: words, not quantities
+    if qty.unit is None:
+        # the first word after a bare number is its unit (5羽), if it is a word
+        if len(note) <= lx.OPEN_UNIT_MAX and note.isalpha():
+            return None, lookup_unit(note)
+        return PROSE
+    if len(note) > lx.NOTE_MAX or _has_prose_punct(note):
+        return PROSE
+    return note, qty.unit
+
+
+def _check_near_miss(qty: _Qty, note: str, note_start: int) -> None:
+    """万圆, 仟元: a magnitude (or nothing) read as the unit, then a look-alike character."""
+    written = qty.unit_text or ""
+    if written and (qty.unit is None or qty.unit.dimension != "dimensionless"):
+        return  # a full unit was read (万元, 人); what follows is a note
+    begin = qty.unit_start if written else note_start
+    for k in range(min(len(note), 4), 0, -1):
+        word = written + note[:k]
+        fixed = near_miss_unit(word)
+        if fixed is not None:
+            raise _CellError(
+                f"单位「{word}」无法识别 (unknown unit {word!r})",
+                begin,
+                len(word),
+                ("单位",),
+                f"是否应为「{fixed}」？ (did you mean {fixed!r}?)",
+            )
+
+
+def _comparator(tok: Token) -> tuple[Op, bool]:
+    """The operator of a comparator token, and whether it is weak (达到, 控制在, =)."""
+    text = str(tok)
+    if tok.type == "COMP_WORD":
+        return lx.COMPARATOR_WORDS[text], text in lx.WEAK_COMPARATORS
+    folded = lx.fold_comparator(text)
+    op = lx.COMPARATOR_SYMBOLS.get(folded)
+    if op is None:
+        guess = lx.comparator_hint(text)
+        raise _CellError(
+            f"无法识别的比较符「{text}」 (unknown comparator {text!r})",
+            _at(tok),
+            len(text),
+            (_COMPARATOR_WORDS_EXPECTED,),
+            f"是否应为「{guess}」？ (did you mean {guess!r}?)"
+            if guess
+            else "只能写一个比较符 ≥ ≤ > < = (write a single comparator)",
+        )
+    return op, folded in lx.WEAK_COMPARATORS
+
+
+_DIRECTION = {">=": 1, ">": 1, "<=": -1, "<": -1, "=": 0}
+
+
+def _bound(
+    label: str | None,
+    lead: Token | None,
+    qty: _Qty,
+    trail: Token | None,
+    note: str | None,
+    start: int,
+    end: int,
+) -> Comparison | Amount:
+    op: Op | None = None
+    weak = False
+    approx = qty.approx
+    if lead is not None:
+        if lead.type == "APPROX_PRE":
+            approx = lx.APPROX_PRE[str(lead)]
+        else:
+            op, weak = _comparator(lead)
+    if trail is not None:
+        if trail.type == "SUFFIX":
+            word = re.split(r"\s*[(（]", str(trail), maxsplit=1)[0]
+            after = lx.SUFFIX_WORDS[word]
+            if op is None or weak:
+                op = after
+            elif _DIRECTION[op] != _DIRECTION[after] and _DIRECTION[op] != 0:
+                raise _CellError(
+                    f"比较方向矛盾：「{lead}」与「{word}」 (contradictory comparators)",
+                    _at(trail),
+                    len(word),
+                    ("结束",),
+                    f"去掉「{lead}」或「{word}」之一 (keep one of them)",
+                )
+        elif approx is None:
+            approx = lx.APPROX_POST[str(trail)]
+    amount = Quantity(qty.value, qty.unit)
+    if op is not None:
+        return Comparison(op, amount, label, note, span=(start, end))
+    return Amount(amount, approx, label, note, span=(start, end))  # type: ignore[arg-type]
+
+
+def _range(
+    label: str | None,
+    lead: Token | None,
+    low: _Qty,
+    high: _Qty,
+    trail: Token | None,
+    note: str | None,
+    start: int,
+    end: int,
+) -> Range:
+    for tok in (lead, trail):
+        if tok is not None and tok.type in ("COMP_SYM", "COMP_WORD", "SUFFIX"):
+            raise _CellError(
+                f"范围不能带比较符「{tok}」 (a range takes no comparator)",
+                _at(tok),
+                len(tok),
+                ("数字",) if tok is lead else ("结束",),
+                "写成「90%-100%」或「≥90%」 (write 90%-100% or ≥90%)",
+            )
+    unit = high.unit or low.unit
+    if low.unit is not None and high.unit is not None and low.unit != high.unit:
+        raise _CellError(
+            f"范围两端的单位不同：「{low.unit}」与「{high.unit}」 (the ends of a range have "
+            f"different units)",
+            high.unit_start,
+            len(high.unit_text or "") or 1,
+            ("单位",),
+            f"两端都用「{high.unit}」 (use {high.unit.symbol!r} at both ends)",
+        )
+    return Range(low.value, high.value, unit, label=label, note=note, span=(start, end))
+
+
+def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool]:
+    text = to_ascii_digits(str(tok))
+    m = _YMD.fullmatch(text)
+    if m is not None:
+        year = int(m.group(1)) if m.group(1) else None
+        month = int(m.group(2))
+        day = int(m.group(3)) if m.group(3) else None
+        _check_day(tok, year, month, day)
+        return year, month, day, m.group(4) is not None
+    m = _YEAR_END.fullmatch(text)
+    if m is not None:
+        return (int(m.group(1)) if m.group(1) else None), 12, None, True
+    m = _YEAR.fullmatch(text)
+    assert m is not None, text
+    return int(m.group(1)), None, None, False
+
+
+def _read_dots(tok: Token) -> tuple[int | None, int, int]:
+    text = to_ascii_digits(str(tok))
+    parts = re.split(r"[./-]", text)
+    if len(parts) == 3:
+        year: int | None = int(parts[0])
+        month, day = int(parts[1]), int(parts[2])
+    else:
+        year, month, day = None, int(parts[0]), int(parts[1])
+    _check_day(tok, year, month, day)
+    return year, month, day
+
+
+def _check_day(tok: Token, year: int | None, month: int, day: int | None) -> None:
+    if day is not None and day > calendar.monthrange(year or 2000, month)[1]:
+        raise _CellError(
+            f"日期不存在：{month}月{day}日 (no such date)",
+            _at(tok),
+            len(tok),
+            ("日期",),
+        )
+
+
+# ------------------------------------------------------------------------------ the parser
+
+
+_LOCK = threading.Lock()
+_PARSER: Lark | None = None
+
+
+def _parser() -> Lark:
+    global _PARSER
+    parser = _PARSER
+    if parser is None:
+        with _LOCK:
+            parser = _PARSER
+            if parser is None:
+                template = grammar_path("target.lark").read_text(encoding="utf-8")
+                parser = Lark(
+                    lx.grammar_text(template),
+                    parser="lalr",
+                    lexer="contextual",
+                    transformer=_Builder(),
+                    maybe_placeholders=True,
+                )
+                _PARSER = parser
+    return parser
+
+
+# ------------------------------------------------------------------------------ errors from Lark
+
+_EXPECTED_WORDS: dict[str, str] = {
+    "COMP_SYM": _COMPARATOR_WORDS_EXPECTED,
+    "COMP_WORD": _COMPARATOR_WORDS_EXPECTED,
+    "NUMBER": "数字",
+    "CN_NUMBER": "数字",
+    "PERCENT_CN": "数字",
+    "UNIT": "单位",
+    "SUFFIX": "以上/以下/以内",
+    "RANGE_SEP": "范围符 -",
+    "DATE": "日期",
+    "DATE_DOT": "日期",
+    "MD_DOT": "日期",
+    "REL": "前/之前/内",
+    "REL_PRE": "不晚于/早于",
+    "APPROX_PRE": "约数（约/近）",
+    "APPROX_MID": "约数（余/多）",
+    "APPROX_POST": "约数（左右）",
+    "TEXT": "文字",
+    "$END": "结束",
+}
+_WORD_ORDER = {word: i for i, word in enumerate(dict.fromkeys(_EXPECTED_WORDS.values()))}
+
+
+def _expected_words(names: set[str]) -> tuple[str, ...]:
+    words = {_EXPECTED_WORDS[n] for n in names if n in _EXPECTED_WORDS}
+    return tuple(sorted(words, key=_WORD_ORDER.__getitem__))
+
+
+_HAS_DIGIT_OR_COMPARATOR = re.compile(f"[0-9０-９{re.escape(lx.COMPARATOR_CHARS)}]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _recover(text: str, exc: UnexpectedInput) -> _Prose:
+    """A cell the grammar does not accept: prose, or an error. See docs/targets.md (损坏的单元格)."""
+    last: Any = None
+    pos = len(text.rstrip())
+    state: Any = getattr(exc, "state", None)
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        if exc.token_history:
+            last = exc.token_history[-1]
+    elif isinstance(exc, UnexpectedToken):
+        if exc.token.type != "$END":
+            pos = _at(exc.token)
+        if exc.token_history:
+            last = exc.token_history[-1]
+        elif state is not None and state.value_stack:
+            last = state.value_stack[-1]
+    names: set[str]
+    try:
+        # every terminal the parser would take here ($END included), not only the lexer's
+        names = set(state.parse_conf.parse_table.states[state.position])
+    except AttributeError:
+        names = set(getattr(exc, "allowed", None) or getattr(exc, "expected", None) or ())
+    if not _HAS_DIGIT_OR_COMPARATOR.search(text):
+        return PROSE
+    ch = text[pos] if pos < len(text) else ""
+    if ch and lx.is_junk(ch):
+        hint = lx.JUNK_HINTS.get(ch)
+        raise TargetSyntaxError(
+            f"无法识别的字符「{ch}」 (unexpected character {ch!r})",
+            text,
+            pos,
+            expected=_expected_words(names),
+            hint=f"「{ch}」可能是「{hint}」的识别错误 (did you mean {hint!r}?)" if hint else None,
+        )
+    if isinstance(last, Token) and last.type == "TEXT" and _WORD.search(text, 0, pos):
+        return PROSE  # a sentence that goes on after a number: 存在18岁以下、54周岁以上
+    _syntax_error(text, pos, names, last)
+
+
+_RUNS = (
+    re.compile(r"[0-9０-９][0-9０-９.．,]*"),
+    re.compile(f"[{re.escape(lx.COMPARATOR_CHARS)}]+"),
+    re.compile(r"[^\W\d_]{1,4}"),
+)
+
+
+def _bad_run(text: str, pos: int) -> str:
+    """The piece of text an error points at: a number, a comparator run, a word, or a char."""
+    for run in _RUNS:
+        m = run.match(text, pos)
+        if m is not None:
+            return m.group(0)
+    return text[pos]
+
+
+def _syntax_error(text: str, pos: int, names: set[str], last: Any) -> NoReturn:
+    expected = _expected_words(names)
+    hint = None
+    if pos >= len(text.rstrip()):
+        message = "单元格不完整 (the cell ends too early)"
+        length = 1
+    else:
+        bad = _bad_run(text, pos)
+        if bad[0] in lx.COMPARATOR_CHARS and isinstance(last, Token) and last.type == "NUMBER":
+            rest = text[pos + len(bad) :].strip()
+            guess = lx.comparator_hint(bad) or "≥"
+            hint = (
+                f"比较符应写在数字之前（如「{guess}{rest}」）；「{last}{bad}」可能是比较符的识别错误 "
+                f"(a comparator goes before its number; {str(last) + bad!r} may be a misread "
+                f"comparator)"
+            )
+        message = f"此处不能是「{bad}」 (unexpected {bad!r})"
+        length = len(bad)
+    raise TargetSyntaxError(message, text, pos, expected=expected, hint=hint, length=length)
+
+
+# ------------------------------------------------------------------------------ entry points
+
+_NODE_TYPES = (Comparison, Amount, Range, Deadline, Qualitative, Empty)
+_DECLARED = re.compile(r"\s*定([性量])\s*")
+
+
+def _prose(text: str) -> Qualitative | Empty:
+    body = text.strip()
+    declared = False
+    m = _DECLARED.match(body)
+    if m is not None:
+        declared = m.group(1) == "性"
+        body = body[m.end() :]
+        if not body:
+            return Empty(text=text)
+    start = text.find(body[:1]) if body else 0
+    return Qualitative(body, lx.scale_of(body), declared, span=(start, start + len(body)))
+
+
+def _parse(text: str) -> Target:
+    if not isinstance(text, str):
+        raise TypeError(f"a cell is text, not {type(text).__name__}")
+    if not text or text.isspace():
+        return Empty(text=text)
+    node: Any
+    try:
+        node = _parser().parse(text)
+    except _CellError as exc:
+        raise exc.error(text) from None
+    except UnexpectedInput as exc:
+        node = _recover(text, exc)
+    except LarkError as exc:  # pragma: no cover - a grammar bug, not bad input
+        raise TargetSyntaxError(
+            f"无法解析 (cannot parse): {exc.__class__.__name__}", text, 0
+        ) from None
+    if node is PROSE:
+        return _prose(text)
+    assert isinstance(node, _NODE_TYPES), node
+    return node
+
+
+def _as_actual(node: Target, unit: Unit | None) -> Actual:
+    """What an actual cell adds: outcome words, and the target's unit for a bare number."""
+    if isinstance(node, Qualitative):
+        word = _cut(node.text)
+        status = lx.outcome_status(word)
+        if status is not None:
+            return Outcome(word, status, span=node.span)  # type: ignore[arg-type]
+        return node
+    if unit is None:
+        return node
+    if isinstance(node, Amount) and node.amount.unit is None:
+        return Amount(
+            Quantity(node.amount.value, unit), node.approx, node.label, node.note, span=node.span
+        )
+    if isinstance(node, Comparison) and node.amount.unit is None:
+        return Comparison(
+            node.op, Quantity(node.amount.value, unit), node.label, node.note, span=node.span
+        )
+    if isinstance(node, Range) and node.unit is None:
+        return Range(
+            node.low,
+            node.high,
+            unit,
+            node.low_inclusive,
+            node.high_inclusive,
+            node.label,
+            node.note,
+            span=node.span,
+        )
+    return node
+
+
+def implied_unit(target: Target | None) -> Unit | None:
+    """The unit a target lends to a bare number in its actual (``≥50个`` → 个)."""
+    if target is None:
+        return None
+    quantity = target.quantity
+    return quantity.unit if quantity is not None else None
+
+
+def parse_target_uncached(text: str) -> Target:
+    """:func:`parse_target` without the cache (for benchmarks and one-off cells)."""
+    return _parse(text)
+
+
+def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
+    """:func:`parse_actual` without the cache."""
+    return _as_actual(_parse(text), implied_unit(target))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _target_cached(text: str) -> Target:
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _actual_cached(text: str, unit: Unit | None) -> Actual:
+    return _as_actual(_target_cached(text), unit)
+
+
+def parse_target(text: str) -> Target:
+    """Parse a 年度指标值 (target) cell.
+
+    Raises :class:`~jixiao.errors.TargetSyntaxError` (a ``ValueError``) for a damaged cell.
+    Results are cached by text.
+
+    >>> parse_target("不低于90%") == parse_target("≥ 90 ％")
+    True
+    >>> parse_target("2023年12月底前").to_dict()["day"]
+    31
+    """
+    return _target_cached(text)
+
+
+def parse_actual(text: str, target: Target | None = None) -> Actual:
+    """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
+
+    Outcome words (``达成预期指标``, ``基本完成``, ``未开展``) become :class:`Outcome`; a date
+    becomes a :class:`Deadline`. Results are cached by text and the target's unit.
+
+    >>> parse_actual("200余人").to_dict()
+    {'kind': 'quantity', 'value': '200', 'unit': '人', 'approx': 'over'}
+    >>> parse_actual("基本完成").status
+    'partial'
+    """
+    return _actual_cached(text, implied_unit(target) if target is not None else None)
+
+
+def cache_clear() -> None:
+    """Empty the parse caches."""
+    _target_cached.cache_clear()
+    _actual_cached.cache_clear()
+
+
+def cache_info() -> dict[str, Any]:
+    """Hit and miss counts of the parse caches."""
+    return {"target": _target_cached.cache_info(), "actual": _actual_cached.cache_info()}
