@@ -328,6 +328,8 @@ class Form:
                 where="indicators",
             )
         year = d.get("year")
+        if isinstance(year, (bool, float, Decimal)):
+            year = str(year)  # true / 2023.5 are not years; "2023.0" is not either
         if year is not None and not isinstance(year, int):
             try:
                 year = int(str(year).strip().rstrip("年度").rstrip("年"))
