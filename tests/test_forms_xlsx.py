@@ -489,6 +489,18 @@ def test_repeated_header_subtotals_and_group_weights(tmp_path: Path) -> None:
     ]
 
 
+def test_notes_below_the_table_end_it(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "人数", "≥1人", "1人", 100, 100],
+        [],
+        [None, None, "注：本表金额单位为万元。"],
+        [None, None, "甲", "≥1人", "1人", 5, 5],
+    ]
+    form = read_form(build(tmp_path / "note.xlsx", {"S": rows}))
+    assert [i.name for i in form.indicators] == ["人数"]
+
+
 def test_glued_labels_and_header_only_english(tmp_path: Path) -> None:
     rows: list[Row] = [
         ["项目名称：社区矫正经费"],

@@ -61,12 +61,22 @@ class Grid:
     max_row: int = 0
     max_col: int = 0
     row_numbers: list[int] = attrs.field(factory=list)
+    _columns: dict[int, list[int]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         if self.cells:
             self.max_row = max(self.max_row, max(r for r, _ in self.cells))
             self.max_col = max(self.max_col, max(c for _, c in self.cells))
-        self.row_numbers = sorted({r for r, _ in self.cells})
+        by_row: dict[int, list[int]] = {}
+        for r, c in self.cells:
+            by_row.setdefault(r, []).append(c)
+        self._columns = {r: sorted(cols) for r, cols in by_row.items()}
+        self.row_numbers = sorted(by_row)
+
+    def columns(self, row: int, start: int = 1) -> list[int]:
+        """The columns of a row that hold a cell (merged continuations included), from *start*."""
+        cols = self._columns.get(row, [])
+        return cols if start <= 1 else [c for c in cols if c >= start]
 
     # -- locations -------------------------------------------------------------------------
     def loc(self, row: int, col: int) -> str:

@@ -160,6 +160,15 @@ _STOP = tuple(
         "其他需要说明",
         "其他说明",
         "项目名称",
+        "注",
+        "说明",
+        "备注",
+        "填表说明",
+        "填报说明",
+        "单位负责人",
+        "联系人",
+        "联系电话",
+        "填报日期",
     )
 )
 _GLUED_TOTAL = re.compile(r"\s*(?:总分|合计|总计|总得分|自评总分)\s*[:：]\s*(\S+)\s*$")
@@ -201,7 +210,7 @@ def _row_keys(grid: Grid, row: int, aliases: Mapping[str, str]) -> dict[int, str
     """Column → key for the header-like cells of one row (merged continuations skipped)."""
     out: dict[int, str] = {}
     seen: set[str] = set()
-    for col in range(1, grid.max_col + 1):
+    for col in grid.columns(row):
         cell = grid.cell(row, col)
         if cell is None or cell.formula is not None or not isinstance(cell.value, str):
             continue
@@ -283,7 +292,7 @@ def _check_header(grid: Grid, header: _Header) -> None:
 def _anchored(grid: Grid, row: int) -> list[tuple[int, str]]:
     """(column, text) of the non-empty cells whose value belongs to this row and column."""
     out = []
-    for col in range(1, grid.max_col + 1):
+    for col in grid.columns(row):
         cell = grid.cell(row, col)
         if cell is None or cell.anchor != (row, col) or cell.formula is not None:
             continue
@@ -296,7 +305,7 @@ def _anchored(grid: Grid, row: int) -> list[tuple[int, str]]:
 def _value_right(grid: Grid, row: int, col: int) -> tuple[str, int] | None:
     cell = grid.cell(row, col)
     start = (cell.last[1] if cell else col) + 1
-    for c in range(start, grid.max_col + 1):
+    for c in grid.columns(row, start):
         other = grid.cell(row, c)
         if other is None or (cell is not None and other.anchor == cell.anchor):
             continue
