@@ -1,0 +1,550 @@
+"""The click commands of ``jixiao``: parse, score, check, explain and the ``policy`` group.
+
+Exit status: 0 when all went well; 1 when ``check`` finds an error-level finding, a form file
+cannot be read, a cell cannot be parsed, or a policy check fails; 2 for usage problems (a bad
+option, a missing file, a policy that does not load).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+from rich.text import Text
+
+from jixiao.errors import FormError, PolicyError, TargetSyntaxError
+from jixiao.report._common import BatchEntry, ReportError
+from jixiao.report.terminal import make_console
+
+if TYPE_CHECKING:
+    from jixiao.evaluate import FormResult
+    from jixiao.policy.model import Policy
+
+__all__ = ["cli"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _lang(ctx: click.Context, lang: str | None) -> str:
+    if lang:
+        return lang
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict) and obj.get("lang"):
+        return str(obj["lang"])
+    return "zh"
+
+
+def _err(message: str) -> None:
+    """One error line on stderr (plain text: no markup, no colour codes when piped)."""
+    console = make_console(stderr=True)
+    text = Text()
+    text.append("错误 error: ", style="bold red")
+    text.append(message)
+    console.print(text)
+
+
+def _note(message: str) -> None:
+    make_console(stderr=True).print(Text(message, style="dim"))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    _err(message)
+    raise SystemExit(code)
+
+
+def _load_policy(spec: str) -> Policy:
+    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here)."""
+    from jixiao.policy import load_policy
+
+    try:
+        return load_policy(spec)
+    except PolicyError as exc:
+        _fail(str(exc))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+
+
+def _open_out(path: str) -> IO[str]:
+    if path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
+
+
+def _is_form_file(p: Path) -> bool:
+    return (
+        p.is_file()
+        and p.suffix.lower() in FORM_SUFFIXES
+        and not p.name.startswith((".", "~$"))  # hidden files, Excel lock files
+    )
+
+
+def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
+    """The form files named on the command line (folders searched recursively) and whether this
+    is a batch (a folder, or more than one file). Exits 2 when a path does not exist."""
+    files: list[Path] = []
+    batch = len(paths) > 1
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            _fail(f"找不到文件或文件夹：{raw} (no such file or folder: {raw})")
+        if p.is_dir():
+            batch = True
+            found = sorted(
+                (f for f in p.rglob("*") if _is_form_file(f)),
+                key=lambda f: f.as_posix(),
+            )
+            if not found:
+                _note(
+                    f"文件夹中没有 .json/.csv/.xlsx 自评表：{raw} "
+                    f"(no .json/.csv/.xlsx form in the folder {raw})"
+                )
+            files.extend(found)
+        else:
+            files.append(p)
+    if not files:
+        _fail("没有可读取的自评表文件 (no form file to read)")
+    return files, batch
+
+
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr when it is a TTY; otherwise a no-op advance function."""
+    if not show:
+        yield lambda _name: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = make_console(stderr=True)
+    if not console.is_terminal:
+        yield lambda _name: None
+        return
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[name]}", style="dim"),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("评分 scoring", total=total, name="")
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, name=name)
+
+        yield advance
+
+
+def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> list[BatchEntry]:
+    """Read and score every form in *files*; an unreadable file becomes an entry with an error."""
+    from jixiao.evaluate import score_form
+    from jixiao.forms import read_forms
+
+    entries: list[BatchEntry] = []
+    debug = bool(os.environ.get("JIXIAO_DEBUG"))
+    with _progress(len(files), progress) as advance:
+        for path in files:
+            source = str(path)
+            try:
+                forms = read_forms(path)
+                for form in forms:
+                    entries.append(BatchEntry(source, score_form(form, policy)))
+            except FormError as exc:
+                entries.append(BatchEntry(source, None, str(exc)))
+            except Exception as exc:  # a bug, not bad input: report it and go on with the batch
+                if debug:
+                    raise
+                entries.append(
+                    BatchEntry(
+                        source,
+                        None,
+                        f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
+                        f"{type(exc).__name__}: {exc}",
+                    )
+                )
+            advance(path.name)
+    return entries
+
+
+# ----------------------------------------------------------------------------- options
+
+
+def _output_options(f: F) -> F:
+    options = [
+        click.option(
+            "--policy",
+            "-p",
+            "policy_spec",
+            default="central",
+            show_default=True,
+            metavar="NAME|PATH",
+            help="评分策略：内置名称或 .policy 文件 (shipped policy name or rule file).",
+        ),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="输出 JSON：一张表一个对象，多张表为列表 (JSON: one object per form, a list for several).",
+        ),
+        click.option(
+            "--jsonl",
+            metavar="FILE|-",
+            help="每张表一行 JSON，写入文件或 - 表示标准输出 (JSON lines, one form per line).",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["zh", "en"]),
+            default=None,
+            help="输出语言，默认中文 (language of messages and headings; default zh).",
+        ),
+        click.option(
+            "--markdown",
+            metavar="FILE|-",
+            help="写出 Markdown 复核报告 (write a Markdown report).",
+        ),
+        click.option(
+            "--xlsx-out",
+            metavar="FILE",
+            help="写出带复核得分的工作簿副本 (write an annotated copy of the workbook, or a "
+            "fresh results workbook for JSON/CSV input).",
+        ),
+        click.option(
+            "--details",
+            is_flag=True,
+            help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _run_forms(
+    ctx: click.Context,
+    command: str,
+    forms: Sequence[str],
+    policy_spec: str,
+    as_json: bool,
+    jsonl: str | None,
+    lang: str | None,
+    markdown: str | None,
+    xlsx_out: str | None,
+    details: bool,
+) -> None:
+    from jixiao.report import terminal
+
+    language = _lang(ctx, lang)
+    stdout_sinks = [
+        name
+        for name, on in (
+            ("--json", as_json),
+            ("--jsonl -", jsonl == "-"),
+            ("--markdown -", markdown == "-"),
+        )
+        if on
+    ]
+    if len(stdout_sinks) > 1:
+        raise click.UsageError(
+            f"{' 与 '.join(stdout_sinks)} 不能同时写到标准输出 "
+            f"({' and '.join(stdout_sinks)} cannot both write to stdout)"
+        )
+    policy = _load_policy(policy_spec)
+    files, batch = collect_inputs(forms)
+    err_console = make_console(stderr=True)
+    entries = score_files(files, policy, progress=batch and err_console.is_terminal)
+    results = [e.result for e in entries if e.result is not None]
+    failures = [e for e in entries if e.failed]
+
+    if xlsx_out:
+        _write_xlsx(results, files, batch, xlsx_out, language, failures)
+    if markdown:
+        from jixiao.report.markdown import markdown_report
+
+        text = markdown_report(results, language, failures=failures) if results or failures else ""
+        out = _open_out(markdown)
+        try:
+            out.write(text)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+                _note(f"已写入 Markdown 报告 (wrote the Markdown report): {markdown}")
+    if jsonl:
+        from jixiao.report.json_out import to_jsonl
+
+        out = _open_out(jsonl)
+        try:
+            for line in to_jsonl(results, language):
+                out.write(line + "\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+                _note(f"已写入 JSON lines (wrote JSON lines): {jsonl}")
+    if as_json:
+        from jixiao.report.json_out import to_json
+
+        if results:
+            click.echo(to_json(results, language))
+        else:
+            click.echo("[]")
+
+    if not stdout_sinks:
+        console = make_console()
+        for r in results:
+            if command == "score" and (not batch or details):
+                terminal.render_form(console, r, language)
+            elif command == "check":
+                terminal.render_findings(console, r, language)
+            elif command == "explain":
+                terminal.render_explain(console, r, language)
+        if batch or len(entries) > 1:
+            terminal.render_summary(console, entries, language)
+    for e in failures:
+        _err(e.error or e.source)
+
+    status = 0
+    if failures:
+        status = 1
+    if command == "check" and any(not r.ok for r in results):
+        status = 1
+    ctx.exit(status)
+
+
+def _write_xlsx(
+    results: Sequence[FormResult],
+    files: Sequence[Path],
+    batch: bool,
+    out: str,
+    lang: str,
+    failures: Sequence[BatchEntry],
+) -> None:
+    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+
+    try:
+        single = files[0] if len(files) == 1 and not batch else None
+        if single is not None and single.suffix.lower() in (".xlsx", ".xlsm") and results:
+            write_annotated_workbook(results, single, out, lang)
+        else:
+            write_results_workbook(results, out, lang, failures=failures, protect=files)
+    except ReportError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"无法写入 {out}：{exc} (cannot write {out})")
+    _note(f"已写入工作簿 (wrote the workbook): {out}")
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="jixiao", prog_name="jixiao")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    envvar="JIXIAO_LANG",
+    help="默认输出语言 (default language; also JIXIAO_LANG).",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    """绩效自评表的解析、评分与复核。
+
+    Parse, score and audit 项目支出绩效自评表 (project expenditure performance
+    self-evaluation forms).
+
+    \b
+    示例 EXAMPLES
+      jixiao score examples/seed.json
+      jixiao check forms/ --lang en
+      jixiao explain examples/seed.json
+      jixiao parse "≥45人" "≤64.253万元"
+      jixiao policy test rules/central.policy
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
+
+
+@cli.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao parse "≥45人" "≤64.253万元" "90%-100%"
+  jixiao parse --json "2023年12月底前"
+  jixiao parse --actual --target "≥50个" 48
+  jixiao parse --jsonl - "≥45人" "定性 效果明显"
+""",
+)
+@click.argument("texts", nargs=-1, required=True, metavar="TEXT…")
+@click.option("--actual", is_flag=True, help="按实际完成值解析 (parse as 实际完成值, an actual).")
+@click.option(
+    "--target",
+    "target_text",
+    metavar="T",
+    help="与 --actual 合用：年度指标值，用于补全省略的单位 (the target, for an implied unit).",
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 列表 (a JSON list of to_dict()).")
+@click.option("--jsonl", metavar="FILE|-", help="每格一行 JSON (JSON lines, one cell per line).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="输出语言 (language).")
+@click.pass_context
+def parse(
+    ctx: click.Context,
+    texts: tuple[str, ...],
+    actual: bool,
+    target_text: str | None,
+    as_json: bool,
+    jsonl: str | None,
+    lang: str | None,
+) -> None:
+    """解析年度指标值 / 实际完成值单元格。
+
+    Parse 年度指标值 (target) cells, or 实际完成值 (actual) cells with --actual; print the
+    parsed form of each. A cell that cannot be read prints the error with a caret (exit 1).
+    """
+    from jixiao.report import terminal
+    from jixiao.report.json_out import dumps
+
+    language = _lang(ctx, lang)
+    if target_text is not None and not actual:
+        raise click.UsageError("--target 只能与 --actual 合用 (--target needs --actual)")
+    if as_json and jsonl == "-":
+        raise click.UsageError("--json 与 --jsonl - 不能同时使用 (use one of --json, --jsonl -)")
+    try:
+        from jixiao.targets import parse_actual, parse_target
+    except ImportError as exc:
+        _fail(f"单元格解析器不可用 (the cell parser is not available): {exc}")
+    target_node = None
+    failed = 0
+    if target_text is not None:
+        try:
+            target_node = parse_target(target_text)
+        except TargetSyntaxError as exc:
+            click.echo(terminal.syntax_error_text(exc, language), err=True)
+            ctx.exit(1)
+    rows: list[tuple[str, dict[str, Any], str]] = []
+    for text in texts:
+        try:
+            node = parse_actual(text, target_node) if actual else parse_target(text)
+        except TargetSyntaxError as exc:
+            failed += 1
+            click.echo(terminal.syntax_error_text(exc, language), err=True)
+            continue
+        rows.append((text, node.to_dict(), node.render()))
+    if jsonl:
+        out = _open_out(jsonl)
+        try:
+            for _text, d, _canonical in rows:
+                out.write(dumps(d, indent=None) + "\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    if as_json:
+        click.echo(dumps([d for _t, d, _c in rows]))
+    if not as_json and jsonl != "-" and rows:
+        terminal.render_targets(make_console(), rows, language)
+    ctx.exit(1 if failed else 0)
+
+
+_FORM_HELP_TAIL = """
+FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
+FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+"""
+
+
+@cli.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao score examples/seed.json
+  jixiao score examples/seed.xlsx --xlsx-out seed-复核.xlsx
+  jixiao score forms/ --policy hubei --markdown report.md
+  jixiao score examples/seed.json --json --lang en
+  jixiao score forms/ --jsonl results.jsonl --details
+""",
+)
+@click.argument("forms", nargs=-1, required=True, metavar="FORM…")
+@_output_options
+@click.pass_context
+def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None:
+    """为自评表评分，逐项列出自评得分与复核得分。
+
+    Score forms: each indicator's claimed and computed score, the budget row, section
+    subtotals, the total and the grade, then the findings. Several files or a folder give one
+    summary table (add --details for every form).
+    """
+    _run_forms(ctx, "score", forms, **options)
+
+
+score.help = (score.help or "") + _FORM_HELP_TAIL
+
+
+@cli.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao check examples/seed.json
+  jixiao check forms/ --lang en
+  jixiao check forms/ --json > findings.json
+  jixiao check examples/seed.xlsx --xlsx-out seed-复核.xlsx
+
+退出码 EXIT STATUS: 0 无错误 no error finding; 1 有错误级发现或文件无法读取
+error-level findings or unreadable files; 2 用法或策略错误 usage or policy problem.
+""",
+)
+@click.argument("forms", nargs=-1, required=True, metavar="FORM…")
+@_output_options
+@click.pass_context
+def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None:
+    """复核自评表：列出每条发现（代码、级别、位置、说明）。
+
+    Audit forms: every finding, grouped by form, with its code, severity, location (sheet!cell,
+    row or JSON path) and message. Exits 1 when any error-level finding exists.
+    """
+    _run_forms(ctx, "check", forms, **options)
+
+
+check.help = (check.help or "") + _FORM_HELP_TAIL
+
+
+@cli.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao explain examples/seed.json
+  jixiao explain examples/seed.json --lang en
+  jixiao explain examples/seed.json --policy rules/central-linear.policy
+""",
+)
+@click.argument("forms", nargs=-1, required=True, metavar="FORM…")
+@_output_options
+@click.pass_context
+def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None:
+    """逐项说明得分：说明句与计算步骤。
+
+    Explain every score: each indicator's sentence and arithmetic steps, the budget execution
+    score, section subtotals and the total.
+    """
+    _run_forms(ctx, "explain", forms, **options)
+
+
+explain.help = (explain.help or "") + _FORM_HELP_TAIL
+
+
+def _register_policy() -> None:
+    from jixiao.cli.policy_cmd import policy
+
+    cli.add_command(policy)
+
+
+_register_policy()

@@ -1,0 +1,395 @@
+"""``jixiao policy lint|test|list|verify|diff``: working on scoring rule files."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+from rich.text import Text
+
+from jixiao.errors import PolicyError, PolicyProblem
+from jixiao.report.terminal import make_console
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from jixiao.policy.model import Policy
+
+__all__ = ["policy"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _lang(ctx: click.Context, lang: str | None) -> str:
+    if lang:
+        return lang
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict) and obj.get("lang"):
+        return str(obj["lang"])
+    return "zh"
+
+
+def _dumps(data: Any) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        if isinstance(value, (set, frozenset, tuple)):
+            return list(value)
+        return str(value)
+
+    return json.dumps(data, ensure_ascii=False, indent=2, default=default)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    console = make_console(stderr=True)
+    text = Text()
+    text.append("错误 error: ", style="bold red")
+    text.append(message)
+    console.print(text)
+    raise SystemExit(code)
+
+
+def _check_path(spec: str) -> None:
+    """A spec that names a file must exist (a bare name is a shipped policy)."""
+    looks_like_path = "/" in spec or "\\" in spec or spec.endswith(".policy")
+    if looks_like_path and not Path(spec).is_file():
+        _fail(f"找不到策略文件：{spec} (no such policy file: {spec})")
+
+
+def _load(spec: str) -> Policy:
+    from jixiao.policy import load_policy
+
+    _check_path(spec)
+    try:
+        return load_policy(spec)
+    except PolicyError as exc:
+        _fail(str(exc))
+
+
+def _problem_dict(p: PolicyProblem) -> dict[str, Any]:
+    loc = p.location
+    return {
+        "message": p.message,
+        "file": loc.source,
+        "line": loc.line,
+        "column": loc.column,
+        "hint": p.hint,
+        "code": p.code,
+        "rendered": p.render(),
+    }
+
+
+def _policy_dict(p: Policy) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "version": p.version,
+        "title": p.title[0],
+        "title_en": p.title[1],
+        "file": p.path,
+        "source": p.source,
+        "rounding": {"places": p.places, "mode": p.rounding},
+        "tolerance": format(p.tolerance, "f"),
+        "weights": {k: format(v, "f") for k, v in p.weights.items()},
+        "budget_rules": [{"name": r.name, "where": r.where} for r in p.budget_rules],
+        "rules": [{"name": r.name, "where": r.where} for r in p.rules],
+        "finding_codes": sorted(p.finding_codes()),
+        "examples": len(p.examples),
+    }
+
+
+def _testing(*names: str) -> ModuleType:
+    """jixiao.testing (needs the ``testing`` extra), with the functions *names*."""
+    try:
+        import jixiao.testing as testing
+    except ImportError as exc:
+        _fail(
+            f"jixiao.testing 不可用（{exc}），请安装：pip install 'jixiao[testing]' "
+            f"(jixiao.testing is not available: pip install 'jixiao[testing]')"
+        )
+    missing = [n for n in names if not callable(getattr(testing, n, None))]
+    if missing:
+        _fail(
+            f"此版本的 jixiao.testing 没有 {', '.join(missing)} "
+            f"(this jixiao.testing has no {', '.join(missing)})"
+        )
+    return testing
+
+
+def _knobs(max_examples: int | None, seed: int | None) -> dict[str, int]:
+    """Only the knobs given on the command line, so jixiao.testing's defaults apply otherwise."""
+    out: dict[str, int] = {}
+    if max_examples is not None:
+        out["max_examples"] = max_examples
+    if seed is not None:
+        out["seed"] = seed
+    return out
+
+
+_lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="输出语言 (language)."
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON (print JSON).")
+
+
+@click.group(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy list
+  jixiao policy lint my.policy
+  jixiao policy test rules/central.policy
+  jixiao policy verify rules/hubei.policy --max-examples 200
+  jixiao policy diff rules/central.policy rules/central-linear.policy
+""",
+)
+def policy() -> None:
+    """检查、测试、比较评分策略文件。
+
+    Check, test, verify and compare scoring policy files (rules/*.policy).
+    """
+
+
+@policy.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy lint my.policy
+  jixiao policy lint rules/hubei.policy --json
+""",
+)
+@click.argument("file", metavar="FILE")
+@_json_option
+@_lang_option
+@click.pass_context
+def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None:
+    """载入并检查策略文件，列出每处错误。
+
+    Load and check a policy file; print every problem with file:line:col and a caret (exit 1),
+    or a short summary of the policy when it is sound.
+    """
+    from jixiao.policy import load_policy
+    from jixiao.report import terminal
+
+    language = _lang(ctx, lang)
+    _check_path(file)
+    console = make_console()
+    try:
+        loaded = load_policy(file)
+    except PolicyError as exc:
+        if as_json:
+            click.echo(_dumps({"ok": False, "problems": [_problem_dict(p) for p in exc.problems]}))
+        else:
+            count = len(exc.problems)
+            head = (
+                f"{file}: {count} problem{'s' if count != 1 else ''}"
+                if language == "en"
+                else f"{file}：{count} 处错误"
+            )
+            console.print(Text(head, style="bold red"))
+            for p in exc.problems:
+                console.print(Text(p.render()))
+                console.print()
+        ctx.exit(1)
+    if as_json:
+        click.echo(_dumps({"ok": True, "problems": [], "policy": _policy_dict(loaded)}))
+    else:
+        terminal.render_policy_summary(console, loaded, language)
+        console.print(Text("OK" if language == "en" else "检查通过 (OK)", style="bold green"))
+    ctx.exit(0)
+
+
+@policy.command(
+    "test",
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy test rules/central.policy
+  jixiao policy test hubei --lang en
+""",
+)
+@click.argument("file", metavar="FILE")
+@_json_option
+@_lang_option
+@click.pass_context
+def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None:
+    """运行策略文件中的 example 示例。
+
+    Run the policy's `example` blocks; print each pass/fail with file:line and the failures.
+    Exits 1 when any example fails.
+    """
+    from jixiao.policy.examples import run_examples
+    from jixiao.report import terminal
+
+    language = _lang(ctx, lang)
+    loaded = _load(file)
+    outcomes = run_examples(loaded)
+    failed = sum(1 for o in outcomes if not o.passed)
+    if as_json:
+        click.echo(
+            _dumps(
+                [
+                    {
+                        "name": o.name,
+                        "where": str(o.location),
+                        "passed": o.passed,
+                        "failures": list(o.failures),
+                        "got": o.got,
+                    }
+                    for o in outcomes
+                ]
+            )
+        )
+    else:
+        console = make_console()
+        if not outcomes:
+            console.print(
+                Text(
+                    "no examples in this policy" if language == "en" else "此策略没有 example 示例",
+                    style="yellow",
+                )
+            )
+        terminal.render_examples(console, outcomes, language)
+    ctx.exit(1 if failed else 0)
+
+
+@policy.command(
+    "list",
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy list
+  jixiao policy list --json
+""",
+)
+@_json_option
+@_lang_option
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
+    """列出内置评分策略。
+
+    List the shipped policies with their versions and titles.
+    """
+    from jixiao.policy import load_policy, shipped_policies
+    from jixiao.report import terminal
+
+    language = _lang(ctx, lang)
+    rows: list[tuple[str, str, str, str]] = []
+    for name in shipped_policies():
+        try:
+            p = load_policy(name)
+        except PolicyError as exc:
+            first = exc.problems[0].message if exc.problems else str(exc)
+            rows.append((name, "?", f"无法载入 (does not load): {first}", ""))
+            continue
+        title = (p.title[1] or p.title[0]) if language == "en" else p.title[0]
+        rows.append((p.name, p.version, title, p.path))
+    if as_json:
+        click.echo(
+            _dumps([{"name": n, "version": v, "title": t, "file": f} for n, v, t, f in rows])
+        )
+    else:
+        terminal.render_policy_list(make_console(), rows, language)
+    ctx.exit(0)
+
+
+_max_examples = click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=None,
+    help="每条性质生成的样例数 (examples generated per property).",
+)
+_seed = click.option("--seed", type=int, default=None, help="随机种子，便于复现 (random seed).")
+
+
+@policy.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy verify rules/central.policy
+  jixiao policy verify my.policy --skip monotone --max-examples 500 --seed 1
+""",
+)
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--skip",
+    multiple=True,
+    metavar="NAME",
+    help="跳过某条性质，可重复 (skip a property; repeatable).",
+)
+@_max_examples
+@_seed
+@_json_option
+@_lang_option
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    file: str,
+    skip: tuple[str, ...],
+    max_examples: int | None,
+    seed: int | None,
+    as_json: bool,
+    lang: str | None,
+) -> None:
+    """用生成的样例检验策略的性质（得分有界、单调等）。
+
+    Check the policy's properties (bounds, monotonicity, totality …) on generated inputs with
+    jixiao.testing. Exits 1 when a property is broken.
+    """
+    language = _lang(ctx, lang)
+    loaded = _load(file)
+    testing = _testing("check_policy")
+    report = testing.check_policy(loaded, skip=skip, **_knobs(max_examples, seed))
+    if as_json:
+        click.echo(_dumps(report.to_dict()))
+    else:
+        click.echo(report.render(language))
+    ctx.exit(0 if report.ok else 1)
+
+
+@policy.command(
+    context_settings=CONTEXT,
+    epilog="""\b
+示例 EXAMPLES
+  jixiao policy diff rules/central.policy rules/central-linear.policy
+  jixiao policy diff old.policy new.policy --json --exit-code
+""",
+)
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@_max_examples
+@_seed
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="有差异时退出码为 1 (exit 1 when the policies score differently).",
+)
+@_json_option
+@_lang_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    max_examples: int | None,
+    seed: int | None,
+    exit_code: bool,
+    as_json: bool,
+    lang: str | None,
+) -> None:
+    """比较两个策略对同样输入的评分差异。
+
+    Compare two policies: score the same generated inputs under both and show where they differ.
+    """
+    language = _lang(ctx, lang)
+    old_policy = _load(old)
+    new_policy = _load(new)
+    testing = _testing("diff_policies")
+    result = testing.diff_policies(old_policy, new_policy, **_knobs(max_examples, seed))
+    if as_json:
+        click.echo(_dumps(result.to_dict()))
+    else:
+        click.echo(result.render(language))
+    ctx.exit(1 if exit_code and result.changes else 0)

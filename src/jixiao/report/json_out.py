@@ -1,0 +1,38 @@
+"""JSON renderings: :meth:`FormResult.to_dict` per form, as one document or as JSON lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from jixiao.report._common import as_results
+
+if TYPE_CHECKING:
+    from jixiao.evaluate import FormResult
+
+__all__ = ["dumps", "to_json", "to_jsonl"]
+
+
+def dumps(data: Any, *, indent: int | None = 2) -> str:
+    """JSON text with Chinese kept readable (``ensure_ascii=False``)."""
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def to_json(results: FormResult | Sequence[FormResult], lang: str = "zh") -> str:
+    """One form → one JSON object; several → a list, in input order.
+
+    >>> import jixiao                                                    # doctest: +SKIP
+    >>> to_json(jixiao.score_form(jixiao.read_form("examples/seed.json")))  # doctest: +SKIP
+    '{\\n  "policy": {\\n    "name": "central", ...'
+    """
+    items = as_results(results)
+    if len(items) == 1:
+        return dumps(items[0].to_dict(lang))
+    return dumps([r.to_dict(lang) for r in items])
+
+
+def to_jsonl(results: FormResult | Sequence[FormResult], lang: str = "zh") -> Iterator[str]:
+    """One compact JSON line (no trailing newline) per form result."""
+    for r in as_results(results):
+        yield dumps(r.to_dict(lang), indent=None)

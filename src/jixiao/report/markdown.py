@@ -1,0 +1,249 @@
+"""A Markdown report to paste into a 自评报告: header, indicator table, budget, totals, findings.
+
+Headings are Chinese by default and English with ``lang="en"``; the form's own texts (indicator
+names, targets) stay as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from jixiao.report._common import (
+    STATUS_MARK,
+    BatchEntry,
+    as_results,
+    fmt_rate,
+    fmt_score,
+    fmt_weight,
+    form_label,
+    grade_text,
+    row_status,
+    rule_name,
+    severity_text,
+    t,
+)
+
+if TYPE_CHECKING:
+    from jixiao.evaluate import FormResult, IndicatorResult
+
+__all__ = ["markdown_report"]
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
+    s = "" if text is None else str(text)
+    s = s.replace("\\", "\\\\").replace("|", "\\|")
+    return "<br>".join(part.strip() for part in s.splitlines()) if "\n" in s else s
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in head) + " |"]
+    marks = [
+        ("---:" if a == "r" else ":---:" if a == "c" else "---") for a in align.ljust(len(head))
+    ]
+    out.append("| " + " | ".join(marks) + " |")
+    for row in rows:
+        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return out
+
+
+def _explained(r: IndicatorResult, en: bool) -> str:
+    text = r.explanation("en" if en else "zh")
+    if r.rule is None:
+        return text
+    return text + (f" (rule {rule_name(r)})" if en else f"（规则：{rule_name(r)}）")
+
+
+def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
+    h = "#" * level
+    en = lang == "en"
+    places = result.policy.places
+    form = result.form
+    p = result.policy
+    out: list[str] = []
+    title = form_label(result)
+    if form.year:
+        title += f" ({form.year})" if en else f"（{form.year}年度）"
+    out.append(f"{h} {title}")
+    out.append("")
+    meta: list[tuple[str, object]] = [
+        (t("project", lang), form.project or "—"),
+        (t("department", lang), form.department or "—"),
+    ]
+    if form.implementer:
+        meta.append((t("implementer", lang), form.implementer))
+    meta.append((t("year", lang), form.year if form.year is not None else "—"))
+    policy_title = (p.title[1] or p.title[0]) if en else p.title[0]
+    meta.append((t("policy", lang), f"{p.name} {p.version} — {policy_title}"))
+    if form.source:
+        meta.append((t("source", lang), form.source))
+    out += _table(["", ""], meta)
+    out.append("")
+
+    b = result.budget
+    out.append(f"{h}# {t('budget_line', lang)}")
+    out.append("")
+    if en:
+        out.append(
+            f"Execution rate {fmt_rate(b.rate)}; computed score **{fmt_score(b.score, places)}** "
+            f"(claimed {fmt_score(b.claimed, places)}, weight {fmt_weight(b.weight)})."
+        )
+    else:
+        out.append(
+            f"执行率 {fmt_rate(b.rate)}，复核得分 **{fmt_score(b.score, places)}**"
+            f"（自评 {fmt_score(b.claimed, places)}，分值 {fmt_weight(b.weight)}）。"
+        )
+    out.append("")
+    out.append(f"> {b.explanation(lang)}")
+    out.append("")
+
+    out.append(f"{h}# {t('indicators', lang)}")
+    out.append("")
+    head = [
+        t(k, lang)
+        for k in (
+            "level1",
+            "level2",
+            "level3",
+            "target",
+            "actual",
+            "weight",
+            "claimed",
+            "computed",
+            "check",
+            "explanation",
+        )
+    ]
+    rows: list[list[object]] = []
+    inds = form.indicators
+    same = len(inds) == len(result.indicators)
+    for i, r in enumerate(result.indicators):
+        target = inds[i].target if same else (r.target.render() if r.target else "")
+        actual = inds[i].actual if same else (r.actual.render() if r.actual else "")
+        rows.append(
+            [
+                r.level1,
+                r.level2,
+                r.name,
+                target,
+                actual,
+                fmt_weight(r.weight),
+                fmt_score(r.claimed, places),
+                f"**{fmt_score(r.score, places)}**",
+                STATUS_MARK[row_status(r.findings)],
+                _explained(r, en),
+            ]
+        )
+    out += _table(head, rows, "lllllrrrcl")
+    out.append("")
+
+    if result.sections:
+        out.append(f"{h}# {t('sections', lang)}")
+        out.append("")
+        sec_rows = [
+            [s.name, fmt_weight(s.weight), fmt_score(s.claimed, places), fmt_score(s.score, places)]
+            for s in result.sections
+        ]
+        out += _table(
+            [t("level1", lang), t("weight", lang), t("claimed", lang), t("computed", lang)],
+            sec_rows,
+            "lrrr",
+        )
+        out.append("")
+
+    out.append(f"{h}# {t('totals', lang)}")
+    out.append("")
+    weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
+    total = fmt_score(result.total, places)
+    claimed = fmt_score(result.claimed_total, places)
+    grade = grade_text(result.grade, lang)
+    if en:
+        out.append(
+            f"Computed total **{total}** of {fmt_weight(weight_total)} (claimed {claimed}); "
+            f"grade **{grade}**."
+        )
+    else:
+        out.append(
+            f"复核总分 **{total}**（满分 {fmt_weight(weight_total)}，自评 {claimed}），等级 **{grade}**。"
+        )
+    out.append("")
+
+    out.append(f"{h}# {t('findings', lang)}")
+    out.append("")
+    findings = result.findings
+    if not findings:
+        out.append(t("no_findings", lang) + ("." if en else "。"))
+    for f in findings:
+        where = f" ({f.where})" if en else f"（{f.where}）"
+        sep = ": " if en else "："
+        out.append(
+            f"- **{severity_text(f.severity, lang)}** `{f.code}`{where if f.where else ''}{sep}"
+            f"{_cell(f.message(lang))}"
+        )
+    out.append("")
+    return out
+
+
+def markdown_report(
+    results: FormResult | Sequence[FormResult],
+    lang: str = "zh",
+    *,
+    failures: Sequence[BatchEntry] = (),
+) -> str:
+    """The whole report as Markdown text; several forms get a summary table first.
+
+    *failures* are input files that could not be read; they are listed at the end.
+    """
+    items = as_results(results)
+    en = lang == "en"
+    out: list[str] = []
+    if len(items) == 1 and not failures:
+        out.append(f"# {t('report_title', lang)}")
+        out.append("")
+        out += _form_section(items[0], lang, 2)
+        return "\n".join(out).rstrip() + "\n"
+    out.append(f"# {t('report_title', lang)}")
+    out.append("")
+    out.append(f"## {t('summary', lang)}")
+    out.append("")
+    rows: list[list[object]] = []
+    for r in items:
+        places = r.policy.places
+        rows.append(
+            [
+                form_label(r),
+                r.form.source or "",
+                fmt_score(r.claimed_total, places),
+                fmt_score(r.total, places),
+                grade_text(r.grade, lang),
+                r.count("error"),
+                r.count("warning"),
+            ]
+        )
+    for e in failures:
+        rows.append([t("unreadable", lang), e.source, "—", "—", "—", 1, 0])
+    out += _table(
+        [
+            t("form", lang),
+            t("file", lang),
+            t("claimed_total", lang),
+            t("computed_total", lang),
+            t("grade", lang),
+            t("errors", lang),
+            t("warnings", lang),
+        ],
+        rows,
+        "llrrcrr",
+    )
+    out.append("")
+    for r in items:
+        out += _form_section(r, lang, 2)
+    if failures:
+        out.append(f"## {t('unreadable', lang).capitalize() if en else t('unreadable', lang)}")
+        out.append("")
+        for e in failures:
+            out.append(f"- `{e.source}`{': ' if en else '：'}{_cell(e.error or '')}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

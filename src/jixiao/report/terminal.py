@@ -1,0 +1,574 @@
+"""Rich renderings for the terminal: one table per form, findings, explanations, summaries.
+
+Every function draws on a :class:`rich.console.Console` passed in, so the caller decides where the
+output goes and whether it is coloured (rich leaves colour out when the stream is not a TTY).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jixiao.errors import TargetSyntaxError, caret_line
+from jixiao.report._common import (
+    STATUS_MARK,
+    BatchEntry,
+    fmt_rate,
+    fmt_score,
+    fmt_weight,
+    form_label,
+    grade_text,
+    row_status,
+    rule_name,
+    severity_text,
+    t,
+)
+
+if TYPE_CHECKING:
+    from jixiao.evaluate import Finding, FormResult, IndicatorResult, Step
+    from jixiao.policy.examples import ExampleOutcome
+    from jixiao.policy.model import Policy
+
+__all__ = [
+    "make_console",
+    "render_examples",
+    "render_explain",
+    "render_findings",
+    "render_form",
+    "render_policy_list",
+    "render_policy_summary",
+    "render_summary",
+    "render_targets",
+    "syntax_error_text",
+]
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+STATUS_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green"}
+_WIDE = 140  # when output is piped, rich would wrap at 80 columns: too narrow for the table
+
+
+def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
+    """A console for stdout (or stderr): colour only on a TTY, wide when piped to a file."""
+    stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    console = Console(file=stream, highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(file=stream, highlight=False, width=_WIDE, soft_wrap=False)
+    return console
+
+
+def _add(table: Table, *cells: str | Text, end_section: bool = False) -> None:
+    """Add a row; plain strings are data, never rich markup (a cell may hold ``[80%, 100%]``)."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), end_section=end_section)
+
+
+def _sev(finding: Finding, lang: str) -> Text:
+    return Text(
+        severity_text(finding.severity, lang), style=SEVERITY_STYLE.get(finding.severity, "")
+    )
+
+
+def _mark(findings: Iterable[Finding]) -> Text:
+    status = row_status(findings)
+    return Text(STATUS_MARK[status], style=STATUS_STYLE[status])
+
+
+def _section_ends(result: FormResult) -> dict[int, str]:
+    """Index of the last indicator of each section → the section's name (for subtotal rows)."""
+    last: dict[str, int] = {}
+    for i, r in enumerate(result.indicators):
+        last[r.level1 or "（未分类）"] = i
+    return {i: name for name, i in last.items()}
+
+
+def _cells(result: FormResult, i: int, r: IndicatorResult) -> tuple[str, str]:
+    """The target and actual as the unit wrote them (else as parsed)."""
+    inds = result.form.indicators
+    if len(inds) == len(result.indicators):
+        return inds[i].target, inds[i].actual
+    return (
+        r.target.render() if r.target is not None else "",
+        r.actual.render() if r.actual is not None else "",
+    )
+
+
+COMPACT_BELOW = 110  # columns: below this, the table drops the level and rule columns
+
+
+def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None) -> Table:
+    """The per-form table: budget row, each indicator, section subtotals, total.
+
+    On a narrow console (*width* below 110 columns) the 一级/二级 columns become heading rows and
+    the rule column is left out (``jixiao explain`` names every rule).
+    """
+    compact = width is not None and width < COMPACT_BELOW
+    places = result.policy.places
+    title = form_label(result)
+    if result.form.year:
+        title += f"（{result.form.year}）" if lang != "en" else f" ({result.form.year})"
+    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_style="bold", expand=True)
+    text_keys = (
+        ("level3", "target", "actual")
+        if compact
+        else ("level1", "level2", "level3", "target", "actual")
+    )
+    for key in text_keys:
+        # the text columns share the width; the indicator's name gets the largest share
+        table.add_column(t(key, lang), overflow="fold", ratio=3 if key == "level3" else 2)
+    for key in ("weight", "claimed", "computed"):
+        table.add_column(t(key, lang), justify="right", no_wrap=True)
+    if not compact:
+        table.add_column(t("rule", lang), overflow="fold", min_width=8)
+    table.add_column(t("check", lang), justify="center", no_wrap=True)
+
+    def row(*cells: str | Text, end_section: bool = False) -> None:
+        """Add a full-width row (10 cells); the compact table drops levels and rule."""
+        chosen = [cells[i] for i in (2, 3, 4, 5, 6, 7, 9)] if compact else list(cells)
+        _add(table, *chosen, end_section=end_section)
+
+    b = result.budget
+    row(
+        "",
+        "",
+        t("budget", lang),
+        "",
+        f"{t('rate', lang)} {fmt_rate(b.rate)}",
+        fmt_weight(b.weight),
+        fmt_score(b.claimed, places),
+        Text(fmt_score(b.score, places), style="bold"),
+        b.rule.name if b.rule is not None else "—",
+        _mark(b.findings),
+        end_section=compact,
+    )
+    ends = _section_ends(result)
+    sections = {s.name: s for s in result.sections}
+    previous = ("", "")
+    for i, r in enumerate(result.indicators):
+        target, actual = _cells(result, i, r)
+        # like the merged cells of the printed form: a level is written once per run
+        level1 = "" if r.level1 == previous[0] else r.level1
+        level2 = "" if (r.level1, r.level2) == previous else r.level2
+        previous = (r.level1, r.level2)
+        if compact and (level1 or level2):
+            heading = " / ".join(p for p in (r.level1, r.level2) if p)
+            _add(table, Text(heading, style="bold"), *([""] * 6))
+        row(
+            level1,
+            level2,
+            r.name,
+            target,
+            actual,
+            fmt_weight(r.weight),
+            fmt_score(r.claimed, places),
+            Text(fmt_score(r.score, places), style="bold"),
+            rule_name(r),
+            _mark(r.findings),
+        )
+        if i in ends and ends[i] in sections:
+            s = sections[ends[i]]
+            label = Text(f"{t('subtotal', lang)} {s.name}", style="dim")
+            row(
+                "" if compact else label,
+                "",
+                label if compact else "",
+                "",
+                "",
+                Text(fmt_weight(s.weight), style="dim"),
+                Text(fmt_score(s.claimed, places), style="dim"),
+                Text(fmt_score(s.score, places), style="dim bold"),
+                "",
+                "",
+                end_section=True,
+            )
+            previous = ("", "")
+    weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
+    grade = Text(f"{t('grade', lang)} {grade_text(result.grade, lang)}", style="bold")
+    total = Text(t("total", lang), style="bold")
+    row(
+        "" if compact else total,
+        "",
+        total if compact else "",
+        "",
+        grade if compact else "",
+        fmt_weight(weight_total),
+        Text(fmt_score(result.claimed_total, places), style="bold"),
+        Text(fmt_score(result.total, places), style="bold"),
+        grade,
+        _mark(result.form_findings),
+    )
+    return table
+
+
+def total_line(result: FormResult, lang: str = "zh") -> Text:
+    """``复核总分 95.71（自评 95.71）  等级 优`` — the line the README promises."""
+    places = result.policy.places
+    claimed = fmt_score(result.claimed_total, places)
+    style = "bold green" if result.ok else "bold red"
+    text = Text()
+    if lang == "en":
+        text.append("Computed total ", style="bold")
+        text.append(fmt_score(result.total, places), style=style)
+        text.append(f" (claimed {claimed})   Grade ", style="bold")
+    else:
+        text.append("复核总分 ", style="bold")
+        text.append(fmt_score(result.total, places), style=style)
+        text.append(f"（自评 {claimed}）   等级 ", style="bold")
+    text.append(grade_text(result.grade, lang), style="bold")
+    return text
+
+
+def _policy_line(result: FormResult, lang: str) -> Text:
+    p = result.policy
+    title = (p.title[1] or p.title[0]) if lang == "en" else p.title[0]
+    return Text(f"{t('policy', lang)}: {p.name} {p.version}  {title}", style="dim")
+
+
+def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) -> None:
+    if not findings:
+        console.print(Text(t("no_findings", lang), style="green"))
+        return
+    console.print(Text(f"{t('findings', lang)} ({len(findings)})", style="bold"))
+    for f in findings:
+        line = Text("  ")
+        line.append(
+            f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
+        )
+        line.append(f" {f.code}", style="bold")
+        if f.where:
+            line.append(f"  {f.where}", style="dim")
+        line.append(f"  {f.message(lang)}")
+        console.print(line)
+
+
+def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
+    """The score table of one form, its total and grade, then its findings."""
+    console.print(form_table(result, lang, width=console.width))
+    console.print(total_line(result, lang))
+    console.print(_policy_line(result, lang))
+    _findings_lines(console, result.findings, lang)
+    console.print()
+
+
+def findings_table(
+    findings: Sequence[Finding], lang: str = "zh", names: dict[int, str] | None = None
+) -> Table:
+    """Code, severity, location (with the indicator's name under it) and message per finding."""
+    names = names or {}
+    table = Table(box=box.SIMPLE, show_header=True)
+    table.add_column(t("code", lang), no_wrap=True)
+    table.add_column(t("severity", lang), no_wrap=True)
+    table.add_column(t("where", lang), overflow="fold")
+    table.add_column(t("message", lang), overflow="fold", ratio=1)
+    for f in findings:
+        where = Text(f.where)
+        if id(f) in names:
+            where.append(f"\n{names[id(f)]}", style="dim")
+        _add(table, Text(f.code, style="bold"), _sev(f, lang), where, f.message(lang))
+    return table
+
+
+def _counts(result: FormResult, lang: str) -> str:
+    parts = [
+        f"{t('errors', lang)} {result.count('error')}",
+        f"{t('warnings', lang)} {result.count('warning')}",
+        f"{t('infos', lang)} {result.count('info')}",
+    ]
+    return "，".join(parts) if lang != "en" else ", ".join(parts)
+
+
+def render_findings(console: Console, result: FormResult, lang: str = "zh") -> None:
+    """The audit of one form: a heading with the counts, then every finding with its place."""
+    head = Text(form_label(result), style="bold")
+    if result.form.source:
+        head.append(f"  ({result.form.source})", style="dim")
+    head.append(f"  {_counts(result, lang)}", style="bold red" if not result.ok else "green")
+    console.print(head)
+    findings = sorted(result.findings, key=lambda f: _SEV_RANK.get(f.severity, 9))
+    names = {id(f): r.name for r in result.indicators for f in r.findings if r.name}
+    if findings:
+        console.print(findings_table(findings, lang, names))
+    else:
+        console.print(Text("  " + t("no_findings", lang), style="green"))
+    console.print(total_line(result, lang))
+    console.print()
+
+
+_SEV_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _steps_lines(console: Console, steps: Sequence[Step]) -> None:
+    for s in steps:
+        values = ", ".join(f"{k}={v}" for k, v in s.values)
+        line = Text("    ")
+        line.append(f"{s.label}: ", style="dim")
+        line.append(s.formula)
+        if values:
+            line.append(f"  [{values}]", style="dim")
+        line.append(f" → {s.result}")
+        if s.rounded is not None and s.rounded != s.result:
+            line.append(f" → {s.rounded}", style="bold")
+        console.print(line)
+
+
+def render_explain(console: Console, result: FormResult, lang: str = "zh") -> None:
+    """Every indicator with its sentence and arithmetic, the budget, and the total."""
+    places = result.policy.places
+    console.print(Text(form_label(result), style="bold underline"))
+    console.print(_policy_line(result, lang))
+    b = result.budget
+    head = Text(f"{t('budget', lang)}  ", style="bold")
+    head.append(f"{fmt_score(b.score, places)} / {fmt_weight(b.weight)}")
+    if b.rule is not None:
+        head.append(f"  {b.rule.label}", style="dim")
+    console.print(head)
+    console.print(Text("    " + b.explanation(lang)))
+    _steps_lines(console, b.steps())
+    for f in b.findings:
+        console.print(Text(f"    [{severity_text(f.severity, lang)}] {f.code} {f.message(lang)}"))
+    for i, r in enumerate(result.indicators, start=1):
+        head = Text(f"{i}. ", style="bold")
+        path = " / ".join(p for p in (r.level1, r.level2, r.name) if p)
+        head.append(path, style="bold")
+        head.append(f"  {fmt_score(r.score, places)} / {fmt_weight(r.weight)}")
+        if r.claimed is not None:
+            claimed = fmt_score(r.claimed, places)
+            head.append(f"  ({t('claimed', lang)} {claimed})", style="dim")
+        if r.rule is not None:
+            head.append(f"  {r.rule.label}", style="dim")
+        console.print(head)
+        console.print(Text("    " + r.explanation(lang)))
+        _steps_lines(console, r.steps())
+        for f in r.findings:
+            line = Text("    ")
+            line.append(
+                f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
+            )
+            line.append(f" {f.code} {f.message(lang)}")
+            console.print(line)
+    for s in result.sections:
+        console.print(
+            Text(
+                f"{t('subtotal', lang)} {s.name}: {fmt_score(s.score, places)} / {fmt_weight(s.weight)}",
+                style="dim",
+            )
+        )
+    console.print(total_line(result, lang))
+    for f in result.form_findings:
+        line = Text("  ")
+        line.append(
+            f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
+        )
+        line.append(f" {f.code} {f.message(lang)}")
+        console.print(line)
+    console.print()
+
+
+def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
+    """One row per form (or per unreadable file) of a batch."""
+    table = Table(title=t("summary", lang), box=box.SIMPLE_HEAVY, title_style="bold")
+    table.add_column(t("form", lang), overflow="fold")
+    table.add_column(t("file", lang), overflow="fold", style="dim")
+    table.add_column(t("claimed_total", lang), justify="right")
+    table.add_column(t("computed_total", lang), justify="right")
+    table.add_column(t("grade", lang), justify="center")
+    table.add_column(t("errors", lang), justify="right")
+    table.add_column(t("warnings", lang), justify="right")
+    for e in entries:
+        r = e.result
+        if r is None:
+            _add(
+                table,
+                Text(t("unreadable", lang), style="bold red"),
+                e.source,
+                "—",
+                "—",
+                "—",
+                Text("1", style="bold red"),
+                "0",
+            )
+            continue
+        places = r.policy.places
+        errors = r.count("error")
+        _add(
+            table,
+            form_label(r),
+            r.form.source or e.source,
+            fmt_score(r.claimed_total, places),
+            Text(fmt_score(r.total, places), style="bold"),
+            grade_text(r.grade, lang),
+            Text(str(errors), style="bold red" if errors else "green"),
+            Text(str(r.count("warning")), style="yellow" if r.count("warning") else ""),
+        )
+    return table
+
+
+def render_summary(console: Console, entries: Sequence[BatchEntry], lang: str = "zh") -> None:
+    console.print(summary_table(entries, lang))
+    scored = sum(1 for e in entries if not e.failed)
+    failed = len({e.source for e in entries if e.failed})
+    if lang == "en":
+        line = f"{scored} {t('forms_scored', lang)}"
+        if failed:
+            line += f", {failed} {t('files_failed', lang)}"
+    else:
+        line = f"{scored} {t('forms_scored', lang)}"
+        if failed:
+            line += f"，{failed} {t('files_failed', lang)}"
+    console.print(Text(line, style="bold red" if failed else "bold"))
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def _value_of(d: dict[str, Any]) -> str:
+    kind = d.get("kind")
+    if kind == "range":
+        return f"{d.get('low')}-{d.get('high')}"
+    if kind == "deadline":
+        parts = [str(d[k]) for k in ("year", "month", "day") if d.get(k) is not None]
+        return "-".join(parts)
+    if kind in ("qualitative", "outcome"):
+        return str(d.get("text", ""))
+    value = d.get("value")
+    return "" if value is None else str(value)
+
+
+def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh") -> Table:
+    """``(cell text, to_dict(), canonical text)`` rows as a table."""
+    table = Table(box=box.SIMPLE_HEAVY)
+    for key in ("cell", "kind", "op", "value", "unit", "canonical"):
+        table.add_column(t(key, lang), overflow="fold")
+    for text, d, canonical in rows:
+        _add(
+            table,
+            text,
+            str(d.get("kind", "")),
+            str(d.get("op") or ""),
+            _value_of(d),
+            str(d.get("unit") or ""),
+            canonical,
+        )
+    return table
+
+
+def render_targets(
+    console: Console, rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh"
+) -> None:
+    console.print(targets_table(rows, lang))
+
+
+def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
+    """The message, the cell with a caret under the bad character, what was expected, a hint."""
+    lines = err.text.splitlines() or [""]
+    line_text = lines[min(err.line, len(lines)) - 1]
+    where = f"{err.cell}: " if err.cell else ""
+    if lang == "en":
+        out = [f"{where}{err.message} (line {err.line}, column {err.column})"]
+    else:
+        out = [f"{where}{err.message}（第{err.line}行第{err.column}列）"]
+    out.append(caret_line(line_text, err.column - 1, err.length))
+    if err.expected:
+        joined = ", ".join(err.expected) if lang == "en" else "、".join(err.expected)
+        out.append(("expected here: " if lang == "en" else "此处可以是：") + joined)
+    if err.hint:
+        out.append(("hint: " if lang == "en" else "提示：") + err.hint)
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+def render_policy_summary(console: Console, policy: Policy, lang: str = "zh") -> None:
+    """Name, version, weights, rules with file:line — what ``policy lint`` prints for a good file."""
+    en = lang == "en"
+    title = (policy.title[1] or policy.title[0]) if en else policy.title[0]
+    head = Text(f"{policy.name} {policy.version}", style="bold green")
+    head.append(f"  {title}")
+    console.print(head)
+    info = Table.grid(padding=(0, 2))
+    info.add_column(style="dim")
+    info.add_column()
+    _add(info, "file" if en else "文件", policy.path)
+    if policy.source:
+        _add(info, "source" if en else "依据", policy.source)
+    if policy.years is not None:
+        start, end = policy.years
+        _add(info, "years" if en else "适用年度", f"{start}..{end if end is not None else ''}")
+    _add(info, "rounding" if en else "舍入", f"{policy.places} {policy.rounding}")
+    _add(info, "tolerance" if en else "复核容差", f"{policy.tolerance:f}")
+    weights = "  ".join(f"{k} {fmt_weight(v)}" for k, v in policy.weights.items())
+    _add(info, t("weight", lang), weights)
+    grades = "  ".join(f"{name} {_interval(band)}" for name, band in policy.grades)
+    _add(info, t("grade", lang), grades)
+    if policy.tiers:
+        _add(info, "tiers" if en else "档次表", "、".join(policy.tiers))
+    codes = sorted(policy.finding_codes())
+    if codes:
+        _add(info, "findings" if en else "发现代码", " ".join(codes))
+    _add(info, "examples" if en else "示例", str(len(policy.examples)))
+    console.print(info)
+    table = Table(box=box.SIMPLE, title="rules" if en else "规则（自上而下，第一条匹配的生效）")
+    table.add_column("#", justify="right")
+    table.add_column("kind" if en else "类别")
+    table.add_column("name" if en else "名称")
+    table.add_column("where" if en else "位置", style="dim")
+    n = 0
+    for kind, rules in (
+        ("budget" if en else "预算", policy.budget_rules),
+        ("indicator" if en else "指标", policy.rules),
+    ):
+        for r in rules:
+            n += 1
+            _add(table, str(n), kind, r.name, r.where)
+    console.print(table)
+
+
+def _interval(band: Any) -> str:
+    low = "" if band.low is None else fmt_weight(band.low)
+    high = "" if band.high is None else fmt_weight(band.high)
+    return f"{'[' if band.low_inclusive else '('}{low}, {high}{']' if band.high_inclusive else ')'}"
+
+
+def render_examples(console: Console, outcomes: Sequence[ExampleOutcome], lang: str = "zh") -> None:
+    """Each example's pass/fail with file:line, failures indented, then the counts."""
+    for o in outcomes:
+        line = Text()
+        if o.passed:
+            line.append("✓ ", style="green")
+            line.append("PASS " if lang == "en" else "通过 ", style="green")
+        else:
+            line.append("✗ ", style="bold red")
+            line.append("FAIL " if lang == "en" else "失败 ", style="bold red")
+        line.append(o.name)
+        line.append(f"  {o.location}", style="dim")
+        console.print(line)
+        for failure in o.failures:
+            console.print(Text(f"    {failure}", style="red"))
+    failed = sum(1 for o in outcomes if not o.passed)
+    passed = len(outcomes) - failed
+    if lang == "en":
+        summary = f"{passed} passed, {failed} failed"
+    else:
+        summary = f"{passed} 个通过，{failed} 个失败"
+    console.print(Text(summary, style="bold red" if failed else "bold green"))
+
+
+def render_policy_list(
+    console: Console, rows: Sequence[tuple[str, str, str, str]], lang: str = "zh"
+) -> None:
+    """``(name, version, title, file)`` rows of the shipped policies."""
+    table = Table(box=box.SIMPLE_HEAVY)
+    table.add_column("name" if lang == "en" else "名称", style="bold")
+    table.add_column("version" if lang == "en" else "版本")
+    table.add_column("title" if lang == "en" else "标题", overflow="fold")
+    table.add_column("file" if lang == "en" else "文件", style="dim")
+    for name, version, title, path in rows:
+        _add(table, name, version, title, path)
+    console.print(table)
