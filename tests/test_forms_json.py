@@ -75,8 +75,9 @@ def test_list_of_forms(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "gbk.json"
     path.write_bytes('{"project": "法治"}'.encode("gb18030"))
-    with pytest.raises(FormError, match="UTF-8"):
+    with pytest.raises(FormError, match="UTF-8") as info:
         read_form(path)
+    assert (info.value.source, info.value.where) == (str(path), "line 1")
 
 
 def test_write_json_round_trip(tmp_path: Path) -> None:

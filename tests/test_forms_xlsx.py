@@ -594,12 +594,14 @@ def test_rows_without_indicators(tmp_path: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("一级指标,二级指标\n", encoding="utf-8")
-    with pytest.raises(FormError, match=r"不是有效的 \.xlsx 文件"):
+    with pytest.raises(FormError, match=r"不是有效的 \.xlsx 文件") as info:
         read_form(path)
+    assert info.value.source == str(path) and "not a valid .xlsx" in info.value.message
     ole = tmp_path / "old.xlsx"
     ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
-    with pytest.raises(FormError, match="加密"):
+    with pytest.raises(FormError, match="加密") as info:
         read_form(ole)
+    assert str(info.value).startswith(f"{ole}: ") and ".xls" in info.value.message
 
 
 def test_openpyxl_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
