@@ -153,7 +153,13 @@ def test_seed_form_scores_as_printed() -> None:
         assert row.score == row.claimed, (row.name, row.explanation())
     errors = [f for f in result.findings if f.severity == "error"]
     assert errors == []
-    assert "WEIGHTS_NONDEFAULT" in {f.code for f in result.findings}  # 产出 60 / 效益 20
+    # 复训通过率 100% against ≥80% is a large over-achievement with no reason given: a warning
+    over = [(f.code, f.severity, f.where) for f in result.findings if f.severity == "warning"]
+    assert over == [
+        ("OVERACHIEVED", "warning", "indicators[6]"),
+        ("REASON_MISSING", "warning", "indicators[6].reason"),
+    ]
+    assert "WEIGHTS_NONDEFAULT" in {f.code for f in result.findings}  # 成本 10 / 效益 20
     d = result.to_dict()
     assert d["total"] == "95.71" and d["claimed_total"] == "95.71" and d["grade"] == "优"
     assert d["budget"] == {
@@ -163,8 +169,8 @@ def test_seed_form_scores_as_printed() -> None:
         "claimed": "9.71",
         "weight": "10",
     }
-    assert [s["name"] for s in d["sections"]] == ["产出指标", "效益指标", "满意度指标"]
-    assert [s["score"] for s in d["sections"]] == ["60.00", "16.00", "10.00"]
+    assert [s["name"] for s in d["sections"]] == ["产出指标", "成本指标", "效益指标", "满意度指标"]
+    assert [s["score"] for s in d["sections"]] == ["50.00", "10.00", "16.00", "10.00"]
     first = d["indicators"][0]
     assert (
         first["name"] == "执法资格培训参训人数"
@@ -252,7 +258,7 @@ def test_steps_record_the_arithmetic() -> None:
     r = score("≥45人", "40人", "10")
     steps = {s.label: s for s in r.steps()}
     assert steps["score"].formula == "if met then weight else weight * actual / target"
-    assert dict(steps["score"].values) == {"actual": "40", "target": "45", "weight": "10"}
+    assert dict(steps["score"].values) == {"actual": "40", "met": "false", "target": "45", "weight": "10"}
     assert steps["score"].rounded is not None and steps["score"].rounded.startswith("8.89")
 
 
@@ -274,3 +280,15 @@ def test_score_rows_streams_and_survives_bad_rows() -> None:
 def test_form_from_dict_errors_name_the_path() -> None:
     with pytest.raises(jixiao.FormError, match=r"indicators\[0\]\.weight"):
         Form.from_dict({"indicators": [{"target": "≥1人", "actual": "1人", "weight": "十分"}]})
+
+
+def test_reason_quality_is_read() -> None:
+    placeholder = score("≥45人", "40人", "10", reason="无")
+    assert "REASON_PLACEHOLDER" in codes(placeholder)
+    contradicts = score("≥45人", "40人", "10", reason="已全部完成，无偏差")
+    assert "REASON_CONTRADICTS" in codes(contradicts)
+    no_measure = score("≥45人", "40人", "10", reason="因部分学员临时调岗未能参训")
+    incomplete = next(f for f in no_measure.findings if f.code == "REASON_INCOMPLETE")
+    assert "改进措施" in incomplete.zh and incomplete.severity == "info"
+    good = score("≥45人", "40人", "10", reason="因部分学员临时调岗未能参训，下一步将加强组织协调")
+    assert not {"REASON_MISSING", "REASON_PLACEHOLDER", "REASON_INCOMPLETE"} & codes(good)

@@ -190,6 +190,8 @@ class Step:
 
 def _value_text(v: Any) -> str:
     """A value for the trace: exact Decimals are shown in full, long expansions to 12 places."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, Decimal):
         exponent = v.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -12:
@@ -676,15 +678,21 @@ def _apply_rule(
         ctx=ctx,
         **common,
     )
-    reason_needed = rule.reason_always or (rule.reason is not None and bool(rule.reason(ctx)))
+    # A reason the rule requires (a deduction) is an error when missing; one that a finding
+    # requires (e.g. a large over-achievement) takes that finding's severity.
+    reason_severity: str | None = None
+    if rule.reason_always or (rule.reason is not None and bool(rule.reason(ctx))):
+        reason_severity = "error"
     fields: dict[str, str] | None = None
     for cf in rule.findings:
         if cf.when is None or cf.when(ctx):
             if fields is None:
                 fields = result._fields("zh")
             findings.append(_rule_finding(cf, result, fields, ind.where))
-            reason_needed = reason_needed or cf.reason_required
-    _check_reason(policy, ind, reason_needed, score, weight, findings)
+            if cf.reason_required:
+                reason_severity = _stronger(reason_severity, cf.severity)
+    if reason_severity is not None:
+        _check_reason(policy, ind, reason_severity, findings)
     _check_claim_bounds(ind, findings)
     if ind.score is not None and score is not None and abs(ind.score - score) > policy.tolerance:
         accepted = False
@@ -707,54 +715,65 @@ def _apply_rule(
     return result
 
 
-def _check_reason(
-    policy: Policy,
-    ind: Indicator,
-    needed: bool,
-    score: Decimal | None,
-    weight: Decimal,
-    findings: list[Finding],
-) -> None:
+def _stronger(a: str | None, b: str) -> str:
+    if a is None:
+        return b
+    return a if SEVERITIES.index(a) <= SEVERITIES.index(b) else b
+
+
+def _check_reason(policy: Policy, ind: Indicator, severity: str, findings: list[Finding]) -> None:
     text = ind.reason.strip()
-    if needed:
-        if not text:
+    if not text:
+        findings.append(
+            _builtin(
+                "REASON_MISSING",
+                "未达到目标或偏离较大，须填写偏差原因分析及改进措施",
+                "the target was missed or far exceeded: a reason and an improvement measure are required",
+                ind.cell("reason"),
+                severity,
+            )
+        )
+        return
+    if _norm(text) in policy.placeholders:
+        findings.append(
+            _builtin(
+                "REASON_PLACEHOLDER",
+                f"偏差原因「{text}」只是占位词，须说明原因和改进措施",
+                f"the reason {text!r} is only a placeholder; state a cause and a measure",
+                ind.cell("reason"),
+                severity,
+            )
+        )
+        return
+    cues = policy.reason_cues
+    contradicting = [w for w in cues.get("contradicts", ()) if w in text]
+    if contradicting:
+        findings.append(
+            _builtin(
+                "REASON_CONTRADICTS",
+                f"偏差原因称「{contradicting[0]}」，但该行未得满分或偏离目标",
+                f"the reason says {contradicting[0]!r} although the row deviates from its target",
+                ind.cell("reason"),
+            )
+        )
+    required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
+    if required:
+        missing = [k for k, words in required.items() if not any(w in text for w in words)]
+        if missing:
+            names = {
+                "cause": ("原因", "a cause"),
+                "measure": ("改进措施", "an improvement measure"),
+            }
+            zh = "、".join(names.get(k, (k, k))[0] for k in missing)
+            en = " and ".join(names.get(k, (k, k))[1] for k in missing)
             findings.append(
                 _builtin(
-                    "REASON_MISSING",
-                    "未达到目标或偏离较大，须填写偏差原因分析及改进措施",
-                    "the target was missed or far exceeded: a reason and an improvement measure are required",
+                    "REASON_INCOMPLETE",
+                    f"偏差原因未说明{zh}",
+                    f"the reason does not state {en}",
                     ind.cell("reason"),
                 )
             )
-            return
-        if _norm(text) in policy.placeholders:
-            findings.append(
-                _builtin(
-                    "REASON_PLACEHOLDER",
-                    f"偏差原因「{text}」只是占位词，须说明原因和改进措施",
-                    f"the reason {text!r} is only a placeholder; state a cause and a measure",
-                    ind.cell("reason"),
-                )
-            )
-            return
-        cues = policy.reason_cues
-        if cues:
-            missing = [k for k, words in cues.items() if not any(w in text for w in words)]
-            if missing:
-                names = {
-                    "cause": ("原因", "a cause"),
-                    "measure": ("改进措施", "an improvement measure"),
-                }
-                zh = "、".join(names.get(k, (k, k))[0] for k in missing)
-                en = " and ".join(names.get(k, (k, k))[1] for k in missing)
-                findings.append(
-                    _builtin(
-                        "REASON_INCOMPLETE",
-                        f"偏差原因未说明{zh}",
-                        f"the reason does not state {en}",
-                        ind.cell("reason"),
-                    )
-                )
 
 
 def _norm(text: str) -> str:
