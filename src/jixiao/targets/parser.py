@@ -325,27 +325,46 @@ class _Builder(Transformer[Token, Any]):
             _to(second),
         )
 
-    def goal(self, lead: Token | None, qty: _Qty, trail: Token | None) -> Comparison | Amount:
-        node = _bound(None, lead, qty, trail, None, qty.start, qty.end)
-        assert not isinstance(node, _Prose)
-        return node
+    def goal(
+        self, lead: Token | None, qty: _Qty, trail: Token | None
+    ) -> tuple[Token | None, _Qty, Token | None]:
+        return (lead, qty, trail)
 
     def dl_suffix(self, tok: Token) -> tuple[Token | None, Comparison | Amount | None, Token]:
         return (None, None, tok)
 
     def dl_goal(
-        self, conn: Token | None, goal: Comparison | Amount, tail: Token | None
+        self,
+        conn: Token | None,
+        goal: tuple[Token | None, _Qty, Token | None],
+        tail: Token | None,
     ) -> tuple[Token | None, Comparison | Amount | None, Token | None]:
-        if conn is None and not isinstance(goal, Comparison):
-            assert goal.span is not None
+        lead, qty, trail = goal
+        if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
                 "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
-                goal.span[0],
-                goal.span[1] - goal.span[0],
+                qty.start,
+                qty.end - qty.start,
                 ("完成", _COMPARATOR_WORDS_EXPECTED, "结束"),
                 "如「11月底完成100%」 (e.g. 11月底完成100%)",
             )
-        return (conn, goal, tail)
+        if tail is not None and trail is None:
+            _check_near_miss(qty, str(tail), _at(tail))
+            word = _cut(str(tail))
+            if qty.unit is None and len(word) <= lx.OPEN_UNIT_MAX and word.isalpha():
+                # 11月底完成5羽: the word after a bare number is its unit, as in a quantity cell
+                qty = _Qty(
+                    qty.value,
+                    lookup_unit(word),
+                    word,
+                    _at(tail),
+                    qty.approx,
+                    qty.start,
+                    _to(tail),
+                    qty.chinese,
+                )
+                tail = None
+        return (conn, _bound(None, lead, qty, trail, None, qty.start, _end(None, trail, qty)), tail)
 
     def deadline(
         self,
@@ -627,9 +646,9 @@ _EXPECTED_WORDS: dict[str, str] = {
     "MD_DOT": "日期",
     "REL": "前/之前/内",
     "REL_PRE": "不晚于/早于",
-    "APPROX_PRE": "约数（约/近）",
-    "APPROX_MID": "约数（余/多）",
-    "APPROX_POST": "约数（左右）",
+    "APPROX_PRE": "约数（约/余/左右）",
+    "APPROX_MID": "约数（约/余/左右）",
+    "APPROX_POST": "约数（约/余/左右）",
     "TEXT": "文字",
     "$END": "结束",
 }
@@ -643,6 +662,7 @@ def _expected_words(names: set[str]) -> tuple[str, ...]:
 
 _HAS_DIGIT_OR_COMPARATOR = re.compile(f"[0-9０-９{re.escape(lx.COMPARATOR_CHARS)}]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_NUMERIC_TOKENS = frozenset({"NUMBER", "CN_NUMBER", "PERCENT_CN", "UNIT", "COMP_SYM", "COMP_WORD"})
 
 
 def _recover(text: str, exc: UnexpectedInput) -> _Prose:
@@ -667,8 +687,9 @@ def _recover(text: str, exc: UnexpectedInput) -> _Prose:
         names = set(state.parse_conf.parse_table.states[state.position])
     except AttributeError:
         names = set(getattr(exc, "allowed", None) or getattr(exc, "expected", None) or ())
-    if not _HAS_DIGIT_OR_COMPARATOR.search(text):
-        return PROSE
+    numeric_last = isinstance(last, Token) and last.type in _NUMERIC_TOKENS
+    if not numeric_last and not _HAS_DIGIT_OR_COMPARATOR.search(text):
+        return PROSE  # words only: 不低于去年水平, 效果明显/良好
     ch = text[pos] if pos < len(text) else ""
     if ch and lx.is_junk(ch):
         hint = lx.JUNK_HINTS.get(ch)

@@ -1,0 +1,201 @@
+"""Damaged cells: every one is a TargetSyntaxError (a ValueError) with the right offset, a caret
+under the right character, what would be valid there in words, and a did-you-mean hint."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jixiao.errors import JixiaoError, TargetSyntaxError, display_width
+from jixiao.targets import parse_actual, parse_target, parse_target_uncached
+
+COMPARATOR = "比较符 ≥ ≤ > < ="
+
+
+def error_of(text: str, *, actual: bool = False) -> TargetSyntaxError:
+    with pytest.raises(TargetSyntaxError) as info:
+        if actual:
+            parse_actual(text)
+        else:
+            parse_target(text)
+    return info.value
+
+
+def caret_column(err: TargetSyntaxError) -> int:
+    """The display column of the first caret in the rendered error."""
+    lines = str(err).split("\n")
+    caret = next(line for line in lines[2:] if line.strip().startswith("^"))
+    return len(caret) - len(caret.lstrip(" "))
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "length", "expected", "hint"),
+    [
+        # a lone character glued to the number where a comparator belongs
+        ("工5%", 0, 1, (COMPARATOR, "数字"), "「工」可能是比较符"),
+        ("M.8万元", 0, 1, (COMPARATOR, "数字"), "「M」可能是比较符"),
+        # junk symbols
+        ("290$", 3, 1, ("单位", "结束"), "「$」可能是「%」"),
+        ("采购的原原种合格率290$", 12, 1, ("单位", "结束"), "「$」可能是「%」"),
+        ("^80%", 0, 1, (COMPARATOR, "数字"), "「^」可能是「≥」"),
+        ("#90%", 0, 1, (COMPARATOR, "数字"), "「#」可能是「≥」"),
+        ("≥90%★", 4, 1, ("结束",), None),
+        # a comparator after the number
+        ("5=50%", 1, 1, ("单位", "结束"), "比较符应写在数字之前"),
+        ("45≥", 2, 1, ("单位", "结束"), "比较符应写在数字之前"),
+        # comparator look-alikes that are not comparators
+        (">>5%", 0, 2, (COMPARATOR,), "是否应为「>」"),
+        ("≥=90%", 0, 2, (COMPARATOR,), "是否应为「≥」"),
+        ("=<=5%", 0, 3, (COMPARATOR,), "是否应为「≤」"),
+        ("<>5", 0, 2, (COMPARATOR,), "只能写一个比较符"),
+        # near-miss units
+        ("≥45万圆", 3, 2, ("单位",), "是否应为「万元」"),
+        ("≥10万園", 3, 2, ("单位",), "是否应为「万元」"),
+        ("5仟元", 1, 2, ("单位",), "是否应为「千元」"),
+        ("≤3千圆", 2, 2, ("单位",), "是否应为「千元」"),
+        # structure
+        ("≥", 1, 1, ("数字",), None),
+        ("≥%", 1, 1, ("数字",), None),
+        ("90% 100%", 4, 3, ("结束",), None),
+        ("≥45人 45人", 5, 2, ("结束",), None),
+        ("12月32日", 3, 3, ("完成", "结束"), "11月底完成100%"),
+        ("2月30日", 0, 5, ("日期",), None),
+        ("≥3-5次", 0, 1, ("数字",), "90%-100%"),
+        ("≤5%以上", 3, 2, ("结束",), "去掉「≤」或「以上」之一"),
+        ("3%-5元", 4, 1, ("单位",), "两端都用「元」"),
+        ("百分之九十%", 5, 1, ("结束",), None),
+    ],
+)
+def test_damaged_cell(
+    text: str, offset: int, length: int, expected: tuple[str, ...], hint: str | None
+) -> None:
+    err = error_of(text)
+    assert isinstance(err, ValueError)
+    assert isinstance(err, JixiaoError)
+    assert err.text == text
+    assert err.offset == offset
+    assert err.length == length
+    for word in expected:
+        assert word in err.expected, (word, err.expected)
+    if hint is None:
+        assert err.hint is None
+    else:
+        assert err.hint is not None and hint in err.hint
+    # the caret sits under the offending character, counting CJK as two columns
+    assert caret_column(err) == display_width(text[:offset])
+    assert str(err).startswith(err.message)
+    assert err.to_dict()["offset"] == offset
+
+
+def test_expected_is_in_words_not_token_names() -> None:
+    for text in ("290$", "^80%", "5=50%", "≥", "≥45人≥", "90% 100%"):
+        err = error_of(text)
+        assert err.expected
+        for word in err.expected:
+            assert not word.isupper() and "_" not in word and "$" not in word, word
+
+
+def test_message_is_chinese_then_english() -> None:
+    err = error_of("290$")
+    assert err.message.startswith("无法识别的字符")
+    assert "(unexpected character '$')" in err.message
+
+
+def test_caret_under_full_width_text() -> None:
+    err = error_of("采购的原原种合格率２９０$")
+    assert err.offset == 12
+    assert caret_column(err) == 24
+
+
+def test_errors_in_actual_cells() -> None:
+    for text, offset in (("工5%", 0), ("^80%", 0), ("5=50%", 1), ("290$", 3)):
+        assert error_of(text, actual=True).offset == offset
+
+
+def test_multi_line_cell_reports_line_and_column() -> None:
+    err = error_of("≥45\n人$")
+    assert (err.line, err.column) == (2, 2)
+
+
+def test_fresh_error_every_time() -> None:
+    first = error_of("290$")
+    first.offset = 99  # a caller may mutate what it caught
+    second = error_of("290$")
+    assert second is not first
+    assert second.offset == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00",
+        "≥\x00",
+        "5\ufeff%",
+        "((((",
+        "≥≥≥≥≥",
+        "1.2.3",
+        "１．２．３",
+        "2023年13月",
+        "2023.13.1",
+        "1-2-3",
+        "≥5-",
+        "5--",
+        "约",
+        "约≥5",
+        "百分之",
+        "定性≥",
+        "≥十百",
+        "≥五四三二一零一二三四五六七八九十",
+        "0.0.0.0",
+        "\U0001f600≥5",
+        "5\U0001f600",
+        "∞",
+        "≥5%%",
+        "≥ 5 % %",
+        "3万圆/人",
+        "2021.1.1-",
+        "2021.1.1-13.1",
+        "12月31日前完成5",
+    ],
+)
+def test_nothing_but_target_syntax_errors(text: str) -> None:
+    for parse in (parse_target, parse_actual):
+        try:
+            parse(text)
+        except TargetSyntaxError as err:
+            assert 0 <= err.offset <= len(text)
+            str(err)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "≥" + "1" * 20000,
+        "1" * 20000 + "$",
+        "效果明显" * 5000,
+        "效果 " * 5000,
+        "不少于" * 6000,
+        "≥5人" * 5000,
+        "1-" * 10000,
+        "1," * 10000,
+        "。" * 20000,
+        "≥" * 20000,
+        "年底" * 10000,
+        "2023年12月" * 2000,
+        "一二三" * 7000,
+        "$" * 20000,
+        "a" * 20000,
+        "(" * 20000,
+        "约" * 20000,
+        "1" + " " * 20000 + "人",
+        "百分之" * 7000,
+    ],
+)
+def test_a_huge_cell_is_answered_quickly(text: str) -> None:
+    start = time.perf_counter()
+    try:
+        parse_target_uncached(text)
+    except TargetSyntaxError as err:
+        str(err)
+    assert time.perf_counter() - start < 0.5
