@@ -292,3 +292,21 @@ def test_reason_quality_is_read() -> None:
     assert "改进措施" in incomplete.zh and incomplete.severity == "info"
     good = score("≥45人", "40人", "10", reason="因部分学员临时调岗未能参训，下一步将加强组织协调")
     assert not {"REASON_MISSING", "REASON_PLACEHOLDER", "REASON_INCOMPLETE"} & codes(good)
+
+
+def test_bare_target_takes_the_actuals_unit() -> None:
+    r = score("200", "200余人", "10")
+    assert r.score == Decimal("10.00") and "UNIT_MISMATCH" not in codes(r)
+    assert score("500", "450人", "10").score == Decimal("9.00")
+
+
+def test_deadline_fused_with_a_quantity_scores_the_quantity() -> None:
+    r = score("11月底完成100%", "100%", "8")
+    assert r.score == Decimal("8.00") and r.rule is not None and r.rule.name == "正向指标"
+    assert score("11月底完成100%", "90%", "8").score == Decimal("7.20")
+
+
+def test_range_target() -> None:
+    assert score("18—54周岁", "30周岁", "10").score == Decimal("10.00")
+    assert score("3～5次", "2次", "10").score == Decimal("6.67")
+    assert score("3～5次", "6次", "10").score == Decimal("8.33")

@@ -509,6 +509,19 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         ctx.thigh = tnode.high_quantity.base
         ctx.target_dim = tnode.low_quantity.dimension
     ctx.aq, ctx.actual_dim = _quantity_base(anode)
+    tquant = tnode.quantity if not isinstance(tnode, Range) else tnode.low_quantity
+    aquant = anode.quantity
+    if (
+        tquant is not None
+        and tquant.unit is None
+        and aquant is not None
+        and aquant.unit is not None
+        and not isinstance(tnode, Range)
+    ):
+        # A target written as a bare number (``200``) takes the unit its actual states
+        # (``200余人``), just as a bare actual takes the target's unit.
+        ctx.tq = tquant.value * aquant.unit.factor
+        ctx.target_dim = aquant.unit.dimension
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
