@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from corpus_forms import build_form, corpus_index, require_corpus
 
 import jixiao
+from corpus_forms import build_form, corpus_index, require_corpus
 
 
 def _ids() -> list[str]:
