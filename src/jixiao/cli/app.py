@@ -456,12 +456,6 @@ def parse(
     ctx.exit(1 if failed else 0)
 
 
-_FORM_HELP_TAIL = """
-FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
-"""
-
-
 @cli.command(
     context_settings=CONTEXT,
     epilog="""\b
@@ -482,11 +476,11 @@ def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     Score forms: each indicator's claimed and computed score, the budget row, section
     subtotals, the total and the grade, then the findings. Several files or a folder give one
     summary table (add --details for every form).
+
+    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
+    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
     """
     _run_forms(ctx, "score", forms, **options)
-
-
-score.help = (score.help or "") + _FORM_HELP_TAIL
 
 
 @cli.command(
@@ -510,11 +504,11 @@ def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
 
     Audit forms: every finding, grouped by form, with its code, severity, location (sheet!cell,
     row or JSON path) and message. Exits 1 when any error-level finding exists.
+
+    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
+    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
     """
     _run_forms(ctx, "check", forms, **options)
-
-
-check.help = (check.help or "") + _FORM_HELP_TAIL
 
 
 @cli.command(
@@ -534,11 +528,11 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
 
     Explain every score: each indicator's sentence and arithmetic steps, the budget execution
     score, section subtotals and the total.
+
+    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
+    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
     """
     _run_forms(ctx, "explain", forms, **options)
-
-
-explain.help = (explain.help or "") + _FORM_HELP_TAIL
 
 
 def _register_policy() -> None:

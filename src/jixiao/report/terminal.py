@@ -156,9 +156,10 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         level1 = "" if r.level1 == previous[0] else r.level1
         level2 = "" if (r.level1, r.level2) == previous else r.level2
         previous = (r.level1, r.level2)
-        if compact and (level1 or level2):
-            heading = " / ".join(p for p in (r.level1, r.level2) if p)
-            _add(table, Text(heading, style="bold"), *([""] * 6))
+        if compact and level1:
+            _add(table, Text(level1, style="bold"), *([""] * 6))
+        if compact and level2:
+            _add(table, Text(level2, style="italic"), *([""] * 6))
         row(
             level1,
             level2,
