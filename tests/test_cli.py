@@ -547,37 +547,46 @@ def test_policy_list() -> None:
     assert "central" in names
 
 
-def _testing_ready() -> bool:
+def _testing_has(name: str) -> bool:
     try:
         import jixiao.testing as testing
     except ImportError:
         return False
-    return callable(getattr(testing, "check_policy", None)) and callable(
-        getattr(testing, "diff_policies", None)
-    )
+    return callable(getattr(testing, name, None))
 
 
-@pytest.mark.skipif(not _testing_ready(), reason="jixiao.testing.check_policy not available yet")
-def test_policy_verify_central() -> None:
-    result = run("policy", "verify", "central", "--max-examples", "20", "--seed", "1")
-    assert result.exit_code == 0, result.output
-    data = json.loads(
-        run("policy", "verify", "central", "--max-examples", "20", "--seed", "1", "--json").stdout
-    )
-    assert isinstance(data, dict)
+@pytest.mark.skipif(
+    not _testing_has("check_policy"), reason="jixiao.testing.check_policy not available yet"
+)
+def test_policy_verify_wiring() -> None:
+    args = ("policy", "verify", "central", "--max-examples", "10", "--seed", "1")
+    result = run(*args, "--skip", "monotone", "--json")
+    data = json.loads(result.stdout)
+    assert "monotone" not in data["checked"]
+    assert result.exit_code == (0 if data["ok"] else 1)
+    text = run(*args)
+    assert text.exit_code == result.exit_code
+    assert "central" in text.stdout
+    english = run(*args, "--lang", "en")
+    assert english.exit_code == result.exit_code
 
 
-@pytest.mark.skipif(not _testing_ready(), reason="jixiao.testing.diff_policies not available yet")
+def test_policy_verify_missing_file(tmp_path: Path) -> None:
+    assert run("policy", "verify", str(tmp_path / "none.policy")).exit_code == 2
+
+
+@pytest.mark.skipif(
+    not _testing_has("diff_policies"), reason="jixiao.testing.diff_policies not available yet"
+)
 def test_policy_diff_central_linear() -> None:
-    result = run(
-        "policy", "diff", "central", "central-linear", "--max-examples", "30", "--seed", "1"
-    )
+    args = ("policy", "diff", "central", "central-linear", "--max-examples", "30", "--seed", "1")
+    result = run(*args)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
-    data = json.loads(
-        run("policy", "diff", "central", "central-linear", "--max-examples", "30", "--json").stdout
-    )
+    data = json.loads(run(*args, "--json").stdout)
     assert isinstance(data, dict)
+    # the two policies differ on reverse indicators above their cap
+    assert run(*args, "--exit-code").exit_code == 1
 
 
 # ----------------------------------------------------------------------------- plumbing
