@@ -51,11 +51,11 @@ def _err(message: str) -> None:
     text = Text()
     text.append("错误 error: ", style="bold red")
     text.append(message)
-    console.print(text)
+    console.print(text, soft_wrap=True)
 
 
 def _note(message: str) -> None:
-    make_console(stderr=True).print(Text(message, style="dim"))
+    make_console(stderr=True).print(Text(message, style="dim"), soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:

@@ -48,7 +48,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     text = Text()
     text.append("错误 error: ", style="bold red")
     text.append(message)
-    console.print(text)
+    console.print(text, soft_wrap=True)
     raise SystemExit(code)
 
 
