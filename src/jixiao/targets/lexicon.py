@@ -216,7 +216,7 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
         "not_done",
         re.compile(
             rf"(?:未|没有|尚未|暂未|未能|未按时|未按期|未全部|没能){_VERB}{_OBJ}"
-            r"(?:且效果较差)?|否|不合格|不达标|未"
+            r"(?:且效果较差)?|否|不合格|不达标"
         ),
     ),
     (
@@ -235,7 +235,8 @@ _OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     (
         "done",
         re.compile(
-            rf"(?:已经|已|全部|均已|均|全面|按时|按期|如期|顺利|圆满|及时|足额)*{_VERB}{_OBJ}"
+            rf"(?:已经|已|全部|均已|均|全面|按时|按期|如期|顺利|圆满|及时|足额|超额|提前|按计划|按要求)*"
+            rf"{_VERB}{_OBJ}"
             r"|是|合格|达标|已达标"
         ),
     ),
@@ -273,6 +274,7 @@ GRADE_LADDERS: tuple[tuple[str, ...], ...] = (
     ("有", "无"),
 )
 _SCALE_SEPARATORS = set("、/／,，;；|｜ \u3000")
+_GRADE_CHARS = frozenset("".join("".join(ladder) for ladder in GRADE_LADDERS)) | _SCALE_SEPARATORS
 
 
 def scale_of(text: str) -> tuple[str, ...] | None:
@@ -285,7 +287,7 @@ def scale_of(text: str) -> tuple[str, ...] | None:
     >>> scale_of("优良中低差"), scale_of("好坏"), scale_of("良好")
     (('优', '良', '中', '低', '差'), ('好', '坏'), None)
     """
-    if len(text) < 2 or len(text) > 40:
+    if len(text) < 2 or len(text) > 40 or not _GRADE_CHARS.issuperset(text):
         return None
     for ladder in GRADE_LADDERS:
         grades: list[str] = []

@@ -201,19 +201,12 @@ class _Builder(Transformer[Token, Any]):
 
     # -- pieces
 
-    def lead(self, tok: Token) -> Token:
-        return tok
-
-    def trail(self, tok: Token) -> Token:
-        return tok
-
-    def range_end(self, sep: Token, qty: _Qty) -> _Qty:
-        return qty
-
     def quantity(self, num: Token, mid: Token | None, unit: Token | None) -> _Qty:
         start = _at(num)
         if num.type == "NUMBER":
-            value = parse_decimal(num)
+            # the lexer has checked the digits; only separators and full-width forms remain
+            text = str(num) if num.isascii() else to_ascii_digits(num)
+            value = Decimal(text.replace(",", "") if "," in text else text)
             chinese = False
         else:
             try:
@@ -254,6 +247,7 @@ class _Builder(Transformer[Token, Any]):
         label: Token | None,
         lead: Token | None,
         qty: _Qty,
+        sep: Token | None,
         high: _Qty | None,
         trail: Token | None,
         note_tok: Token | None,

@@ -1,0 +1,182 @@
+"""Throughput of the target-cell parser.
+
+    python benchmarks/bench_parse.py                 # 50,000 distinct cells, 2,000,000 cached
+    python benchmarks/bench_parse.py --distinct 200000 --repeat 5000000
+    python benchmarks/bench_parse.py --profile       # cProfile of the uncached path
+
+Two numbers matter:
+
+* distinct cells, no cache: every cell is new text, so each one is lexed, parsed and built
+  (``parse_target_uncached`` / ``parse_actual_uncached``);
+* repeated cells, cached: a form set repeats the same few hundred cells; ``parse_target`` and
+  ``parse_actual`` answer those from an LRU cache without parsing.
+
+The cells are generated to look like real ones (the mix of shapes follows the shared corpus):
+comparisons with and without labels, amounts, ranges, deadlines, prose, outcome words, empty
+cells, a few damaged ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import platform
+import pstats
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from jixiao.errors import TargetSyntaxError
+from jixiao.targets import (
+    cache_clear,
+    parse_actual,
+    parse_actual_uncached,
+    parse_target,
+    parse_target_uncached,
+)
+from jixiao.targets.parser import _parser
+
+COMPARATORS = ["≥", "≤", ">=", "<=", "=", "≧", "﹦", "＞", "不低于", "不少于", "不超过", "达到"]
+SUFFIXES = ["以上", "及以上", "以内", "以下"]
+UNITS = ["人", "人次", "次", "个", "项", "户", "家", "场", "期", "亩", "平方米", "公里", "米"]
+UNITS += ["%", "%", "%", "％", "百分比", "万元", "元", "万粒", "元/人*月", "元/户", "天", "周岁"]
+LABELS = ["合格率", "覆盖率", "满意度", "参训人数", "采购的原原种合格率", "完成率", "培训人次"]
+PROSE = [
+    "严格执行相关制度规定",
+    "效果明显",
+    "显著提升",
+    "有效提高全市应急管理系统法制人员业务能力和水平",
+    "通过培训，进一步提高执法人员专业化素质和行政执法能力。",
+    "资源采购期以当年为主",
+    "在项目计划完成时间内完成",
+]
+OUTCOMES = ["达成预期指标", "已完成", "基本完成", "部分达成", "未开展", "建设中", "合格", "是"]
+
+
+def _number(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.5:
+        return str(rng.randint(1, 99999))
+    if kind < 0.8:
+        return f"{rng.randint(0, 999)}.{rng.randint(0, 999)}"
+    return f"{rng.randint(1, 999)},{rng.randint(0, 999):03d}"
+
+
+def make_cells(count: int, seed: int = 1) -> list[str]:
+    """*count* distinct, realistic target and actual cells."""
+    rng = random.Random(seed)
+    cells: dict[str, None] = {}
+    while len(cells) < count:
+        r = rng.random()
+        n = _number(rng)
+        unit = rng.choice(UNITS)
+        if r < 0.30:
+            space = rng.choice(["", " "])
+            cell = f"{rng.choice(COMPARATORS)}{space}{n}{space}{unit}"
+        elif r < 0.40:
+            cell = f"{rng.choice(LABELS)}{rng.choice(COMPARATORS)}{n}{unit}"
+        elif r < 0.47:
+            cell = f"{n}{unit}{rng.choice(SUFFIXES)}"
+        elif r < 0.65:
+            cell = f"{n}{unit}" if rng.random() < 0.8 else n
+        elif r < 0.70:
+            cell = f"{rng.randint(1, 60)}-{rng.randint(60, 100)}{unit}"
+        elif r < 0.78:
+            y, m, d = rng.randint(2000, 2030), rng.randint(1, 12), rng.randint(1, 28)
+            cell = rng.choice(
+                [
+                    f"{y}年{m}月底前",
+                    f"{m}月{d}日前",
+                    f"{m}月前",
+                    f"均在{y}年{m}月底之前完成",
+                    f"{y}.{m}.{d}-12.31",
+                    f"{m}月底完成{rng.randint(50, 100)}%",
+                ]
+            )
+        elif r < 0.90:
+            # prose: a stock phrase made distinct by a few more words
+            tail = "".join(
+                rng.choice("提高质量效率管理服务水平能力") for _ in range(rng.randint(0, 6))
+            )
+            cell = ("定性" if rng.random() < 0.3 else "") + rng.choice(PROSE) + tail
+        elif r < 0.96:
+            if rng.random() < 0.5:
+                cell = rng.choice(OUTCOMES) + rng.choice(["", "。"])
+            else:
+                cell = f"{rng.choice(['约', ''])}{n}{rng.choice(['余', ''])}{unit}"
+        elif r < 0.98:
+            cell = rng.choice(["/", "-", "—", "无", ""]) + " " * rng.randint(0, 3)
+        else:
+            cell = rng.choice(["工", "^", ""]) + n + rng.choice(["$", "%", "=50%"])
+        cells[cell] = None
+    return list(cells)
+
+
+def _rate(fn: Callable[[str], object], cells: Sequence[str]) -> tuple[float, int]:
+    errors = 0
+    gc.collect()
+    start = time.perf_counter()
+    for cell in cells:
+        try:
+            fn(cell)
+        except TargetSyntaxError:
+            errors += 1
+    return len(cells) / (time.perf_counter() - start), errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--distinct", type=int, default=50_000, help="distinct cells (uncached)")
+    ap.add_argument("--repeat", type=int, default=2_000_000, help="cached look-ups")
+    ap.add_argument("--pool", type=int, default=500, help="distinct cells behind the cached run")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", action="store_true", help="cProfile the uncached path")
+    args = ap.parse_args(argv)
+
+    print(f"python {platform.python_version()} on {platform.machine()} ({platform.system()})")
+    start = time.perf_counter()
+    _parser()
+    print(f"parser built in {(time.perf_counter() - start) * 1000:.0f} ms (once per process)")
+
+    cells = make_cells(args.distinct, args.seed)
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.enable()
+        _rate(parse_target_uncached, cells)
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+        return 0
+
+    rate, errors = _rate(parse_target_uncached, cells)
+    print(
+        f"targets, distinct, uncached: {rate:>12,.0f} cells/s  ({len(cells):,} cells, {errors} errors)"
+    )
+    target = parse_target("≥50个")
+    rate, errors = _rate(lambda c: parse_actual_uncached(c, target), cells)
+    print(
+        f"actuals, distinct, uncached: {rate:>12,.0f} cells/s  ({len(cells):,} cells, {errors} errors)"
+    )
+
+    pool = make_cells(args.pool, args.seed + 1)
+    valid = []
+    for cell in pool:
+        try:
+            parse_target(cell)
+            valid.append(cell)
+        except TargetSyntaxError:
+            pass
+    repeated = [valid[i % len(valid)] for i in range(args.repeat)]
+    cache_clear()
+    rate, _ = _rate(parse_target, repeated)
+    print(
+        f"targets, repeated, cached:   {rate:>12,.0f} cells/s  ({len(repeated):,} look-ups of {len(valid)} cells)"
+    )
+    rate, _ = _rate(lambda c: parse_actual(c, target), repeated)
+    print(f"actuals, repeated, cached:   {rate:>12,.0f} cells/s  (with a target lending its unit)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
