@@ -654,3 +654,15 @@ def test_main_without_cli_extra(
     err = capsys.readouterr().err
     assert "pip install 'jixiao[cli]'" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_json_batch_is_always_a_list(tmp_path: Path) -> None:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    write_json(folder / "a.json", clean_form())
+    (folder / "b.json").write_text("{", encoding="utf-8")
+    result = run("score", str(folder), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and len(data) == 1
+    assert "b.json" in result.stderr

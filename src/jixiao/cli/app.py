@@ -84,6 +84,18 @@ def _open_out(path: str) -> IO[str]:
         _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
 
 
+def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
+    """Before any work: an output must not be an input, and its folder must exist."""
+    for p in inputs:
+        if out.resolve() == p.resolve():
+            _fail(
+                f"{option} 的输出文件不能是输入文件本身：{out} "
+                f"({option} would overwrite the input file {out})"
+            )
+    if not out.parent.is_dir():
+        _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
+
+
 def _is_form_file(p: Path) -> bool:
     return (
         p.is_file()
@@ -263,6 +275,9 @@ def _run_forms(
         )
     policy = _load_policy(policy_spec)
     files, batch = collect_inputs(forms)
+    for option, target in (("--markdown", markdown), ("--jsonl", jsonl), ("--xlsx-out", xlsx_out)):
+        if target and target != "-":
+            _check_output(option, Path(target), files)
     err_console = make_console(stderr=True)
     entries = score_files(files, policy, progress=batch and err_console.is_terminal)
     results = [e.result for e in entries if e.result is not None]
@@ -295,10 +310,8 @@ def _run_forms(
     if as_json:
         from jixiao.report.json_out import to_json
 
-        if results:
-            click.echo(to_json(results, language))
-        else:
-            click.echo("[]")
+        # an object for one form read from one file; a list for a batch, even of one form
+        click.echo(to_json(results, language, many=batch or len(results) != 1))
 
     if not stdout_sinks:
         console = make_console()

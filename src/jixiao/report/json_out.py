@@ -19,15 +19,18 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
-def to_json(results: FormResult | Sequence[FormResult], lang: str = "zh") -> str:
-    """One form → one JSON object; several → a list, in input order.
+def to_json(
+    results: FormResult | Sequence[FormResult], lang: str = "zh", *, many: bool | None = None
+) -> str:
+    """One form → one JSON object; several → a list, in input order. ``many=True`` always gives
+    a list (a batch whose other files failed still prints a list).
 
     >>> import jixiao                                                    # doctest: +SKIP
     >>> to_json(jixiao.score_form(jixiao.read_form("examples/seed.json")))  # doctest: +SKIP
     '{\\n  "policy": {\\n    "name": "central", ...'
     """
     items = as_results(results)
-    if len(items) == 1:
+    if len(items) == 1 and not many:
         return dumps(items[0].to_dict(lang))
     return dumps([r.to_dict(lang) for r in items])
 

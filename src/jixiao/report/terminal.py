@@ -378,7 +378,7 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     table.add_column(t("file", lang), overflow="fold", style="dim")
     table.add_column(t("claimed_total", lang), justify="right")
     table.add_column(t("computed_total", lang), justify="right")
-    table.add_column(t("grade", lang), justify="center")
+    table.add_column(t("grade", lang), justify="center", overflow="fold")
     table.add_column(t("errors", lang), justify="right")
     table.add_column(t("warnings", lang), justify="right")
     for e in entries:

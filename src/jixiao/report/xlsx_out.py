@@ -328,7 +328,8 @@ def write_annotated_workbook(
     openpyxl = _openpyxl()
     items = as_results(results)
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+        keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+        wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
     marker = _Marker(openpyxl, wb, lang)
