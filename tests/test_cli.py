@@ -666,3 +666,23 @@ def test_json_batch_is_always_a_list(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert isinstance(data, list) and len(data) == 1
     assert "b.json" in result.stderr
+
+
+def test_main_turns_a_bug_into_one_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import jixiao.cli.app as app
+    from jixiao import cli as cli_module
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app, "collect_inputs", broken)
+    monkeypatch.delenv("JIXIAO_DEBUG", raising=False)
+    path = write_json(tmp_path / "a.json", clean_form())
+    with pytest.raises(SystemExit) as exc:
+        cli_module.main(["score", str(path)])
+    assert exc.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "RuntimeError: boom" in err
+    assert "Traceback" not in err

@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.stderr.write(MISSING_EXTRA + "\n")
         raise SystemExit(2) from None
     from jixiao.cli.app import cli
+    from jixiao.errors import JixiaoError
 
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="jixiao")
@@ -34,3 +35,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(1) from None
+    except JixiaoError as exc:  # every expected error is handled in the commands; a safety net
+        sys.stderr.write(f"错误 error: {exc}\n")
+        raise SystemExit(2) from None
+    except Exception as exc:
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"内部错误，请报告此问题 (internal error, please report it): {type(exc).__name__}: "
+            f"{exc}\n设置 JIXIAO_DEBUG=1 可查看详细回溯 (set JIXIAO_DEBUG=1 for the traceback)\n"
+        )
+        raise SystemExit(3) from None
