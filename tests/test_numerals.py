@@ -89,7 +89,14 @@ def test_helpers() -> None:
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(0, "零"), (10, "十"), (15, "十五"), (101, "一百零一"), (1010, "一千零一十"), (100000001, "一亿零一")],
+    [
+        (0, "零"),
+        (10, "十"),
+        (15, "十五"),
+        (101, "一百零一"),
+        (1010, "一千零一十"),
+        (100000001, "一亿零一"),
+    ],
 )
 def test_to_chinese(n: int, text: str) -> None:
     assert to_chinese(n) == text

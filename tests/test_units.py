@@ -74,7 +74,9 @@ def test_exact_comparison_across_a_dimension() -> None:
     b = Quantity(Decimal("642530"), unit("元"))
     assert a.compare(b) == 0
     assert a.in_unit_of(b) == Decimal("642530")
-    assert Quantity(Decimal("1.2"), unit("亿元")).compare(Quantity(Decimal(12000), unit("万元"))) == 0
+    assert (
+        Quantity(Decimal("1.2"), unit("亿元")).compare(Quantity(Decimal(12000), unit("万元"))) == 0
+    )
     assert Quantity(Decimal(1), unit("亩")).compare(Quantity(Decimal(666), unit("平方米"))) == 1
     assert Quantity(Decimal(1), unit("公里")).compare(Quantity(Decimal(1000), unit("米"))) == 0
 

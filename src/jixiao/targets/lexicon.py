@@ -360,7 +360,8 @@ def _unit_regex() -> str:
 
 def _text_regex() -> str:
     stops = [
-        rf"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE])}){_NUM_AHEAD}",
+        rf"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE])}){_NUM_AHEAD}",
+        rf"(?:{_alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
         rf"百分之(?=[{_CN_NUMERAL}0-9０-９])",
         "年[底末]",
         rf"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])})(?![^\W\d_])",
@@ -377,6 +378,19 @@ def _text_regex() -> str:
     return rf"{char}+(?:\s+{char}+)*"
 
 
+_RANGE_SEP = r"——|--|[\-－~～〜—–―至到一]"
+#: What the lexer reads right after a number or its unit (so a note must not start with it).
+UNIT_RE = re.compile(_unit_regex())
+AFTER_UNIT_RE = re.compile(f"{_alternation(SUFFIX_WORDS)}|{_alternation(APPROX_POST)}|{_RANGE_SEP}")
+AFTER_NUMBER_RE = re.compile(f"{AFTER_UNIT_RE.pattern}|[{''.join(APPROX_MID)}]")
+#: A label or date prefix that ends in one of these would be read differently once a number is
+#: written after it (合格率不低于 + 90%), so such a cell is prose.
+STOP_AT_END = re.compile(
+    f"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE, *SUFFIX_WORDS, *APPROX_POST])}"
+    "|百分之)$"
+)
+
+
 def grammar_text(template: str) -> str:
     """The grammar with its ``%%NAME%%`` placeholders filled in."""
     fills = {
@@ -389,6 +403,7 @@ def grammar_text(template: str) -> str:
         "APPROX_MID": f"[{''.join(APPROX_MID)}]",
         "APPROX_POST": _alternation(APPROX_POST),
         "REL_PRE": f"(?:{_alternation(REL_PRE)})(?=\\s*(?:{_DIGIT}|年[底末]))",
+        "RANGE_SEP": _RANGE_SEP,
     }
     out = template
     for name, regex in fills.items():

@@ -195,7 +195,7 @@ class _Builder(Transformer[Token, Any]):
     def declared(self, marker: Token, body: Any) -> Any:
         if body is None:
             return Empty(text=str(marker), span=(_at(marker), _to(marker)))
-        if isinstance(body, Qualitative) and str(marker) == "定性":
+        if isinstance(body, Qualitative) and "性" in str(marker):
             return Qualitative(body.text, body.scale, True, span=body.span)
         return body
 
@@ -237,7 +237,15 @@ class _Builder(Transformer[Token, Any]):
 
     def percent_words(self, tok: Token) -> _Qty:
         body = to_ascii_digits(str(tok)[3:])
-        value = parse_decimal(body) if body[:1].isdigit() else parse_chinese(body)
+        try:
+            value = parse_decimal(body) if body[:1].isdigit() else parse_chinese(body)
+        except ValueError:
+            raise _CellError(
+                f"无法识别的中文数字「{body}」 (not a Chinese numeral: {body!r})",
+                _at(tok) + 3,
+                len(body),
+                ("数字",),
+            ) from None
         return _Qty(value, lookup_unit("%"), "%", _to(tok), None, _at(tok), _to(tok), True)
 
     # -- quantities
@@ -253,7 +261,7 @@ class _Builder(Transformer[Token, Any]):
         note_tok: Token | None,
     ) -> Any:
         last = high if high is not None else qty
-        read = _note_and_unit(last, note_tok)
+        read = _note_and_unit(last, note_tok, trail)
         if isinstance(read, _Prose):
             return PROSE
         note, unit = read
@@ -271,8 +279,8 @@ class _Builder(Transformer[Token, Any]):
         label_text = None
         if label is not None:
             label_text = str(label)
-            if label_text.endswith("第"):
-                return PROSE  # an ordinal (第3期…) is not a quantity
+            if label_text.endswith("第") or lx.STOP_AT_END.search(label_text):
+                return PROSE  # an ordinal (第3期…) or a dangling comparator word
             if lead is None and len(label_text) == 1 and label_text not in lx.LABEL_WORDS:
                 _misread_comparator(label)
             start = _at(label)
@@ -332,7 +340,7 @@ class _Builder(Transformer[Token, Any]):
         conn: Token | None,
         goal: tuple[Token | None, _Qty, Token | None],
         tail: Token | None,
-    ) -> tuple[Token | None, Comparison | Amount | None, Token | None]:
+    ) -> tuple[Token | None, Comparison | Amount | None, Token | None] | _Prose:
         lead, qty, trail = goal
         if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
@@ -344,7 +352,10 @@ class _Builder(Transformer[Token, Any]):
             )
         if tail is not None and trail is None:
             _check_near_miss(qty, str(tail), _at(tail))
+        if tail is not None:
             word = _cut(str(tail))
+            if qty.unit is None and trail is not None:
+                return PROSE  # 约9左右多TB: a word after an approximation, not a unit
             if qty.unit is None and len(word) <= lx.OPEN_UNIT_MAX and word.isalpha():
                 # 11月底完成5羽: the word after a bare number is its unit, as in a quantity cell
                 qty = _Qty(
@@ -358,6 +369,8 @@ class _Builder(Transformer[Token, Any]):
                     qty.chinese,
                 )
                 tail = None
+            elif not _reads_back(qty.unit, word):
+                return PROSE
         return (conn, _bound(None, lead, qty, trail, None, qty.start, _end(None, trail, qty)), tail)
 
     def deadline(
@@ -366,8 +379,10 @@ class _Builder(Transformer[Token, Any]):
         rel_pre: Token | None,
         date: _Date,
         rel: Token | None,
-        tail: tuple[Token | None, Comparison | Amount | None, Token | None] | None,
+        tail: tuple[Token | None, Comparison | Amount | None, Token | None] | _Prose | None,
     ) -> Deadline | _Prose:
+        if isinstance(tail, _Prose):
+            return PROSE
         if rel_pre is not None:
             relation = lx.REL_PRE[str(rel_pre)]
         elif date.start is not None:
@@ -380,7 +395,9 @@ class _Builder(Transformer[Token, Any]):
         goal = tail[1] if tail is not None else None
         suffix_tok = tail[2] if tail is not None else None
         suffix = _cut(str(suffix_tok)) if suffix_tok is not None else None
-        if (prefix and _has_prose_punct(prefix)) or (suffix and _has_prose_punct(suffix)):
+        if prefix and (_has_prose_punct(prefix) or lx.STOP_AT_END.search(prefix)):
+            return PROSE
+        if suffix and _has_prose_punct(suffix):
             return PROSE
         first = label if label is not None else rel_pre
         start = _at(first) if first is not None else date.start_pos
@@ -423,26 +440,41 @@ def _misread_comparator(label: Token) -> NoReturn:
     )
 
 
-def _note_and_unit(qty: _Qty, note_tok: Token | None) -> tuple[str | None, Unit | None] | _Prose:
+def _note_and_unit(
+    qty: _Qty, note_tok: Token | None, trail: Token | None
+) -> tuple[str | None, Unit | None] | _Prose:
     """The note after a quantity and the quantity's unit, after the open-unit, near-miss and
     prose rules (see docs/targets.md)."""
     if note_tok is None:
         return None, qty.unit
     raw = str(note_tok)
-    _check_near_miss(qty, raw, _at(note_tok))
+    if trail is None:
+        _check_near_miss(qty, raw, _at(note_tok))
     note = _cut(raw)
     if not note:
         return None, qty.unit
     if qty.chinese:
         return PROSE  # 十分满意, 一次性, 三个代表: words, not quantities
     if qty.unit is None:
-        # the first word after a bare number is its unit (5羽), if it is a word
-        if len(note) <= lx.OPEN_UNIT_MAX and note.isalpha():
+        # the first word right after a bare number is its unit (5羽), if it is a short word
+        if trail is None and len(note) <= lx.OPEN_UNIT_MAX and note.isalpha():
             return None, lookup_unit(note)
         return PROSE
-    if len(note) > lx.NOTE_MAX or _has_prose_punct(note):
+    if len(note) > lx.NOTE_MAX or _has_prose_punct(note) or not _reads_back(qty.unit, note):
         return PROSE
     return note, qty.unit
+
+
+def _reads_back(unit: Unit | None, text: str) -> bool:
+    """Whether *text*, written right after a number and *unit* (as render() writes them), is
+    read back as the same unit followed by *text* (名次: 人 + 次 would come back as 人次)."""
+    symbol = unit.symbol if unit is not None else ""
+    written = symbol + text
+    match = lx.UNIT_RE.match(written)
+    if (match.end() if match else 0) != len(symbol):
+        return False
+    after = lx.AFTER_UNIT_RE if symbol else lx.AFTER_NUMBER_RE
+    return after.match(written, len(symbol)) is None
 
 
 def _check_near_miss(qty: _Qty, note: str, note_start: int) -> None:
@@ -739,7 +771,7 @@ def _syntax_error(text: str, pos: int, names: set[str], last: Any) -> NoReturn:
 # ------------------------------------------------------------------------------ entry points
 
 _NODE_TYPES = (Comparison, Amount, Range, Deadline, Qualitative, Empty)
-_DECLARED = re.compile(r"\s*定([性量])\s*")
+_DECLARED = re.compile(r"\s*((?:定[性量]\s*)+)")
 
 
 def _prose(text: str) -> Qualitative | Empty:
@@ -747,7 +779,7 @@ def _prose(text: str) -> Qualitative | Empty:
     declared = False
     m = _DECLARED.match(body)
     if m is not None:
-        declared = m.group(1) == "性"
+        declared = "性" in m.group(1)
         body = body[m.end() :]
         if not body:
             return Empty(text=text)
