@@ -271,11 +271,13 @@ DeadlineRelation = Literal["by", "before", "at"]
 class Deadline(Node):
     """A date or deadline: ``2023年12月底前``, ``12月31日前``, ``9月前``, ``2023年12月``.
 
-    ``relation`` is ``by`` (on or before the date: 底前, 日前, 之前 after a full date),
-    ``before`` (strictly before the month: ``9月前``) or ``at`` (a date with no 前, as written in a
-    target like ``2023年12月`` or an actual like ``2023年10月``). ``end_of_month`` records 底/末;
-    :attr:`day` then reports the month's last day. ``start`` holds the first date of a period
-    (``2021.1.1-12.31``), ``goal`` a quantity fused with the deadline (``11月底完成100%``).
+    ``relation`` is ``by`` (on or before the date: 底前, 日前, 之前 after a full date; 9月内;
+    不晚于/截至 …; a period), ``before`` (strictly before: ``9月前`` is before September;
+    早于12月31日) or ``at`` (a date with no 前, as written in a target like ``2023年12月`` or an
+    actual like ``2023年10月``). ``end_of_month`` records 底/末; :attr:`day` then reports the
+    month's last day. ``start`` holds the first date of a period (``2021.1.1-12.31``), ``goal`` a
+    quantity fused with the deadline (``11月底完成100%``), ``prefix``/``suffix`` the words around
+    the date (``均在`` … ``完成``).
     """
 
     kind: ClassVar[str] = "deadline"

@@ -149,8 +149,17 @@ APPROX_POST: dict[str, str] = {"左右": "about", "上下": "about"}
 # --------------------------------------------------------------------------------------------
 # Deadlines
 
-#: Words before a date that give its relation (不晚于12月31日 = by; 早于12月31日 = before).
-REL_PRE: dict[str, str] = {"不晚于": "by", "不迟于": "by", "早于": "before", "先于": "before"}
+#: Words before a date that give its relation (不晚于12月31日, 截至12月31日 = by; 早于12月31日 =
+#: before).
+REL_PRE: dict[str, str] = {
+    "不晚于": "by",
+    "不迟于": "by",
+    "截至": "by",
+    "截止": "by",
+    "截止到": "by",
+    "早于": "before",
+    "先于": "before",
+}
 
 # --------------------------------------------------------------------------------------------
 # Labels, notes and prose
