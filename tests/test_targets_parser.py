@@ -256,3 +256,26 @@ def test_every_golden_cell_renders_to_text_that_parses_back(mode: str, cell: str
         target = None if mode == "actual" else target_of(mode)
         node = parse_actual(cell, target)
         assert parse_actual(node.render(), target) == node, node.render()
+
+
+def test_documented_examples() -> None:
+    """The examples in the docstrings and in docs/targets.md are true."""
+    import doctest
+    from pathlib import Path
+
+    import jixiao.numerals
+    import jixiao.targets.ast
+    import jixiao.targets.lexicon
+    import jixiao.targets.parser
+    import jixiao.units
+
+    for module in (
+        jixiao.numerals,
+        jixiao.units,
+        jixiao.targets.ast,
+        jixiao.targets.lexicon,
+        jixiao.targets.parser,
+    ):
+        assert doctest.testmod(module).failed == 0, module.__name__
+    docs = Path(__file__).resolve().parents[1] / "docs" / "targets.md"
+    assert doctest.testfile(str(docs), module_relative=False).failed == 0

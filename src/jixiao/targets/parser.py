@@ -153,7 +153,6 @@ class _Date:
 _YMD = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*[日号]|\s*([底末]))?")
 _YEAR_END = re.compile(r"(?:(\d{4})\s*)?年\s*[底末]")
 _YEAR = re.compile(r"(\d{4})\s*年")
-_DOTS = re.compile(r"(?:(\d{4})[./-])?(\d{1,2})[./](\d{1,2})|(\d{4})-(\d{1,2})-(\d{1,2})")
 _INSIDE = frozenset({"内", "以内", "之内"})
 
 
