@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from rich.text import Text
 
+from jixiao.cli.policy_cmd import policy
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
 from jixiao.report._common import BatchEntry, ReportError
 from jixiao.report.terminal import make_console
@@ -548,10 +549,4 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
     _run_forms(ctx, "explain", forms, **options)
 
 
-def _register_policy() -> None:
-    from jixiao.cli.policy_cmd import policy
-
-    cli.add_command(policy)
-
-
-_register_policy()
+cli.add_command(policy)
