@@ -1,0 +1,156 @@
+"""Printing counterexamples as the small forms a finance officer would recognise."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jixiao.errors import display_width
+
+__all__ = ["render_example", "table"]
+
+_ROW_HEAD = {
+    "zh": ("年度指标值", "实际完成值", "分值", "自评得分", "偏差原因", "得分", "规则"),
+    "en": ("target", "actual", "weight", "claimed", "reason", "score", "rule"),
+}
+_BUDGET_HEAD = {
+    "zh": ("全年预算数", "全年执行数", "执行率", "分值", "得分", "规则"),
+    "en": ("annual", "executed", "rate", "weight", "score", "rule"),
+}
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def table(head: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "    ") -> str:
+    """Columns aligned on display width (CJK characters take two columns)."""
+    widths = [display_width(h) for h in head]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], display_width(cell))
+    lines = [indent + "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip()]
+    for row in rows:
+        lines.append(
+            indent + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _rule_name(label: Any) -> str:
+    """``正向指标 (rules/central.policy:60)`` → ``正向指标`` (the file:line is printed below)."""
+    if not isinstance(label, str):
+        return "—"
+    return label.split(" (", 1)[0]
+
+
+def _indicator_rows(
+    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]
+) -> list[list[str]]:
+    out = []
+    for i, row in enumerate(rows):
+        res = results[i] if i < len(results) else {}
+        reason = str(row.get("reason") or "")
+        if len(reason) > 8:
+            reason = reason[:7] + "…"
+        score = res.get("score")
+        if res.get("error"):
+            score = "出错"
+        out.append(
+            [
+                _cell(row.get("target")),
+                _cell(row.get("actual")),
+                _cell(row.get("weight")),
+                _cell(row.get("score")),
+                _cell(reason),
+                _cell(score),
+                _rule_name(res.get("rule")),
+            ]
+        )
+    return out
+
+
+def _budget_rows(
+    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]
+) -> list[list[str]]:
+    out = []
+    for i, row in enumerate(rows):
+        res = results[i] if i < len(results) else {}
+        rate = res.get("rate")
+        out.append(
+            [
+                _cell(row.get("annual")),
+                _cell(row.get("executed")),
+                _cell(f"{rate}%" if rate is not None else None),
+                _cell(row.get("weight")),
+                _cell(res.get("score")),
+                _rule_name(res.get("rule")),
+            ]
+        )
+    return out
+
+
+def _findings_line(results: Sequence[Mapping[str, Any]], lang: str) -> str | None:
+    parts = []
+    for i, res in enumerate(results):
+        codes = res.get("findings") or []
+        if codes:
+            parts.append(f"#{i + 1}: " + ", ".join(codes))
+    if not parts:
+        return None
+    return ("发现 " if lang != "en" else "findings ") + "; ".join(parts)
+
+
+def render_example(example: Mapping[str, Any], outcome: Mapping[str, Any], lang: str) -> str:
+    """A counterexample as one or more small tables, with the scores each row obtained."""
+    en = lang == "en"
+    blocks: list[str] = []
+    results: Sequence[Mapping[str, Any]] = outcome.get("results") or ()
+    if "tier_table" in example:
+        t = example["tier_table"]
+        head = ("档次", "区间", "默认") if not en else ("tier", "band", "default")
+        blocks.append(
+            table(head, [[b["name"], b["band"], _cell(b.get("default"))] for b in t["tiers"]])
+        )
+    if "indicators" in example:
+        blocks.append(
+            table(_ROW_HEAD[lang if en else "zh"], _indicator_rows(example["indicators"], results))
+        )
+        line = _findings_line(results, lang)
+        if line:
+            blocks.append("    " + line)
+    if "budgets" in example:
+        blocks.append(
+            table(_BUDGET_HEAD[lang if en else "zh"], _budget_rows(example["budgets"], results))
+        )
+    if "form" in example:
+        blocks.append(_render_form(example["form"], outcome, lang))
+        if "permuted" in example:
+            blocks.append("    调换行序后：" if not en else "    rows reordered:")
+            blocks.append(_render_form(example["permuted"], outcome.get("permuted") or {}, lang))
+    return "\n".join(blocks)
+
+
+def _render_form(form: Mapping[str, Any], outcome: Mapping[str, Any], lang: str) -> str:
+    en = lang == "en"
+    budget = form.get("budget") or {}
+    bres = outcome.get("budget") or {}
+    parts = [table(_BUDGET_HEAD["en" if en else "zh"], _budget_rows([budget], [bres]))]
+    parts.append(
+        table(
+            _ROW_HEAD["en" if en else "zh"],
+            _indicator_rows(form.get("indicators") or [], outcome.get("results") or []),
+        )
+    )
+    total = outcome.get("total")
+    if total is not None:
+        parts.append(("    总分 " if not en else "    total ") + str(total))
+    return "\n".join(parts)
