@@ -10,6 +10,7 @@ flagged). Explanations and the arithmetic trace are built only when asked for.
 from __future__ import annotations
 
 import difflib
+import functools
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -18,11 +19,11 @@ from typing import Any
 import attrs
 
 from jixiao.errors import TargetSyntaxError
-from jixiao.forms.model import Budget, Form, Indicator
+from jixiao.forms.model import Budget, Form, Indicator, _text, to_decimal
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Deadline, Node, Range
+from jixiao.targets.ast import Deadline, Node, Range, Target
 
 __all__ = [
     "BUILTIN_CODES",
@@ -32,9 +33,12 @@ __all__ = [
     "IndicatorResult",
     "SectionResult",
     "Step",
+    "memo_clear",
+    "memo_info",
     "score_budget",
     "score_form",
     "score_indicator",
+    "score_indicator_uncached",
     "score_rows",
 ]
 
@@ -127,12 +131,21 @@ def _fmt(value: Decimal | None) -> str | None:
     return text
 
 
+def _q(value: Decimal, quantum: Decimal) -> Decimal:
+    """*value* rounded to *quantum* for display; unchanged when that needs more than Decimal's
+    28 digits (a claimed score of 1e40 is shown as written rather than failing the report)."""
+    try:
+        return value.quantize(quantum)
+    except ArithmeticError:
+        return value
+
+
 def _plain(value: Decimal | None) -> str:
     """A weight or number for a sentence: ``10`` rather than ``10.00``."""
     if value is None:
         return "—"
     if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
+        return format(_q(value, Decimal(1)), "f")
     return format(value.normalize(), "f")
 
 
@@ -195,7 +208,7 @@ def _value_text(v: Any) -> str:
     if isinstance(v, Decimal):
         exponent = v.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -12:
-            v = v.quantize(Decimal("1e-12"))
+            v = _q(v, Decimal("1e-12"))
         return format(v.normalize(), "f")
     return str(v)
 
@@ -203,41 +216,283 @@ def _value_text(v: Any) -> str:
 # ----------------------------------------------------------------------------- indicators
 
 
-@attrs.frozen(slots=True, eq=False)
+class _Outcome:
+    """What scoring decided for one indicator, apart from the row's labels and reason.
+
+    Rows whose observable inputs are the same share one outcome (see :class:`_Memo`); it is never
+    changed after it is built.
+    """
+
+    __slots__ = (
+        "actual",
+        "band",
+        "basis",
+        "claimed",
+        "ctx",
+        "met",
+        "note",
+        "policy",
+        "raw",
+        "rule",
+        "score",
+        "target",
+        "tier",
+        "weight",
+    )
+
+    def __init__(
+        self,
+        weight: Decimal | None,
+        score: Decimal | None,
+        claimed: Decimal | None,
+        met: bool | None,
+        rule: CompiledRule | None,
+        raw: Decimal | None,
+        tier: str | None,
+        basis: str,
+        band: tuple[Decimal, Decimal, bool, bool] | None,
+        target: Node | None,
+        actual: Node | None,
+        policy: Policy | None,
+        ctx: Ctx | None,
+        note: tuple[str, str] | None,
+    ) -> None:
+        self.weight = weight
+        self.score = score
+        self.claimed = claimed
+        self.met = met
+        self.rule = rule
+        self.raw = raw
+        self.tier = tier
+        self.basis = basis
+        self.band = band
+        self.target = target
+        self.actual = actual
+        self.policy = policy
+        self.ctx = ctx
+        self.note = note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The rule is a set of closures: it travels as its index in the policy (which pickles as
+        # the text of its files). The context is rebuilt from the cells, not pickled.
+        rule_index = None
+        if self.rule is not None and self.policy is not None:
+            rule_index = next(i for i, r in enumerate(self.policy.rules) if r is self.rule)
+        ctx_met = self.ctx.met if self.ctx is not None else _NO_CTX
+        return (
+            _restore_outcome,
+            (
+                self.policy,
+                rule_index,
+                self.weight,
+                self.score,
+                self.claimed,
+                self.met,
+                self.raw,
+                self.tier,
+                self.basis,
+                self.band,
+                self.target,
+                self.actual,
+                ctx_met,
+                self.note,
+            ),
+        )
+
+
+_NO_CTX = "-"
+
+
+def _restore_outcome(
+    policy: Policy | None,
+    rule_index: int | None,
+    weight: Decimal | None,
+    score: Decimal | None,
+    claimed: Decimal | None,
+    met: bool | None,
+    raw: Decimal | None,
+    tier: str | None,
+    basis: str,
+    band: tuple[Decimal, Decimal, bool, bool] | None,
+    target: Node | None,
+    actual: Node | None,
+    ctx_met: bool | str | None,
+    note: tuple[str, str] | None,
+) -> _Outcome:
+    rule = policy.rules[rule_index] if policy is not None and rule_index is not None else None
+    ctx = None
+    if ctx_met != _NO_CTX and target is not None and actual is not None:
+        ctx = _new_ctx(target, actual, weight, claimed)
+        ctx.met = ctx_met if isinstance(ctx_met, bool) else None
+    return _Outcome(
+        weight, score, claimed, met, rule, raw, tier, basis, band, target, actual, policy, ctx, note
+    )
+
+
+_set = object.__setattr__
+
+
 class IndicatorResult:
     """The score of one indicator row, with everything needed to explain it.
 
     ``score`` is None when the row could not be scored (see ``findings``); ``basis`` says how the
     score was reached: ``formula``, ``words``/``status``/``deadline`` (the actual's text chose a
     tier), ``claimed`` (the claimed score chose the tier), ``echo`` or ``unscored``.
+
+    Results are immutable and pickle (the policy travels as the text of its rule files, once per
+    pickle; the rule as its index). Rows with the same observable inputs share the scoring
+    outcome, so a result is a few small references plus the row's own name, levels, location
+    and findings.
     """
 
+    __slots__ = ("_ctx", "_o", "findings", "level1", "level2", "name", "where")
+
     name: str
-    weight: Decimal | None
-    score: Decimal | None
-    claimed: Decimal | None
-    met: bool | None
     findings: tuple[Finding, ...]
-    rule: CompiledRule | None = None
-    raw: Decimal | None = None
-    tier: str | None = None
-    basis: str = "formula"
-    band: tuple[Decimal, Decimal, bool, bool] | None = None
-    target: Node | None = None
-    actual: Node | None = None
-    level1: str = ""
-    level2: str = ""
-    where: str = ""
-    policy: Policy | None = attrs.field(default=None, repr=False)
-    ctx: Ctx | None = attrs.field(default=None, repr=False)
-    note: tuple[str, str] | None = None
+    level1: str
+    level2: str
+    where: str
+    _o: _Outcome
+    _ctx: Ctx | None
+
+    def __init__(
+        self,
+        name: str,
+        weight: Decimal | None,
+        score: Decimal | None,
+        claimed: Decimal | None,
+        met: bool | None,
+        findings: tuple[Finding, ...],
+        rule: CompiledRule | None = None,
+        raw: Decimal | None = None,
+        tier: str | None = None,
+        basis: str = "formula",
+        band: tuple[Decimal, Decimal, bool, bool] | None = None,
+        target: Node | None = None,
+        actual: Node | None = None,
+        level1: str = "",
+        level2: str = "",
+        where: str = "",
+        policy: Policy | None = None,
+        ctx: Ctx | None = None,
+        note: tuple[str, str] | None = None,
+    ) -> None:
+        o = _Outcome(
+            weight,
+            score,
+            claimed,
+            met,
+            rule,
+            raw,
+            tier,
+            basis,
+            band,
+            target,
+            actual,
+            policy,
+            ctx,
+            note,
+        )
+        _set(self, "_o", o)
+        _set(self, "_ctx", ctx)
+        _set(self, "name", name)
+        _set(self, "level1", level1)
+        _set(self, "level2", level2)
+        _set(self, "where", where)
+        _set(self, "findings", tuple(findings))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _restore_result,
+            (self._o, self.name, self.level1, self.level2, self.where, self.findings),
+        )
+
+    def __repr__(self) -> str:
+        o = self._o
+        return (
+            f"IndicatorResult(name={self.name!r}, weight={o.weight!r}, score={o.score!r}, "
+            f"claimed={o.claimed!r}, met={o.met!r}, findings={self.findings!r}, "
+            f"rule={o.rule.label if o.rule else None!r}, raw={o.raw!r}, tier={o.tier!r}, "
+            f"basis={o.basis!r}, band={o.band!r}, target={o.target!r}, actual={o.actual!r}, "
+            f"level1={self.level1!r}, level2={self.level2!r}, where={self.where!r}, "
+            f"note={o.note!r})"
+        )
+
+    @property
+    def weight(self) -> Decimal | None:
+        return self._o.weight
+
+    @property
+    def score(self) -> Decimal | None:
+        return self._o.score
+
+    @property
+    def claimed(self) -> Decimal | None:
+        return self._o.claimed
+
+    @property
+    def met(self) -> bool | None:
+        return self._o.met
+
+    @property
+    def rule(self) -> CompiledRule | None:
+        return self._o.rule
+
+    @property
+    def raw(self) -> Decimal | None:
+        return self._o.raw
+
+    @property
+    def tier(self) -> str | None:
+        return self._o.tier
+
+    @property
+    def basis(self) -> str:
+        return self._o.basis
+
+    @property
+    def band(self) -> tuple[Decimal, Decimal, bool, bool] | None:
+        return self._o.band
+
+    @property
+    def target(self) -> Node | None:
+        return self._o.target
+
+    @property
+    def actual(self) -> Node | None:
+        return self._o.actual
+
+    @property
+    def policy(self) -> Policy | None:
+        return self._o.policy
+
+    @property
+    def note(self) -> tuple[str, str] | None:
+        return self._o.note
+
+    @property
+    def ctx(self) -> Ctx | None:
+        """What the rule saw (built on first use for a result that shares its outcome)."""
+        ctx = self._ctx
+        if ctx is None and self._o.ctx is not None:
+            ctx = _copy_ctx(self._o.ctx)
+            ctx.name, ctx.level1, ctx.level2 = self.name, self.level1, self.level2
+            _set(self, "_ctx", ctx)
+        return ctx
 
     @property
     def counted(self) -> Decimal:
         """What this line adds to the total: the computed score, else the claimed one, else 0."""
-        if self.score is not None:
-            return self.score
-        return self.claimed if self.claimed is not None else Decimal(0)
+        o = self._o
+        if o.score is not None:
+            return o.score
+        return o.claimed if o.claimed is not None else Decimal(0)
 
     @property
     def errors(self) -> int:
@@ -246,10 +501,10 @@ class IndicatorResult:
     def _fields(self, lang: str) -> dict[str, str]:
         places = self.policy.places if self.policy else 2
         q = Decimal(1).scaleb(-places)
-        ctx = self.ctx
+        ctx = self._o.ctx  # the quantities only: the same for every row sharing the outcome
         completion = ""
         if ctx is not None and ctx.aq is not None and ctx.tq:
-            completion = f"{(ctx.aq / ctx.tq * 100).quantize(q):f}%"
+            completion = f"{_q(ctx.aq / ctx.tq * 100, q):f}%"
         inclusive = ""
         if self.target is not None and self.target.kind in ("comparison", "quantity"):
             inc = getattr(self.target, "inclusive", True)
@@ -272,7 +527,7 @@ class IndicatorResult:
             "rule": self.rule.name if self.rule else "",
             "tier": self.tier or "",
             "band": band,
-            "claimed": format(self.claimed.quantize(q), "f") if self.claimed is not None else "—",
+            "claimed": format(_q(self.claimed, q), "f") if self.claimed is not None else "—",
             "name": self.name,
             "rate": "",
             "annual": "",
@@ -351,7 +606,7 @@ class IndicatorResult:
             "level2": self.level2,
             "weight": _plain(self.weight) if self.weight is not None else None,
             "score": _fmt(self.score),
-            "claimed": _fmt(self.claimed.quantize(q)) if self.claimed is not None else None,
+            "claimed": _fmt(_q(self.claimed, q)) if self.claimed is not None else None,
             "met": self.met,
             "rule": self.rule.label if self.rule else None,
             "tier": self.tier,
@@ -454,55 +709,62 @@ def _quantity_base(node: Node | None) -> tuple[Decimal | None, str | None]:
     return q.base, q.dimension
 
 
-_NOT_SCORED = object()
+def _restore_result(
+    o: _Outcome, name: str, level1: str, level2: str, where: str, findings: tuple[Finding, ...]
+) -> IndicatorResult:
+    return _result(o, name, level1, level2, where, findings)
 
 
-def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
-    """Score one indicator row under *policy*; never raises for bad cells (see findings)."""
-    if not isinstance(ind, Indicator):
-        ind = Indicator.from_dict(ind)
-    findings: list[Finding] = []
-    tnode: Node | None = None
-    anode: Node | None = None
-    try:
-        tnode = parse_target(ind.target)
-    except TargetSyntaxError as err:
-        findings.append(_unreadable(ind, "target", err))
-    try:
-        anode = parse_actual(ind.actual, tnode) if tnode is not None else parse_actual(ind.actual)
-    except TargetSyntaxError as err:
-        findings.append(_unreadable(ind, "actual", err))
-    common = {
-        "name": ind.name,
-        "weight": ind.weight,
-        "claimed": ind.score,
-        "level1": ind.level1,
-        "level2": ind.level2,
-        "where": ind.where,
-        "policy": policy,
-        "target": tnode,
-        "actual": anode,
-    }
-    if ind.weight is None:
-        findings.append(
-            _builtin(
-                "WEIGHT_MISSING",
-                "该指标没有分值，无法评分",
-                "the indicator has no weight",
-                ind.cell("weight"),
-            )
-        )
-    if tnode is None or anode is None or ind.weight is None:
-        return _finish_unscored(policy, ind, findings, common)
+def _result(
+    o: _Outcome,
+    name: str,
+    level1: str,
+    level2: str,
+    where: str,
+    findings: tuple[Finding, ...],
+    ctx: Ctx | None = None,
+) -> IndicatorResult:
+    # The hot path of batch scoring: no __init__, no keyword arguments.
+    r: IndicatorResult = _new(IndicatorResult)
+    _set(r, "_o", o)
+    _set(r, "_ctx", ctx)
+    _set(r, "name", name)
+    _set(r, "level1", level1)
+    _set(r, "level2", level2)
+    _set(r, "where", where)
+    _set(r, "findings", findings)
+    return r
 
+
+_new = object.__new__
+_CTX_SLOTS = Ctx.__slots__
+
+
+def _copy_ctx(src: Ctx) -> Ctx:
+    ctx = Ctx()
+    for slot in _CTX_SLOTS:
+        setattr(ctx, slot, getattr(src, slot))
+    return ctx
+
+
+def _new_ctx(
+    tnode: Node,
+    anode: Node,
+    weight: Decimal | None,
+    claimed: Decimal | None,
+    level1: str = "",
+    level2: str = "",
+    name: str = "",
+) -> Ctx:
+    """The context an indicator rule sees, from the parsed cells (before any rule runs)."""
     ctx = Ctx()
     ctx.target = tnode
     ctx.actual = anode
-    ctx.weight = ind.weight
-    ctx.claimed = ind.score
-    ctx.level1 = ind.level1
-    ctx.level2 = ind.level2
-    ctx.name = ind.name
+    ctx.weight = weight
+    ctx.claimed = claimed
+    ctx.level1 = level1
+    ctx.level2 = level2
+    ctx.name = name
     ctx.tq, ctx.target_dim = _quantity_base(tnode)
     if isinstance(tnode, Range):
         ctx.tlow = tnode.low_quantity.base
@@ -522,6 +784,162 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         # (``200余人``), just as a bare actual takes the target's unit.
         ctx.tq = tquant.value * aquant.unit.factor
         ctx.target_dim = aquant.unit.dimension
+    if ctx.aq is not None and ctx.aq < 0:
+        ctx.aq = Decimal(0)  # a negative completion counts as 0 (scoring-rules §5 Q1)
+    return ctx
+
+
+class _Scored:
+    """One indicator evaluated: the outcome and its findings, with the place where the reason
+    check goes (the only part that reads the 偏差原因 text, so the rest can be shared)."""
+
+    __slots__ = ("ctx", "exact", "findings", "outcome", "post", "pre", "reason")
+
+    def __init__(
+        self,
+        outcome: _Outcome,
+        findings: list[Finding],
+        reason: str | None = None,
+        at: int | None = None,
+        ctx: Ctx | None = None,
+        exact: bool = True,
+    ) -> None:
+        self.outcome = outcome
+        self.findings = tuple(findings)
+        split = len(findings) if at is None else at
+        self.pre = self.findings[:split]
+        self.post = self.findings[split:]
+        self.reason = reason
+        self.ctx = ctx
+        # False when the findings already depend on the reason text (a rule failed after the
+        # reason check): such an outcome cannot be shared between rows.
+        self.exact = exact
+
+
+_INEXACT = _Scored(
+    _Outcome(
+        None, None, None, None, None, None, None, "unscored", None, None, None, None, None, None
+    ),
+    [],
+    exact=False,
+)
+
+
+class _Draft:
+    """Where the reason check of a rule goes, and at what severity (set while the rule runs)."""
+
+    __slots__ = ("at", "severity")
+
+    def __init__(self) -> None:
+        self.at: int | None = None
+        self.severity: str | None = None
+
+
+def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
+    """Score one indicator row under *policy*; never raises for bad cells (see findings).
+
+    Rows whose observable inputs are the same (target and actual text, weight, claimed score, and
+    the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
+    """
+    if not isinstance(ind, Indicator):
+        ind = Indicator.from_dict(ind)
+    memo = _memo_of(policy)
+    w, s = ind.weight, ind.score
+    scored = memo.lookup(
+        ind.target,
+        ind.actual,
+        None if w is None else ("d", str(w)),
+        None if s is None else ("d", str(s)),
+        ind.name if memo.names else "",
+        ind.level1 if memo.levels else "",
+        ind.level2 if memo.levels else "",
+    )
+    if not scored.exact:
+        return score_indicator_uncached(policy, ind)
+    findings = scored.findings
+    if findings and (ind.where or ind.cells):
+        scored = _Scored(
+            scored.outcome,
+            [_restamp(f, ind) for f in findings],
+            scored.reason,
+            len(scored.pre),
+        )
+    return _assemble(
+        scored, ind.name, ind.level1, ind.level2, ind.where, ind.reason, ind.cell("reason")
+    )
+
+
+def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
+    """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
+    if not isinstance(ind, Indicator):
+        ind = Indicator.from_dict(ind)
+    scored = _evaluate(policy, ind, exact=True)
+    return _assemble(
+        scored,
+        ind.name,
+        ind.level1,
+        ind.level2,
+        ind.where,
+        ind.reason,
+        ind.cell("reason"),
+        scored.ctx,
+    )
+
+
+def _restamp(f: Finding, ind: Indicator) -> Finding:
+    """A shared finding located at this row: ``""`` is the row, a field name one of its cells."""
+    w = f.where
+    new = ind.cell(w) if w else ind.where
+    return f if new == w else Finding(f.code, f.severity, f.zh, f.en, new, f.rule)
+
+
+def _assemble(
+    scored: _Scored,
+    name: str,
+    level1: str,
+    level2: str,
+    where: str,
+    reason: str,
+    reason_cell: str,
+    ctx: Ctx | None = None,
+) -> IndicatorResult:
+    findings = scored.findings
+    severity = scored.reason
+    if severity is not None:
+        extra: list[Finding] = []
+        _check_reason(scored.outcome.policy, reason, reason_cell, severity, extra)
+        if extra:
+            findings = scored.pre + tuple(extra) + scored.post
+    return _result(scored.outcome, name, level1, level2, where, findings, ctx)
+
+
+def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
+    """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
+    the reason text is computed in full (the reference path); otherwise it is marked inexact."""
+    findings: list[Finding] = []
+    tnode: Target | None = None
+    anode: Node | None = None
+    try:
+        tnode = parse_target(ind.target)
+    except TargetSyntaxError as err:
+        findings.append(_unreadable(ind, "target", err))
+    try:
+        anode = parse_actual(ind.actual, tnode) if tnode is not None else parse_actual(ind.actual)
+    except TargetSyntaxError as err:
+        findings.append(_unreadable(ind, "actual", err))
+    if ind.weight is None:
+        findings.append(
+            _builtin(
+                "WEIGHT_MISSING",
+                "该指标没有分值，无法评分",
+                "the indicator has no weight",
+                ind.cell("weight"),
+            )
+        )
+    if tnode is None or anode is None or ind.weight is None:
+        return _finish_unscored(policy, ind, findings, tnode, anode)
+
+    ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
@@ -535,9 +953,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
                 ind.cell("actual"),
             )
         )
-        return _finish_unscored(policy, ind, findings, common)
-    if ctx.aq is not None and ctx.aq < 0:
-        ctx.aq = Decimal(0)  # a negative completion counts as 0 (scoring-rules §5 Q1)
+        return _finish_unscored(policy, ind, findings, tnode, anode)
 
     rule: CompiledRule | None = None
     try:
@@ -547,7 +963,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
                 break
     except EvalError as err:
         findings.append(_policy_error(err, ind))
-        return _finish_unscored(policy, ind, findings, common)
+        return _finish_unscored(policy, ind, findings, tnode, anode)
     if rule is None:
         findings.append(
             _builtin(
@@ -557,13 +973,27 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
                 ind.where,
             )
         )
-        return _finish_unscored(policy, ind, findings, common)
+        return _finish_unscored(policy, ind, findings, tnode, anode)
 
+    draft = _Draft()
     try:
-        return _apply_rule(policy, rule, ind, ctx, findings, common)
-    except EvalError as err:
-        findings.append(_policy_error(err, ind, rule))
-        return _finish_unscored(policy, ind, findings, {**common, "rule": rule})
+        return _apply_rule(policy, rule, ind, ctx, findings, draft)
+    except (EvalError, ArithmeticError) as err:
+        if isinstance(err, EvalError):
+            findings.append(_policy_error(err, ind, rule))
+        else:
+            findings.append(_overflow(ind, rule, err))
+        if draft.severity is None:
+            return _finish_unscored(policy, ind, findings, tnode, anode, rule)
+        # The rule failed after its reason check: the findings (and the note taken from the
+        # first error among them) depend on the reason text.
+        if not exact:
+            return _INEXACT
+        assert draft.at is not None
+        extra: list[Finding] = []
+        _check_reason(policy, ind.reason, ind.cell("reason"), draft.severity, extra)
+        findings[draft.at : draft.at] = extra
+        return _finish_unscored(policy, ind, findings, tnode, anode, rule)
 
 
 def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
@@ -578,13 +1008,29 @@ def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = No
     )
 
 
+def _overflow(ind: Indicator, rule: CompiledRule, err: ArithmeticError) -> Finding:
+    # e.g. a weight of 1e30 cannot be rounded to 2 places within Decimal's 28 digits
+    kind = type(err).__name__
+    return Finding(
+        "POLICY_ERROR",
+        "error",
+        f"评分规则「{rule.name}」无法应用：数值超出可计算的范围（{kind}，{rule.where}）",
+        f"rule {rule.name} failed: a number is out of the computable range ({kind}, {rule.where})",
+        ind.where,
+        rule.where,
+    )
+
+
 def _finish_unscored(
     policy: Policy,
     ind: Indicator,
     findings: list[Finding],
-    common: dict[str, Any],
+    tnode: Node | None,
+    anode: Node | None,
+    rule: CompiledRule | None = None,
+    ctx: Ctx | None = None,
     note: tuple[str, str] | None = None,
-) -> IndicatorResult:
+) -> _Scored:
     if ind.score is not None:
         findings.append(
             _builtin(
@@ -604,14 +1050,23 @@ def _finish_unscored(
             if first
             else ("无法评分", "not scored")
         )
-    return IndicatorResult(
-        score=None,
-        met=None,
-        findings=tuple(findings),
-        basis="unscored",
-        note=note,
-        **common,
+    outcome = _Outcome(
+        ind.weight,
+        None,
+        ind.score,
+        None,
+        rule,
+        None,
+        None,
+        "unscored",
+        None,
+        tnode,
+        anode,
+        policy,
+        ctx,
+        note,
     )
+    return _Scored(outcome, findings, ctx=ctx)
 
 
 def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
@@ -643,8 +1098,8 @@ def _apply_rule(
     ind: Indicator,
     ctx: Ctx,
     findings: list[Finding],
-    common: dict[str, Any],
-) -> IndicatorResult:
+    draft: _Draft,
+) -> _Scored:
     weight = ind.weight
     assert weight is not None
     if rule.met is not None:
@@ -664,7 +1119,7 @@ def _apply_rule(
         table = policy.tiers[rule.tiers]
         outcome = _score_tiers(policy, table, ind, ctx, findings)
         if outcome is None:
-            return _finish_unscored(policy, ind, findings, {**common, "rule": rule, "ctx": ctx})
+            return _finish_unscored(policy, ind, findings, ctx.target, ctx.actual, rule, ctx)
         score, tier, basis, band = outcome
         ctx.met = tier == table.top.name
     else:
@@ -675,22 +1130,30 @@ def _apply_rule(
             policy,
             ind,
             findings,
-            {**common, "rule": rule, "ctx": ctx},
+            ctx.target,
+            ctx.actual,
+            rule,
+            ctx,
             note=(f"无法评分：{zh}", f"not scored: {en or zh}"),
         )
 
-    result = IndicatorResult(
-        score=score,
-        met=ctx.met,
-        findings=(),
-        rule=rule,
-        raw=raw,
-        tier=tier,
-        basis=basis,
-        band=band,
-        ctx=ctx,
-        **common,
+    done = _Outcome(
+        weight,
+        score,
+        ind.score,
+        ctx.met,
+        rule,
+        raw,
+        tier,
+        basis,
+        band,
+        ctx.target,
+        ctx.actual,
+        policy,
+        ctx,
+        None,
     )
+    result = _result(done, ind.name, ind.level1, ind.level2, ind.where, (), ctx)
     # A reason the rule requires (a deduction) is an error when missing; one that a finding
     # requires (e.g. a large over-achievement) takes that finding's severity.
     reason_severity: str | None = None
@@ -705,7 +1168,8 @@ def _apply_rule(
             if cf.reason_required:
                 reason_severity = _stronger(reason_severity, cf.severity)
     if reason_severity is not None:
-        _check_reason(policy, ind, reason_severity, findings)
+        draft.at = len(findings)
+        draft.severity = reason_severity
     _check_claim_bounds(ind, findings)
     if ind.score is not None and score is not None and abs(ind.score - score) > policy.tolerance:
         accepted = False
@@ -723,9 +1187,7 @@ def _apply_rule(
                     ind.cell("score"),
                 )
             )
-    if findings:
-        result = attrs.evolve(result, findings=tuple(findings))
-    return result
+    return _Scored(done, findings, draft.severity, draft.at, ctx)
 
 
 def _stronger(a: str | None, b: str) -> str:
@@ -734,26 +1196,29 @@ def _stronger(a: str | None, b: str) -> str:
     return a if SEVERITIES.index(a) <= SEVERITIES.index(b) else b
 
 
-def _check_reason(policy: Policy, ind: Indicator, severity: str, findings: list[Finding]) -> None:
-    text = ind.reason.strip()
+def _check_reason(
+    policy: Policy | None, reason: str, cell: str, severity: str, findings: list[Finding]
+) -> None:
+    text = reason.strip()
     if not text:
         findings.append(
             _builtin(
                 "REASON_MISSING",
                 "未达到目标或偏离较大，须填写偏差原因分析及改进措施",
                 "the target was missed or far exceeded: a reason and an improvement measure are required",
-                ind.cell("reason"),
+                cell,
                 severity,
             )
         )
         return
+    assert policy is not None
     if _norm(text) in policy.placeholders:
         findings.append(
             _builtin(
                 "REASON_PLACEHOLDER",
                 f"偏差原因「{text}」只是占位词，须说明原因和改进措施",
                 f"the reason {text!r} is only a placeholder; state a cause and a measure",
-                ind.cell("reason"),
+                cell,
                 severity,
             )
         )
@@ -766,7 +1231,7 @@ def _check_reason(policy: Policy, ind: Indicator, severity: str, findings: list[
                 "REASON_CONTRADICTS",
                 f"偏差原因称「{contradicting[0]}」，但该行未得满分或偏离目标",
                 f"the reason says {contradicting[0]!r} although the row deviates from its target",
-                ind.cell("reason"),
+                cell,
             )
         )
     required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
@@ -784,9 +1249,119 @@ def _check_reason(policy: Policy, ind: Indicator, severity: str, findings: list[
                     "REASON_INCOMPLETE",
                     f"偏差原因未说明{zh}",
                     f"the reason does not state {en}",
-                    ind.cell("reason"),
+                    cell,
                 )
             )
+
+
+# ----------------------------------------------------------------------------- the memo
+
+MEMO_SIZE = 16384
+"""How many distinct scoring outcomes each policy keeps (least recently used are dropped)."""
+
+
+class _Memo:
+    """Per-policy memo of scoring outcomes, keyed on exactly what the compiled policy observes.
+
+    The outcome of a row depends on the target and actual texts, the weight and the claimed
+    score — and on the row's name and levels only if the policy's rules read them (decided from
+    the rule files: :attr:`Policy.row_fields`). The reason text is checked per row, and findings
+    are re-located per row, so a shared outcome gives exactly what scoring the row alone gives.
+    Bounded (LRU), thread-safe (``functools.lru_cache``).
+    """
+
+    __slots__ = ("levels", "lookup", "names")
+
+    def __init__(self, policy: Policy, size: int) -> None:
+        observed = policy.row_fields
+        self.names = "name" in observed
+        self.levels = "level1" in observed or "level2" in observed
+        self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
+
+
+def _memo_of(policy: Policy) -> _Memo:
+    memo = policy.runtime.get("memo")
+    if memo is None:
+        memo = policy.runtime.setdefault("memo", _Memo(policy, MEMO_SIZE))
+    assert isinstance(memo, _Memo)
+    return memo
+
+
+def memo_info(policy: Policy) -> Any:
+    """Hits, misses and size of the policy's outcome memo (``functools`` cache info)."""
+    return _memo_of(policy).lookup.cache_info()
+
+
+def memo_clear(policy: Policy) -> None:
+    """Forget the policy's memoised outcomes (the parse caches are separate)."""
+    _memo_of(policy).lookup.cache_clear()
+
+
+def _memo_miss(
+    policy: Policy,
+    target: str,
+    actual: str,
+    weight: Any,
+    score: Any,
+    name: str,
+    level1: str,
+    level2: str,
+) -> _Scored:
+    ind = Indicator(
+        name=name,
+        target=target,
+        actual=actual,
+        weight=_key_decimal(weight, "weight"),
+        score=_key_decimal(score, "score"),
+        level1=level1,
+        level2=level2,
+    )
+    return _evaluate(policy, ind)
+
+
+def _key_decimal(key: Any, where: str) -> Decimal | None:
+    if key is None:
+        return None
+    if type(key) is tuple:
+        return Decimal(key[1])
+    return to_decimal(key, where=where)
+
+
+def _num_key(value: Any, where: str) -> Any:
+    """A memo key for a weight or score cell: the cell itself when that is exact, else the
+    Decimal it reads as, written out (``5`` and ``5.0`` are different cells)."""
+    t = type(value)
+    if t is str or t is int or value is None:
+        return value
+    d = to_decimal(value, where=where)
+    return None if d is None else ("d", str(d))
+
+
+def _text_of(value: Any) -> str:
+    return value.strip() if type(value) is str else _text(value)
+
+
+def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
+    """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
+    result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    get = row.get
+    name = _text_of(get("name"))
+    level1 = _text_of(get("level1"))
+    level2 = _text_of(get("level2"))
+    scored = memo.lookup(
+        _text_of(get("target")),
+        _text_of(get("actual")),
+        _num_key(get("weight"), "weight"),
+        _num_key(get("score"), "score"),
+        name if memo.names else "",
+        level1 if memo.levels else "",
+        level2 if memo.levels else "",
+    )
+    if scored.reason is None and scored.exact:
+        return _result(scored.outcome, name, level1, level2, "", scored.findings)
+    if not scored.exact:
+        return score_indicator_uncached(policy, row)
+    return _assemble(scored, name, level1, level2, "", _text_of(get("reason")), "reason")
 
 
 def _norm(text: str) -> str:
@@ -958,6 +1533,28 @@ class BudgetResult:
             return self.score
         return self.claimed if self.claimed is not None else Decimal(0)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the rule (closures) travels as its index among the policy's budget rules
+        rule_index = None
+        if self.rule is not None and self.policy is not None:
+            rule_index = next(i for i, r in enumerate(self.policy.budget_rules) if r is self.rule)
+        return (
+            _restore_budget,
+            (
+                self.weight,
+                self.score,
+                self.claimed,
+                self.rate,
+                self.raw,
+                self.annual,
+                self.executed,
+                self.findings,
+                rule_index,
+                self.policy,
+                self.ctx,
+            ),
+        )
+
     def explanation(self, lang: str = "zh") -> str:
         if self.rate is None or self.score is None:
             first = next((f for f in self.findings if f.severity in ("error", "warning")), None)
@@ -999,7 +1596,7 @@ class BudgetResult:
         return {
             "rate": _fmt(self.rate),
             "score": _fmt(self.score),
-            "claimed": _fmt(self.claimed.quantize(q)) if self.claimed is not None else None,
+            "claimed": _fmt(_q(self.claimed, q)) if self.claimed is not None else None,
             "weight": _plain(self.weight),
             "annual": _fmt(self.annual),
             "executed": _fmt(self.executed),
@@ -1008,6 +1605,27 @@ class BudgetResult:
             "steps": [s.to_dict() for s in self.steps()],
             "findings": [f.to_dict(lang) for f in self.findings],
         }
+
+
+def _restore_budget(
+    weight: Decimal,
+    score: Decimal | None,
+    claimed: Decimal | None,
+    rate: Decimal | None,
+    raw: Decimal | None,
+    annual: Decimal | None,
+    executed: Decimal | None,
+    findings: tuple[Finding, ...],
+    rule_index: int | None,
+    policy: Policy | None,
+    ctx: Ctx | None,
+) -> BudgetResult:
+    rule = (
+        policy.budget_rules[rule_index] if policy is not None and rule_index is not None else None
+    )
+    return BudgetResult(
+        weight, score, claimed, rate, raw, annual, executed, findings, rule, policy, ctx
+    )
 
 
 def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
@@ -1256,9 +1874,7 @@ class FormResult:
             "department": self.form.department,
             "source": self.form.source,
             "total": _fmt(self.total),
-            "claimed_total": _fmt(self.form.total.quantize(q))
-            if self.form.total is not None
-            else None,
+            "claimed_total": _fmt(_q(self.form.total, q)) if self.form.total is not None else None,
             "grade": self.grade,
             "budget": self.budget.to_dict(lang),
             "sections": [s.to_dict() for s in self.sections],

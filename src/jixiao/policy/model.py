@@ -1,11 +1,15 @@
 """A compiled policy: plain data plus small functions, safe to share and to pickle.
 
-A :class:`Policy` pickles as the text of its files and compiles again when unpickled, so it can be
-sent to worker processes or cluster nodes that have no copy of the rule files.
+A :class:`Policy` pickles as the (compressed) text of its files and compiles again when unpickled,
+so it can be sent to worker processes or cluster nodes that have no copy of the rule files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import weakref
+import zlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -111,11 +115,52 @@ class Policy:
     examples: tuple[A.Example, ...]
     path: str
     chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
+    runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from jixiao.policy.loader import policy_from_chain
+        # The text of the files, compressed (about 4 kB for central), and their digest so a
+        # process that already has the policy does not even decompress it.
+        packed = self.runtime.get("packed")
+        if packed is None:
+            packed = self.runtime["packed"] = zlib.compress(
+                json.dumps(self.chain, ensure_ascii=False).encode("utf-8"), 9
+            )
+        return (_unpack_policy, (self.digest, packed))
 
-        return (policy_from_chain, (self.chain,))
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        """A stable token for Dask: the digest of the rule files' text."""
+        return ("jixiao.Policy", self.digest)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the policy's files (display paths and texts, base first)."""
+        digest = self.runtime.get("digest")
+        if digest is None:
+            h = hashlib.sha256()
+            for display, text in self.chain:
+                for part in (display, text):
+                    data = part.encode("utf-8")
+                    h.update(len(data).to_bytes(8, "big"))
+                    h.update(data)
+            digest = self.runtime["digest"] = h.hexdigest()
+            _BY_DIGEST.setdefault(digest, self)
+        assert isinstance(digest, str)
+        return digest
+
+    @property
+    def row_fields(self) -> frozenset[str]:
+        """Which of an indicator row's ``name``, ``level1``, ``level2`` the rules can observe.
+
+        Found from the rule files (every ``name``/``level1``/``level2`` reference of an indicator
+        rule, in any file of the ``extends`` chain) and from ``{name}`` in message templates. Rows
+        that differ only in fields not listed here score the same.
+        """
+        fields = self.runtime.get("row_fields")
+        if fields is None:
+            fields = self.runtime["row_fields"] = _row_fields(self)
+        assert isinstance(fields, frozenset)
+        return fields
 
     @property
     def budget_weight(self) -> Decimal:
@@ -164,3 +209,49 @@ class Policy:
 
     def rule_names(self) -> Iterable[str]:
         return (r.name for r in self.rules)
+
+
+_ROW_FIELDS = frozenset({"name", "level1", "level2"})
+
+
+def _row_fields(policy: Policy) -> frozenset[str]:
+    from jixiao.errors import Location
+    from jixiao.policy.loader import _parse_cached
+
+    found: set[str] = set()
+    stack: list[Any] = []
+    for display, text in policy.chain:
+        stack.extend(_parse_cached(display, text).rules)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.Ref):
+            if node.path and node.path[0] in _ROW_FIELDS:
+                found.add(node.path[0])
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif attrs.has(type(node)) and not isinstance(node, Location):
+            stack.extend(getattr(node, f.name) for f in attrs.fields(type(node)))
+    for rule in policy.rules:
+        templates: list[str | None] = [f.zh for f in rule.findings]
+        templates += [f.en for f in rule.findings]
+        for zh, en in rule.explain.values():
+            templates += [zh, en]
+        if any(t and "{name" in t for t in templates):
+            found.add("name")
+    return frozenset(found)
+
+
+_BY_DIGEST: weakref.WeakValueDictionary[str, Policy] = weakref.WeakValueDictionary()
+
+
+def _unpack_policy(digest: str, packed: bytes) -> Policy:
+    """Unpickle a policy: the one this process already compiled from the same files, else
+    compile it again from their text (see :func:`jixiao.policy.loader.policy_from_chain`)."""
+    policy = _BY_DIGEST.get(digest)
+    if policy is None:
+        from jixiao.policy.loader import policy_from_chain
+
+        chain = json.loads(zlib.decompress(packed).decode("utf-8"))
+        policy = policy_from_chain(tuple((str(d), str(t)) for d, t in chain))
+        _BY_DIGEST[digest] = policy
+    return policy
