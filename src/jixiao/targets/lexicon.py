@@ -15,9 +15,12 @@ from jixiao.targets.ast import Op
 from jixiao.units import MAGNITUDES, known_words
 
 __all__ = [
+    "AFTER_NUMBER_RE",
+    "AFTER_UNIT_RE",
     "APPROX_MID",
     "APPROX_POST",
     "APPROX_PRE",
+    "COMPARATOR_CHARS",
     "COMPARATOR_SYMBOLS",
     "COMPARATOR_WORDS",
     "GRADE_LADDERS",
@@ -27,10 +30,15 @@ __all__ = [
     "OPEN_UNIT_MAX",
     "PROSE_PUNCT",
     "REL_PRE",
+    "REMARK_MAX",
+    "STOP_AT_END",
+    "SUFFIX_AT_END",
     "SUFFIX_WORDS",
     "TRAILING_PUNCT",
+    "UNIT_RE",
     "WEAK_COMPARATORS",
     "comparator_hint",
+    "fold_comparator",
     "grammar_text",
     "is_junk",
     "outcome_status",
@@ -126,6 +134,7 @@ SUFFIX_WORDS: dict[str, Op] = {
     "或以下": "<=",
     "以内": "<=",
     "之内": "<=",
+    "内": "<=",  # 5个工作日内; only when no other word follows (5项内容 is a note)
 }
 
 # --------------------------------------------------------------------------------------------
@@ -170,6 +179,8 @@ LABEL_WORDS = frozenset("共计合总累达满在为是于至每均仅只各已�
 #: A descriptor after a quantity (100%覆盖) is at most this many characters; a longer tail makes
 #: the cell a sentence that mentions a number (1-6期培训结束后及时考核).
 NOTE_MAX = 4
+#: A note in brackets is a remark (≥80%（抽样调查）) and may be this long.
+REMARK_MAX = 20
 #: A word written right after a number that is no registered unit is kept as the unit when it
 #: has at most this many characters.
 OPEN_UNIT_MAX = 4
@@ -354,6 +365,8 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _DIGIT = "[0-9０-９]"
+# what may follow a comparator suffix that ends a quantity (5羽以上, 5羽以上。, 5羽以上（含）)
+_CLAUSE_END = r"(?=\s|$|[(（，。、；;,.．！!？?…～~])"
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿萬億"
 _NUM_AHEAD = rf"(?=\s*(?:{_DIGIT}|[零〇一二两三四五六七八九十百千]|百分之))"
 
@@ -367,13 +380,20 @@ def _unit_regex() -> str:
     return rf"{one}(?:\s*[/／]\s*{one}(?:\s*[*·•×・∙⋅]\s*{one})*)?"
 
 
+def _suffix_regex() -> str:
+    words = _alternation(w for w in SUFFIX_WORDS if w != "内")
+    # 60%以上（含）, 90%以上（含90%）: a parenthesis that only says the bound is included
+    included = r"(?:\s*[(（]含[^()（）]{0,12}[)）])?"
+    return rf"(?:{words}|内(?![^\W\d_])){included}"
+
+
 def _text_regex() -> str:
     stops = [
         rf"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE])}){_NUM_AHEAD}",
         rf"(?:{_alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
         rf"百分之(?=[{_CN_NUMERAL}0-9０-９])",
         "年[底末]",
-        rf"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])})(?![^\W\d_])",
+        rf"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])}){_CLAUSE_END}",
     ]
     firsts = sorted(
         {w[0] for w in (*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE, *SUFFIX_WORDS, *APPROX_POST)}
@@ -390,14 +410,14 @@ def _text_regex() -> str:
 _RANGE_SEP = r"——|--|[\-－~～〜—–―至到一]"
 #: What the lexer reads right after a number or its unit (so a note must not start with it).
 UNIT_RE = re.compile(_unit_regex())
-AFTER_UNIT_RE = re.compile(f"{_alternation(SUFFIX_WORDS)}|{_alternation(APPROX_POST)}|{_RANGE_SEP}")
+AFTER_UNIT_RE = re.compile(f"{_suffix_regex()}|{_alternation(APPROX_POST)}|{_RANGE_SEP}")
 AFTER_NUMBER_RE = re.compile(f"{AFTER_UNIT_RE.pattern}|[{''.join(APPROX_MID)}]")
 #: A label or date prefix that ends in one of these would be read differently once a number is
 #: written after it (合格率不低于 + 90%), so such a cell is prose.
-STOP_AT_END = re.compile(
-    f"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE, *SUFFIX_WORDS, *APPROX_POST])}"
-    "|百分之)$"
-)
+STOP_AT_END = re.compile(f"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE])}|百分之)$")
+#: A note or a date's suffix that ends in one of these would be read as a comparator suffix once
+#: rendered at the end of the cell, so such a cell is prose.
+SUFFIX_AT_END = re.compile(f"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])})$")
 
 
 def grammar_text(template: str) -> str:
@@ -407,7 +427,7 @@ def grammar_text(template: str) -> str:
         "TEXT": _text_regex(),
         "COMP_WORD": f"(?:{_alternation(COMPARATOR_WORDS)}){_NUM_AHEAD}",
         "COMP_SYM": f"[{re.escape(COMPARATOR_CHARS)}]+",
-        "SUFFIX": f"{_alternation(SUFFIX_WORDS)}(?:\\s*[(（]含(?:本数)?[)）])?",
+        "SUFFIX": _suffix_regex(),
         "APPROX_PRE": f"(?:{_alternation(APPROX_PRE)})(?=\\s*{_DIGIT})",
         "APPROX_MID": f"[{''.join(APPROX_MID)}]",
         "APPROX_POST": _alternation(APPROX_POST),

@@ -152,7 +152,7 @@ class _Date:
 
 _YMD = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月份?(?:\s*(\d{1,2})\s*[日号]|\s*([底末]))?")
 _YEAR_END = re.compile(r"(?:(\d{4})\s*)?年\s*[底末]")
-_YEAR = re.compile(r"(\d{4})\s*年")
+_YEAR = re.compile(r"(\d{4})\s*年度?")
 _INSIDE = frozenset({"内", "以内", "之内"})
 
 
@@ -355,7 +355,7 @@ class _Builder(Transformer[Token, Any]):
             word = _cut(str(tail))
             if qty.unit is None and trail is not None:
                 return PROSE  # 约9左右多TB: a word after an approximation, not a unit
-            if qty.unit is None and len(word) <= lx.OPEN_UNIT_MAX and word.isalpha():
+            if qty.unit is None and _open_unit(word):
                 # 11月底完成5羽: the word after a bare number is its unit, as in a quantity cell
                 qty = _Qty(
                     qty.value,
@@ -396,7 +396,7 @@ class _Builder(Transformer[Token, Any]):
         suffix = _cut(str(suffix_tok)) if suffix_tok is not None else None
         if prefix and (_has_prose_punct(prefix) or lx.STOP_AT_END.search(prefix)):
             return PROSE
-        if suffix and _has_prose_punct(suffix):
+        if suffix and (_has_prose_punct(suffix) or lx.SUFFIX_AT_END.search(suffix)):
             return PROSE
         first = label if label is not None else rel_pre
         start = _at(first) if first is not None else date.start_pos
@@ -456,12 +456,28 @@ def _note_and_unit(
         return PROSE  # 十分满意, 一次性, 三个代表: words, not quantities
     if qty.unit is None:
         # the first word right after a bare number is its unit (5羽), if it is a short word
-        if trail is None and len(note) <= lx.OPEN_UNIT_MAX and note.isalpha():
+        if trail is None and _open_unit(note):
             return None, lookup_unit(note)
         return PROSE
-    if len(note) > lx.NOTE_MAX or _has_prose_punct(note) or not _reads_back(qty.unit, note):
+    limit = lx.REMARK_MAX if _is_remark(note) else lx.NOTE_MAX
+    if (
+        len(note) > limit
+        or _has_prose_punct(note)
+        or lx.SUFFIX_AT_END.search(note)
+        or not _reads_back(qty.unit, note)
+    ):
         return PROSE
     return note, qty.unit
+
+
+def _open_unit(word: str) -> bool:
+    """Whether a word right after a bare number can be its (unregistered) unit: 5羽."""
+    return len(word) <= lx.OPEN_UNIT_MAX and word.isalpha() and _reads_back(None, word)
+
+
+def _is_remark(note: str) -> bool:
+    """A note in brackets: ≥80%（抽样调查）."""
+    return note[:1] in "(（" and note[-1:] in ")）"
 
 
 def _reads_back(unit: Unit | None, text: str) -> bool:
