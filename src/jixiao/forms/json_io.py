@@ -37,7 +37,9 @@ def loads_forms(text: str, source: str) -> list[Form]:
         data: Any = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         zh = _MESSAGES.get(exc.msg, "语法错误")
-        line = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
+        lines = text.splitlines()
+        # an error at the very end of a file that ends with a newline sits one line past the last
+        line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
         raise FormError(
             f"JSON 语法错误：{zh} (invalid JSON: {exc.msg})\n{caret_line(line, exc.colno - 1)}",
             source=source,
