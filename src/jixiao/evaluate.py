@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from jixiao.errors import TargetSyntaxError
+from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.forms.model import Budget, Form, Indicator, _text, to_decimal
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
@@ -1323,7 +1323,7 @@ def _key_decimal(key: Any, where: str) -> Decimal | None:
     if key is None:
         return None
     if type(key) is tuple:
-        return Decimal(key[1])
+        return to_decimal(float(key[1]), where=where) if key[0] == "f" else Decimal(key[1])
     return to_decimal(key, where=where)
 
 
@@ -1333,6 +1333,8 @@ def _num_key(value: Any, where: str) -> Any:
     t = type(value)
     if t is str or t is int or value is None:
         return value
+    if t is float:
+        return ("f", repr(value))  # repr round-trips exactly and keeps -0.0 apart from 0.0
     d = to_decimal(value, where=where)
     return None if d is None else ("d", str(d))
 
@@ -2033,30 +2035,55 @@ def score_rows(
     """Score a stream of indicator rows (dicts in the ``indicators[]`` shape) lazily, in order.
 
     A row that cannot even be read as an indicator yields an unscored result with a finding; the
-    stream never stops on a bad row.
+    stream never stops on a bad row. Memory stays flat however long the stream: nothing is kept
+    but the bounded caches (parsed cells, shared outcomes).
+
+    >>> import jixiao
+    >>> rows = [{"target": "≥45人", "actual": "40人", "weight": 10}, {"target": "≥45人"}]
+    >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
+    [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
-    from jixiao.errors import FormError
     from jixiao.policy.loader import load_policy
 
     pol = load_policy(policy)
+    memo = _memo_of(pol)
     for i, row in enumerate(rows):
         try:
-            yield score_indicator(pol, row)
+            if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
+                result = _score_mapping(pol, memo, row)
+            else:
+                result = score_indicator(pol, row)
         except FormError as err:
-            where = f"rows[{i}]"
-            finding = _builtin(
-                "UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where
-            )
-            name = str(row.get("name", "")) if isinstance(row, Mapping) else ""
-            yield IndicatorResult(
-                name=name,
-                weight=None,
-                score=None,
-                claimed=None,
-                met=None,
-                findings=(finding,),
-                basis="unscored",
-                where=where,
-                policy=pol,
-                note=(f"无法评分：{finding.zh}", f"not scored: {finding.en}"),
-            )
+            result = _row_failed(pol, row, i, err)
+        except Exception as err:  # one row never stops the batch; the finding names the error
+            result = _row_failed(pol, row, i, err)
+        yield result
+
+
+def _row_failed(pol: Policy, row: Any, i: int, err: Exception) -> IndicatorResult:
+    where = f"rows[{i}]"
+    if isinstance(err, FormError):
+        finding = _builtin(
+            "UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where
+        )
+    else:
+        kind = type(err).__name__
+        finding = _builtin(
+            "POLICY_ERROR",
+            f"此行评分失败：{kind}: {err}",
+            f"scoring this row failed: {kind}: {err}",
+            where,
+        )
+    name = str(row.get("name", "")) if isinstance(row, Mapping) else ""
+    return IndicatorResult(
+        name=name,
+        weight=None,
+        score=None,
+        claimed=None,
+        met=None,
+        findings=(finding,),
+        basis="unscored",
+        where=where,
+        policy=pol,
+        note=(f"无法评分：{finding.zh}", f"not scored: {finding.en}"),
+    )

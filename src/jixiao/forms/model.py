@@ -122,6 +122,30 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _text_fast(value: Any) -> str:
+    return value.strip() if type(value) is str else _text(value)
+
+
+# Weight and score cells repeat a few hundred spellings ("5", "10", "2.5", 8): their Decimals are
+# kept (Decimals are immutable). Only exact str and int cells, so 5, 5.0 and True stay apart.
+_NUMBERS: dict[str | int, Decimal | None] = {}
+_NUMBERS_MAX = 4096
+
+
+def _number(value: Any, where: str, source: str | None) -> Decimal | None:
+    t = type(value)
+    if t is str or t is int:
+        try:
+            return _NUMBERS[value]
+        except KeyError:
+            number = to_decimal(value, where=where, source=source)
+            if len(_NUMBERS) >= _NUMBERS_MAX:
+                _NUMBERS.clear()
+            _NUMBERS[value] = number
+            return number
+    return to_decimal(value, where=where, source=source)
+
+
 @attrs.frozen(slots=True)
 class Indicator:
     """One 三级指标 row: its place in the hierarchy, the target and actual cells as written, the
@@ -162,25 +186,34 @@ class Indicator:
             raise FormError(
                 "指标行应为对象 (an indicator row must be an object)", source=source, where=where
             )
-        missing = [k for k in ("target", "actual", "weight") if k not in d]
-        if missing:
+        if "target" not in d or "actual" not in d or "weight" not in d:
+            missing = [k for k in ("target", "actual", "weight") if k not in d]
             raise FormError(
                 f"指标行缺少字段 {', '.join(missing)} (missing required field(s): target, actual, weight)",
                 source=source,
                 where=where,
             )
         prefix = f"{where}." if where else ""
+        get = d.get
+        weight = get("weight")
+        score = get("score")
         return cls(
-            name=_text(d.get("name")),
-            target=_text(d.get("target")),
-            actual=_text(d.get("actual")),
-            weight=to_decimal(d.get("weight"), where=f"{prefix}weight", source=source),
-            score=to_decimal(d.get("score"), where=f"{prefix}score", source=source),
-            reason=_text(d.get("reason")),
-            level1=_text(d.get("level1")),
-            level2=_text(d.get("level2")),
-            where=where,
-            cells={k: f"{prefix}{k}" for k in ("target", "actual", "weight", "score", "reason")},
+            _text_fast(get("name")),
+            _text_fast(get("target")),
+            _text_fast(get("actual")),
+            _number(weight, f"{prefix}weight", source),
+            None if score is None else _number(score, f"{prefix}score", source),
+            _text_fast(get("reason")),
+            _text_fast(get("level1")),
+            _text_fast(get("level2")),
+            where,
+            {
+                "target": f"{prefix}target",
+                "actual": f"{prefix}actual",
+                "weight": f"{prefix}weight",
+                "score": f"{prefix}score",
+                "reason": f"{prefix}reason",
+            },
         )
 
 
