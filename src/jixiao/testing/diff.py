@@ -91,11 +91,13 @@ class Change:
         else:
             row = ex["budgets"][0]
             head = (
-                ("annual", "executed", "weight", "old", "new")
+                ("annual", "executed", "rate", "weight", "old", "new")
                 if en
-                else ("全年预算数", "全年执行数", "分值", "原得分", "新得分")
+                else ("全年预算数", "全年执行数", "执行率", "分值", "原得分", "新得分")
             )
-            cells = [row["annual"], row["executed"], row.get("weight")]
+            annual, executed = Decimal(row["annual"]), Decimal(row["executed"])
+            rate = f"{(executed / annual * 100).quantize(Decimal('0.01')):f}%" if annual else None
+            cells = [row["annual"], row["executed"], rate, row.get("weight")]
         cells += [_s(self.old_score), _s(self.new_score)]
         lines.append(table(head, [[c if c not in (None, "") else "—" for c in cells]]))
         if self.old_rule == self.new_rule:
@@ -159,9 +161,9 @@ class PolicyDiff:
                 else f"{head}：{self.examples} 个生成的输入结果均未改变"
             )
         lines = [
-            f"{head}: {len(self.changes)} kinds of input change ({self.examples} inputs)"
+            f"{head}: {len(self.changes)} kinds of input change ({self.examples} inputs tried)"
             if en
-            else f"{head}：{len(self.changes)} 类输入的结果改变（共生成 {self.examples} 个输入）"
+            else f"{head}：{len(self.changes)} 类输入的结果改变（共检验 {self.examples} 个输入）"
         ]
         for c in self.changes:
             lines.append("")
