@@ -39,7 +39,9 @@ def test_every_corpus_form_scores_without_raising(form_id: str, policy: str) -> 
 
 def _row(form_id: str, target: str) -> jixiao.IndicatorResult:
     result = jixiao.score_form(build_form(form_id))
-    return next(r for r in result.indicators if r.target is not None and r.target.render() == target)
+    return next(
+        r for r in result.indicators if r.target is not None and r.target.render() == target
+    )
 
 
 def test_full_marks_claimed_for_a_missed_reverse_target_is_caught() -> None:

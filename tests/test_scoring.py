@@ -258,7 +258,12 @@ def test_steps_record_the_arithmetic() -> None:
     r = score("≥45人", "40人", "10")
     steps = {s.label: s for s in r.steps()}
     assert steps["score"].formula == "if met then weight else weight * actual / target"
-    assert dict(steps["score"].values) == {"actual": "40", "met": "false", "target": "45", "weight": "10"}
+    assert dict(steps["score"].values) == {
+        "actual": "40",
+        "met": "false",
+        "target": "45",
+        "weight": "10",
+    }
     assert steps["score"].rounded is not None and steps["score"].rounded.startswith("8.89")
 
 

@@ -61,6 +61,12 @@ def test_wheel_installs_and_scores_from_a_fresh_venv(tmp_path: Path) -> None:
         cwd=tmp_path,  # not the checkout: the installed package must find its own files
     )
     got = json.loads(out.stdout)
-    assert got["target"] == {"kind": "comparison", "op": ">=", "value": "45", "unit": "人", "inclusive": True}
+    assert got["target"] == {
+        "kind": "comparison",
+        "op": ">=",
+        "value": "45",
+        "unit": "人",
+        "inclusive": True,
+    }
     assert got["hubei_budget"] == "20"
     assert (got["total"], got["grade"]) == ("95.71", "优")
