@@ -344,11 +344,14 @@ def _search(
     check: Callable[[T], _Problem | None],
     cfg: _Config,
     seeds: Iterable[T] = (),
+    smaller: Callable[[T], Iterable[T]] | None = None,
 ) -> _Problem | None:
     """Run *check* on generated values; return the shrunk problem of the first failure, if any.
 
     When hypothesis finds nothing, the fixed *seeds* (see :mod:`jixiao.testing._seeds`) are
-    tried too, so that a small example budget never misses a whole class of input.
+    tried too, so that a small example budget never misses a whole class of input. A failing
+    seed is made smaller with *smaller* (simpler variants of a value) while it keeps failing
+    the same way.
     """
 
     @settings(
@@ -380,8 +383,53 @@ def _search(
     for value in seeds:
         problem = check(value)
         if problem is not None:
-            return problem
+            return _reduce(value, problem, check, smaller)
     return None
+
+
+def _reduce(
+    value: T,
+    problem: _Problem,
+    check: Callable[[T], _Problem | None],
+    smaller: Callable[[T], Iterable[T]] | None,
+) -> _Problem:
+    """Greedy reduction of a failing seed: take the first simpler variant that fails alike."""
+    if smaller is None:
+        return problem
+    for _ in range(50):
+        for candidate in smaller(value):
+            again = check(candidate)
+            if again is not None and again.kind == problem.kind:
+                value, problem = candidate, again
+                break
+        else:
+            return problem
+    return problem
+
+
+def _fewer_rows(form: FormCase) -> Iterable[FormCase]:
+    """*form* without one of its rows, weights spread again so that they add up to 100."""
+    if len(form.rows) < 2:
+        return
+    for i in range(len(form.rows)):
+        rows = form.rows[:i] + form.rows[i + 1 :]
+        weights = js.apportion([1] * len(rows), Decimal(100) - form.budget.weight)
+        yield attrs.evolve(
+            form,
+            rows=tuple(
+                attrs.evolve(r, weight=w, claimed=None if r.claimed is None else min(r.claimed, w))
+                for r, w in zip(rows, weights, strict=True)
+            ),
+        )
+
+
+def _fewer_rows_ordered(
+    value: tuple[FormCase, tuple[int, ...]],
+) -> Iterable[tuple[FormCase, tuple[int, ...]]]:
+    form, order = value
+    for i, smaller in enumerate(_fewer_rows(form)):
+        rest = [j - (j > i) for j in order if j != i]
+        yield smaller, tuple(rest)
 
 
 def _rows_example(
@@ -791,7 +839,7 @@ def _p_row_order(policy: Policy, cfg: _Config) -> _Problem | None:
         lambda f: st.tuples(st.just(f), st.permutations(range(len(f.rows))).map(tuple))
     )
     seeds = [(f, tuple(reversed(range(len(f.rows))))) for f in _seeds.form_seeds(policy)]
-    return _search(strategy, check, cfg, seeds)
+    return _search(strategy, check, cfg, seeds, _fewer_rows_ordered)
 
 
 def _p_total_bounds(policy: Policy, cfg: _Config) -> _Problem | None:
@@ -826,9 +874,8 @@ def _p_total_bounds(policy: Policy, cfg: _Config) -> _Problem | None:
             return None
         return _Problem(zh, en, {"form": form.to_dict()}, summary, rule, kind)
 
-    return _search(
-        js.form_cases(policy=policy, claimed=True), check, cfg, _seeds.form_seeds(policy)
-    )
+    strategy = js.form_cases(policy=policy, claimed=True)
+    return _search(strategy, check, cfg, _seeds.form_seeds(policy), _fewer_rows)
 
 
 def _p_reason_required(policy: Policy, cfg: _Config) -> _Problem | None:
