@@ -201,6 +201,15 @@ class Step:
         return out
 
 
+def _fresh(value: Any) -> Any:
+    """A copy of a cached JSON-ready value, so a caller may change what to_dict returns."""
+    if type(value) is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_fresh(v) for v in value]
+    return value
+
+
 def _value_text(v: Any) -> str:
     """A value for the trace: exact Decimals are shown in full, long expansions to 12 places."""
     if isinstance(v, bool):
@@ -229,6 +238,7 @@ class _Outcome:
         "basis",
         "claimed",
         "ctx",
+        "memo",
         "met",
         "note",
         "policy",
@@ -271,6 +281,7 @@ class _Outcome:
         self.policy = policy
         self.ctx = ctx
         self.note = note
+        self.memo: dict[str, Any] = {}  # explanation, steps, JSON parts: built on first use
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The rule is a set of closures: it travels as its index in the policy (which pickles as
@@ -539,6 +550,17 @@ class IndicatorResult:
 
         e.g. ``实际完成40人，目标≥45人（含本数），完成率88.89%，按比例得8.89分（满分10分）``.
         """
+        # Built on first use and kept with the shared outcome: rows share an outcome only when
+        # everything the sentence can mention (name included, if a template uses it) is equal.
+        memo = self._o.memo
+        key = "explanation:" + lang
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = self._explain(lang)
+        assert isinstance(text, str)
+        return text
+
+    def _explain(self, lang: str) -> str:
         f = self._fields(lang)
         en = lang == "en"
         if self.note is not None:
@@ -563,8 +585,17 @@ class IndicatorResult:
 
     def steps(self) -> tuple[Step, ...]:
         """The arithmetic behind the score: each formula, the values it used, the result."""
+        memo = self._o.memo
+        steps = memo.get("steps")
+        if steps is None:
+            steps = memo["steps"] = self._steps()
+        assert isinstance(steps, tuple)
+        return steps
+
+    def _steps(self) -> tuple[Step, ...]:
         out: list[Step] = []
-        rule, ctx, policy = self.rule, self.ctx, self.policy
+        # the shared context: a formula reads the name or levels only if they are in the key
+        rule, ctx, policy = self.rule, self._o.ctx, self.policy
         if rule is None or ctx is None or policy is None:
             return ()
         values = []
@@ -598,23 +629,37 @@ class IndicatorResult:
         return tuple(out)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        places = self.policy.places if self.policy else 2
-        q = Decimal(1).scaleb(-places)
+        o = self._o
+        key = "dict:" + lang
+        part = o.memo.get(key)
+        if part is None:
+            places = o.policy.places if o.policy else 2
+            q = Decimal(1).scaleb(-places)
+            part = o.memo[key] = (
+                _plain(o.weight) if o.weight is not None else None,
+                _fmt(o.score),
+                _fmt(_q(o.claimed, q)) if o.claimed is not None else None,
+                o.rule.label if o.rule else None,
+                self.explanation(lang),
+                o.target.to_dict() if o.target is not None else None,
+                o.actual.to_dict() if o.actual is not None else None,
+            )
+        weight, score, claimed, rule, explanation, target, actual = part
         return {
             "name": self.name,
             "level1": self.level1,
             "level2": self.level2,
-            "weight": _plain(self.weight) if self.weight is not None else None,
-            "score": _fmt(self.score),
-            "claimed": _fmt(_q(self.claimed, q)) if self.claimed is not None else None,
-            "met": self.met,
-            "rule": self.rule.label if self.rule else None,
-            "tier": self.tier,
-            "basis": self.basis,
-            "explanation": self.explanation(lang),
+            "weight": weight,
+            "score": score,
+            "claimed": claimed,
+            "met": o.met,
+            "rule": rule,
+            "tier": o.tier,
+            "basis": o.basis,
+            "explanation": explanation,
             "steps": [s.to_dict() for s in self.steps()],
-            "target": self.target.to_dict() if self.target is not None else None,
-            "actual": self.actual.to_dict() if self.actual is not None else None,
+            "target": _fresh(target),
+            "actual": _fresh(actual),
             "where": self.where,
             "findings": [f.to_dict(lang) for f in self.findings],
         }
@@ -1339,22 +1384,28 @@ def _num_key(value: Any, where: str) -> Any:
     return None if d is None else ("d", str(d))
 
 
-def _text_of(value: Any) -> str:
-    return value.strip() if type(value) is str else _text(value)
-
-
 def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
     get = row.get
-    name = _text_of(get("name"))
-    level1 = _text_of(get("level1"))
-    level2 = _text_of(get("level2"))
+    name = get("name")
+    name = name.strip() if type(name) is str else _text(name)
+    level1 = get("level1")
+    level1 = level1.strip() if type(level1) is str else _text(level1)
+    level2 = get("level2")
+    level2 = level2.strip() if type(level2) is str else _text(level2)
+    target = get("target")
+    actual = get("actual")
+    weight = get("weight")
+    score = get("score")
     scored = memo.lookup(
-        _text_of(get("target")),
-        _text_of(get("actual")),
-        _num_key(get("weight"), "weight"),
-        _num_key(get("score"), "score"),
+        target.strip() if type(target) is str else _text(target),
+        actual.strip() if type(actual) is str else _text(actual),
+        weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
+        score
+        if score is None or type(score) is int or type(score) is str
+        else _num_key(score, "score"),
         name if memo.names else "",
         level1 if memo.levels else "",
         level2 if memo.levels else "",
@@ -1363,7 +1414,9 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
         return _result(scored.outcome, name, level1, level2, "", scored.findings)
     if not scored.exact:
         return score_indicator_uncached(policy, row)
-    return _assemble(scored, name, level1, level2, "", _text_of(get("reason")), "reason")
+    reason = get("reason")
+    reason = reason.strip() if type(reason) is str else _text(reason)
+    return _assemble(scored, name, level1, level2, "", reason, "reason")
 
 
 def _norm(text: str) -> str:

@@ -1,0 +1,362 @@
+"""Batch scoring throughput and memory, and the same central rules in rule-engine.
+
+    python benchmarks/bench_throughput.py                      # 1,000,000 rows, 3 repeats
+    python benchmarks/bench_throughput.py --rows 200000 --distinct 50000 --repeat 1
+    python benchmarks/bench_throughput.py --profile realistic  # cProfile of one run
+
+What is measured (every run in a fresh child process, so each starts with empty caches and its
+peak RSS is its own):
+
+* ``realistic`` — ``jixiao.score_rows`` over ``--rows`` indicator rows with the repetition of real
+  cells (see ``benchmarks/rows.py``), end to end from cell text: every target and actual cell
+  is text, weights and claimed scores as a reader gives them. Results are consumed and
+  discarded. Rows/s and peak RSS.
+* ``realistic+json`` — the same, each result written as a JSON line (``to_dict``) to /dev/null.
+* ``realistic/10`` — a tenth of the rows, to show that peak memory does not grow with the count.
+* ``distinct`` — ``--distinct`` rows whose target and actual cells are all different: every cell
+  is parsed.
+* ``rule-engine`` — the central rules (blank cells, qualitative tiers by words, zero target,
+  positive, reverse, range) written as ``rule_engine.Rule`` expressions, run over the first
+  ``--rule-engine-rows`` rows of the realistic stream, each given its numbers already parsed
+  (parsing is done before timing). The scores are checked against jixiao's on every numeric
+  template. The ratio compares jixiao from text with rule-engine on numbers.
+
+Runs are interleaved (a, b, c, a, b, c, …) and the median and spread reported, since this
+machine's CPU is shared; compare ratios from the same invocation rather than absolute numbers
+across invocations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def _rss_mb() -> float:
+    import resource
+
+    # ru_maxrss is in KiB on Linux (bytes on macOS)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _current_rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
+
+
+# ----------------------------------------------------------------------------- jixiao
+
+
+def run_jixiao(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
+    import gc
+
+    import rows as data
+
+    import jixiao
+    from jixiao.evaluate import memo_info
+
+    policy = jixiao.load_policy(policy_name)
+    jixiao.parse_target("≥45人")  # build the parser before the clock starts
+    gc.collect()
+    before = _current_rss_mb()
+    distinct = mode == "distinct"
+    stream = data.rows(n, distinct=distinct, seed=seed)
+    scored = unscored = 0
+    start = time.perf_counter()
+    if mode == "realistic+json":
+        with open(os.devnull, "w", encoding="utf-8") as out:
+            buf: list[str] = []
+            for r in jixiao.score_rows(stream, policy):
+                buf.append(json.dumps(r.to_dict(), ensure_ascii=False))
+                if len(buf) >= 1000:
+                    out.write("\n".join(buf) + "\n")
+                    buf.clear()
+            out.write("\n".join(buf))
+        scored = n
+    else:
+        for r in jixiao.score_rows(stream, policy):
+            if r.score is None:
+                unscored += 1
+            else:
+                scored += 1
+    elapsed = time.perf_counter() - start
+    info = memo_info(policy)
+    return {
+        "mode": mode,
+        "rows": n,
+        "seconds": elapsed,
+        "rows_per_s": n / elapsed,
+        "peak_rss_mb": _rss_mb(),
+        "rss_before_mb": before,
+        "unscored": unscored,
+        "memo": {"hits": info.hits, "misses": info.misses, "size": info.currsize},
+        "parse_cache": {k: v.currsize for k, v in jixiao.targets.cache_info().items()},
+    }
+
+
+# ----------------------------------------------------------------------------- rule-engine
+
+# The central policy (rules/central.policy) in rule-engine's language. Inputs are pre-parsed:
+# tkind/akind/top (target kind and comparator), t/a (target and actual in one base unit), lo/hi
+# (a range target), tnum/anum (whether a cell has a number), atext/status (the actual's words).
+RULES: list[tuple[str, str, str | None]] = [
+    ("目标空白", "tkind == 'empty'", None),
+    ("实际值空白", "akind == 'empty'", None),
+    (
+        "定性指标",
+        "not tnum or not anum",
+        "(atext in done or status == 'done') ? w : "
+        "((atext in partial or status == 'partial') ? w * 0.7 : "
+        "((atext in notdone or status == 'not_done') ? w * 0.3 : null))",
+    ),
+    ("零目标", "top in ['<=', '<', '='] and t == 0", "a <= 0 ? w : 0"),
+    ("正向指标", "top in ['>=', '>', '='] or tkind == 'quantity'", "a >= t ? w : w * a / t"),
+    ("反向指标", "top in ['<=', '<']", "a <= t ? w : w * t / a"),
+    (
+        "区间指标",
+        "tkind == 'range'",
+        "(a >= lo and a <= hi) ? w : (a < lo ? w * a / lo : w * hi / a)",
+    ),
+]
+NUMERIC_RULES = {"零目标", "正向指标", "反向指标", "区间指标"}
+CENT = Decimal("0.01")
+
+
+def _preparse(target: str, actual: str, policy: Any) -> dict[str, Any] | None:
+    """The numbers and words rule-engine is given for one pair of cells (None: not comparable)."""
+    from jixiao import parse_actual, parse_target
+    from jixiao.errors import TargetSyntaxError
+    from jixiao.evaluate import _new_ctx, _norm
+
+    try:
+        tnode = parse_target(target)
+        anode = parse_actual(actual, tnode)
+    except TargetSyntaxError:
+        return None
+    ctx = _new_ctx(tnode, anode, None, None)
+    if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+        return None  # a unit mismatch: jixiao leaves the row unscored
+    text = getattr(anode, "text", None)
+    return {
+        "tkind": tnode.kind,
+        "akind": anode.kind,
+        "top": getattr(tnode, "op", None) or "",
+        "t": ctx.tq,
+        "a": ctx.aq,
+        "lo": ctx.tlow,
+        "hi": ctx.thigh,
+        "tnum": ctx.tq is not None or ctx.tlow is not None,
+        "anum": ctx.aq is not None,
+        "atext": _norm(text if isinstance(text, str) else anode.render()),
+        "status": getattr(anode, "status", None) or "",
+    }
+
+
+def _number(value: Any) -> Decimal | None:
+    from jixiao.forms.model import to_decimal
+
+    try:
+        return to_decimal(value, where="weight")
+    except ValueError:
+        return None
+
+
+def run_rule_engine(n: int, seed: int, policy_name: str) -> dict[str, Any]:
+    import rows as data
+    import rule_engine
+
+    import jixiao
+
+    policy = jixiao.load_policy(policy_name)
+    table = policy.tiers["定性三档"]
+    words: dict[str, list[str]] = {"达成": [], "部分达成": [], "未达成": []}
+    for word, tier in table.words.items():
+        words.setdefault(tier, []).append(word)
+    shared = {"done": words["达成"], "partial": words["部分达成"], "notdone": words["未达成"]}
+    compiled = [
+        (name, rule_engine.Rule(when), rule_engine.Rule(score) if score else None)
+        for name, when, score in RULES
+    ]
+
+    def score(ctx: dict[str, Any]) -> tuple[str | None, Decimal | None]:
+        for name, when, expr in compiled:
+            if when.matches(ctx):
+                if expr is None:
+                    return name, None
+                value = expr.evaluate(ctx)
+                if value is None:
+                    return name, None
+                return name, Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        return None, None
+
+    # Pre-parse every distinct (target, actual, weight) of the stream, and check agreement with
+    # jixiao on the numeric ones, before the clock starts.
+    prepared: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+    agree = disagree = 0
+    examples: list[str] = []
+    for row in data.rows(n, seed=seed):
+        key = (row["target"], row["actual"], row["weight"])
+        if key in prepared:
+            continue
+        base = _preparse(str(row["target"] or ""), str(row["actual"] or ""), policy)
+        weight = _number(row["weight"])
+        if base is None or weight is None:
+            prepared[key] = None
+            continue
+        ctx = {**shared, **base, "w": weight}
+        prepared[key] = ctx
+        rule, value = score(ctx)
+        if rule in NUMERIC_RULES:
+            mine = policy.score(
+                {"target": row["target"], "actual": row["actual"], "weight": weight}
+            )
+            if mine.score == value and mine.rule is not None and mine.rule.name == rule:
+                agree += 1
+            else:
+                disagree += 1
+                if len(examples) < 5:
+                    examples.append(f"{key}: jixiao {mine.score} vs rule-engine {value}")
+
+    done = 0
+    start = time.perf_counter()
+    for row in data.rows(n, seed=seed):
+        ctx = prepared[(row["target"], row["actual"], row["weight"])]
+        if ctx is not None:
+            score(ctx)
+        done += 1
+    elapsed = time.perf_counter() - start
+    return {
+        "mode": "rule-engine",
+        "rows": done,
+        "seconds": elapsed,
+        "rows_per_s": done / elapsed,
+        "peak_rss_mb": _rss_mb(),
+        "agree": agree,
+        "disagree": disagree,
+        "disagreements": examples,
+    }
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _summary(runs: list[dict[str, Any]]) -> str:
+    rates = [r["rows_per_s"] for r in runs]
+    med = statistics.median(rates)
+    spread = (max(rates) - min(rates)) / med * 100 if med else 0.0
+    rss = max(r["peak_rss_mb"] for r in runs)
+    return (
+        f"{med:>12,.0f} rows/s  (min {min(rates):,.0f}, max {max(rates):,.0f}, "
+        f"spread {spread:.0f}%)  peak RSS {rss:,.0f} MB"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="realistic rows per run")
+    ap.add_argument(
+        "--distinct", type=int, default=None, help="distinct-cell rows per run (default --rows)"
+    )
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
+    ap.add_argument("--rule-engine-rows", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--policy", default="central")
+    ap.add_argument("--no-json", action="store_true", help="skip the to_dict/JSON-lines runs")
+    ap.add_argument("--profile", choices=["realistic", "distinct"], help="cProfile one run")
+    ap.add_argument("--out", help="write the raw measurements here as JSON")
+    ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    ns = ap.parse_args()
+
+    if ns.child:
+        mode, n, seed, policy = ns.child[0], int(ns.child[1]), int(ns.child[2]), ns.child[3]
+        if mode == "rule-engine":
+            result = run_rule_engine(n, seed, policy)
+        else:
+            result = run_jixiao(mode, n, seed, policy)
+        print(json.dumps(result))
+        return
+
+    if ns.profile:
+        import cProfile
+        import pstats
+
+        n = ns.rows if ns.profile == "realistic" else (ns.distinct or ns.rows)
+        cProfile.runctx(
+            "run_jixiao(mode, n, seed, policy)",
+            globals(),
+            {"mode": ns.profile, "n": n, "seed": ns.seed, "policy": ns.policy},
+            "/tmp/bench_throughput.prof",
+        )
+        pstats.Stats("/tmp/bench_throughput.prof").sort_stats("tottime").print_stats(25)
+        return
+
+    distinct = ns.rows if ns.distinct is None else ns.distinct
+    plan: list[tuple[str, int]] = [("realistic", ns.rows)]
+    if not ns.no_json:
+        plan.append(("realistic+json", ns.rows))
+    if distinct:
+        plan.append(("distinct", distinct))
+    plan.append(("rule-engine", min(ns.rule_engine_rows, ns.rows)))
+    print(
+        f"python {platform.python_version()} on {platform.machine()} ({platform.system()}), "
+        f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved"
+    )
+    results: dict[str, list[dict[str, Any]]] = {m: [] for m, _ in plan}
+    for _ in range(ns.repeat):
+        for mode, n in plan:
+            results[mode].append(_child([mode, str(n), str(ns.seed), ns.policy]))
+    small = _child(["realistic", str(max(1, ns.rows // 10)), str(ns.seed), ns.policy])
+
+    for mode, n in plan:
+        print(f"{mode:<15} {n:>9,} rows {_summary(results[mode])}")
+    print(f"{'realistic/10':<15} {small['rows']:>9,} rows {_summary([small])}")
+    real = results["realistic"][0]
+    print(
+        f"  shared outcomes: {real['memo']['hits']:,} hits, {real['memo']['misses']:,} misses "
+        f"(kept {real['memo']['size']:,}); parse cache {real['parse_cache']}; "
+        f"RSS before scoring {real['rss_before_mb']:.0f} MB"
+    )
+    re_run = results["rule-engine"][0]
+    print(
+        f"  rule-engine agrees with jixiao on {re_run['agree']:,} of "
+        f"{re_run['agree'] + re_run['disagree']:,} numeric (target, actual, weight) cells"
+    )
+    for line in re_run["disagreements"]:
+        print("    differs:", line)
+    ratio = statistics.median(r["rows_per_s"] for r in results["realistic"]) / statistics.median(
+        r["rows_per_s"] for r in results["rule-engine"]
+    )
+    print(f"  jixiao from text / rule-engine on numbers: {ratio:.1f}x")
+    if ns.out:
+        Path(ns.out).write_text(
+            json.dumps({"runs": results, "small": small, "ratio": ratio}, indent=1),
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
