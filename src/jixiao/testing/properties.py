@@ -703,6 +703,15 @@ def _rewrite(case: Case, tu: Any, au: Any) -> Case | None:
     return attrs.evolve(case, target=new_t, actual=attrs.evolve(a, amount=qa))
 
 
+def _implied(case: Case) -> Case | None:
+    """*case* with the actual's unit left out, when it is the target's own unit."""
+    a, q = case.actual, case.target.quantity
+    unit = q.unit if q is not None else getattr(case.target, "unit", None)
+    if not isinstance(a, Amount) or unit is None or a.unit != unit:
+        return None
+    return attrs.evolve(case, actual=attrs.evolve(a, amount=Quantity(a.value, None)))
+
+
 def _unit_pairs() -> SearchStrategy[tuple[Case, Case]]:
     def rewrites(case: Case) -> SearchStrategy[tuple[Case, Case]]:
         q = case.target.quantity
@@ -717,12 +726,14 @@ def _unit_pairs() -> SearchStrategy[tuple[Case, Case]]:
                 return st.nothing()
             return st.just((case, other))
 
-        # the target rewritten (the actual too, or not), or only the actual rewritten
+        # the target rewritten (the actual too, or not), or only the actual rewritten, or the
+        # actual's unit left out because the target's implies it (≥90% / 95)
         rewrites = st.one_of(
             st.tuples(st.sampled_from(fam[1:] or fam), st.sampled_from(fam)),
             st.tuples(st.just(fam[0]), st.sampled_from(fam[1:] or fam)),
-        )
-        return rewrites.flatmap(pick)
+        ).flatmap(pick)
+        implied = _implied(case)
+        return rewrites if implied is None else st.one_of(rewrites, st.just((case, implied)))
 
     def actual(target: Target) -> SearchStrategy[Actual]:
         return st.sampled_from(js.REGIONS).flatmap(lambda r: js.actual_in(target, r))
@@ -742,7 +753,7 @@ def _p_unit_invariance(policy: Policy, cfg: _Config) -> _Problem | None:
             return None
         zh = (
             f"写作「{one.target_cell} / {one.actual_cell}」得{_s(r1.score)}分，"
-            f"换算为「{other.target_cell} / {other.actual_cell}」得{_s(r2.score)}分"
+            f"改写为「{other.target_cell} / {other.actual_cell}」得{_s(r2.score)}分"
         )
         en = (
             f"written {one.target_cell} / {one.actual_cell} it scores {_s(r1.score)}; rewritten "
