@@ -53,7 +53,7 @@ def _rule_name(label: Any) -> str:
 
 
 def _indicator_rows(
-    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]
+    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]], en: bool = False
 ) -> list[list[str]]:
     out = []
     for i, row in enumerate(rows):
@@ -63,7 +63,7 @@ def _indicator_rows(
             reason = reason[:7] + "…"
         score = res.get("score")
         if res.get("error"):
-            score = "出错"
+            score = "error" if en else "出错"
         out.append(
             [
                 _cell(row.get("target")),
@@ -122,14 +122,16 @@ def render_example(example: Mapping[str, Any], outcome: Mapping[str, Any], lang:
         )
     if "indicators" in example:
         blocks.append(
-            table(_ROW_HEAD[lang if en else "zh"], _indicator_rows(example["indicators"], results))
+            table(
+                _ROW_HEAD["en" if en else "zh"], _indicator_rows(example["indicators"], results, en)
+            )
         )
         line = _findings_line(results, lang)
         if line:
             blocks.append("    " + line)
     if "budgets" in example:
         blocks.append(
-            table(_BUDGET_HEAD[lang if en else "zh"], _budget_rows(example["budgets"], results))
+            table(_BUDGET_HEAD["en" if en else "zh"], _budget_rows(example["budgets"], results))
         )
     if "form" in example:
         blocks.append(_render_form(example["form"], outcome, lang))
@@ -147,7 +149,7 @@ def _render_form(form: Mapping[str, Any], outcome: Mapping[str, Any], lang: str)
     parts.append(
         table(
             _ROW_HEAD["en" if en else "zh"],
-            _indicator_rows(form.get("indicators") or [], outcome.get("results") or []),
+            _indicator_rows(form.get("indicators") or [], outcome.get("results") or [], en),
         )
     )
     total = outcome.get("total")
