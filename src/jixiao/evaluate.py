@@ -886,9 +886,11 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     Rows whose observable inputs are the same (target and actual text, weight, claimed score, and
     the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
     """
-    if not isinstance(ind, Indicator):
-        ind = Indicator.from_dict(ind)
     memo = _memo_of(policy)
+    if not isinstance(ind, Indicator):
+        if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
+            return _score_mapping(policy, memo, ind)
+        ind = Indicator.from_dict(ind)
     w, s = ind.weight, ind.score
     scored = memo.lookup(
         ind.target,
@@ -1419,8 +1421,12 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
     return _assemble(scored, name, level1, level2, "", reason, "reason")
 
 
+_PUNCT = str.maketrans("", "", "。.,，；;！!、")
+
+
 def _norm(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "。.,，；;！!、")
+    """*text* without whitespace and the punctuation that does not change its meaning."""
+    return "".join(text.split()).translate(_PUNCT)
 
 
 def _score_tiers(

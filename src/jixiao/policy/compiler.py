@@ -348,7 +348,48 @@ class Scope:
 
 
 def _mk_const(value: Any) -> Fn:
-    return lambda c: value
+    fn: Fn = lambda c: value  # noqa: E731
+    # marked so that a comparison, product or if can read the value once, when compiling
+    setattr(fn, _CONST, (value,))
+    return fn
+
+
+_CONST = "_jixiao_const"
+
+
+def _const(fn: Fn) -> tuple[Any] | None:
+    """``(value,)`` when *fn* is a constant made by :func:`_mk_const`, else None."""
+    value: tuple[Any] | None = getattr(fn, _CONST, None)
+    return value
+
+
+def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
+    """``lf(c) <op> rf(c)``, with a constant right-hand side read once at compile time."""
+    k = _const(rf)
+    if k is not None:
+        v = k[0]
+        if op == ">=":
+            return lambda c: lf(c) >= v
+        if op == ">":
+            return lambda c: lf(c) > v
+        if op == "<=":
+            return lambda c: lf(c) <= v
+        if op == "<":
+            return lambda c: lf(c) < v
+        if op == "==":
+            return lambda c: lf(c) == v
+        return lambda c: lf(c) != v
+    if op == ">=":
+        return lambda c: lf(c) >= rf(c)
+    if op == ">":
+        return lambda c: lf(c) > rf(c)
+    if op == "<=":
+        return lambda c: lf(c) <= rf(c)
+    if op == "<":
+        return lambda c: lf(c) < rf(c)
+    if op == "==":
+        return lambda c: lf(c) == rf(c)
+    return lambda c: lf(c) != rf(c)
 
 
 class ExprCompiler:
@@ -546,6 +587,10 @@ class ExprCompiler:
                 return (lambda c: lf(c) + rf(c)), t
             return (lambda c: lf(c) - rf(c)), t
         if e.op == "*":
+            k = _const(rf)
+            if k is not None:
+                v = k[0]
+                return (lambda c: lf(c) * v), _combine(lt, rt, 1)
             return (lambda c: lf(c) * rf(c)), _combine(lt, rt, 1)
 
         def divide(c: Ctx) -> Decimal:
@@ -590,18 +635,7 @@ class ExprCompiler:
         elif e.op not in ("==", "!="):
             self.error(f"{lt.describe()}只能用 == 或 != 比较 (only == and != apply)", e.loc)
             return _mk_const(False), BOOL
-        op = e.op
-        if op == ">=":
-            return (lambda c: lf(c) >= rf(c)), BOOL
-        if op == ">":
-            return (lambda c: lf(c) > rf(c)), BOOL
-        if op == "<=":
-            return (lambda c: lf(c) <= rf(c)), BOOL
-        if op == "<":
-            return (lambda c: lf(c) < rf(c)), BOOL
-        if op == "==":
-            return (lambda c: lf(c) == rf(c)), BOOL
-        return (lambda c: lf(c) != rf(c)), BOOL
+        return _compare(e.op, lf, rf), BOOL
 
     def _check_domain(self, ref: A.Expr, const: A.Expr) -> None:
         if isinstance(ref, A.Ref) and isinstance(const, A.Str):
@@ -663,6 +697,13 @@ class ExprCompiler:
             )
             return _mk_const(None), ERROR
         t = ot if tt.zero else tt
+        kt, ko = _const(tf), _const(of)
+        if kt is not None and ko is not None:
+            vt, vo = kt[0], ko[0]
+            return (lambda c: vt if cf(c) else vo), t
+        if ko is not None:
+            vo = ko[0]
+            return (lambda c: tf(c) if cf(c) else vo), t
         return (lambda c: tf(c) if cf(c) else of(c)), t
 
     def _c_Bands(self, e: A.Bands, scope: Scope) -> tuple[Fn, TypeInfo]:

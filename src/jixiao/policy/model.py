@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from jixiao.policy import ast as A
-from jixiao.policy.compiler import Fn
+from jixiao.policy.compiler import ROUNDING_MODES, Fn
 
 if TYPE_CHECKING:
     from jixiao.evaluate import IndicatorResult
@@ -172,11 +172,13 @@ class Policy:
 
     def quantize(self, value: Decimal) -> Decimal:
         """Round a score as the policy says (places and mode; half-up by default)."""
-        from jixiao.policy.compiler import ROUNDING_MODES
-
-        return value.quantize(
-            Decimal(1).scaleb(-self.places), rounding=ROUNDING_MODES[self.rounding]
-        )
+        rounding = self.runtime.get("rounding")
+        if rounding is None:
+            rounding = self.runtime["rounding"] = (
+                Decimal(1).scaleb(-self.places),
+                ROUNDING_MODES[self.rounding],
+            )
+        return value.quantize(rounding[0], rounding=rounding[1])
 
     def grade(self, total: Decimal) -> str | None:
         """The grade band (优/良/中/差) a total falls in, or None outside every band."""
