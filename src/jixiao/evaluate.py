@@ -2089,11 +2089,15 @@ def _check_sections(
 
 
 def score_rows(
-    rows: Iterable[Indicator | Mapping[str, Any]], policy: Policy | str = "central"
+    rows: Iterable[Indicator | Mapping[str, Any]],
+    policy: Policy | str = "central",
+    *,
+    start: int = 0,
 ) -> Iterator[IndicatorResult]:
     """Score a stream of indicator rows (dicts in the ``indicators[]`` shape) lazily, in order.
 
-    A row that cannot even be read as an indicator yields an unscored result with a finding; the
+    A row that cannot even be read as an indicator yields an unscored result with a finding
+    located at ``rows[i]`` (counting from *start*, e.g. a partition's first row number); the
     stream never stops on a bad row. Memory stays flat however long the stream: nothing is kept
     but the bounded caches (parsed cells, shared outcomes).
 
@@ -2106,7 +2110,7 @@ def score_rows(
 
     pol = load_policy(policy)
     memo = _memo_of(pol)
-    for i, row in enumerate(rows):
+    for i, row in enumerate(rows, start):
         try:
             if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
                 result = _score_mapping(pol, memo, row)

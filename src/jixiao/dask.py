@@ -1,0 +1,145 @@
+"""Score partitioned data on Dask: a bag of rows or forms, or a Dask DataFrame of rows.
+
+在 Dask 上评分：输入 Dask bag（指标行或表单）或 Dask DataFrame（每行一个指标），返回同样分区的
+结果集合，逐行结果与单进程 :func:`jixiao.score_rows` 完全相同。需要 ``dask`` 扩展
+（``pip install 'jixiao[dask]'``）。
+
+>>> import dask.bag as db
+>>> import jixiao.dask
+>>> rows = db.from_sequence([{"target": "≥45人", "actual": "40人", "weight": 10}] * 4, npartitions=2)
+>>> [r.score for r in jixiao.dask.score_bag(rows, "central").compute()]
+[Decimal('8.89'), Decimal('8.89'), Decimal('8.89'), Decimal('8.89')]
+
+Each partition is scored by :func:`jixiao.score_rows` (or :func:`jixiao.batch.score_forms`,
+:func:`jixiao.tables.score_table`) in the worker that holds it: the policy travels in the task
+graph as the compressed text of its rule files (a few kB) and is compiled once per worker
+process; results pickle compactly (the policy once per partition, the rule as its index). See
+docs/scale.md for running on a cluster and the throughput per worker.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from jixiao.batch import RESULT_COLUMNS, record, score_forms, score_rows
+from jixiao.policy.model import Policy
+
+__all__ = ["score_bag", "score_dataframe", "score_forms_bag"]
+
+_OUTPUTS = ("results", "dicts", "records")
+
+
+def _policy(policy: Policy | str) -> Policy:
+    from jixiao.policy.loader import load_policy
+
+    return load_policy(policy)
+
+
+def _check_output(output: str) -> None:
+    if output not in _OUTPUTS:
+        raise ValueError(
+            f"output 应为 {'、'.join(_OUTPUTS)} 之一，收到 {output!r} "
+            f"(output must be one of {', '.join(_OUTPUTS)})"
+        )
+
+
+def _count(partition: Any) -> list[int]:
+    return [sum(1 for _ in partition)]
+
+
+def _add(total: int, count: list[int]) -> int:
+    return total + count[0]
+
+
+def _one(value: int) -> list[int]:
+    return [value]
+
+
+def _starts(bag: Any) -> Any:
+    """A bag holding, for each partition of *bag*, the number of its first item in the whole
+    bag: a row that cannot be read is located at ``rows[i]`` as it is in one process. Counting
+    runs in the same graph, on the partitions the scoring reads anyway."""
+    # typed as Any whether or not dask (partly typed) is installed where mypy runs
+    db = importlib.import_module("dask.bag")
+    delayed = importlib.import_module("dask").delayed
+
+    counts = bag.map_partitions(_count).to_delayed()
+    starts: list[Any] = []
+    total: Any = 0
+    for count in counts:
+        starts.append(delayed(_one)(total))
+        total = delayed(_add)(total, count)
+    return db.from_delayed(starts)
+
+
+def _rows_partition(
+    rows: Any, start: list[int], policy: Policy, output: str, lang: str, explain: bool
+) -> list[Any]:
+    results = score_rows(rows, policy, start=start[0])
+    if output == "dicts":
+        return [r.to_dict(lang) for r in results]
+    if output == "records":
+        return [record(r, explain=explain, lang=lang) for r in results]
+    return list(results)
+
+
+def _forms_partition(
+    forms: Any, start: list[int], policy: Policy, output: str, lang: str
+) -> list[Any]:
+    results = score_forms(forms, policy, start=start[0])
+    if output == "dicts":
+        return [r.to_dict(lang) for r in results]
+    return list(results)
+
+
+def score_bag(
+    bag: Any,
+    policy: Policy | str = "central",
+    *,
+    output: str = "results",
+    lang: str = "zh",
+    explain: bool = False,
+) -> Any:
+    """A ``dask.bag.Bag`` of indicator rows → a bag of their results, partition for partition.
+
+    *output*: ``"results"`` (:class:`~jixiao.evaluate.IndicatorResult`, the default),
+    ``"dicts"`` (``to_dict(lang)``: JSON-ready, e.g. for ``.map(json.dumps).to_textfiles()``) or
+    ``"records"`` (:func:`jixiao.batch.record`, flat; *explain* adds the explanation).
+    """
+    _check_output(output)
+    pol = _policy(policy)
+    return bag.map_partitions(_rows_partition, _starts(bag), pol, output, lang, explain)
+
+
+def score_forms_bag(
+    bag: Any, policy: Policy | str = "central", *, output: str = "results", lang: str = "zh"
+) -> Any:
+    """A ``dask.bag.Bag`` of forms (dicts in the form JSON shape, or :class:`Form`) → a bag of
+    :class:`~jixiao.evaluate.FormResult` (or ``"dicts"``: their ``to_dict(lang)``)."""
+    if output not in ("results", "dicts"):
+        _check_output("?")
+    pol = _policy(policy)
+    return bag.map_partitions(_forms_partition, _starts(bag), pol, output, lang)
+
+
+def score_dataframe(
+    ddf: Any,
+    policy: Policy | str = "central",
+    *,
+    explain: bool = False,
+    lang: str = "zh",
+) -> Any:
+    """A Dask DataFrame of indicator rows → the same rows with the result columns added.
+
+    Each partition goes through :func:`jixiao.tables.score_table`; the columns are those of
+    the input followed by :data:`jixiao.batch.RESULT_COLUMNS` (and ``explanation``).
+    """
+    from jixiao.tables import score_table
+
+    pol = _policy(policy)
+    meta = score_table(ddf._meta, pol, explain=explain, lang=lang)
+    return ddf.map_partitions(score_table, pol, explain=explain, lang=lang, meta=meta)
+
+
+__all__ += ["RESULT_COLUMNS"]

@@ -1,0 +1,87 @@
+"""Scoring on a local distributed cluster (two worker processes) equals scoring in one process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import jixiao
+from jixiao.batch import RESULT_COLUMNS, record, score_forms, score_rows
+
+db = pytest.importorskip("dask.bag")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pd = pytest.importorskip("pandas")
+
+import jixiao.dask as jd  # noqa: E402 - after the skips: needs dask
+from test_batch import ROWS, generated_rows, snapshot  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def test_a_bag_of_rows_scores_as_in_one_process(client: Any) -> None:
+    policy = jixiao.load_policy("central")
+    rows = ROWS + generated_rows(600, seed=11)
+    bag = db.from_sequence(rows, npartitions=6)
+    with distributed.get_task_stream(client) as stream:
+        got = jd.score_bag(bag, policy).compute()
+    want = list(score_rows(rows, policy))
+    assert len(got) == len(want)
+    assert [snapshot(g) for g in got] == [snapshot(w) for w in want]
+    assert any(f.code == "UNREADABLE_CELL" for r in got for f in r.findings)  # rows[i] agree
+    assert len({t["worker"] for t in stream.data}) == 2  # both worker processes scored
+
+
+def test_bag_outputs_and_a_custom_policy(client: Any) -> None:
+    policy = jixiao.load_policy(str(ROOT / "examples" / "myprovince.policy"))
+    rows = generated_rows(300, seed=12)
+    bag = db.from_sequence(rows, npartitions=4)
+    dicts = jd.score_bag(bag, policy, output="dicts", lang="en").compute()
+    assert dicts == [r.to_dict("en") for r in score_rows(rows, policy)]
+    recs = jd.score_bag(bag, policy, output="records", explain=True).compute()
+    assert recs == [record(r, explain=True) for r in score_rows(rows, policy)]
+    with pytest.raises(ValueError, match="output"):
+        jd.score_bag(bag, policy, output="csv")
+
+
+def test_a_bag_of_forms(client: Any) -> None:
+    seed = json.loads((ROOT / "examples" / "seed.json").read_text(encoding="utf-8"))
+    split = json.loads((ROOT / "examples" / "sichuan_split.json").read_text(encoding="utf-8"))
+    forms = [seed, split, {"indicators": None}, seed]
+    got = jd.score_forms_bag(db.from_sequence(forms, npartitions=2), "central").compute()
+    want = list(score_forms(forms, "central"))
+    assert [g.to_dict() for g in got] == [w.to_dict() for w in want]
+    assert got[2].findings[0].where == "forms[2]"  # numbered in the whole bag
+
+
+def test_a_dask_dataframe(client: Any) -> None:
+    from jixiao.tables import score_table
+
+    rows = generated_rows(500, seed=13)
+    df = pd.DataFrame(rows)
+    ddf = dd.from_pandas(df, npartitions=5)
+    out = jd.score_dataframe(ddf, "central", explain=True).compute()
+    want = score_table(df, "central", explain=True)
+    cols = [*RESULT_COLUMNS, "explanation"]
+    assert list(out.columns) == list(want.columns)
+    assert out.index.tolist() == want.index.tolist()
+    assert out[cols].astype(object).to_dict("list") == want[cols].astype(object).to_dict("list")
