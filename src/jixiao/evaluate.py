@@ -335,6 +335,8 @@ def _restore_outcome(
     if ctx_met != _NO_CTX and target is not None and actual is not None:
         ctx = _new_ctx(target, actual, weight, claimed)
         ctx.met = ctx_met if isinstance(ctx_met, bool) else None
+        if rule is not None and (rule.score is not None or rule.tiers is not None):
+            ctx.scored = score  # as _apply_rule left it for reasons and findings
     return _Outcome(
         weight, score, claimed, met, rule, raw, tier, basis, band, target, actual, policy, ctx, note
     )
@@ -1200,6 +1202,7 @@ def _apply_rule(
         ctx,
         None,
     )
+    ctx.scored = score
     result = _result(done, ind.name, ind.level1, ind.level2, ind.where, (), ctx)
     # A reason the rule requires (a deduction) is an error when missing; one that a finding
     # requires (e.g. a large over-achievement) takes that finding's severity.
@@ -1486,7 +1489,7 @@ def _score_tiers(
                 )
             return score, tier_name, basis, b
         if in_band(claimed, b):
-            return claimed, tier_name, basis, b
+            return policy.quantize(claimed), tier_name, basis, b
         score = default_of(tier_name)
         lo, hi, lo_inc, hi_inc = b
         band_text = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
@@ -1511,7 +1514,7 @@ def _score_tiers(
                         ind.where,
                     )
                 )
-                return claimed, t.name, "claimed", b
+                return policy.quantize(claimed), t.name, "claimed", b
         findings.append(
             _builtin(
                 "QUAL_SCORE_OUT_OF_BAND",
@@ -1749,6 +1752,7 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
                 ctx.met = bool(rule.met(ctx))
             raw = rule.score(ctx)
             score = policy.quantize(raw) if raw is not None else None
+            ctx.scored = score
         elif rule is not None and rule.unscored is not None:
             zh, en = rule.unscored
             findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
@@ -1987,7 +1991,10 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         )
         section_results.append(
             SectionResult(
-                name, weight, pol.quantize(sum((r.counted for r in rows), Decimal(0))), claimed
+                name,
+                weight,
+                pol.quantize(sum((r.counted for r in rows), Decimal(0))),
+                pol.quantize(claimed) if claimed is not None else None,
             )
         )
 

@@ -85,6 +85,7 @@ class Ctx:
         "name",
         "printed_rate",
         "rate",
+        "scored",
         "target",
         "target_dim",
         "thigh",
@@ -105,6 +106,7 @@ class Ctx:
         self.weight: Decimal | None = None
         self.claimed: Decimal | None = None
         self.met: bool | None = None
+        self.scored: Decimal | None = None
         self.level1 = ""
         self.level2 = ""
         self.name = ""
@@ -238,6 +240,10 @@ INDICATOR_REFS: RefTable = {
         lambda loc: lambda c: _need(c.claimed, "未填自评得分", "no claimed score", loc),
     ),
     "met": (BOOL, lambda loc: lambda c: bool(c.met)),
+    "scored": (
+        POINTS,
+        lambda loc: lambda c: _need(c.scored, "尚未得出得分", "no score yet", loc),
+    ),
     "level1": (STR, lambda loc: lambda c: c.level1),
     "level2": (STR, lambda loc: lambda c: c.level2),
     "name": (STR, lambda loc: lambda c: c.name),
@@ -323,6 +329,10 @@ BUDGET_REFS: RefTable = {
         lambda loc: lambda c: _need(c.claimed, "未填自评得分", "no claimed score", loc),
     ),
     "met": (BOOL, lambda loc: lambda c: bool(c.met)),
+    "scored": (
+        POINTS,
+        lambda loc: lambda c: _need(c.scored, "尚未得出得分", "no score yet", loc),
+    ),
     "adjusted": (
         BOOL,
         lambda loc: (
@@ -332,7 +342,7 @@ BUDGET_REFS: RefTable = {
 }
 
 # Names a rule's ``when`` may not use (they only exist once the rule runs).
-BODY_ONLY = frozenset({"met", "claimed"})
+BODY_ONLY = frozenset({"met", "claimed", "scored"})
 
 FUNCTIONS = ("min", "max", "clamp", "abs", "round")
 

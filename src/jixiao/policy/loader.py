@@ -562,14 +562,16 @@ class _Compiler:
                 s for s in rule.stmts if isinstance(s, A.ScoreStmt | A.TiersStmt | A.UnscoredStmt)
             ]
             has_met = bool(met_stmts)
-            body_forbid = frozenset() if has_met else frozenset({"met"})
+            body_forbid = frozenset({"scored"}) if has_met else frozenset({"met", "scored"})
             # the score formula may use met only when the rule states it; by the time reasons,
             # findings and accepts run, met is known (from the tier or from score == weight)
             score_scope = Scope(
                 refs, params, forbid=body_forbid, where="没有 met when 的规则的得分公式"
             )
             body = Scope(refs, params, where="规则体")
-            met_scope = Scope(refs, params, forbid=frozenset({"met"}), where="met when 条件")
+            met_scope = Scope(
+                refs, params, forbid=frozenset({"met", "scored"}), where="met when 条件"
+            )
             if len(met_stmts) > 1:
                 self.problem("一条规则只能有一个 met when (one met per rule)", met_stmts[1].loc)
             if len(scorers) != 1:
