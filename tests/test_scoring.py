@@ -315,3 +315,13 @@ def test_range_target() -> None:
     assert score("18—54周岁", "30周岁", "10").score == Decimal("10.00")
     assert score("3～5次", "2次", "10").score == Decimal("6.67")
     assert score("3～5次", "6次", "10").score == Decimal("8.33")
+
+
+def test_a_claimed_grade_that_does_not_match_the_total() -> None:
+    form = copy.deepcopy(SEED)
+    form["grade"] = "良"
+    result = score_form(form)
+    wrong = next(f for f in result.form_findings if f.code == "GRADE_WRONG")
+    assert "「良」" in wrong.zh and "「优」" in wrong.zh and wrong.severity == "error"
+    form["grade"] = "优"
+    assert "GRADE_WRONG" not in {f.code for f in score_form(form).form_findings}

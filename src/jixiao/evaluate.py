@@ -2038,7 +2038,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
                     form.total_where,
                 )
             )
-    claimed_grade = getattr(form, "grade", "") or ""
+    claimed_grade = form.grade
     if claimed_grade and grade is not None and claimed_grade != grade:
         extra.append(
             _builtin(

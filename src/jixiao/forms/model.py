@@ -328,6 +328,7 @@ class Form:
     total: Decimal | None = None
     source: str | None = attrs.field(default=None, eq=False)
     total_where: str = attrs.field(default="total", eq=False)
+    grade: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,6 +340,7 @@ class Form:
             "goals": dict(self.goals),
             "indicators": [i.to_dict() for i in self.indicators],
             "total": _dec(self.total),
+            **({"grade": self.grade} if self.grade else {}),
         }
 
     @classmethod
@@ -391,6 +393,7 @@ class Form:
             goals={str(k): _text(v) for k, v in goals.items()},
             total=to_decimal(d.get("total"), where="total", source=source),
             source=source,
+            grade=_text(d.get("grade")),
         )
 
 
