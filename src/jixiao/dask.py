@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from jixiao.batch import RESULT_COLUMNS, record, score_forms, score_rows
+from jixiao.batch import RESULT_COLUMNS, collecting, record, score_forms, score_rows
 from jixiao.policy.model import Policy
 
 __all__ = ["score_bag", "score_dataframe", "score_forms_bag"]
@@ -77,20 +77,22 @@ def _rows_partition(
     rows: Any, start: list[int], policy: Policy, output: str, lang: str, explain: bool
 ) -> list[Any]:
     results = score_rows(rows, policy, start=start[0])
-    if output == "dicts":
-        return [r.to_dict(lang) for r in results]
-    if output == "records":
-        return [record(r, explain=explain, lang=lang) for r in results]
-    return list(results)
+    with collecting():
+        if output == "dicts":
+            return [r.to_dict(lang) for r in results]
+        if output == "records":
+            return [record(r, explain=explain, lang=lang) for r in results]
+        return list(results)
 
 
 def _forms_partition(
     forms: Any, start: list[int], policy: Policy, output: str, lang: str
 ) -> list[Any]:
     results = score_forms(forms, policy, start=start[0])
-    if output == "dicts":
-        return [r.to_dict(lang) for r in results]
-    return list(results)
+    with collecting():
+        if output == "dicts":
+            return [r.to_dict(lang) for r in results]
+        return list(results)
 
 
 def score_bag(

@@ -26,7 +26,7 @@ import importlib
 from collections.abc import Iterator
 from typing import Any
 
-from jixiao.batch import RESULT_COLUMNS, record, score_rows
+from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.policy.model import Policy
 
 __all__ = ["INPUT_COLUMNS", "score_table"]
@@ -92,14 +92,57 @@ def _columns(names: list[str], explain: bool) -> tuple[list[str], list[str]]:
 def _results(
     rows: Iterator[list[dict[str, Any]]], pol: Policy, explain: bool, lang: str, added: list[str]
 ) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {c: [] for c in added}
-    appenders = [(c, out[c].append) for c in added]
+    """The result columns, as :func:`jixiao.batch.record` gives them row by row (built column
+    by column here: no record dict per row)."""
+    score: list[Any] = []
+    met: list[Any] = []
+    rule: list[Any] = []
+    tier: list[Any] = []
+    basis: list[Any] = []
+    n_findings: list[int] = []
+    n_errors: list[int] = []
+    codes: list[str] = []
+    explanation: list[str] = []
+    labels: dict[int, str] = {}
     for chunk in rows:
-        for result in score_rows(chunk, pol):
-            rec = record(result, explain=explain, lang=lang)
-            for c, append in appenders:
-                append(rec[c])
-    return out
+        with collecting():  # per chunk: the reader's temporaries are collected in between
+            for r in score_rows(chunk, pol):
+                score.append(r.score)
+                met.append(r.met)
+                compiled = r.rule
+                if compiled is None:
+                    rule.append(None)
+                else:
+                    label = labels.get(id(compiled))
+                    if label is None:
+                        label = labels[id(compiled)] = compiled.label
+                    rule.append(label)
+                tier.append(r.tier)
+                basis.append(r.basis)
+                findings = r.findings
+                if findings:
+                    n_findings.append(len(findings))
+                    n_errors.append(sum(1 for f in findings if f.severity == "error"))
+                    codes.append(";".join(f.code for f in findings))
+                else:
+                    n_findings.append(0)
+                    n_errors.append(0)
+                    codes.append("")
+                if explain:
+                    explanation.append(r.explanation(lang))
+    out = {
+        "computed_score": score,
+        "met": met,
+        "rule": rule,
+        "tier": tier,
+        "basis": basis,
+        "n_findings": n_findings,
+        "n_errors": n_errors,
+        "finding_codes": codes,
+        "explanation": explanation,
+    }
+    assert list(out)[: len(RESULT_COLUMNS)] == list(RESULT_COLUMNS)
+    return {c: out[c] for c in added}
 
 
 # ----------------------------------------------------------------------------- pandas
@@ -112,11 +155,17 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
 
     def chunks() -> Iterator[list[dict[str, Any]]]:
         for start in range(0, len(df), chunk_rows):
-            part = df.iloc[start : start + chunk_rows][read]
-            # blank cells: NaN / None / NA all read as None (a missing weight is WEIGHT_MISSING)
-            part = part.astype(object).where(part.notna(), None)
-            records: list[dict[str, Any]] = part.to_dict("records")
-            yield records
+            part = df.iloc[start : start + chunk_rows]
+            columns = []
+            for c in read:
+                values = part[c].tolist()  # Python scalars (numpy ints become int)
+                missing = part[c].isna()
+                if missing.any():  # NaN / None / NA all read as a blank cell
+                    values = [
+                        None if m else v for v, m in zip(values, missing.tolist(), strict=True)
+                    ]
+                columns.append(values)
+            yield [dict(zip(read, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
     cols = _results(chunks(), pol, explain, lang, added)
     result = pd.DataFrame(
