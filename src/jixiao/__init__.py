@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         score_form,
         score_rows,
     )
+    from jixiao.batch import score_forms
     from jixiao.forms import read_form, read_forms
     from jixiao.forms.model import Budget, Form, Indicator
     from jixiao.policy import Policy, load_policy, shipped_policies
@@ -60,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "Budget": "jixiao.forms.model",
     "score_form": "jixiao.evaluate",
     "score_rows": "jixiao.evaluate",
+    "score_forms": "jixiao.batch",
     "score_budget": "jixiao.evaluate",
     "FormResult": "jixiao.evaluate",
     "IndicatorResult": "jixiao.evaluate",
@@ -92,6 +94,7 @@ __all__ = [
     "read_forms",
     "score_budget",
     "score_form",
+    "score_forms",
     "score_rows",
     "shipped_policies",
 ]
