@@ -177,3 +177,59 @@ def test_policy_pickles_without_its_files(tmp_path: Path) -> None:
 def test_load_policy_accepts_a_policy() -> None:
     policy = jixiao.load_policy("central")
     assert jixiao.load_policy(policy) is policy
+
+
+def test_rounding_can_differ_by_place(tmp_path: Path) -> None:
+    path = tmp_path / "r.policy"
+    path.write_text(
+        'policy "r" version "1"\nextends "central"\nrounding rate 4 half_up\nrounding total 1 half_up\n',
+        encoding="utf-8",
+    )
+    from seed_form import SEED
+
+    result = jixiao.score_form(SEED, load_policy(str(path)))
+    assert result.budget.rate == Decimal("97.0589")  # 64.253 / 66.2, in percent to 4 places
+    assert result.budget.score == Decimal("9.71")  # lines keep the file's default: 2 places
+    assert result.total == Decimal("95.7")
+
+
+def test_unknown_rounding_place_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.policy"
+    path.write_text(
+        'policy "r" version "1"\nextends "central"\nrounding rates 4 half_up\n', encoding="utf-8"
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(path))
+    problem = info.value.problems[0]
+    assert (problem.location.line, problem.location.column) == (3, 10)
+    assert problem.hint is not None and "rate" in problem.hint
+
+
+def test_name_patterns_select_rules(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text(
+        'policy "p" version "1"\nextends "central"\n'
+        'rule "满意度从严" before "正向指标" when contains(name, "满意度") and target.op == ">=" {\n'
+        "  met when actual >= target\n"
+        "  score = if met then weight else 0分\n"
+        "  reason required when scored < weight\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(str(path))
+    row = {"target": "≥90%", "actual": "85%", "weight": "10"}
+    assert policy.score({**row, "name": "服务对象满意度"}).score == Decimal("0.00")
+    assert policy.score({**row, "name": "验收合格率"}).score == Decimal("9.44")
+    assert "name" in policy.row_fields
+
+
+def test_text_functions_check_their_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text(
+        'policy "p" version "1"\nextends "central"\n'
+        'rule "x" before "正向指标" when contains(name, 1) { score = weight }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(path))
+    assert "应为文字" in info.value.problems[0].message

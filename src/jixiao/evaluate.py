@@ -1724,7 +1724,7 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     ctx.initial = budget.initial if budget is not None else None
     ctx.rate = executed / annual if annual else None
     ctx.printed_rate = budget.rate / 100 if budget is not None and budget.rate is not None else None
-    rate_pct = policy.quantize(ctx.rate * 100) if ctx.rate is not None else None
+    rate_pct = policy.quantize(ctx.rate * 100, "rate") if ctx.rate is not None else None
     cell = budget.cell if budget is not None else (lambda f: f"budget.{f}")
     if (
         budget is not None
@@ -1930,7 +1930,7 @@ class FormResult:
         return self.count("error") == 0
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        places = self.policy.places
+        places = self.policy.rounding_at.get("total", (self.policy.places, ""))[0]
         q = Decimal(1).scaleb(-places)
         return {
             "policy": {"name": self.policy.name, "version": self.policy.version},
@@ -1993,8 +1993,8 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
             SectionResult(
                 name,
                 weight,
-                pol.quantize(sum((r.counted for r in rows), Decimal(0))),
-                pol.quantize(claimed) if claimed is not None else None,
+                pol.quantize(sum((r.counted for r in rows), Decimal(0)), "total"),
+                pol.quantize(claimed, "total") if claimed is not None else None,
             )
         )
 
@@ -2010,7 +2010,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         )
     _check_sections(pol, budget, section_results, extra)
 
-    total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)))
+    total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)), "total")
     grade = pol.grade(total)
     claimed_total = form.total
     if claimed_total is not None and abs(claimed_total - total) > pol.tolerance:

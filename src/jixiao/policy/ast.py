@@ -326,6 +326,7 @@ class PolicyFile:
     source: str | None = None
     years: tuple[int, int | None] | None = None
     rounding: tuple[int, str] | None = None
+    rounding_at: tuple[tuple[str, int, str, Location], ...] = ()
     tolerance: Decimal | None = None
     lets: tuple[tuple[str, Expr, Location], ...] = ()
     weights: tuple[tuple[str, Decimal, Location], ...] = ()

@@ -344,7 +344,8 @@ BUDGET_REFS: RefTable = {
 # Names a rule's ``when`` may not use (they only exist once the rule runs).
 BODY_ONLY = frozenset({"met", "claimed", "scored"})
 
-FUNCTIONS = ("min", "max", "clamp", "abs", "round")
+FUNCTIONS = ("min", "max", "clamp", "abs", "round", "contains", "startswith", "endswith")
+TEXT_FUNCTIONS = ("contains", "startswith", "endswith")
 
 
 @attrs.define
@@ -513,6 +514,8 @@ class ExprCompiler:
         compiled = [self.compile(a, scope) for a in e.args]
         fns = [f for f, _ in compiled]
         types = [t for _, t in compiled]
+        if e.name in TEXT_FUNCTIONS:
+            return self._text_call(e, fns, types)
         arity = {"min": (2, 99), "max": (2, 99), "clamp": (3, 3), "abs": (1, 1), "round": (2, 2)}[
             e.name
         ]
@@ -566,6 +569,27 @@ class ExprCompiler:
             return (lambda c: max(f(c) for f in fns)), result_t
         fx, flo, fhi = fns
         return (lambda c: min(max(fx(c), flo(c)), fhi(c))), result_t
+
+    def _text_call(self, e: A.Call, fns: list[Fn], types: list[TypeInfo]) -> tuple[Fn, TypeInfo]:
+        """``contains(name, "满意度")``, ``startswith(level2, "成本")``: name patterns without
+        regular expressions (nothing a policy writes can take more than linear time)."""
+        if len(e.args) != 2:
+            self.error(
+                f"{e.name}() 需要两个参数 ({e.name}() takes two arguments)",
+                e.loc,
+                f'{e.name}(name, "满意度")',
+            )
+            return _mk_const(False), ERROR
+        for a, t in zip(e.args, types, strict=True):
+            if t.kind not in ("str", "error"):
+                self.error(f"{e.name}() 的参数应为文字 ({e.name}() takes text)", a.loc)
+                return _mk_const(False), ERROR
+        f0, f1 = fns
+        if e.name == "contains":
+            return (lambda c: f1(c) in f0(c)), BOOL
+        if e.name == "startswith":
+            return (lambda c: f0(c).startswith(f1(c))), BOOL
+        return (lambda c: f0(c).endswith(f1(c))), BOOL
 
     def _c_BinOp(self, e: A.BinOp, scope: Scope) -> tuple[Fn, TypeInfo]:
         lf, lt = self.compile(e.left, scope)

@@ -202,6 +202,7 @@ class _Merged:
     source: str | None = None
     years: tuple[int, int | None] | None = None
     rounding: tuple[int, str] | None = None
+    rounding_at: dict[str, tuple[int, str]] = attrs.Factory(dict)
     tolerance: Decimal | None = None
     lets: dict[str, tuple[A.Expr, Location]] = attrs.Factory(dict)
     weights: dict[str, tuple[Decimal, Location]] = attrs.Factory(dict)
@@ -301,6 +302,8 @@ class _Compiler:
                     setattr(m, attr, value)
             if f.extends is None and f is not self.files[0]:  # pragma: no cover - chain order
                 pass
+            for where, places_at, mode_at, _loc in f.rounding_at:
+                m.rounding_at[where] = (places_at, mode_at)
             for name, expr, loc in f.lets:
                 m.lets[name] = (expr, loc)
             for section, value, loc in f.weights:
@@ -371,6 +374,7 @@ class _Compiler:
             years=m.years,
             places=places,
             rounding=mode,
+            rounding_at=dict(m.rounding_at),
             tolerance=m.tolerance if m.tolerance is not None else Decimal("0.01"),
             params={k: v for k, (_t, v) in params.items()},
             weights={k: v for k, (v, _l) in m.weights.items()},

@@ -101,6 +101,7 @@ class Policy:
     years: tuple[int, int | None] | None
     places: int
     rounding: str
+    rounding_at: Mapping[str, tuple[int, str]]
     tolerance: Decimal
     params: Mapping[str, Any]
     weights: Mapping[str, Decimal]
@@ -170,14 +171,18 @@ class Policy:
     def section_weights(self) -> dict[str, Decimal]:
         return {k: v for k, v in self.weights.items() if k != self.budget_section}
 
-    def quantize(self, value: Decimal) -> Decimal:
-        """Round a score as the policy says (places and mode; half-up by default)."""
-        rounding = self.runtime.get("rounding")
+    def quantize(self, value: Decimal, at: str = "lines") -> Decimal:
+        """Round as the policy says (places and mode; half-up to 2 places by default).
+
+        *at* is where the number stands: ``lines`` (each indicator's and the budget's score),
+        ``rate`` (the execution rate in percent) or ``total`` (section subtotals and the total);
+        ``rounding rate 4 half_up`` in a rule file overrides one of them.
+        """
+        key = "rounding:" + at
+        rounding = self.runtime.get(key)
         if rounding is None:
-            rounding = self.runtime["rounding"] = (
-                Decimal(1).scaleb(-self.places),
-                ROUNDING_MODES[self.rounding],
-            )
+            places, mode = self.rounding_at.get(at, (self.places, self.rounding))
+            rounding = self.runtime[key] = (Decimal(1).scaleb(-places), ROUNDING_MODES[mode])
         return value.quantize(rounding[0], rounding=rounding[1])
 
     def grade(self, total: Decimal) -> str | None:

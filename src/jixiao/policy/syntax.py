@@ -358,6 +358,32 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["source"] = b.string(ch[0])
         elif d == "years" and once("years", item):
             fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
+        elif d == "rounding" and len(ch) == 3:
+            # ``rounding rate 4 half_up``: where this rounding applies (lines, rate or total)
+            where, places, mode = str(ch[0]), int(str(ch[1])), str(ch[2])
+            if where not in ROUNDING_PLACES:
+                from jixiao.policy.names import did_you_mean
+
+                b.problems.append(
+                    PolicyProblem(
+                        f"未知的舍入对象「{where}」 (unknown rounding target {where!r})",
+                        b.tok_loc(ch[0]),
+                        did_you_mean(where, ROUNDING_PLACES)
+                        or "可用 (known)：" + "、".join(ROUNDING_PLACES),
+                    )
+                )
+            elif mode not in _ROUNDING_MODES:
+                from jixiao.policy.names import did_you_mean
+
+                b.problems.append(
+                    PolicyProblem(
+                        f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
+                        b.tok_loc(ch[2]),
+                        did_you_mean(mode, _ROUNDING_MODES),
+                    )
+                )
+            else:
+                fields.setdefault("rounding_at", []).append((where, places, mode, b.tok_loc(ch[0])))
         elif d == "rounding" and once("rounding", item):
             fields["rounding"] = (int(str(ch[0])), str(ch[1]))
             fields["rounding_loc"] = b.tok_loc(ch[1])
@@ -409,6 +435,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                 did_you_mean(mode, _ROUNDING_MODES),
             )
         )
+    fields["rounding_at"] = tuple(fields.get("rounding_at", ()))
     for key in (
         "lets",
         "weights",
@@ -424,6 +451,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
 
 
 _ROUNDING_MODES = ("half_up", "half_even", "half_down", "down", "up", "floor", "ceiling")
+ROUNDING_PLACES = ("lines", "rate", "total")
 
 
 def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
