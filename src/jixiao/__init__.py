@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from jixiao.batch import score_forms
     from jixiao.errors import (
         EvaluationError,
         FormError,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
         score_form,
         score_rows,
     )
-    from jixiao.batch import score_forms
     from jixiao.forms import read_form, read_forms
     from jixiao.forms.model import Budget, Form, Indicator
     from jixiao.policy import Policy, load_policy, shipped_policies
