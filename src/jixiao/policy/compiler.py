@@ -225,15 +225,8 @@ def _text(node: Any) -> str:
 # name -> (type, builder(loc) -> Fn)
 RefTable = dict[str, tuple[TypeInfo, Callable[[Location], Fn]]]
 
-INDICATOR_REFS: RefTable = {
-    "target": (
-        QTY,
-        lambda loc: lambda c: _need(c.tq, "年度指标值没有数值", "the target has no number", loc),
-    ),
-    "actual": (
-        QTY,
-        lambda loc: lambda c: _need(c.aq, "实际完成值没有数值", "the actual has no number", loc),
-    ),
+# What every rule sees, of an indicator or of the budget.
+_RULE_REFS: RefTable = {
     "weight": (POINTS, lambda loc: lambda c: c.weight),
     "claimed": (
         POINTS,
@@ -244,6 +237,18 @@ INDICATOR_REFS: RefTable = {
         POINTS,
         lambda loc: lambda c: _need(c.scored, "尚未得出得分", "no score yet", loc),
     ),
+}
+
+INDICATOR_REFS: RefTable = {
+    "target": (
+        QTY,
+        lambda loc: lambda c: _need(c.tq, "年度指标值没有数值", "the target has no number", loc),
+    ),
+    "actual": (
+        QTY,
+        lambda loc: lambda c: _need(c.aq, "实际完成值没有数值", "the actual has no number", loc),
+    ),
+    **_RULE_REFS,
     "level1": (STR, lambda loc: lambda c: c.level1),
     "level2": (STR, lambda loc: lambda c: c.level2),
     "name": (STR, lambda loc: lambda c: c.name),
@@ -323,16 +328,7 @@ BUDGET_REFS: RefTable = {
         NUM,
         lambda loc: lambda c: _need(c.printed_rate, "未填执行率", "no printed rate", loc),
     ),
-    "weight": (POINTS, lambda loc: lambda c: c.weight),
-    "claimed": (
-        POINTS,
-        lambda loc: lambda c: _need(c.claimed, "未填自评得分", "no claimed score", loc),
-    ),
-    "met": (BOOL, lambda loc: lambda c: bool(c.met)),
-    "scored": (
-        POINTS,
-        lambda loc: lambda c: _need(c.scored, "尚未得出得分", "no score yet", loc),
-    ),
+    **_RULE_REFS,
     "adjusted": (
         BOOL,
         lambda loc: (
