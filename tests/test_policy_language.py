@@ -233,3 +233,11 @@ def test_text_functions_check_their_arguments(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         load_policy(str(path))
     assert "应为文字" in info.value.problems[0].message
+
+
+def test_every_broken_item_is_reported_not_only_the_first() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / "several_syntax_errors.policy"))
+    positions = [(p.location.line, p.location.column) for p in info.value.problems]
+    assert positions == [(3, 42), (4, 43), (7, 1)]
+    assert all(p.code == "syntax" for p in info.value.problems)

@@ -253,15 +253,7 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     try:
         tree = parser.parse(text)
     except lark.exceptions.UnexpectedInput as err:
-        raise PolicyError([_syntax_problem(parser, err, text, path)]) from None
-    except RecursionError:  # pragma: no cover - LALR parsing is iterative
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    "策略文件嵌套过深 (policy nested too deeply)", Location(path, 1, 1, 1, text)
-                )
-            ]
-        ) from None
+        raise PolicyError(_syntax_problems(parser, err, text, path)) from None
     b = _Builder(path, text)
     try:
         result = _build_file(b, tree)
@@ -278,6 +270,47 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     if b.problems:
         raise PolicyError(b.problems)
     return result
+
+
+_TOP_LEVEL = (
+    "policy", "extends", "title", "source", "years", "rounding", "tolerance", "let", "weights",
+    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "example",
+)  # fmt: skip
+MAX_SYNTAX_PROBLEMS = 20
+
+
+def _syntax_problems(
+    parser: lark.Lark, first: lark.exceptions.UnexpectedInput, text: str, path: str
+) -> list[PolicyProblem]:
+    """The first syntax error, and one for each later item that is broken on its own.
+
+    After an error the parser starts again at the next line that opens a top-level item
+    (``rule``, ``let``, ``tiers`` … at the start of a line), with the lines before it blanked so
+    that positions stay those of the file: one mistake reports once, and every broken item is
+    reported in the same run.
+    """
+    problems = [_syntax_problem(parser, first, text, path)]
+    lines = text.split("\n")
+    err: lark.exceptions.UnexpectedInput | None = first
+    while err is not None and len(problems) < MAX_SYNTAX_PROBLEMS:
+        after = getattr(err, "line", None) or len(lines)
+        restart = next(
+            (
+                i
+                for i in range(after, len(lines))
+                if lines[i][:1].isalpha() and lines[i].split(None, 1)[0] in _TOP_LEVEL
+            ),
+            None,
+        )
+        if restart is None:
+            break
+        try:
+            parser.parse("\n" * restart + "\n".join(lines[restart:]))
+            err = None
+        except lark.exceptions.UnexpectedInput as again:
+            problems.append(_syntax_problem(parser, again, text, path))
+            err = again
+    return problems
 
 
 def _syntax_problem(
