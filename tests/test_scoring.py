@@ -259,9 +259,9 @@ def test_steps_record_the_arithmetic() -> None:
     steps = {s.label: s for s in r.steps()}
     assert steps["score"].formula == "if met then weight else weight * actual / target"
     assert dict(steps["score"].values) == {
-        "actual": "40",
+        "actual": "40人",
         "met": "false",
-        "target": "45",
+        "target": "45人",
         "weight": "10",
     }
     assert steps["score"].rounded is not None and steps["score"].rounded.startswith("8.89")

@@ -24,6 +24,7 @@ from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
 from jixiao.targets.ast import Deadline, Node, Range, Target
+from jixiao.units import Unit
 
 __all__ = [
     "BUILTIN_CODES",
@@ -208,6 +209,19 @@ def _fresh(value: Any) -> Any:
     if type(value) is list:
         return [_fresh(v) for v in value]
     return value
+
+
+_QUANTITY_REFS = frozenset({"actual", "target", "target.value", "target.low", "target.high"})
+
+
+def _display_unit(ctx: Ctx) -> Unit | None:
+    """The unit the target cell is written in (or, for a bare target, the actual's)."""
+    for node in (ctx.target, ctx.actual):
+        q = node.low_quantity if isinstance(node, Range) else getattr(node, "quantity", None)
+        if q is not None and q.unit is not None:
+            unit: Unit = q.unit
+            return unit
+    return None
 
 
 def _value_text(v: Any) -> str:
@@ -601,11 +615,18 @@ class IndicatorResult:
         if rule is None or ctx is None or policy is None:
             return ()
         values = []
+        unit = _display_unit(ctx)
         for name, fn in rule.score_refs:
             try:
-                values.append((name, _value_text(fn(ctx))))
+                value = fn(ctx)
             except EvalError:
                 continue
+            if unit is not None and name in _QUANTITY_REFS and isinstance(value, Decimal):
+                # the policy computes in base units (90% is 0.9, 64.253万元 is 642530 元);
+                # the trace shows them as the target cell writes them
+                values.append((name, _value_text(value / unit.factor) + unit.symbol))
+            else:
+                values.append((name, _value_text(value)))
         if rule.met is not None and self.met is not None:
             out.append(Step("met", rule.met_text, tuple(values), "true" if self.met else "false"))
         if self.basis == "formula" and self.raw is not None:
