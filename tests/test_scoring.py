@@ -325,3 +325,14 @@ def test_a_claimed_grade_that_does_not_match_the_total() -> None:
     assert "「良」" in wrong.zh and "「优」" in wrong.zh and wrong.severity == "error"
     form["grade"] = "优"
     assert "GRADE_WRONG" not in {f.code for f in score_form(form).form_findings}
+
+
+def test_echo_of_the_target_needs_the_targets_words() -> None:
+    # the actual restates the target: estimated at the echo tier
+    echo = score("定性 全市法制人员业务能力和水平", "有效提高全市法制人员业务能力和水平", "5")
+    assert echo.score == Decimal("5.00") and echo.basis == "echo"
+    # an actual that merely shares some numbers with a range target is no echo
+    r = score("18—54周岁", "存在18岁以下、54周岁以上", "10")
+    assert r.score is None and "QUAL_TIER_UNKNOWN" in codes(r)
+    # a fragment of the target is not an echo either
+    assert score("定性 培训效果明显提升", "明显", "5").score is None

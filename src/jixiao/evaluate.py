@@ -9,7 +9,6 @@ flagged). Explanations and the arithmetic trace are built only when asked for.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import string
 from collections.abc import Iterable, Iterator, Mapping
@@ -23,7 +22,7 @@ from jixiao.forms.model import Budget, Form, Indicator, _text, to_decimal
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Deadline, Node, Range, Target
+from jixiao.targets.ast import Deadline, Node, Qualitative, Range, Target
 from jixiao.units import Unit
 
 __all__ = [
@@ -1569,13 +1568,15 @@ def _score_tiers(
 
 
 def _echoes(actual: Node, target: Node) -> bool:
+    """True when the actual restates a qualitative target: the same words, or the target's words
+    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths)."""
+    if not isinstance(target, Qualitative | Deadline):
+        return False
     a = _norm(actual.render())
     t = _norm(getattr(target, "text", None) or target.render())
     if not a or not t:
         return False
-    if a in t or t in a:
-        return True
-    return difflib.SequenceMatcher(None, a, t).ratio() >= 0.6
+    return t in a or (a in t and len(a) * 5 >= len(t) * 4)
 
 
 def _on_time(target: Deadline, actual: Deadline) -> bool:
