@@ -1494,6 +1494,7 @@ def _score_tiers(
         return policy.quantize(weight * point)
 
     claimed = ind.score
+    shown = _q(claimed, Decimal(1).scaleb(-policy.places)) if claimed is not None else None
     if tier_name is not None:
         b = band_of(tier_name)
         if claimed is None:
@@ -1516,8 +1517,8 @@ def _score_tiers(
         findings.append(
             _builtin(
                 "QUAL_SCORE_OUT_OF_BAND",
-                f"实际完成情况属「{tier_name}」档，得分区间为{band_text}，自评{_fmt(claimed)}分不在区间内",
-                f"the actual reads as tier {tier_name!r} with band {band_text}; the claimed {_fmt(claimed)} lies outside it",
+                f"实际完成情况属「{tier_name}」档，得分区间为{band_text}，自评{_fmt(shown)}分不在区间内",
+                f"the actual reads as tier {tier_name!r} with band {band_text}; the claimed {_fmt(shown)} lies outside it",
                 ind.cell("score"),
             )
         )
@@ -1529,8 +1530,8 @@ def _score_tiers(
                 findings.append(
                     _builtin(
                         "QUAL_TIER_FROM_SCORE",
-                        f"未能从实际完成值判断档次，按自评{_fmt(claimed)}分所在的「{t.name}」档认定",
-                        f"the actual names no tier; the claimed {_fmt(claimed)} places it in tier {t.name!r}",
+                        f"未能从实际完成值判断档次，按自评{_fmt(shown)}分所在的「{t.name}」档认定",
+                        f"the actual names no tier; the claimed {_fmt(shown)} places it in tier {t.name!r}",
                         ind.where,
                     )
                 )
@@ -1538,8 +1539,8 @@ def _score_tiers(
         findings.append(
             _builtin(
                 "QUAL_SCORE_OUT_OF_BAND",
-                f"自评{_fmt(claimed)}分不在任何档次的得分区间内（满分{_plain(weight)}分）",
-                f"the claimed {_fmt(claimed)} lies in no tier's band (weight {_plain(weight)})",
+                f"自评{_fmt(shown)}分不在任何档次的得分区间内（满分{_plain(weight)}分）",
+                f"the claimed {_fmt(shown)} lies in no tier's band (weight {_plain(weight)})",
                 ind.cell("score"),
             )
         )
