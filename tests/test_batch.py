@@ -20,11 +20,11 @@ from jixiao import evaluate
 from jixiao.batch import RESULT_COLUMNS, record, score_forms, score_rows, write_jsonl
 from jixiao.evaluate import (
     IndicatorResult,
-    _Memo,
     memo_info,
     score_indicator,
     score_indicator_uncached,
 )
+from jixiao.evaluate.indicators import _Memo
 from jixiao.forms.model import Indicator
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,0 +1,45 @@
+"""Applying a compiled policy to indicators, budgets and whole forms.
+
+The evaluator is separate from the syntax trees it reads: it dispatches on the node kinds of the
+target language and runs the compiled rules of a :class:`~jixiao.policy.model.Policy`. It never
+raises for a bad form: a cell that cannot be read, a unit mismatch or a rule that fails becomes a
+finding on that row, which is then left unscored (its claimed score is carried into the total and
+flagged). Explanations and the arithmetic trace are built only when asked for.
+
+Modules: :mod:`.findings` (finding codes, steps, number formats), :mod:`.results` (result
+objects), :mod:`.indicators` (one row, the shared-outcome memo, qualitative tiers),
+:mod:`.budget` (the execution rate) and :mod:`.forms` (whole forms and streams of rows).
+"""
+
+from __future__ import annotations
+
+from jixiao.evaluate.budget import score_budget
+from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITIES, Finding, Step
+from jixiao.evaluate.forms import score_form, score_rows
+from jixiao.evaluate.indicators import (
+    MEMO_SIZE,
+    memo_clear,
+    memo_info,
+    score_indicator,
+    score_indicator_uncached,
+)
+from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
+
+__all__ = [
+    "BUILTIN_CODES",
+    "MEMO_SIZE",
+    "SEVERITIES",
+    "BudgetResult",
+    "Finding",
+    "FormResult",
+    "IndicatorResult",
+    "SectionResult",
+    "Step",
+    "memo_clear",
+    "memo_info",
+    "score_budget",
+    "score_form",
+    "score_indicator",
+    "score_indicator_uncached",
+    "score_rows",
+]

@@ -1,0 +1,196 @@
+"""Scoring the 预算执行率 element: execution rate, budget rules, sub-row checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
+from jixiao.evaluate.indicators import _rule_finding
+from jixiao.evaluate.results import BudgetResult
+from jixiao.forms.model import Budget
+from jixiao.policy.compiler import Ctx, EvalError
+from jixiao.policy.model import Policy
+
+
+def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
+    """Score the 预算执行率 element of a form under *policy*."""
+    findings: list[Finding] = []
+    where = budget.where if budget is not None else "budget"
+    weight = (
+        budget.weight if budget is not None and budget.weight is not None else policy.budget_weight
+    )
+    claimed = budget.score if budget is not None else None
+    annual = budget.annual if budget is not None else None
+    executed = budget.executed if budget is not None else None
+    if budget is not None and budget.rows:
+        annual, executed = _check_rows(policy, budget, annual, executed, findings)
+    if annual is None or executed is None:
+        findings.append(
+            _builtin(
+                "BUDGET_MISSING",
+                "缺少全年预算数或全年执行数，预算执行率无法评分",
+                "the annual budget or the executed amount is missing; budget execution not scored",
+                where,
+            )
+        )
+        return BudgetResult(
+            weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
+        )
+    ctx = Ctx()
+    ctx.weight = weight
+    ctx.claimed = claimed
+    ctx.annual = annual
+    ctx.executed = executed
+    ctx.initial = budget.initial if budget is not None else None
+    ctx.rate = executed / annual if annual else None
+    ctx.printed_rate = budget.rate / 100 if budget is not None and budget.rate is not None else None
+    rate_pct = policy.quantize(ctx.rate * 100, "rate") if ctx.rate is not None else None
+    cell = budget.cell if budget is not None else (lambda f: f"budget.{f}")
+    if (
+        budget is not None
+        and budget.rate is not None
+        and rate_pct is not None
+        and abs(budget.rate - rate_pct) > policy.tolerance
+    ):
+        findings.append(
+            _builtin(
+                "RATE_MISPRINTED",
+                f"填报执行率{_fmt(budget.rate)}%，按全年执行数/全年预算数应为{rate_pct:f}%",
+                f"printed rate {_fmt(budget.rate)}% but executed/annual gives {rate_pct:f}%",
+                cell("rate"),
+            )
+        )
+    rule = None
+    raw = score = None
+    try:
+        for r in policy.budget_rules:
+            if r.when is None or r.when(ctx):
+                rule = r
+                break
+        if rule is not None and rule.score is not None:
+            if rule.met is not None:
+                ctx.met = bool(rule.met(ctx))
+            raw = rule.score(ctx)
+            score = policy.quantize(raw) if raw is not None else None
+            ctx.scored = score
+        elif rule is not None and rule.unscored is not None:
+            zh, en = rule.unscored
+            findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
+        fields = {
+            "rate": f"{rate_pct:f}%" if rate_pct is not None else "",
+            "annual": _plain(annual),
+            "executed": _plain(executed),
+            "weight": _plain(weight),
+            "score": _fmt(score) or "—",
+            "claimed": _fmt(claimed) or "—",
+            "rule": rule.name if rule else "",
+        }
+        reason_needed = False
+        if rule is not None:
+            reason_needed = rule.reason_always or (
+                rule.reason is not None and bool(rule.reason(ctx))
+            )
+            for cf in rule.findings:
+                if cf.when is None or cf.when(ctx):
+                    findings.append(
+                        _rule_finding(cf, None, {k: fields.get(k, "") for k in _ALL_FIELDS}, where)
+                    )
+                    reason_needed = reason_needed or cf.reason_required
+        if reason_needed and budget is not None and not budget.reason.strip():
+            findings.append(
+                _builtin(
+                    "REASON_MISSING",
+                    "预算执行情况须说明原因（如执行率偏低或年中调整）",
+                    "the budget execution needs an explanation (e.g. a low rate or a mid-year adjustment)",
+                    cell("reason"),
+                )
+            )
+        if claimed is not None and score is not None and abs(claimed - score) > policy.tolerance:
+            alts = [policy.quantize(a(ctx)) for a in (rule.accepts if rule else ())]
+            if not any(abs(claimed - alt) <= policy.tolerance for alt in alts):
+                findings.append(
+                    _builtin(
+                        "SCORE_MISMATCH",
+                        f"预算执行自评{_fmt(claimed)}分，复核应得{_fmt(score)}分（执行率{rate_pct}%）",
+                        f"budget execution claimed {_fmt(claimed)}, computed {_fmt(score)} (rate {rate_pct}%)",
+                        cell("score"),
+                    )
+                )
+        if claimed is not None and claimed > weight:
+            findings.append(
+                _builtin(
+                    "SCORE_ABOVE_WEIGHT",
+                    f"预算执行自评{_fmt(claimed)}分超过分值{_plain(weight)}分",
+                    f"claimed {_fmt(claimed)} exceeds the weight {_plain(weight)}",
+                    cell("score"),
+                )
+            )
+    except EvalError as err:
+        loc = str(err.loc) if err.loc else (rule.where if rule else "")
+        findings.append(
+            Finding(
+                "POLICY_ERROR",
+                "error",
+                f"预算规则无法应用：{err.zh}（{loc}）",
+                f"budget rule failed: {err.en} ({loc})",
+                where,
+                loc,
+            )
+        )
+        score = raw = None
+    return BudgetResult(
+        weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx
+    )
+
+
+_ALL_FIELDS = (
+    "actual", "target", "weight", "score", "completion", "inclusive", "rule", "tier", "band",
+    "claimed", "name", "rate", "annual", "executed",
+)  # fmt: skip
+
+
+def _check_rows(
+    policy: Policy,
+    budget: Budget,
+    annual: Decimal | None,
+    executed: Decimal | None,
+    findings: list[Finding],
+) -> tuple[Decimal | None, Decimal | None]:
+    sums: dict[str, Decimal | None] = {}
+    for field in ("initial", "annual", "executed"):
+        values = [getattr(r, field) for r in budget.rows]
+        present = [v for v in values if v is not None]
+        sums[field] = sum(present, Decimal(0)) if present else None
+    rebuilt = False
+    if (not annual) and sums["annual"]:
+        annual = sums["annual"]
+        rebuilt = True
+    if (not executed) and sums["executed"] and (rebuilt or executed is None):
+        executed = sums["executed"]
+        rebuilt = True
+    if rebuilt:
+        findings.append(
+            _builtin(
+                "BUDGET_REBUILT",
+                f"年度资金总额行为空或为0，按其中各行合计重建：全年预算数{_plain(annual)}，全年执行数{_plain(executed)}",
+                f"the total row is blank or 0; rebuilt from the sub-rows: annual {_plain(annual)}, executed {_plain(executed)}",
+                budget.where,
+            )
+        )
+        return annual, executed
+    for field, label, total in (
+        ("initial", "年初预算数", budget.initial),
+        ("annual", "全年预算数", annual),
+        ("executed", "全年执行数", executed),
+    ):
+        s = sums[field]
+        if s is not None and total is not None and abs(s - total) > policy.tolerance:
+            findings.append(
+                _builtin(
+                    "BUDGET_ROWS_SUM",
+                    f"年度资金总额的{label}{_plain(total)}不等于其中各行之和{_plain(s)}",
+                    f"the total row's {field} {_plain(total)} differs from the sum of its sub-rows {_plain(s)}",
+                    budget.cell(field),
+                )
+            )
+    return annual, executed

@@ -1,0 +1,225 @@
+"""Scoring whole forms (sections, total, grade, form-level audit) and streams of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from jixiao.errors import FormError
+from jixiao.evaluate.budget import score_budget
+from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
+from jixiao.evaluate.indicators import _memo_of, _score_mapping, score_indicator
+from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
+from jixiao.forms.model import Form, Indicator
+from jixiao.policy.model import Policy
+
+
+def _section_key(policy: Policy, level1: str) -> str | None:
+    """The policy section a 一级指标 belongs to: exact name, else the name without 指标 inside it."""
+    if level1 in policy.weights:
+        return level1
+    for name in policy.section_weights:
+        stem = name[:-2] if name.endswith("指标") else name
+        if stem and stem in level1:
+            return name
+    return None
+
+
+def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central") -> FormResult:
+    """Score a whole form: budget execution, every indicator, sections, total, grade, audit.
+
+    >>> import jixiao
+    >>> form = jixiao.read_form("examples/seed.json")  # doctest: +SKIP
+    >>> jixiao.score_form(form).total  # doctest: +SKIP
+    Decimal('95.71')
+    """
+    from jixiao.policy.loader import load_policy
+
+    pol = load_policy(policy)
+    if not isinstance(form, Form):
+        form = Form.from_dict(form)
+    budget = score_budget(pol, form.budget)
+    results = tuple(score_indicator(pol, ind) for ind in form.indicators)
+    extra: list[Finding] = []
+
+    sections: dict[str, list[IndicatorResult]] = {}
+    for r in results:
+        sections.setdefault(r.level1 or "（未分类）", []).append(r)
+    section_results = []
+    for name, rows in sections.items():
+        weight = sum((r.weight or Decimal(0) for r in rows), Decimal(0))
+        claimed_values = [r.claimed for r in rows]
+        claimed = (
+            sum((c for c in claimed_values if c is not None), Decimal(0))
+            if any(c is not None for c in claimed_values)
+            else None
+        )
+        section_results.append(
+            SectionResult(
+                name,
+                weight,
+                pol.quantize(sum((r.counted for r in rows), Decimal(0)), "total"),
+                pol.quantize(claimed, "total") if claimed is not None else None,
+            )
+        )
+
+    weight_total = budget.weight + sum((r.weight or Decimal(0) for r in results), Decimal(0))
+    if results and weight_total != 100:
+        extra.append(
+            _builtin(
+                "WEIGHTS_TOTAL",
+                f"预算执行率分值{_plain(budget.weight)}与各指标分值合计为{_plain(weight_total)}，应为100",
+                f"the budget weight {_plain(budget.weight)} and the indicator weights add up to {_plain(weight_total)}, not 100",
+                "indicators",
+            )
+        )
+    _check_sections(pol, budget, section_results, extra)
+
+    total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)), "total")
+    grade = pol.grade(total)
+    claimed_total = form.total
+    if claimed_total is not None and abs(claimed_total - total) > pol.tolerance:
+        extra.append(
+            _builtin(
+                "TOTAL_MISMATCH",
+                f"自评总分{_fmt(claimed_total)}分，复核总分{total:f}分",
+                f"claimed total {_fmt(claimed_total)}, computed total {total:f}",
+                form.total_where,
+            )
+        )
+    claimed_lines = [r.claimed for r in results]
+    if (
+        claimed_total is not None
+        and budget.claimed is not None
+        and all(c is not None for c in claimed_lines)
+    ):
+        claimed_sum = budget.claimed + sum((c for c in claimed_lines if c is not None), Decimal(0))
+        if abs(claimed_sum - claimed_total) > pol.tolerance:
+            extra.append(
+                _builtin(
+                    "TOTAL_NOT_SUM",
+                    f"自评总分{_fmt(claimed_total)}分不等于各行自评得分之和{_fmt(claimed_sum)}分",
+                    f"the claimed total {_fmt(claimed_total)} is not the sum of the claimed lines {_fmt(claimed_sum)}",
+                    form.total_where,
+                )
+            )
+    claimed_grade = form.grade
+    if claimed_grade and grade is not None and claimed_grade != grade:
+        extra.append(
+            _builtin(
+                "GRADE_WRONG",
+                f"填报等级「{claimed_grade}」与复核总分{total:f}分对应的等级「{grade}」不符",
+                f"the grade {claimed_grade!r} does not match {grade!r} for the total {total:f}",
+                "grade",
+            )
+        )
+    return FormResult(
+        form, pol, budget, results, tuple(section_results), total, grade, tuple(extra)
+    )
+
+
+def _check_sections(
+    pol: Policy, budget: BudgetResult, sections: list[SectionResult], out: list[Finding]
+) -> None:
+    defaults = pol.section_weights
+    if not sections or all(s.name == "（未分类）" for s in sections):
+        return
+    diffs_zh: list[str] = []
+    diffs_en: list[str] = []
+    seen: set[str] = set()
+    for s in sections:
+        key = _section_key(pol, s.name)
+        if key is None:
+            diffs_zh.append(f"{s.name} {_plain(s.weight)}（政策未设此项）")
+            diffs_en.append(f"{s.name} {_plain(s.weight)} (not a section of the policy)")
+            continue
+        seen.add(key)
+        if defaults.get(key) != s.weight:
+            diffs_zh.append(f"{s.name} {_plain(s.weight)}（默认{_plain(defaults.get(key))}）")
+            diffs_en.append(f"{s.name} {_plain(s.weight)} (default {_plain(defaults.get(key))})")
+    for key, value in defaults.items():
+        if key not in seen:
+            diffs_zh.append(f"{key} 0（默认{_plain(value)}）")
+            diffs_en.append(f"{key} 0 (default {_plain(value)})")
+    if budget.weight != pol.budget_weight:
+        diffs_zh.append(
+            f"{pol.budget_section} {_plain(budget.weight)}（默认{_plain(pol.budget_weight)}）"
+        )
+        diffs_en.append(
+            f"{pol.budget_section} {_plain(budget.weight)} (default {_plain(pol.budget_weight)})"
+        )
+    if diffs_zh:
+        out.append(
+            _builtin(
+                "WEIGHTS_NONDEFAULT",
+                "一级指标权重与政策默认值不同：" + "；".join(diffs_zh),
+                "section weights differ from the policy's defaults: " + "; ".join(diffs_en),
+                "indicators",
+                severity=pol.deviation,
+            )
+        )
+
+
+def score_rows(
+    rows: Iterable[Indicator | Mapping[str, Any]],
+    policy: Policy | str = "central",
+    *,
+    start: int = 0,
+) -> Iterator[IndicatorResult]:
+    """Score a stream of indicator rows (dicts in the ``indicators[]`` shape) lazily, in order.
+
+    A row that cannot even be read as an indicator yields an unscored result with a finding
+    located at ``rows[i]`` (counting from *start*, e.g. a partition's first row number); the
+    stream never stops on a bad row. Memory stays flat however long the stream: nothing is kept
+    but the bounded caches (parsed cells, shared outcomes).
+
+    >>> import jixiao
+    >>> rows = [{"target": "≥45人", "actual": "40人", "weight": 10}, {"target": "≥45人"}]
+    >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
+    [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
+    """
+    from jixiao.policy.loader import load_policy
+
+    pol = load_policy(policy)
+    memo = _memo_of(pol)
+    for i, row in enumerate(rows, start):
+        try:
+            if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
+                result = _score_mapping(pol, memo, row)
+            else:
+                result = score_indicator(pol, row)
+        except FormError as err:
+            result = _row_failed(pol, row, i, err)
+        except Exception as err:  # one row never stops the batch; the finding names the error
+            result = _row_failed(pol, row, i, err)
+        yield result
+
+
+def _row_failed(pol: Policy, row: Any, i: int, err: Exception) -> IndicatorResult:
+    where = f"rows[{i}]"
+    if isinstance(err, FormError):
+        finding = _builtin(
+            "UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where
+        )
+    else:
+        kind = type(err).__name__
+        finding = _builtin(
+            "POLICY_ERROR",
+            f"此行评分失败：{kind}: {err}",
+            f"scoring this row failed: {kind}: {err}",
+            where,
+        )
+    name = str(row.get("name", "")) if isinstance(row, Mapping) else ""
+    return IndicatorResult(
+        name=name,
+        weight=None,
+        score=None,
+        claimed=None,
+        met=None,
+        findings=(finding,),
+        basis="unscored",
+        where=where,
+        policy=pol,
+        note=(f"无法评分：{finding.zh}", f"not scored: {finding.en}"),
+    )

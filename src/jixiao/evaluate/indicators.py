@@ -1,0 +1,773 @@
+"""Scoring one indicator row: parse its cells, pick the first rule that applies, run it.
+
+Rows whose observable inputs are the same share one evaluation (a bounded per-policy memo).
+Never raises for a bad row: every problem becomes a finding and the row is left unscored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from jixiao.errors import TargetSyntaxError
+from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
+from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
+from jixiao.forms.model import Indicator, _text, to_decimal
+from jixiao.policy.compiler import Ctx, EvalError
+from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
+from jixiao.targets import parse_actual, parse_target
+from jixiao.targets.ast import Deadline, Node, Qualitative, Target
+
+
+def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
+    label = "年度指标值" if field == "target" else "实际完成值"
+    en_label = "target" if field == "target" else "actual"
+    return _builtin(
+        "UNREADABLE_CELL",
+        f"{label}无法解析：{err.render()}",
+        f"the {en_label} cell cannot be read: {err.message} at column {err.column}",
+        ind.cell(field),
+    )
+
+
+def _rule_finding(
+    cf: CompiledFinding, r: IndicatorResult | None, fields: Mapping[str, str], where: str
+) -> Finding:
+    zh = _format(cf.zh, fields)
+    en = _format(cf.en, fields) if cf.en else zh
+    return Finding(cf.code, cf.severity, zh, en, where, cf.where)
+
+
+class _Scored:
+    """One indicator evaluated: the outcome and its findings, with the place where the reason
+    check goes (the only part that reads the 偏差原因 text, so the rest can be shared)."""
+
+    __slots__ = ("ctx", "exact", "findings", "outcome", "post", "pre", "reason")
+
+    def __init__(
+        self,
+        outcome: _Outcome,
+        findings: list[Finding],
+        reason: str | None = None,
+        at: int | None = None,
+        ctx: Ctx | None = None,
+        exact: bool = True,
+    ) -> None:
+        self.outcome = outcome
+        self.findings = tuple(findings)
+        split = len(findings) if at is None else at
+        self.pre = self.findings[:split]
+        self.post = self.findings[split:]
+        self.reason = reason
+        self.ctx = ctx
+        # False when the findings already depend on the reason text (a rule failed after the
+        # reason check): such an outcome cannot be shared between rows.
+        self.exact = exact
+
+
+_INEXACT = _Scored(
+    _Outcome(
+        None, None, None, None, None, None, None, "unscored", None, None, None, None, None, None
+    ),
+    [],
+    exact=False,
+)
+
+
+class _Draft:
+    """Where the reason check of a rule goes, and at what severity (set while the rule runs)."""
+
+    __slots__ = ("at", "severity")
+
+    def __init__(self) -> None:
+        self.at: int | None = None
+        self.severity: str | None = None
+
+
+def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
+    """Score one indicator row under *policy*; never raises for bad cells (see findings).
+
+    Rows whose observable inputs are the same (target and actual text, weight, claimed score, and
+    the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
+    """
+    memo = _memo_of(policy)
+    if not isinstance(ind, Indicator):
+        if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
+            return _score_mapping(policy, memo, ind)
+        ind = Indicator.from_dict(ind)
+    w, s = ind.weight, ind.score
+    scored = memo.lookup(
+        ind.target,
+        ind.actual,
+        None if w is None else ("d", str(w)),
+        None if s is None else ("d", str(s)),
+        ind.name if memo.names else "",
+        ind.level1 if memo.levels else "",
+        ind.level2 if memo.levels else "",
+    )
+    if not scored.exact:
+        return score_indicator_uncached(policy, ind)
+    findings = scored.findings
+    if findings and (ind.where or ind.cells):
+        scored = _Scored(
+            scored.outcome,
+            [_restamp(f, ind) for f in findings],
+            scored.reason,
+            len(scored.pre),
+        )
+    return _assemble(
+        scored, ind.name, ind.level1, ind.level2, ind.where, ind.reason, ind.cell("reason")
+    )
+
+
+def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
+    """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
+    if not isinstance(ind, Indicator):
+        ind = Indicator.from_dict(ind)
+    scored = _evaluate(policy, ind, exact=True)
+    return _assemble(
+        scored,
+        ind.name,
+        ind.level1,
+        ind.level2,
+        ind.where,
+        ind.reason,
+        ind.cell("reason"),
+        scored.ctx,
+    )
+
+
+def _restamp(f: Finding, ind: Indicator) -> Finding:
+    """A shared finding located at this row: ``""`` is the row, a field name one of its cells."""
+    w = f.where
+    new = ind.cell(w) if w else ind.where
+    return f if new == w else Finding(f.code, f.severity, f.zh, f.en, new, f.rule)
+
+
+def _assemble(
+    scored: _Scored,
+    name: str,
+    level1: str,
+    level2: str,
+    where: str,
+    reason: str,
+    reason_cell: str,
+    ctx: Ctx | None = None,
+) -> IndicatorResult:
+    findings = scored.findings
+    severity = scored.reason
+    if severity is not None:
+        extra: list[Finding] = []
+        _check_reason(scored.outcome.policy, reason, reason_cell, severity, extra)
+        if extra:
+            findings = scored.pre + tuple(extra) + scored.post
+    return _result(scored.outcome, name, level1, level2, where, findings, ctx)
+
+
+def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
+    """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
+    the reason text is computed in full (the reference path); otherwise it is marked inexact."""
+    findings: list[Finding] = []
+    tnode: Target | None = None
+    anode: Node | None = None
+    try:
+        tnode = parse_target(ind.target)
+    except TargetSyntaxError as err:
+        findings.append(_unreadable(ind, "target", err))
+    try:
+        anode = parse_actual(ind.actual, tnode) if tnode is not None else parse_actual(ind.actual)
+    except TargetSyntaxError as err:
+        findings.append(_unreadable(ind, "actual", err))
+    if ind.weight is None:
+        findings.append(
+            _builtin(
+                "WEIGHT_MISSING",
+                "该指标没有分值，无法评分",
+                "the indicator has no weight",
+                ind.cell("weight"),
+            )
+        )
+    if tnode is None or anode is None or ind.weight is None:
+        return _finish_unscored(policy, ind, findings, tnode, anode)
+
+    ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
+    if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+        tu = tnode.quantity.unit if tnode.quantity is not None else None
+        au = anode.quantity.unit if anode.quantity is not None else None
+        tsym = tu.symbol if tu else "（无单位）"
+        asym = au.symbol if au else "（无单位）"
+        findings.append(
+            _builtin(
+                "UNIT_MISMATCH",
+                f"实际完成值的单位「{asym}」与年度指标值的单位「{tsym}」不一致，无法比较",
+                f"the actual's unit {asym!r} cannot be compared with the target's unit {tsym!r}",
+                ind.cell("actual"),
+            )
+        )
+        return _finish_unscored(policy, ind, findings, tnode, anode)
+
+    rule: CompiledRule | None = None
+    try:
+        for r in policy.rules:
+            if r.when is None or r.when(ctx):
+                rule = r
+                break
+    except EvalError as err:
+        findings.append(_policy_error(err, ind))
+        return _finish_unscored(policy, ind, findings, tnode, anode)
+    if rule is None:
+        findings.append(
+            _builtin(
+                "NO_RULE",
+                f"策略「{policy.name}」中没有适用于此行的规则（年度指标值：{tnode.render() or '空'}）",
+                f"no rule of policy {policy.name!r} applies to this row",
+                ind.where,
+            )
+        )
+        return _finish_unscored(policy, ind, findings, tnode, anode)
+
+    draft = _Draft()
+    try:
+        return _apply_rule(policy, rule, ind, ctx, findings, draft)
+    except (EvalError, ArithmeticError) as err:
+        if isinstance(err, EvalError):
+            findings.append(_policy_error(err, ind, rule))
+        else:
+            findings.append(_overflow(ind, rule, err))
+        if draft.severity is None:
+            return _finish_unscored(policy, ind, findings, tnode, anode, rule)
+        # The rule failed after its reason check: the findings (and the note taken from the
+        # first error among them) depend on the reason text.
+        if not exact:
+            return _INEXACT
+        assert draft.at is not None
+        extra: list[Finding] = []
+        _check_reason(policy, ind.reason, ind.cell("reason"), draft.severity, extra)
+        findings[draft.at : draft.at] = extra
+        return _finish_unscored(policy, ind, findings, tnode, anode, rule)
+
+
+def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
+    where_rule = str(err.loc) if err.loc is not None else (rule.where if rule else "")
+    return Finding(
+        "POLICY_ERROR",
+        "error",
+        f"评分规则{('「' + rule.name + '」') if rule else ''}无法应用：{err.zh}（{where_rule}）",
+        f"rule {rule.name if rule else ''} failed: {err.en} ({where_rule})",
+        ind.where,
+        where_rule,
+    )
+
+
+def _overflow(ind: Indicator, rule: CompiledRule, err: ArithmeticError) -> Finding:
+    # e.g. a weight of 1e30 cannot be rounded to 2 places within Decimal's 28 digits
+    kind = type(err).__name__
+    return Finding(
+        "POLICY_ERROR",
+        "error",
+        f"评分规则「{rule.name}」无法应用：数值超出可计算的范围（{kind}，{rule.where}）",
+        f"rule {rule.name} failed: a number is out of the computable range ({kind}, {rule.where})",
+        ind.where,
+        rule.where,
+    )
+
+
+def _finish_unscored(
+    policy: Policy,
+    ind: Indicator,
+    findings: list[Finding],
+    tnode: Node | None,
+    anode: Node | None,
+    rule: CompiledRule | None = None,
+    ctx: Ctx | None = None,
+    note: tuple[str, str] | None = None,
+) -> _Scored:
+    if ind.score is not None:
+        findings.append(
+            _builtin(
+                "SCORE_UNVERIFIED",
+                f"无法复核，按自评得分{_fmt(ind.score)}分计入总分",
+                f"cannot be verified; the claimed {_fmt(ind.score)} is carried into the total",
+                ind.cell("score"),
+            )
+        )
+    _check_claim_bounds(ind, findings)
+    if note is None:
+        first = next(
+            (f for f in findings if f.severity == "error"), findings[0] if findings else None
+        )
+        note = (
+            (f"无法评分：{first.zh}", f"not scored: {first.en}")
+            if first
+            else ("无法评分", "not scored")
+        )
+    outcome = _Outcome(
+        ind.weight,
+        None,
+        ind.score,
+        None,
+        rule,
+        None,
+        None,
+        "unscored",
+        None,
+        tnode,
+        anode,
+        policy,
+        ctx,
+        note,
+    )
+    return _Scored(outcome, findings, ctx=ctx)
+
+
+def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
+    if ind.score is None:
+        return
+    if ind.weight is not None and ind.score > ind.weight:
+        findings.append(
+            _builtin(
+                "SCORE_ABOVE_WEIGHT",
+                f"自评得分{_fmt(ind.score)}分超过分值{_plain(ind.weight)}分",
+                f"claimed {_fmt(ind.score)} exceeds the weight {_plain(ind.weight)}",
+                ind.cell("score"),
+            )
+        )
+    if ind.score < 0:
+        findings.append(
+            _builtin(
+                "SCORE_NEGATIVE",
+                f"自评得分{_fmt(ind.score)}为负",
+                "claimed score is negative",
+                ind.cell("score"),
+            )
+        )
+
+
+def _apply_rule(
+    policy: Policy,
+    rule: CompiledRule,
+    ind: Indicator,
+    ctx: Ctx,
+    findings: list[Finding],
+    draft: _Draft,
+) -> _Scored:
+    weight = ind.weight
+    assert weight is not None
+    if rule.met is not None:
+        ctx.met = bool(rule.met(ctx))
+    raw: Decimal | None = None
+    score: Decimal | None = None
+    tier = None
+    basis = "formula"
+    band = None
+    if rule.score is not None:
+        raw = rule.score(ctx)
+        assert raw is not None
+        score = policy.quantize(raw)
+        if rule.met is None:
+            ctx.met = score >= weight
+    elif rule.tiers is not None:
+        table = policy.tiers[rule.tiers]
+        outcome = _score_tiers(policy, table, ind, ctx, findings)
+        if outcome is None:
+            return _finish_unscored(policy, ind, findings, ctx.target, ctx.actual, rule, ctx)
+        score, tier, basis, band = outcome
+        ctx.met = tier == table.top.name
+    else:
+        assert rule.unscored is not None
+        zh, en = rule.unscored
+        findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, ind.where, rule.where))
+        return _finish_unscored(
+            policy,
+            ind,
+            findings,
+            ctx.target,
+            ctx.actual,
+            rule,
+            ctx,
+            note=(f"无法评分：{zh}", f"not scored: {en or zh}"),
+        )
+
+    done = _Outcome(
+        weight,
+        score,
+        ind.score,
+        ctx.met,
+        rule,
+        raw,
+        tier,
+        basis,
+        band,
+        ctx.target,
+        ctx.actual,
+        policy,
+        ctx,
+        None,
+    )
+    ctx.scored = score
+    result = _result(done, ind.name, ind.level1, ind.level2, ind.where, (), ctx)
+    # A reason the rule requires (a deduction) is an error when missing; one that a finding
+    # requires (e.g. a large over-achievement) takes that finding's severity.
+    reason_severity: str | None = None
+    if rule.reason_always or (rule.reason is not None and bool(rule.reason(ctx))):
+        reason_severity = "error"
+    fields: dict[str, str] | None = None
+    for cf in rule.findings:
+        if cf.when is None or cf.when(ctx):
+            if fields is None:
+                fields = result._fields("zh")
+            findings.append(_rule_finding(cf, result, fields, ind.where))
+            if cf.reason_required:
+                reason_severity = _stronger(reason_severity, cf.severity)
+    if reason_severity is not None:
+        draft.at = len(findings)
+        draft.severity = reason_severity
+    _check_claim_bounds(ind, findings)
+    if ind.score is not None and score is not None and abs(ind.score - score) > policy.tolerance:
+        accepted = False
+        for acc in rule.accepts:
+            alt = policy.quantize(acc(ctx))
+            if abs(ind.score - alt) <= policy.tolerance:
+                accepted = True
+                break
+        if not accepted:
+            findings.append(
+                _builtin(
+                    "SCORE_MISMATCH",
+                    f"自评{_fmt(ind.score)}分，复核应得{_fmt(score)}分（{result.explanation('zh')}）",
+                    f"claimed {_fmt(ind.score)}, computed {_fmt(score)} ({result.explanation('en')})",
+                    ind.cell("score"),
+                )
+            )
+    return _Scored(done, findings, draft.severity, draft.at, ctx)
+
+
+def _check_reason(
+    policy: Policy | None, reason: str, cell: str, severity: str, findings: list[Finding]
+) -> None:
+    text = reason.strip()
+    if not text:
+        findings.append(
+            _builtin(
+                "REASON_MISSING",
+                "未达到目标或偏离较大，须填写偏差原因分析及改进措施",
+                "the target was missed or far exceeded: a reason and an improvement measure are required",
+                cell,
+                severity,
+            )
+        )
+        return
+    assert policy is not None
+    if _norm(text) in policy.placeholders:
+        findings.append(
+            _builtin(
+                "REASON_PLACEHOLDER",
+                f"偏差原因「{text}」只是占位词，须说明原因和改进措施",
+                f"the reason {text!r} is only a placeholder; state a cause and a measure",
+                cell,
+                severity,
+            )
+        )
+        return
+    cues = policy.reason_cues
+    contradicting = [w for w in cues.get("contradicts", ()) if w in text]
+    if contradicting:
+        findings.append(
+            _builtin(
+                "REASON_CONTRADICTS",
+                f"偏差原因称「{contradicting[0]}」，但该行未得满分或偏离目标",
+                f"the reason says {contradicting[0]!r} although the row deviates from its target",
+                cell,
+            )
+        )
+    required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
+    if required:
+        missing = [k for k, words in required.items() if not any(w in text for w in words)]
+        if missing:
+            names = {
+                "cause": ("原因", "a cause"),
+                "measure": ("改进措施", "an improvement measure"),
+            }
+            zh = "、".join(names.get(k, (k, k))[0] for k in missing)
+            en = " and ".join(names.get(k, (k, k))[1] for k in missing)
+            findings.append(
+                _builtin(
+                    "REASON_INCOMPLETE",
+                    f"偏差原因未说明{zh}",
+                    f"the reason does not state {en}",
+                    cell,
+                )
+            )
+
+
+MEMO_SIZE = 16384
+
+
+"""How many distinct scoring outcomes each policy keeps (least recently used are dropped)."""
+
+
+class _Memo:
+    """Per-policy memo of scoring outcomes, keyed on exactly what the compiled policy observes.
+
+    The outcome of a row depends on the target and actual texts, the weight and the claimed
+    score — and on the row's name and levels only if the policy's rules read them (decided from
+    the rule files: :attr:`Policy.row_fields`). The reason text is checked per row, and findings
+    are re-located per row, so a shared outcome gives exactly what scoring the row alone gives.
+    Bounded (LRU), thread-safe (``functools.lru_cache``).
+    """
+
+    __slots__ = ("levels", "lookup", "names")
+
+    def __init__(self, policy: Policy, size: int) -> None:
+        observed = policy.row_fields
+        self.names = "name" in observed
+        self.levels = "level1" in observed or "level2" in observed
+        self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
+
+
+def _memo_of(policy: Policy) -> _Memo:
+    memo = policy.runtime.get("memo")
+    if memo is None:
+        memo = policy.runtime.setdefault("memo", _Memo(policy, MEMO_SIZE))
+    assert isinstance(memo, _Memo)
+    return memo
+
+
+def memo_info(policy: Policy) -> Any:
+    """Hits, misses and size of the policy's outcome memo (``functools`` cache info)."""
+    return _memo_of(policy).lookup.cache_info()
+
+
+def memo_clear(policy: Policy) -> None:
+    """Forget the policy's memoised outcomes (the parse caches are separate)."""
+    _memo_of(policy).lookup.cache_clear()
+
+
+def _memo_miss(
+    policy: Policy,
+    target: str,
+    actual: str,
+    weight: Any,
+    score: Any,
+    name: str,
+    level1: str,
+    level2: str,
+) -> _Scored:
+    ind = Indicator(
+        name=name,
+        target=target,
+        actual=actual,
+        weight=_key_decimal(weight, "weight"),
+        score=_key_decimal(score, "score"),
+        level1=level1,
+        level2=level2,
+    )
+    return _evaluate(policy, ind)
+
+
+def _key_decimal(key: Any, where: str) -> Decimal | None:
+    if key is None:
+        return None
+    if type(key) is tuple:
+        return to_decimal(float(key[1]), where=where) if key[0] == "f" else Decimal(key[1])
+    return to_decimal(key, where=where)
+
+
+def _num_key(value: Any, where: str) -> Any:
+    """A memo key for a weight or score cell: the cell itself when that is exact, else the
+    Decimal it reads as, written out (``5`` and ``5.0`` are different cells)."""
+    t = type(value)
+    if t is str or t is int or value is None:
+        return value
+    if t is float:
+        return ("f", repr(value))  # repr round-trips exactly and keeps -0.0 apart from 0.0
+    d = to_decimal(value, where=where)
+    return None if d is None else ("d", str(d))
+
+
+def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
+    """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
+    result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
+    get = row.get
+    name = get("name")
+    name = name.strip() if type(name) is str else _text(name)
+    level1 = get("level1")
+    level1 = level1.strip() if type(level1) is str else _text(level1)
+    level2 = get("level2")
+    level2 = level2.strip() if type(level2) is str else _text(level2)
+    target = get("target")
+    actual = get("actual")
+    weight = get("weight")
+    score = get("score")
+    scored = memo.lookup(
+        target.strip() if type(target) is str else _text(target),
+        actual.strip() if type(actual) is str else _text(actual),
+        weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
+        score
+        if score is None or type(score) is int or type(score) is str
+        else _num_key(score, "score"),
+        name if memo.names else "",
+        level1 if memo.levels else "",
+        level2 if memo.levels else "",
+    )
+    if scored.reason is None and scored.exact:
+        return _result(scored.outcome, name, level1, level2, "", scored.findings)
+    if not scored.exact:
+        return score_indicator_uncached(policy, row)
+    reason = get("reason")
+    reason = reason.strip() if type(reason) is str else _text(reason)
+    return _assemble(scored, name, level1, level2, "", reason, "reason")
+
+
+_PUNCT = str.maketrans("", "", "。.,，；;！!、")
+
+
+def _norm(text: str) -> str:
+    """*text* without whitespace and the punctuation that does not change its meaning."""
+    return "".join(text.split()).translate(_PUNCT)
+
+
+def _score_tiers(
+    policy: Policy, table: TierTableRT, ind: Indicator, ctx: Ctx, findings: list[Finding]
+) -> tuple[Decimal, str, str, tuple[Decimal, Decimal, bool, bool]] | None:
+    weight = ind.weight
+    assert weight is not None
+    actual = ctx.actual
+    target = ctx.target
+    tier_name: str | None = None
+    basis = "words"
+    text = _norm(
+        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
+    )
+    if text:
+        tier_name = table.words.get(text)
+    if tier_name is None and actual.kind == "outcome":
+        tier_name = table.status.get(actual.status)
+        basis = "status"
+    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
+        role = "on_time" if _on_time(target, actual) else "late"
+        tier_name = table.roles.get(role)
+        basis = "deadline"
+
+    def band_of(name: str) -> tuple[Decimal, Decimal, bool, bool]:
+        t = table.tier(name)
+        lo = policy.quantize(weight * (t.band.low or Decimal(0)))
+        hi = policy.quantize(weight * (t.band.high if t.band.high is not None else Decimal(1)))
+        return (lo, hi, t.band.low_inclusive, t.band.high_inclusive)
+
+    def in_band(value: Decimal, b: tuple[Decimal, Decimal, bool, bool]) -> bool:
+        lo, hi, lo_inc, hi_inc = b
+        return (value > lo or (lo_inc and value == lo)) and (value < hi or (hi_inc and value == hi))
+
+    def default_of(name: str) -> Decimal:
+        t = table.tier(name)
+        point = (
+            t.default
+            if t.default is not None
+            else (t.band.high if t.band.high is not None else Decimal(1))
+        )
+        return policy.quantize(weight * point)
+
+    claimed = ind.score
+    shown = _q(claimed, Decimal(1).scaleb(-policy.places)) if claimed is not None else None
+    if tier_name is not None:
+        b = band_of(tier_name)
+        if claimed is None:
+            score = default_of(tier_name)
+            if tier_name != table.top.name:
+                findings.append(
+                    _builtin(
+                        "QUAL_SCORE_ESTIMATED",
+                        f"未填自评得分，按「{tier_name}」档默认分值估计为{_fmt(score)}分",
+                        f"no score claimed; estimated at the default point of tier {tier_name!r}: {_fmt(score)}",
+                        ind.cell("score"),
+                    )
+                )
+            return score, tier_name, basis, b
+        if in_band(claimed, b):
+            return policy.quantize(claimed), tier_name, basis, b
+        score = default_of(tier_name)
+        lo, hi, lo_inc, hi_inc = b
+        band_text = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
+        findings.append(
+            _builtin(
+                "QUAL_SCORE_OUT_OF_BAND",
+                f"实际完成情况属「{tier_name}」档，得分区间为{band_text}，自评{_fmt(shown)}分不在区间内",
+                f"the actual reads as tier {tier_name!r} with band {band_text}; the claimed {_fmt(shown)} lies outside it",
+                ind.cell("score"),
+            )
+        )
+        return score, tier_name, basis, b
+    if claimed is not None:
+        for t in table.tiers:
+            b = band_of(t.name)
+            if in_band(claimed, b):
+                findings.append(
+                    _builtin(
+                        "QUAL_TIER_FROM_SCORE",
+                        f"未能从实际完成值判断档次，按自评{_fmt(shown)}分所在的「{t.name}」档认定",
+                        f"the actual names no tier; the claimed {_fmt(shown)} places it in tier {t.name!r}",
+                        ind.where,
+                    )
+                )
+                return policy.quantize(claimed), t.name, "claimed", b
+        findings.append(
+            _builtin(
+                "QUAL_SCORE_OUT_OF_BAND",
+                f"自评{_fmt(shown)}分不在任何档次的得分区间内（满分{_plain(weight)}分）",
+                f"the claimed {_fmt(shown)} lies in no tier's band (weight {_plain(weight)})",
+                ind.cell("score"),
+            )
+        )
+        return None
+    echo = table.roles.get("echo")
+    if echo is not None and _echoes(actual, target):
+        score = default_of(echo)
+        findings.append(
+            _builtin(
+                "QUAL_SCORE_ESTIMATED",
+                f"实际完成情况复述了年度指标值，按「{echo}」档默认分值估计为{_fmt(score)}分",
+                f"the actual restates the target; estimated at tier {echo!r}: {_fmt(score)}",
+                ind.cell("score"),
+            )
+        )
+        return score, echo, "echo", band_of(echo)
+    findings.append(
+        _builtin(
+            "QUAL_TIER_UNKNOWN",
+            f"无法从实际完成值「{actual.render()}」判断完成档次，且未填自评得分",
+            f"the tier cannot be read from the actual {actual.render()!r} and no score is claimed",
+            ind.cell("actual"),
+        )
+    )
+    return None
+
+
+def _echoes(actual: Node, target: Node) -> bool:
+    """True when the actual restates a qualitative target: the same words, or the target's words
+    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths)."""
+    if not isinstance(target, Qualitative | Deadline):
+        return False
+    a = _norm(actual.render())
+    t = _norm(getattr(target, "text", None) or target.render())
+    if not a or not t:
+        return False
+    return t in a or (a in t and len(a) * 5 >= len(t) * 4)
+
+
+def _on_time(target: Deadline, actual: Deadline) -> bool:
+    if target.month is None:
+        return True
+    a_year = actual.year if target.year is not None else None
+    t_year = target.year if actual.year is not None else None
+    if a_year is not None and t_year is not None and a_year != t_year:
+        return a_year < t_year
+    a_month = actual.month or target.month
+    if target.relation == "before" and target.day is None:
+        return a_month < target.month
+    a_day = actual.day or 31
+    t_day = target.day or 31
+    return (a_month, a_day) <= (target.month, t_day)

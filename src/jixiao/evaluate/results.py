@@ -1,0 +1,810 @@
+"""The results of scoring: one indicator, the budget, a section, a whole form.
+
+Results are small objects over a shared, immutable outcome; explanations, steps and JSON parts are
+built on first use. They pickle without their closures (a rule travels as its index).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from jixiao.evaluate.findings import (
+    _QUANTITY_REFS,
+    SEVERITIES,
+    Finding,
+    Step,
+    _display_unit,
+    _fmt,
+    _fresh,
+    _plain,
+    _q,
+    _value_text,
+)
+from jixiao.forms.model import Form
+from jixiao.policy.compiler import Ctx, EvalError
+from jixiao.policy.model import CompiledRule, Policy
+from jixiao.targets.ast import Node, Range
+
+
+class _Outcome:
+    """What scoring decided for one indicator, apart from the row's labels and reason.
+
+    Rows whose observable inputs are the same share one outcome (see :class:`_Memo`); it is never
+    changed after it is built.
+    """
+
+    __slots__ = (
+        "actual",
+        "band",
+        "basis",
+        "claimed",
+        "ctx",
+        "memo",
+        "met",
+        "note",
+        "policy",
+        "raw",
+        "rule",
+        "score",
+        "target",
+        "tier",
+        "weight",
+    )
+
+    def __init__(
+        self,
+        weight: Decimal | None,
+        score: Decimal | None,
+        claimed: Decimal | None,
+        met: bool | None,
+        rule: CompiledRule | None,
+        raw: Decimal | None,
+        tier: str | None,
+        basis: str,
+        band: tuple[Decimal, Decimal, bool, bool] | None,
+        target: Node | None,
+        actual: Node | None,
+        policy: Policy | None,
+        ctx: Ctx | None,
+        note: tuple[str, str] | None,
+    ) -> None:
+        self.weight = weight
+        self.score = score
+        self.claimed = claimed
+        self.met = met
+        self.rule = rule
+        self.raw = raw
+        self.tier = tier
+        self.basis = basis
+        self.band = band
+        self.target = target
+        self.actual = actual
+        self.policy = policy
+        self.ctx = ctx
+        self.note = note
+        self.memo: dict[str, Any] = {}  # explanation, steps, JSON parts: built on first use
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The rule is a set of closures: it travels as its index in the policy (which pickles as
+        # the text of its files). The context is rebuilt from the cells, not pickled.
+        rule_index = None
+        if self.rule is not None and self.policy is not None:
+            rule_index = next(i for i, r in enumerate(self.policy.rules) if r is self.rule)
+        ctx_met = self.ctx.met if self.ctx is not None else _NO_CTX
+        return (
+            _restore_outcome,
+            (
+                self.policy,
+                rule_index,
+                self.weight,
+                self.score,
+                self.claimed,
+                self.met,
+                self.raw,
+                self.tier,
+                self.basis,
+                self.band,
+                self.target,
+                self.actual,
+                ctx_met,
+                self.note,
+            ),
+        )
+
+
+_NO_CTX = "-"
+
+
+def _restore_outcome(
+    policy: Policy | None,
+    rule_index: int | None,
+    weight: Decimal | None,
+    score: Decimal | None,
+    claimed: Decimal | None,
+    met: bool | None,
+    raw: Decimal | None,
+    tier: str | None,
+    basis: str,
+    band: tuple[Decimal, Decimal, bool, bool] | None,
+    target: Node | None,
+    actual: Node | None,
+    ctx_met: bool | str | None,
+    note: tuple[str, str] | None,
+) -> _Outcome:
+    rule = policy.rules[rule_index] if policy is not None and rule_index is not None else None
+    ctx = None
+    if ctx_met != _NO_CTX and target is not None and actual is not None:
+        ctx = _new_ctx(target, actual, weight, claimed)
+        ctx.met = ctx_met if isinstance(ctx_met, bool) else None
+        if rule is not None and (rule.score is not None or rule.tiers is not None):
+            ctx.scored = score  # as _apply_rule left it for reasons and findings
+    return _Outcome(
+        weight, score, claimed, met, rule, raw, tier, basis, band, target, actual, policy, ctx, note
+    )
+
+
+_set = object.__setattr__
+
+
+class IndicatorResult:
+    """The score of one indicator row, with everything needed to explain it.
+
+    ``score`` is None when the row could not be scored (see ``findings``); ``basis`` says how the
+    score was reached: ``formula``, ``words``/``status``/``deadline`` (the actual's text chose a
+    tier), ``claimed`` (the claimed score chose the tier), ``echo`` or ``unscored``.
+
+    Results are immutable and pickle (the policy travels as the text of its rule files, once per
+    pickle; the rule as its index). Rows with the same observable inputs share the scoring
+    outcome, so a result is a few small references plus the row's own name, levels, location
+    and findings.
+    """
+
+    __slots__ = ("_ctx", "_o", "findings", "level1", "level2", "name", "where")
+
+    name: str
+    findings: tuple[Finding, ...]
+    level1: str
+    level2: str
+    where: str
+    _o: _Outcome
+    _ctx: Ctx | None
+
+    def __init__(
+        self,
+        name: str,
+        weight: Decimal | None,
+        score: Decimal | None,
+        claimed: Decimal | None,
+        met: bool | None,
+        findings: tuple[Finding, ...],
+        rule: CompiledRule | None = None,
+        raw: Decimal | None = None,
+        tier: str | None = None,
+        basis: str = "formula",
+        band: tuple[Decimal, Decimal, bool, bool] | None = None,
+        target: Node | None = None,
+        actual: Node | None = None,
+        level1: str = "",
+        level2: str = "",
+        where: str = "",
+        policy: Policy | None = None,
+        ctx: Ctx | None = None,
+        note: tuple[str, str] | None = None,
+    ) -> None:
+        o = _Outcome(
+            weight,
+            score,
+            claimed,
+            met,
+            rule,
+            raw,
+            tier,
+            basis,
+            band,
+            target,
+            actual,
+            policy,
+            ctx,
+            note,
+        )
+        _set(self, "_o", o)
+        _set(self, "_ctx", ctx)
+        _set(self, "name", name)
+        _set(self, "level1", level1)
+        _set(self, "level2", level2)
+        _set(self, "where", where)
+        _set(self, "findings", tuple(findings))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _restore_result,
+            (self._o, self.name, self.level1, self.level2, self.where, self.findings),
+        )
+
+    def __repr__(self) -> str:
+        o = self._o
+        return (
+            f"IndicatorResult(name={self.name!r}, weight={o.weight!r}, score={o.score!r}, "
+            f"claimed={o.claimed!r}, met={o.met!r}, findings={self.findings!r}, "
+            f"rule={o.rule.label if o.rule else None!r}, raw={o.raw!r}, tier={o.tier!r}, "
+            f"basis={o.basis!r}, band={o.band!r}, target={o.target!r}, actual={o.actual!r}, "
+            f"level1={self.level1!r}, level2={self.level2!r}, where={self.where!r}, "
+            f"note={o.note!r})"
+        )
+
+    @property
+    def weight(self) -> Decimal | None:
+        return self._o.weight
+
+    @property
+    def score(self) -> Decimal | None:
+        return self._o.score
+
+    @property
+    def claimed(self) -> Decimal | None:
+        return self._o.claimed
+
+    @property
+    def met(self) -> bool | None:
+        return self._o.met
+
+    @property
+    def rule(self) -> CompiledRule | None:
+        return self._o.rule
+
+    @property
+    def raw(self) -> Decimal | None:
+        return self._o.raw
+
+    @property
+    def tier(self) -> str | None:
+        return self._o.tier
+
+    @property
+    def basis(self) -> str:
+        return self._o.basis
+
+    @property
+    def band(self) -> tuple[Decimal, Decimal, bool, bool] | None:
+        return self._o.band
+
+    @property
+    def target(self) -> Node | None:
+        return self._o.target
+
+    @property
+    def actual(self) -> Node | None:
+        return self._o.actual
+
+    @property
+    def policy(self) -> Policy | None:
+        return self._o.policy
+
+    @property
+    def note(self) -> tuple[str, str] | None:
+        return self._o.note
+
+    @property
+    def ctx(self) -> Ctx | None:
+        """What the rule saw (built on first use for a result that shares its outcome)."""
+        ctx = self._ctx
+        if ctx is None and self._o.ctx is not None:
+            ctx = _copy_ctx(self._o.ctx)
+            ctx.name, ctx.level1, ctx.level2 = self.name, self.level1, self.level2
+            _set(self, "_ctx", ctx)
+        return ctx
+
+    @property
+    def counted(self) -> Decimal:
+        """What this line adds to the total: the computed score, else the claimed one, else 0."""
+        o = self._o
+        if o.score is not None:
+            return o.score
+        return o.claimed if o.claimed is not None else Decimal(0)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    def _fields(self, lang: str) -> dict[str, str]:
+        places = self.policy.places if self.policy else 2
+        q = Decimal(1).scaleb(-places)
+        ctx = self._o.ctx  # the quantities only: the same for every row sharing the outcome
+        completion = ""
+        if ctx is not None and ctx.aq is not None and ctx.tq:
+            completion = f"{_q(ctx.aq / ctx.tq * 100, q):f}%"
+        inclusive = ""
+        if self.target is not None and self.target.kind in ("comparison", "quantity"):
+            inc = getattr(self.target, "inclusive", True)
+            inclusive = (
+                ("含本数" if inc else "不含本数")
+                if lang != "en"
+                else ("inclusive" if inc else "exclusive")
+            )
+        band = ""
+        if self.band is not None:
+            lo, hi, lo_inc, hi_inc = self.band
+            band = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
+        return {
+            "actual": self.actual.render() if self.actual is not None else "",
+            "target": self.target.render() if self.target is not None else "",
+            "weight": _plain(self.weight),
+            "score": _fmt(self.score) or "—",
+            "completion": completion,
+            "inclusive": inclusive,
+            "rule": self.rule.name if self.rule else "",
+            "tier": self.tier or "",
+            "band": band,
+            "claimed": format(_q(self.claimed, q), "f") if self.claimed is not None else "—",
+            "name": self.name,
+            "rate": "",
+            "annual": "",
+            "executed": "",
+        }
+
+    def explanation(self, lang: str = "zh") -> str:
+        """One sentence saying how the score was reached (Chinese by default, ``lang="en"``).
+
+        e.g. ``实际完成40人，目标≥45人（含本数），完成率88.89%，按比例得8.89分（满分10分）``.
+        """
+        # Built on first use and kept with the shared outcome: rows share an outcome only when
+        # everything the sentence can mention (name included, if a template uses it) is equal.
+        memo = self._o.memo
+        key = "explanation:" + lang
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = self._explain(lang)
+        assert isinstance(text, str)
+        return text
+
+    def _explain(self, lang: str) -> str:
+        f = self._fields(lang)
+        en = lang == "en"
+        if self.note is not None:
+            return self.note[1] if en else self.note[0]
+        if self.basis == "formula":
+            template = None
+            if self.rule is not None:
+                key = "met" if self.met else "unmet"
+                chosen = self.rule.explain.get(key) or self.rule.explain.get("always")
+                if chosen is not None:
+                    template = chosen[1] if en and chosen[1] else chosen[0]
+            if template is None:
+                template = _DEFAULT_EXPLAIN[("met" if self.met else "unmet", en)]
+                if not f["inclusive"]:
+                    template = template.replace("（{inclusive}）", "").replace(" ({inclusive})", "")
+                if not f["completion"]:
+                    template = template.replace("完成率{completion}，", "").replace(
+                        "{completion} achieved, ", ""
+                    )
+            return template.format(**f)
+        return _tier_sentence(self, f, en)
+
+    def steps(self) -> tuple[Step, ...]:
+        """The arithmetic behind the score: each formula, the values it used, the result."""
+        memo = self._o.memo
+        steps = memo.get("steps")
+        if steps is None:
+            steps = memo["steps"] = self._steps()
+        assert isinstance(steps, tuple)
+        return steps
+
+    def _steps(self) -> tuple[Step, ...]:
+        out: list[Step] = []
+        # the shared context: a formula reads the name or levels only if they are in the key
+        rule, ctx, policy = self.rule, self._o.ctx, self.policy
+        if rule is None or ctx is None or policy is None:
+            return ()
+        values = []
+        unit = _display_unit(ctx)
+        for name, fn in rule.score_refs:
+            try:
+                value = fn(ctx)
+            except EvalError:
+                continue
+            if unit is not None and name in _QUANTITY_REFS and isinstance(value, Decimal):
+                # the policy computes in base units (90% is 0.9, 64.253万元 is 642530 元);
+                # the trace shows them as the target cell writes them
+                values.append((name, _value_text(value / unit.factor) + unit.symbol))
+            else:
+                values.append((name, _value_text(value)))
+        if rule.met is not None and self.met is not None:
+            out.append(Step("met", rule.met_text, tuple(values), "true" if self.met else "false"))
+        if self.basis == "formula" and self.raw is not None:
+            out.append(
+                Step(
+                    "score",
+                    rule.score_text,
+                    tuple(values),
+                    _value_text(self.raw),
+                    f"{_fmt(self.score)} ({policy.rounding}, {policy.places})",
+                )
+            )
+        elif self.tier is not None:
+            out.append(
+                Step(
+                    "tier",
+                    f"score by tiers {rule.tiers}",
+                    (("basis", self.basis),),
+                    self.tier,
+                    _fmt(self.score),
+                )
+            )
+        return tuple(out)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        o = self._o
+        key = "dict:" + lang
+        part = o.memo.get(key)
+        if part is None:
+            places = o.policy.places if o.policy else 2
+            q = Decimal(1).scaleb(-places)
+            part = o.memo[key] = (
+                _plain(o.weight) if o.weight is not None else None,
+                _fmt(o.score),
+                _fmt(_q(o.claimed, q)) if o.claimed is not None else None,
+                o.rule.label if o.rule else None,
+                self.explanation(lang),
+                o.target.to_dict() if o.target is not None else None,
+                o.actual.to_dict() if o.actual is not None else None,
+            )
+        weight, score, claimed, rule, explanation, target, actual = part
+        return {
+            "name": self.name,
+            "level1": self.level1,
+            "level2": self.level2,
+            "weight": weight,
+            "score": score,
+            "claimed": claimed,
+            "met": o.met,
+            "rule": rule,
+            "tier": o.tier,
+            "basis": o.basis,
+            "explanation": explanation,
+            "steps": [s.to_dict() for s in self.steps()],
+            "target": _fresh(target),
+            "actual": _fresh(actual),
+            "where": self.where,
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
+
+_DEFAULT_EXPLAIN = {
+    ("met", False): "实际完成{actual}，目标{target}（{inclusive}），已达到目标，得满分{weight}分",
+    (
+        "met",
+        True,
+    ): "Actual {actual} against target {target} ({inclusive}): met, full marks {weight}",
+    (
+        "unmet",
+        False,
+    ): "实际完成{actual}，目标{target}（{inclusive}），未达到目标，完成率{completion}，按规则「{rule}」得{score}分（满分{weight}分）",
+    (
+        "unmet",
+        True,
+    ): "Actual {actual} against target {target} ({inclusive}): not met, {completion} achieved, rule '{rule}' gives {score} of {weight}",
+}
+
+
+def _tier_sentence(r: IndicatorResult, f: dict[str, str], en: bool) -> str:
+    basis = r.basis
+    if en:
+        head = {
+            "words": "The actual '{actual}' reads as tier '{tier}' (band {band})",
+            "status": "The actual '{actual}' reads as tier '{tier}' (band {band})",
+            "deadline": "Completed {actual} against the deadline {target}: tier '{tier}' (band {band})",
+            "claimed": "The actual does not name a tier; the claimed {claimed} lies in tier '{tier}' (band {band})",
+            "echo": "The actual restates the target; taken as tier '{tier}' (band {band})",
+        }[basis]
+        if basis == "claimed":
+            tail = ", kept as the evaluator's judgment: {score} of {weight}"
+        elif r.claimed is None:
+            tail = "; no score claimed, the tier's default point gives {score} of {weight}"
+        elif r.score == r.claimed:
+            tail = "; the claimed {claimed} lies in the band and is kept as the evaluator's judgment: {score} of {weight}"
+        else:
+            tail = "; the claimed {claimed} lies outside the band, the tier's default point gives {score} of {weight}"
+    else:
+        head = {
+            "words": "实际完成情况「{actual}」属「{tier}」档（得分区间{band}）",
+            "status": "实际完成情况「{actual}」属「{tier}」档（得分区间{band}）",
+            "deadline": "实际完成时间{actual}，期限{target}，属「{tier}」档（得分区间{band}）",
+            "claimed": "实际完成情况未对应到档次，按自评{claimed}分所在的「{tier}」档（得分区间{band}）认定",
+            "echo": "实际完成情况复述了年度指标值，按「{tier}」档（得分区间{band}）认定",
+        }[basis]
+        if basis == "claimed":
+            tail = "，保留自评得分作为评价人的判断，得{score}分（满分{weight}分）"
+        elif r.claimed is None:
+            tail = "，未填自评得分，按该档默认分值得{score}分（满分{weight}分）"
+        elif r.score == r.claimed:
+            tail = "，自评{claimed}分在区间内，保留为评价人的判断，得{score}分（满分{weight}分）"
+        else:
+            tail = "，自评{claimed}分不在区间内，按该档默认分值得{score}分（满分{weight}分）"
+    return (head + tail).format(**f)
+
+
+def _quantity_base(node: Node | None) -> tuple[Decimal | None, str | None]:
+    if node is None or node.kind == "range":
+        return None, None
+    q = node.quantity
+    if q is None:
+        return None, None
+    return q.base, q.dimension
+
+
+def _restore_result(
+    o: _Outcome, name: str, level1: str, level2: str, where: str, findings: tuple[Finding, ...]
+) -> IndicatorResult:
+    return _result(o, name, level1, level2, where, findings)
+
+
+def _result(
+    o: _Outcome,
+    name: str,
+    level1: str,
+    level2: str,
+    where: str,
+    findings: tuple[Finding, ...],
+    ctx: Ctx | None = None,
+) -> IndicatorResult:
+    # The hot path of batch scoring: no __init__, no keyword arguments.
+    r: IndicatorResult = _new(IndicatorResult)
+    _set(r, "_o", o)
+    _set(r, "_ctx", ctx)
+    _set(r, "name", name)
+    _set(r, "level1", level1)
+    _set(r, "level2", level2)
+    _set(r, "where", where)
+    _set(r, "findings", findings)
+    return r
+
+
+_new = object.__new__
+
+
+_CTX_SLOTS = Ctx.__slots__
+
+
+def _copy_ctx(src: Ctx) -> Ctx:
+    ctx = Ctx()
+    for slot in _CTX_SLOTS:
+        setattr(ctx, slot, getattr(src, slot))
+    return ctx
+
+
+def _new_ctx(
+    tnode: Node,
+    anode: Node,
+    weight: Decimal | None,
+    claimed: Decimal | None,
+    level1: str = "",
+    level2: str = "",
+    name: str = "",
+) -> Ctx:
+    """The context an indicator rule sees, from the parsed cells (before any rule runs)."""
+    ctx = Ctx()
+    ctx.target = tnode
+    ctx.actual = anode
+    ctx.weight = weight
+    ctx.claimed = claimed
+    ctx.level1 = level1
+    ctx.level2 = level2
+    ctx.name = name
+    ctx.tq, ctx.target_dim = _quantity_base(tnode)
+    if isinstance(tnode, Range):
+        ctx.tlow = tnode.low_quantity.base
+        ctx.thigh = tnode.high_quantity.base
+        ctx.target_dim = tnode.low_quantity.dimension
+    ctx.aq, ctx.actual_dim = _quantity_base(anode)
+    tquant = tnode.quantity if not isinstance(tnode, Range) else tnode.low_quantity
+    aquant = anode.quantity
+    if (
+        tquant is not None
+        and tquant.unit is None
+        and aquant is not None
+        and aquant.unit is not None
+        and not isinstance(tnode, Range)
+    ):
+        # A target written as a bare number (``200``) takes the unit its actual states
+        # (``200余人``), just as a bare actual takes the target's unit.
+        ctx.tq = tquant.value * aquant.unit.factor
+        ctx.target_dim = aquant.unit.dimension
+    if ctx.aq is not None and ctx.aq < 0:
+        ctx.aq = Decimal(0)  # a negative completion counts as 0 (scoring-rules §5 Q1)
+    return ctx
+
+
+@attrs.frozen(slots=True, eq=False)
+class BudgetResult:
+    """The budget-execution score: the rate (percent, rounded), the score, what was claimed."""
+
+    weight: Decimal
+    score: Decimal | None
+    claimed: Decimal | None
+    rate: Decimal | None
+    raw: Decimal | None
+    annual: Decimal | None
+    executed: Decimal | None
+    findings: tuple[Finding, ...]
+    rule: CompiledRule | None = None
+    policy: Policy | None = attrs.field(default=None, repr=False)
+    ctx: Ctx | None = attrs.field(default=None, repr=False)
+
+    @property
+    def counted(self) -> Decimal:
+        if self.score is not None:
+            return self.score
+        return self.claimed if self.claimed is not None else Decimal(0)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the rule (closures) travels as its index among the policy's budget rules
+        rule_index = None
+        if self.rule is not None and self.policy is not None:
+            rule_index = next(i for i, r in enumerate(self.policy.budget_rules) if r is self.rule)
+        return (
+            _restore_budget,
+            (
+                self.weight,
+                self.score,
+                self.claimed,
+                self.rate,
+                self.raw,
+                self.annual,
+                self.executed,
+                self.findings,
+                rule_index,
+                self.policy,
+                self.ctx,
+            ),
+        )
+
+    def explanation(self, lang: str = "zh") -> str:
+        if self.rate is None or self.score is None:
+            first = next((f for f in self.findings if f.severity in ("error", "warning")), None)
+            if lang == "en":
+                return f"budget not scored: {first.en}" if first else "budget not scored"
+            return f"预算执行未评分：{first.zh}" if first else "预算执行未评分"
+        if lang == "en":
+            return (
+                f"Executed {_plain(self.executed)} of an annual budget of {_plain(self.annual)}: "
+                f"rate {self.rate:f}%, rule '{self.rule.name if self.rule else ''}' gives {self.score:f} of {_plain(self.weight)}"
+            )
+        return (
+            f"全年执行数{_plain(self.executed)}，全年预算数{_plain(self.annual)}，执行率{self.rate:f}%，"
+            f"按规则「{self.rule.name if self.rule else ''}」得{self.score:f}分（满分{_plain(self.weight)}分）"
+        )
+
+    def steps(self) -> tuple[Step, ...]:
+        if self.rule is None or self.ctx is None or self.raw is None:
+            return ()
+        values = []
+        for name, fn in self.rule.score_refs:
+            try:
+                values.append((name, _value_text(fn(self.ctx))))
+            except EvalError:
+                continue
+        return (
+            Step(
+                "score",
+                self.rule.score_text,
+                tuple(values),
+                _value_text(self.raw),
+                _fmt(self.score),
+            ),
+        )
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        places = self.policy.places if self.policy else 2
+        q = Decimal(1).scaleb(-places)
+        return {
+            "rate": _fmt(self.rate),
+            "score": _fmt(self.score),
+            "claimed": _fmt(_q(self.claimed, q)) if self.claimed is not None else None,
+            "weight": _plain(self.weight),
+            "annual": _fmt(self.annual),
+            "executed": _fmt(self.executed),
+            "rule": self.rule.label if self.rule else None,
+            "explanation": self.explanation(lang),
+            "steps": [s.to_dict() for s in self.steps()],
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
+
+def _restore_budget(
+    weight: Decimal,
+    score: Decimal | None,
+    claimed: Decimal | None,
+    rate: Decimal | None,
+    raw: Decimal | None,
+    annual: Decimal | None,
+    executed: Decimal | None,
+    findings: tuple[Finding, ...],
+    rule_index: int | None,
+    policy: Policy | None,
+    ctx: Ctx | None,
+) -> BudgetResult:
+    rule = (
+        policy.budget_rules[rule_index] if policy is not None and rule_index is not None else None
+    )
+    return BudgetResult(
+        weight, score, claimed, rate, raw, annual, executed, findings, rule, policy, ctx
+    )
+
+
+@attrs.frozen(slots=True)
+class SectionResult:
+    name: str
+    weight: Decimal
+    score: Decimal
+    claimed: Decimal | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "weight": _plain(self.weight),
+            "score": _fmt(self.score),
+            "claimed": _fmt(self.claimed),
+        }
+
+
+@attrs.frozen(slots=True, eq=False)
+class FormResult:
+    """A whole form scored: budget, sections, lines, total, grade and every finding."""
+
+    form: Form
+    policy: Policy
+    budget: BudgetResult
+    indicators: tuple[IndicatorResult, ...]
+    sections: tuple[SectionResult, ...]
+    total: Decimal
+    grade: str | None
+    form_findings: tuple[Finding, ...]
+
+    @property
+    def claimed_total(self) -> Decimal | None:
+        return self.form.total
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding of the form: budget, each indicator's, and the form-level ones."""
+        out = list(self.budget.findings)
+        for r in self.indicators:
+            out.extend(r.findings)
+        out.extend(self.form_findings)
+        return tuple(out)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def ok(self) -> bool:
+        """True when no error-level finding exists."""
+        return self.count("error") == 0
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        places = self.policy.rounding_at.get("total", (self.policy.places, ""))[0]
+        q = Decimal(1).scaleb(-places)
+        return {
+            "policy": {"name": self.policy.name, "version": self.policy.version},
+            "project": self.form.project,
+            "year": self.form.year,
+            "department": self.form.department,
+            "source": self.form.source,
+            "total": _fmt(self.total),
+            "claimed_total": _fmt(_q(self.form.total, q)) if self.form.total is not None else None,
+            "grade": self.grade,
+            "budget": self.budget.to_dict(lang),
+            "sections": [s.to_dict() for s in self.sections],
+            "indicators": [r.to_dict(lang) for r in self.indicators],
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "counts": {s: self.count(s) for s in SEVERITIES},
+        }
