@@ -437,6 +437,15 @@ def _roundings(value: Decimal) -> list[Decimal]:
     return out
 
 
+def _reweighted(case: Case, weight: Decimal) -> Case:
+    """The same row with another weight; a claimed score keeps its share of the weight, so a
+    simplified example never claims more than the row is worth."""
+    claimed = case.claimed
+    if claimed is not None and case.weight:
+        claimed = js.tidy(claimed * weight / case.weight)
+    return attrs.evolve(case, weight=weight, claimed=claimed)
+
+
 def _case_candidates(case: Case) -> list[Case]:
     out: list[Case] = []
     if case.reason:
@@ -444,8 +453,9 @@ def _case_candidates(case: Case) -> list[Case]:
     if case.claimed is not None:
         out.append(attrs.evolve(case, claimed=None))
         out += [attrs.evolve(case, claimed=c) for c in _roundings(case.claimed)]
-    out += [attrs.evolve(case, weight=w) for w in (Decimal(1), Decimal(10)) if w != case.weight]
-    out += [attrs.evolve(case, weight=w) for w in _roundings(case.weight) if w > 0]
+    weights = [w for w in (Decimal(1), Decimal(10)) if w != case.weight]
+    weights += [w for w in _roundings(case.weight) if w > 0]
+    out += [_reweighted(case, w) for w in weights]
     t, a = case.target, case.actual
     q = t.quantity
     if isinstance(t, Comparison | Amount) and q is not None and q.value != 0:
