@@ -606,8 +606,12 @@ def _range(
     return Range(low.value, high.value, unit, label=label, note=note, span=(start, end))
 
 
+_CN_DATE_PART = re.compile(r"[一二三四五六七八九十]+(?=\s*(?:月|日|号))")
+
+
 def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool]:
-    text = to_ascii_digits(str(tok))
+    # 十二月底 / 十一月三十日: a month or day in Chinese numerals reads as its digits
+    text = _CN_DATE_PART.sub(lambda m: str(parse_chinese(m.group())), to_ascii_digits(str(tok)))
     m = _YMD.fullmatch(text)
     if m is not None:
         year = int(m.group(1)) if m.group(1) else None
