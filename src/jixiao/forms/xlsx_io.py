@@ -247,6 +247,21 @@ def _runs(indicators: Sequence[Indicator], key: Any) -> list[tuple[int, int]]:
     return runs
 
 
+def _indicator_table_head(
+    s: _Sheet, top: int, heads: tuple[str, ...], inds: Sequence[Indicator]
+) -> int:
+    """The 绩效指标 header row and the 一级/二级 cells merged down their rows; returns the first
+    indicator row."""
+    for i, text in enumerate(heads):
+        s.put(top, 2 + i, text, center=True, bold=True)
+    first = top + 1
+    for start, end in _runs(inds, lambda i: i.level1):
+        s.put(first + start, 2, inds[start].level1, to=(first + end, 2), center=True)
+    for start, end in _runs(inds, lambda i: (i.level1, i.level2)):
+        s.put(first + start, 3, inds[start].level2, to=(first + end, 3), center=True)
+    return first
+
+
 def _weights_total(form: Form) -> Decimal:
     total = sum((i.weight for i in form.indicators if i.weight is not None), Decimal(0))
     if form.budget is not None and form.budget.weight is not None:
@@ -312,13 +327,7 @@ def _write_standard(s: _Sheet, form: Form) -> None:
     s.put(top, 1, "绩效\n指标", to=(top + len(inds), 1), center=True)
     heads: tuple[str, ...] = ("一级指标", "二级指标", "三级指标", "年度指标值（A）")
     heads += ("实际完成值（B）", "分值", "得分", "偏差原因分析及\n改进措施")
-    for i, text in enumerate(heads):
-        s.put(top, 2 + i, text, center=True, bold=True)
-    first = top + 1
-    for start, end in _runs(inds, lambda i: i.level1):
-        s.put(first + start, 2, inds[start].level1, to=(first + end, 2), center=True)
-    for start, end in _runs(inds, lambda i: (i.level1, i.level2)):
-        s.put(first + start, 3, inds[start].level2, to=(first + end, 3), center=True)
+    first = _indicator_table_head(s, top, heads, inds)
     for i, ind in enumerate(inds):
         r = first + i
         s.put(r, 4, ind.name)
@@ -392,13 +401,7 @@ def _write_split(s: _Sheet, form: Form) -> None:
     s.put(top, 1, f"绩效指标\n（{_cell_number(weights)}分）", to=(top + len(inds), 1), center=True)
     heads: tuple[str, ...] = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值")
     heads += ("度量单位", "完成值", "权重", "得分", "未完成原因分析")
-    for i, text in enumerate(heads):
-        s.put(top, 2 + i, text, center=True, bold=True)
-    first = top + 1
-    for start, end in _runs(inds, lambda i: i.level1):
-        s.put(first + start, 2, inds[start].level1, to=(first + end, 2), center=True)
-    for start, end in _runs(inds, lambda i: (i.level1, i.level2)):
-        s.put(first + start, 3, inds[start].level2, to=(first + end, 3), center=True)
+    first = _indicator_table_head(s, top, heads, inds)
     for i, ind in enumerate(inds):
         r = first + i
         nature, value, unit = split_target(ind.target)

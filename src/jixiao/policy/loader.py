@@ -495,13 +495,7 @@ class _Compiler:
                     words[key] = tier.name
             roles: dict[str, str] = {}
             for role, tier_name, loc in table.roles:
-                if tier_name not in names:
-                    self.problem(
-                        f"没有名为「{tier_name}」的档次 (no such tier)",
-                        loc,
-                        did_you_mean(tier_name, names),
-                        code="name",
-                    )
+                self.check_tier_name(tier_name, names, loc)
                 roles[role] = tier_name
             status: dict[str, str] = {}
             statuses = [d for d in DOMAINS["actual.status"] if d]
@@ -513,16 +507,19 @@ class _Compiler:
                         did_you_mean(key, statuses) or "可用 (known)：" + "、".join(statuses),
                         code="name",
                     )
-                if tier_name not in names:
-                    self.problem(
-                        f"没有名为「{tier_name}」的档次 (no such tier)",
-                        loc,
-                        did_you_mean(tier_name, names),
-                        code="name",
-                    )
+                self.check_tier_name(tier_name, names, loc)
                 status[key] = tier_name
             out[table.name] = TierTableRT(table.name, table.tiers, words, roles, status)
         return out
+
+    def check_tier_name(self, tier_name: str, names: list[str], loc: Location) -> None:
+        if tier_name not in names:
+            self.problem(
+                f"没有名为「{tier_name}」的档次 (no such tier)",
+                loc,
+                did_you_mean(tier_name, names),
+                code="name",
+            )
 
     # -- grades
     def check_grades(self, m: _Merged) -> tuple[tuple[str, A.Interval], ...]:
