@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         IndicatorResult,
         score_budget,
         score_form,
+        score_indicator,
         score_rows,
     )
     from jixiao.forms import read_form, read_forms
@@ -61,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "Budget": "jixiao.forms.model",
     "score_form": "jixiao.evaluate",
     "score_rows": "jixiao.evaluate",
+    "score_indicator": "jixiao.evaluate",
     "score_forms": "jixiao.batch",
     "score_budget": "jixiao.evaluate",
     "FormResult": "jixiao.evaluate",
@@ -95,6 +97,7 @@ __all__ = [
     "score_budget",
     "score_form",
     "score_forms",
+    "score_indicator",
     "score_rows",
     "shipped_policies",
 ]

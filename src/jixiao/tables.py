@@ -28,6 +28,7 @@ from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.errors import ArgumentTypeError, UsageError
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 __all__ = ["INPUT_COLUMNS", "score_table"]
@@ -59,8 +60,6 @@ def score_table(
     The result has the input's columns followed by the result columns. Rows are read and scored
     *chunk_rows* at a time, so besides the input and the output nothing grows with the table.
     """
-    from jixiao.policy.loader import load_policy
-
     pol = load_policy(policy)
     module = type(table).__module__
     if module.startswith("pyarrow"):

@@ -11,6 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from jixiao.errors import JixiaoError
+
 __all__ = ["MISSING_EXTRA", "main"]
 
 MISSING_EXTRA = (
@@ -27,8 +29,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ImportError:
         sys.stderr.write(MISSING_EXTRA + "\n")
         raise SystemExit(2) from None
-    from jixiao.cli.app import cli
-    from jixiao.errors import JixiaoError
+    from jixiao.cli.app import cli  # after the check above: it imports click and rich
 
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="jixiao")

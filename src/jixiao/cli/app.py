@@ -7,7 +7,6 @@ option, a missing file, a policy that does not load).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,12 +14,20 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
+from jixiao import batch
 from jixiao.cli.policy_cmd import policy
-from jixiao.errors import FormError, PolicyError, TargetSyntaxError
-from jixiao.report._common import BatchEntry, ReportError
+from jixiao.errors import PolicyError, ReportError, TargetSyntaxError
+from jixiao.policy import load_policy
+from jixiao.report import terminal
+from jixiao.report._common import BatchEntry
+from jixiao.report.json_out import dumps, to_json, to_jsonl
+from jixiao.report.markdown import markdown_report
 from jixiao.report.terminal import make_console
+from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+from jixiao.targets import parse_actual, parse_target
 
 if TYPE_CHECKING:
     from jixiao.evaluate import FormResult
@@ -66,8 +73,6 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 def _load_policy(spec: str) -> Policy:
     """The policy, or a clear message and exit 2 (a policy problem is a usage problem here)."""
-    from jixiao.policy import load_policy
-
     try:
         return load_policy(spec)
     except PolicyError as exc:
@@ -139,8 +144,6 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
     if not show:
         yield lambda _name: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     console = make_console(stderr=True)
     if not console.is_terminal:
         yield lambda _name: None
@@ -162,34 +165,13 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
 
 
 def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> list[BatchEntry]:
-    """Read and score every form in *files*; an unreadable file becomes an entry with an error."""
-    from jixiao.evaluate import score_form
-    from jixiao.forms import read_forms
-
-    entries: list[BatchEntry] = []
-    debug = bool(os.environ.get("JIXIAO_DEBUG"))
+    """Read and score every form in *files* (:func:`jixiao.batch.score_files`); an unreadable file
+    becomes an entry with an error."""
     with _progress(len(files), progress) as advance:
-        for path in files:
-            source = str(path)
-            try:
-                forms = read_forms(path)
-                for form in forms:
-                    entries.append(BatchEntry(source, score_form(form, policy)))
-            except FormError as exc:
-                entries.append(BatchEntry(source, None, str(exc)))
-            except Exception as exc:  # a bug, not bad input: report it and go on with the batch
-                if debug:
-                    raise
-                entries.append(
-                    BatchEntry(
-                        source,
-                        None,
-                        f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
-                        f"{type(exc).__name__}: {exc}",
-                    )
-                )
-            advance(path.name)
-    return entries
+        return [
+            BatchEntry(o.source, o.result, o.error)
+            for o in batch.score_files(files, policy, on_file=lambda p: advance(p.name))
+        ]
 
 
 # ----------------------------------------------------------------------------- options
@@ -257,7 +239,6 @@ def _run_forms(
     xlsx_out: str | None,
     details: bool,
 ) -> None:
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     stdout_sinks = [
@@ -287,8 +268,6 @@ def _run_forms(
     if xlsx_out:
         _write_xlsx(results, files, batch, xlsx_out, language, failures)
     if markdown:
-        from jixiao.report.markdown import markdown_report
-
         text = markdown_report(results, language, failures=failures) if results or failures else ""
         out = _open_out(markdown)
         try:
@@ -298,8 +277,6 @@ def _run_forms(
                 out.close()
                 _note(f"已写入 Markdown 报告 (wrote the Markdown report): {markdown}")
     if jsonl:
-        from jixiao.report.json_out import to_jsonl
-
         out = _open_out(jsonl)
         try:
             for line in to_jsonl(results, language):
@@ -309,8 +286,6 @@ def _run_forms(
                 out.close()
                 _note(f"已写入 JSON lines (wrote JSON lines): {jsonl}")
     if as_json:
-        from jixiao.report.json_out import to_json
-
         # an object for one form read from one file; a list for a batch, even of one form
         click.echo(to_json(results, language, many=batch or len(results) != 1))
 
@@ -344,7 +319,6 @@ def _write_xlsx(
     lang: str,
     failures: Sequence[BatchEntry],
 ) -> None:
-    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
 
     try:
         single = files[0] if len(files) == 1 and not batch else None
@@ -426,18 +400,12 @@ def parse(
     Parse 年度指标值 (target) cells, or 实际完成值 (actual) cells with --actual; print the
     parsed form of each. A cell that cannot be read prints the error with a caret (exit 1).
     """
-    from jixiao.report import terminal
-    from jixiao.report.json_out import dumps
 
     language = _lang(ctx, lang)
     if target_text is not None and not actual:
         raise click.UsageError("--target 只能与 --actual 合用 (--target needs --actual)")
     if as_json and jsonl == "-":
         raise click.UsageError("--json 与 --jsonl - 不能同时使用 (use one of --json, --jsonl -)")
-    try:
-        from jixiao.targets import parse_actual, parse_target
-    except ImportError as exc:
-        _fail(f"单元格解析器不可用 (the cell parser is not available): {exc}")
     target_node = None
     failed = 0
     if target_text is not None:

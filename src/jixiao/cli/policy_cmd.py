@@ -11,6 +11,9 @@ import click
 from rich.text import Text
 
 from jixiao.errors import PolicyError, PolicyProblem
+from jixiao.evaluate.examples import run_examples
+from jixiao.policy import load_policy, shipped_policies
+from jixiao.report import terminal
 from jixiao.report.terminal import make_console
 
 if TYPE_CHECKING:
@@ -60,7 +63,6 @@ def _check_path(spec: str) -> None:
 
 
 def _load(spec: str) -> Policy:
-    from jixiao.policy import load_policy
 
     _check_path(spec)
     try:
@@ -170,8 +172,6 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
     Load and check a policy file; print every problem with file:line:col and a caret (exit 1),
     or a short summary of the policy when it is sound.
     """
-    from jixiao.policy import load_policy
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     _check_path(file)
@@ -220,8 +220,6 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
     Run the policy's `example` blocks; print each pass/fail with file:line and the failures.
     Exits 1 when any example fails.
     """
-    from jixiao.policy.examples import run_examples
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     loaded = _load(file)
@@ -272,8 +270,6 @@ def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
 
     List the shipped policies with their versions and titles.
     """
-    from jixiao.policy import load_policy, shipped_policies
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     rows: list[tuple[str, str, str, str]] = []

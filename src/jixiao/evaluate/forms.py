@@ -8,10 +8,16 @@ from typing import Any
 
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
-from jixiao.evaluate.indicators import _memo_of, _score_mapping, score_indicator
+from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.indicators import memo_of as _memo_of
+from jixiao.evaluate.indicators import score_indicator
+from jixiao.evaluate.indicators import score_mapping as _score_mapping
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.forms.model import Form, Indicator
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 
@@ -34,8 +40,6 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     >>> jixiao.score_form(form).total  # doctest: +SKIP
     Decimal('95.71')
     """
-    from jixiao.policy.loader import load_policy
-
     pol = load_policy(policy)
     if not isinstance(form, Form):
         form = Form.from_dict(form)
@@ -179,8 +183,6 @@ def score_rows(
     >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
-    from jixiao.policy.loader import load_policy
-
     pol = load_policy(policy)
     memo = _memo_of(pol)
     for i, row in enumerate(rows, start):

@@ -6,15 +6,27 @@ Never raises for a bad row: every problem becomes a finding and the row is left 
 
 from __future__ import annotations
 
+import collections
 import functools
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao.catalog import stronger as _stronger
 from jixiao.errors import TargetSyntaxError
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
-from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
-from jixiao.forms.model import Indicator, _text, to_decimal
+from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import format_template as _format
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.findings import quantize_shown as _q
+from jixiao.evaluate.results import IndicatorResult
+from jixiao.evaluate.results import Outcome as _Outcome
+from jixiao.evaluate.results import make_result as _result
+from jixiao.evaluate.results import new_ctx as _new_ctx
+from jixiao.forms.model import Indicator, to_decimal
+from jixiao.forms.model import cell_text as _text
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
@@ -32,12 +44,15 @@ def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
     )
 
 
-def _rule_finding(
+def rule_finding(
     cf: CompiledFinding, r: IndicatorResult | None, fields: Mapping[str, str], where: str
 ) -> Finding:
     zh = _format(cf.zh, fields)
     en = _format(cf.en, fields) if cf.en else zh
     return Finding(cf.code, cf.severity, zh, en, where, cf.where)
+
+
+_rule_finding = rule_finding
 
 
 class _Scored:
@@ -527,12 +542,45 @@ class _Memo:
         self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
 
 
-def _memo_of(policy: Policy) -> _Memo:
-    memo = policy.runtime.get("memo")
-    if memo is None:
-        memo = policy.runtime.setdefault("memo", _Memo(policy, MEMO_SIZE))
-    assert isinstance(memo, _Memo)
-    return memo
+MEMO_POLICIES = 8
+"""How many policies' memos the evaluator keeps (the least recently used policy's is dropped).
+
+The memo is the evaluator's state, not the policy's: a policy is plain data. Its outcomes refer to
+their policy, so the memos are held here, by policy identity, in a small LRU rather than in a
+weak mapping (a value that refers to its key would never be dropped)."""
+
+_MEMOS: collections.OrderedDict[int, tuple[Policy, _Memo]] = collections.OrderedDict()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo_of(policy: Policy) -> _Memo:
+    """The evaluator's outcome memo for *policy* (made on first use)."""
+    key = id(policy)
+    with _MEMOS_LOCK:
+        entry = _MEMOS.get(key)
+        if entry is not None and entry[0] is policy:
+            _MEMOS.move_to_end(key)
+            return entry[1]
+        memo = _Memo(policy, MEMO_SIZE)
+        _keep(policy, memo)
+        return memo
+
+
+_memo_of = memo_of
+
+
+def set_memo_size(policy: Policy, size: int) -> None:
+    """Give *policy* a fresh outcome memo holding at most *size* outcomes (default
+    :data:`MEMO_SIZE`)."""
+    with _MEMOS_LOCK:
+        _keep(policy, _Memo(policy, size))
+
+
+def _keep(policy: Policy, memo: _Memo) -> None:
+    _MEMOS[id(policy)] = (policy, memo)
+    _MEMOS.move_to_end(id(policy))
+    while len(_MEMOS) > MEMO_POLICIES:
+        _MEMOS.popitem(last=False)
 
 
 def memo_info(policy: Policy) -> Any:
@@ -587,7 +635,7 @@ def _num_key(value: Any, where: str) -> Any:
     return None if d is None else ("d", str(d))
 
 
-def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
+def score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
@@ -620,6 +668,9 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
     reason = get("reason")
     reason = reason.strip() if type(reason) is str else _text(reason)
     return _assemble(scored, name, level1, level2, "", reason, "reason")
+
+
+_score_mapping = score_mapping
 
 
 _PUNCT = str.maketrans("", "", "。.,，；;！!、")

@@ -114,12 +114,15 @@ def decimal_from_float(value: float) -> Decimal:
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－"}
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+_text = cell_text
 
 
 def _text_fast(value: Any) -> str:

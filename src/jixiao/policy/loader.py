@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import string
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ from jixiao.policy.compiler import (
 )
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.policy.names import did_you_mean
-from jixiao.policy.syntax import parse_policy_text
+from jixiao.policy.syntax import parse_policy_cached
 from jixiao.resources import rules_dir
 
 __all__ = ["BUDGET_SECTION", "load_policy", "policy_from_chain", "shipped_policies"]
@@ -180,9 +181,7 @@ def _extends_of(text: str, display: str) -> tuple[str, Location] | None:
     return parsed.extends, parsed.extends_loc or Location(display, 1, 1, 1, text)
 
 
-@functools.lru_cache(maxsize=64)
-def _parse_cached(display: str, text: str) -> A.PolicyFile:
-    return parse_policy_text(text, display)
+_parse_cached = parse_policy_cached
 
 
 @functools.lru_cache(maxsize=64)
@@ -700,8 +699,6 @@ class _Compiler:
         return tuple(sorted(names.items()))
 
     def check_template(self, text: str, loc: Location) -> None:
-        import string
-
         try:
             fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
         except ValueError:

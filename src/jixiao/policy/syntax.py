@@ -17,9 +17,10 @@ from lark import Token, Tree
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
+from jixiao.policy.names import did_you_mean
 from jixiao.resources import grammar_path
 
-__all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_text"]
+__all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_cached", "parse_policy_text"]
 
 MAX_SIZE = 512 * 1024
 MAX_DEPTH = 64
@@ -239,6 +240,13 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
     return A.Interval(low, high, low_incl, high_incl, loc=loc)
 
 
+@functools.lru_cache(maxsize=64)
+def parse_policy_cached(path: str, text: str) -> A.PolicyFile:
+    """:func:`parse_policy_text` remembered for the last 64 files (a policy and its ``extends``
+    chain are parsed once, however often they are loaded or unpickled)."""
+    return parse_policy_text(text, path)
+
+
 def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found."""
     if len(text) > MAX_SIZE:
@@ -396,8 +404,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             # ``rounding rate 4 half_up``: where this rounding applies (lines, rate or total)
             where, places, mode = str(ch[0]), int(str(ch[1])), str(ch[2])
             if where not in ROUNDING_PLACES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入对象「{where}」 (unknown rounding target {where!r})",
@@ -407,8 +413,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                     )
                 )
             elif mode not in _ROUNDING_MODES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
@@ -459,8 +463,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["examples"].append(_build_example(b, item))
     rounding_loc = fields.pop("rounding_loc", None)
     if "rounding" in fields and fields["rounding"][1] not in _ROUNDING_MODES:
-        from jixiao.policy.names import did_you_mean
-
         mode = fields["rounding"][1]
         b.problems.append(
             PolicyProblem(

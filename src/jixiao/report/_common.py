@@ -11,9 +11,10 @@ import attrs
 
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import ReportError
+from jixiao.evaluate import FormResult
 
 if TYPE_CHECKING:
-    from jixiao.evaluate import Finding, FormResult, IndicatorResult
+    from jixiao.evaluate import Finding, IndicatorResult
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -176,8 +177,6 @@ class BatchEntry:
 
 
 def as_results(results: FormResult | Sequence[FormResult]) -> list[FormResult]:
-    from jixiao.evaluate import FormResult
-
     if isinstance(results, FormResult):
         return [results]
     return list(results)

@@ -34,7 +34,7 @@ from jixiao.report._common import (
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, FormResult, IndicatorResult, Step
-    from jixiao.policy.examples import ExampleOutcome
+    from jixiao.evaluate.examples import ExampleOutcome
     from jixiao.policy.model import Policy
 
 __all__ = [

@@ -1,4 +1,7 @@
-"""Running the ``example`` blocks of a policy file (``jixiao policy test``)."""
+"""Running the ``example`` blocks of a policy file (``jixiao policy test``).
+
+The policy layer only parses and checks examples; running one needs the evaluator, so it is here.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from typing import Any
 import attrs
 
 from jixiao.errors import Location
+from jixiao.evaluate.budget import score_budget
+from jixiao.evaluate.indicators import score_indicator
 from jixiao.forms.model import Budget, Indicator
 from jixiao.policy.model import Policy
 
@@ -51,8 +56,6 @@ def _same(expected: object, got: object) -> bool:
 
 def run_examples(policy: Policy) -> list[ExampleOutcome]:
     """Run every example of *policy* and report each one's outcome."""
-    from jixiao.evaluate import score_budget, score_indicator
-
     outcomes = []
     for ex in policy.examples:
         inputs = {k: v for k, v, _ in ex.inputs}
