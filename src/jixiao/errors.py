@@ -29,6 +29,7 @@ __all__ = [
     "InstallError",
     "JixiaoError",
     "Location",
+    "MissingExtraError",
     "NumeralError",
     "PolicyError",
     "PolicyProblem",
@@ -336,6 +337,10 @@ class NumeralError(JixiaoError, ValueError):
 
 class UnknownNameError(JixiaoError, KeyError):
     """A name looked up that does not exist (a tier of a tier table)."""
+
+
+class MissingExtraError(JixiaoError, ImportError):
+    """A module needs an optional dependency (an extra) that is not installed."""
 
 
 class InstallError(JixiaoError, FileNotFoundError):
