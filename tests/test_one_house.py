@@ -30,7 +30,6 @@ NOT_ERRORS = {
     "FrozenInstanceError",
 }
 PRIVATE_SIGNALS = {"_TooDeep", "_CellError", "_Found"}
-# testing/ is being split into modules by another change; its argument checks move with it.
 PENDING: set[str] = set()
 
 
