@@ -712,8 +712,6 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
     result = row["result"]
     results = result.get("indicators", [])
     cells = form.get("indicators", [])
-    by_where: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    row_wheres = [r.get("where") for r in results]
     sections: list[dict[str, Any]] = []
     for i, (cell, res) in enumerate(zip(cells, results, strict=False)):
         level1 = cell.get("level1") or res.get("level1") or "—"
@@ -732,16 +730,14 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
                 },
             }
         )
-    for f in result.get("findings", []):
-        by_where[str(f.get("where"))].append(f)
     budget = result.get("budget") or {}
-    form_findings = [
-        f
-        for f in result.get("findings", [])
-        if not any(
-            isinstance(w, str) and str(f.get("where")).startswith(w) for w in row_wheres if w
-        )
-    ]
+
+    def key(f: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (f.get("code"), f.get("where"), f.get("message"))
+
+    on_rows = {key(f) for r in results for f in r.get("findings", [])}
+    on_rows |= {key(f) for f in budget.get("findings", [])}
+    form_findings = [f for f in result.get("findings", []) if key(f) not in on_rows]
     return {
         "sections": sections,
         "budget": budget,
