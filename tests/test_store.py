@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.corpus_forms import corpus_forms
 
 import jixiao
 from jixiao.cli.app import cli
 from jixiao.forms.model import Form
 from jixiao.store import MIGRATIONS, SCHEMA_VERSION, ResultStore, StoreError
-from tests.corpus_forms import corpus_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_JSON = ROOT / "examples" / "seed.json"

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.corpus_forms import corpus_forms
 
 import jixiao
-from tests.corpus_forms import corpus_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_XLSX = ROOT / "examples" / "seed.xlsx"

@@ -14,12 +14,12 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("jinja2")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-import jixiao  # noqa: E402
-from jixiao.store import ResultStore  # noqa: E402
-from jixiao.web.app import create_app  # noqa: E402
-from jixiao.web.uploads import UploadLimits  # noqa: E402
+import jixiao
+from jixiao.store import ResultStore
+from jixiao.web.app import create_app
+from jixiao.web.uploads import UploadLimits
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_XLSX = ROOT / "examples" / "seed.xlsx"
@@ -237,7 +237,7 @@ def test_dashboard_counts_and_filters(tmp_path: Path) -> None:
     b["department"] = "另一个局"
     b["year"] = 2022
     b["indicators"][0]["score"] = 0  # a wrong claim: SCORE_MISMATCH
-    status, location = _upload(
+    _status, location = _upload(
         client, [("a.json", json.dumps(a).encode()), ("b.json", json.dumps(b).encode())]
     )
     batch_id = location.rsplit("/", 1)[1]
