@@ -108,8 +108,16 @@ def page(browser: object) -> Iterator[object]:
 
 
 def _shot(page: object, name: str) -> None:
+    """Save a screenshot as a test artefact; with $JIXIAO_DOC_SCREENSHOTS set, also the small
+    JPEG that docs/workbench.md shows (regenerate: JIXIAO_DOC_SCREENSHOTS=docs/img pytest …)."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    docs = os.environ.get("JIXIAO_DOC_SCREENSHOTS")
+    if docs:
+        Path(docs).mkdir(parents=True, exist_ok=True)
+        page.screenshot(  # type: ignore[attr-defined]
+            path=str(Path(docs) / f"workbench-{name}.jpg"), type="jpeg", quality=70, full_page=False
+        )
 
 
 def test_upload_seed_read_it_open_a_finding_download(
