@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 import webbrowser
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from rich.text import Text
 
 from jixiao.report.terminal import make_console
 
@@ -15,6 +18,14 @@ __all__ = ["db", "serve"]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULT_DB = "jixiao-results.sqlite"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    text = Text()
+    text.append("错误 error: ", style="bold red")
+    text.append(message)
+    make_console(stderr=True).print(text, soft_wrap=True)
+    raise SystemExit(code)
 
 
 def _loopback(host: str) -> bool:
@@ -81,10 +92,10 @@ def serve(
         from jixiao.web.app import create_app
         from jixiao.web.uploads import UploadLimits
     except ImportError:
-        raise click.ClickException(
+        _fail(
             "工作台需要 web 组件：pip install 'jixiao[web]' "
             "(the workbench needs the web extra: pip install 'jixiao[web]')"
-        ) from None
+        )
     err = make_console(stderr=True)
     if token == "auto":
         token = secrets.token_urlsafe(16)
@@ -121,7 +132,7 @@ def db_info(path: str) -> None:
     try:
         store = ResultStore(path)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(str(exc))
     with store:
         console = make_console()
         console.print(f"结果库 store {path} · schema {store.version}", markup=False)
@@ -140,11 +151,11 @@ def db_export(path: str, out: str) -> None:
     """把复核发现表导出为 Parquet (write the findings table as Parquet, for pandas/Dask)."""
     from jixiao.store import ResultStore, StoreError
 
-    if Path(out).exists() and Path(out).resolve() == Path(path).resolve():
+    if Path(out).exists() and os.path.samefile(out, path):
         raise click.UsageError("输出不能覆盖结果库 (the output would overwrite the store)")
     try:
         with ResultStore(path) as store:
             n = store.export_findings(out)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(str(exc))
     make_console(stderr=True).print(f"已写入 {n} 条发现 (wrote {n} findings): {out}", markup=False)
