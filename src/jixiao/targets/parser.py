@@ -480,7 +480,7 @@ def _check_incl(tok: Token, qty: _Qty) -> bool:
         written = Decimal(to_ascii_digits("".join(m.group().split())).replace("．", "."))
         rest = "".join(text[m.end() :].split()).rstrip(")）").removesuffix("在内")
         unit = lookup_unit(rest) if rest else None
-        value = written
+        value: Decimal | None = written
         if unit is not None and qty.unit is not None and unit.dimension == qty.unit.dimension:
             value = written * unit.factor / qty.unit.factor
         elif unit is not None and unit != qty.unit:
