@@ -27,7 +27,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from jixiao.errors import TargetSyntaxError
+from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -952,7 +952,7 @@ def _prose(text: str) -> Qualitative | Empty:
 
 def _parse(cell: str) -> Target:
     if not isinstance(cell, str):
-        raise TypeError(f"a cell is text, not {type(cell).__name__}")
+        raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
     if not cell or cell.isspace():
         return Empty(text=cell)
     # one character for one: positions in the normalised text are positions in the cell
@@ -963,7 +963,14 @@ def _parse(cell: str) -> Target:
         if text is cell:
             raise
         raise TargetSyntaxError(
-            err.message, cell, err.offset, expected=err.expected, hint=err.hint, length=err.length
+            err.message,
+            cell,
+            err.offset,
+            expected=err.expected,
+            hint=err.hint,
+            length=err.length,
+            en=err.message_en,
+            hint_en=err.hint_en,
         ) from None
 
 
