@@ -16,7 +16,19 @@ SRC = ROOT / "src" / "jixiao"
 
 # Optional dependencies (extras) and the modules that need them: imported where they are used,
 # so that ``import jixiao`` and the modules that do not need them stay light.
-OPTIONAL = ("openpyxl", "pandas", "pyarrow", "dask", "distributed", "hypothesis", "jixiao.testing")
+OPTIONAL = (
+    "openpyxl",
+    "pandas",
+    "pyarrow",
+    "dask",
+    "distributed",
+    "hypothesis",
+    "jixiao.testing",
+    "uvicorn",
+    "starlette",
+    "jinja2",
+    "jixiao.web",
+)
 # jixiao.cli.main checks that click and rich are installed before it imports the commands.
 GUARDED = {
     ("cli/__init__.py", "click"),
