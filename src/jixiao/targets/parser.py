@@ -1188,19 +1188,21 @@ def _as_fraction(node: Amount | Comparison, mode: str) -> Amount | Comparison:
 def _mode_of(target: Target | None) -> str | None:
     """How an actual is read against *target*: None (no target, or one with no number),
     ``numeric``, or for a percent target ``fraction`` / ``either`` (a bound ≤ 10%)."""
+    return _reading_of(target)[1]
+
+
+def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
+    """The unit *target* lends to a bare number, and the reading mode (:func:`_mode_of`)."""
     if target is None:
-        return None
-    if isinstance(target, Range):
-        quantity: Quantity | None = target.low_quantity
-        bounds: tuple[Decimal, ...] = (target.low, target.high)
-    else:
-        quantity = target.quantity
-        if quantity is None:
-            return None
-        bounds = (quantity.value,)
-    if quantity is not None and quantity.unit == _PERCENT:
-        return "either" if min(bounds) <= FRACTION_AMBIGUOUS_BELOW else "fraction"
-    return "numeric"
+        return None, None
+    quantity = target.quantity
+    if quantity is None:
+        return None, None
+    unit = quantity.unit
+    if unit is None or unit.symbol != "%":
+        return unit, "numeric"
+    low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
+    return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
 
 
 def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actual:
@@ -1340,9 +1342,8 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
-    if target is None:
-        return _actual_cached(text, None, None)
-    return _actual_cached(text, implied_unit(target), _mode_of(target))
+    unit, mode = _reading_of(target)
+    return _actual_cached(text, unit, mode)
 
 
 def cache_clear() -> None:
