@@ -16,23 +16,14 @@ from lark import Token, Tree
 
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
+from jixiao.policy.names import did_you_mean
+from jixiao.policy.syntax_errors import syntax_problems
 from jixiao.resources import grammar_path
 
 __all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_text"]
 
 MAX_SIZE = 512 * 1024
 MAX_DEPTH = 64
-
-_WORDS = {
-    "STRING": '带引号的文字（"…"）',
-    "NAME": "名称",
-    "QUANTITY": "数字",
-    "INT": "整数",
-    "COMP_OP": "比较符（>= <= == != > <）",
-    "ADD_OP": "+ 或 -",
-    "MUL_OP": "* 或 /",
-    "$END": "文件结束",
-}
 
 
 @functools.cache
@@ -43,24 +34,6 @@ def _parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
     )
-
-
-def _describe(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
-    out = []
-    for name in sorted(names):
-        if name in _WORDS:
-            out.append(_WORDS[name])
-            continue
-        try:
-            term = parser.get_terminal(name)
-        except KeyError:
-            out.append(name)
-            continue
-        if term.pattern.type == "str":
-            out.append(f"「{term.pattern.value}」")
-        else:
-            out.append(name.lower())
-    return tuple(dict.fromkeys(out))
 
 
 class _Builder:
@@ -253,7 +226,7 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     try:
         tree = parser.parse(text)
     except lark.exceptions.UnexpectedInput as err:
-        raise PolicyError(_syntax_problems(parser, err, text, path)) from None
+        raise PolicyError(syntax_problems(parser, err, text, path)) from None
     b = _Builder(path, text)
     try:
         result = _build_file(b, tree)
@@ -270,81 +243,6 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     if b.problems:
         raise PolicyError(b.problems)
     return result
-
-
-_TOP_LEVEL = (
-    "policy", "extends", "title", "source", "years", "rounding", "tolerance", "let", "weights",
-    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "example",
-)  # fmt: skip
-MAX_SYNTAX_PROBLEMS = 20
-
-
-def _syntax_problems(
-    parser: lark.Lark, first: lark.exceptions.UnexpectedInput, text: str, path: str
-) -> list[PolicyProblem]:
-    """The first syntax error, and one for each later item that is broken on its own.
-
-    After an error the parser starts again at the next line that opens a top-level item
-    (``rule``, ``let``, ``tiers`` … at the start of a line), with the lines before it blanked so
-    that positions stay those of the file: one mistake reports once, and every broken item is
-    reported in the same run.
-    """
-    problems = [_syntax_problem(parser, first, text, path)]
-    lines = text.split("\n")
-    err: lark.exceptions.UnexpectedInput | None = first
-    while err is not None and len(problems) < MAX_SYNTAX_PROBLEMS:
-        after = getattr(err, "line", None) or len(lines)
-        restart = next(
-            (
-                i
-                for i in range(after, len(lines))
-                if lines[i][:1].isalpha() and lines[i].split(None, 1)[0] in _TOP_LEVEL
-            ),
-            None,
-        )
-        if restart is None:
-            break
-        try:
-            parser.parse("\n" * restart + "\n".join(lines[restart:]))
-            err = None
-        except lark.exceptions.UnexpectedInput as again:
-            problems.append(_syntax_problem(parser, again, text, path))
-            err = again
-    return problems
-
-
-def _syntax_problem(
-    parser: lark.Lark, err: lark.exceptions.UnexpectedInput, text: str, path: str
-) -> PolicyProblem:
-    line = getattr(err, "line", None) or 1
-    column = getattr(err, "column", None) or 1
-    if isinstance(err, lark.exceptions.UnexpectedToken):
-        tok = err.token
-        expected = _describe(parser, set(err.accepts or err.expected))
-        if tok.type == "$END":
-            line = text.count("\n") + 1
-            column = len(text.rsplit("\n", 1)[-1]) + 1
-            found = "文件结束 (end of file)"
-            length = 1
-        else:
-            found = f"「{tok}」"
-            length = max(1, len(str(tok)))
-        found_en = "end of file" if tok.type == "$END" else repr(str(tok))
-        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {found_en})"
-    elif isinstance(err, lark.exceptions.UnexpectedCharacters):
-        expected = _describe(parser, set(err.allowed or ()))
-        pos = err.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        message = f"语法错误：无法识别的字符「{ch}」 (syntax error: unexpected character {ch!r})"
-        length = 1
-    else:  # UnexpectedEOF
-        expected = _describe(parser, set(getattr(err, "expected", ()) or ()))
-        line = text.count("\n") + 1
-        column = len(text.rsplit("\n", 1)[-1]) + 1
-        message = "语法错误：文件意外结束 (syntax error: unexpected end of file)"
-        length = 1
-    hint = ("此处可以是 (expected)：" + "、".join(expected[:12])) if expected else None
-    return PolicyProblem(message, Location(path, line, column, length, text), hint, code="syntax")
 
 
 _SEVERITIES = ("error", "warning", "info")
@@ -395,8 +293,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             # ``rounding rate 4 half_up``: where this rounding applies (lines, rate or total)
             where, places, mode = str(ch[0]), int(str(ch[1])), str(ch[2])
             if where not in ROUNDING_PLACES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入对象「{where}」 (unknown rounding target {where!r})",
@@ -406,8 +302,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                     )
                 )
             elif mode not in _ROUNDING_MODES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
@@ -458,8 +352,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["examples"].append(_build_example(b, item))
     rounding_loc = fields.pop("rounding_loc", None)
     if "rounding" in fields and fields["rounding"][1] not in _ROUNDING_MODES:
-        from jixiao.policy.names import did_you_mean
-
         mode = fields["rounding"][1]
         b.problems.append(
             PolicyProblem(
