@@ -38,6 +38,7 @@ from jixiao.policy.names import did_you_mean
 from jixiao.policy.refs import BUDGET_REFS, DOMAINS, INDICATOR_REFS, Scope
 from jixiao.policy.rules import EXPLAIN_FIELDS, compile_rules
 from jixiao.policy.types import ROUNDING_MODES, Ctx, TypeInfo
+from jixiao.resources import rules_dir as rules_dir  # kept: tests and users reach it here
 
 __all__ = [
     "BUDGET_INPUTS",
