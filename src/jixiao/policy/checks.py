@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from jixiao.catalog import BUILTIN_CODES
 from jixiao.errors import Location, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
@@ -146,8 +147,6 @@ def check_examples(
     codes: set[str],
     problems: list[PolicyProblem],
 ) -> None:
-    from jixiao.evaluate import BUILTIN_CODES
-
     known_codes = codes | set(BUILTIN_CODES)
     names = {ex.name for ex in m.examples}
     if len(names) != len(m.examples):

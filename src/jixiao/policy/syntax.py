@@ -14,6 +14,7 @@ from typing import Any
 import lark
 from lark import Token, Tree
 
+from jixiao.catalog import SEVERITIES
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.names import did_you_mean
@@ -245,7 +246,7 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     return result
 
 
-_SEVERITIES = ("error", "warning", "info")
+_SEVERITIES = SEVERITIES
 
 
 def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
