@@ -16,6 +16,7 @@ from jixiao.policy.refs import BUDGET_REFS, DOMAINS, FUNCTIONS, TEXT_FUNCTIONS, 
 from jixiao.policy.types import (
     BOOL,
     ERROR,
+    MAX_PLACES,
     MONEY,
     NUM,
     ROUNDING_MODES,
@@ -219,8 +220,13 @@ class ExprCompiler:
                 not isinstance(digits, A.Num)
                 or digits.unit is not None
                 or digits.value != digits.value.to_integral_value()
+                or not 0 <= digits.value <= MAX_PLACES
             ):
-                self.error("round() 的第二个参数应为整数位数，如 2 (round(x, 2))", digits.loc)
+                self.error(
+                    f"round() 的第二个参数应为 0–{MAX_PLACES} 的整数位数，如 2 "
+                    f"(round(x, 2): places are a whole number 0–{MAX_PLACES})",
+                    digits.loc,
+                )
                 return mk_const(None), ERROR
             quantum = Decimal(1).scaleb(-int(digits.value))
             f0 = fns[0]

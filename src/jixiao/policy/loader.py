@@ -37,6 +37,7 @@ from jixiao.policy.model import Policy, TierTableRT
 from jixiao.policy.names import did_you_mean
 from jixiao.policy.refs import BUDGET_REFS, DOMAINS, INDICATOR_REFS, Scope
 from jixiao.policy.rules import EXPLAIN_FIELDS, compile_rules
+from jixiao.policy.syntax import MAX_PLACES, MAX_RULES
 from jixiao.policy.types import ROUNDING_MODES, Ctx, TypeInfo
 from jixiao.resources import rules_dir as rules_dir  # kept: tests and users reach it here
 
@@ -54,8 +55,6 @@ __all__ = [
     "policy_from_chain",
     "shipped_policies",
 ]
-
-MAX_RULES = 500
 
 
 def load_policy(spec: str | Path | Policy = "central") -> Policy:
@@ -93,25 +92,25 @@ class PolicyBuilder:
     def build(self) -> Policy:
         m = merge_files(self.files, self.problems)
         top = m.first_loc or Location(m.path)
-        if m.name is None:
+        if len(m.rules) + len(m.budget_rules) > MAX_RULES:
+            # refused before any rule is compiled or checked
             self.problem(
-                '缺少 policy "名称" 声明 (the file must start with: policy "name")',
+                f"规则过多（{len(m.rules) + len(m.budget_rules)} 条，上限 {MAX_RULES}） "
+                f"(too many rules: {len(m.rules) + len(m.budget_rules)}, at most {MAX_RULES})",
                 top,
-                code="syntax",
+                code="limits",
             )
+            raise PolicyError(self.problems)
         places, mode = m.rounding or (2, "half_up")
         if mode not in ROUNDING_MODES:
             mode = "half_up"
-        if not 0 <= places <= 10:
-            self.problem(f"舍入位数 {places} 超出 0–10 (rounding places must be 0–10)", top)
+        if not 0 <= places <= MAX_PLACES:  # pragma: no cover - refused when parsed
             places = 2
         ec = ExprCompiler(self.problems, mode)
         params = self.compile_lets(m, ec)
         check_weights(m, self.problems)
         tiers = self.compile_tiers(m)
         grades = check_grades(m, self.problems)
-        if len(m.rules) + len(m.budget_rules) > MAX_RULES:
-            self.problem(f"规则过多（上限 {MAX_RULES}） (too many rules)", top)
         rules = compile_rules(
             m.rules, INDICATOR_REFS, params, ec, tiers, budget=False, problems=self.problems
         )
@@ -128,7 +127,6 @@ class PolicyBuilder:
         check_examples(m, codes, self.problems)
         if self.problems:
             raise PolicyError(sorted(self.problems, key=problem_order))
-        assert m.name is not None
         return Policy(
             name=m.name,
             version=m.version or "",

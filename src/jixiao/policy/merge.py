@@ -15,7 +15,7 @@ __all__ = ["Merged", "merge_files", "merge_rules", "merge_tiers"]
 
 @attrs.define
 class Merged:
-    name: str | None = None
+    name: str = ""
     version: str | None = None
     title: tuple[str, str | None] | None = None
     source: str | None = None
@@ -38,25 +38,87 @@ class Merged:
     first_loc: Location | None = None
 
 
+class _Order:
+    """Rules in order as a doubly linked list keyed by name: replacing, dropping and placing a
+    rule before or after another each take constant time, so merging a chain is linear."""
+
+    _HEAD = ""  # rule names are never empty strings in the list below: the head is a sentinel
+
+    def __init__(self, rules: list[A.Rule]) -> None:
+        self.rule: dict[str, A.Rule] = {}
+        self.nxt: dict[str, str | None] = {self._HEAD: None}
+        self.prv: dict[str, str] = {}
+        self.tail = self._HEAD
+        for r in rules:
+            self.append(r)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.rule
+
+    def names(self) -> list[str]:
+        return list(self.rule)
+
+    def append(self, rule: A.Rule) -> None:
+        self.insert_after(self.tail, rule)
+
+    def insert_after(self, anchor: str, rule: A.Rule) -> None:
+        key = "\x00" + rule.name
+        after = self.nxt[anchor]
+        self.nxt[anchor] = key
+        self.prv[key] = anchor
+        self.nxt[key] = after
+        if after is not None:
+            self.prv[after] = key
+        else:
+            self.tail = key
+        self.rule[rule.name] = rule
+
+    def remove(self, name: str) -> None:
+        key = "\x00" + name
+        before, after = self.prv.pop(key), self.nxt.pop(key)
+        self.nxt[before] = after
+        if after is not None:
+            self.prv[after] = before
+        else:
+            self.tail = before
+        del self.rule[name]
+
+    def key(self, name: str) -> str:
+        return "\x00" + name
+
+    def to_list(self) -> list[A.Rule]:
+        out = []
+        at = self.nxt[self._HEAD]
+        while at is not None:
+            out.append(self.rule[at[1:]])
+            at = self.nxt[at]
+        return out
+
+
 def merge_rules(
     current: list[A.Rule],
     new: tuple[A.Rule, ...],
     drops: tuple[tuple[str, Location], ...],
     problems: list[PolicyProblem],
 ) -> list[A.Rule]:
-    rules = list(current)
+    """Apply one file's rules and drops to the inherited list (in linear time).
+
+    A rule with a new name is appended (or placed ``before``/``after`` a named rule); a rule with
+    an inherited name replaces it in place (or moves it, when placed).
+    """
+    order = _Order(current)
     for name, loc in drops:
-        names = [r.name for r in rules]
-        if name not in names:
+        if name not in order:
             problems.append(
                 PolicyProblem(
                     f"没有名为「{name}」的规则可删除 (no rule named {name!r} to drop)",
                     loc,
-                    did_you_mean(name, names),
+                    did_you_mean(name, order.names()),
                     code="name",
                 )
             )
-        rules = [r for r in rules if r.name != name]
+            continue
+        order.remove(name)
     seen_here: dict[str, Location] = {}
     for rule in new:
         if rule.name in seen_here:
@@ -69,31 +131,30 @@ def merge_rules(
             )
             continue
         seen_here[rule.name] = rule.loc
-        names = [r.name for r in rules]
-        if rule.name in names and rule.placement is None:
-            rules[names.index(rule.name)] = rule
+        if rule.name in order and rule.placement is None:
+            order.rule[rule.name] = rule
             continue
-        rules = [r for r in rules if r.name != rule.name]
-        names = [r.name for r in rules]
+        if rule.name in order:
+            order.remove(rule.name)
         if rule.placement is None:
-            rules.append(rule)
+            order.append(rule)
             continue
         where, anchor = rule.placement
-        if anchor not in names:
+        if anchor not in order:
             problems.append(
                 PolicyProblem(
                     f"找不到规则「{anchor}」，无法放在其{'前' if where == 'before' else '后'} "
                     f"(no rule named {anchor!r} to place this rule {where})",
                     rule.loc,
-                    did_you_mean(anchor, names),
+                    did_you_mean(anchor, order.names()),
                     code="name",
                 )
             )
-            rules.append(rule)
+            order.append(rule)
             continue
-        i = names.index(anchor)
-        rules.insert(i if where == "before" else i + 1, rule)
-    return rules
+        key = order.key(anchor)
+        order.insert_after(order.prv[key] if where == "before" else key, rule)
+    return order.to_list()
 
 
 def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Merged:
@@ -102,12 +163,16 @@ def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Mer
     for f in files:
         m.path = f.path
         m.first_loc = Location(f.path, 1, 1, 1, f.text)
-        for attr in ("name", "version", "title", "source", "years", "rounding", "tolerance"):
+        # a policy names itself: name, version, title and source are never inherited, so a
+        # file that extends central is never reported as central (the file's stem names it)
+        m.name = f.name if f.name is not None else _stem(f.path)
+        m.version = f.version
+        m.title = f.title
+        m.source = f.source
+        for attr in ("years", "rounding", "tolerance"):
             value = getattr(f, attr)
             if value is not None:
                 setattr(m, attr, value)
-        if f.extends is None and f is not files[0]:  # pragma: no cover - chain order
-            pass
         for where, places_at, mode_at, _loc in f.rounding_at:
             m.rounding_at[where] = (places_at, mode_at)
         for name, expr, loc in f.lets:
@@ -132,6 +197,11 @@ def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Mer
             m.reason_cues = f.reason_cues
         m.examples = f.examples  # examples belong to the file that states them
     return m
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name[: -len(".policy")] if name.endswith(".policy") else name
 
 
 def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:

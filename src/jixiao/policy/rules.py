@@ -199,17 +199,37 @@ def refs_of(expr: A.Expr, scope: Scope, ec: ExprCompiler) -> tuple[tuple[str, Fn
 
 
 def check_template(text: str, loc: Location, problems: list[PolicyProblem]) -> None:
-
+    """A message template holds text and ``{name}`` placeholders of known names only: no
+    format spec (``{actual:>9}``), conversion (``{actual!r}``), attribute or index."""
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        parts = list(string.Formatter().parse(text))
     except ValueError:
         report(problems, "消息模板中的花括号不配对 (unbalanced braces in a message template)", loc)
         return
-    for f in fields:
+    for _literal, f, spec, conversion in parts:
+        if f is None:
+            continue
+        if spec or conversion:
+            shown = (
+                "{"
+                + f
+                + ("!" + conversion if conversion else "")
+                + (":" + spec if spec else "")
+                + "}"
+            )
+            report(
+                problems,
+                f"消息模板的占位符只能是名称，不能带格式：「{shown[:40]}」 "
+                f"(a placeholder is a name only, without a format spec or conversion)",
+                loc,
+                f"写成 {{{f}}} (write {{{f}}})",
+                code="name",
+            )
+            continue
         if f not in EXPLAIN_FIELDS:
             report(
                 problems,
-                f"消息模板中未知的占位符「{{{f}}}」 (unknown placeholder {{{f}}})",
+                f"消息模板中未知的占位符「{{{f[:40]}}}」 (unknown placeholder {{{f[:40]}}})",
                 loc,
                 did_you_mean(f, EXPLAIN_FIELDS)
                 or "可用 (known)：" + "、".join("{" + x + "}" for x in EXPLAIN_FIELDS),

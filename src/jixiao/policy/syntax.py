@@ -8,6 +8,7 @@ tokens that would have been valid, in words.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,12 +20,34 @@ from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.names import did_you_mean
 from jixiao.policy.syntax_errors import syntax_problems
+from jixiao.policy.types import MAX_PLACES
 from jixiao.resources import grammar_path
 
-__all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "MAX_RULES",
+    "MAX_SIZE",
+    "count_rules",
+    "parse_policy_text",
+]
 
-MAX_SIZE = 512 * 1024
-MAX_DEPTH = 64
+# Limits, each checked before the work it bounds.
+MAX_SIZE = 512 * 1024  # characters of one file
+MAX_DEPTH = 64  # nesting of one expression
+MAX_RULES = 500  # rules of a policy (all files of its extends chain)
+MAX_INTEGER_DIGITS = 15  # digits before the point of a number literal (up to 万亿 in 元)
+MAX_FRACTION_DIGITS = 10  # digits after the point
+
+_RULE_KEYWORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|\bdrop\s+rule\b|\brule\b')
+
+
+def count_rules(text: str) -> int:
+    """How many rules a file's text declares, counted in one pass without parsing it (so that
+    a file with thousands of rules is refused before any work)."""
+    return sum(1 for m in _RULE_KEYWORDS.finditer(text) if m.group() == "rule")
 
 
 @functools.cache
@@ -75,6 +98,15 @@ class _Builder:
 
     def string(self, tok: Any) -> str:
         raw = str(tok)[1:-1]
+        if "\x00" in raw:
+            self.problems.append(
+                PolicyProblem(
+                    "文字中含有 NUL 字符 (a string contains a NUL character)",
+                    self.tok_loc(tok),
+                    "删除该不可见字符 (remove the invisible character)",
+                )
+            )
+            raw = raw.replace("\x00", "")
         return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
 
     def number(self, tok: Any) -> tuple[Decimal, str | None]:
@@ -85,6 +117,19 @@ class _Builder:
             if not (ch.isdigit() or ch == "."):
                 digits, unit = text[:i], text[i:]
                 break
+        whole, _, fraction = digits.partition(".")
+        if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+            self.problems.append(
+                PolicyProblem(
+                    f"数字「{digits[:24]}{'…' if len(digits) > 24 else ''}」超出范围 "
+                    f"(a number has at most {MAX_INTEGER_DIGITS} digits before the point and "
+                    f"{MAX_FRACTION_DIGITS} after it)",
+                    self.tok_loc(tok),
+                    "大额请用单位，如 5亿元 (write large amounts with a unit, e.g. 5亿元)",
+                    code="limits",
+                )
+            )
+            return Decimal(0), unit if unit not in ("%", "‰") else None
         try:
             value = Decimal(digits)
         except InvalidOperation:  # pragma: no cover - the regex admits only digits
@@ -213,13 +258,30 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
 
 
 def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
-    """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found."""
+    """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found.
+
+    A leading byte-order mark (files saved by Windows Notepad) is ignored.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if len(text) > MAX_SIZE:
         raise PolicyError(
             [
                 PolicyProblem(
                     f"策略文件过大（{len(text)} 字符，上限 {MAX_SIZE}） (policy file too large)",
                     Location(path, 1, 1, 1, text[:200]),
+                )
+            ]
+        )
+    rules = count_rules(text)
+    if rules > MAX_RULES:
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    f"规则过多（{rules} 条，上限 {MAX_RULES}） (too many rules: {rules}, at most {MAX_RULES})",
+                    Location(path, 1, 1, 1, text),
+                    "把不常用的情形合并为一条规则 (merge rare cases into one rule)",
+                    code="limits",
                 )
             ]
         )
@@ -247,6 +309,23 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
 
 
 _SEVERITIES = SEVERITIES
+_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表"}
+
+
+def _places_ok(b: _Builder, tok: Any) -> bool:
+    """Decimal places of a rounding are 0–6 (every number jixiao rounds stays exact)."""
+    text = str(tok)
+    if len(text) <= 3 and int(text) <= MAX_PLACES:
+        return True
+    b.problems.append(
+        PolicyProblem(
+            f"舍入位数 {text[:12]} 超出 0–{MAX_PLACES} (rounding places must be 0–{MAX_PLACES})",
+            b.tok_loc(tok),
+            "如 rounding 2 half_up (e.g. rounding 2 half_up)",
+            code="limits",
+        )
+    )
+    return False
 
 
 def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
@@ -274,6 +353,24 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         seen[key] = b.loc(item)
         return True
 
+    named: dict[tuple[str, str], Location] = {}
+
+    def unique(kind: str, name: str, loc: Location) -> bool:
+        """A let, weight entry or tier table is stated once per file (``extends`` overrides)."""
+        first = named.setdefault((kind, name), loc)
+        if first is loc:
+            return True
+        b.problems.append(
+            PolicyProblem(
+                f"{_KIND_WORDS[kind]}「{name}」在本文件中重复（首次在第 {first.line} 行） "
+                f"({kind} {name!r} stated twice in this file; first at line {first.line})",
+                loc,
+                "覆盖继承的定义请放在 extends 的子文件中 (override inherited ones in a file that extends)",
+                code="name",
+            )
+        )
+        return False
+
     for item in tree.children:
         d = item.data
         ch = item.children
@@ -292,7 +389,8 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
         elif d == "rounding" and len(ch) == 3:
             # ``rounding rate 4 half_up``: where this rounding applies (lines, rate or total)
-            where, places, mode = str(ch[0]), int(str(ch[1])), str(ch[2])
+            where, mode = str(ch[0]), str(ch[2])
+            places = int(str(ch[1])) if len(str(ch[1])) <= 3 else MAX_PLACES + 1
             if where not in ROUNDING_PLACES:
                 b.problems.append(
                     PolicyProblem(
@@ -310,21 +408,33 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                         did_you_mean(mode, _ROUNDING_MODES),
                     )
                 )
-            else:
+            elif _places_ok(b, ch[1]):
                 fields.setdefault("rounding_at", []).append((where, places, mode, b.tok_loc(ch[0])))
         elif d == "rounding" and once("rounding", item):
-            fields["rounding"] = (int(str(ch[0])), str(ch[1]))
+            fields["rounding"] = (int(str(ch[0])) if _places_ok(b, ch[0]) else 2, str(ch[1]))
             fields["rounding_loc"] = b.tok_loc(ch[1])
         elif d == "tolerance" and once("tolerance", item):
             value, _unit = b.number(ch[0])
             fields["tolerance"] = value
         elif d == "let":
-            fields["lets"].append((str(ch[0]), _build_expr(b, ch[1]), b.tok_loc(ch[0])))
+            if unique("let", str(ch[0]), b.tok_loc(ch[0])):
+                fields["lets"].append((str(ch[0]), _build_expr(b, ch[1]), b.tok_loc(ch[0])))
         elif d == "weights":
             for w in ch:
                 if w.data == "weight_entry":
-                    value, _unit = b.number(w.children[1])
-                    fields["weights"].append((str(w.children[0]), value, b.tok_loc(w.children[0])))
+                    value, unit = b.number(w.children[1])
+                    if unit is not None or not str(w.children[1])[-1:].isdigit():
+                        b.problems.append(
+                            PolicyProblem(
+                                f"权重不带单位：「{w.children[1]}」 (a weight is a bare number of points)",
+                                b.tok_loc(w.children[1]),
+                                "写成 产出指标 50 (write 产出指标 50)",
+                            )
+                        )
+                    if unique("weights", str(w.children[0]), b.tok_loc(w.children[0])):
+                        fields["weights"].append(
+                            (str(w.children[0]), value, b.tok_loc(w.children[0]))
+                        )
                 else:
                     fields["deviation"] = str(w.children[0].children[0])
         elif d == "budget":
@@ -338,7 +448,9 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
         elif d == "tiers":
-            fields["tiers"].append(_build_tiers(b, item))
+            table = _build_tiers(b, item)
+            if unique("tiers", table.name, table.loc):
+                fields["tiers"].append(table)
         elif d == "grades" and once("grades", item):
             pairs = [(str(ch[i]), interval_of(b, ch[i + 1])) for i in range(0, len(ch), 2)]
             fields["grades"] = tuple(pairs)

@@ -28,6 +28,7 @@ from jixiao.errors import EvaluationError, Location
 __all__ = [
     "BOOL",
     "ERROR",
+    "MAX_PLACES",
     "MONEY",
     "NUM",
     "POINTS",
@@ -42,6 +43,8 @@ __all__ = [
     "same_num",
     "type_hint",
 ]
+
+MAX_PLACES = 6  # decimal places of any rounding a policy asks for (0–6)
 
 ROUNDING_MODES = {
     "half_up": ROUND_HALF_UP,
@@ -81,6 +84,8 @@ class Ctx:
         "name",
         "printed_rate",
         "rate",
+        "reason",
+        "rule",
         "scored",
         "target",
         "target_dim",
@@ -111,6 +116,8 @@ class Ctx:
         self.initial: Decimal | None = None
         self.rate: Decimal | None = None
         self.printed_rate: Decimal | None = None
+        self.reason = ""
+        self.rule: Any = None  # the rule being applied (for an error's location)
 
 
 Fn = Callable[[Ctx], Any]
