@@ -9,7 +9,7 @@ from jixiao.evaluate.indicators import _rule_finding
 from jixiao.evaluate.results import BudgetResult
 from jixiao.forms.model import Budget
 from jixiao.policy.compiler import Ctx, EvalError
-from jixiao.policy.model import Policy
+from jixiao.policy.model import CompiledRule, Policy
 
 
 def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
@@ -39,12 +39,13 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     ctx = Ctx()
     rule = None
     raw = score = rate_pct = None
+    chosen: list[CompiledRule] = []  # the rule being applied, for an error's location
     try:
-        return _score(policy, budget, weight, claimed, annual, executed, ctx, findings)
+        return _score(policy, budget, weight, claimed, annual, executed, ctx, findings, chosen)
     except (EvalError, ArithmeticError) as err:
         # a budget rule that cannot be applied (a division by zero, a number beyond the decimal
         # context) is a finding on the budget row, never an exception out of score_form
-        rule = ctx.rule
+        rule = chosen[0] if chosen else None
         try:
             rate_pct = policy.quantize(ctx.rate * 100, "rate") if ctx.rate is not None else None
         except ArithmeticError:
@@ -80,6 +81,7 @@ def _score(
     executed: Decimal,
     ctx: Ctx,
     findings: list[Finding],
+    chosen: list[CompiledRule],
 ) -> BudgetResult:
     where = budget.where if budget is not None else "budget"
     ctx.weight = weight
@@ -110,7 +112,8 @@ def _score(
     raw = score = None
     for r in policy.budget_rules:
         if r.when is None or r.when(ctx):
-            rule = ctx.rule = r
+            rule = r
+            chosen.append(r)
             break
     if rule is not None and rule.score is not None:
         if rule.met is not None:

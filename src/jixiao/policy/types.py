@@ -85,7 +85,6 @@ class Ctx:
         "printed_rate",
         "rate",
         "reason",
-        "rule",
         "scored",
         "target",
         "target_dim",
@@ -117,7 +116,6 @@ class Ctx:
         self.rate: Decimal | None = None
         self.printed_rate: Decimal | None = None
         self.reason = ""
-        self.rule: Any = None  # the rule being applied (for an error's location)
 
 
 Fn = Callable[[Ctx], Any]
