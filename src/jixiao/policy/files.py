@@ -51,8 +51,8 @@ def search_path() -> tuple[Path, ...]:
     return tuple(Path(p) for p in raw.split(os.pathsep) if p.strip())
 
 
-def _problem(message: str, loc: Location, hint: str | None = None) -> PolicyError:
-    return PolicyError([PolicyProblem(message, loc, hint, code="extends")])
+def _extends_problem(message: str, loc: Location, hint: str | None = None) -> PolicyProblem:
+    return PolicyProblem(message, loc, hint, code="extends")
 
 
 def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path:
@@ -69,8 +69,12 @@ def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path
         hint = did_you_mean(spec, shipped_policies()) or "内置策略 (shipped)：" + "、".join(
             shipped_policies()
         )
-        raise _problem(
-            f"没有名为「{spec}」的内置策略 (no shipped policy named {spec!r})", where, hint
+        raise PolicyError(
+            [
+                _extends_problem(
+                    f"没有名为「{spec}」的内置策略 (no shipped policy named {spec!r})", where, hint
+                )
+            ]
         )
     path = Path(spec)
     if base_dir is not None:
@@ -79,23 +83,35 @@ def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path
         )
         inside += "or a .policy file under this file's folder)"
         if path.is_absolute() or not spec.endswith(".policy") or "\x00" in spec:
-            raise _problem(
-                f"extends 不能指向「{spec}」 (extends cannot name {spec!r})", where, inside
+            raise PolicyError(
+                [
+                    _extends_problem(
+                        f"extends 不能指向「{spec}」 (extends cannot name {spec!r})", where, inside
+                    )
+                ]
             )
         path = base_dir / path
         try:
             path.resolve().relative_to(base_dir.resolve())
         except (ValueError, OSError):
-            raise _problem(
-                f"extends 指向本文件夹之外：「{spec}」 (extends leaves this file's folder: {spec!r})",
-                where,
-                inside,
+            raise PolicyError(
+                [
+                    _extends_problem(
+                        f"extends 指向本文件夹之外：「{spec}」 (extends leaves this file's folder: {spec!r})",
+                        where,
+                        inside,
+                    )
+                ]
             ) from None
     if not path.is_file():
-        raise _problem(
-            f"找不到策略文件「{spec}」 (policy file not found: {spec})",
-            where,
-            "内置策略可直接用名称，如 central (shipped policies are loaded by name)",
+        raise PolicyError(
+            [
+                _extends_problem(
+                    f"找不到策略文件「{spec}」 (policy file not found: {spec})",
+                    where,
+                    "内置策略可直接用名称，如 central (shipped policies are loaded by name)",
+                )
+            ]
         )
     return path
 
