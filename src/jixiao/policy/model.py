@@ -26,8 +26,8 @@ import attrs
 import jixiao.policy
 from jixiao.errors import Location, UnknownNameError
 from jixiao.policy import ast as A
-from jixiao.policy.compiler import ROUNDING_MODES, Fn
-from jixiao.policy.syntax import parse_policy_cached
+from jixiao.policy.types import ROUNDING_MODES, Fn
+from jixiao.policy.files import parse_cached
 
 __all__ = ["CompiledFinding", "CompiledRule", "Policy", "TierTableRT"]
 
@@ -221,7 +221,7 @@ def _row_fields(policy: Policy) -> frozenset[str]:
     found: set[str] = set()
     stack: list[Any] = []
     for display, text in policy.chain:
-        stack.extend(parse_policy_cached(display, text).rules)
+        stack.extend(parse_cached(display, text).rules)
     while stack:
         node = stack.pop()
         if isinstance(node, A.Ref):

@@ -39,6 +39,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jixiao.catalog import SEVERITIES, stronger
 from jixiao.errors import FormError, JixiaoError, PolicyError
 from jixiao.evaluate import score_form
 from jixiao.evaluate.examples import run_examples
@@ -616,7 +617,7 @@ def _options(forms: list[dict[str, Any]]) -> dict[str, list[str]]:
         "department": sorted({f["department"] for f in forms if f["department"]}),
         "year": sorted({str(f["year"]) for f in forms if f["year"]}),
         "policy": sorted({f["policy_name"] for f in forms}),
-        "severity": ["error", "warning", "info"],
+        "severity": list(SEVERITIES),
     }
 
 
@@ -675,9 +676,7 @@ def _summary(
         "grade_rows": grade_rows,
         "grade_chart": charts.bars(grade_rows, label("chart_grades", lang), colour="#117a65"),
         "code_rows": code_rows,
-        "code_chart": charts.stacked_bars(
-            code_rows[:20], ("error", "warning", "info"), label("chart_codes", lang)
-        ),
+        "code_chart": charts.stacked_bars(code_rows[:20], SEVERITIES, label("chart_codes", lang)),
         "points": points,
         "scatter": charts.scatter(
             points,
@@ -740,10 +739,10 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _worst(findings: list[dict[str, Any]]) -> str | None:
-    for severity in ("error", "warning", "info"):
-        if any(f.get("severity") == severity for f in findings):
-            return severity
-    return None
+    worst: str | None = None
+    for f in findings:
+        worst = stronger(worst, str(f.get("severity")))
+    return worst
 
 
 def _field_of(where: Any, row_where: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jixiao.i18n import tr
+
 __all__ = ["LABELS", "label"]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -132,5 +134,4 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str = "zh") -> str:
     """The workbench's text for *key* in *lang* (``zh`` unless ``en``)."""
-    zh, en = LABELS[key]
-    return en if lang == "en" else zh
+    return tr(LABELS[key], lang)
