@@ -26,8 +26,8 @@ import attrs
 import jixiao.policy
 from jixiao.errors import Location, UnknownNameError
 from jixiao.policy import ast as A
-from jixiao.policy.types import ROUNDING_MODES, Fn
 from jixiao.policy.files import parse_cached
+from jixiao.policy.types import ROUNDING_MODES, Fn
 
 __all__ = ["CompiledFinding", "CompiledRule", "Policy", "TierTableRT"]
 
