@@ -215,7 +215,8 @@ def test_the_memo_belongs_to_the_evaluator_and_lets_old_policies_go() -> None:
 
     def variant(i: int) -> Policy:
         display, text = base.chain[-1]
-        return policy_from_chain((*base.chain[:-1], (display, text + "\n" * (i + 1))))
+        # built afresh (not through the loader's cache, which would keep it alive)
+        return policy_from_chain.__wrapped__((*base.chain[:-1], (display, text + "\n" * (i + 1))))
 
     policy = variant(0)
     assert not hasattr(policy, "runtime")  # a policy is plain data: no evaluator state on it
@@ -225,7 +226,6 @@ def test_the_memo_belongs_to_the_evaluator_and_lets_old_policies_go() -> None:
     del policy
     for i in range(1, MEMO_POLICIES + 1):  # newer policies push the old memo out
         list(score_rows([row], variant(i)))
-    policy_from_chain.cache_clear()
     gc.collect()
     assert ref() is None
 
