@@ -143,7 +143,8 @@ def _preparse(target: str, actual: str, policy: Any) -> dict[str, Any] | None:
     """The numbers and words rule-engine is given for one pair of cells (None: not comparable)."""
     from jixiao import parse_actual, parse_target
     from jixiao.errors import TargetSyntaxError
-    from jixiao.evaluate import _new_ctx, _norm
+    from jixiao.evaluate.indicators import _norm
+    from jixiao.evaluate.results import _new_ctx
 
     try:
         tnode = parse_target(target)
