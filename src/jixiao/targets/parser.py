@@ -44,6 +44,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
+from jixiao.targets.fast import fast_parse
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
@@ -809,6 +810,14 @@ def _prose(text: str) -> Qualitative | Empty:
 def _parse(text: str) -> Target:
     if not isinstance(text, str):
         raise TypeError(f"a cell is text, not {type(text).__name__}")
+    node = fast_parse(text)  # the simple shapes, read exactly as the grammar reads them
+    if node is not None:
+        return node
+    return _parse_lark(text)
+
+
+def _parse_lark(text: str) -> Target:
+    """A cell read by the grammar (every shape; the reference the fast path must equal)."""
     if not text or text.isspace():
         return Empty(text=text)
     node: Any
