@@ -13,7 +13,6 @@ and hashable), so a form that repeats a cell pays for it once.
 from __future__ import annotations
 
 import calendar
-import functools
 import re
 import threading
 from decimal import Decimal
@@ -27,6 +26,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
 from jixiao.errors import TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
@@ -50,13 +50,13 @@ from jixiao.units import Unit, lookup_unit, near_miss_unit
 __all__ = [
     "cache_clear",
     "cache_info",
+    "cache_resize",
     "parse_actual",
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
 ]
 
-CACHE_SIZE = 65536
 
 # ------------------------------------------------------------------------------ internal signals
 
@@ -887,14 +887,33 @@ def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     return _as_actual(_parse(text), implied_unit(target))
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+#: What the parse caches may hold, in bytes (as :mod:`jixiao._cache` charges them): targets, and
+#: actuals given their target's unit. Change with :func:`cache_resize`.
+TARGET_CACHE_BYTES = 16 * 2**20
+ACTUAL_CACHE_BYTES = 32 * 2**20
+# the node, its quantity, number and span, and the cache's own entry, around the cell's text
+_ENTRY_BYTES = 600
+
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
+_actuals: ByteLRU[tuple[Unit | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+
 def _target_cached(text: str) -> Target:
-    return _parse(text)
+    node = _targets.get(text)
+    if node is MISSING:
+        node = _parse(text)
+        # the text is kept twice: as the key and (for prose) inside the node
+        _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _actual_cached(text: str, unit: Unit | None) -> Actual:
-    return _as_actual(_target_cached(text), unit)
+    key = (unit, text)
+    node = _actuals.get(key)
+    if node is MISSING:
+        node = _as_actual(_target_cached(text), unit)
+        _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
 
 
 def parse_target(text: str) -> Target:
@@ -927,10 +946,16 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
 
 def cache_clear() -> None:
     """Empty the parse caches."""
-    _target_cached.cache_clear()
-    _actual_cached.cache_clear()
+    _targets.clear()
+    _actuals.clear()
 
 
-def cache_info() -> dict[str, Any]:
-    """Hit and miss counts of the parse caches."""
-    return {"target": _target_cached.cache_info(), "actual": _actual_cached.cache_info()}
+def cache_info() -> dict[str, CacheInfo]:
+    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``)."""
+    return {"target": _targets.info(), "actual": _actuals.info()}
+
+
+def cache_resize(target_bytes: int, actual_bytes: int) -> None:
+    """Set the byte budgets of the target and the actual cache (0 turns a cache off)."""
+    _targets.resize(target_bytes)
+    _actuals.resize(actual_bytes)
