@@ -27,7 +27,7 @@ from lark.exceptions import (
 )
 
 from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
-from jixiao.errors import TargetSyntaxError
+from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -809,7 +809,7 @@ def _prose(text: str) -> Qualitative | Empty:
 
 def _parse(text: str) -> Target:
     if not isinstance(text, str):
-        raise TypeError(f"a cell is text, not {type(text).__name__}")
+        raise ArgumentTypeError(f"a cell is text, not {type(text).__name__}")
     node = fast_parse(text)  # the simple shapes, read exactly as the grammar reads them
     if node is not None:
         return node
