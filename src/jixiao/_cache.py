@@ -17,6 +17,8 @@ import threading
 from collections import OrderedDict
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from jixiao.errors import UsageError
+
 __all__ = ["MISSING", "ByteLRU", "CacheInfo", "text_bytes"]
 
 K = TypeVar("K")
@@ -58,7 +60,10 @@ class ByteLRU(Generic[K, V]):
 
     def __init__(self, maxbytes: int, maxsize: int | None = None) -> None:
         if maxbytes < 0 or (maxsize is not None and maxsize < 0):
-            raise ValueError("maxbytes and maxsize must be >= 0")
+            raise UsageError(
+                "缓存的字节数上限和条目数上限不能为负",
+                en="a cache's maxbytes and maxsize must be >= 0",
+            )
         self.maxbytes = maxbytes
         self.maxsize = maxsize  # an optional bound on the number of entries as well
         self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
