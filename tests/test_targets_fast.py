@@ -21,7 +21,7 @@ from jixiao.targets.fast import UNITS, fast_parse
 from jixiao.targets.parser import (
     _as_actual,
     _parse_lark,
-    implied_unit,
+    _reading_of,
     parse_actual_uncached,
     parse_target_uncached,
 )
@@ -62,10 +62,10 @@ def check(text: str, *, taken: bool | None = None) -> None:
         assert deep(node) == lark(text), text
         # and through the public entry points, as a target and as an actual
         assert deep(parse_target_uncached(text)) == deep(node)
-        for target in ("≥45人", "≥90%", "100", "12月底前"):
+        for target in ("≥45人", "≥90%", "≤5%", "100", "12月底前"):
             tnode = _parse_lark(target)
             assert deep(parse_actual_uncached(text, tnode)) == deep(
-                _as_actual(_parse_lark(text), implied_unit(tnode))
+                _as_actual(_parse_lark(text), *_reading_of(tnode))
             ), (text, target)
 
 
