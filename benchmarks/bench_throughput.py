@@ -125,7 +125,7 @@ def run_arrow(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
     from jixiao.tables import score_table
 
     policy = jixiao.load_policy(policy_name)
-    jixiao.parse_target("≥45人")
+    jixiao.parse_target("合格率≥45人")  # a cell only Lark reads: build the parser now
     table = _arrow_table(mode, n, seed)
     gc.collect()
     before = _current_rss_mb()
@@ -158,7 +158,7 @@ def run_jixiao(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]
     if mode.startswith("arrow"):
         return run_arrow(mode, n, seed, policy_name)
     policy = jixiao.load_policy(policy_name)
-    jixiao.parse_target("≥45人")  # build the parser before the clock starts
+    jixiao.parse_target("合格率≥45人")  # a cell only Lark reads: build the parser now
     gc.collect()
     before = _current_rss_mb()
     stream = _stream(mode, n, seed)
