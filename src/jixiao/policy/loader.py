@@ -214,6 +214,7 @@ class _Merged:
     grades_loc: Location | None = None
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -326,6 +327,8 @@ class _Compiler:
                 m.placeholders = f.placeholders
             if f.reason_cues is not None:
                 m.reason_cues = f.reason_cues
+            for code, severity, loc in f.severities:
+                m.severities[code] = (severity, loc)
             m.examples = f.examples  # examples belong to the file that states them
         return m
 
@@ -362,6 +365,7 @@ class _Compiler:
         self.check_reachability(m.rules, "指标规则")
         self.check_reachability(m.budget_rules, "预算规则")
         codes = {f.code for r in (*rules, *budget_rules) for f in r.findings}
+        self.check_severities(m)
         self.check_examples(m, codes, tiers, grades)
         if self.problems:
             raise PolicyError(sorted(self.problems, key=_problem_order))
@@ -386,10 +390,32 @@ class _Compiler:
             grades=grades,
             placeholders=frozenset(m.placeholders or ()),
             reason_cues=dict(m.reason_cues or ()),
+            severities={code: sev for code, (sev, _loc) in m.severities.items()},
             examples=m.examples,
             path=m.path,
             chain=self.chain,
         )
+
+    # -- severities of built-in finding codes
+    def check_severities(self, m: _Merged) -> None:
+        from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITY_SETTABLE
+
+        for code, (_severity, loc) in m.severities.items():
+            if code in SEVERITY_SETTABLE:
+                continue
+            settable = sorted(SEVERITY_SETTABLE)
+            if code in BUILTIN_CODES:
+                message = (
+                    f"内置代码「{code}」的严重程度不可由策略设置 (the severity of {code} is fixed)"
+                )
+            else:
+                message = f"未知的内置代码「{code}」 (unknown built-in finding code {code!r})"
+            self.problem(
+                message,
+                loc,
+                did_you_mean(code, settable) or "可设置 (settable)：" + "、".join(settable),
+                code="name",
+            )
 
     # -- lets
     def compile_lets(self, m: _Merged, ec: ExprCompiler) -> dict[str, tuple[TypeInfo, Any]]:

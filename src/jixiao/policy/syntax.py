@@ -274,7 +274,8 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
 
 _TOP_LEVEL = (
     "policy", "extends", "title", "source", "years", "rounding", "tolerance", "let", "weights",
-    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "example",
+    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "severity",
+    "example",
 )  # fmt: skip
 MAX_SYNTAX_PROBLEMS = 20
 
@@ -453,6 +454,11 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "reason_cues" and once("reason_cues", item):
             fields["reason_cues"] = tuple(
                 (str(c.children[0]), tuple(b.string(s) for s in c.children[1:])) for c in ch
+            )
+        elif d == "code_severity":
+            # ``severity ACTUAL_NOT_NUMERIC warning``: the severity of a built-in finding code
+            fields.setdefault("severities", []).append(
+                (str(ch[0]), str(ch[1].children[0]), b.tok_loc(ch[0]))
             )
         elif d == "example":
             fields["examples"].append(_build_example(b, item))
