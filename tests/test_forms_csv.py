@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, read_form, read_forms
-from jixiao import score_form
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"
 

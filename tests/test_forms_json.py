@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, loads_forms, read_form, read_forms, write_json
-from jixiao import score_form
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

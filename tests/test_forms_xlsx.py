@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, read_form, read_forms
-from jixiao import score_form
 
 openpyxl = pytest.importorskip("openpyxl")
 
