@@ -195,7 +195,7 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
     if not is_verified(o.score, o.basis, findings) and not any(
         f.severity != "info" for f in findings
     ):
-        findings.append(_unverified(ind, o.basis, o.tier, findings))
+        findings.append(_unverified(policy, ind, o.basis, o.tier, findings))
     if findings == list(scored.findings):
         return scored
     return _Scored(o, findings, scored.reason, len(scored.pre), scored.ctx, scored.exact)
@@ -214,12 +214,15 @@ def is_verified(
     )
 
 
-def _unverified(ind: Indicator, basis: str, tier: str | None, findings: list[Finding]) -> Finding:
+def _unverified(
+    policy: Policy, ind: Indicator, basis: str, tier: str | None, findings: list[Finding]
+) -> Finding:
     if basis == "claimed" and ind.score is not None:
+        shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
         return _builtin(
             "SCORE_UNVERIFIED",
-            f"实际完成值未对应到档次，按自评得分{_fmt(ind.score)}分所在的「{tier}」档认定，无法复核",
-            f"the actual names no tier; the claimed {_fmt(ind.score)} (tier {tier!r}) is kept unverified",
+            f"实际完成值未对应到档次，按自评得分{shown}分所在的「{tier}」档认定，无法复核",
+            f"the actual names no tier; the claimed {shown} (tier {tier!r}) is kept unverified",
             ind.cell("score"),
         )
     codes = "、".join(sorted({f.code for f in findings if f.code in UNVERIFYING_CODES}))
