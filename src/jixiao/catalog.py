@@ -208,6 +208,45 @@ _CODES: tuple[CodeInfo, ...] = (
     ),
     _c("GRADE_WRONG", "error", "等级与总分不符", "the grade does not match the total"),
     _c(
+        "ACTUAL_NOTE",
+        "info",
+        "实际完成值按其中的数量计分，其余文字作说明",
+        "the actual is scored from the quantity it states; the rest is a note",
+    ),
+    _c(
+        "ACTUAL_AMBIGUOUS",
+        "warning",
+        "实际完成值中有多个可比较的数量",
+        "the actual names several comparable quantities",
+        unverifying=True,
+    ),
+    _c(
+        "ACTUAL_APPROXIMATE",
+        "info",
+        "实际完成值是约数或界限，按所写数字计分",
+        "the actual is approximate or a bound; its number is scored",
+    ),
+    _c(
+        "ACTUAL_BOUND_ONLY",
+        "warning",
+        "实际完成值只给出有利于得分一侧的界限",
+        "the actual only bounds the value on the side that favours the claim",
+        unverifying=True,
+    ),
+    _c(
+        "FRACTION_AS_PERCENT",
+        "info",
+        "未写单位的比例按百分数读取",
+        "a bare fraction is read as a percent",
+    ),
+    _c(
+        "FRACTION_AMBIGUOUS",
+        "warning",
+        "未写单位的数字可读作百分数或比例",
+        "a bare number reads as a percent or as a fraction",
+        unverifying=True,
+    ),
+    _c(
         "ACTUAL_NOT_NUMERIC",
         "warning",
         "年度指标值为数值，实际完成值未填数值，无法复核",
@@ -241,11 +280,9 @@ if len(CATALOG) != len(_CODES):  # pragma: no cover - a code listed twice is a b
 #: The same table in its first shape: ``code -> (severity, 中文说明, English description)``.
 BUILTIN_CODES: dict[str, tuple[str, str, str]] = {c.code: c.as_tuple() for c in _CODES}
 
-#: Codes that make the row they are on unverified. ``ACTUAL_AMBIGUOUS`` is listed ahead of its
-#: catalog entry so that the reading of actual cells plugs in without touching the evaluator.
-UNVERIFYING_CODES: frozenset[str] = frozenset(
-    {c.code for c in _CODES if c.unverifying} | {"ACTUAL_AMBIGUOUS"}
-)
+#: Codes that make the row they are on unverified (the reading of a cell is a guess, a claim is
+#: kept): ``IndicatorResult.verified`` is False and the row always carries a warning or an error.
+UNVERIFYING_CODES: frozenset[str] = frozenset(c.code for c in _CODES if c.unverifying)
 
 #: Codes whose severity a policy file may set with ``severity CODE level``.
 SEVERITY_SETTABLE: frozenset[str] = frozenset(c.code for c in _CODES if c.settable)
