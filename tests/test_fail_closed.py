@@ -428,3 +428,28 @@ def test_cli_exit_codes_and_strict(tmp_path: Path) -> None:
     assert score.exit_code == 0 and "?" in score.output  # scored, unverified rows marked
     data = json.loads(run("check", str(bad), "--json").output)
     assert data["verification"]["unverified"] == 3 and data["grade"] is not None
+
+
+def test_excel_outputs_have_a_verified_column(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+
+    result = score_form(read_form(ROOT / "examples" / "seed.xlsx"))
+    out = write_results_workbook(result, tmp_path / "results.xlsx")
+    wb = openpyxl.load_workbook(out)
+    summary = wb[wb.sheetnames[0]]
+    heads = [c.value for c in summary[1]]
+    assert "核实" in heads and "未核实分数" in heads
+    assert summary.cell(row=2, column=heads.index("核实") + 1).value == "13/15"
+    sheet = wb[wb.sheetnames[1]]
+    marks = [c.value for c in sheet["L"]]
+    assert marks[0] == "核实" and marks.count("? 未核实") == 2
+    findings = wb["复核结果"]
+    labels = [c.value for c in findings["F"]]
+    assert "第7行「安全生产执法人员复训」" in labels
+    annotated = write_annotated_workbook(
+        result, ROOT / "examples" / "seed.xlsx", tmp_path / "annotated.xlsx"
+    )
+    ws = openpyxl.load_workbook(annotated)["绩效自评表"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert values.count("? 未核实") == 2 and values.count("✓ 已核实") == 14  # 13 rows + budget
