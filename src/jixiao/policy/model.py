@@ -122,6 +122,8 @@ class Policy:
     examples: tuple[A.Example, ...]
     path: str
     chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
+    severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Derived from the fields above when the policy is built; never changed afterwards.
     digest: str = attrs.field(init=False, repr=False)
     """SHA-256 of the policy's files (display paths and texts, base first)."""
