@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
+from jixiao.columnar import score_batch
 from jixiao.errors import ArgumentTypeError, UsageError
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
@@ -225,8 +226,6 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
     columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row."""
-    from jixiao.columnar import score_batch
-
     pa = importlib.import_module("pyarrow")  # an optional dependency without type stubs
 
     read, added = _columns(list(table.column_names), explain)
