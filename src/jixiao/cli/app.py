@@ -18,9 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from jixiao import batch
+from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
-from jixiao.errors import PolicyError, ReportError, TargetSyntaxError
+from jixiao.errors import JixiaoError, PolicyError, ReportError, TargetSyntaxError
+from jixiao.i18n import Msg, tr, word
 from jixiao.policy import load_policy
 from jixiao.report import terminal
 from jixiao.report._common import BatchEntry
@@ -47,30 +49,36 @@ FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm")
 
 
 def _lang(ctx: click.Context, lang: str | None) -> str:
-    if lang:
-        return lang
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict) and obj.get("lang"):
-        return str(obj["lang"])
-    return "zh"
+    if not lang:
+        obj = ctx.find_root().obj
+        lang = str(obj["lang"]) if isinstance(obj, dict) and obj.get("lang") else "zh"
+    cli_lang.use(lang)  # the CLI's own errors and notes follow the command's language
+    return lang
 
 
-def _err(message: str) -> None:
-    """One error line on stderr (plain text: no markup, no colour codes when piped)."""
+def _err(message: Msg | str, **fields: object) -> None:
+    """One error line on stderr, in the run's language (plain text: no markup, no colour codes
+    when piped)."""
+    lang = cli_lang.current()
     console = make_console(stderr=True)
     text = Text()
-    text.append("错误 error: ", style="bold red")
-    text.append(message)
+    text.append(word("error_prefix", lang), style="bold red")
+    text.append(tr(message, lang, **fields))
     console.print(text, soft_wrap=True)
 
 
-def _note(message: str) -> None:
-    make_console(stderr=True).print(Text(message, style="dim"), soft_wrap=True)
+def _note(message: Msg | str, **fields: object) -> None:
+    text = tr(message, cli_lang.current(), **fields)
+    make_console(stderr=True).print(Text(text, style="dim"), soft_wrap=True)
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    _err(message)
+def _fail(message: Msg | str, code: int = 2, **fields: object) -> NoReturn:
+    _err(message, **fields)
     raise SystemExit(code)
+
+
+def _fail_error(exc: JixiaoError, code: int = 2) -> NoReturn:
+    _fail(exc.render(cli_lang.current()), code)
 
 
 def _load_policy(spec: str) -> Policy:
@@ -78,7 +86,7 @@ def _load_policy(spec: str) -> Policy:
     try:
         return load_policy(spec)
     except PolicyError as exc:
-        _fail(str(exc))
+        _fail_error(exc)
     except FileNotFoundError as exc:
         _fail(str(exc))
 
@@ -89,7 +97,10 @@ def _open_out(path: str) -> IO[str]:
     try:
         return open(path, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
-        _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
+        _fail(CANNOT_WRITE, path=path, reason=exc.strerror)
+
+
+CANNOT_WRITE = Msg("无法写入 {path}：{reason}", "cannot write {path}: {reason}")
 
 
 def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
@@ -97,11 +108,19 @@ def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
     for p in inputs:
         if out.resolve() == p.resolve():
             _fail(
-                f"{option} 的输出文件不能是输入文件本身：{out} "
-                f"({option} would overwrite the input file {out})"
+                Msg(
+                    "{option} 的输出文件不能是输入文件本身：{out}",
+                    "{option} would overwrite the input file {out}",
+                ),
+                option=option,
+                out=out,
             )
     if not out.parent.is_dir():
-        _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
+        _fail(
+            Msg("{option}：文件夹不存在：{folder}", "{option}: no such folder: {folder}"),
+            option=option,
+            folder=out.parent,
+        )
 
 
 def _is_form_file(p: Path) -> bool:
@@ -120,7 +139,7 @@ def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
     for raw in paths:
         p = Path(raw)
         if not p.exists():
-            _fail(f"找不到文件或文件夹：{raw} (no such file or folder: {raw})")
+            _fail(Msg("找不到文件或文件夹：{raw}", "no such file or folder: {raw}"), raw=raw)
         if p.is_dir():
             batch = True
             found = sorted(
@@ -129,14 +148,17 @@ def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
             )
             if not found:
                 _note(
-                    f"文件夹中没有 .json/.csv/.xlsx 自评表：{raw} "
-                    f"(no .json/.csv/.xlsx form in the folder {raw})"
+                    Msg(
+                        "文件夹中没有 .json/.csv/.xlsx 自评表：{raw}",
+                        "no .json/.csv/.xlsx form in the folder {raw}",
+                    ),
+                    raw=raw,
                 )
             files.extend(found)
         else:
             files.append(p)
     if not files:
-        _fail("没有可读取的自评表文件 (no form file to read)")
+        _fail(Msg("没有可读取的自评表文件", "no form file to read"))
     return files, batch
 
 
@@ -263,8 +285,12 @@ def _run_forms(
     ]
     if len(stdout_sinks) > 1:
         raise click.UsageError(
-            f"{' 与 '.join(stdout_sinks)} 不能同时写到标准输出 "
-            f"({' and '.join(stdout_sinks)} cannot both write to stdout)"
+            tr(
+                Msg("{zh} 不能同时写到标准输出", "{en} cannot both write to stdout"),
+                language,
+                zh=" 与 ".join(stdout_sinks),
+                en=" and ".join(stdout_sinks),
+            )
         )
     policy = _load_policy(policy_spec)
     files, batch = collect_inputs(forms)
@@ -293,7 +319,10 @@ def _run_forms(
         finally:
             if out is not sys.stdout:
                 out.close()
-                _note(f"已写入 Markdown 报告 (wrote the Markdown report): {markdown}")
+                _note(
+                    Msg("已写入 Markdown 报告：{path}", "wrote the Markdown report: {path}"),
+                    path=markdown,
+                )
     if jsonl:
         out = _open_out(jsonl)
         try:
@@ -302,7 +331,7 @@ def _run_forms(
         finally:
             if out is not sys.stdout:
                 out.close()
-                _note(f"已写入 JSON lines (wrote JSON lines): {jsonl}")
+                _note(Msg("已写入 JSON lines：{path}", "wrote JSON lines: {path}"), path=jsonl)
     if as_json:
         # an object for one form read from one file; a list for a batch, even of one form
         click.echo(to_json(results, language, many=batch or len(results) != 1))
@@ -362,8 +391,12 @@ def _store(path: str, command: str, entries: Sequence[BatchEntry]) -> None:
             for source, count in per_source.items():
                 store.record_file(batch, source, "ok", None, forms=count)
     except (StoreError, OSError) as exc:
-        _fail(f"无法写入结果库 {path}：{exc} (cannot write the results store)")
-    _note(f"已存入结果库 (stored in): {path}")
+        _fail(
+            Msg("无法写入结果库 {path}：{exc}", "cannot write the results store {path}: {exc}"),
+            path=path,
+            exc=exc,
+        )
+    _note(Msg("已存入结果库：{path}", "stored in: {path}"), path=path)
 
 
 def _write_xlsx(
@@ -382,10 +415,10 @@ def _write_xlsx(
         else:
             write_results_workbook(results, out, lang, failures=failures, protect=files)
     except ReportError as exc:
-        _fail(str(exc))
+        _fail_error(exc)
     except OSError as exc:
-        _fail(f"无法写入 {out}：{exc} (cannot write {out})")
-    _note(f"已写入工作簿 (wrote the workbook): {out}")
+        _fail(CANNOT_WRITE, path=out, reason=exc)
+    _note(Msg("已写入工作簿：{path}", "wrote the workbook: {path}"), path=out)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -458,9 +491,13 @@ def parse(
 
     language = _lang(ctx, lang)
     if target_text is not None and not actual:
-        raise click.UsageError("--target 只能与 --actual 合用 (--target needs --actual)")
+        raise click.UsageError(
+            tr(Msg("--target 只能与 --actual 合用", "--target needs --actual"), language)
+        )
     if as_json and jsonl == "-":
-        raise click.UsageError("--json 与 --jsonl - 不能同时使用 (use one of --json, --jsonl -)")
+        raise click.UsageError(
+            tr(Msg("--json 与 --jsonl - 不能同时使用", "use one of --json, --jsonl -"), language)
+        )
     target_node = None
     failed = 0
     if target_text is not None:

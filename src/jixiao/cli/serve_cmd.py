@@ -12,6 +12,8 @@ from typing import NoReturn
 import click
 from rich.text import Text
 
+from jixiao.cli import lang as cli_lang
+from jixiao.i18n import word
 from jixiao.report.terminal import make_console
 from jixiao.store import ResultStore, StoreError
 
@@ -23,7 +25,7 @@ DEFAULT_DB = "jixiao-results.sqlite"
 
 def _fail(message: str, code: int = 2) -> NoReturn:
     text = Text()
-    text.append("错误 error: ", style="bold red")
+    text.append(word("error_prefix", cli_lang.current()), style="bold red")
     text.append(message)
     make_console(stderr=True).print(text, soft_wrap=True)
     raise SystemExit(code)

@@ -19,6 +19,7 @@ from jixiao.evaluate.indicators import score_mapping as _score_mapping
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.forms.model import Form, Indicator
+from jixiao.i18n import UNCLASSIFIED, section_label
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
@@ -79,7 +80,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
 
     sections: dict[str, list[IndicatorResult]] = {}
     for r in results:
-        sections.setdefault(r.level1 or "（未分类）", []).append(r)
+        sections.setdefault(r.level1 or UNCLASSIFIED, []).append(r)
     section_results = []
     for name, rows in sections.items():
         weight = sum((r.weight or Decimal(0) for r in rows), Decimal(0))
@@ -185,7 +186,7 @@ def _check_sections(
     pol: Policy, budget: BudgetResult, sections: list[SectionResult], out: list[Finding]
 ) -> None:
     defaults = pol.section_weights
-    if not sections or all(s.name == "（未分类）" for s in sections):
+    if not sections or all(s.name == UNCLASSIFIED for s in sections):
         return
     diffs_zh: list[str] = []
     diffs_en: list[str] = []
@@ -194,7 +195,9 @@ def _check_sections(
         key = _section_key(pol, s.name)
         if key is None:
             diffs_zh.append(f"{s.name} {_plain(s.weight)}（政策未设此项）")
-            diffs_en.append(f"{s.name} {_plain(s.weight)} (not a section of the policy)")
+            diffs_en.append(
+                f"{section_label(s.name, 'en')} {_plain(s.weight)} (not a section of the policy)"
+            )
             continue
         seen.add(key)
         if defaults.get(key) != s.weight:

@@ -54,7 +54,7 @@ def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
     return _builtin(
         "UNREADABLE_CELL",
         f"{label}无法解析：{err.render()}",
-        f"the {en_label} cell cannot be read: {err.message} at column {err.column}",
+        f"the {en_label} cell cannot be read: {err.message_text('en')} at column {err.column}",
         ind.cell(field),
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jixiao.i18n import section_label
 from jixiao.report._common import (
     BatchEntry,
     as_results,
@@ -146,7 +147,12 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
         out.append(f"{h}# {t('sections', lang)}")
         out.append("")
         sec_rows = [
-            [s.name, fmt_weight(s.weight), fmt_score(s.claimed, places), fmt_score(s.score, places)]
+            [
+                section_label(s.name, lang),
+                fmt_weight(s.weight),
+                fmt_score(s.claimed, places),
+                fmt_score(s.score, places),
+            ]
             for s in result.sections
         ]
         out += _table(

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jixiao.i18n import section_label
 from jixiao.report._common import (
     BatchEntry,
     ReportError,
@@ -523,7 +524,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
     for s in result.sections:
         ws.append(
             [
-                f"{t('subtotal', lang)} {s.name}",
+                f"{t('subtotal', lang)} {section_label(s.name, lang)}",
                 "",
                 "",
                 "",
