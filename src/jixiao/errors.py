@@ -289,7 +289,7 @@ class PolicyError(JixiaoError, ValueError):
         first = self.problems[0] if self.problems else None
         count = len(self.problems)
         super().__init__(
-            f"策略文件有 {count} 处错误 (policy has {count} problem{'s' if count != 1 else ''})",
+            f"策略文件有 {count} 处错误",
             en=f"the policy has {count} problem{'s' if count != 1 else ''}",
             location=first.location if first else None,
             hint=first.hint if first else None,

@@ -777,7 +777,7 @@ class _Memo:
 
 
 MEMO_POLICIES = 8
-"""How many policies' memos the evaluator keeps (the least recently used policy's is dropped).
+"""How many policies' memos the evaluator keeps (the oldest policy's is dropped).
 
 The memo is the evaluator's state, not the policy's: a policy is plain data. Its outcomes refer to
 their policy, so the memos are held here, by policy identity, in a small LRU rather than in a
@@ -788,12 +788,14 @@ _MEMOS_LOCK = threading.Lock()
 
 
 def memo_of(policy: Policy) -> _Memo:
-    """The evaluator's outcome memo for *policy* (made on first use)."""
-    key = id(policy)
+    """The evaluator's outcome memo for *policy* (made on first use; the oldest policy's is
+    dropped when more than :data:`MEMO_POLICIES` are in use)."""
+    entry = _MEMOS.get(id(policy))  # no lock on a hit: one dict lookup per row
+    if entry is not None and entry[0] is policy:
+        return entry[1]
     with _MEMOS_LOCK:
-        entry = _MEMOS.get(key)
+        entry = _MEMOS.get(id(policy))
         if entry is not None and entry[0] is policy:
-            _MEMOS.move_to_end(key)
             return entry[1]
         memo = _Memo(policy, MEMO_SIZE)
         _keep(policy, memo)
