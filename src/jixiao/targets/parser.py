@@ -1255,7 +1255,7 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     if quantity is None:
         return None, ("date" if isinstance(target, Deadline) else None)
     unit = quantity.unit
-    if unit is None or unit.symbol != "%":
+    if unit is not _PERCENT:
         return unit, "numeric"
     low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
     return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
@@ -1400,6 +1400,11 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
+    if target is None:
+        return _actual_cached(text, None, None)
+    quantity = target.quantity
+    if quantity is not None and quantity.unit is not _PERCENT:
+        return _actual_cached(text, quantity.unit, "numeric")  # the common case, inlined
     unit, mode = _reading_of(target)
     return _actual_cached(text, unit, mode)
 
