@@ -93,6 +93,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
     """
     memo = _memo_of(policy)
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, ind)
     if not isinstance(ind, Indicator):
         if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
             return _score_mapping(policy, memo, ind)
@@ -193,6 +195,8 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode)
 
     ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
+    if "reason" in policy.row_fields:  # only a policy that reads it sees the reason
+        ctx.reason = ind.reason
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
@@ -518,12 +522,13 @@ class _Memo:
     Bounded (LRU), thread-safe (``functools.lru_cache``).
     """
 
-    __slots__ = ("levels", "lookup", "names")
+    __slots__ = ("levels", "lookup", "names", "reasons")
 
     def __init__(self, policy: Policy, size: int) -> None:
         observed = policy.row_fields
         self.names = "name" in observed
         self.levels = "level1" in observed or "level2" in observed
+        self.reasons = "reason" in observed
         self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
 
 
@@ -590,6 +595,8 @@ def _num_key(value: Any, where: str) -> Any:
 def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, row)
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
     get = row.get
     name = get("name")

@@ -219,7 +219,7 @@ class Policy:
         return (r.name for r in self.rules)
 
 
-_ROW_FIELDS = frozenset({"name", "level1", "level2"})
+_ROW_FIELDS = frozenset({"name", "level1", "level2", "reason"})
 
 
 def _row_fields(policy: Policy) -> frozenset[str]:
