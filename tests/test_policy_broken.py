@@ -36,6 +36,7 @@ CASES = [
     ("money_against_percent", (3, 46), "不能把 元 与 % 相加减", None),
     ("len_of_number", (6, 27), "len() 需要一个文字参数", "len(reason)"),
     ("neg_inf_high", (3, 50), "上界不能是 -inf", "[-inf, 0)"),
+    ("amend_unknown", (3, 1), "没有名为「正向指彪」的继承规则可修改", "正向指标"),
 ]
 
 
@@ -209,3 +210,43 @@ def test_a_percent_literal_against_a_count_fails_on_the_row_not_the_form(tmp_pat
     assert result.score is None
     assert [f.code for f in result.findings] == ["POLICY_ERROR"]
     assert "百分比" in result.findings[0].zh
+
+
+def test_amend_keeps_findings_and_lint_warns_where_a_rule_drops_them() -> None:
+    policy = load_policy(POLICIES / "amend_and_guard.policy")
+    outcomes = jixiao.run_policy_examples(policy)
+    assert [(o.name, o.failures) for o in outcomes if not o.passed] == []
+    rule = next(r for r in policy.rules if r.name == "正向指标")
+    assert "OVERACHIEVED" in {f.code for f in rule.findings}  # kept from central
+    assert rule.score_text.startswith("if met then weight else weight * 80")
+    warned = [(w.location.line, w.location.column, w.message) for w in policy.warnings]
+    assert [(line, col) for line, col, _ in warned] == [(10, 11), (13, 3)]
+    assert "80 倍" in warned[0][2]
+    assert "丢弃了其发现 OVERSPENT" in warned[1][2]
+
+
+def test_lint_prints_the_warnings(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jixiao.cli.app import cli
+
+    out = CliRunner().invoke(cli, ["policy", "lint", str(POLICIES / "amend_and_guard.policy")])
+    assert out.exit_code == 0, out.output
+    assert "警告" in out.output and "OVERSPENT" in out.output and "amend rule" in out.output
+
+
+def test_a_budget_score_above_the_weight_is_an_error_finding(tmp_path: Path) -> None:
+    path = tmp_path / "bonus.policy"
+    path.write_text(
+        'policy "b" version "1"\nextends "central"\nbudget {\n  rule "线性计分" {\n'
+        "    score = weight * rate\n  }\n}\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(str(path))
+    # not provable at load time (rate may stay below 100%); only the dropped finding is warned
+    assert [w.message[:9] for w in policy.warnings] == ["规则「线性计分」替"]
+    budget = jixiao.score_budget(
+        policy, jixiao.Budget(annual=Decimal(100), executed=Decimal(120), weight=Decimal(10))
+    )
+    assert budget.score == Decimal("12.00")
+    assert [f.code for f in budget.findings] == ["SCORE_OUT_OF_RANGE"]

@@ -253,6 +253,18 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode, rule)
 
 
+def _out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str) -> Finding:
+    """A rule's score outside 0..weight (e.g. ``weight * 80`` for ``weight * 80%``): the score
+    stands as computed, visibly marked as a policy error on the row."""
+    return _builtin(
+        "SCORE_OUT_OF_RANGE",
+        f"规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
+        f"rule {rule.name} computed {_fmt(score)}, outside 0 to the weight {_plain(weight)} "
+        f"({rule.where})",
+        where,
+    )
+
+
 def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
     where_rule = str(err.loc) if err.loc is not None else (rule.where if rule else "")
     return Finding(
@@ -370,6 +382,8 @@ def _apply_rule(
         raw = rule.score(ctx)
         assert raw is not None
         score = policy.quantize(raw)
+        if score > weight or score < 0:
+            findings.append(_out_of_range(rule, score, weight, ind.where))
         if rule.met is None:
             ctx.met = score >= weight
     elif rule.tiers is not None:

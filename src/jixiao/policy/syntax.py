@@ -450,9 +450,11 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             for r in ch:
                 if r.data == "drop":
                     fields["budget_drops"].append((b.string(r.children[0]), b.loc(r)))
+                elif r.data == "amend":
+                    fields["budget_rules"].append(_build_rule(b, r))
                 else:
                     fields["budget_rules"].append(_build_rule(b, r))
-        elif d == "rule":
+        elif d in ("rule", "amend"):
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
@@ -524,7 +526,7 @@ def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
         when = _build_expr(b, ch.pop(0))
     for s in ch:
         stmts.append(_build_stmt(b, s))
-    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree))
+    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend")
 
 
 def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:
