@@ -300,6 +300,31 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
             )
             return False
         return True
+    if isinstance(anode, Deadline) and anode.reading == "chosen":
+        date = _date_only(anode)
+        findings.append(
+            _builtin(
+                "ACTUAL_AMBIGUOUS",
+                f"实际完成值中有多个日期，按写有「实际」或「完成」的分句中的{date}认定，须人工确认",
+                f"the actual names several dates; {date}, in the clause that says 实际/完成, is "
+                f"used: confirm by hand",
+                where,
+            )
+        )
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "extracted":
+        date = _date_only(anode)
+        rest = "…".join(t for t in (anode.prefix, anode.suffix) if t)
+        findings.append(
+            _builtin(
+                "ACTUAL_NOTE",
+                f"实际完成值按其中的日期{date}认定，其余文字作为说明保留：「{rest}」",
+                f"the actual is read as the date {date} it states; the rest is kept as a note: "
+                f"{rest!r}",
+                where,
+            )
+        )
+        return True
     if not isinstance(anode, Amount | Comparison):
         return True
     shown = anode.amount.render()
@@ -350,6 +375,19 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
         )
     _approximation(anode, tnode, shown, where, findings)
     return True
+
+
+def _date_only(node: Deadline) -> str:
+    """The date of a deadline without the words around it."""
+    return Deadline(
+        node.year,
+        node.month,
+        node.written_day,
+        node.end_of_month,
+        "at",
+        node.year_offset,
+        node.start,
+    ).render()
 
 
 def _approximation(

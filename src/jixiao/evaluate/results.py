@@ -26,7 +26,7 @@ from jixiao.evaluate.findings import (
 from jixiao.forms.model import Form
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
-from jixiao.targets.ast import Amount, Comparison, Node, Range
+from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
 
 
 class _Outcome:
@@ -508,12 +508,22 @@ def _actual_text(actual: Node | None) -> str:
         return Amount(actual.amount, actual.approx).render()
     if isinstance(actual, Comparison) and actual.reading in ("extracted", "chosen"):
         return Comparison(actual.op, actual.amount).render()
+    if isinstance(actual, Deadline) and actual.reading in ("extracted", "chosen"):
+        return attrs.evolve(actual, prefix=None, suffix=None, goal=None).render()
     return actual.render()
 
 
 def _reading_clause(actual: Node | None, en: bool) -> str:
     """What the explanation adds about how the actual was read: the note kept beside the
     quantity, the candidate picked, a fraction read as a percent, an approximation."""
+    if isinstance(actual, Deadline) and actual.reading in ("extracted", "chosen"):
+        rest = "…".join(t for t in (actual.prefix, actual.suffix) if t)
+        date = _actual_text(actual)
+        return (
+            f" (the date {date} of the actual is used; note {rest!r})"
+            if en
+            else f"（按实际完成值中的日期{date}认定；说明「{rest}」）"
+        )
     if not isinstance(actual, Amount | Comparison):
         return ""
     shown = actual.amount.render()
