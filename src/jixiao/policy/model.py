@@ -120,6 +120,8 @@ class Policy:
     # Problems that do not stop loading (``jixiao policy lint`` shows them): a replaced rule that
     # drops the base's findings, a score formula that provably leaves 0..weight.
     warnings: tuple[PolicyProblem, ...] = attrs.field(default=(), repr=False)
+    # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
+    severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
