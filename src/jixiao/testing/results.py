@@ -57,8 +57,8 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "the same form gives the same result, in any row order",
     ),
     "total_bounds": (
-        "总分不超过100，且等于各行得分之和",
-        "the total never exceeds 100 and equals the sum of its lines",
+        "总分不超过100，且等于各行得分之和（按总分的舍入位数）",
+        "the total never exceeds 100 and equals the sum of its lines (rounded as totals are)",
     ),
     "reason_required": (
         "得分低于分值时必须要求填写偏差原因",

@@ -119,7 +119,8 @@ def p_total_bounds(policy: Policy, cfg: SearchConfig) -> Problem | None:
         elif res.total < 0:
             kind = "negative"
             zh, en = f"总分{shown(res.total)}为负", f"the total {shown(res.total)} is negative"
-        elif res.total != lines:
+        elif res.total != policy.quantize(lines, "total"):
+            # the sum as the policy rounds totals (``rounding total 1 half_up``)
             kind = "sum"
             zh = f"总分{shown(res.total)}不等于各行得分之和{shown(lines)}"
             en = f"the total {shown(res.total)} is not the sum of its lines {shown(lines)}"
