@@ -273,11 +273,12 @@ def form_seeds(policy: Policy, labels: Sequence[tuple[str, str, str]] = ()) -> l
         [(c, None) for c in word_seeds([policy])[::7]],
     ]
     if labels:
-        base = numeric_seeds()[:7] + word_seeds([policy])[:3]
+        base = _label_base([policy])
         claims = (None, Decimal(10), Decimal(15), Decimal(20))
         rows: list[tuple[Case, tuple[str, str, str] | None]] = [
-            (attrs.evolve(base[i % len(base)], claimed=claims[i % len(claims)]), lab)
+            (attrs.evolve(base[j], claimed=claims[(i + j) % len(claims)]), lab)
             for i, lab in enumerate(labels)
+            for j in range(i % 2, len(base), 2)
         ]
         groups += [rows[i : i + 10] for i in range(0, len(rows), 10)]
     out = []

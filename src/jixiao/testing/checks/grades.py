@@ -125,7 +125,7 @@ def exact_variant(policy: Policy) -> Policy:
         places=12,
         rounding="half_up",
         rounding_at={},
-        chain=(*policy.chain, ("<exact rounding>", "rounding 12 half_up")),
+        chain=(*policy.chain, ("<exact rounding>", "# the scores before rounding\n")),
     )
 
 
