@@ -13,12 +13,12 @@ and hashable), so a form that repeats a cell pays for it once.
 from __future__ import annotations
 
 import calendar
-import functools
 import re
 import threading
 from decimal import Decimal
 from typing import Any, NoReturn
 
+import attrs
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (
     LarkError,
@@ -27,6 +27,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
@@ -42,21 +43,23 @@ from jixiao.targets.ast import (
     Qualitative,
     Quantity,
     Range,
+    Reading,
     Target,
 )
+from jixiao.targets.fast import fast_parse
 from jixiao.targets.normalize import normalize
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
     "cache_clear",
     "cache_info",
+    "cache_resize",
     "parse_actual",
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
 ]
 
-CACHE_SIZE = 65536
 
 # ------------------------------------------------------------------------------ internal signals
 
@@ -367,6 +370,11 @@ class _Builder(Transformer[Token, Any]):
         tail: Token | None,
     ) -> tuple[Token | None, Comparison | Amount | None, Token | None] | _Prose:
         lead, qty, trail = goal
+        if conn is not None and (
+            _has_prose_punct(str(conn)) or any(ch in "（(【[〔［" for ch in str(conn))
+        ):
+            # 于2023年11月完成，比计划提前1个月: a clause after the date, not its goal
+            return PROSE
         if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
                 "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
@@ -879,7 +887,7 @@ def _check_garbled_number(text: str, pos: int) -> None:
     for m in _DIGIT_RUN.finditer(text):
         if m.start() > pos:
             break
-        if m.end() < pos or "," not in m.group():
+        if m.end() < pos or ("," not in m.group() and "，" not in m.group()):
             continue
         if _VALID_NUMBER.fullmatch(m.group()):
             continue
@@ -953,6 +961,14 @@ def _prose(text: str) -> Qualitative | Empty:
 def _parse(cell: str) -> Target:
     if not isinstance(cell, str):
         raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
+    node = fast_parse(cell)  # the simple shapes, read exactly as the grammar reads them
+    if node is not None:
+        return node
+    return _parse_lark(cell)
+
+
+def _parse_lark(cell: str) -> Target:
+    """A cell read by the grammar (every shape; the reference the fast path must equal)."""
     if not cell or cell.isspace():
         return Empty(text=cell)
     # one character for one: positions in the normalised text are positions in the cell
@@ -992,23 +1008,299 @@ def _parse_normal(text: str) -> Target:
     return node
 
 
-def _as_actual(node: Target, unit: Unit | None) -> Actual:
-    """What an actual cell adds: outcome words, and the target's unit for a bare number."""
+# ------------------------------------------------------------------------------ actual readings
+#
+# An actual cell is often a sentence around its number: 40人（含补训3人）, 40人，部分学员因疫情未能
+# 参训, 实际完成45人，完成率90%, 计划50人，实际40人. When the grammar reads such a cell as prose and
+# the target is a number, the quantities written outside brackets are looked for; see
+# docs/targets.md (实际完成值中的数量) for the rule.
+
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!？?、\n：:]")
+#: A clause that opens with one of these lists parts of the total (其中女生20人) or compares with
+#: another year (较上年增加5人); like a bracket, it is a note.
+_PART_CLAUSE = re.compile(r"\s*(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
+_DIGITS = re.compile(r"(?<![0-9.．])[0-9]+(?:[.．][0-9]+)*")
+_THOUSANDS = re.compile(r"(?<![0-9.．,])[0-9]{1,3}(?:,[0-9]{3})+(?:[.．][0-9]+)?(?![0-9])")
+_DATE_AFTER = re.compile(r"\s*(?:年(?!\s*(?:以上|以下|内|左右))|月(?!份?\s*数)|日|号)")
+_RANGE_AFTER = re.compile(r"\s*(?:——|--|[\-~～〜—–―至到])\s*[0-9]")
+_MARK_ACTUAL = re.compile(r"实际")
+_MARK_DONE = re.compile(r"完成|实现|达到|达成")
+_MARK_PLAN = re.compile(r"计划|目标|预计|预期|任务")
+_BEFORE_NUMBER = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(w) for w in sorted((*lx.APPROX_PRE, *lx.COMPARATOR_WORDS), key=len, reverse=True)
+    )
+    + f"|[{re.escape(lx.COMPARATOR_CHARS)}]+)\\s*$"
+)
+_AFTER_UNIT = re.compile(
+    r"\s*(?:"
+    + "|".join(
+        re.escape(w)
+        for w in sorted((*lx.SUFFIX_WORDS, *lx.APPROX_POST), key=len, reverse=True)
+        if w != "内"
+    )
+    + ")"
+)
+
+
+class _Found:
+    __slots__ = ("end", "mark", "quantity", "start")
+
+    def __init__(self, start: int, end: int, quantity: Quantity, mark: int) -> None:
+        self.start = start
+        self.end = end
+        self.quantity = quantity
+        self.mark = mark
+
+
+def _main_text(text: str) -> str:
+    """*text* with bracketed remarks and part clauses (其中…) blanked out, same length."""
+    out = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
+    pieces: list[str] = []
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(out):
+        pieces.append(out[last : m.start()])
+        pieces.append(m.group())
+        last = m.end()
+    pieces.append(out[last:])
+    for i in range(0, len(pieces), 2):
+        if _PART_CLAUSE.match(pieces[i]):
+            pieces[i] = " " * len(pieces[i])
+    return "".join(pieces)
+
+
+def _quantities(text: str, main: str, unit: Unit | None) -> list[_Found]:
+    """The quantities in *main* (the text outside brackets) comparable with a target in *unit*
+    (None: a bare target, every quantity is comparable). Dates, ordinals and ranges are not
+    quantities."""
+    found: list[_Found] = []
+    spans = [(m.start(), m.end(), m.group()) for m in _THOUSANDS.finditer(main)]
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    for m in _DIGITS.finditer(main):
+        if m.start() not in taken:
+            spans.append((m.start(), m.end(), m.group()))
+    spans.sort()
+    clause_start = 0
+    prev_end = 0
+    for start, end, digits in spans:
+        if digits.count(".") + digits.count("．") > 1:
+            continue  # 2023.12.31: a date
+        before = main[max(0, start - 1) : start]
+        if before == "第" or (before.isalpha() and before.isascii()):
+            continue  # 第3期, G20
+        if _DATE_AFTER.match(main, end) or _RANGE_AFTER.match(main, end):
+            continue
+        pos = end
+        approx_mid = main[pos : pos + 1] in lx.APPROX_MID
+        if approx_mid:
+            pos += 1
+        u = lx.UNIT_RE.match(main, pos + (len(main[pos:]) - len(main[pos:].lstrip(" "))))
+        q_unit = lookup_unit(u.group()) if u is not None and u.group() else None
+        if u is not None and u.group():
+            pos = u.end()
+        if unit is not None and q_unit is not None and q_unit.dimension != unit.dimension:
+            prev_end = pos
+            continue
+        value = Decimal(digits.replace(",", "").replace("．", "."))
+        # the words since the previous quantity or the clause's start say what this one is
+        for b in _CLAUSE_BREAK.finditer(main, prev_end, start):
+            clause_start = b.end()
+        segment = main[max(prev_end, clause_start) : start]
+        mark = 0
+        if _MARK_ACTUAL.search(segment):
+            mark = 2
+        elif _MARK_PLAN.search(segment):
+            mark = -1
+        elif _MARK_DONE.search(segment):
+            mark = 1
+        found.append(_Found(start, pos, Quantity(value, q_unit), mark))
+        prev_end = pos
+    return found
+
+
+def _extract(node: Qualitative, unit: Unit | None) -> Amount | Comparison | Qualitative | None:
+    """The actual read out of a sentence (see above), or None when it names no quantity."""
+    body = node.text
+    if not any("0" <= ch <= "9" for ch in body):
+        return None
+    main = _main_text(body)
+    found = _quantities(body, main, unit)
+    if not found:
+        return None
+    reading: str = "extracted"
+    chosen = found[0]
+    candidates: tuple[Quantity, ...] = ()
+    if len(found) > 1:
+        candidates = tuple(f.quantity for f in found)
+        best = max(f.mark for f in found)
+        marked = [f for f in found if f.mark == best]
+        if best == 0:
+            # else the only one not introduced by 计划/目标/预计 (40人，计划45人)
+            marked = [f for f in found if f.mark == 0]
+        if len(marked) != 1 or not any(f.mark for f in found):
+            return attrs.evolve(node, candidates=candidates)
+        chosen = marked[0]
+        reading = "chosen"
+    start, end = chosen.start, chosen.end
+    lead = _BEFORE_NUMBER.search(body, 0, start)
+    if lead is not None:
+        start = lead.start()
+    tail = _AFTER_UNIT.match(body, end)
+    if tail is not None:
+        end = tail.end()
+    core: Any = None
+    try:
+        core = _parse_normal(body[start:end].strip())
+    except TargetSyntaxError:
+        core = None
+    if not isinstance(core, Amount | Comparison) or core.label or core.note:
+        core = Amount(chosen.quantity)
+    label = body[:start].strip() or None
+    note = body[end:].rstrip(lx.TRAILING_PUNCT) or None
+    if isinstance(core, Comparison):
+        return Comparison(
+            core.op,
+            core.amount,
+            label,
+            note,
+            reading=reading,  # type: ignore[arg-type]
+            candidates=candidates,
+            span=node.span,
+        )
+    return Amount(
+        core.amount,
+        core.approx,
+        label,
+        note,
+        reading=reading,  # type: ignore[arg-type]
+        candidates=candidates,
+        span=node.span,
+    )
+
+
+_DONE_CLAUSE = re.compile(r"完成|完工|竣工|验收|结束|实施完毕|办结")
+
+
+def _extract_date(node: Qualitative) -> Deadline | None:
+    """The date of an actual's sentence under a deadline target (``于2023年11月完成，比计划提前
+    1个月``): the one clause outside brackets that reads as a date (``extracted``), or of several
+    the one that says 实际, else the one that says 完成/完工/竣工/验收… and not 计划/目标/预计
+    (``chosen``); None when there is no such single clause."""
+    body = node.text
+    if not any("0" <= ch <= "9" for ch in body) and "年" not in body and "月" not in body:
+        return None
+    main = _main_text(body)
+    found: list[tuple[int, int, Deadline]] = []
+    start = 0
+    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(main)] + [len(main)]:
+        clause = main[start:stop]
+        if clause.strip():
+            try:
+                read = _parse_normal(clause.strip())
+            except TargetSyntaxError:
+                read = None
+            if isinstance(read, Deadline):
+                found.append((start, stop, read))
+        start = stop + 1
+    reading: Reading = "extracted"
+    if len(found) > 1:
+        # the clause that says 实际; else the one that says 完成/完工/验收… and not 计划/目标/预计
+        reading = "chosen"
+        actual = [f for f in found if _MARK_ACTUAL.search(body, f[0], f[1])]
+        found = actual or [
+            f
+            for f in found
+            if _DONE_CLAUSE.search(body, f[0], f[1]) and not _MARK_PLAN.search(body, f[0], f[1])
+        ]
+    if len(found) != 1:
+        return None
+    begin, end, date = found[0]
+    offset = begin + len(main[begin:end]) - len(main[begin:end].lstrip())
+    stop = offset + (date.span[1] if date.span is not None else end - offset)
+    before = body[:offset] + (date.prefix or "")
+    after = (date.suffix or "") + body[stop:].rstrip(lx.TRAILING_PUNCT)
+    return attrs.evolve(
+        date,
+        prefix=before.strip() or None,
+        suffix=after or None,
+        reading=reading,
+        span=node.span,
+    )
+
+
+_PERCENT = lookup_unit("%")
+#: Under a percent target with a bound at or below this, a bare number in [0, 1] may as well
+#: be a percent as a fraction (``1`` under ``≥1%``).
+FRACTION_AMBIGUOUS_BELOW = Decimal(10)
+
+
+def _as_fraction(node: Amount | Comparison, mode: str) -> Amount | Comparison:
+    """A bare number in (0, 1] under a percent target: the fraction it most likely is."""
+    value = node.amount.value
+    if not (0 < value <= 1):
+        return node
+    percent = Quantity(value, _PERCENT)
+    fraction = Quantity(value.scaleb(2), _PERCENT)
+    if mode == "fraction":
+        return attrs.evolve(node, amount=fraction, reading="fraction")
+    return attrs.evolve(
+        node, amount=percent, reading="fraction_or_percent", candidates=(percent, fraction)
+    )
+
+
+def _mode_of(target: Target | None) -> str | None:
+    """How an actual is read against *target*: None (no target, or one with no number),
+    ``numeric``, or for a percent target ``fraction`` / ``either`` (a bound ≤ 10%)."""
+    return _reading_of(target)[1]
+
+
+def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
+    """The unit *target* lends to a bare number, and the reading mode (:func:`_mode_of`)."""
+    if target is None:
+        return None, None
+    quantity = target.quantity
+    if quantity is None:
+        return None, ("date" if isinstance(target, Deadline) else None)
+    unit = quantity.unit
+    if unit is None or unit.symbol != "%":
+        return unit, "numeric"
+    low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
+    return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
+
+
+def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actual:
+    """What an actual cell adds: outcome words, the quantity in a sentence when the target is a
+    number, a bare fraction under a percent target, and the target's unit for a bare number."""
     if isinstance(node, Qualitative):
         word = _cut(node.text)
         status = lx.outcome_status(word)
         if status is not None:
             return Outcome(word, status, span=node.span)  # type: ignore[arg-type]
-        return node
+        if mode is None:
+            return node
+        if mode == "date":
+            return _extract_date(node) or node
+        read = _extract(node, unit)
+        if read is None or isinstance(read, Qualitative):
+            return read or node
+        node = read
+    if (
+        mode in ("fraction", "either")
+        and isinstance(node, Amount | Comparison)
+        and node.amount.unit is None
+    ):
+        node = _as_fraction(node, mode)
     if unit is None:
         return node
-    if isinstance(node, Amount) and node.amount.unit is None:
-        return Amount(
-            Quantity(node.amount.value, unit), node.approx, node.label, node.note, span=node.span
-        )
-    if isinstance(node, Comparison) and node.amount.unit is None:
-        return Comparison(
-            node.op, Quantity(node.amount.value, unit), node.label, node.note, span=node.span
+    if isinstance(node, Amount | Comparison) and node.amount.unit is None:
+        return attrs.evolve(
+            node,
+            amount=Quantity(node.amount.value, unit),
+            candidates=tuple(
+                q if q.unit is not None else Quantity(q.value, unit) for q in node.candidates
+            ),
         )
     if isinstance(node, Range) and node.unit is None:
         return Range(
@@ -1039,17 +1331,77 @@ def parse_target_uncached(text: str) -> Target:
 
 def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     """:func:`parse_actual` without the cache."""
-    return _as_actual(_parse(text), implied_unit(target))
+    mode = _mode_of(target)
+    try:
+        node = _parse(text)
+    except TargetSyntaxError:
+        sentence = _sentence(text, mode)
+        if sentence is None:
+            raise
+        return _as_actual(sentence, implied_unit(target), mode)
+    return _as_actual(node, implied_unit(target), mode)
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+#: What the parse caches may hold, in bytes (as :mod:`jixiao._cache` charges them): targets, and
+#: actuals given their target (its unit and reading mode). Change with :func:`cache_resize`.
+TARGET_CACHE_BYTES = 16 * 2**20
+ACTUAL_CACHE_BYTES = 32 * 2**20
+# the node, its quantity, number and span, and the cache's own entry, around the cell's text
+_ENTRY_BYTES = 600
+
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
+_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+
 def _target_cached(text: str) -> Target:
-    return _parse(text)
+    node = _targets.get(text)
+    if node is MISSING:
+        node = _parse(text)
+        # the text is kept twice: as the key and (for prose) inside the node
+        _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def _actual_cached(text: str, unit: Unit | None) -> Actual:
-    return _as_actual(_target_cached(text), unit)
+def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    key = (unit, mode, text)
+    node = _actuals.get(key)
+    if node is MISSING:
+        node = _actual_read(text, unit, mode)
+        _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
+
+
+def _actual_read(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    try:
+        node = _target_cached(text)
+    except TargetSyntaxError:
+        sentence = _sentence(text, mode)
+        if sentence is None:
+            raise
+        return _as_actual(sentence, unit, mode)
+    return _as_actual(node, unit, mode)
+
+
+_CLAUSE_PUNCT = re.compile(r"[，,；;。]")
+
+
+def _sentence(text: str, mode: str | None) -> Qualitative | None:
+    """An actual the grammar cannot read, under a numeric target, that is a sentence of
+    clauses (2022年40人，2023年45人): prose, so that its quantities are looked for. A cell with
+    a junk character or a garbled number, or without clause punctuation, stays an error."""
+    norm = normalize(text)
+    if (
+        mode is None
+        or not _CLAUSE_PUNCT.search(norm)
+        or any(lx.is_junk(ch) for ch in norm)
+        or any(
+            "," in m.group() and not _VALID_NUMBER.fullmatch(m.group())
+            for m in _DIGIT_RUN.finditer(norm)
+        )
+    ):
+        return None
+    node = _prose(norm)
+    return node if isinstance(node, Qualitative) else None
 
 
 def parse_target(text: str) -> Target:
@@ -1070,22 +1422,32 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
 
     Outcome words (``达成预期指标``, ``基本完成``, ``未开展``) become :class:`Outcome`; a date
-    becomes a :class:`Deadline`. Results are cached by text and the target's unit.
+    becomes a :class:`Deadline`. Under a numeric target, a sentence is searched for the quantity
+    it states (``40人（含补训3人）`` → 40人, the rest kept as the note) and a bare fraction under a
+    percent target is read as one (``0.95`` → 95%): see ``reading`` on the node and
+    docs/targets.md. Results are cached by text, the target's unit and the reading mode.
 
     >>> parse_actual("200余人").to_dict()
     {'kind': 'quantity', 'value': '200', 'unit': '人', 'approx': 'over'}
     >>> parse_actual("基本完成").status
     'partial'
     """
-    return _actual_cached(text, implied_unit(target) if target is not None else None)
+    unit, mode = _reading_of(target)
+    return _actual_cached(text, unit, mode)
 
 
 def cache_clear() -> None:
     """Empty the parse caches."""
-    _target_cached.cache_clear()
-    _actual_cached.cache_clear()
+    _targets.clear()
+    _actuals.clear()
 
 
-def cache_info() -> dict[str, Any]:
-    """Hit and miss counts of the parse caches."""
-    return {"target": _target_cached.cache_info(), "actual": _actual_cached.cache_info()}
+def cache_info() -> dict[str, CacheInfo]:
+    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``)."""
+    return {"target": _targets.info(), "actual": _actuals.info()}
+
+
+def cache_resize(target_bytes: int, actual_bytes: int) -> None:
+    """Set the byte budgets of the target and the actual cache (0 turns a cache off)."""
+    _targets.resize(target_bytes)
+    _actuals.resize(actual_bytes)
