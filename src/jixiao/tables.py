@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
-from jixiao.columnar import score_batch
+from jixiao.columnar import arrow_types, score_batch
 from jixiao.errors import ArgumentTypeError, UsageError
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
@@ -234,12 +234,7 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
         cols = score_batch(batch, pol, explain=explain, lang=lang)
         for c in added:
             parts[c].append(cols[c])
-    types = {
-        "computed_score": pa.decimal128(38, pol.places),
-        "met": pa.bool_(),
-        "n_findings": pa.int32(),
-        "n_errors": pa.int32(),
-    }
+    types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.chunked_array(parts[c], type=types.get(c, pa.string())))
     return table

@@ -6,6 +6,7 @@ The policy layer only parses and checks examples; running one needs the evaluato
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -14,9 +15,10 @@ from jixiao.errors import Location
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.forms.model import Budget, Indicator
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
-__all__ = ["ExampleOutcome", "run_examples"]
+__all__ = ["ExampleOutcome", "run_examples", "run_policy_examples"]
 
 
 @attrs.frozen
@@ -52,6 +54,18 @@ def _same(expected: object, got: object) -> bool:
         except Exception:
             return False
     return str(expected) == str(got)
+
+
+def run_policy_examples(policy: Policy | str | Path = "central") -> list[ExampleOutcome]:
+    """Run the ``example`` blocks of a policy (a loaded one, a shipped name or a file) and return
+    each one's outcome: what the Python API gives for ``jixiao policy test FILE``.
+
+    >>> import jixiao
+    >>> outcomes = jixiao.run_policy_examples("central")
+    >>> all(o.passed for o in outcomes), outcomes[0].got["score"]
+    (True, Decimal('9.71'))
+    """
+    return run_examples(load_policy(policy))
 
 
 def run_examples(policy: Policy) -> list[ExampleOutcome]:

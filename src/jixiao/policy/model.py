@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 import jixiao.policy
-from jixiao.errors import Location, UnknownNameError
+from jixiao.errors import Location, PolicyProblem, UnknownNameError
 from jixiao.policy import ast as A
 from jixiao.policy.files import parse_cached
 from jixiao.policy.types import ROUNDING_MODES, Fn
@@ -122,6 +122,9 @@ class Policy:
     examples: tuple[A.Example, ...]
     path: str
     chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    # Problems that do not stop loading (``jixiao policy lint`` shows them): a replaced rule that
+    # drops the base's findings, a score formula that provably leaves 0..weight.
+    warnings: tuple[PolicyProblem, ...] = attrs.field(default=(), repr=False)
     # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
     severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Derived from the fields above when the policy is built; never changed afterwards.
@@ -216,7 +219,7 @@ class Policy:
         return (r.name for r in self.rules)
 
 
-_ROW_FIELDS = frozenset({"name", "level1", "level2"})
+_ROW_FIELDS = frozenset({"name", "level1", "level2", "reason"})
 
 
 def _row_fields(policy: Policy) -> frozenset[str]:
