@@ -25,9 +25,16 @@ from jixiao.forms.model import Form
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "audit.md"
 SECTION = re.compile(r"^### `([A-Z_]+)`\n(.*?)(?=^### |^## |\Z)", re.S | re.M)
-EXAMPLE = re.compile(r"Example \(`--policy ([^`]+)`\):\n\n  ```json\n  (.*?)\n  ```\n", re.S)
+# an example: the policy, optionally its text (a small custom policy), then the form
+EXAMPLE = re.compile(
+    r"Example \(`--policy ([^`]+)`[^\n]*:\n\n(?:  ```text\n(.*?)\n  ```\n\n)?"
+    r"  ```json\n  (.*?)\n  ```\n",
+    re.S,
+)
 LOCATION = re.compile(r"^- 位置 Location: `([^`]*)`$", re.M)
-MESSAGE = re.compile(r"^- 提示 Message:\n\n  ```text\n(.*?)\n  ```\n\n  > (.*?)\n", re.S | re.M)
+MESSAGE = re.compile(
+    r"^(- 提示 Message[^\n]*:)\n\n  ```text\n(.*?)\n  ```\n\n  > (.*?)\n", re.S | re.M
+)
 
 
 def _demo_policy(page: str, folder: Path) -> Path:
@@ -48,14 +55,27 @@ def _examples() -> list[tuple[str, str, str]]:
     for code, body in SECTION.findall(page):
         m = EXAMPLE.search(body)
         if m:
-            out.append((code, m.group(1), m.group(2)))
+            out.append((code, m.group(1), m.group(3)))
     return out
 
 
+def _policy_texts(page: str) -> dict[str, str]:
+    """The small custom policies the page defines inside an example, by file name."""
+    texts = {}
+    for _code, body in SECTION.findall(page):
+        m = EXAMPLE.search(body)
+        if m and m.group(2):
+            texts[m.group(1)] = "\n".join(line[2:] for line in m.group(2).split("\n")) + "\n"
+    return texts
+
+
 def _run(code: str, policy: str, fragment: str, folder: Path) -> list[jixiao.Finding]:
-    """The findings with *code* of the example, scored in *folder* (where demo.policy is)."""
+    """The findings with *code* of the example, scored in *folder* (where the page's custom
+    policies are written)."""
     page = PAGE.read_text(encoding="utf-8")
     _demo_policy(page, folder)
+    for name, text in _policy_texts(page).items():
+        (folder / name).write_text(text, encoding="utf-8")
     old = Path.cwd()
     os.chdir(folder)
     try:
@@ -86,8 +106,8 @@ def test_audit_example(code: str, policy: str, fragment: str, tmp_path: Path) ->
     assert where and message, f"{code}: the section has no location or message"
     first = found[0]
     assert first.where == where.group(1), code
-    assert first.zh == _dedent(message.group(1)), code
-    assert first.en == message.group(2), code
+    assert first.zh == _dedent(message.group(2)), code
+    assert first.en == message.group(3), code
 
 
 def regen() -> None:
@@ -105,9 +125,7 @@ def regen() -> None:
             zh = "\n".join("  " + line if line else line for line in f.zh.split("\n"))
             body = LOCATION.sub(lambda _m, w=f.where: f"- 位置 Location: `{w}`", body, count=1)
             body = MESSAGE.sub(
-                lambda _m, zh=zh, en=f.en: (
-                    f"- 提示 Message:\n\n  ```text\n{zh}\n  ```\n\n  > {en}\n"
-                ),
+                lambda m, zh=zh, en=f.en: f"{m.group(1)}\n\n  ```text\n{zh}\n  ```\n\n  > {en}\n",
                 body,
                 count=1,
             )

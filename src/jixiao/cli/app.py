@@ -22,6 +22,7 @@ from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import JixiaoError, PolicyError, ReportError, TargetSyntaxError
+from jixiao.forms.read import SUFFIXES
 from jixiao.i18n import Msg, tr, word
 from jixiao.policy import load_policy
 from jixiao.report import terminal
@@ -42,7 +43,7 @@ __all__ = ["cli"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm")
+FORM_SUFFIXES = SUFFIXES  # the suffixes the form readers know
 
 
 # ----------------------------------------------------------------------------- helpers
