@@ -132,6 +132,7 @@ def score_batch(
     n_findings: list[int] = []
     n_errors: list[int] = []
     codes: list[str] = []
+    verified: list[bool] = []
     explanation: list[str] = []
     with collecting():
         for r in score_rows(reps, policy):
@@ -145,6 +146,7 @@ def score_batch(
             n_findings.append(len(findings))
             n_errors.append(sum(1 for f in findings if f.severity == "error"))
             codes.append(";".join(f.code for f in findings))
+            verified.append(r.verified)
             if explain:
                 explanation.append(r.explanation(lang))
     per_group: dict[str, Any] = {
@@ -156,6 +158,7 @@ def score_batch(
         "n_findings": pa.array(n_findings, type=pa.int32()),
         "n_errors": pa.array(n_errors, type=pa.int32()),
         "finding_codes": pa.array(codes, type=pa.string()),
+        "verified": pa.array(verified, type=pa.bool_()),
     }
     if explain:
         per_group["explanation"] = pa.array(explanation, type=pa.string())
