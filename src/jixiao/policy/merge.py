@@ -98,8 +98,9 @@ class _Order:
 
 def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
     """The inherited rule *base* changed by *amendment*: a restated ``when``, ``met``, way to
-    score, ``reason required`` or set of ``accept`` replaces the base's; a ``finding`` replaces the
-    base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
+    score, ``reason required`` or set of ``accept`` replaces the base's (restating the way to
+    score also drops the base's ``accept``s, which belong to its formula); a ``finding`` replaces
+    the base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
     Everything else — findings, reasons, explanations — is kept."""
     stmts = list(base.stmts)
     kinds: list[tuple[type, ...]] = [
@@ -108,6 +109,10 @@ def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
         (A.ReasonStmt,),
         (A.AcceptStmt,),
     ]
+    rescored = any(isinstance(s, kinds[1]) for s in amendment.stmts)
+    if rescored and not any(isinstance(s, A.AcceptStmt) for s in amendment.stmts):
+        # an accepted alternative belongs to the formula it rounds differently
+        stmts = [s for s in stmts if not isinstance(s, A.AcceptStmt)]
     for kind in kinds:
         restated = [s for s in amendment.stmts if isinstance(s, kind)]
         if restated:
