@@ -34,6 +34,7 @@ class Merged:
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
+    regions: tuple[str, ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -261,6 +262,7 @@ def merge_files(
         m.version = f.version
         m.title = f.title
         m.source = f.source
+        m.regions = f.regions  # the regions a policy serves are its own, never inherited
         for attr in ("years", "rounding", "tolerance"):
             value = getattr(f, attr)
             if value is not None:
