@@ -543,7 +543,7 @@ def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
 def _wan_belongs_to_number(numeral: str) -> bool:
     """Whether a 万 written after *numeral* completes it: the numeral has 亿 and, after its last
     亿, a group below ten thousand (一亿二千五百 + 万 = 1.25亿) with no 万 of its own."""
-    head, sep, tail = numeral.rpartition("亿") if "亿" in numeral else numeral.rpartition("億")
+    _head, sep, tail = numeral.rpartition("亿") if "亿" in numeral else numeral.rpartition("億")
     return bool(sep) and bool(tail) and not any(c in tail for c in "万萬")
 
 
