@@ -127,6 +127,8 @@ class Policy:
     warnings: tuple[PolicyProblem, ...] = attrs.field(default=(), repr=False)
     # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
     severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    # ``regions "四川" "四川省"``: the regions this policy serves (for ``policy="auto"``)
+    regions: tuple[str, ...] = ()
     # Derived from the fields above when the policy is built; never changed afterwards.
     digest: str = attrs.field(init=False, repr=False)
     """SHA-256 of the policy's files (display paths and texts, base first)."""
