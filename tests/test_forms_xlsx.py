@@ -568,15 +568,28 @@ def test_bad_number_names_the_cell(tmp_path: Path) -> None:
 
 
 def test_formula_without_saved_result(tmp_path: Path) -> None:
+    # simple arithmetic over the sheet's cells is computed, with an info note per cell
     rows: list[Row] = [
         ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "备注"],
-        ["人数", "≥10人", "10人", 90, 90, "=1+1"],
+        ["人数", "≥10人", "10人", 90, "=ROUND(D2*5/6,2)", "=1+1"],
         ["总分", None, None, 100, "=SUM(E2:E2)+10"],
     ]
+    form = read_form(build(tmp_path / "f.xlsx", {"S": rows}))
+    assert form.indicators[0].score == Decimal("75")
+    assert form.total == Decimal("85")
+    notes = {n.where: n for n in form.notes}
+    assert set(notes) == {"S!E2", "S!F2", "S!E3"}
+    assert all(n.code == "FORMULA_COMPUTED" for n in form.notes)
+    assert "=SUM(E2:E2)+10" in notes["S!E3"].zh and "85" in notes["S!E3"].zh
+    # anything else is refused, and the message lists every such cell of the sheet
+    rows[1][4] = "=VLOOKUP(A2,Sheet2!A:B,2,0)"
+    rows[2][4] = "=E2+Other!A1"
     with pytest.raises(FormError) as info:
-        read_form(build(tmp_path / "f.xlsx", {"S": rows}))
-    assert info.value.where == "S!E3"
-    assert "公式" in info.value.message and "open and save" in info.value.message
+        read_form(build(tmp_path / "g.xlsx", {"S": rows}))
+    assert info.value.where == "S!E2"
+    message = info.value.message
+    assert "公式" in message and "open and save" in message and "VLOOKUP" in message
+    assert "S!E3「=E2+Other!A1」" in message
 
 
 def test_rows_without_indicators(tmp_path: Path) -> None:

@@ -97,17 +97,29 @@ def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
         _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
 
 
-def _is_form_file(p: Path) -> bool:
-    return (
-        p.is_file()
-        and p.suffix.lower() in FORM_SUFFIXES
-        and not p.name.startswith((".", "~$"))  # hidden files, Excel lock files
-    )
+def _skip_reason(p: Path) -> str | None:
+    """Why a file found in a folder is not read (None: it is read)."""
+    if p.name.startswith("~$"):
+        return "Excel/WPS 的临时锁定文件 (an Excel/WPS lock file)"
+    if p.name.startswith("."):
+        return "隐藏文件 (a hidden file)"
+    if not p.is_file():
+        return "不是普通文件 (not a regular file)"
+    if p.suffix.lower() not in FORM_SUFFIXES:
+        kinds = "、".join(FORM_SUFFIXES)
+        suffix = p.suffix or "（无扩展名 no extension）"
+        return (
+            f"不支持的文件类型 {suffix}，可读取：{kinds} (unsupported file type; readable: {kinds})"
+        )
+    return None
 
 
-def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
+def collect_inputs(
+    paths: Sequence[str], skipped: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], bool]:
     """The form files named on the command line (folders searched recursively) and whether this
-    is a batch (a folder, or more than one file). Exits 2 when a path does not exist."""
+    is a batch (a folder, or more than one file). Exits 2 when a path does not exist. Every file
+    of a folder that is not read is noted on stderr with the reason (and added to *skipped*)."""
     files: list[Path] = []
     batch = len(paths) > 1
     for raw in paths:
@@ -116,10 +128,17 @@ def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
             _fail(f"找不到文件或文件夹：{raw} (no such file or folder: {raw})")
         if p.is_dir():
             batch = True
-            found = sorted(
-                (f for f in p.rglob("*") if _is_form_file(f)),
-                key=lambda f: f.as_posix(),
-            )
+            found: list[Path] = []
+            for f in sorted(p.rglob("*"), key=lambda f: f.as_posix()):
+                if f.is_dir():
+                    continue
+                why = _skip_reason(f)
+                if why is None:
+                    found.append(f)
+                    continue
+                if skipped is not None:
+                    skipped.append((f, why))
+                _note(f"跳过 skipped {f}：{why}")
             if not found:
                 _note(
                     f"文件夹中没有 .json/.csv/.xlsx 自评表：{raw} "
@@ -161,7 +180,9 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> list[BatchEntry]:
+def score_files(
+    files: Sequence[Path], policy: Policy, *, progress: bool, include_hidden: bool = False
+) -> list[BatchEntry]:
     """Read and score every form in *files*; an unreadable file becomes an entry with an error."""
     from jixiao.evaluate import score_form
     from jixiao.forms import read_forms
@@ -172,7 +193,7 @@ def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> lis
         for path in files:
             source = str(path)
             try:
-                forms = read_forms(path)
+                forms = read_forms(path, include_hidden=include_hidden)
                 for form in forms:
                     entries.append(BatchEntry(source, score_form(form, policy)))
             except FormError as exc:
@@ -239,6 +260,12 @@ def _output_options(f: F) -> F:
             is_flag=True,
             help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
         ),
+        click.option(
+            "--include-hidden",
+            is_flag=True,
+            help="也读取隐藏的工作表（默认跳过并提示） (read hidden and very hidden sheets too; "
+            "by default they are skipped with an info finding).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -256,6 +283,7 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    include_hidden: bool = False,
 ) -> None:
     from jixiao.report import terminal
 
@@ -280,7 +308,9 @@ def _run_forms(
         if target and target != "-":
             _check_output(option, Path(target), files)
     err_console = make_console(stderr=True)
-    entries = score_files(files, policy, progress=batch and err_console.is_terminal)
+    entries = score_files(
+        files, policy, progress=batch and err_console.is_terminal, include_hidden=include_hidden
+    )
     results = [e.result for e in entries if e.result is not None]
     failures = [e for e in entries if e.failed]
 

@@ -90,6 +90,16 @@ BUILTIN_CODES: dict[str, tuple[str, str, str]] = {
         "claimed total is not the sum of claimed lines",
     ),
     "GRADE_WRONG": ("error", "等级与总分不符", "the grade does not match the total"),
+    "SHEET_SKIPPED": (
+        "info",
+        "跳过了隐藏的工作表",
+        "a hidden sheet was skipped",
+    ),
+    "FORMULA_COMPUTED": (
+        "info",
+        "公式没有保存结果，已按公式计算",
+        "a formula without a saved result was computed",
+    ),
 }
 
 

@@ -41,7 +41,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         form = Form.from_dict(form)
     budget = score_budget(pol, form.budget)
     results = tuple(score_indicator(pol, ind) for ind in form.indicators)
-    extra: list[Finding] = []
+    extra: list[Finding] = [_builtin(n.code, n.zh, n.en, n.where) for n in form.notes]
 
     sections: dict[str, list[IndicatorResult]] = {}
     for r in results:

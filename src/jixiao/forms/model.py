@@ -16,7 +16,15 @@ import attrs
 
 from jixiao.errors import FormError
 
-__all__ = ["Budget", "BudgetRow", "Form", "Indicator", "decimal_from_float", "to_decimal"]
+__all__ = [
+    "Budget",
+    "BudgetRow",
+    "Form",
+    "Indicator",
+    "ReadNote",
+    "decimal_from_float",
+    "to_decimal",
+]
 
 _PLACEHOLDERS = {"", "-", "—", "－", "/", "／", "无", "一", "--", "——"}
 
@@ -314,6 +322,26 @@ class Budget:
 
 
 @attrs.frozen(slots=True)
+class ReadNote:
+    """Something a reader did that the person who checks the form should know: a hidden sheet
+    it skipped, a formula it computed because the file had no saved result. The scorer reports
+    each as a finding with this code (severity from the catalog) at ``where``."""
+
+    code: str
+    zh: str
+    en: str
+    where: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "message_zh": self.zh,
+            "message_en": self.en,
+            "where": self.where,
+        }
+
+
+@attrs.frozen(slots=True)
 class Form:
     """A whole self-evaluation form. ``total`` is the 总分 the unit claimed; ``source`` the file
     (and sheet) it was read from."""
@@ -329,6 +357,7 @@ class Form:
     source: str | None = attrs.field(default=None, eq=False)
     total_where: str = attrs.field(default="total", eq=False)
     grade: str = ""
+    notes: tuple[ReadNote, ...] = attrs.field(default=(), eq=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

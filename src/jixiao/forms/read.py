@@ -18,19 +18,31 @@ __all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
 StrPath = str | os.PathLike[str]
 
 
-_READERS: dict[str, Callable[[Path, str], list[Form]]] = {
-    ".json": read_json_forms,
-    ".csv": read_csv_forms,
-    ".tsv": read_csv_forms,
+def _plain(reader: Callable[[Path, str], list[Form]]) -> Callable[..., list[Form]]:
+    def read(path: Path, source: str, *, include_hidden: bool = False) -> list[Form]:
+        return reader(path, source)
+
+    return read
+
+
+_READERS: dict[str, Callable[..., list[Form]]] = {
+    ".json": _plain(read_json_forms),
+    ".csv": _plain(read_csv_forms),
+    ".tsv": _plain(read_csv_forms),
     ".xlsx": read_xlsx_forms,
     ".xlsm": read_xlsx_forms,
 }
 SUFFIXES = tuple(_READERS)
 
 
-def read_forms(path: StrPath) -> list[Form]:
+def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     """Every form in a file: ``.json`` (an object or a list of them), ``.csv`` / ``.tsv``, or
-    ``.xlsx`` / ``.xlsm`` (every form on every sheet). The file is only read, never written.
+    ``.xlsx`` / ``.xlsm`` (every form on every visible sheet). The file is only read, never
+    written.
+
+    Hidden and very hidden sheets (old drafts, backups) are skipped, and each form read from the
+    workbook carries a ``SHEET_SKIPPED`` note (an info finding when scored) naming them;
+    ``include_hidden=True`` reads them too.
 
     Raises :class:`jixiao.FormError` naming the file, the place (``3:15``, ``row 12, col 6``,
     ``表1!G12``) and what was expected; never a raw parser exception.
@@ -57,21 +69,21 @@ def read_forms(path: StrPath) -> list[Form]:
     if not file.is_file():
         raise FormError("不是文件 (not a regular file)", source=source)
     try:
-        return reader(file, source)
+        return reader(file, source, include_hidden=include_hidden)
     except OSError as exc:
         raise FormError(
             f"无法读取文件：{exc.strerror} (cannot read the file: {exc.strerror})", source=source
         ) from None
 
 
-def read_form(path: StrPath) -> Form:
+def read_form(path: StrPath, *, include_hidden: bool = False) -> Form:
     """The one form in a file. A workbook holding several forms raises FormError naming the
     sheets; use :func:`read_forms` for those.
 
     >>> read_form("examples/seed.json").total   # doctest: +SKIP
     Decimal('95.71')
     """
-    forms = read_forms(path)
+    forms = read_forms(path, include_hidden=include_hidden)
     if len(forms) == 1:
         return forms[0]
     places = "、".join(f.source.split("#", 1)[-1] if f.source else "?" for f in forms)

@@ -21,9 +21,9 @@ from jixiao.errors import FormError
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
 from jixiao.forms._text import render_number
-from jixiao.forms.model import Form, Indicator
+from jixiao.forms.model import Form, Indicator, ReadNote
 
-__all__ = ["Layout", "read_xlsx_forms", "split_target", "write_xlsx"]
+__all__ = ["Layout", "build_grid", "collect_forms", "read_xlsx_forms", "split_target", "write_xlsx"]
 
 Layout = Literal["standard", "split"]
 
@@ -84,6 +84,7 @@ def _sheet_cells(ws: Any) -> dict[tuple[int, int], Any]:
 def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
     present = _sheet_cells(ws)
     cells: dict[tuple[int, int], GridCell] = {}
+    uncached: dict[tuple[int, int], str] = {}
     for (row, col), cell in present.items():
         value = cell.value
         formula = None
@@ -91,60 +92,151 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
             cached = values_ws.cell(row=row, column=col).value if values_ws is not None else None
             if cached is None:
                 formula, value = _formula_text(value), None
+                uncached[(row, col)] = formula
             else:
                 value = cached
-        percent = "%" in str(cell.number_format or "")
-        cells[(row, col)] = GridCell(value, (row, col), (row, col), percent, formula)
-    max_row = max((r for r, _ in present), default=0)
-    max_col = max((c for _, c in present), default=0)
-    for rng in ws.merged_cells.ranges:
-        anchor = (rng.min_row, rng.min_col)
+        fmt = cell.number_format
+        fmt = str(fmt) if fmt and fmt != "General" else None
+        cells[(row, col)] = GridCell(value, (row, col), (row, col), False, formula, fmt)
+    merges = [
+        ((rng.min_row, rng.min_col), (rng.max_row, rng.max_col)) for rng in ws.merged_cells.ranges
+    ]
+    return build_grid(source, str(ws.title), cells, merges, uncached)
+
+
+def build_grid(
+    source: str,
+    sheet: str | None,
+    cells: dict[tuple[int, int], GridCell],
+    merges: Iterable[tuple[tuple[int, int], tuple[int, int]]],
+    uncached: dict[tuple[int, int], str] | None = None,
+) -> Grid:
+    """A grid from a sheet's own cells, its merged ranges ((top, left), (bottom, right)) and its
+    formulas without a saved result (evaluated here when they are simple arithmetic)."""
+    notes: list[tuple[tuple[int, int], ReadNote]] = []
+    unevaluated: dict[tuple[int, int], tuple[str, str]] = {}
+    if uncached:
+        from jixiao.forms._formula import evaluate_formulas
+
+        def value_of(coord: tuple[int, int]) -> object:
+            cell = cells.get(coord)
+            return None if cell is None else cell.value
+
+        probe = Grid(file=source, sheet=sheet, cells={})
+        for coord, outcome in evaluate_formulas(uncached, value_of).items():
+            cell = cells[coord]
+            if outcome.value is None:
+                unevaluated[coord] = (outcome.why_zh, outcome.why_en)
+                continue
+            cells[coord] = attrs.evolve(cell, value=outcome.value, formula=None)
+            shown = cells[coord].shown(outcome.value)
+            text = render_number(shown[0]) + ("%" if shown[1] else "")
+            formula = uncached[coord]
+            formula = formula if formula.startswith("=") else "=" + formula
+            notes.append(
+                (
+                    coord,
+                    ReadNote(
+                        "FORMULA_COMPUTED",
+                        f"公式「{formula}」没有保存计算结果，已按本表单元格计算为 {text}",
+                        f"the formula {formula} had no saved result; computed from the sheet's "
+                        f"cells as {text}",
+                        probe.loc(*coord),
+                    ),
+                )
+            )
+    max_row = max((r for r, _ in cells), default=0)
+    max_col = max((c for _, c in cells), default=0)
+    for anchor, (bottom, right) in merges:
         top = cells.get(anchor) or GridCell(None, anchor, anchor)
         # clip ranges that run past the data (a label merged down a whole column)
         last = (
-            max(min(rng.max_row, max_row), rng.min_row),
-            max(min(rng.max_col, max_col), rng.min_col),
+            max(min(bottom, max_row), anchor[0]),
+            max(min(right, max_col), anchor[1]),
         )
-        for row in range(rng.min_row, last[0] + 1):
-            for col in range(rng.min_col, last[1] + 1):
+        for row in range(anchor[0], last[0] + 1):
+            for col in range(anchor[1], last[1] + 1):
                 cells[(row, col)] = attrs.evolve(top, anchor=anchor, last=last)
     if not any(c.value is not None or c.formula is not None for c in cells.values()):
         cells = {}
-    return Grid(file=source, sheet=str(ws.title), cells=cells)
+    return Grid(file=source, sheet=sheet, cells=cells, unevaluated=unevaluated, notes=notes)
 
 
-def read_xlsx_forms(path: Path, source: str) -> list[Form]:
-    """Every form on every worksheet. ``Form.source`` is the file name, or ``file#sheet`` when
-    the workbook holds several forms. Raises FormError when no sheet holds a form."""
-    openpyxl = _openpyxl(source)
-    data = path.read_bytes()
-    wb = _load(openpyxl, data, source, data_only=False)
-    has_formulas = any(_is_formula(c) for ws in wb.worksheets for c in _sheet_cells(ws).values())
-    values = _load(openpyxl, data, source, data_only=True) if has_formulas else None
-    per_sheet: list[tuple[Grid, list[Form]]] = []
-    for ws in wb.worksheets:
-        grid = _grid(ws, values[ws.title] if values is not None else None, source)
-        per_sheet.append((grid, find_forms(grid)))
+_HIDDEN = {"hidden": ("隐藏", "hidden"), "veryHidden": ("深度隐藏", "very hidden")}
+
+
+def hidden_note(sheet: str, state: str) -> ReadNote:
+    zh, en = _HIDDEN.get(state, ("隐藏", "hidden"))
+    return ReadNote(
+        "SHEET_SKIPPED",
+        f"跳过{zh}的工作表「{sheet}」（旧稿或备份通常隐藏）；如需读取，请使用 --include-hidden",
+        f"skipped the {en} sheet {sheet!r} (drafts and backups are usually hidden); use "
+        f"--include-hidden to read it",
+        sheet,
+    )
+
+
+def collect_forms(
+    source: str,
+    per_sheet: Sequence[tuple[Grid, list[Form]]],
+    skipped: Sequence[ReadNote] = (),
+    *,
+    what: str = "工作表",
+    what_en: str = "worksheet",
+) -> list[Form]:
+    """The forms of every sheet, named ``file#sheet`` when there are several; the notes of the
+    sheets skipped are added to each. Raises FormError when no sheet holds a form."""
     count = sum(len(forms) for _, forms in per_sheet)
     if count == 0:
-        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or "(no worksheets)"
+        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or f"(no {what_en}s)"
+        hidden_zh = hidden_en = ""
+        if skipped:
+            names = "、".join(n.where for n in skipped)
+            hidden_zh = f"；另有隐藏的工作表 {names} 未读取，可用 --include-hidden 读取"
+            hidden_en = f"; hidden sheets not read: {names} (use --include-hidden)"
         raise FormError(
-            "不是绩效自评表：所有工作表中都未找到绩效指标表头（应有一行包含 三级指标、年度指标值、"
-            "实际完成值、分值 等列名） (not a form: no worksheet has an indicator header row "
-            "with 三级指标 | 年度指标值 | 实际完成值 | 分值 …)",
+            f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、年度指标值、"
+            f"实际完成值、分值 等列名）{hidden_zh} (not a form: no {what_en} has an indicator "
+            f"header row with 三级指标 | 年度指标值 | 实际完成值 | 分值 …{hidden_en})",
             source=source,
             where=searched,
         )
     out: list[Form] = []
     for grid, forms in per_sheet:
         for form in forms:
-            if count == 1:
+            if skipped:
+                form = attrs.evolve(form, notes=(*form.notes, *skipped))
+            if count == 1 or grid.sheet is None:
                 out.append(form)
             elif len(forms) == 1:
                 out.append(attrs.evolve(form, source=f"{source}#{grid.sheet}"))
             else:
                 out.append(attrs.evolve(form, source=f"{source}#{form.indicators[0].where}"))
     return out
+
+
+def read_xlsx_forms(path: Path, source: str, *, include_hidden: bool = False) -> list[Form]:
+    """Every form on every visible worksheet (hidden ones too with *include_hidden*).
+    ``Form.source`` is the file name, or ``file#sheet`` when the workbook holds several forms.
+    Raises FormError when no sheet holds a form."""
+    openpyxl = _openpyxl(source)
+    data = path.read_bytes()
+    wb = _load(openpyxl, data, source, data_only=False)
+    sheets = []
+    skipped: list[ReadNote] = []
+    for ws in wb.worksheets:
+        state = str(getattr(ws, "sheet_state", "visible") or "visible")
+        if state != "visible" and not include_hidden:
+            skipped.append(hidden_note(str(ws.title), state))
+        else:
+            sheets.append(ws)
+    has_formulas = any(_is_formula(c) for ws in sheets for c in _sheet_cells(ws).values())
+    values = _load(openpyxl, data, source, data_only=True) if has_formulas else None
+    per_sheet: list[tuple[Grid, list[Form]]] = []
+    for ws in sheets:
+        grid = _grid(ws, values[ws.title] if values is not None else None, source)
+        per_sheet.append((grid, find_forms(grid)))
+    return collect_forms(source, per_sheet, skipped)
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,6 +261,12 @@ def split_target(target: str) -> tuple[str, str, str]:
     if target.startswith("定性"):
         return "定性", target[2:].strip(), ""
     return "", target, ""
+
+
+# Two decimal places shown, and up to six when the number has them: a reader (and jixiao, which
+# reads numbers as they are shown) sees 89.974, not 89.97.
+_PLACES = "0.00####"
+_PERCENT = "0.00####%"
 
 
 def _cell_number(value: Decimal | None) -> int | float | str:
@@ -302,9 +400,9 @@ def _write_standard(s: _Sheet, form: Form) -> None:
         s.put(row, 2, "年度资金总额", to=(row, 3), center=True)
         for i, value in enumerate((budget.initial, budget.annual, budget.executed)):
             s.put(row, 4 + i, _cell_number(value), fmt="0.000000")
-        s.put(row, 7, _cell_number(budget.weight), fmt="0.00")
-        s.put(row, 8, _rate_fraction(budget.rate), fmt="0.00%")
-        s.put(row, 9, _cell_number(budget.score), fmt="0.00")
+        s.put(row, 7, _cell_number(budget.weight), fmt=_PLACES)
+        s.put(row, 8, _rate_fraction(budget.rate), fmt=_PERCENT)
+        s.put(row, 9, _cell_number(budget.score), fmt=_PLACES)
         for i, sub in enumerate(budget.rows):
             row += 1
             s.put(row, 2, f"其中：{sub.name}" if i == 0 else sub.name, to=(row, 3))
@@ -333,13 +431,13 @@ def _write_standard(s: _Sheet, form: Form) -> None:
         s.put(r, 4, ind.name)
         s.put(r, 5, ind.target)
         s.put(r, 6, ind.actual)
-        s.put(r, 7, _cell_number(ind.weight), fmt="0.00")
-        s.put(r, 8, _cell_number(ind.score), fmt="0.00")
+        s.put(r, 7, _cell_number(ind.weight), fmt=_PLACES)
+        s.put(r, 8, _cell_number(ind.score), fmt=_PLACES)
         s.put(r, 9, ind.reason)
     row = first + len(inds)
     s.put(row, 1, "总分", to=(row, 6), center=True, bold=True)
-    s.put(row, 7, _cell_number(_weights_total(form)), fmt="0.00")
-    s.put(row, 8, _cell_number(form.total) if form.total is not None else "", fmt="0.00")
+    s.put(row, 7, _cell_number(_weights_total(form)), fmt=_PLACES)
+    s.put(row, 8, _cell_number(form.total) if form.total is not None else "", fmt=_PLACES)
     s.put(row, 9, "")
 
 
@@ -380,8 +478,8 @@ def _write_split(s: _Sheet, form: Form) -> None:
         row += 1
         s.put(row, 2, "总额", center=True)
         for i, amount in enumerate((budget.initial, budget.annual, budget.executed)):
-            s.put(row, 3 + i, _cell_number(amount), fmt="0.00")
-        s.put(row, 6, _rate_fraction(budget.rate), fmt="0.00%")
+            s.put(row, 3 + i, _cell_number(amount), fmt=_PLACES)
+        s.put(row, 6, _rate_fraction(budget.rate), fmt=_PERCENT)
         s.put(row, 7, _cell_number(budget.weight))
         s.put(row, 8, _cell_number(budget.score) if budget.score is not None else "")
         s.put(row, 9, budget.reason, to=(row, 11))
@@ -389,7 +487,7 @@ def _write_split(s: _Sheet, form: Form) -> None:
             row += 1
             s.put(row, 2, f"其中：{sub.name}" if i == 0 else sub.name)
             for j, amount in enumerate((sub.initial, sub.annual, sub.executed)):
-                s.put(row, 3 + j, _cell_number(amount), fmt="0.00")
+                s.put(row, 3 + j, _cell_number(amount), fmt=_PLACES)
             s.put(row, 6, "")
             s.put(row, 7, "/", center=True)
             s.put(row, 8, "/", center=True)
