@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jixiao.errors import TargetSyntaxError, caret_line
+from jixiao.errors import TargetSyntaxError
 from jixiao.report._common import (
     STATUS_MARK,
     BatchEntry,
@@ -467,20 +467,7 @@ def render_targets(
 
 def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
     """The message, the cell with a caret under the bad character, what was expected, a hint."""
-    lines = err.text.splitlines() or [""]
-    line_text = lines[min(err.line, len(lines)) - 1]
-    where = f"{err.cell}: " if err.cell else ""
-    if lang == "en":
-        out = [f"{where}{err.message} (line {err.line}, column {err.column})"]
-    else:
-        out = [f"{where}{err.message}（第{err.line}行第{err.column}列）"]
-    out.append(caret_line(line_text, err.column - 1, err.length))
-    if err.expected:
-        joined = ", ".join(err.expected) if lang == "en" else "、".join(err.expected)
-        out.append(("expected here: " if lang == "en" else "此处可以是：") + joined)
-    if err.hint:
-        out.append(("hint: " if lang == "en" else "提示：") + err.hint)
-    return "\n".join(out)
+    return err.render(lang)
 
 
 # ----------------------------------------------------------------------------- policies
