@@ -19,6 +19,7 @@ from rich.text import Text
 
 from jixiao.cli.policy_cmd import policy
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
+from jixiao.forms.read import SUFFIXES
 from jixiao.report._common import BatchEntry, ReportError
 from jixiao.report.terminal import make_console
 
@@ -31,7 +32,7 @@ __all__ = ["cli"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm")
+FORM_SUFFIXES = SUFFIXES  # every kind of file read_forms reads
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -141,8 +142,8 @@ def collect_inputs(
                 _note(f"跳过 skipped {f}：{why}")
             if not found:
                 _note(
-                    f"文件夹中没有 .json/.csv/.xlsx 自评表：{raw} "
-                    f"(no .json/.csv/.xlsx form in the folder {raw})"
+                    f"文件夹中没有可读取的自评表文件：{raw} "
+                    f"(no readable form file in the folder {raw})"
                 )
             files.extend(found)
         else:
@@ -521,8 +522,9 @@ def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     subtotals, the total and the grade, then the findings. Several files or a folder give one
     summary table (add --details for every form).
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "score", forms, **options)
 
@@ -549,8 +551,9 @@ def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     Audit forms: every finding, grouped by form, with its code, severity, location (sheet!cell,
     row or JSON path) and message. Exits 1 when any error-level finding exists.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "check", forms, **options)
 
@@ -573,8 +576,9 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
     Explain every score: each indicator's sentence and arithmetic steps, the budget execution
     score, section subtotals and the total.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "explain", forms, **options)
 

@@ -77,8 +77,6 @@ class Grid:
     _columns: dict[int, list[int]] = attrs.field(factory=dict)
     #: Names a cell for a table that is not a worksheet (``表2 第5行 第4列``, ``第1页 …``).
     locator: Callable[[int, int], str] | None = None
-    #: Names a row for such a table (``表2 第5行``).
-    row_locator: Callable[[int], str] | None = None
     #: Where the table is, for "nothing found here" messages (``表1-表3``, ``第1-4页``).
     place: str | None = None
     #: Why each formula left in ``cells`` was not computed: (中文, English).

@@ -9,8 +9,11 @@ from typing import Literal
 
 from jixiao.errors import FormError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
+from jixiao.forms.docx_io import read_docx_forms  # python-docx loads lazily
 from jixiao.forms.json_io import read_json_forms, write_json
 from jixiao.forms.model import Form
+from jixiao.forms.pdf_io import read_pdf_forms  # pdfplumber loads lazily
+from jixiao.forms.xls_io import read_et_forms, read_ods_forms, read_xls_forms  # lazy xlrd
 from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads lazily
 
 __all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
@@ -31,6 +34,11 @@ _READERS: dict[str, Callable[..., list[Form]]] = {
     ".tsv": _plain(read_csv_forms),
     ".xlsx": read_xlsx_forms,
     ".xlsm": read_xlsx_forms,
+    ".xls": read_xls_forms,
+    ".et": read_et_forms,
+    ".ods": read_ods_forms,
+    ".docx": read_docx_forms,
+    ".pdf": read_pdf_forms,
 }
 SUFFIXES = tuple(_READERS)
 
@@ -52,17 +60,12 @@ def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     suffix = file.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        if suffix == ".xls":
-            why = (
-                "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx (old .xls workbooks are "
-                "not supported: save the file as .xlsx)"
-            )
-        else:
-            why = (
-                f"不支持的文件类型「{suffix or '（无扩展名）'}」，应为 .json、.csv 或 .xlsx "
-                f"(unsupported file type {suffix or '(no extension)'!r}: expected .json, .csv "
-                f"or .xlsx)"
-            )
+        kinds = "、".join(SUFFIXES)
+        why = (
+            f"不支持的文件类型「{suffix or '（无扩展名）'}」，可读取：{kinds} "
+            f"(unsupported file type {suffix or '(no extension)'!r}: expected one of "
+            f"{', '.join(SUFFIXES)})"
+        )
         raise FormError(why, source=source)
     if not file.exists():
         raise FormError("文件不存在 (no such file)", source=source)
