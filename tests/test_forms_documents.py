@@ -282,7 +282,7 @@ def test_et_is_read_like_xls_or_xlsx(tmp_path: Path) -> None:
 def test_bad_xls_files(tmp_path: Path) -> None:
     fake = tmp_path / "fake.xls"
     fake.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(FormError, match="不是有效的 .xls") as info:
+    with pytest.raises(FormError, match=r"不是有效的 \.xls") as info:
         read_form(fake)
     assert info.value.source == str(fake)
     renamed = tmp_path / "renamed.xls"
