@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from jixiao.errors import UsageError
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 from jixiao.policy.names import did_you_mean
@@ -55,8 +56,15 @@ def _names(names: Iterable[str], what: str) -> list[str]:
     out = []
     for name in names:
         if name not in PROPERTIES:
-            hint = did_you_mean(name, PROPERTIES) or "可用 (known)：" + "、".join(PROPERTIES)
-            raise ValueError(f"未知的性质「{name}」 (unknown property {name!r} in {what}); {hint}")
+            close = did_you_mean(name, PROPERTIES)
+            hint_zh = close or "可用：" + "、".join(PROPERTIES)
+            hint_en = close or "known: " + ", ".join(PROPERTIES)
+            raise UsageError(
+                f"未知的性质「{name}」（{what}） (unknown property {name!r})",
+                en=f"unknown property {name!r} in {what}",
+                hint=hint_zh,
+                hint_en=hint_en,
+            )
         out.append(name)
     return out
 
@@ -88,7 +96,7 @@ def check_policy(
     skipped = set(_names(skip, "skip"))
     wanted = _names(only, "only") if only is not None else list(PROPERTIES)
     if max_examples < 1:
-        raise ValueError("max_examples must be at least 1")
+        raise UsageError("max_examples 至少为1", en="max_examples must be at least 1")
     cfg = SearchConfig(max_examples, seed)
     checked: list[str] = []
     violations: list[Violation] = []

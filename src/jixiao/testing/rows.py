@@ -11,6 +11,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from jixiao.errors import UsageError
 from jixiao.forms.model import Budget, Form, Indicator
 from jixiao.targets.ast import (
     Actual,
@@ -180,7 +181,10 @@ def apportion(shares: Sequence[int], total: Decimal) -> list[Decimal]:
     n = len(shares)
     units = int(total)
     if units != total or units < n:
-        raise ValueError("the total must be a whole number of points, at least one per row")
+        raise UsageError(
+            "总分值须为整数，且每行至少1分",
+            en="the total must be a whole number of points, at least one per row",
+        )
     rest = units - n
     whole = sum(shares)
     quotas = [Decimal(rest * s) / whole for s in shares]

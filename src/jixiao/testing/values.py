@@ -11,6 +11,7 @@ from typing import TypeVar
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from jixiao.errors import ArgumentTypeError, UnknownNameError, UsageError
 from jixiao.targets.ast import (
     OPS,
     Actual,
@@ -79,7 +80,7 @@ def registered_unit(word: str) -> Unit:
     """The registered unit written *word* (``"万元"``); LookupError if there is none."""
     unit = lookup_unit(word)
     if unit is None:  # pragma: no cover - the words above are all registered
-        raise LookupError(word)
+        raise UnknownNameError(f"未登记的单位「{word}」", en=f"unregistered unit {word!r}")
     return unit
 
 
@@ -133,7 +134,7 @@ def numbers(
     """
     lo, hi = Decimal(min_value), Decimal(max_value)
     if lo > hi:
-        raise ValueError(f"min_value {lo} > max_value {hi}")
+        raise UsageError(f"下限 {lo} 大于上限 {hi}", en=f"min_value {lo} > max_value {hi}")
 
     def at(p: int) -> SearchStrategy[Decimal]:
         scale = 10**p
@@ -158,7 +159,10 @@ def units(dimension: str | None = None) -> SearchStrategy[Unit]:
     """
     choices = [u for u in _UNITS if _has_dimension(u, dimension)]
     if not choices:
-        raise ValueError(f"no registered unit of dimension {dimension!r}")
+        raise UsageError(
+            f"没有量纲为「{dimension}」的已登记单位",
+            en=f"no registered unit of dimension {dimension!r}",
+        )
     return st.sampled_from(choices)
 
 
@@ -263,7 +267,12 @@ def targets(
         elif kind == "empty":
             options.append(st.just(Empty()))
         else:
-            raise ValueError(f"unknown target kind {kind!r}; known: {', '.join(_KINDS)}, empty")
+            raise UsageError(
+                f"未知的目标类型「{kind}」",
+                en=f"unknown target kind {kind!r}",
+                hint="可用：" + "、".join((*_KINDS, "empty")),
+                hint_en="known: " + ", ".join((*_KINDS, "empty")),
+            )
     return st.one_of(options)
 
 
@@ -369,7 +378,7 @@ def actual_in(target: Target, region: str) -> SearchStrategy[Actual]:
     elif isinstance(target, Comparison | Amount):
         base, unit = target.value, target.unit
     else:
-        raise TypeError("actual_in needs a numeric target")
+        raise ArgumentTypeError("actual_in 需要数值目标", en="actual_in needs a numeric target")
     return ratios(region).map(lambda r: _amount(tidy(base * r), unit))
 
 
@@ -380,7 +389,9 @@ def actual_pairs(target: Target) -> SearchStrategy[tuple[Amount, Amount]]:
     elif isinstance(target, Comparison | Amount):
         unit, base = target.unit, target.value
     else:
-        raise TypeError("actual_pairs needs a numeric target")
+        raise ArgumentTypeError(
+            "actual_pairs 需要数值目标", en="actual_pairs needs a numeric target"
+        )
     return (
         st.tuples(_value_near(base), _value_near(base))
         .filter(lambda ab: ab[0] != ab[1])
