@@ -358,3 +358,41 @@ def test_date_serial_in_a_deadline_column(tmp_path: Path) -> None:
     ind = form.indicators[0]
     assert (ind.target, ind.actual) == ("2023年12月31日", "2023年11月30日")
     assert dt.date(1899, 12, 30) + dt.timedelta(days=45291) == dt.date(2023, 12, 31)
+
+
+# ----------------------------------------------------------------------------- parallel batches
+
+
+def test_parallel_batch_gives_the_same_output_in_the_same_order(tmp_path: Path) -> None:
+    from jixiao.cli.app import cli
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed.xlsx"
+    for i in range(6):
+        (folder / f"{i:02d}-seed.xlsx").write_bytes(seed.read_bytes())
+    book(folder / "03-bad.xlsx", {"S": BROKEN})  # an unreadable file in the middle
+    runner = CliRunner()
+    serial = runner.invoke(cli, ["check", str(folder), "--json", "-j", "1"])
+    parallel = runner.invoke(cli, ["check", str(folder), "--json", "-j", "2"])
+    assert serial.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == serial.stdout
+    sources = re.findall(r'"source": "([^"]+)"', parallel.stdout)
+    assert [Path(s).name for s in sources] == [f"{i:02d}-seed.xlsx" for i in range(6)]
+    assert "03-bad.xlsx" in parallel.stderr and "十分" in parallel.stderr
+
+
+def test_score_files_in_workers_keeps_input_order(tmp_path: Path) -> None:
+    from jixiao.cli.app import score_files
+
+    files = []
+    for i, weight in enumerate((90, 80, 70, 60)):
+        rows = [HEADER, ["产出指标", "数量指标", f"指标{i}", "≥45人", "45人", weight, weight]]
+        files.append(book(tmp_path / f"{i}.xlsx", {"S": rows}))
+    policy = jixiao.load_policy("central")
+    serial = score_files(files, policy, progress=False, jobs=1)
+    parallel = score_files(files, policy, progress=False, jobs=2)
+    assert [e.source for e in parallel] == [str(f) for f in files]
+    assert [e.result.to_dict() for e in parallel if e.result] == [
+        e.result.to_dict() for e in serial if e.result
+    ]

@@ -8,6 +8,7 @@ JSON, ``row 5`` for CSV, ``Sheet1!E12`` for Excel — so findings can point at i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -370,7 +371,26 @@ class Form:
             "indicators": [i.to_dict() for i in self.indicators],
             "total": _dec(self.total),
             **({"grade": self.grade} if self.grade else {}),
+            **({"locations": locations} if (locations := self.locations()) else {}),
+            **({"notes": [n.to_dict() for n in self.notes]} if self.notes else {}),
         }
+
+    def locations(self) -> dict[str, Any] | None:
+        """Where each value came from in the file it was read from (``表1!E13``,
+        ``表2 第5行 第4列``, ``第2页 表1 第5行 第4列``): the file, the total, the budget cells and
+        every indicator's cells. None for a form read from JSON or built from a dict, whose
+        locations are only its own JSON paths."""
+        if not any(i.where and not _JSON_PATH.match(i.where) for i in self.indicators):
+            return None
+        out: dict[str, Any] = {"source": self.source, "total": self.total_where}
+        if self.budget is not None:
+            out["budget"] = {
+                "where": self.budget.where,
+                **dict(self.budget.cells),
+                **({"rows": [r.where for r in self.budget.rows]} if self.budget.rows else {}),
+            }
+        out["indicators"] = [{"where": i.where, **dict(i.cells)} for i in self.indicators]
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> Form:
@@ -424,6 +444,9 @@ class Form:
             source=source,
             grade=_text(d.get("grade")),
         )
+
+
+_JSON_PATH = re.compile(r"^indicators\[\d+\]")
 
 
 def _dec(value: Decimal | None) -> str | None:
