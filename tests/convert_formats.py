@@ -157,3 +157,69 @@ def xlsx_to_pdf(
         bottomMargin=30,
     ).build(story)
     return dst
+
+
+def xlsx_to_ods(src: Path, dst: Path) -> Path:
+    """Each visible worksheet as an OpenDocument table: typed cells, merged ranges."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    tables = []
+    for ws in visible_sheets(src):
+        spans, covered = _merged(ws)
+        rows = []
+        for r in range(1, ws.max_row + 1):
+            cells = []
+            for c in range(1, ws.max_column + 1):
+                if (r, c) in covered:
+                    cells.append("<table:covered-table-cell/>")
+                    continue
+                cell = ws.cell(row=r, column=c)
+                attrs = ""
+                if (r, c) in spans:
+                    r2, c2 = spans[(r, c)]
+                    attrs = (
+                        f' table:number-rows-spanned="{r2 - r + 1}"'
+                        f' table:number-columns-spanned="{c2 - c + 1}"'
+                    )
+                value = cell.value
+                if value is None:
+                    cells.append(f"<table:table-cell{attrs}/>")
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    kind = "percentage" if "%" in (cell.number_format or "") else "float"
+                    cells.append(
+                        f'<table:table-cell{attrs} office:value-type="{kind}" '
+                        f'office:value="{value!r}"><text:p>{value}</text:p></table:table-cell>'
+                    )
+                else:
+                    paras = "".join(f"<text:p>{escape(p)}</text:p>" for p in str(value).split("\n"))
+                    cells.append(
+                        f'<table:table-cell{attrs} office:value-type="string">{paras}'
+                        "</table:table-cell>"
+                    )
+            rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+        tables.append(f"<table:table table:name={quoteattr(ws.title)}>{''.join(rows)}</table:table>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(dst, "w") as z:
+        z.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return dst

@@ -24,7 +24,7 @@ docx = pytest.importorskip("docx")
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")
 
-from convert_formats import xlsx_to_docx, xlsx_to_pdf, xlsx_to_xls  # noqa: E402
+from convert_formats import xlsx_to_docx, xlsx_to_ods, xlsx_to_pdf, xlsx_to_xls  # noqa: E402
 from test_forms_xlsx import SICHUAN, STANDARD, STANDARD_MERGES, Row, build  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -159,6 +159,20 @@ def test_xls_reads_every_layout_to_the_same_form(
         assert list(locations(a)) == list(locations(b))  # every location: the same cell names
         assert [i.where for i in a.indicators] == [i.where for i in b.indicators]
         assert (a.source or "").replace(str(src), "") == (b.source or "").replace(str(xls), "")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_ods_reads_every_layout_to_the_same_form(
+    layout: str, layouts: dict[str, Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("python_calamine")
+    src = layouts[layout]
+    expected = read_forms(src)
+    path = xlsx_to_ods(src, tmp_path / f"{layout}.ods")
+    got = read_forms(path)
+    assert got == expected  # percentage cells too (office:value-type="percentage")
+    for a, b in zip(expected, got, strict=True):
+        assert list(locations(a)) == list(locations(b))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -153,8 +153,9 @@ def read_et_forms(path: Path, source: str, *, include_hidden: bool = False) -> l
 
 
 def read_ods_forms(path: Path, source: str, *, include_hidden: bool = False) -> list[Form]:
-    """Every form on every visible sheet of an OpenDocument spreadsheet (.ods). calamine gives
-    values and merged ranges but no number formats: numbers are read as stored."""
+    """Every form on every visible sheet of an OpenDocument spreadsheet (.ods): values through
+    calamine; percentages and merged ranges from the file's content.xml. Other number formats
+    (decimal places shown) are not available: numbers are read as stored."""
     try:
         import python_calamine
     except ImportError:
@@ -167,6 +168,7 @@ def read_ods_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
             f"不是有效的 .ods 文件（{type(exc).__name__}: {exc}） (not a valid .ods file)",
             source=source,
         ) from None
+    percent, spans = _ods_layout(data, source)
     per_sheet: list[tuple[Grid, list[Form]]] = []
     skipped: list[ReadNote] = []
     for meta in book.sheets_metadata:
@@ -177,19 +179,75 @@ def read_ods_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
             continue
         sheet = book.get_sheet_by_name(meta.name)
         cells: dict[tuple[int, int], GridCell] = {}
-        top, left = sheet.start or (0, 0)
+        shown_as_percent = percent.get(str(meta.name), set())
         for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
             for c, value in enumerate(row):
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                coord = (top + r + 1, left + c + 1)
+                coord = (r + 1, c + 1)  # skip_empty_area=False: the rows start at A1
                 if isinstance(value, float):
                     value = _whole(value)
-                cells[coord] = GridCell(value, coord, coord)
-        merges = [
-            ((a[0] + 1, a[1] + 1), (b[0] + 1, b[1] + 1))
-            for a, b in (sheet.merged_cell_ranges or ())
-        ]
-        grid = build_grid(source, str(meta.name), cells, merges)
+                cells[coord] = GridCell(value, coord, coord, coord in shown_as_percent)
+        grid = build_grid(source, str(meta.name), cells, spans.get(str(meta.name), []))
         per_sheet.append((grid, find_forms(grid)))
     return collect_forms(source, per_sheet, skipped)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_MAX_PERCENT_CELLS = 100_000
+
+
+Box = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _ods_layout(
+    data: bytes, source: str
+) -> tuple[dict[str, set[tuple[int, int]]], dict[str, list[Box]]]:
+    """What calamine does not give for an .ods file, by sheet: the cells stored as percentages
+    (``office:value-type="percentage"``: 0.9706 shown as 97.06%) and the merged ranges
+    (``number-rows-spanned`` / ``number-columns-spanned``)."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    out: dict[str, set[tuple[int, int]]] = {}
+    merges: dict[str, list[Box]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("content.xml") as fh:
+            sheet = ""
+            row = col = 0
+            row_repeat = 1
+            count = 0
+            for event, el in iterparse(fh, events=("start", "end")):
+                tag = el.tag
+                if event == "end":
+                    if tag == f"{_ODS_TABLE}table-row":
+                        row += row_repeat
+                    el.clear()
+                    continue
+                if tag == f"{_ODS_TABLE}table":
+                    sheet, row = el.get(f"{_ODS_TABLE}name", ""), 0
+                elif tag == f"{_ODS_TABLE}table-row":
+                    col = 0
+                    row_repeat = int(el.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                elif tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                    repeat = int(el.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                    down = int(el.get(f"{_ODS_TABLE}number-rows-spanned", "1"))
+                    across = int(el.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
+                    if down > 1 or across > 1:
+                        anchor = (row + 1, col + 1)
+                        last = (row + down, col + across)
+                        merges.setdefault(sheet, []).append((anchor, last))
+                    if el.get(f"{_ODS_OFFICE}value-type") == "percentage":
+                        for r in range(row, row + min(row_repeat, 1000)):
+                            for c in range(col, col + min(repeat, 1000)):
+                                out.setdefault(sheet, set()).add((r + 1, c + 1))
+                                count += 1
+                        if count > _MAX_PERCENT_CELLS:
+                            break
+                    col += repeat
+    except (KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as exc:
+        raise FormError(
+            f"不是有效的 .ods 文件（{type(exc).__name__}） (not a valid .ods file)", source=source
+        ) from None
+    return out, merges
