@@ -758,13 +758,27 @@ def _echoes(actual: Node, target: Node) -> bool:
     return t in a or (a in t and len(a) * 5 >= len(t) * 4)
 
 
+def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
+    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
+    the year the target names, or from the budget year when neither side names a year; a date
+    with no year is in the budget year. None when the years cannot be compared (a written year
+    on one side only, or a relative target year against a written actual year)."""
+    ty, ay = target.year, actual.year
+    if ty is not None and ay is not None:
+        return ay, ty
+    if ty is not None:
+        return (ty + actual.year_offset, ty) if actual.year_offset else None
+    if ay is None and actual.year_offset:
+        return actual.year_offset, target.year_offset
+    return None
+
+
 def _on_time(target: Deadline, actual: Deadline) -> bool:
     if target.month is None:
         return True
-    a_year = actual.year if target.year is not None else None
-    t_year = target.year if actual.year is not None else None
-    if a_year is not None and t_year is not None and a_year != t_year:
-        return a_year < t_year
+    years = _years(target, actual)
+    if years is not None and years[0] != years[1]:
+        return years[0] < years[1]
     a_month = actual.month or target.month
     if target.relation == "before" and target.day is None:
         return a_month < target.month

@@ -618,8 +618,10 @@ def _new_ctx(
         # (``200余人``), just as a bare actual takes the target's unit.
         ctx.tq = tquant.value * aquant.unit.factor
         ctx.target_dim = aquant.unit.dimension
-    if ctx.aq is not None and ctx.aq < 0:
-        ctx.aq = Decimal(0)  # a negative completion counts as 0 (scoring-rules §5 Q1)
+    if ctx.aq is not None and ctx.aq < 0 and not (ctx.tq is not None and ctx.tq < 0):
+        # a negative completion counts as 0 (scoring-rules §5 Q1), unless the target itself is
+        # negative (≥-5%): then the sign is what is being measured
+        ctx.aq = Decimal(0)
     return ctx
 
 

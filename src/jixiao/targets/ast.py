@@ -277,7 +277,8 @@ class Deadline(Node):
     actual like ``2023年10月``). ``end_of_month`` records 底/末; :attr:`day` then reports the
     month's last day. ``start`` holds the first date of a period (``2021.1.1-12.31``), ``goal`` a
     quantity fused with the deadline (``11月底完成100%``), ``prefix``/``suffix`` the words around
-    the date (``均在`` … ``完成``).
+    the date (``均在`` … ``完成``). ``year_offset`` is 1 for a year written relative to the budget
+    year (``次年1月``, ``下一年度3月底前``, ``翌年``); ``year`` is then None.
     """
 
     kind: ClassVar[str] = "deadline"
@@ -286,6 +287,7 @@ class Deadline(Node):
     written_day: int | None = None
     end_of_month: bool = False
     relation: DeadlineRelation = "by"
+    year_offset: int = 0
     start: tuple[int | None, int | None, int | None] | None = None
     goal: Comparison | Amount | None = None
     prefix: str | None = None
@@ -308,7 +310,7 @@ class Deadline(Node):
         """A comparable (month, day) position in the year; unknown day → end of the month."""
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year or 2001, month)[1]
-        return (self.year or 0, month, day)
+        return (self.year or self.year_offset, month, day)
 
     def render(self) -> str:
         """Canonical text: ``2023年12月底前``, ``9月前``, ``9月内`` (by the end of September),
@@ -319,9 +321,12 @@ class Deadline(Node):
             parts.append(_date_text(sy, sm, sd, False))
             parts.append("-")
             year = self.year if self.year != sy else None
-            parts.append(_date_text(year, self.month, self.written_day, self.end_of_month))
+            end = _date_text(year, self.month, self.written_day, self.end_of_month)
+            parts.append(("次年" if self.year_offset else "") + end)
         else:
             date = _date_text(self.year, self.month, self.written_day, self.end_of_month)
+            if self.year_offset:
+                date = "次年" + date
             precise = self.written_day is not None or self.end_of_month
             if self.relation == "before" and precise:
                 parts.append("早于" + date)
@@ -344,6 +349,8 @@ class Deadline(Node):
             "day": self.day,
             "relation": self.relation,
         }
+        if self.year_offset:
+            out["year_offset"] = self.year_offset
         if self.end_of_month:
             out["end_of_month"] = True
         if self.start is not None:

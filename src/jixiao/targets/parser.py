@@ -44,6 +44,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
+from jixiao.targets.normalize import normalize
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
@@ -129,7 +130,7 @@ class _Qty:
 
 
 class _Date:
-    __slots__ = ("day", "end", "eom", "month", "start", "start_pos", "year")
+    __slots__ = ("day", "end", "eom", "month", "offset", "start", "start_pos", "year")
 
     def __init__(
         self,
@@ -140,7 +141,9 @@ class _Date:
         start: tuple[int | None, int | None, int | None] | None,
         start_pos: int,
         end: int,
+        offset: int = 0,
     ) -> None:
+        self.offset = offset
         self.year = year
         self.month = month
         self.day = day
@@ -223,6 +226,8 @@ class _Builder(Transformer[Token, Any]):
             end = _to(mid if mid is not None else num)
             return _Qty(value, None, None, end, approx, start, end, chinese)
         word = "".join(str(unit).split())
+        if word[:1] in "(（":
+            word = word[1:-1]  # a unit in brackets: ≥45（人）
         return _Qty(
             value,
             lookup_unit(word),
@@ -253,12 +258,26 @@ class _Builder(Transformer[Token, Any]):
         self,
         label: Token | None,
         lead: Token | None,
+        minus: Token | None,
         qty: _Qty,
         sep: Token | None,
         high: _Qty | None,
+        incl: Token | None,
         trail: Token | None,
+        incl_after: Token | None,
         note_tok: Token | None,
     ) -> Any:
+        if minus is not None:
+            qty = _negative(qty, minus)
+        if incl is not None and incl_after is not None:
+            raise _CellError(
+                "包含说明写了两次 (the inclusivity note is written twice)",
+                _at(incl_after),
+                len(incl_after),
+                ("结束",),
+                "只保留一个「（含）」 (keep one of them)",
+            )
+        incl = incl if incl is not None else incl_after
         last = high if high is not None else qty
         read = _note_and_unit(last, note_tok, trail)
         if isinstance(read, _Prose):
@@ -288,17 +307,23 @@ class _Builder(Transformer[Token, Any]):
         else:
             start = qty.start
         end = _end(note_tok, trail, last)
+        for tok in (incl_after, incl):
+            if tok is not None:
+                end = max(end, _to(tok))
         if high is None:
-            return _bound(label_text, lead, last, trail, note, start, end)
+            node = _bound(label_text, lead, last, trail, note, start, end)
+            return _included(node, incl) if incl is not None else node
+        if incl is not None:
+            _check_incl(incl, last)
         return _range(label_text, lead, qty, last, trail, note, start, end)
 
     # -- deadlines
 
     def date_words(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
-        y, m, d, eom = _read_date(first)
+        y, m, d, eom, off = _read_date(first)
         if second is None:
-            return _Date(y, m, d, eom, None, _at(first), _to(first))
-        y2, m2, d2, eom2 = _read_date(second)
+            return _Date(y, m, d, eom, None, _at(first), _to(first), off)
+        y2, m2, d2, eom2, off2 = _read_date(second)
         if d is None and eom and m is not None:
             d = calendar.monthrange(y or 2000, m)[1]
         return _Date(
@@ -309,6 +334,7 @@ class _Builder(Transformer[Token, Any]):
             (y, m, d),
             _at(first),
             _to(second),
+            off2 if y2 is not None or off2 else off,
         )
 
     def date_dots(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
@@ -412,12 +438,90 @@ class _Builder(Transformer[Token, Any]):
             written_day=date.day,
             end_of_month=date.eom,
             relation=relation,  # type: ignore[arg-type]
+            year_offset=date.offset,
             start=date.start,
             goal=goal,
             prefix=prefix or None,
             suffix=suffix or None,
             span=(start, end),
         )
+
+
+def _negative(qty: _Qty, minus: Token) -> _Qty:
+    """The quantity after a minus sign (≥-5%): a negative bound, as written."""
+    if qty.chinese:
+        raise _CellError(
+            "负号后应为阿拉伯数字 (a minus sign takes digits)",
+            _at(minus),
+            qty.end - _at(minus),
+            ("数字",),
+        )
+    return _Qty(
+        -qty.value,
+        qty.unit,
+        qty.unit_text,
+        qty.unit_start,
+        qty.approx,
+        _at(minus),
+        qty.end,
+        qty.chinese,
+    )
+
+
+_INCL_NUMBER = re.compile(r"-?\s*[0-9０-９]+(?:[.．][0-9０-９]+)?")
+
+
+def _check_incl(tok: Token, qty: _Qty) -> bool:
+    """Whether an inclusivity note says 含 (True) or 不含 (False); a number written in it must be
+    the bound itself (``≥90%（含90%）``)."""
+    text = str(tok)
+    m = _INCL_NUMBER.search(text)
+    if m is not None:
+        written = Decimal(to_ascii_digits("".join(m.group().split())).replace("．", "."))
+        rest = "".join(text[m.end() :].split()).rstrip(")）").removesuffix("在内")
+        unit = lookup_unit(rest) if rest else None
+        value: Decimal | None = written
+        if unit is not None and qty.unit is not None and unit.dimension == qty.unit.dimension:
+            value = written * unit.factor / qty.unit.factor
+        elif unit is not None and unit != qty.unit:
+            value = None
+        if value != qty.value:
+            raise _CellError(
+                f"括号中的数「{m.group()}{rest}」与指标值不同 (the number in the inclusivity note "
+                f"differs from the bound)",
+                _at(tok) + m.start(),
+                len(m.group()) + len(rest),
+                ("数字",),
+                "写成「≥90%（含90%）」或「≥90%（含）」 (write ≥90%（含90%） or ≥90%（含）)",
+            )
+    return "不" not in text
+
+
+_CLOSE_OP: dict[str, Op] = {">": ">=", "<": "<="}
+_OPEN_OP: dict[str, Op] = {">=": ">", "<=": "<"}
+
+
+def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
+    """Apply an inclusivity note: （含） includes the bound (超过90%（含） is ≥90%), （不含）
+    excludes it (90%以上（不含） is >90%). After a bare amount it is kept as the note."""
+    qty = node.amount
+    inclusive = _check_incl(tok, _Qty(qty.value, qty.unit, None, 0, None, 0, 0, False))
+    if isinstance(node, Amount):
+        note = str(tok) + (node.note or "")
+        return Amount(node.amount, node.approx, node.label, note, span=node.span)
+    op = node.op
+    if inclusive:
+        op = _CLOSE_OP.get(op, op)
+    elif op == "=":
+        raise _CellError(
+            "「=」不能不含本数 (an equality cannot exclude its number)",
+            _at(tok),
+            len(tok),
+            ("结束",),
+        )
+    else:
+        op = _OPEN_OP.get(op, op)
+    return Comparison(op, node.amount, node.label, node.note, span=node.span)
 
 
 def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
@@ -609,22 +713,33 @@ def _range(
 _CN_DATE_PART = re.compile(r"[一二三四五六七八九十]+(?=\s*(?:月|日|号))")
 
 
-def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool]:
+_NEXT_YEAR = re.compile(r"(?:次|翌|下一?)年度?\s*")
+
+
+def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool, int]:
+    """Year, month, day, end of month, and the year offset (1 for 次年/下一年/翌年)."""
     # 十二月底 / 十一月三十日: a month or day in Chinese numerals reads as its digits
     text = _CN_DATE_PART.sub(lambda m: str(parse_chinese(m.group())), to_ascii_digits(str(tok)))
+    offset = 0
+    rel = _NEXT_YEAR.match(text)
+    if rel is not None:
+        offset = 1
+        text = text[rel.end() :]
+        if text in ("底", "末"):
+            return None, 12, None, True, offset
     m = _YMD.fullmatch(text)
     if m is not None:
         year = int(m.group(1)) if m.group(1) else None
         month = int(m.group(2))
         day = int(m.group(3)) if m.group(3) else None
         _check_day(tok, year, month, day)
-        return year, month, day, m.group(4) is not None
+        return year, month, day, m.group(4) is not None, offset
     m = _YEAR_END.fullmatch(text)
     if m is not None:
-        return (int(m.group(1)) if m.group(1) else None), 12, None, True
+        return (int(m.group(1)) if m.group(1) else None), 12, None, True, offset
     m = _YEAR.fullmatch(text)
     assert m is not None, text
-    return int(m.group(1)), None, None, False
+    return int(m.group(1)), None, None, False, offset
 
 
 def _read_dots(tok: Token) -> tuple[int | None, int, int]:
@@ -747,7 +862,36 @@ def _recover(text: str, exc: UnexpectedInput) -> _Prose:
         )
     if isinstance(last, Token) and last.type == "TEXT" and _WORD.search(text, 0, pos):
         return PROSE  # a sentence that goes on after a number: 存在18岁以下、54周岁以上
+    _check_garbled_number(text, pos)
     _syntax_error(text, pos, names, last)
+
+
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９.．,，]*[0-9０-９]|[0-9０-９]")
+_VALID_NUMBER = re.compile(
+    r"[0-9０-９]{1,3}(?:,[0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?"
+)
+
+
+def _check_garbled_number(text: str, pos: int) -> None:
+    """A run of digits with separators where reading stopped that is no number (``7,00``,
+    ``1,2,3``, ``7,00.0,77``): an error at the whole run. A thousands separator stands only
+    between groups of three digits, so no reading of such a run is safe to guess."""
+    for m in _DIGIT_RUN.finditer(text):
+        if m.start() > pos:
+            break
+        if m.end() < pos or "," not in m.group():
+            continue
+        if _VALID_NUMBER.fullmatch(m.group()):
+            continue
+        raise TargetSyntaxError(
+            f"数字「{m.group()}」无法识别 (garbled number {m.group()!r})",
+            text,
+            m.start(),
+            expected=("数字",),
+            hint="千位分隔符「,」只能隔开三位一组的数字（如 7,000 或 1,234.5） "
+            "(a thousands separator stands only between groups of three digits)",
+            length=len(m.group()),
+        )
 
 
 _RUNS = (
@@ -806,11 +950,31 @@ def _prose(text: str) -> Qualitative | Empty:
     return Qualitative(body, lx.scale_of(body), declared, span=(start, start + len(body)))
 
 
-def _parse(text: str) -> Target:
-    if not isinstance(text, str):
-        raise ArgumentTypeError(f"a cell is text, not {type(text).__name__}")
-    if not text or text.isspace():
-        return Empty(text=text)
+def _parse(cell: str) -> Target:
+    if not isinstance(cell, str):
+        raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
+    if not cell or cell.isspace():
+        return Empty(text=cell)
+    # one character for one: positions in the normalised text are positions in the cell
+    text = normalize(cell)
+    try:
+        return _parse_normal(text)
+    except TargetSyntaxError as err:
+        if text is cell:
+            raise
+        raise TargetSyntaxError(
+            err.message,
+            cell,
+            err.offset,
+            expected=err.expected,
+            hint=err.hint,
+            length=err.length,
+            en=err.message_en,
+            hint_en=err.hint_en,
+        ) from None
+
+
+def _parse_normal(text: str) -> Target:
     node: Any
     try:
         node = _parser().parse(text)
