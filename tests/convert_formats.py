@@ -198,7 +198,9 @@ def xlsx_to_ods(src: Path, dst: Path) -> Path:
                         "</table:table-cell>"
                     )
             rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
-        tables.append(f"<table:table table:name={quoteattr(ws.title)}>{''.join(rows)}</table:table>")
+        tables.append(
+            f"<table:table table:name={quoteattr(ws.title)}>{''.join(rows)}</table:table>"
+        )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -217,9 +219,7 @@ def xlsx_to_ods(src: Path, dst: Path) -> Path:
         "</manifest:manifest>"
     )
     with zipfile.ZipFile(dst, "w") as z:
-        z.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return dst
