@@ -272,7 +272,7 @@ def test_xls_number_formats_and_hidden_sheets(tmp_path: Path) -> None:
         ws[ref].number_format = fmt
     draft = wb.create_sheet("旧稿")
     draft.append(header)
-    draft.append(["产出指标", "数量指标", "人数", "≥1", "1", "十分", 10])
+    draft.append(["产出指标", "数量指标", None, None, None, 10, 10])  # no indicator: an error
     draft.sheet_state = "hidden"
     wb.save(src)
     xls = xlsx_to_xls(src, tmp_path / "f.xls")
@@ -282,7 +282,7 @@ def test_xls_number_formats_and_hidden_sheets(tmp_path: Path) -> None:
     assert [n.where for n in form.notes] == ["旧稿"] and form == read_form(src)
     with pytest.raises(FormError) as info:
         read_forms(xls, include_hidden=True)
-    assert info.value.where == "旧稿!F2"
+    assert info.value.where == "旧稿!A2"
 
 
 def test_et_is_read_like_xls_or_xlsx(tmp_path: Path) -> None:
@@ -371,13 +371,13 @@ def test_docx_errors(tmp_path: Path) -> None:
     grid = table.add_table(rows=2, cols=4)
     for c, text in enumerate(["三级指标", "年度指标值", "实际完成值", "分值"]):
         grid.cell(0, c).text = text
-    for c, text in enumerate(["人数", "≥1", "1", "五分"]):
+    for c, text in enumerate(["", "", "", "5"]):  # a weight on a row with no indicator
         grid.cell(1, c).text = text
     bad = tmp_path / "bad.docx"
     table.save(str(bad))
     with pytest.raises(FormError) as info:
         read_form(bad)
-    assert info.value.where == "表1 第2行 第4列" and "五分" in info.value.message
+    assert info.value.where == "表1 第2行 第1列" and "no indicator name" in info.value.message
 
 
 # ----------------------------------------------------------------------------- PDF specifics

@@ -185,7 +185,8 @@ def test_literal_percent_rate_is_not_scaled(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- hidden sheets
 
 GOOD: list[Row] = [HEADER, ["产出指标", "数量指标", "人数", "≥45人", "45人", 100, 100, None]]
-BROKEN: list[Row] = [HEADER, ["产出指标", "数量指标", "人数", "≥45人", "45人", "十分", 100, None]]
+# a draft whose row has a weight and a score but no indicator: a structural error, not a finding
+BROKEN: list[Row] = [HEADER, ["产出指标", "数量指标", None, None, None, 10, 10, None]]
 
 
 def test_hidden_sheets_are_skipped_with_a_note(tmp_path: Path) -> None:
@@ -207,7 +208,7 @@ def test_hidden_sheets_are_skipped_with_a_note(tmp_path: Path) -> None:
     # the switch reads them (and the draft's bad cell then fails the read, naming it)
     with pytest.raises(FormError) as info:
         read_forms(path, include_hidden=True)
-    assert info.value.where == "旧稿!F2"
+    assert info.value.where == "旧稿!A2"
     path = book(tmp_path / "h2.xlsx", {"正式": GOOD, "备份": GOOD}, states={"备份": "hidden"})
     both = read_forms(path, include_hidden=True)
     assert [f.source for f in both] == [f"{path}#正式", f"{path}#备份"]
@@ -235,7 +236,7 @@ def test_cli_include_hidden_and_check_passes_on_clean_visible_forms(tmp_path: Pa
     assert res.exit_code in (0, 1), res.output
     assert "SHEET_SKIPPED" in res.output and "旧稿" in res.output
     res = runner.invoke(cli, ["check", str(path), "--include-hidden"])
-    assert res.exit_code == 1 and "旧稿!F2" in res.output
+    assert res.exit_code == 1 and "旧稿!A2" in res.output
 
 
 # ----------------------------------------------------------------------------- headers
@@ -379,7 +380,7 @@ def test_parallel_batch_gives_the_same_output_in_the_same_order(tmp_path: Path) 
     assert parallel.stdout == serial.stdout
     sources = re.findall(r'"source": "([^"]+)"', parallel.stdout)
     assert [Path(s).name for s in sources] == [f"{i:02d}-seed.xlsx" for i in range(6)]
-    assert "03-bad.xlsx" in parallel.stderr and "十分" in parallel.stderr
+    assert "03-bad.xlsx" in parallel.stderr and "no indicator name" in parallel.stderr
 
 
 def test_score_files_in_workers_keeps_input_order(tmp_path: Path) -> None:
