@@ -26,7 +26,7 @@ from jixiao.evaluate.findings import (
 from jixiao.forms.model import Form
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
-from jixiao.targets.ast import Node, Range
+from jixiao.targets.ast import Amount, Comparison, Node, Range
 
 
 class _Outcome:
@@ -335,7 +335,7 @@ class IndicatorResult:
             lo, hi, lo_inc, hi_inc = self.band
             band = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
         return {
-            "actual": self.actual.render() if self.actual is not None else "",
+            "actual": _actual_text(self.actual),
             "target": self.target.render() if self.target is not None else "",
             "weight": _plain(self.weight),
             "score": _fmt(self.score) or "—",
@@ -367,10 +367,14 @@ class IndicatorResult:
         return text
 
     def _explain(self, lang: str) -> str:
-        f = self._fields(lang)
         en = lang == "en"
         if self.note is not None:
             return self.note[1] if en else self.note[0]
+        return self._explain_scored(lang) + _reading_clause(self.actual, en)
+
+    def _explain_scored(self, lang: str) -> str:
+        f = self._fields(lang)
+        en = lang == "en"
         if self.basis == "formula":
             template = None
             if self.rule is not None:
@@ -493,6 +497,63 @@ _DEFAULT_EXPLAIN = {
         True,
     ): "Actual {actual} against target {target} ({inclusive}): not met, {completion} achieved, rule '{rule}' gives {score} of {weight}",
 }
+
+
+def _actual_text(actual: Node | None) -> str:
+    """The actual as the explanation quotes it: for a quantity read out of a longer text, the
+    quantity alone (the rest is quoted as the note)."""
+    if actual is None:
+        return ""
+    if isinstance(actual, Amount) and actual.reading in ("extracted", "chosen"):
+        return Amount(actual.amount, actual.approx).render()
+    if isinstance(actual, Comparison) and actual.reading in ("extracted", "chosen"):
+        return Comparison(actual.op, actual.amount).render()
+    return actual.render()
+
+
+def _reading_clause(actual: Node | None, en: bool) -> str:
+    """What the explanation adds about how the actual was read: the note kept beside the
+    quantity, the candidate picked, a fraction read as a percent, an approximation."""
+    if not isinstance(actual, Amount | Comparison):
+        return ""
+    shown = actual.amount.render()
+    reading = actual.reading
+    parts: list[tuple[str, str]] = []
+    if reading in ("extracted", "chosen"):
+        rest = "…".join(t for t in (actual.label, actual.note) if t)
+        if reading == "chosen":
+            names = "、".join(q.render() for q in actual.candidates)
+            parts.append(
+                (
+                    f"实际完成值中有多个数量（{names}），按「实际」「完成」后的{shown}计",
+                    f"the actual names several quantities ({names}); {shown}, after 实际/完成, is used",
+                )
+            )
+        else:
+            parts.append(
+                (f"按实际完成值中的{shown}计", f"scored from the {shown} the actual states")
+            )
+        if rest:
+            parts.append((f"说明「{rest}」", f"note {rest!r}"))
+    elif reading == "fraction":
+        written = format(actual.amount.value.scaleb(-2).normalize(), "f")
+        parts.append(
+            (f"实际完成值「{written}」按比例读作{shown}", f"the bare {written} is read as {shown}")
+        )
+    core = _actual_text(actual)
+    if isinstance(actual, Amount) and actual.approx == "about":
+        parts.append(
+            (f"「{core}」为约数，按{shown}计", f"{core!r} is approximate; {shown} is used")
+        )
+    elif (isinstance(actual, Amount) and actual.approx) or (
+        isinstance(actual, Comparison) and actual.op != "="
+    ):
+        parts.append((f"「{core}」为界限，按{shown}计", f"{core!r} is a bound; {shown} is used"))
+    if not parts:
+        return ""
+    if en:
+        return " (" + "; ".join(p[1] for p in parts) + ")"
+    return "（" + "；".join(p[0] for p in parts) + "）"
 
 
 def _tier_sentence(r: IndicatorResult, f: dict[str, str], en: bool) -> str:

@@ -188,7 +188,7 @@ OPEN_UNIT_MAX = 4
 #: (other than at its end) is a clause, so the cell is prose.
 PROSE_PUNCT = "，。、；：？！,;:?!…"
 TRAILING_PUNCT = "。.．，,；;、！!？?…～~ \t\r\n\u3000"
-_TEXT_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』…·,;:!?'\"()\\[\\]{}—"
+_TEXT_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕［］「」『』…·,;:!?'\"()\\[\\]{}—"
 
 #: Junk characters seen in damaged cells, and what they most likely stood for.
 JUNK_HINTS: dict[str, str] = {"$": "%", "＄": "%", "^": "≥", "＾": "≥", "&": "%", "#": "≥"}

@@ -93,7 +93,15 @@ def _table() -> dict[int, str]:
 
 
 _TABLE = _table()
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
+# The blocks as ranges (a superset of the table's keys: a character that folds to itself is left
+# alone by translate), so the scan is a few range tests per character.
+_FOLDABLE = re.compile(
+    "["
+    + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi - 1))}" for lo, hi in _RANGES)
+    + "\u2e80-\u2eff"
+    + "".join(re.escape(ch) for ch in _MINUS)
+    + "]"
+)
 
 
 def normalize(text: str) -> str:
