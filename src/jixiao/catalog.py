@@ -183,6 +183,7 @@ _CODES: tuple[CodeInfo, ...] = (
         "info",
         "公式没有保存结果，已按公式计算",
         "a formula without a saved result was computed",
+    ),
     _c(
         "ACTUAL_NOTE",
         "info",
