@@ -11,8 +11,20 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from jixiao.errors import TargetSyntaxError
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
+from jixiao.errors import FormError, TargetSyntaxError
+from jixiao.evaluate.findings import (
+    UNVERIFYING_CODES,
+    VERIFIED_BASES,
+    Finding,
+    _builtin,
+    _fmt,
+    _format,
+    _plain,
+    _q,
+    _stronger,
+    _with_severities,
+    unreadable_cell,
+)
 from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
 from jixiao.forms.model import Indicator, _text, to_decimal
 from jixiao.policy.compiler import Ctx, EvalError
@@ -106,6 +118,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
             return _score_mapping(policy, memo, ind)
         ind = Indicator.from_dict(ind)
+    if ind.unreadable:
+        return score_indicator_uncached(policy, ind)
     w, s = ind.weight, ind.score
     scored = memo.lookup(
         ind.target,
@@ -177,8 +191,61 @@ def _assemble(
 
 def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
     """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
-    the reason text is computed in full (the reference path); otherwise it is marked inexact."""
-    findings: list[Finding] = []
+    the reason text is computed in full (the reference path); otherwise it is marked inexact.
+
+    Fails closed: the policy's severities are applied to built-in codes, and a row whose score
+    does not rest on what its cells say (see :func:`is_verified`) always carries a warning or an
+    error (``SCORE_UNVERIFIED`` is added when nothing else on the row says so)."""
+    scored = _evaluate_row(policy, ind, exact)
+    if scored is _INEXACT:
+        return scored
+    findings = _with_severities(policy.severities, list(scored.findings))
+    o = scored.outcome
+    if not is_verified(o.score, o.basis, findings) and not any(
+        f.severity != "info" for f in findings
+    ):
+        findings.append(_unverified(policy, ind, o.basis, o.tier, findings))
+    if findings == list(scored.findings):
+        return scored
+    return _Scored(o, findings, scored.reason, len(scored.pre), scored.ctx, scored.exact)
+
+
+def is_verified(
+    score: Decimal | None, basis: str, findings: tuple[Finding, ...] | list[Finding]
+) -> bool:
+    """True when a row's score was computed from what its cells say: a score exists, a rule
+    reached it from the cells (``VERIFIED_BASES``) and no finding on the row marks the reading
+    as a guess (``UNVERIFYING_CODES``)."""
+    return (
+        score is not None
+        and basis in VERIFIED_BASES
+        and not any(f.code in UNVERIFYING_CODES for f in findings)
+    )
+
+
+def _unverified(
+    policy: Policy, ind: Indicator, basis: str, tier: str | None, findings: list[Finding]
+) -> Finding:
+    if basis == "claimed" and ind.score is not None:
+        shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
+        return _builtin(
+            "SCORE_UNVERIFIED",
+            f"实际完成值未对应到档次，按自评得分{shown}分所在的「{tier}」档认定，无法复核",
+            f"the actual names no tier; the claimed {shown} (tier {tier!r}) is kept unverified",
+            ind.cell("score"),
+        )
+    codes = "、".join(sorted({f.code for f in findings if f.code in UNVERIFYING_CODES}))
+    return _builtin(
+        "SCORE_UNVERIFIED",
+        f"该行得分未能从单元格复核（{codes or basis}）",
+        f"this row's score is not verified from its cells ({codes or basis})",
+        ind.where,
+    )
+
+
+def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
+    findings: list[Finding] = [unreadable_cell(f, raw, ind.cell(f)) for f, raw in ind.unreadable]
+    bad_weight = any(f == "weight" for f, _raw in ind.unreadable)
     tnode: Target | None = None
     anode: Node | None = None
     try:
@@ -189,7 +256,7 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         anode = parse_actual(ind.actual, tnode) if tnode is not None else parse_actual(ind.actual)
     except TargetSyntaxError as err:
         findings.append(_unreadable(ind, "actual", err))
-    if ind.weight is None:
+    if ind.weight is None and not bad_weight:
         findings.append(
             _builtin(
                 "WEIGHT_MISSING",
@@ -284,6 +351,31 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
             )
             return False
         return True
+    if isinstance(anode, Deadline) and anode.reading == "chosen":
+        date = _date_only(anode)
+        findings.append(
+            _builtin(
+                "ACTUAL_AMBIGUOUS",
+                f"实际完成值中有多个日期，按写有「实际」或「完成」的分句中的{date}认定，须人工确认",
+                f"the actual names several dates; {date}, in the clause that says 实际/完成, is "
+                f"used: confirm by hand",
+                where,
+            )
+        )
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "extracted":
+        date = _date_only(anode)
+        rest = "…".join(t for t in (anode.prefix, anode.suffix) if t)
+        findings.append(
+            _builtin(
+                "ACTUAL_NOTE",
+                f"实际完成值按其中的日期{date}认定，其余文字作为说明保留：「{rest}」",
+                f"the actual is read as the date {date} it states; the rest is kept as a note: "
+                f"{rest!r}",
+                where,
+            )
+        )
+        return True
     if not isinstance(anode, Amount | Comparison):
         return True
     shown = anode.amount.render()
@@ -334,6 +426,19 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
         )
     _approximation(anode, tnode, shown, where, findings)
     return True
+
+
+def _date_only(node: Deadline) -> str:
+    """The date of a deadline without the words around it."""
+    return Deadline(
+        node.year,
+        node.month,
+        node.written_day,
+        node.end_of_month,
+        "at",
+        node.year_offset,
+        node.start,
+    ).render()
 
 
 def _approximation(
@@ -722,7 +827,9 @@ def _num_key(value: Any, where: str) -> Any:
     return None if d is None else ("d", str(d))
 
 
-def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
+def _score_mapping(
+    policy: Policy, memo: _Memo, row: Mapping[str, Any], where: str = ""
+) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
@@ -737,17 +844,20 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
     actual = get("actual")
     weight = get("weight")
     score = get("score")
-    scored = memo.lookup(
-        target.strip() if type(target) is str else _text(target),
-        actual.strip() if type(actual) is str else _text(actual),
-        weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
-        score
-        if score is None or type(score) is int or type(score) is str
-        else _num_key(score, "score"),
-        name if memo.names else "",
-        level1 if memo.levels else "",
-        level2 if memo.levels else "",
-    )
+    try:
+        scored = memo.lookup(
+            target.strip() if type(target) is str else _text(target),
+            actual.strip() if type(actual) is str else _text(actual),
+            weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
+            score
+            if score is None or type(score) is int or type(score) is str
+            else _num_key(score, "score"),
+            name if memo.names else "",
+            level1 if memo.levels else "",
+            level2 if memo.levels else "",
+        )
+    except FormError:  # a weight or score cell that is not a number: a finding on the row
+        return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
     if scored.reason is None and scored.exact:
         return _result(scored.outcome, name, level1, level2, "", scored.findings)
     if not scored.exact:
@@ -777,7 +887,30 @@ def _score_tiers(
     text = _norm(
         actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
     )
-    if text:
+    numeric_target = ctx.tq is not None or ctx.tlow is not None
+    if (numeric_target or isinstance(target, Deadline)) and (
+        ctx.aq is None and not isinstance(actual, Deadline)
+    ):
+        # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
+        # but the number (or date) the target asks for is not there to check
+        what_zh, what_en = (
+            ("完成时间", "a date") if isinstance(target, Deadline) else ("数值", "a number")
+        )
+        kind_zh = "期限" if isinstance(target, Deadline) else "数值"
+        findings.append(
+            _builtin(
+                "ACTUAL_NOT_NUMERIC",
+                f"年度指标值为{kind_zh}（{target.render()}），实际完成值「{actual.render()}」未填{what_zh}，无法复核",
+                f"the target {target.render()!r} asks for {what_en} but the actual {actual.render()!r} gives none: cannot be verified",
+                ind.cell("actual"),
+            )
+        )
+    if isinstance(target, Qualitative) and target.scale and text:
+        role = _scale_role(text, target.scale)
+        if role is not None and role in table.roles:
+            tier_name = table.roles[role]
+            basis = "scale"
+    if text and tier_name is None:
         tier_name = table.words.get(text)
     if tier_name is None and actual.kind == "outcome":
         tier_name = table.status.get(actual.status)
@@ -836,6 +969,11 @@ def _score_tiers(
             )
         )
         return score, tier_name, basis, b
+    echo = table.roles.get("echo")
+    echoed = echo is not None and _echoes(actual, target)
+    if claimed is not None and echo is not None and echoed and in_band(claimed, band_of(echo)):
+        # the actual restates the target and the claim lies in the echo tier: read from the cells
+        return policy.quantize(claimed), echo, "echo", band_of(echo)
     if claimed is not None:
         for t in table.tiers:
             b = band_of(t.name)
@@ -858,8 +996,7 @@ def _score_tiers(
             )
         )
         return None
-    echo = table.roles.get("echo")
-    if echo is not None and _echoes(actual, target):
+    if echo is not None and echoed:
         score = default_of(echo)
         findings.append(
             _builtin(
@@ -878,6 +1015,31 @@ def _score_tiers(
             ind.cell("actual"),
         )
     )
+    return None
+
+
+_SCALE_PREFIXES = ("评价为", "评定为", "等级为", "等级", "评价", "为")
+_SCALE_SUFFIXES = ("等级", "等", "级", "档")
+
+
+def _scale_role(text: str, scale: tuple[str, ...]) -> str | None:
+    """The position of the actual *text* in a grade *scale* written as the target: the tier
+    role ``scale_first`` (the scale's first grade), ``scale_last`` or ``scale_middle``; None
+    when the text is not one of the scale's grades (``评定为良``, ``良等`` read as ``良``)."""
+    candidates = [text]
+    for prefix in _SCALE_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            candidates.append(text[len(prefix) :])
+    for c in list(candidates):
+        for suffix in _SCALE_SUFFIXES:
+            if c.endswith(suffix) and len(c) > len(suffix):
+                candidates.append(c[: -len(suffix)])
+    for c in candidates:
+        if c in scale:
+            i = scale.index(c)
+            return (
+                "scale_first" if i == 0 else "scale_last" if i == len(scale) - 1 else "scale_middle"
+            )
     return None
 
 

@@ -204,6 +204,22 @@ class Grid:
                 where=self.loc(*self.anchor(row, col)),
             ) from None
 
+    def reading(
+        self, row: int, col: int, *, header: str, key: str
+    ) -> tuple[Decimal | None, str | None]:
+        """:meth:`number`, or ``(None, the cell as written)`` when the cell is not a number
+        (``=SUM(…)`` for a formula without a saved result): a bad cell is a finding of the form,
+        never a reason to refuse it."""
+        try:
+            return self.number(row, col, header=header, key=key), None
+        except FormError:
+            cell = self.cells.get((row, col))
+            if cell is None:  # pragma: no cover - a missing cell is blank, never an error
+                return None, ""
+            if cell.formula is not None:
+                return None, "=" + cell.formula.lstrip("=")
+            return None, render_value(cell.value)
+
     def _numeric(self, value: int | float | Decimal, row: int, col: int) -> Decimal:
         number = to_decimal(value, where=self.loc(row, col), source=self.file)
         assert number is not None  # numbers are never placeholders

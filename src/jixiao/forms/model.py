@@ -62,7 +62,21 @@ def to_decimal(
         text = value.strip().translate(_FULLWIDTH)
         if text in _PLACEHOLDERS:
             return None
-        text = text.replace(",", "").replace("，", "").replace(" ", "")
+        text = text.replace(" ", "").replace("\u3000", "")
+        if "," in text:
+            grouped = text
+            for suffix in ("万元", "元", "万", "分", "%"):
+                if grouped.endswith(suffix):
+                    grouped = grouped[: -len(suffix)]
+                    break
+            if not _GROUPED.fullmatch(grouped):
+                raise FormError(
+                    f"千分位逗号位置不对，无法确定数值：「{value}」 (garbled thousands separators: "
+                    f"{value!r}; write 1,234.5 or 1234.5)",
+                    source=source,
+                    where=where,
+                )
+            text = text.replace(",", "")
         for suffix in ("万元", "元", "万", "分"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
@@ -120,7 +134,11 @@ def decimal_from_float(value: float) -> Decimal:
     return exact
 
 
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－"}
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－，"}
+
+# A number with thousands separators: one to three digits, then groups of exactly three.
+# ``7,00.0,77``, ``1,2,3`` and ``7,00`` are garbled, not numbers (never guessed at).
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _text(value: Any) -> str:
@@ -155,10 +173,40 @@ def _number(value: Any, where: str, source: str | None) -> Decimal | None:
     return to_decimal(value, where=where, source=source)
 
 
+def _raw(value: Any) -> str:
+    """A cell's text as written, for an unreadable-cell finding (never longer than 200 chars)."""
+    text = value if isinstance(value, str) else _text(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _readable(
+    value: Any,
+    field: str,
+    where: str,
+    source: str | None,
+    bad: list[tuple[str, str]],
+    *,
+    cached: bool = False,
+) -> Decimal | None:
+    """The cell as a Decimal; a cell that is not a number is recorded in *bad* as
+    ``(field, text as written)`` and read as None, so the rest of the form is still read."""
+    try:
+        if cached:
+            return _number(value, where, source)
+        return to_decimal(value, where=where, source=source)
+    except FormError:
+        bad.append((field, _raw(value)))
+        return None
+
+
 @attrs.frozen(slots=True)
 class Indicator:
     """One 三级指标 row: its place in the hierarchy, the target and actual cells as written, the
-    weight (分值/权重), the score the unit claimed (得分, None if blank) and the 偏差原因."""
+    weight (分值/权重), the score the unit claimed (得分, None if blank) and the 偏差原因.
+
+    ``unreadable`` lists the number cells (``weight``, ``score``) that hold something other than a
+    number, as ``(field, text as written)``: the field reads as None and scoring reports an
+    ``UNREADABLE_CELL`` error on that cell instead of refusing the form."""
 
     name: str
     target: str
@@ -170,20 +218,22 @@ class Indicator:
     level2: str = ""
     where: str = attrs.field(default="", eq=False)
     cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def cell(self, field: str) -> str:
         """Where one field of this row came from (``Sheet1!E12``), else the row's location."""
         return self.cells.get(field) or (f"{self.where}.{field}" if self.where else field)
 
     def to_dict(self) -> dict[str, Any]:
+        bad = dict(self.unreadable)
         return {
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
             "target": self.target,
             "actual": self.actual,
-            "weight": _dec(self.weight),
-            "score": _dec(self.score),
+            "weight": bad.get("weight", _dec(self.weight)),
+            "score": bad.get("score", _dec(self.score)),
             "reason": self.reason,
         }
 
@@ -206,12 +256,15 @@ class Indicator:
         get = d.get
         weight = get("weight")
         score = get("score")
+        bad: list[tuple[str, str]] = []
         return cls(
             _text_fast(get("name")),
             _text_fast(get("target")),
             _text_fast(get("actual")),
-            _number(weight, f"{prefix}weight", source),
-            None if score is None else _number(score, f"{prefix}score", source),
+            _readable(weight, "weight", f"{prefix}weight", source, bad, cached=True),
+            None
+            if score is None
+            else _readable(score, "score", f"{prefix}score", source, bad, cached=True),
             _text_fast(get("reason")),
             _text_fast(get("level1")),
             _text_fast(get("level2")),
@@ -223,6 +276,7 @@ class Indicator:
                 "score": f"{prefix}score",
                 "reason": f"{prefix}reason",
             },
+            tuple(bad),
         )
 
 
@@ -235,12 +289,18 @@ class BudgetRow:
     annual: Decimal | None = None
     executed: Decimal | None = None
     where: str = attrs.field(default="", eq=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
+    cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    def cell(self, field: str) -> str:
+        return self.cells.get(field) or f"{self.where}.{field}"
 
 
 @attrs.frozen(slots=True)
 class Budget:
     """The 年度资金总额 row: 年初预算数, 全年预算数 (A), 全年执行数 (B), the weight (分值), the
-    printed 执行率 (percent, as written), the claimed score, and the 其中 rows."""
+    printed 执行率 (percent, as written), the claimed score, and the 其中 rows. ``unreadable``
+    lists the cells that are not numbers (``(field, text)``; see :class:`Indicator`)."""
 
     initial: Decimal | None = None
     annual: Decimal | None = None
@@ -252,31 +312,28 @@ class Budget:
     rows: tuple[BudgetRow, ...] = ()
     where: str = attrs.field(default="budget", eq=False)
     cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def cell(self, field: str) -> str:
         return self.cells.get(field) or f"{self.where}.{field}"
 
     def to_dict(self) -> dict[str, Any]:
+        bad = dict(self.unreadable)
         out: dict[str, Any] = {
-            "initial": _dec(self.initial),
-            "annual": _dec(self.annual),
-            "executed": _dec(self.executed),
-            "weight": _dec(self.weight),
-            "score": _dec(self.score),
-            "rate": _dec(self.rate),
+            k: bad.get(k, _dec(getattr(self, k)))
+            for k in ("initial", "annual", "executed", "weight", "score", "rate")
         }
         if self.reason:
             out["reason"] = self.reason
         if self.rows:
-            out["rows"] = [
-                {
-                    "name": r.name,
-                    "initial": _dec(r.initial),
-                    "annual": _dec(r.annual),
-                    "executed": _dec(r.executed),
-                }
-                for r in self.rows
-            ]
+            out["rows"] = []
+            for r in self.rows:
+                rbad = dict(r.unreadable)
+                row: dict[str, Any] = {"name": r.name}
+                row.update(
+                    {k: rbad.get(k, _dec(getattr(r, k))) for k in ("initial", "annual", "executed")}
+                )
+                out["rows"].append(row)
         return out
 
     @classmethod
@@ -286,23 +343,35 @@ class Budget:
         if not isinstance(d, Mapping):
             raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
 
+        bad: list[tuple[str, str]] = []
+
         def num(key: str, *, percent: bool = False) -> Decimal | None:
-            return to_decimal(d.get(key), where=f"{where}.{key}", source=source, percent=percent)
+            return _readable(d.get(key), key, f"{where}.{key}", source, bad)
 
         rows = []
-        for i, r in enumerate(d.get("rows") or ()):
+        raw_rows = d.get("rows") or ()
+        if not isinstance(raw_rows, list | tuple):
+            raise FormError(
+                "其中行应为列表 (budget rows must be a list)", source=source, where=f"{where}.rows"
+            )
+        for i, r in enumerate(raw_rows):
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
                 raise FormError(
                     "其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw
                 )
+            rbad: list[tuple[str, str]] = []
             rows.append(
                 BudgetRow(
                     name=_text(r.get("name")),
-                    initial=to_decimal(r.get("initial"), where=f"{rw}.initial", source=source),
-                    annual=to_decimal(r.get("annual"), where=f"{rw}.annual", source=source),
-                    executed=to_decimal(r.get("executed"), where=f"{rw}.executed", source=source),
+                    initial=_readable(r.get("initial"), "initial", f"{rw}.initial", source, rbad),
+                    annual=_readable(r.get("annual"), "annual", f"{rw}.annual", source, rbad),
+                    executed=_readable(
+                        r.get("executed"), "executed", f"{rw}.executed", source, rbad
+                    ),
                     where=rw,
+                    unreadable=tuple(rbad),
+                    cells={k: f"{rw}.{k}" for k in ("initial", "annual", "executed")},
                 )
             )
         return cls(
@@ -319,6 +388,7 @@ class Budget:
                 k: f"{where}.{k}"
                 for k in ("initial", "annual", "executed", "weight", "score", "rate", "reason")
             },
+            unreadable=tuple(bad),
         )
 
 
@@ -359,6 +429,9 @@ class Form:
     total_where: str = attrs.field(default="total", eq=False)
     grade: str = ""
     notes: tuple[ReadNote, ...] = attrs.field(default=(), eq=False, hash=False)
+    # cells of the form itself that are not what they should be: ``("total", text)``,
+    # ``("year", text)``; scoring reports each as an UNREADABLE_CELL error
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -369,7 +442,7 @@ class Form:
             "budget": self.budget.to_dict() if self.budget else None,
             "goals": dict(self.goals),
             "indicators": [i.to_dict() for i in self.indicators],
-            "total": _dec(self.total),
+            "total": dict(self.unreadable).get("total", _dec(self.total)),
             **({"grade": self.grade} if self.grade else {}),
             **({"locations": locations} if (locations := self.locations()) else {}),
             **({"notes": [n.to_dict() for n in self.notes]} if self.notes else {}),
@@ -411,18 +484,17 @@ class Form:
                 source=source,
                 where="indicators",
             )
+        bad: list[tuple[str, str]] = []
         year = d.get("year")
         if isinstance(year, (bool, float, Decimal)):
             year = str(year)  # true / 2023.5 are not years; "2023.0" is not either
         if year is not None and not isinstance(year, int):
+            text = str(year).strip()
             try:
-                year = int(str(year).strip().rstrip("年度").rstrip("年"))
+                year = int(text.rstrip("年度").rstrip("年")) if text else None
             except ValueError:
-                raise FormError(
-                    f"年度应为整数，实际为「{year}」 (year must be an integer)",
-                    source=source,
-                    where="year",
-                ) from None
+                bad.append(("year", _raw(year)))  # reported as UNREADABLE_CELL when scored
+                year = None
         budget = d.get("budget")
         goals = d.get("goals") or {}
         if not isinstance(goals, Mapping):
@@ -440,9 +512,10 @@ class Form:
             implementer=_text(d.get("implementer")),
             budget=Budget.from_dict(budget, source=source) if budget is not None else None,
             goals={str(k): _text(v) for k, v in goals.items()},
-            total=to_decimal(d.get("total"), where="total", source=source),
+            total=_readable(d.get("total"), "total", "total", source, bad),
             source=source,
             grade=_text(d.get("grade")),
+            unreadable=tuple(bad),
         )
 
 

@@ -339,5 +339,6 @@ class PolicyFile:
     grades_loc: Location | None = None
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    severities: tuple[tuple[str, str, Location], ...] = ()
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

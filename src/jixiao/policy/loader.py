@@ -124,6 +124,7 @@ class PolicyBuilder:
         check_reachability(m.rules, "指标规则", self.problems)
         check_reachability(m.budget_rules, "预算规则", self.problems)
         codes = {f.code for r in (*rules, *budget_rules) for f in r.findings}
+        self.check_severities(m)
         check_examples(m, codes, self.problems)
         if self.problems:
             raise PolicyError(sorted(self.problems, key=problem_order))
@@ -147,10 +148,32 @@ class PolicyBuilder:
             grades=grades,
             placeholders=frozenset(m.placeholders or ()),
             reason_cues=dict(m.reason_cues or ()),
+            severities={code: sev for code, (sev, _loc) in m.severities.items()},
             examples=m.examples,
             path=m.path,
             chain=self.chain,
         )
+
+    # -- severities of built-in finding codes
+    def check_severities(self, m: Merged) -> None:
+        from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITY_SETTABLE
+
+        for code, (_severity, loc) in m.severities.items():
+            if code in SEVERITY_SETTABLE:
+                continue
+            settable = sorted(SEVERITY_SETTABLE)
+            if code in BUILTIN_CODES:
+                message = (
+                    f"内置代码「{code}」的严重程度不可由策略设置 (the severity of {code} is fixed)"
+                )
+            else:
+                message = f"未知的内置代码「{code}」 (unknown built-in finding code {code!r})"
+            self.problem(
+                message,
+                loc,
+                did_you_mean(code, settable) or "可设置 (settable)：" + "、".join(settable),
+                code="name",
+            )
 
     # -- lets
     def compile_lets(self, m: Merged, ec: ExprCompiler) -> dict[str, tuple[TypeInfo, Any]]:

@@ -33,6 +33,7 @@ class Merged:
     grades_loc: Location | None = None
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -195,6 +196,8 @@ def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Mer
             m.placeholders = f.placeholders
         if f.reason_cues is not None:
             m.reason_cues = f.reason_cues
+        for code, severity, loc in f.severities:
+            m.severities[code] = (severity, loc)
         m.examples = f.examples  # examples belong to the file that states them
     return m
 

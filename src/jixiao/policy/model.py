@@ -117,6 +117,8 @@ class Policy:
     examples: tuple[A.Example, ...]
     path: str
     chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
+    severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 

@@ -461,6 +461,11 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["reason_cues"] = tuple(
                 (str(c.children[0]), tuple(b.string(s) for s in c.children[1:])) for c in ch
             )
+        elif d == "code_severity":
+            # ``severity ACTUAL_NOT_NUMERIC warning``: the severity of a built-in finding code
+            fields.setdefault("severities", []).append(
+                (str(ch[0]), str(ch[1].children[0]), b.tok_loc(ch[0]))
+            )
         elif d == "example":
             fields["examples"].append(_build_example(b, item))
     rounding_loc = fields.pop("rounding_loc", None)

@@ -43,6 +43,7 @@ from jixiao.targets.ast import (
     Qualitative,
     Quantity,
     Range,
+    Reading,
     Target,
 )
 from jixiao.targets.normalize import normalize
@@ -368,6 +369,11 @@ class _Builder(Transformer[Token, Any]):
         tail: Token | None,
     ) -> tuple[Token | None, Comparison | Amount | None, Token | None] | _Prose:
         lead, qty, trail = goal
+        if conn is not None and (
+            _has_prose_punct(str(conn)) or any(ch in "（(【[〔［" for ch in str(conn))
+        ):
+            # 于2023年11月完成，比计划提前1个月: a clause after the date, not its goal
+            return PROSE
         if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
                 "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
@@ -1165,6 +1171,56 @@ def _extract(node: Qualitative, unit: Unit | None) -> Amount | Comparison | Qual
     )
 
 
+_DONE_CLAUSE = re.compile(r"完成|完工|竣工|验收|结束|实施完毕|办结")
+
+
+def _extract_date(node: Qualitative) -> Deadline | None:
+    """The date of an actual's sentence under a deadline target (``于2023年11月完成，比计划提前
+    1个月``): the one clause outside brackets that reads as a date (``extracted``), or of several
+    the one that says 实际, else the one that says 完成/完工/竣工/验收… and not 计划/目标/预计
+    (``chosen``); None when there is no such single clause."""
+    body = node.text
+    if not any("0" <= ch <= "9" for ch in body) and "年" not in body and "月" not in body:
+        return None
+    main = _main_text(body)
+    found: list[tuple[int, int, Deadline]] = []
+    start = 0
+    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(main)] + [len(main)]:
+        clause = main[start:stop]
+        if clause.strip():
+            try:
+                read = _parse_normal(clause.strip())
+            except TargetSyntaxError:
+                read = None
+            if isinstance(read, Deadline):
+                found.append((start, stop, read))
+        start = stop + 1
+    reading: Reading = "extracted"
+    if len(found) > 1:
+        # the clause that says 实际; else the one that says 完成/完工/验收… and not 计划/目标/预计
+        reading = "chosen"
+        actual = [f for f in found if _MARK_ACTUAL.search(body, f[0], f[1])]
+        found = actual or [
+            f
+            for f in found
+            if _DONE_CLAUSE.search(body, f[0], f[1]) and not _MARK_PLAN.search(body, f[0], f[1])
+        ]
+    if len(found) != 1:
+        return None
+    begin, end, date = found[0]
+    offset = begin + len(main[begin:end]) - len(main[begin:end].lstrip())
+    stop = offset + (date.span[1] if date.span is not None else end - offset)
+    before = body[:offset] + (date.prefix or "")
+    after = (date.suffix or "") + body[stop:].rstrip(lx.TRAILING_PUNCT)
+    return attrs.evolve(
+        date,
+        prefix=before.strip() or None,
+        suffix=after or None,
+        reading=reading,
+        span=node.span,
+    )
+
+
 _PERCENT = lookup_unit("%")
 #: Under a percent target with a bound at or below this, a bare number in [0, 1] may as well
 #: be a percent as a fraction (``1`` under ``≥1%``).
@@ -1197,7 +1253,7 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
         return None, None
     quantity = target.quantity
     if quantity is None:
-        return None, None
+        return None, ("date" if isinstance(target, Deadline) else None)
     unit = quantity.unit
     if unit is None or unit.symbol != "%":
         return unit, "numeric"
@@ -1215,6 +1271,8 @@ def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actu
             return Outcome(word, status, span=node.span)  # type: ignore[arg-type]
         if mode is None:
             return node
+        if mode == "date":
+            return _extract_date(node) or node
         read = _extract(node, unit)
         if read is None or isinstance(read, Qualitative):
             return read or node
