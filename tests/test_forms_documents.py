@@ -348,7 +348,7 @@ def test_docx_several_tables_paragraphs_and_merges(tmp_path: Path) -> None:
         ("产出指标", "质量指标", "通过率"),
     ]
     second = form.indicators[1]
-    assert second.where == "表2 第3行 第1列"
+    assert second.where == "表2 第3行 第3列"  # the row is located at its 三级指标 cell
     assert second.cells["level1"] == "表2 第2行 第1列"  # merged: the top-left cell
     assert second.cells["weight"] == "表2 第3行 第6列"
     assert form.total_where == "表2 第5行 第7列"
