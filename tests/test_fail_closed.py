@@ -453,3 +453,24 @@ def test_excel_outputs_have_a_verified_column(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(annotated)["绩效自评表"]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert values.count("? 未核实") == 2 and values.count("✓ 已核实") == 14  # 13 rows + budget
+
+
+def test_a_formula_without_its_result_in_an_actual_cell(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for r in (
+        ["三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["人数", "≥10人", "=B3+1", 50, 50],
+        ["场次", "≥5场", "5场", 40, 40],
+    ):
+        ws.append(r)
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    result = score_form(read_form(path))
+    (f,) = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert f.where == "S!C2" and "公式" in f.zh and f.row == 1 and f.name == "人数"
+    first, second = result.indicators
+    assert first.score is None and not first.verified and warned(first)
+    assert second.score == Decimal("40.00") and second.verified

@@ -117,6 +117,12 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("SCORE_ABOVE_WEIGHT", "error", "自评得分超过分值", "claimed score exceeds the weight"),
     _c("SCORE_NEGATIVE", "error", "自评得分为负", "claimed score is negative"),
     _c(
+        "SCORE_OUT_OF_RANGE",
+        "error",
+        "规则算出的得分超出0至分值",
+        "the rule's score is outside 0 to the weight",
+    ),
+    _c(
         "SCORE_UNVERIFIED",
         "warning",
         "无法复核的得分按自评计入总分",

@@ -149,6 +149,16 @@ def _score(
         raw = rule.score(ctx)
         score = policy.quantize(raw) if raw is not None else None
         ctx.scored = score
+        if score is not None and (score > weight or score < 0):
+            findings.append(
+                _builtin(
+                    "SCORE_OUT_OF_RANGE",
+                    f"预算规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
+                    f"budget rule {rule.name} computed {_fmt(score)}, outside 0 to the weight "
+                    f"{_plain(weight)} ({rule.where})",
+                    where,
+                )
+            )
     elif rule is not None and rule.unscored is not None:
         zh, en = rule.unscored
         findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))

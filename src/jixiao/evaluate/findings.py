@@ -126,6 +126,10 @@ CELL_LABELS: dict[str, tuple[str, str]] = {
     "annual": ("全年预算数", "annual budget"),
     "executed": ("全年执行数", "executed amount"),
     "rate": ("执行率", "execution rate"),
+    "name": ("三级指标", "indicator name"),
+    "target": ("年度指标值", "target"),
+    "actual": ("实际完成值", "actual"),
+    "reason": ("偏差原因分析及改进措施", "reason"),
 }
 
 

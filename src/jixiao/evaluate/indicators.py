@@ -114,6 +114,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
     """
     memo = _memo_of(policy)
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, ind)
     if not isinstance(ind, Indicator):
         if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
             return _score_mapping(policy, memo, ind)
@@ -271,6 +273,8 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode)
 
     ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
+    if "reason" in policy.row_fields:  # only a policy that reads it sees the reason
+        ctx.reason = ind.reason
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
@@ -325,6 +329,18 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
         _check_reason(policy, ind.reason, ind.cell("reason"), draft.severity, extra)
         findings[draft.at : draft.at] = extra
         return _finish_unscored(policy, ind, findings, tnode, anode, rule)
+
+
+def _out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str) -> Finding:
+    """A rule's score outside 0..weight (e.g. ``weight * 80`` for ``weight * 80%``): the score
+    stands as computed, visibly marked as a policy error on the row."""
+    return _builtin(
+        "SCORE_OUT_OF_RANGE",
+        f"规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
+        f"rule {rule.name} computed {_fmt(score)}, outside 0 to the weight {_plain(weight)} "
+        f"({rule.where})",
+        where,
+    )
 
 
 def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
@@ -606,6 +622,8 @@ def _apply_rule(
         raw = rule.score(ctx)
         assert raw is not None
         score = policy.quantize(raw)
+        if score > weight or score < 0:
+            findings.append(_out_of_range(rule, score, weight, ind.where))
         if rule.met is None:
             ctx.met = score >= weight
     elif rule.tiers is not None:
@@ -758,12 +776,13 @@ class _Memo:
     Bounded (LRU), thread-safe (``functools.lru_cache``).
     """
 
-    __slots__ = ("levels", "lookup", "names")
+    __slots__ = ("levels", "lookup", "names", "reasons")
 
     def __init__(self, policy: Policy, size: int) -> None:
         observed = policy.row_fields
         self.names = "name" in observed
         self.levels = "level1" in observed or "level2" in observed
+        self.reasons = "reason" in observed
         self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
 
 
@@ -832,6 +851,8 @@ def _score_mapping(
 ) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, row)
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
     get = row.get
     name = get("name")

@@ -169,11 +169,15 @@ class Grid:
         )
 
     def text(self, row: int, col: int) -> str:
-        """The cell's text as a reader of the form sees it (merged cells give their top-left)."""
+        """The cell's text as a reader of the form sees it (merged cells give their top-left).
+
+        A formula without a saved result reads as ``""`` (see :meth:`formula_at`: the indicator
+        reader reports it as an unreadable cell instead of refusing the form)."""
         cell = self.cells.get((row, col))
         if cell is None:
             return ""
-        self._check_formula(cell)
+        if cell.formula is not None:
+            return ""
         value = cell.value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             shown, percent = cell.shown(self._numeric(value, row, col))
@@ -203,6 +207,13 @@ class Grid:
                 source=self.file,
                 where=self.loc(*self.anchor(row, col)),
             ) from None
+
+    def formula_at(self, row: int, col: int) -> str | None:
+        """``=SUM(…)`` when the cell holds a formula whose result the file did not save."""
+        cell = self.cells.get((row, col))
+        if cell is None or cell.formula is None:
+            return None
+        return "=" + cell.formula.lstrip("=")
 
     def reading(
         self, row: int, col: int, *, header: str, key: str

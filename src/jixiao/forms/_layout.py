@@ -667,6 +667,7 @@ def _indicator(grid: Grid, header: _Header, row: int, level1: str, level2: str) 
             bad.append((key, raw))
         return value
 
+    target_key = "value" if header.split else ("target" if "target" in cols else "value")
     if header.split:
         target = " ".join(t for t in (text("nature"), text("value"), text("unit")) if t)
         target_col = cols["value"]
@@ -692,6 +693,17 @@ def _indicator(grid: Grid, header: _Header, row: int, level1: str, level2: str) 
     cells["target"] = grid.loc(*grid.anchor(row, target_col))
     if "unit" in cols:
         cells["unit"] = grid.loc(*grid.anchor(row, cols["unit"]))
+    for key in ("name", "actual", "reason"):
+        if key in cols and grid.owns(row, cols[key]):
+            formula = grid.formula_at(*grid.anchor(row, cols[key]))
+            if formula is not None:
+                bad.append((key, formula))
+    first_t, last_t = header.spans.get(target_key, (cols[target_key], cols[target_key]))
+    for col in range(first_t, last_t + 1):
+        formula = grid.formula_at(*grid.anchor(row, col)) if grid.owns(row, col) else None
+        if formula is not None:
+            bad.append(("target", formula))
+            break
     weight = number("weight")
     score = number("score")
     # The row is located at its own 三级指标 cell (a merged 一级/二级指标 cell belongs to many

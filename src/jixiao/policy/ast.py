@@ -279,6 +279,8 @@ class Rule:
     stmts: tuple[Stmt, ...]
     placement: tuple[str, str] | None = None
     loc: Location = _loc()
+    # ``amend rule "…" { … }``: change an inherited rule, keeping what the amendment does not restate
+    amend: bool = attrs.field(default=False, kw_only=True)
 
 
 # ---------------------------------------------------------------- tables and examples

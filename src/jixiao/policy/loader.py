@@ -26,6 +26,7 @@ from jixiao.policy.checks import (
     check_examples,
     check_grades,
     check_reachability,
+    check_score_bounds,
     check_weights,
     norm_word,
     problem_order,
@@ -83,6 +84,7 @@ class PolicyBuilder:
         self.files = files
         self.chain = chain
         self.problems: list[PolicyProblem] = []
+        self.warnings: list[PolicyProblem] = []
 
     def problem(
         self, message: str, loc: Location, hint: str | None = None, code: str = "policy"
@@ -90,7 +92,7 @@ class PolicyBuilder:
         self.problems.append(PolicyProblem(message, loc, hint, code=code))
 
     def build(self) -> Policy:
-        m = merge_files(self.files, self.problems)
+        m = merge_files(self.files, self.problems, self.warnings)
         top = m.first_loc or Location(m.path)
         if len(m.rules) + len(m.budget_rules) > MAX_RULES:
             # refused before any rule is compiled or checked
@@ -114,6 +116,8 @@ class PolicyBuilder:
         rules = compile_rules(
             m.rules, INDICATOR_REFS, params, ec, tiers, budget=False, problems=self.problems
         )
+        check_score_bounds(m.rules, params, self.warnings)
+        check_score_bounds(m.budget_rules, params, self.warnings)
         budget_rules = compile_rules(
             m.budget_rules, BUDGET_REFS, params, ec, tiers, budget=True, problems=self.problems
         )
@@ -152,6 +156,7 @@ class PolicyBuilder:
             examples=m.examples,
             path=m.path,
             chain=self.chain,
+            warnings=tuple(sorted(self.warnings, key=problem_order)),
         )
 
     # -- severities of built-in finding codes

@@ -13,7 +13,6 @@ and hashable), so a form that repeats a cell pays for it once.
 from __future__ import annotations
 
 import calendar
-import functools
 import re
 import threading
 from decimal import Decimal
@@ -28,6 +27,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
@@ -46,19 +46,20 @@ from jixiao.targets.ast import (
     Reading,
     Target,
 )
+from jixiao.targets.fast import fast_parse
 from jixiao.targets.normalize import normalize
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
     "cache_clear",
     "cache_info",
+    "cache_resize",
     "parse_actual",
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
 ]
 
-CACHE_SIZE = 65536
 
 # ------------------------------------------------------------------------------ internal signals
 
@@ -960,6 +961,14 @@ def _prose(text: str) -> Qualitative | Empty:
 def _parse(cell: str) -> Target:
     if not isinstance(cell, str):
         raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
+    node = fast_parse(cell)  # the simple shapes, read exactly as the grammar reads them
+    if node is not None:
+        return node
+    return _parse_lark(cell)
+
+
+def _parse_lark(cell: str) -> Target:
+    """A cell read by the grammar (every shape; the reference the fast path must equal)."""
     if not cell or cell.isspace():
         return Empty(text=cell)
     # one character for one: positions in the normalised text are positions in the cell
@@ -1333,13 +1342,36 @@ def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     return _as_actual(node, implied_unit(target), mode)
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+#: What the parse caches may hold, in bytes (as :mod:`jixiao._cache` charges them): targets, and
+#: actuals given their target (its unit and reading mode). Change with :func:`cache_resize`.
+TARGET_CACHE_BYTES = 16 * 2**20
+ACTUAL_CACHE_BYTES = 32 * 2**20
+# the node, its quantity, number and span, and the cache's own entry, around the cell's text
+_ENTRY_BYTES = 600
+
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
+_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+
 def _target_cached(text: str) -> Target:
-    return _parse(text)
+    node = _targets.get(text)
+    if node is MISSING:
+        node = _parse(text)
+        # the text is kept twice: as the key and (for prose) inside the node
+        _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    key = (unit, mode, text)
+    node = _actuals.get(key)
+    if node is MISSING:
+        node = _actual_read(text, unit, mode)
+        _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
+
+
+def _actual_read(text: str, unit: Unit | None, mode: str | None) -> Actual:
     try:
         node = _target_cached(text)
     except TargetSyntaxError:
@@ -1406,10 +1438,16 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
 
 def cache_clear() -> None:
     """Empty the parse caches."""
-    _target_cached.cache_clear()
-    _actual_cached.cache_clear()
+    _targets.clear()
+    _actuals.clear()
 
 
-def cache_info() -> dict[str, Any]:
-    """Hit and miss counts of the parse caches."""
-    return {"target": _target_cached.cache_info(), "actual": _actual_cached.cache_info()}
+def cache_info() -> dict[str, CacheInfo]:
+    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``)."""
+    return {"target": _targets.info(), "actual": _actuals.info()}
+
+
+def cache_resize(target_bytes: int, actual_bytes: int) -> None:
+    """Set the byte budgets of the target and the actual cache (0 turns a cache off)."""
+    _targets.resize(target_bytes)
+    _actuals.resize(actual_bytes)
