@@ -226,7 +226,7 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
     columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row."""
-    from jixiao.columnar import score_batch
+    from jixiao.columnar import arrow_types, score_batch
 
     pa = importlib.import_module("pyarrow")  # an optional dependency without type stubs
 
@@ -236,12 +236,7 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
         cols = score_batch(batch, pol, explain=explain, lang=lang)
         for c in added:
             parts[c].append(cols[c])
-    types = {
-        "computed_score": pa.decimal128(38, pol.places),
-        "met": pa.bool_(),
-        "n_findings": pa.int32(),
-        "n_errors": pa.int32(),
-    }
+    types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.chunked_array(parts[c], type=types.get(c, pa.string())))
     return table

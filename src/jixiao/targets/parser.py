@@ -1020,6 +1020,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。！!？?、\n：:]")
 #: A clause that opens with one of these lists parts of the total (其中女生20人) or compares with
 #: another year (较上年增加5人); like a bracket, it is a note.
 _PART_CLAUSE = re.compile(r"\s*(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
+_PART_AFTER_SPACE = re.compile(r"(?<=\S)\s+(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
 _DIGITS = re.compile(r"(?<![0-9.．])[0-9]+(?:[.．][0-9]+)*")
 _THOUSANDS = re.compile(r"(?<![0-9.．,])[0-9]{1,3}(?:,[0-9]{3})+(?:[.．][0-9]+)?(?![0-9])")
 _DATE_AFTER = re.compile(r"\s*(?:年(?!\s*(?:以上|以下|内|左右))|月(?!份?\s*数)|日|号)")
@@ -1066,8 +1067,11 @@ def _main_text(text: str) -> str:
         last = m.end()
     pieces.append(out[last:])
     for i in range(0, len(pieces), 2):
-        if _PART_CLAUSE.match(pieces[i]):
-            pieces[i] = " " * len(pieces[i])
+        # a part clause opens a clause, or follows a space (40人 其中女生20人)
+        part = _PART_CLAUSE.match(pieces[i]) or _PART_AFTER_SPACE.search(pieces[i])
+        if part is not None:
+            cut = part.start()
+            pieces[i] = pieces[i][:cut] + " " * (len(pieces[i]) - cut)
     return "".join(pieces)
 
 
@@ -1096,9 +1100,12 @@ def _quantities(text: str, main: str, unit: Unit | None) -> list[_Found]:
         approx_mid = main[pos : pos + 1] in lx.APPROX_MID
         if approx_mid:
             pos += 1
-        u = lx.UNIT_RE.match(main, pos + (len(main[pos:]) - len(main[pos:].lstrip(" "))))
+        gap = len(main[pos:]) - len(main[pos:].lstrip(" "))
+        u = lx.UNIT_RE.match(main, pos + gap)
         q_unit = lookup_unit(u.group()) if u is not None and u.group() else None
-        if u is not None and u.group():
+        if q_unit is not None and gap and unit is not None and q_unit.dimension != unit.dimension:
+            q_unit = None  # 5 部分学员…: a word after a space is no unit unless it fits the target
+        elif u is not None and u.group():
             pos = u.end()
         if unit is not None and q_unit is not None and q_unit.dimension != unit.dimension:
             prev_end = pos
@@ -1264,7 +1271,7 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     if quantity is None:
         return None, ("date" if isinstance(target, Deadline) else None)
     unit = quantity.unit
-    if unit is None or unit.symbol != "%":
+    if unit is not _PERCENT:
         return unit, "numeric"
     low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
     return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
@@ -1432,6 +1439,11 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
+    if target is None:
+        return _actual_cached(text, None, None)
+    quantity = target.quantity
+    if quantity is not None and quantity.unit is not _PERCENT:
+        return _actual_cached(text, quantity.unit, "numeric")  # the common case, inlined
     unit, mode = _reading_of(target)
     return _actual_cached(text, unit, mode)
 
