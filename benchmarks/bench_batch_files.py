@@ -7,7 +7,7 @@ of the same process. Worker start-up (an interpreter, jixiao, the policy) is inc
 part of what a user waits for.
 
     python benchmarks/bench_batch_files.py                  # 2,000 workbooks, 2 workers
-    python benchmarks/bench_batch_files.py --files 40       # quick (CI): asserts only results
+    python benchmarks/bench_batch_files.py --quick          # 40 workbooks (CI): asserts only results
 
 Nothing here asserts a time: the quick run checks that both runs give the same results.
 """
@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--files", type=int, default=2000, help="workbooks in the folder")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes to compare with 1")
+    ap.add_argument("--quick", action="store_true", help="CI's smoke run: 40 workbooks")
     ns = ap.parse_args(argv)
+    if ns.quick:
+        ns.files = 40
     policy = jixiao.load_policy("central")
     with tempfile.TemporaryDirectory() as tmp:
         files = make_folder(Path(tmp), ns.files)

@@ -21,7 +21,7 @@ QUICK: dict[str, list[str]] = {
     "bench_indicator.py": ["--number", "500", "--repeat", "7"],
     "bench_throughput.py": ["--quick"],
     "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
-    "bench_batch_files.py": ["--files", "40"],
+    "bench_batch_files.py": ["--quick"],
 }
 NEEDS: dict[str, tuple[str, ...]] = {
     "bench_throughput.py": ("rule_engine",),
