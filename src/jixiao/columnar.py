@@ -106,7 +106,8 @@ def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     for c in columns[1:]:
         codes, _size = _codes(batch.column(c))
         # key < groups and codes < _size, so the combination is below groups * size <= n * n
-        key = pc.add(pc.multiply(key, groups), codes)
+        # (checked: a batch of billions of rows fails loudly rather than merging groups)
+        key = pc.add_checked(pc.multiply_checked(key, groups), codes)
         encoded = pc.dictionary_encode(key)
         key, groups = encoded.indices.cast(pa.int64()), len(encoded.dictionary)
     _, first = np.unique(key.to_numpy(zero_copy_only=False), return_index=True)
@@ -143,4 +144,5 @@ def arrow_types(policy: Policy) -> dict[str, Any]:
         "met": pa.bool_(),
         "n_findings": pa.int32(),
         "n_errors": pa.int32(),
+        "verified": pa.bool_(),
     }

@@ -66,10 +66,14 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _load_policy(spec: str) -> Policy:
-    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here)."""
+def _load_policy(spec: str) -> Policy | str:
+    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here).
+    ``auto`` stays a name: each form then gets the policy of its region and year."""
     from jixiao.policy import load_policy
+    from jixiao.policy.choose import AUTO
 
+    if spec == AUTO:
+        return AUTO
     try:
         return load_policy(spec)
     except PolicyError as exc:
@@ -182,7 +186,9 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def _score_one(path: Path, policy: Policy, include_hidden: bool, debug: bool) -> list[BatchEntry]:
+def _score_one(
+    path: Path, policy: Policy | str, include_hidden: bool, debug: bool
+) -> list[BatchEntry]:
     """Every form of one file, scored; a file that cannot be read is one entry with the reason."""
     from jixiao.evaluate import score_form
     from jixiao.forms import read_forms
@@ -212,7 +218,7 @@ def _score_one(path: Path, policy: Policy, include_hidden: bool, debug: bool) ->
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(policy: Policy, include_hidden: bool) -> None:
+def _worker_init(policy: Policy | str, include_hidden: bool) -> None:
     _WORKER.update(policy=policy, include_hidden=include_hidden)
 
 
@@ -239,7 +245,7 @@ def _auto_jobs(count: int) -> int:
 
 def score_files(
     files: Sequence[Path],
-    policy: Policy,
+    policy: Policy | str,
     *,
     progress: bool,
     include_hidden: bool = False,
@@ -300,7 +306,8 @@ def _output_options(f: F) -> F:
             default="central",
             show_default=True,
             metavar="NAME|PATH",
-            help="评分策略：内置名称或 .policy 文件 (shipped policy name or rule file).",
+            help="评分策略：内置名称、.policy 文件，或 auto（按地区与年度选用） "
+            "(shipped policy name, rule file, or auto: by region and year).",
         ),
         click.option(
             "--json",
