@@ -250,3 +250,24 @@ def test_a_budget_score_above_the_weight_is_an_error_finding(tmp_path: Path) -> 
     )
     assert budget.score == Decimal("12.00")
     assert [f.code for f in budget.findings] == ["SCORE_OUT_OF_RANGE"]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize(
+    "name", ["sichuan-2023", "guangxi-2022", "hubei-transfer-2020", "myprovince"]
+)
+def test_regional_example_policies_pass_their_hand_checked_examples(name: str) -> None:
+    policy = load_policy(EXAMPLES / f"{name}.policy")
+    assert policy.name == name and policy.warnings == ()
+    outcomes = jixiao.run_policy_examples(policy)
+    assert len(outcomes) >= 5
+    assert [(o.name, o.failures) for o in outcomes if not o.passed] == []
+
+
+def test_sichuan_example_amends_the_budget_rule_and_keeps_overspent() -> None:
+    policy = load_policy(EXAMPLES / "sichuan-2023.policy")
+    (rule,) = [r for r in policy.budget_rules if r.name == "线性计分"]
+    assert {f.code for f in rule.findings} == {"OVERSPENT", "REASON_TOO_LONG"}
+    assert "满意度指标" not in policy.weights

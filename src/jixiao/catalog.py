@@ -109,6 +109,12 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("POLICY_ERROR", "error", "评分规则无法应用于此行", "a rule failed on this row"),
     _c("NOT_SCORED", "warning", "该行无法自动评分", "the row cannot be scored automatically"),
     _c(
+        "POLICY_CHOSEN",
+        "info",
+        "按地区与年度选用评分策略",
+        "the policy was chosen by region and year",
+    ),
+    _c(
         "SCORE_MISMATCH",
         "error",
         "自评得分与复核得分不一致",

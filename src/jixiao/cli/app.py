@@ -65,10 +65,14 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _load_policy(spec: str) -> Policy:
-    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here)."""
+def _load_policy(spec: str) -> Policy | str:
+    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here).
+    ``auto`` stays a name: each form then gets the policy of its region and year."""
     from jixiao.policy import load_policy
+    from jixiao.policy.choose import AUTO
 
+    if spec == AUTO:
+        return AUTO
     try:
         return load_policy(spec)
     except PolicyError as exc:
@@ -162,7 +166,7 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> list[BatchEntry]:
+def score_files(files: Sequence[Path], policy: Policy | str, *, progress: bool) -> list[BatchEntry]:
     """Read and score every form in *files*; an unreadable file becomes an entry with an error."""
     from jixiao.evaluate import score_form
     from jixiao.forms import read_forms
@@ -205,7 +209,8 @@ def _output_options(f: F) -> F:
             default="central",
             show_default=True,
             metavar="NAME|PATH",
-            help="评分策略：内置名称或 .policy 文件 (shipped policy name or rule file).",
+            help="评分策略：内置名称、.policy 文件，或 auto（按地区与年度选用） "
+            "(shipped policy name, rule file, or auto: by region and year).",
         ),
         click.option(
             "--json",

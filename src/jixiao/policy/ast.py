@@ -342,5 +342,6 @@ class PolicyFile:
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: tuple[tuple[str, str, Location], ...] = ()
+    regions: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

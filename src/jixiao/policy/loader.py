@@ -157,6 +157,7 @@ class PolicyBuilder:
             path=m.path,
             chain=self.chain,
             warnings=tuple(sorted(self.warnings, key=problem_order)),
+            regions=m.regions,
         )
 
     # -- severities of built-in finding codes

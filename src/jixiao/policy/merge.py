@@ -34,6 +34,7 @@ class Merged:
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
+    regions: tuple[str, ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -98,8 +99,9 @@ class _Order:
 
 def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
     """The inherited rule *base* changed by *amendment*: a restated ``when``, ``met``, way to
-    score, ``reason required`` or set of ``accept`` replaces the base's; a ``finding`` replaces the
-    base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
+    score, ``reason required`` or set of ``accept`` replaces the base's (restating the way to
+    score also drops the base's ``accept``s, which belong to its formula); a ``finding`` replaces
+    the base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
     Everything else — findings, reasons, explanations — is kept."""
     stmts = list(base.stmts)
     kinds: list[tuple[type, ...]] = [
@@ -108,6 +110,10 @@ def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
         (A.ReasonStmt,),
         (A.AcceptStmt,),
     ]
+    rescored = any(isinstance(s, kinds[1]) for s in amendment.stmts)
+    if rescored and not any(isinstance(s, A.AcceptStmt) for s in amendment.stmts):
+        # an accepted alternative belongs to the formula it rounds differently
+        stmts = [s for s in stmts if not isinstance(s, A.AcceptStmt)]
     for kind in kinds:
         restated = [s for s in amendment.stmts if isinstance(s, kind)]
         if restated:
@@ -256,6 +262,7 @@ def merge_files(
         m.version = f.version
         m.title = f.title
         m.source = f.source
+        m.regions = f.regions  # the regions a policy serves are its own, never inherited
         for attr in ("years", "rounding", "tolerance"):
             value = getattr(f, attr)
             if value is not None:

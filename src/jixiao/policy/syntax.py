@@ -394,6 +394,8 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["title"] = (b.string(ch[0]), b.string(ch[1]) if len(ch) > 1 else None)
         elif d == "source" and once("source", item):
             fields["source"] = b.string(ch[0])
+        elif d == "regions" and once("regions", item):
+            fields["regions"] = tuple(b.string(s) for s in ch)
         elif d == "years" and once("years", item):
             fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
         elif d == "rounding" and len(ch) == 3:
