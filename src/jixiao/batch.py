@@ -55,6 +55,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "n_findings",
     "n_errors",
     "finding_codes",
+    "verified",
 )
 
 
@@ -76,6 +77,7 @@ def record(result: IndicatorResult, *, explain: bool = False, lang: str = "zh") 
         "n_findings": len(findings),
         "n_errors": sum(1 for f in findings if f.severity == "error"),
         "finding_codes": ";".join(f.code for f in findings),
+        "verified": result.verified,
     }
     if explain:
         out["explanation"] = result.explanation(lang)

@@ -144,4 +144,5 @@ def arrow_types(policy: Policy) -> dict[str, Any]:
         "met": pa.bool_(),
         "n_findings": pa.int32(),
         "n_errors": pa.int32(),
+        "verified": pa.bool_(),
     }

@@ -13,8 +13,8 @@ name、target、actual、weight、score、reason），返回同类表格：原�
 The result columns are :data:`jixiao.batch.RESULT_COLUMNS` (plus ``explanation`` when asked):
 ``computed_score`` (Decimal, exact; None for a row that could not be scored — the input's
 ``score`` column is the *claimed* score and is left as it is), ``met``, ``rule``, ``tier``,
-``basis``, ``n_findings``, ``n_errors``, ``finding_codes`` (``;``-joined). Rows keep their order
-and the DataFrame its index. Missing cells (NaN, None, NA) read as blank.
+``basis``, ``n_findings``, ``n_errors``, ``finding_codes`` (``;``-joined), ``verified``. Rows keep
+their order and the DataFrame its index. Missing cells (NaN, None, NA) read as blank.
 
 pandas and pyarrow are imported only when a table of theirs is passed (the ``dask`` extra brings
 pandas; Arrow tables need ``pyarrow``).
@@ -113,6 +113,7 @@ def _results(
     n_findings: list[int] = []
     n_errors: list[int] = []
     codes: list[str] = []
+    verified: list[bool] = []
     explanation: list[str] = []
     labels: dict[int, str] = {}
     for chunk in rows:
@@ -139,6 +140,7 @@ def _results(
                     n_findings.append(0)
                     n_errors.append(0)
                     codes.append("")
+                verified.append(r.verified)
                 if explain:
                     explanation.append(r.explanation(lang))
     out = {
@@ -150,6 +152,7 @@ def _results(
         "n_findings": n_findings,
         "n_errors": n_errors,
         "finding_codes": codes,
+        "verified": verified,
         "explanation": explanation,
     }
     assert list(out)[: len(RESULT_COLUMNS)] == list(RESULT_COLUMNS)
@@ -202,7 +205,12 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
     return pd.concat([df, result], axis=1)
 
 
-_PANDAS_DTYPES = {"met": "boolean", "n_findings": "int64", "n_errors": "int64"}
+_PANDAS_DTYPES = {
+    "met": "boolean",
+    "n_findings": "int64",
+    "n_errors": "int64",
+    "verified": "bool",
+}
 
 
 def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
@@ -270,6 +278,7 @@ def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_r
         "met": pa.bool_(),
         "n_findings": pa.int32(),
         "n_errors": pa.int32(),
+        "verified": pa.bool_(),
     }
     for c in added:
         table = table.append_column(c, pa.array(cols[c], type=types.get(c, pa.string())))
