@@ -231,6 +231,14 @@ class _Builder(Transformer[Token, Any]):
         word = "".join(str(unit).split())
         if word[:1] in "(（":
             word = word[1:-1]  # a unit in brackets: ≥45（人）
+        elif chinese and word[:1] in "万萬" and _wan_belongs_to_number(str(num)):
+            # 一亿二千五百万人: a numeral never ends in 万 for the lexer, so its 万 went to the
+            # unit (万人); after 亿 with no 万 of its own it is the number's 万, not a magnitude
+            value = parse_chinese(str(num) + "万")
+            word = word[1:]
+            if not word:
+                end = _to(unit)
+                return _Qty(value, None, None, end, approx, start, end, chinese)
         return _Qty(
             value,
             lookup_unit(word),
@@ -530,6 +538,13 @@ def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
     else:
         op = _OPEN_OP.get(op, op)
     return Comparison(op, node.amount, node.label, node.note, span=node.span)
+
+
+def _wan_belongs_to_number(numeral: str) -> bool:
+    """Whether a 万 written after *numeral* completes it: the numeral has 亿 and, after its last
+    亿, a group below ten thousand (一亿二千五百 + 万 = 1.25亿) with no 万 of its own."""
+    _head, sep, tail = numeral.rpartition("亿") if "亿" in numeral else numeral.rpartition("億")
+    return bool(sep) and bool(tail) and not any(c in tail for c in "万萬")
 
 
 def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
