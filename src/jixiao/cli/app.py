@@ -7,8 +7,12 @@ option, a missing file, a policy that does not load).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -17,11 +21,12 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from jixiao import batch
 from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
-from jixiao.errors import JixiaoError, PolicyError, ReportError, TargetSyntaxError
+from jixiao.errors import FormError, JixiaoError, PolicyError, ReportError, TargetSyntaxError
+from jixiao.evaluate import score_form
+from jixiao.forms import read_forms
 from jixiao.forms.read import SUFFIXES
 from jixiao.i18n import Msg, tr, word
 from jixiao.policy import load_policy
@@ -44,7 +49,7 @@ __all__ = ["cli"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORM_SUFFIXES = SUFFIXES  # the suffixes the form readers know
+FORM_SUFFIXES = SUFFIXES  # every kind of file read_forms reads
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -128,17 +133,29 @@ def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
         )
 
 
-def _is_form_file(p: Path) -> bool:
-    return (
-        p.is_file()
-        and p.suffix.lower() in FORM_SUFFIXES
-        and not p.name.startswith((".", "~$"))  # hidden files, Excel lock files
-    )
+def _skip_reason(p: Path) -> str | None:
+    """Why a file found in a folder is not read (None: it is read)."""
+    if p.name.startswith("~$"):
+        return "Excel/WPS 的临时锁定文件 (an Excel/WPS lock file)"
+    if p.name.startswith("."):
+        return "隐藏文件 (a hidden file)"
+    if not p.is_file():
+        return "不是普通文件 (not a regular file)"
+    if p.suffix.lower() not in FORM_SUFFIXES:
+        kinds = "、".join(FORM_SUFFIXES)
+        suffix = p.suffix or "（无扩展名 no extension）"
+        return (
+            f"不支持的文件类型 {suffix}，可读取：{kinds} (unsupported file type; readable: {kinds})"
+        )
+    return None
 
 
-def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
+def collect_inputs(
+    paths: Sequence[str], skipped: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], bool]:
     """The form files named on the command line (folders searched recursively) and whether this
-    is a batch (a folder, or more than one file). Exits 2 when a path does not exist."""
+    is a batch (a folder, or more than one file). Exits 2 when a path does not exist. Every file
+    of a folder that is not read is noted on stderr with the reason (and added to *skipped*)."""
     files: list[Path] = []
     batch = len(paths) > 1
     for raw in paths:
@@ -147,15 +164,22 @@ def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
             _fail(Msg("找不到文件或文件夹：{raw}", "no such file or folder: {raw}"), raw=raw)
         if p.is_dir():
             batch = True
-            found = sorted(
-                (f for f in p.rglob("*") if _is_form_file(f)),
-                key=lambda f: f.as_posix(),
-            )
+            found: list[Path] = []
+            for f in sorted(p.rglob("*"), key=lambda f: f.as_posix()):
+                if f.is_dir():
+                    continue
+                why = _skip_reason(f)
+                if why is None:
+                    found.append(f)
+                    continue
+                if skipped is not None:
+                    skipped.append((f, why))
+                _note(f"跳过 skipped {f}：{why}")
             if not found:
                 _note(
                     Msg(
-                        "文件夹中没有 .json/.csv/.xlsx 自评表：{raw}",
-                        "no .json/.csv/.xlsx form in the folder {raw}",
+                        "文件夹中没有可读取的自评表文件：{raw}",
+                        "no readable form file in the folder {raw}",
                     ),
                     raw=raw,
                 )
@@ -193,14 +217,116 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def score_files(files: Sequence[Path], policy: Policy | str, *, progress: bool) -> list[BatchEntry]:
-    """Read and score every form in *files* (:func:`jixiao.batch.score_files`); an unreadable file
-    becomes an entry with an error."""
-    with _progress(len(files), progress) as advance:
-        return [
-            BatchEntry(o.source, o.result, o.error)
-            for o in batch.score_files(files, policy, on_file=lambda p: advance(p.name))
-        ]
+def _score_one(
+    path: Path, policy: Policy | str, include_hidden: bool, debug: bool
+) -> list[BatchEntry]:
+    """Every form of one file, scored; a file that cannot be read is one entry with the reason."""
+    source = str(path)
+    entries: list[BatchEntry] = []
+    try:
+        for form in read_forms(path, include_hidden=include_hidden):
+            entries.append(BatchEntry(source, score_form(form, policy)))
+    except FormError as exc:
+        entries.append(BatchEntry(source, None, exc.render(cli_lang.current())))
+    except Exception as exc:  # a bug, not bad input: report it and go on with the batch
+        if debug:
+            raise
+        message = Msg(
+            "{source}：内部错误，请报告此问题：{kind}: {exc}",
+            "{source}: internal error, please report it: {kind}: {exc}",
+        )
+        text = tr(message, cli_lang.current(), source=source, kind=type(exc).__name__, exc=exc)
+        entries.append(BatchEntry(source, None, text))
+    return entries
+
+
+# what a worker process keeps between files: the policy and the options, sent once
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(policy: Policy | str, include_hidden: bool) -> None:
+    _WORKER.update(policy=policy, include_hidden=include_hidden)
+
+
+def _worker_score(path: Path) -> list[BatchEntry]:
+    return _score_one(path, _WORKER["policy"], _WORKER["include_hidden"], False)
+
+
+def default_jobs() -> int:
+    """The number of worker processes ``-j`` defaults to: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# Starting workers costs up to a second each (a fresh interpreter where fork is not used); reading
+# and scoring a workbook about 40 ms. Without -j, a batch smaller than this stays in one process.
+_PARALLEL_FROM = 32
+
+
+def _auto_jobs(count: int) -> int:
+    return default_jobs() if count >= _PARALLEL_FROM else 1
+
+
+def _start_method() -> str:
+    """How worker processes start: a fork of this process when that is safe (Linux, no other
+    thread whose locks a fork could copy mid-use: jixiao and the policy are already loaded, so
+    a worker is ready at once), else a fresh interpreter ("spawn", about a second a worker)."""
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "spawn"
+
+
+def score_files(
+    files: Sequence[Path],
+    policy: Policy | str,
+    *,
+    progress: bool,
+    include_hidden: bool = False,
+    jobs: int = 1,
+) -> list[BatchEntry]:
+    """Read and score every form in *files*; an unreadable file becomes an entry with an error.
+
+    With ``jobs > 1`` the files are read and scored in that many worker processes; the entries
+    come back in the order of *files* whatever order the workers finish in. If the pool breaks
+    (a worker killed), the files not yet done are scored here, one after the other.
+    """
+    debug = bool(os.environ.get("JIXIAO_DEBUG"))
+    workers = min(jobs, len(files))
+    entries: list[BatchEntry] = []
+    if workers <= 1 or debug:
+        with _progress(len(files), progress) as advance:
+            for path in files:
+                entries.extend(_score_one(path, policy, include_hidden, debug))
+                advance(path.name)
+        return entries
+
+    context = multiprocessing.get_context(_start_method())
+    chunk = max(1, min(16, len(files) // (workers * 8)))
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(policy, include_hidden),
+    ) as pool:
+        results = pool.map(_worker_score, files, chunksize=chunk)
+        with _progress(len(files), progress) as advance:
+            try:
+                for path, file_entries in zip(files, results, strict=False):
+                    entries.extend(file_entries)
+                    done += 1
+                    advance(path.name)
+            except Exception:  # BrokenProcessPool (a worker killed), a result not sent back
+                for path in files[done:]:
+                    entries.extend(_score_one(path, policy, include_hidden, debug))
+                    advance(path.name)
+    return entries
 
 
 # ----------------------------------------------------------------------------- options
@@ -258,6 +384,22 @@ def _output_options(f: F) -> F:
             is_flag=True,
             help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
         ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="批量时用 N 个进程并行读取和评分，默认为 CPU 核数；输出顺序不变 (read and score "
+            "a batch in N worker processes; default: the number of cores; output order is "
+            "unchanged).",
+        ),
+        click.option(
+            "--include-hidden",
+            is_flag=True,
+            help="也读取隐藏的工作表（默认跳过并提示） (read hidden and very hidden sheets too; "
+            "by default they are skipped with an info finding).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -275,6 +417,8 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    include_hidden: bool = False,
+    jobs: int | None = None,
     strict: bool = False,
     db_path: str | None = None,
 ) -> None:
@@ -309,7 +453,13 @@ def _run_forms(
         if target and target != "-":
             _check_output(option, Path(target), files)
     err_console = make_console(stderr=True)
-    entries = score_files(files, policy, progress=batch and err_console.is_terminal)
+    entries = score_files(
+        files,
+        policy,
+        progress=batch and err_console.is_terminal,
+        include_hidden=include_hidden,
+        jobs=jobs if jobs is not None else _auto_jobs(len(files)),
+    )
     results = [e.result for e in entries if e.result is not None]
     failures = [e for e in entries if e.failed]
 
@@ -557,8 +707,9 @@ def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     subtotals, the total and the grade, then the findings. Several files or a folder give one
     summary table (add --details for every form).
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "score", forms, **options)
 
@@ -591,8 +742,9 @@ def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     Audit forms: every finding, grouped by form, with its code, severity, location (sheet!cell,
     row or JSON path) and message. Exits 1 when any error-level finding exists.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "check", forms, **options)
 
@@ -615,8 +767,9 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
     Explain every score: each indicator's sentence and arithmetic steps, the budget execution
     score, section subtotals and the total.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "explain", forms, **options)
 

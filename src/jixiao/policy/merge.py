@@ -284,7 +284,17 @@ def merge_files(
         )
         for table in f.tiers:
             base = m.tiers.get(table.name)
-            m.tiers[table.name] = merge_tiers(base, table) if base is not None else table
+            m.tiers[table.name] = merge_tiers(base, table, problems)
+        for name, loc in f.tier_drops:
+            if m.tiers.pop(name, None) is None:
+                problems.append(
+                    PolicyProblem(
+                        f"没有名为「{name}」的档次表可删除 (no tier table named {name!r} to drop)",
+                        loc,
+                        did_you_mean(name, m.tiers),
+                        code="name",
+                    )
+                )
         if f.grades is not None:
             m.grades, m.grades_loc = f.grades, f.grades_loc
         if f.placeholders is not None:
@@ -302,9 +312,16 @@ def _stem(path: str) -> str:
     return name[: -len(".policy")] if name.endswith(".policy") else name
 
 
-def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
+def merge_tiers(
+    base: A.TierTable | None, child: A.TierTable, problems: list[PolicyProblem] | None = None
+) -> A.TierTable:
     """A child's table of the same name overrides tier by tier: a tier it restates takes the new
-    band and default, and keeps the base's words unless it lists its own; roles merge."""
+    band and default, and keeps the base's words unless it lists its own; roles merge.
+    ``drop TIER`` removes an inherited tier; ``move "词" … to TIER`` moves words to a tier (from
+    whichever tier had them), so a list is never restated to move one word."""
+    sink: list[PolicyProblem] = [] if problems is None else problems
+    if base is None:
+        base = A.TierTable(child.name, (), loc=child.loc)
     child_tiers = {t.name: t for t in child.tiers}
     tiers = []
     for t in base.tiers:
@@ -314,6 +331,39 @@ def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
         else:
             tiers.append(attrs.evolve(new, words=new.words or t.words))
     tiers.extend(child_tiers.values())
+    for name, loc in child.drops:
+        if not any(t.name == name for t in tiers):
+            sink.append(
+                PolicyProblem(
+                    f"档次表「{child.name}」中没有名为「{name}」的档次可删除 (no tier {name!r} to drop)",
+                    loc,
+                    did_you_mean(name, [t.name for t in tiers]),
+                    code="name",
+                )
+            )
+        tiers = [t for t in tiers if t.name != name]
+    for words, target, loc in child.moves:
+        if not any(t.name == target for t in tiers):
+            sink.append(
+                PolicyProblem(
+                    f"档次表「{child.name}」中没有名为「{target}」的档次 (no tier {target!r})",
+                    loc,
+                    did_you_mean(target, [t.name for t in tiers]),
+                    code="name",
+                )
+            )
+            continue
+        moved = set(words)
+        tiers = [
+            attrs.evolve(
+                t,
+                words=(
+                    tuple(w for w in t.words if w not in moved)
+                    + (tuple(dict.fromkeys(words)) if t.name == target else ())
+                ),
+            )
+            for t in tiers
+        ]
     roles = {r: (r, n, loc) for r, n, loc in base.roles}
     roles.update({r: (r, n, loc) for r, n, loc in child.roles})
     status = {k: (k, n, loc) for k, n, loc in base.status}

@@ -157,7 +157,8 @@ def search(
     def run(value: T) -> None:
         problem = check(value)
         if problem is not None:
-            raise _found(problem)
+            error = _found(problem)
+            raise error
 
     runner: Callable[[], None] = run
     if cfg.seed is not None:

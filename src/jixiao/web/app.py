@@ -46,6 +46,7 @@ from jixiao.evaluate.examples import run_examples
 from jixiao.forms import read_forms
 from jixiao.forms.model import Form
 from jixiao.policy import load_policy, shipped_policies
+from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import policy_from_chain
 from jixiao.report.markdown import markdown_report
 from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
@@ -505,6 +506,8 @@ def _policy(spec: str, text: str | None, folder: Path) -> Any:
         path = Path(tempfile.mkdtemp(dir=folder)) / "uploaded.policy"
         path.write_text(text, encoding="utf-8")
         return load_policy(path)
+    if spec == AUTO:
+        return AUTO  # chosen per form by its region and year (score_form says which)
     if spec not in _shipped():
         raise UploadError(f"未知的评分策略 {spec!r} (unknown policy)")
     return load_policy(spec)
