@@ -202,10 +202,10 @@ def test_a_km_double_conversion_is_caught_on_every_run() -> None:
 
 
 def test_every_registry_unit_with_a_family_is_rewritten() -> None:
-    from jixiao.testing.checks.units import _unit_seeds
+    from jixiao.testing.checks.units import unit_seeds
 
     seen = set()
-    for one, other in _unit_seeds():
+    for one, other in unit_seeds():
         for case in (one, other):
             for q in (case.target.quantity, case.actual.quantity):
                 if q is not None and q.unit is not None:
@@ -231,3 +231,9 @@ def test_the_vocabulary_is_derived_from_the_corpus() -> None:
 def test_a_sound_regional_variant_has_every_property() -> None:
     report = check_policy(str(FIXTURES / "sound_regional.policy"))
     assert report.ok, report.render()
+
+
+def test_the_new_properties_are_deterministic_at_default_settings() -> None:
+    spec = str(FIXTURES / "truncating.policy")
+    only = ["rounding", "grade_edges", "tier_words"]
+    assert check_policy(spec, only=only).to_dict() == check_policy(spec, only=only).to_dict()

@@ -219,6 +219,13 @@ _CODES: tuple[CodeInfo, ...] = (
         "claimed total is not the sum of claimed lines",
     ),
     _c("GRADE_WRONG", "error", "等级与总分不符", "the grade does not match the total"),
+    _c("SHEET_SKIPPED", "info", "跳过了隐藏的工作表", "a hidden sheet was skipped"),
+    _c(
+        "FORMULA_COMPUTED",
+        "info",
+        "公式没有保存结果，已按公式计算",
+        "a formula without a saved result was computed",
+    ),
     _c(
         "ACTUAL_NOTE",
         "info",

@@ -67,6 +67,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         unreadable_cell(field, raw, form.total_where if field == "total" else field)
         for field, raw in form.unreadable
     ]
+    extra += [_builtin(n.code, n.zh, n.en, n.where) for n in form.notes]
     if chosen is not None:
         extra.insert(0, chosen)
     if not results:

@@ -30,7 +30,7 @@ from jixiao.testing.runner import (
 )
 from jixiao.units import known_symbols
 
-__all__ = ["p_unit_invariance"]
+__all__ = ["p_unit_invariance", "unit_seeds"]
 
 # money first: 元 / 万元 is the rewriting that matters most on real forms
 _FAMILY_UNITS = st.one_of(
@@ -124,10 +124,10 @@ def p_unit_invariance(policy: Policy, cfg: SearchConfig) -> Problem | None:
         rule = " / ".join(dict.fromkeys(r for r in (r1.rule, r2.rule) if r)) or None
         return Problem(zh, en, ex, out, rule)
 
-    return search(_unit_pairs(), check, cfg, _unit_seeds())
+    return search(_unit_pairs(), check, cfg, unit_seeds())
 
 
-def _unit_seeds() -> list[tuple[Case, Case]]:
+def unit_seeds() -> list[tuple[Case, Case]]:
     """Every unit of the registry, deterministically: money and percentage targets of each
     comparator, and a ``≥`` and a ``≤`` target in every other unit, below, at and above the
     target, rewritten in every unit of their family (公里 → 米, 万元 → 元 …); a unit with no
