@@ -371,3 +371,30 @@ def test_a_total_cap(tmp_path: Path) -> None:
     result = jixiao.score_form(CAPPED_FORM, load_policy(str(path)))
     assert result.total == Decimal("90.00")
     assert [f.where for f in result.findings if f.code == "CAPPED"] == ["total"]
+
+
+def test_rows_that_do_not_apply_renormalise_their_section() -> None:
+    policy = load_policy(POLICIES / "not_applicable.policy")
+    assert policy.not_applicable == {"不适用", "不涉及"}
+    form = {
+        "budget": {"annual": 100, "executed": 100, "weight": 10},
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "target": "≥10人",
+                "actual": "8人",
+                "weight": 40,
+                "reason": "因故",
+            },
+            {"level1": "产出指标", "target": "≤10万元", "actual": "不涉及", "weight": 10},
+            {"level1": "效益指标", "target": "≥10人", "actual": "10人", "weight": 30},
+            {"level1": "满意度指标", "target": "≥90%", "actual": "95%", "weight": 10},
+        ],
+    }
+    result = jixiao.score_form(form, policy)
+    # 产出指标: 8/10 × 40 = 32 of the 40 that apply, scaled to 50 → 40
+    assert {s.name: s.score for s in result.sections}["产出指标"] == Decimal("40.00")
+    assert result.total == Decimal("90.00")
+    (note,) = [f for f in result.findings if f.code == "RENORMALISED"]
+    assert note.where == "产出指标" and "32 → 40.00" in note.zh
+    assert jixiao.score_form(form).total == Decimal("82.00")

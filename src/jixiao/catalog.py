@@ -110,6 +110,12 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("NOT_SCORED", "warning", "该行无法自动评分", "the row cannot be scored automatically"),
     _c("CAPPED", "info", "得分合计按策略上限计", "a sum of scores is capped by the policy"),
     _c(
+        "RENORMALISED",
+        "info",
+        "不适用的指标不计，其余按比例折算",
+        "rows that do not apply are left out and the rest scaled",
+    ),
+    _c(
         "POLICY_CHOSEN",
         "info",
         "按地区与年度选用评分策略",

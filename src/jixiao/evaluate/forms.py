@@ -133,9 +133,10 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     if weights_read:
         _check_sections(pol, budget, section_results, extra)
 
+    added = _renormalise(pol, form, results, section_results, extra)
     excess = _apply_caps(pol, results, section_results, extra)
     total = pol.quantize(
-        budget.counted + sum((r.counted for r in results), Decimal(0)) - excess, "total"
+        budget.counted + sum((r.counted for r in results), Decimal(0)) + added - excess, "total"
     )
     cap = pol.caps.get("")
     if cap is not None and total > cap:
@@ -252,6 +253,52 @@ def _check_sections(
                 severity=pol.deviation,
             )
         )
+
+
+def _renormalise(
+    pol: Policy,
+    form: Form,
+    results: tuple[IndicatorResult, ...],
+    sections: list[SectionResult],
+    extra: list[Finding],
+) -> Decimal:
+    """``not_applicable "不适用" "不涉及"``: a row whose actual says only that is left out of its
+    一级指标, and the section's other rows are scaled up to the section's weight (scoring-rules
+    S7: renormalise when an indicator does not apply). Returns what this adds to the total."""
+    if not pol.not_applicable:
+        return Decimal(0)
+    added = Decimal(0)
+    words = {w.strip() for w in pol.not_applicable}
+    out = {
+        id(r)
+        for ind, r in zip(form.indicators, results, strict=False)
+        if str(ind.actual).strip() in words
+    }
+    for i, s in enumerate(sections):
+        rows = [r for r in results if (r.level1 or "（未分类）") == s.name]
+        dropped = [r for r in rows if id(r) in out]
+        kept = [r for r in rows if id(r) not in out]
+        w_out = sum((r.weight or Decimal(0) for r in dropped), Decimal(0))
+        w_kept = sum((r.weight or Decimal(0) for r in kept), Decimal(0))
+        if not dropped or w_kept <= 0:
+            continue
+        before = sum((r.counted for r in rows), Decimal(0))
+        kept_score = sum((r.counted for r in kept), Decimal(0))
+        after = pol.quantize(kept_score * (w_kept + w_out) / w_kept, "total")
+        added += after - before
+        sections[i] = SectionResult(s.name, s.weight, after, s.claimed)
+        extra.append(
+            _builtin(
+                "RENORMALISED",
+                f"「{s.name}」中{len(dropped)}项不适用（分值{_plain(w_out)}），其余{_plain(w_kept)}分"
+                f"按比例折算为{_plain(w_kept + w_out)}分：{_plain(kept_score)} → {after:f}分",
+                f"{s.name}: {len(dropped)} row(s) do not apply (weight {_plain(w_out)}); the rest, "
+                f"worth {_plain(w_kept)}, is scaled to {_plain(w_kept + w_out)}: "
+                f"{_plain(kept_score)} → {after:f}",
+                s.name,
+            )
+        )
+    return added
 
 
 def _apply_caps(

@@ -352,5 +352,6 @@ class PolicyFile:
     grade_labels: tuple[tuple[str, str], ...] = ()
     # ``cap "成本指标" 5``, ``cap total 100`` ("" names the total)
     caps: tuple[tuple[str, Decimal, Location], ...] = ()
+    not_applicable: tuple[str, ...] | None = None
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

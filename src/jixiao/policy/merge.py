@@ -37,6 +37,7 @@ class Merged:
     regions: tuple[str, ...] = ()
     grade_labels: tuple[tuple[str, str], ...] = ()
     caps: dict[str, Decimal] = attrs.Factory(dict)
+    not_applicable: tuple[str, ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -287,6 +288,8 @@ def merge_files(
         for table in f.tiers:
             base = m.tiers.get(table.name)
             m.tiers[table.name] = merge_tiers(base, table, problems)
+        if f.not_applicable is not None:
+            m.not_applicable = f.not_applicable
         for cap_name, cap_value, _cap_loc in f.caps:
             m.caps[cap_name] = cap_value
         for name, loc in f.tier_drops:

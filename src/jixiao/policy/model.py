@@ -134,6 +134,9 @@ class Policy:
     # ``cap "成本指标" 5`` / ``cap total 100``: at most so many points for the rows of a 一级 or
     # 二级指标 (by name), or for the total (key "")
     caps: Mapping[str, Decimal] = attrs.field(factory=dict, repr=False)
+    # ``not_applicable "不适用" "不涉及"``: rows whose actual says only this are left out and the
+    # rest of their 一级指标 is scaled up to the section's weight
+    not_applicable: frozenset[str] = frozenset()
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 

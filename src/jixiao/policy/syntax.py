@@ -460,6 +460,8 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
+        elif d == "not_applicable" and once("not_applicable", item):
+            fields["not_applicable"] = tuple(b.string(w) for w in ch)
         elif d in ("cap_section", "cap_total"):
             name = b.string(ch[0]) if d == "cap_section" else ""
             value, unit = b.number(ch[-1])
