@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao._decimal import in_context
 from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
 from jixiao.evaluate.indicators import _rule_finding
 from jixiao.evaluate.results import BudgetResult
@@ -12,6 +13,7 @@ from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import Policy
 
 
+@in_context
 def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     """Score the 预算执行率 element of a form under *policy*."""
     findings: list[Finding] = []

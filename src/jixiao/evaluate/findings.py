@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.policy.compiler import Ctx
 from jixiao.targets.ast import Range
 from jixiao.units import Unit
@@ -132,9 +133,11 @@ class Finding:
     where: str = ""
     rule: str | None = None
 
+    @in_context
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         out: dict[str, Any] = {
             "code": self.code,
@@ -161,6 +164,7 @@ class Step:
     result: str
     rounded: str | None = None
 
+    @in_context
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "step": self.label,

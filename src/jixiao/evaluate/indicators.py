@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao._decimal import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
 from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
@@ -86,6 +87,7 @@ class _Draft:
         self.severity: str | None = None
 
 
+@in_context
 def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """Score one indicator row under *policy*; never raises for bad cells (see findings).
 
@@ -122,6 +124,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     )
 
 
+@in_context
 def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
     if not isinstance(ind, Indicator):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao._decimal import in_context
 from jixiao.errors import FormError, caret_line
 from jixiao.forms.model import Form
 
@@ -31,6 +32,7 @@ _MESSAGES = {
 }
 
 
+@in_context
 def loads_forms(text: str, source: str) -> list[Form]:
     """Forms from JSON text: one form object, or a list of them."""
     try:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
+from jixiao._decimal import in_context
 from jixiao.errors import FormError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
 from jixiao.forms.json_io import read_json_forms, write_json
@@ -28,6 +29,7 @@ _READERS: dict[str, Callable[[Path, str], list[Form]]] = {
 SUFFIXES = tuple(_READERS)
 
 
+@in_context
 def read_forms(path: StrPath) -> list[Form]:
     """Every form in a file: ``.json`` (an object or a list of them), ``.csv`` / ``.tsv``, or
     ``.xlsx`` / ``.xlsm`` (every form on every sheet). The file is only read, never written.

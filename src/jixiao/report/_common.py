@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.errors import JixiaoError
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def grade_text(grade: str | None, lang: str = "zh") -> str:
     return grade
 
 
+@in_context
 def fmt_score(value: Decimal | None, places: int = 2) -> str:
     """A score as printed on the form: ``9.71``, ``5.00``; ``—`` when there is none."""
     if value is None:
@@ -127,6 +129,7 @@ def fmt_score(value: Decimal | None, places: int = 2) -> str:
     return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
+@in_context
 def fmt_weight(value: Decimal | None) -> str:
     """A weight without trailing zeros: ``10``, ``2.5``."""
     if value is None:
@@ -136,6 +139,7 @@ def fmt_weight(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
+@in_context
 def fmt_rate(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:f}%"
 

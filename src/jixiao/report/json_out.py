@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jixiao._decimal import in_context, in_context_iter
 from jixiao.report._common import as_results
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
+@in_context
 def to_json(
     results: FormResult | Sequence[FormResult], lang: str = "zh", *, many: bool | None = None
 ) -> str:
@@ -35,6 +37,7 @@ def to_json(
     return dumps([r.to_dict(lang) for r in items])
 
 
+@in_context_iter
 def to_jsonl(results: FormResult | Sequence[FormResult], lang: str = "zh") -> Iterator[str]:
     """One compact JSON line (no trailing newline) per form result."""
     for r in as_results(results):

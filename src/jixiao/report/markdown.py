@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jixiao._decimal import in_context
 from jixiao.report._common import (
     STATUS_MARK,
     BatchEntry,
@@ -186,6 +187,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     return out
 
 
+@in_context
 def markdown_report(
     results: FormResult | Sequence[FormResult],
     lang: str = "zh",

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from jixiao._decimal import in_context
 from jixiao.errors import TargetSyntaxError, caret_line
 from jixiao.report._common import (
     STATUS_MARK,
@@ -102,6 +103,7 @@ def _cells(result: FormResult, i: int, r: IndicatorResult) -> tuple[str, str]:
 COMPACT_BELOW = 110  # columns: below this, the table drops the level and rule columns
 
 
+@in_context
 def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None) -> Table:
     """The per-form table: budget row, each indicator, section subtotals, total.
 
@@ -207,6 +209,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
     return table
 
 
+@in_context
 def total_line(result: FormResult, lang: str = "zh") -> Text:
     """``复核总分 95.71（自评 95.71）  等级 优`` — the line the README promises."""
     places = result.policy.places
@@ -248,6 +251,7 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
         console.print(line)
 
 
+@in_context
 def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
     """The score table of one form, its total and grade, then its findings."""
     console.print(form_table(result, lang, width=console.width))
@@ -257,6 +261,7 @@ def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
     console.print()
 
 
+@in_context
 def findings_table(
     findings: Sequence[Finding], lang: str = "zh", names: dict[int, str] | None = None
 ) -> Table:
@@ -284,6 +289,7 @@ def _counts(result: FormResult, lang: str) -> str:
     return "，".join(parts) if lang != "en" else ", ".join(parts)
 
 
+@in_context
 def render_findings(console: Console, result: FormResult, lang: str = "zh") -> None:
     """The audit of one form: a heading with the counts, then every finding with its place."""
     head = Text(form_label(result), style="bold")
@@ -318,6 +324,7 @@ def _steps_lines(console: Console, steps: Sequence[Step]) -> None:
         console.print(line)
 
 
+@in_context
 def render_explain(console: Console, result: FormResult, lang: str = "zh") -> None:
     """Every indicator with its sentence and arithmetic, the budget, and the total."""
     places = result.policy.places
@@ -371,6 +378,7 @@ def render_explain(console: Console, result: FormResult, lang: str = "zh") -> No
     console.print()
 
 
+@in_context
 def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     """One row per form (or per unreadable file) of a batch."""
     table = Table(title=t("summary", lang), box=box.SIMPLE_HEAVY, title_style="bold")
@@ -410,6 +418,7 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     return table
 
 
+@in_context
 def render_summary(console: Console, entries: Sequence[BatchEntry], lang: str = "zh") -> None:
     console.print(summary_table(entries, lang))
     scored = sum(1 for e in entries if not e.failed)
@@ -441,6 +450,7 @@ def _value_of(d: dict[str, Any]) -> str:
     return "" if value is None else str(value)
 
 
+@in_context
 def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh") -> Table:
     """``(cell text, to_dict(), canonical text)`` rows as a table."""
     table = Table(box=box.SIMPLE_HEAVY)
@@ -459,6 +469,7 @@ def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "
     return table
 
 
+@in_context
 def render_targets(
     console: Console, rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh"
 ) -> None:

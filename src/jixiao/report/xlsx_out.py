@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jixiao._decimal import in_context
 from jixiao.report._common import (
     BatchEntry,
     ReportError,
@@ -301,6 +302,7 @@ def _findings_sheet(
     ws.freeze_panes = "A2"
 
 
+@in_context
 def write_annotated_workbook(
     results: FormResult | Sequence[FormResult],
     src_path: StrPath,
@@ -342,6 +344,7 @@ def write_annotated_workbook(
     return out
 
 
+@in_context
 def write_results_workbook(
     results: FormResult | Sequence[FormResult],
     out_path: StrPath,

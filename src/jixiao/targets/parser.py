@@ -27,6 +27,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from jixiao._decimal import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
@@ -868,11 +869,13 @@ def implied_unit(target: Target | None) -> Unit | None:
     return quantity.unit if quantity is not None else None
 
 
+@in_context
 def parse_target_uncached(text: str) -> Target:
     """:func:`parse_target` without the cache (for benchmarks and one-off cells)."""
     return _parse(text)
 
 
+@in_context
 def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     """:func:`parse_actual` without the cache."""
     return _as_actual(_parse(text), implied_unit(target))
@@ -888,6 +891,7 @@ def _actual_cached(text: str, unit: Unit | None) -> Actual:
     return _as_actual(_target_cached(text), unit)
 
 
+@in_context
 def parse_target(text: str) -> Target:
     """Parse a 年度指标值 (target) cell.
 
@@ -902,6 +906,7 @@ def parse_target(text: str) -> Target:
     return _target_cached(text)
 
 
+@in_context
 def parse_actual(text: str, target: Target | None = None) -> Actual:
     """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
 
