@@ -17,8 +17,10 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from rich.text import Text
 
+from jixiao._io import atomic_open, overlaps
 from jixiao.cli.policy_cmd import policy
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
+from jixiao.escape import visible
 from jixiao.report._common import BatchEntry, ReportError
 from jixiao.report.terminal import make_console
 
@@ -76,23 +78,29 @@ def _load_policy(spec: str) -> Policy:
         _fail(str(exc))
 
 
-def _open_out(path: str) -> IO[str]:
+@contextmanager
+def _open_out(path: str) -> Iterator[IO[str]]:
+    """stdout for ``-``; else a temporary file that replaces *path* only once it is complete
+    (an error half-way leaves no truncated report)."""
     if path == "-":
-        return sys.stdout
+        yield sys.stdout
+        return
     try:
-        return open(path, "w", encoding="utf-8", newline="\n")
+        with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
     except OSError as exc:
         _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
 
 
 def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
-    """Before any work: an output must not be an input, and its folder must exist."""
-    for p in inputs:
-        if out.resolve() == p.resolve():
-            _fail(
-                f"{option} 的输出文件不能是输入文件本身：{out} "
-                f"({option} would overwrite the input file {out})"
-            )
+    """Before any work: an output must not be an input (the same path, or the same file through
+    a hard link or a symlink), and its folder must exist."""
+    hit = overlaps(out, inputs)
+    if hit is not None:
+        _fail(
+            f"{option} 的输出文件不能是输入文件本身：{out}（即 {hit}） "
+            f"({option} would overwrite the input file {hit})"
+        )
     if not out.parent.is_dir():
         _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
 
@@ -195,6 +203,27 @@ def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> lis
 # ----------------------------------------------------------------------------- options
 
 
+_LIMIT_OPTION = click.option(
+    "--limit",
+    "limit",
+    multiple=True,
+    metavar="NAME=N",
+    help="提高或降低一项资源限制，可重复，如 --limit rows=200000 --limit file_bytes=200MB；"
+    "限制见 docs/security.md (change a resource limit; repeatable).",
+)
+
+
+def _apply_limits(items: Sequence[str]) -> None:
+    if not items:
+        return
+    from jixiao.limits import current, parse_overrides, set_limits
+
+    try:
+        set_limits(current(), **parse_overrides(list(items)))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _output_options(f: F) -> F:
     options = [
         click.option(
@@ -239,6 +268,7 @@ def _output_options(f: F) -> F:
             is_flag=True,
             help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
         ),
+        _LIMIT_OPTION,
     ]
     for option in reversed(options):
         f = option(f)
@@ -256,9 +286,11 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    limit: Sequence[str] = (),
 ) -> None:
     from jixiao.report import terminal
 
+    _apply_limits(limit)
     language = _lang(ctx, lang)
     stdout_sinks = [
         name
@@ -290,24 +322,18 @@ def _run_forms(
         from jixiao.report.markdown import markdown_report
 
         text = markdown_report(results, language, failures=failures) if results or failures else ""
-        out = _open_out(markdown)
-        try:
+        with _open_out(markdown) as out:
             out.write(text)
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(f"已写入 Markdown 报告 (wrote the Markdown report): {markdown}")
+        if markdown != "-":
+            _note(f"已写入 Markdown 报告 (wrote the Markdown report): {visible(markdown)}")
     if jsonl:
         from jixiao.report.json_out import to_jsonl
 
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for line in to_jsonl(results, language):
                 out.write(line + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(f"已写入 JSON lines (wrote JSON lines): {jsonl}")
+        if jsonl != "-":
+            _note(f"已写入 JSON lines (wrote JSON lines): {visible(jsonl)}")
     if as_json:
         from jixiao.report.json_out import to_json
 
@@ -356,7 +382,7 @@ def _write_xlsx(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"无法写入 {out}：{exc} (cannot write {out})")
-    _note(f"已写入工作簿 (wrote the workbook): {out}")
+    _note(f"已写入工作簿 (wrote the workbook): {visible(out)}")
 
 
 # ----------------------------------------------------------------------------- commands
@@ -371,8 +397,9 @@ def _write_xlsx(
     envvar="JIXIAO_LANG",
     help="默认输出语言 (default language; also JIXIAO_LANG).",
 )
+@_LIMIT_OPTION
 @click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
+def cli(ctx: click.Context, lang: str | None, limit: tuple[str, ...]) -> None:
     """绩效自评表的解析、评分与复核。
 
     Parse, score and audit 项目支出绩效自评表 (project expenditure performance
@@ -388,6 +415,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
+    _apply_limits(limit)
 
 
 @cli.command(
@@ -456,13 +484,9 @@ def parse(
             continue
         rows.append((text, node.to_dict(), node.render()))
     if jsonl:
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for _text, d, _canonical in rows:
                 out.write(dumps(d, indent=None) + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
     if as_json:
         click.echo(dumps([d for _t, d, _c in rows]))
     if not as_json and jsonl != "-" and rows:

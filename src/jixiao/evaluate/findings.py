@@ -33,6 +33,16 @@ BUILTIN_CODES: dict[str, tuple[str, str, str]] = {
     ),
     "SCORE_ABOVE_WEIGHT": ("error", "自评得分超过分值", "claimed score exceeds the weight"),
     "SCORE_NEGATIVE": ("error", "自评得分为负", "claimed score is negative"),
+    "WEIGHT_OUT_OF_RANGE": (
+        "error",
+        "分值不在 0（不含）到 100 之间",
+        "the weight is not above 0 and at most 100",
+    ),
+    "BUDGET_OUT_OF_RANGE": (
+        "error",
+        "预算金额为负，或预算分值不在 0 到 100 之间",
+        "a budget amount is negative, or the budget weight is not 0 to 100",
+    ),
     "SCORE_UNVERIFIED": (
         "warning",
         "无法复核的得分按自评计入总分",

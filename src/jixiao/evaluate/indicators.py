@@ -326,6 +326,16 @@ def _finish_unscored(
 
 
 def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
+    w = ind.weight
+    if w is not None and not 0 < w <= 100:
+        findings.append(
+            _builtin(
+                "WEIGHT_OUT_OF_RANGE",
+                f"分值{_plain(w)}超出范围，应大于0且不超过100",
+                f"the weight {_plain(w)} is out of range: it must be above 0 and at most 100",
+                ind.cell("weight"),
+            )
+        )
     if ind.score is None:
         return
     if ind.weight is not None and ind.score > ind.weight:

@@ -8,6 +8,8 @@ JSON, ``row 5`` for CSV, ``Sheet1!E12`` for Excel — so findings can point at i
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,6 +17,8 @@ from typing import Any
 import attrs
 
 from jixiao.errors import FormError
+from jixiao.limits import LimitError, check_cell_text, check_digits
+from jixiao.limits import current as current_limits
 
 __all__ = ["Budget", "BudgetRow", "Form", "Indicator", "decimal_from_float", "to_decimal"]
 
@@ -40,19 +44,38 @@ def to_decimal(
             )
         return None
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise FormError(
+                f"应为有限数字，实际为 {value} (expected a finite number)",
+                source=source,
+                where=where,
+            )
+        check_digits(value, source=source, where=where)
         return value
     if isinstance(value, int):
-        return Decimal(value)
+        number = Decimal(value)
+        check_digits(number, source=source, where=where)
+        return number
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise FormError(
                 f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where
             )
-        return decimal_from_float(value)
+        number = decimal_from_float(value)
+        check_digits(number, source=source, where=where)
+        return number
     if isinstance(value, str):
+        check_cell_text(value, source=source, where=where)
         text = value.strip().translate(_FULLWIDTH)
         if text in _PLACEHOLDERS:
             return None
+        if _NUMBER_TEXT.match(value) is None:
+            _check_surrogates(value, where=where, source=source)
+            raise FormError(
+                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                source=source,
+                where=where,
+            )
         text = text.replace(",", "").replace("，", "").replace(" ", "")
         for suffix in ("万元", "元", "万", "分"):
             if text.endswith(suffix):
@@ -74,10 +97,85 @@ def to_decimal(
                 source=source,
                 where=where,
             )
+        check_digits(number, source=source, where=where)
         return number
     raise FormError(
-        f"应为数字，实际为 {type(value).__name__} (expected a number)", source=source, where=where
+        f"应为数字，实际为{_kind(value)} (expected a number, got {_kind_en(value)})",
+        source=source,
+        where=where,
     )
+
+
+# The numbers the JSON Schema accepts ($defs.number in form.schema.json): one pattern, so the
+# reader and the schema agree on every string.
+_NUMBER_TEXT = re.compile(
+    r"^\s*[+\-－]?([0-9０-９][0-9０-９,， ]*([.．][0-9０-９]*)?|[.．][0-9０-９]+)([eE][+\-]?[0-9]+)?"
+    r"\s*(万元|元|万|分|%|％)?\s*$"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"布尔值 {value!r}"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, Mapping):
+        return "对象"
+    return f" {type(value).__name__}"
+
+
+def _kind_en(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {value!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _check_surrogates(text: str, *, where: str, source: str | None) -> None:
+    m = _SURROGATE.search(text)
+    if m is not None:
+        raise FormError(
+            f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，第 {m.start() + 1} "
+            f"个字符），无法读取 (the text holds a lone surrogate \\u{ord(m.group(0)):04x} at "
+            f"character {m.start() + 1}: not valid Unicode)",
+            source=source,
+            where=where,
+        )
+
+
+def text_field(value: Any, *, where: str, source: str | None = None) -> str:
+    """A cell's text from JSON or a dict: a string (or a number, written as text); None is "".
+
+    A list, an object or a boolean where text belongs is a FormError naming the field, as is a
+    lone surrogate or a text over the ``cell_chars`` limit."""
+    if type(value) is str:
+        text = value
+    elif value is None:
+        return ""
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FormError(
+                f"应为文本或有限数字，实际为 {value!r} (expected text or a finite number)",
+                source=source,
+                where=where,
+            )
+        return _text(value)
+    elif isinstance(value, str):
+        text = str(value)
+    else:
+        raise FormError(
+            f"应为文本，实际为{_kind(value)} (expected text, got {_kind_en(value)})",
+            source=source,
+            where=where,
+        )
+    check_cell_text(text, source=source, where=where)
+    if not text.isprintable():
+        _check_surrogates(text, where=where, source=source)
+    return text.strip()
 
 
 # A float whose shortest repr is this long was not typed by a person: it is binary noise from a
@@ -198,14 +296,14 @@ class Indicator:
         weight = get("weight")
         score = get("score")
         return cls(
-            _text_fast(get("name")),
-            _text_fast(get("target")),
-            _text_fast(get("actual")),
+            text_field(get("name"), where=f"{prefix}name", source=source),
+            text_field(get("target"), where=f"{prefix}target", source=source),
+            text_field(get("actual"), where=f"{prefix}actual", source=source),
             _number(weight, f"{prefix}weight", source),
             None if score is None else _number(score, f"{prefix}score", source),
-            _text_fast(get("reason")),
-            _text_fast(get("level1")),
-            _text_fast(get("level2")),
+            text_field(get("reason"), where=f"{prefix}reason", source=source),
+            text_field(get("level1"), where=f"{prefix}level1", source=source),
+            text_field(get("level2"), where=f"{prefix}level2", source=source),
             where,
             {
                 "target": f"{prefix}target",
@@ -280,8 +378,16 @@ class Budget:
         def num(key: str, *, percent: bool = False) -> Decimal | None:
             return to_decimal(d.get(key), where=f"{where}.{key}", source=source, percent=percent)
 
+        raw_rows = d.get("rows")
+        if raw_rows is not None and not isinstance(raw_rows, list):
+            raise FormError(
+                f"其中行 rows 应为列表，实际为{_kind(raw_rows)} (rows must be a list, got "
+                f"{_kind_en(raw_rows)})",
+                source=source,
+                where=f"{where}.rows",
+            )
         rows = []
-        for i, r in enumerate(d.get("rows") or ()):
+        for i, r in enumerate(raw_rows or ()):
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
                 raise FormError(
@@ -289,7 +395,7 @@ class Budget:
                 )
             rows.append(
                 BudgetRow(
-                    name=_text(r.get("name")),
+                    name=text_field(r.get("name"), where=f"{rw}.name", source=source),
                     initial=to_decimal(r.get("initial"), where=f"{rw}.initial", source=source),
                     annual=to_decimal(r.get("annual"), where=f"{rw}.annual", source=source),
                     executed=to_decimal(r.get("executed"), where=f"{rw}.executed", source=source),
@@ -303,7 +409,7 @@ class Budget:
             weight=num("weight"),
             score=num("score"),
             rate=num("rate", percent=True),
-            reason=_text(d.get("reason")),
+            reason=text_field(d.get("reason"), where=f"{where}.reason", source=source),
             rows=tuple(rows),
             where=where,
             cells={
@@ -362,39 +468,79 @@ class Form:
                 source=source,
                 where="indicators",
             )
-        year = d.get("year")
-        if isinstance(year, (bool, float, Decimal)):
-            year = str(year)  # true / 2023.5 are not years; "2023.0" is not either
-        if year is not None and not isinstance(year, int):
-            try:
-                year = int(str(year).strip().rstrip("年度").rstrip("年"))
-            except ValueError:
-                raise FormError(
-                    f"年度应为整数，实际为「{year}」 (year must be an integer)",
-                    source=source,
-                    where="year",
-                ) from None
+        year = _year(d.get("year"), source)
         budget = d.get("budget")
-        goals = d.get("goals") or {}
+        goals = d.get("goals")
+        if goals is None:
+            goals = {}
         if not isinstance(goals, Mapping):
             raise FormError(
-                "goals 应为对象 (goals must be an object)", source=source, where="goals"
+                f"goals 应为对象，实际为{_kind(goals)} (goals must be an object, got "
+                f"{_kind_en(goals)})",
+                source=source,
+                where="goals",
             )
         return cls(
             indicators=tuple(
                 Indicator.from_dict(r, where=f"indicators[{i}]", source=source)
                 for i, r in enumerate(rows)
             ),
-            project=_text(d.get("project")),
+            project=text_field(d.get("project"), where="project", source=source),
             year=year,
-            department=_text(d.get("department")),
-            implementer=_text(d.get("implementer")),
+            department=text_field(d.get("department"), where="department", source=source),
+            implementer=text_field(d.get("implementer"), where="implementer", source=source),
             budget=Budget.from_dict(budget, source=source) if budget is not None else None,
-            goals={str(k): _text(v) for k, v in goals.items()},
+            goals={
+                text_field(k, where="goals", source=source): text_field(
+                    v, where=f"goals.{k}", source=source
+                )
+                for k, v in goals.items()
+            },
             total=to_decimal(d.get("total"), where="total", source=source),
             source=source,
-            grade=_text(d.get("grade")),
+            grade=text_field(d.get("grade"), where="grade", source=source),
         )
+
+
+_YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
+
+
+def _year(year: Any, source: str | None) -> int | None:
+    """The 年度 as the schema allows it: an integer (2023, or 2023.0 which JSON counts as one),
+    a string of digits with an optional 年/年度, or null. More digits than the ``digits`` limit
+    is a LimitError."""
+    if year is None:
+        return None
+    digits: str | None = None
+    if isinstance(year, bool):
+        pass
+    elif isinstance(year, int):
+        digits = str(abs(year)) if year.bit_length() < 128 else "9" * 40
+    elif isinstance(year, (float, Decimal)):
+        if math.isfinite(year) and year == int(year):
+            whole = int(year)
+            digits = str(abs(whole)) if whole.bit_length() < 128 else "9" * 40
+            year = whole
+    elif isinstance(year, str):
+        m = _YEAR.match(year)
+        if m is not None:
+            digits = m.group(1).lstrip("0") or "0"
+            year = m.group(1)
+    if digits is not None:
+        if len(digits) > current_limits().digits:
+            raise LimitError("digits", f"{len(digits)}", source=source, where="year")
+        return int(year)
+    shown = visible_short(year)
+    raise FormError(
+        f"年度应为整数，实际为「{shown}」 (year must be an integer such as 2023, got {shown})",
+        source=source,
+        where="year",
+    )
+
+
+def visible_short(value: Any, width: int = 40) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _dec(value: Decimal | None) -> str | None:

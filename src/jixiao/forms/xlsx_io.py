@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -17,11 +18,15 @@ from typing import Any, Literal
 
 import attrs
 
+from jixiao._io import atomic_write_bytes, sheet_title
 from jixiao.errors import FormError
+from jixiao.escape import visible
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, Indicator
+from jixiao.limits import LimitError, check_cell_text, check_grid_shape, open_zip, read_bytes
+from jixiao.limits import current as current_limits
 
 __all__ = ["Layout", "read_xlsx_forms", "split_target", "write_xlsx"]
 
@@ -46,9 +51,22 @@ def _openpyxl(source: str) -> Any:
 # reading
 
 
-def _load(openpyxl: Any, data: bytes, source: str, *, data_only: bool) -> Any:
+def load_workbook(path: Path, source: str, **options: Any) -> Any:
+    """An openpyxl workbook from a file, after the checks of :mod:`jixiao.limits` (file size,
+    zip sizes declared and actually decompressed, cells, rows, columns, merged area, no DTD);
+    merged ranges are clipped to the data first, so no range is expanded over empty cells.
+    openpyxl's warnings (unknown extensions, data validation…) are not printed. Raises
+    FormError (LimitError) for anything wrong with the file."""
+    openpyxl = _openpyxl(source)
+    data = open_zip(read_bytes(path, source), source)
+    return _load(openpyxl, data, source, **options)
+
+
+def _load(openpyxl: Any, data: bytes, source: str, **options: Any) -> Any:
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), **options)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         if data.startswith(_OLE_MAGIC):
             why = (
@@ -86,6 +104,8 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
     cells: dict[tuple[int, int], GridCell] = {}
     for (row, col), cell in present.items():
         value = cell.value
+        if isinstance(value, str):
+            check_cell_text(value, source=source, where=f"{ws.title}!{column_letter(col)}{row}")
         formula = None
         if _is_formula(cell):
             cached = values_ws.cell(row=row, column=col).value if values_ws is not None else None
@@ -97,6 +117,8 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
         cells[(row, col)] = GridCell(value, (row, col), (row, col), percent, formula)
     max_row = max((r for r, _ in present), default=0)
     max_col = max((c for _, c in present), default=0)
+    check_grid_shape(max_row, max_col, len(present), source=source, where=str(ws.title))
+    merged = 0
     for rng in ws.merged_cells.ranges:
         anchor = (rng.min_row, rng.min_col)
         top = cells.get(anchor) or GridCell(None, anchor, anchor)
@@ -105,6 +127,9 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
             max(min(rng.max_row, max_row), rng.min_row),
             max(min(rng.max_col, max_col), rng.min_col),
         )
+        merged += (last[0] - rng.min_row + 1) * (last[1] - rng.min_col + 1)
+        if merged > current_limits().merged_cells:
+            raise LimitError("merged_cells", merged, source=source, where=str(ws.title))
         for row in range(rng.min_row, last[0] + 1):
             for col in range(rng.min_col, last[1] + 1):
                 cells[(row, col)] = attrs.evolve(top, anchor=anchor, last=last)
@@ -115,9 +140,12 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
 
 def read_xlsx_forms(path: Path, source: str) -> list[Form]:
     """Every form on every worksheet. ``Form.source`` is the file name, or ``file#sheet`` when
-    the workbook holds several forms. Raises FormError when no sheet holds a form."""
+    the workbook holds several forms. Raises FormError when no sheet holds a form.
+
+    The file is checked against :mod:`jixiao.limits` before openpyxl parses it (see
+    :func:`load_workbook`)."""
     openpyxl = _openpyxl(source)
-    data = path.read_bytes()
+    data = open_zip(read_bytes(path, source), source)
     wb = _load(openpyxl, data, source, data_only=False)
     has_formulas = any(_is_formula(c) for ws in wb.worksheets for c in _sheet_cells(ws).values())
     values = _load(openpyxl, data, source, data_only=True) if has_formulas else None
@@ -212,9 +240,9 @@ class _Sheet:
         fmt: str | None = None,
     ) -> None:
         cell = self.ws.cell(row=row, column=col)
-        cell.value = value if value != "" else None
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text such as "=100%", not a formula
+        cell.value = (visible(value) if isinstance(value, str) else value) if value != "" else None
+        if cell.data_type == "f":
+            cell.data_type = "s"  # text such as "=100%", never a formula
         cell.alignment = self.center if center else self.wrap
         if bold:
             cell.font = self.bold
@@ -451,7 +479,7 @@ def _deterministic(data: bytes) -> bytes:
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "", name).strip("'")[:28] or "表"
+    name = sheet_title(name)
     candidate, n = name, 2
     while candidate in used:
         candidate, n = f"{name[:26]}{n}", n + 1
@@ -489,6 +517,7 @@ def write_xlsx(
             _write_split(sheet, f)
         else:
             _write_standard(sheet, f)
+    wb.calculation.fullCalcOnLoad = False  # no formulas: nothing to recalculate
     buffer = io.BytesIO()
     wb.save(buffer)
-    Path(path).write_bytes(_deterministic(buffer.getvalue()))
+    atomic_write_bytes(path, _deterministic(buffer.getvalue()))

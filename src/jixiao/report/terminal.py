@@ -14,11 +14,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from jixiao._decimal import in_context
 from jixiao.errors import TargetSyntaxError, caret_line
+from jixiao.escape import visible
 from jixiao.report._common import (
     STATUS_MARK,
     BatchEntry,
@@ -59,21 +61,38 @@ _WIDE = 140  # when output is piped, rich would wrap at 80 columns: too narrow f
 def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console for stdout (or stderr): colour only on a TTY, wide when piped to a file."""
     stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    console = SafeConsole(file=stream, highlight=False, soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(file=stream, highlight=False, width=_WIDE, soft_wrap=False)
+        console = SafeConsole(file=stream, highlight=False, width=_WIDE, soft_wrap=False)
     return console
 
 
 def _add(table: Table, *cells: str | Text, end_section: bool = False) -> None:
     """Add a row; plain strings are data, never rich markup (a cell may hold ``[80%, 100%]``)."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), end_section=end_section)
+    table.add_row(
+        *(Text(visible(c)) if isinstance(c, str) else c for c in cells), end_section=end_section
+    )
 
 
 def _sev(finding: Finding, lang: str) -> Text:
     return Text(
         severity_text(finding.severity, lang), style=SEVERITY_STYLE.get(finding.severity, "")
     )
+
+
+class SafeConsole(Console):
+    """A console that shows control characters in the text it prints as visible escapes.
+
+    Only the text of segments is escaped (a cell's ``\\x1b[2J`` becomes the eight characters
+    ``\\x1b[2J``); the styles rich itself renders are untouched. So nothing read from a form
+    (an ESC sequence, an OSC 8 hyperlink, a carriage return, a bidi override) reaches the
+    terminal raw, whichever function printed it.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            Segment(visible(s.text), s.style, s.control) if s.control is None else s for s in buffer
+        )
 
 
 def _mark(findings: Iterable[Finding]) -> Text:
@@ -491,7 +510,7 @@ def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
         out.append(("expected here: " if lang == "en" else "此处可以是：") + joined)
     if err.hint:
         out.append(("hint: " if lang == "en" else "提示：") + err.hint)
-    return "\n".join(out)
+    return visible("\n".join(out))  # the caret line is already aligned under the escaped text
 
 
 # ----------------------------------------------------------------------------- policies

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao._decimal import in_context
+from jixiao._io import atomic_save, overlaps, same_file, sheet_title
+from jixiao.escape import visible
 from jixiao.report._common import (
     BatchEntry,
     ReportError,
@@ -61,13 +63,41 @@ def _number(value: Decimal | None) -> float | int | str:
     return float(value)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _text(value: object) -> object:
+    """A value for a cell: strings with control characters shown escaped (XML cannot hold them)."""
+    return visible(value) if isinstance(value, str) else value
+
+
+def _as_text(ws: Any, cells: Iterable[Any] | None = None) -> None:
+    """Every string in *cells* (default: the whole sheet) stored as text, never as a formula:
+    openpyxl takes any string starting with ``=`` for a formula, and a form's ``=90%``,
+    ``=HYPERLINK(…)`` or ``=2+2`` must stay the text it is."""
+    for cell in cells if cells is not None else ws._cells.values():
+        if cell.data_type == "f" and isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _put(cell: Any, value: object) -> None:
+    cell.value = _text(value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+
+
+def _append(ws: Any, values: Sequence[object]) -> None:
+    ws.append([_text(v) for v in values])
+    _as_text(ws, ws[ws.max_row])
+
+
+def _no_recalc(wb: Any) -> None:
+    """No ``fullCalcOnLoad`` unless the workbook holds formulas (its own, from the input)."""
+    calc = getattr(wb, "calculation", None)
+    if calc is None:
+        return
+    has_formula = any(
+        c.data_type == "f" for ws in wb.worksheets for c in getattr(ws, "_cells", {}).values()
+    )
+    if not has_formula:
+        calc.fullCalcOnLoad = False
 
 
 class _Marker:
@@ -106,7 +136,7 @@ class _Marker:
             )
             if cell.comment is not None and cell.comment.text:
                 text = f"{cell.comment.text}\n{text}"
-            comment = comments.Comment(text, "jixiao")
+            comment = comments.Comment(visible(text), "jixiao")
             comment.width = 360
             comment.height = 40 + 20 * text.count("\n") + len(text) // 2
             cell.comment = comment
@@ -183,7 +213,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             for offset, key in ((0, "computed"), (1, "review_notes")):
                 cell = ws.cell(row=hr, column=col + offset)
                 if cell.value is None:
-                    cell.value = t(key, lang)
+                    _put(cell, t(key, lang))
                     _style_header(openpyxl, cell)
         letter = openpyxl.utils.get_column_letter
         ws.column_dimensions[letter(col)].width = 11
@@ -199,7 +229,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         findings = list(findings)
         status = row_status(findings)
         score_cell = ws.cell(row=row, column=col)
-        score_cell.value = score
+        _put(score_cell, score)
         score_cell.number_format = "0.00"
         score_cell.font = styles.Font(bold=True)
         if status in ("error", "warning"):
@@ -212,7 +242,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}" for f in findings
         ]
         note = ws.cell(row=row, column=col + 1)
-        note.value = "\n".join(lines) if lines else "✓"
+        _put(note, "\n".join(lines) if lines else "✓")
         note.alignment = wrap
 
     for i, r in enumerate(result.indicators):
@@ -255,14 +285,15 @@ def _findings_sheet(
         name, n = f"{base}{n}", n + 1
     ws = wb.create_sheet(name)
     heads = [t(k, lang) for k in ("source", "project", "severity", "code", "where", "message")]
-    ws.append(heads)
+    _append(ws, heads)
     for cell in ws[1]:
         _style_header(openpyxl, cell)
     styles = openpyxl.styles
     wrap = styles.Alignment(wrap_text=True, vertical="top")
     for r in results:
         for f in sorted(r.findings, key=lambda f: _RANK.get(f.severity, 9)):
-            ws.append(
+            _append(
+                ws,
                 [
                     r.form.source or "",
                     form_label(r),
@@ -270,7 +301,7 @@ def _findings_sheet(
                     f.code,
                     f.where,
                     f.message(lang),
-                ]
+                ],
             )
             row = ws.max_row
             for cell in ws[row]:
@@ -287,7 +318,8 @@ def _findings_sheet(
                 link.hyperlink = f"#{quoted}!{ref[1]}{ref[2]}"
                 link.style = "Hyperlink"
     for e in failures:
-        ws.append(
+        _append(
+            ws,
             [
                 e.source,
                 t("unreadable", lang),
@@ -295,7 +327,7 @@ def _findings_sheet(
                 "UNREADABLE_FILE",
                 "",
                 e.error or "",
-            ]
+            ],
         )
     for letter, width in zip("ABCDEF", (28, 22, 8, 24, 22, 80), strict=True):
         ws.column_dimensions[letter].width = width
@@ -321,7 +353,7 @@ def write_annotated_workbook(
     PosixPath('out.xlsx')
     """
     src, out = Path(src_path), Path(out_path)
-    if _same_file(src, out):
+    if same_file(src, out):
         raise ReportError(
             f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input workbook {out})"
         )
@@ -329,18 +361,22 @@ def write_annotated_workbook(
         raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
     openpyxl = _openpyxl()
     items = as_results(results)
+    from jixiao.errors import FormError
+    from jixiao.forms.xlsx_io import load_workbook
+
     try:
         keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-        wb = openpyxl.load_workbook(src, keep_vba=keep_vba)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        wb = load_workbook(src, str(src), keep_vba=keep_vba)
+    except (FormError, OSError) as exc:
         raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
     marker = _Marker(openpyxl, wb, lang)
     for r in items:
         _annotate_form(openpyxl, wb, r, lang, marker)
     marker.apply()
     _findings_sheet(openpyxl, wb, items, lang)
+    _no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    atomic_save(wb, out)
     return out
 
 
@@ -359,11 +395,10 @@ def write_results_workbook(
     *protect* (the inputs) are never overwritten.
     """
     out = Path(out_path)
-    for p in protect:
-        if _same_file(Path(p), out):
-            raise ReportError(
-                f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
-            )
+    if overlaps(out, protect) is not None:
+        raise ReportError(
+            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
+        )
     if out.suffix.lower() != ".xlsx":
         raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
     openpyxl = _openpyxl()
@@ -371,7 +406,8 @@ def write_results_workbook(
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     summary = wb.create_sheet(t("summary", lang))
-    summary.append(
+    _append(
+        summary,
         [
             t(k, lang)
             for k in (
@@ -383,12 +419,13 @@ def write_results_workbook(
                 "errors",
                 "warnings",
             )
-        ]
+        ],
     )
     for cell in summary[1]:
         _style_header(openpyxl, cell)
     for r in items:
-        summary.append(
+        _append(
+            summary,
             [
                 form_label(r),
                 r.form.source or "",
@@ -397,10 +434,10 @@ def write_results_workbook(
                 grade_text(r.grade, lang),
                 r.count("error"),
                 r.count("warning"),
-            ]
+            ],
         )
     for e in failures:
-        summary.append([t("unreadable", lang), e.source, "—", "—", "—", 1, 0])
+        _append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0])
     for letter, width in zip("ABCDEFG", (28, 36, 12, 12, 14, 8, 8), strict=True):
         summary.column_dimensions[letter].width = width
     used: set[str] = set(wb.sheetnames) | {t("results_sheet", lang)}
@@ -408,15 +445,18 @@ def write_results_workbook(
         name = _sheet_name(form_label(r) or f"{i}", used)
         _results_sheet(openpyxl, wb.create_sheet(name), r, lang)
     _findings_sheet(openpyxl, wb, items, lang, failures)
+    for ws in wb.worksheets:
+        _as_text(ws)  # jixiao writes no formula in a results workbook
+    _no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    atomic_save(wb, out)
     return out
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, "")
-    name = name.strip("'")[:28] or "表"
+    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
+    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
+    name = sheet_title(name)
     candidate, n = name, 2
     while candidate in used:
         candidate, n = f"{name[:26]}{n}", n + 1
@@ -440,11 +480,12 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
         "explanation",
         "review_notes",
     )
-    ws.append([t(k, lang) for k in keys])
+    _append(ws, [t(k, lang) for k in keys])
     for cell in ws[1]:
         _style_header(openpyxl, cell)
     b = result.budget
-    ws.append(
+    _append(
+        ws,
         [
             t("budget", lang),
             "",
@@ -460,12 +501,13 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in b.findings
             ),
-        ]
+        ],
     )
     inds = result.form.indicators
     same = len(inds) == len(result.indicators)
     for i, r in enumerate(result.indicators):
-        ws.append(
+        _append(
+            ws,
             [
                 r.level1,
                 r.level2,
@@ -481,7 +523,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                     f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                     for f in r.findings
                 ),
-            ]
+            ],
         )
         status = row_status(r.findings)
         if status in ("error", "warning"):
@@ -490,7 +532,8 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 fill_type="solid", start_color=color, end_color=color
             )
     for s in result.sections:
-        ws.append(
+        _append(
+            ws,
             [
                 f"{t('subtotal', lang)} {s.name}",
                 "",
@@ -500,10 +543,11 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 _number(s.weight),
                 _number(s.claimed),
                 _number(s.score),
-            ]
+            ],
         )
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
-    ws.append(
+    _append(
+        ws,
         [
             t("total", lang),
             "",
@@ -519,7 +563,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in result.form_findings
             ),
-        ]
+        ],
     )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
