@@ -13,7 +13,7 @@ import jixiao
 from jixiao.numerals import parse_chinese
 from jixiao.targets.ast import Comparison, Range
 from jixiao.testing import strategies as js
-from jixiao.testing._cases import FormCase
+from jixiao.testing.cases import FormCase
 from jixiao.units import Unit
 
 CI = settings.get_profile("ci")

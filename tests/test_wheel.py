@@ -61,6 +61,17 @@ def test_wheel_installs_and_scores_from_a_fresh_venv(tmp_path: Path) -> None:
         cwd=tmp_path,  # not the checkout: the installed package must find its own files
     )
     got = json.loads(out.stdout)
+    # the console script works from the wheel alone: click and rich are core dependencies
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "jixiao"), "score", str(ROOT / "examples" / "seed.json")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        cwd=tmp_path,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert "95.71" in cli.stdout and "优" in cli.stdout
     assert got["target"] == {
         "kind": "comparison",
         "op": ">=",

@@ -23,6 +23,7 @@ import importlib
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, record, score_forms, score_rows
+from jixiao.errors import UsageError
 from jixiao.policy.model import Policy
 
 __all__ = ["score_bag", "score_dataframe", "score_forms_bag"]
@@ -38,7 +39,7 @@ def _policy(policy: Policy | str) -> Policy:
 
 def _check_output(output: str) -> None:
     if output not in _OUTPUTS:
-        raise ValueError(
+        raise UsageError(
             f"output 应为 {'、'.join(_OUTPUTS)} 之一，收到 {output!r} "
             f"(output must be one of {', '.join(_OUTPUTS)})"
         )

@@ -1,8 +1,17 @@
-"""The exception hierarchy and the caret rendering every error shares.
+"""The exception hierarchy and the one renderer every error shares.
 
-All errors derive from :class:`JixiaoError`. Errors about text a user wrote carry a
-:class:`Location` and render the offending line with a caret under the bad character; the caret
-lines up under CJK and full-width characters because each of those takes two terminal columns.
+Every exception jixiao raises on purpose derives from :class:`JixiaoError`, which carries
+structured fields: a ``message`` (Chinese, with ``message_en`` in English), a :class:`Location`
+(file or cell, line, column, or a path inside the file such as ``indicators[1].target``) and a
+``hint`` saying what would be valid. :meth:`JixiaoError.render` shows them in one language, with the
+offending line and a caret under the bad character; the caret lines up under CJK and full-width
+characters because each of those takes two terminal columns.
+
+>>> err = FormError("缺少 indicators", source="form.json", en="indicators is missing")
+>>> err.render("en")
+'form.json: indicators is missing'
+>>> isinstance(err, JixiaoError), str(err.location)
+(True, 'form.json')
 """
 
 from __future__ import annotations
@@ -12,16 +21,23 @@ import unicodedata
 import attrs
 
 from jixiao.escape import visible
+from jixiao.i18n import word
 
 __all__ = [
+    "ArgumentTypeError",
     "EvaluationError",
     "FormError",
+    "InstallError",
     "JixiaoError",
     "Location",
+    "NumeralError",
     "PolicyError",
     "PolicyProblem",
+    "ReportError",
     "TargetSyntaxError",
     "UnitMismatchError",
+    "UnknownNameError",
+    "UsageError",
     "caret_line",
     "display_width",
 ]
@@ -44,9 +60,9 @@ def display_width(text: str) -> int:
 def caret_line(line: str, column: int, length: int = 1) -> str:
     """The line and a caret line under character *column* (0-based) spanning *length* characters.
 
-    >>> print(caret_line("≥45万圆", 4, 2))
+    >>> print(caret_line("≥45万圆", 3, 2))
     ≥45万圆
-        ^^^^
+       ^^^^
     """
     column = max(0, min(column, len(line)))
     # control characters are shown escaped (\x1b), and the caret lines up under what is shown
@@ -58,13 +74,18 @@ def caret_line(line: str, column: int, length: int = 1) -> str:
 
 @attrs.frozen
 class Location:
-    """Where something is: a file (or cell name), 1-based line and column, and a length."""
+    """Where something is: a file (or cell name), 1-based line and column, and a length.
+
+    ``where`` is a place inside the file that is not a line: a JSON path, a sheet and cell, a CSV
+    row and column. ``text`` is the source, kept to draw the caret line.
+    """
 
     source: str | None = None
     line: int | None = None
     column: int | None = None
     length: int = 1
     text: str | None = attrs.field(default=None, repr=False)
+    where: str | None = None
 
     def __str__(self) -> str:
         parts = [self.source or "<text>"]
@@ -72,23 +93,84 @@ class Location:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
+        elif self.where:
+            return f"{self.source}: {self.where}" if self.source else self.where
         return ":".join(parts)
 
     def render(self) -> str:
         """``source:line:col`` followed by the source line and a caret, when the text is known."""
         head = str(self)
+        caret = self.caret()
+        return f"{head}\n{caret}" if caret else head
+
+    def caret(self) -> str | None:
+        """The offending source line with a caret under it, when the text is known."""
         if self.text is None or self.line is None or self.column is None:
-            return head
+            return None
         lines = self.text.splitlines() or [""]
         if self.line == len(lines) + 1:
             lines.append("")  # the end of a file that ends with a newline
         if not 1 <= self.line <= len(lines):
-            return head
-        return f"{head}\n{caret_line(lines[self.line - 1], self.column - 1, self.length)}"
+            return None
+        return caret_line(lines[self.line - 1], self.column - 1, self.length)
 
 
 class JixiaoError(Exception):
-    """Root of every error jixiao raises on purpose."""
+    """Root of every error jixiao raises on purpose.
+
+    Structured fields: ``message`` (Chinese) and ``message_en`` (English), ``location`` (a
+    :class:`Location` or ``None``) and ``hint`` (what would be valid, or ``None``; ``hint_en`` in
+    English). ``str(err)`` is :meth:`render` in Chinese.
+    """
+
+    message: str = ""
+    message_en: str | None = None
+    location: Location | None = None
+    hint: str | None = None
+    hint_en: str | None = None
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        en: str | None = None,
+        location: Location | None = None,
+        hint: str | None = None,
+        hint_en: str | None = None,
+    ) -> None:
+        self.message = message
+        self.message_en = en
+        self.location = location
+        self.hint = hint
+        self.hint_en = hint_en
+        super().__init__(self.render())
+
+    def message_text(self, lang: str = "zh") -> str:
+        """The message alone, in *lang* (the Chinese one when no English was given)."""
+        if lang == "en" and self.message_en:
+            return self.message_en
+        return self.message
+
+    def hint_text(self, lang: str = "zh") -> str | None:
+        if lang == "en" and self.hint_en:
+            return self.hint_en
+        return self.hint
+
+    def render(self, lang: str = "zh") -> str:
+        """The one way an error is shown: ``where: message``, the caret line, then the hint."""
+        loc = self.location
+        head = f"{loc}: {self.message_text(lang)}" if loc is not None else self.message_text(lang)
+        out = [head]
+        caret = loc.caret() if loc is not None else None
+        if caret:
+            out.append(caret)
+        hint = self.hint_text(lang)
+        if hint:
+            out.append(word("hint", lang) + hint)
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class TargetSyntaxError(JixiaoError, ValueError):
@@ -108,15 +190,16 @@ class TargetSyntaxError(JixiaoError, ValueError):
         hint: str | None = None,
         length: int = 1,
         cell: str | None = None,
+        en: str | None = None,
+        hint_en: str | None = None,
     ) -> None:
-        self.message = message
         self.text = text
         self.offset = offset
         self.expected = expected
-        self.hint = hint
         self.length = length
         self.cell = cell
-        super().__init__(self.render())
+        location = Location(cell, self.line, self.column, length, text)
+        super().__init__(message, en=en, location=location, hint=hint, hint_en=hint_en)
 
     @property
     def line(self) -> int:
@@ -127,16 +210,19 @@ class TargetSyntaxError(JixiaoError, ValueError):
         """1-based column of the offending character on its line."""
         return self.offset - (self.text.rfind("\n", 0, self.offset) + 1) + 1
 
-    def render(self) -> str:
+    def render(self, lang: str = "zh") -> str:
+        """The message, the cell with a caret under the bad character, what was expected, a hint."""
         where = f"{self.cell}: " if self.cell else ""
+        message = self.message_en if lang == "en" and self.message_en else self.message
         lines = self.text.splitlines() or [""]
         line_text = lines[min(self.line, len(lines)) - 1]
-        out = [f"{where}{self.message}（第{self.line}行第{self.column}列）"]
+        out = [where + message + word("line_col", lang, line=self.line, column=self.column)]
         out.append(caret_line(line_text, self.column - 1, self.length))
         if self.expected:
-            out.append("此处可以是：" + "、".join(self.expected))
-        if self.hint:
-            out.append(f"提示：{self.hint}")
+            out.append(word("expected", lang) + word("list_sep", lang).join(self.expected))
+        hint = self.hint_text(lang)
+        if hint:
+            out.append(word("hint", lang) + hint)
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, object]:
@@ -159,7 +245,8 @@ class UnitMismatchError(JixiaoError, ValueError):
         self.right = right
         super().__init__(
             message
-            or f"单位不一致：「{left}」与「{right}」无法比较 (units {left!r} and {right!r} cannot be compared)"
+            or f"单位不一致：「{left}」与「{right}」无法比较 (units {left!r} and {right!r} cannot be compared)",
+            en=message or f"units {left!r} and {right!r} cannot be compared",
         )
 
 
@@ -172,38 +259,86 @@ class PolicyProblem:
     hint: str | None = None
     code: str = "policy"
 
-    def render(self) -> str:
+    def render(self, lang: str = "zh") -> str:
         lines = [f"{self.location}: {self.message}"]
-        rendered = self.location.render()
-        if "\n" in rendered:
-            lines.append(rendered.split("\n", 1)[1])
+        caret = self.location.caret()
+        if caret:
+            lines.append(caret)
         if self.hint:
-            lines.append(f"提示：{self.hint}")
+            lines.append(word("hint", lang) + self.hint)
         return "\n".join(lines)
 
 
 class PolicyError(JixiaoError, ValueError):
-    """A policy file that cannot be loaded; lists every problem found, each with file:line:col."""
+    """A policy file that cannot be loaded; lists every problem found, each with file:line:col.
+
+    ``location`` and ``hint`` are those of the first problem.
+    """
 
     def __init__(self, problems: list[PolicyProblem] | tuple[PolicyProblem, ...]) -> None:
         self.problems = tuple(problems)
+        first = self.problems[0] if self.problems else None
         count = len(self.problems)
-        head = f"策略文件有 {count} 处错误 (policy has {count} problem{'s' if count != 1 else ''})"
-        super().__init__(head + "\n" + "\n\n".join(p.render() for p in self.problems))
+        super().__init__(
+            f"策略文件有 {count} 处错误 (policy has {count} problem{'s' if count != 1 else ''})",
+            en=f"the policy has {count} problem{'s' if count != 1 else ''}",
+            location=first.location if first else None,
+            hint=first.hint if first else None,
+        )
+
+    def render(self, lang: str = "zh") -> str:
+        return "\n".join(
+            [self.message_text(lang), "\n\n".join(p.render(lang) for p in self.problems)]
+        )
 
 
 class EvaluationError(JixiaoError):
-    """A policy could not be applied to an input (a bug in the policy, not in the form)."""
+    """A policy could not be applied to an input (a bug in the policy, not in the form).
+
+    Raised by a compiled rule (a division by zero, a value in no band); the evaluator turns it
+    into a ``POLICY_ERROR`` finding on the row, so a form never fails because of it.
+    """
 
 
 class FormError(JixiaoError, ValueError):
     """A form file or dict that cannot be read: names the file, sheet/row/path, and what was expected."""
 
     def __init__(
-        self, message: str, *, source: str | None = None, where: str | None = None
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        where: str | None = None,
+        en: str | None = None,
+        hint: str | None = None,
+        hint_en: str | None = None,
     ) -> None:
-        self.message = message
         self.source = source
         self.where = where
-        prefix = ": ".join(p for p in (source, where) if p)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        location = Location(source, where=where) if (source or where) else None
+        super().__init__(message, en=en, location=location, hint=hint, hint_en=hint_en)
+
+
+class ReportError(JixiaoError, ValueError):
+    """A report cannot be written (for example, it would overwrite the input workbook)."""
+
+
+class UsageError(JixiaoError, ValueError):
+    """A function was called with an argument it cannot take (a missing column, an unknown option)."""
+
+
+class ArgumentTypeError(JixiaoError, TypeError):
+    """A function was given a value of the wrong type (a cell that is not text, a table that is not
+    a DataFrame)."""
+
+
+class NumeralError(JixiaoError, ValueError):
+    """Text that is not a number (Arabic or Chinese numerals)."""
+
+
+class UnknownNameError(JixiaoError, KeyError):
+    """A name looked up that does not exist (a tier of a tier table)."""
+
+
+class InstallError(JixiaoError, FileNotFoundError):
+    """jixiao is installed without the data files it ships (grammar/, rules/)."""

@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from jixiao.errors import FormError
+from jixiao.errors import FormError, UsageError
 
 __all__ = [
     "LIMIT_TEXT",
@@ -85,10 +85,10 @@ class Limits:
         """These limits with some changed; unknown names raise ValueError."""
         unknown = sorted(set(changes) - set(attrs.fields_dict(Limits)))
         if unknown:
-            raise ValueError(f"unknown limit(s): {', '.join(unknown)}; known: {', '.join(NAMES)}")
+            raise UsageError(f"unknown limit(s): {', '.join(unknown)}; known: {', '.join(NAMES)}")
         for name, value in changes.items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"limit {name} must be a positive integer, not {value!r}")
+                raise UsageError(f"limit {name} must be a positive integer, not {value!r}")
         return attrs.evolve(self, **changes)
 
 
@@ -151,7 +151,7 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
         name, sep, raw = item.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in NAMES:
-            raise ValueError(
+            raise UsageError(
                 f"--limit 应写作 名称=数值，名称为 {', '.join(NAMES)} 之一 (expected NAME=N with "
                 f"NAME one of {', '.join(NAMES)}; got {item!r})"
             )
@@ -162,7 +162,7 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
                 text, factor = text[: -len(suffix)], f
                 break
         if not text.isdigit() or int(text) < 1:
-            raise ValueError(f"--limit {name} 应为正整数 (must be a positive integer): {raw!r}")
+            raise UsageError(f"--limit {name} 应为正整数 (must be a positive integer): {raw!r}")
         out[name] = int(text) * factor
     return out
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from jixiao.errors import NumeralError
+
 __all__ = [
     "CHINESE_DIGITS",
     "CHINESE_NUMERAL_CHARS",
@@ -90,11 +92,11 @@ def parse_decimal(text: str) -> Decimal:
     """
     plain = to_ascii_digits(text).replace(",", "").strip()
     if not plain or not all(ch.isascii() and (ch.isdigit() or ch == ".") for ch in plain):
-        raise ValueError(f"不是数字：{text!r} (not a number)")
+        raise NumeralError(f"不是数字：{text!r} (not a number)")
     try:
         return Decimal(plain)
     except InvalidOperation as exc:  # e.g. "1.2.3"
-        raise ValueError(f"不是数字：{text!r} (not a number)") from exc
+        raise NumeralError(f"不是数字：{text!r} (not a number)") from exc
 
 
 def is_chinese_numeral(text: str) -> bool:
@@ -104,13 +106,13 @@ def is_chinese_numeral(text: str) -> bool:
 
 def _integer(text: str) -> int:
     if not text:
-        raise ValueError("empty numeral")
+        raise NumeralError("empty numeral")
     if not any(ch in _SMALL_UNITS or ch in _BIG_UNITS for ch in text):
         # Digit by digit: 二〇二三 → 2023, 五 → 5.
         value = 0
         for ch in text:
             if ch not in CHINESE_DIGITS:
-                raise ValueError(f"不是中文数字：{text!r} (not a Chinese numeral)")
+                raise NumeralError(f"不是中文数字：{text!r} (not a Chinese numeral)")
             value = value * 10 + CHINESE_DIGITS[ch]
         return value
     total = 0  # everything already closed by 亿
@@ -121,12 +123,12 @@ def _integer(text: str) -> int:
     for ch in text:
         if ch in CHINESE_DIGITS:
             if digit is not None and digit != 0 and CHINESE_DIGITS[ch] != 0:
-                raise ValueError(f"不是中文数字：{text!r} (two digits in a row)")
+                raise NumeralError(f"不是中文数字：{text!r} (two digits in a row)")
             digit = CHINESE_DIGITS[ch]
         elif ch in _SMALL_UNITS:
             unit = _SMALL_UNITS[ch]
             if unit >= last_small:
-                raise ValueError(f"不是中文数字：{text!r} (units out of order)")
+                raise NumeralError(f"不是中文数字：{text!r} (units out of order)")
             last_small = unit
             # 十二 = 12: a leading 十 stands for 一十.
             group += (digit if digit else (1 if digit is None else 0)) * unit
@@ -143,7 +145,7 @@ def _integer(text: str) -> int:
                 section = (section + group) * unit
             group = 0
         else:
-            raise ValueError(f"不是中文数字：{text!r} (not a Chinese numeral)")
+            raise NumeralError(f"不是中文数字：{text!r} (not a Chinese numeral)")
     group += digit or 0
     return total + section + group
 
@@ -161,7 +163,7 @@ def parse_chinese(text: str) -> Decimal:
         if point in text:
             whole, _, frac = text.partition(point)
             if not frac or any(ch not in CHINESE_DIGITS for ch in frac):
-                raise ValueError(f"不是中文数字：{text!r} (bad decimals)")
+                raise NumeralError(f"不是中文数字：{text!r} (bad decimals)")
             digits = "".join(str(CHINESE_DIGITS[ch]) for ch in frac)
             return Decimal(f"{_integer(whole) if whole else 0}.{digits}")
     return Decimal(_integer(text))
@@ -219,7 +221,7 @@ def to_chinese(n: int) -> str:
     ('零', '十', '三万五千', '一亿零一')
     """
     if n < 0:
-        raise ValueError("negative numbers have no Chinese numeral here")
+        raise NumeralError("negative numbers have no Chinese numeral here")
     if n == 0:
         return "零"
     return _to_chinese(n, leading=True)

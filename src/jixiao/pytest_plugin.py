@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from jixiao.errors import JixiaoError
+
 if TYPE_CHECKING:
     from jixiao.testing import PolicyReport
 
@@ -82,12 +84,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-class PolicyViolation(Exception):
+class PolicyViolation(JixiaoError):
     """A property of a rule file does not hold; carries the report to render."""
 
     def __init__(self, report: PolicyReport) -> None:
-        super().__init__(report.render())
         self.report = report
+        super().__init__(report.render())
 
 
 class PolicyFile(pytest.File):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from jixiao.errors import InstallError
+
 __all__ = ["grammar_path", "resource_dir", "rules_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -23,7 +25,7 @@ def resource_dir(name: str) -> Path:
     checkout = _PACKAGE.parent.parent / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(
+    raise InstallError(
         f"jixiao 安装不完整：找不到 {name}/ 目录 (jixiao is installed without its {name}/ files)"
     )
 

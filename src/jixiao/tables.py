@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
+from jixiao.errors import ArgumentTypeError, UsageError
 from jixiao.policy.model import Policy
 
 __all__ = ["INPUT_COLUMNS", "score_table"]
@@ -66,7 +67,7 @@ def score_table(
         return _score_arrow(table, pol, explain, lang, chunk_rows)
     if module.startswith("pandas"):
         return _score_pandas(table, pol, explain, lang, chunk_rows)
-    raise TypeError(
+    raise ArgumentTypeError(
         f"score_table 需要 pandas.DataFrame 或 pyarrow.Table，收到 {type(table).__name__} "
         f"(expected a pandas DataFrame or a pyarrow Table)"
     )
@@ -75,14 +76,14 @@ def score_table(
 def _columns(names: list[str], explain: bool) -> tuple[list[str], list[str]]:
     missing = [c for c in _REQUIRED if c not in names]
     if missing:
-        raise ValueError(
+        raise UsageError(
             f"表格缺少必需的列 {', '.join(missing)} (missing required column(s): "
             f"{', '.join(missing)}; an indicator table needs target, actual and weight)"
         )
     added = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
     clash = [c for c in added if c in names]
     if clash:
-        raise ValueError(
+        raise UsageError(
             f"表格已有同名的结果列 {', '.join(clash)} (the table already has result column(s) "
             f"{', '.join(clash)}; rename or drop them first)"
         )

@@ -1,7 +1,8 @@
 """The ``jixiao`` command (``jixiao.cli:main``; also ``python -m jixiao``).
 
-The commands live in :mod:`jixiao.cli.app` and need the ``cli`` extra (click and rich). This
-module imports neither, so that a missing extra gives a one-line message instead of a traceback.
+The commands live in :mod:`jixiao.cli.app`. click and rich are core dependencies, imported only
+here (never by ``import jixiao``); if an installation lost them, ``main`` prints a one-line message
+instead of a traceback.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 __all__ = ["MISSING_EXTRA", "main"]
 
 MISSING_EXTRA = (
-    "jixiao 命令行需要 click 和 rich，请安装：pip install 'jixiao[cli]' "
-    "(the jixiao command needs click and rich: pip install 'jixiao[cli]')"
+    "jixiao 安装不完整：命令行需要 click 和 rich，请重新安装：pip install --force-reinstall jixiao "
+    "(the installation is incomplete: reinstall with pip install --force-reinstall jixiao)"
 )
 
 

@@ -44,7 +44,7 @@ def loads_forms(text: str, source: str) -> list[Form]:
         )
     except _Constant as exc:
         raise FormError(
-            f"JSON 中不允许 {exc.args[0]}，应为数字 (JSON does not allow {exc.args[0]}: expected a "
+            f"JSON 中不允许 {exc.message}，应为数字 (JSON does not allow {exc.message}: expected a "
             f"number)",
             source=source,
         ) from None
@@ -84,12 +84,12 @@ def loads_forms(text: str, source: str) -> list[Form]:
     return [Form.from_dict(data, source=source)]
 
 
-class _Constant(ValueError):
-    pass
+class _Constant(FormError):
+    """NaN / Infinity / -Infinity in the text (json accepts them; JSON does not)."""
 
 
 def _no_constant(name: str) -> Any:
-    raise _Constant(name)
+    raise _Constant(name)  # re-raised with the file's name in loads_forms
 
 
 def _parse_int(text: str) -> int | Decimal:

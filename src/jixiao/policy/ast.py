@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from jixiao.catalog import Severity
 from jixiao.errors import Location
 
 __all__ = [
@@ -44,8 +45,6 @@ __all__ = [
     "TiersStmt",
     "UnscoredStmt",
 ]
-
-Severity = Literal["error", "warning", "info"]
 
 
 def _loc() -> Location:

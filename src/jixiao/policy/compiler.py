@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from jixiao.errors import Location, PolicyProblem
+from jixiao.errors import EvaluationError, Location, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.names import did_you_mean
 from jixiao.units import lookup_unit
@@ -58,14 +58,14 @@ ROUNDING_MODES = {
 }
 
 
-class EvalError(Exception):
+class EvalError(EvaluationError):
     """A policy expression could not be evaluated for one input (e.g. a division by zero)."""
 
     def __init__(self, zh: str, en: str, loc: Location | None = None) -> None:
         self.zh = zh
         self.en = en
         self.loc = loc
-        super().__init__(f"{zh} ({en})")
+        super().__init__(zh, en=en, location=loc)
 
 
 class Ctx:

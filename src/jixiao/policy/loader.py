@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from jixiao.catalog import BUILTIN_CODES
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.compiler import (
@@ -764,8 +765,6 @@ class _Compiler:
         tiers: Mapping[str, TierTableRT],
         grades: tuple[tuple[str, A.Interval], ...],
     ) -> None:
-        from jixiao.evaluate import BUILTIN_CODES
-
         known_codes = codes | set(BUILTIN_CODES)
         names = {ex.name for ex in m.examples}
         if len(names) != len(m.examples):

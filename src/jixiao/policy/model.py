@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from jixiao.errors import UnknownNameError
 from jixiao.policy import ast as A
 from jixiao.policy.compiler import ROUNDING_MODES, Fn
 
@@ -76,7 +77,7 @@ class TierTableRT:
         for t in self.tiers:
             if t.name == name:
                 return t
-        raise KeyError(name)
+        raise UnknownNameError(f"没有名为「{name}」的档次", en=f"no tier named {name!r}")
 
     @property
     def top(self) -> A.Tier:

@@ -14,6 +14,7 @@ from typing import Any
 import lark
 from lark import Token, Tree
 
+from jixiao.catalog import SEVERITIES
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.resources import grammar_path
@@ -347,7 +348,7 @@ def _syntax_problem(
     return PolicyProblem(message, Location(path, line, column, length, text), hint, code="syntax")
 
 
-_SEVERITIES = ("error", "warning", "info")
+_SEVERITIES = SEVERITIES
 
 
 def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:

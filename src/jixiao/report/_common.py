@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from jixiao._decimal import in_context
-from jixiao.errors import JixiaoError
+from jixiao.catalog import SEVERITIES
+from jixiao.errors import ReportError
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, FormResult, IndicatorResult
@@ -88,17 +89,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "files_failed": ("个文件读取失败", "file(s) could not be read"),
 }
 
-SEVERITY_ORDER = ("error", "warning", "info")
+SEVERITY_ORDER = SEVERITIES
 _SEVERITY: dict[str, tuple[str, str]] = {
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
     "info": ("提示", "info"),
 }
 _GRADE_EN = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
-
-
-class ReportError(JixiaoError, ValueError):
-    """A report cannot be written (for example, it would overwrite the input workbook)."""
 
 
 def t(key: str, lang: str = "zh") -> str:

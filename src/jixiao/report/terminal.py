@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao._decimal import in_context
-from jixiao.errors import TargetSyntaxError, caret_line
+from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.report._common import (
     STATUS_MARK,
@@ -497,20 +497,8 @@ def render_targets(
 
 def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
     """The message, the cell with a caret under the bad character, what was expected, a hint."""
-    lines = err.text.splitlines() or [""]
-    line_text = lines[min(err.line, len(lines)) - 1]
-    where = f"{err.cell}: " if err.cell else ""
-    if lang == "en":
-        out = [f"{where}{err.message} (line {err.line}, column {err.column})"]
-    else:
-        out = [f"{where}{err.message}（第{err.line}行第{err.column}列）"]
-    out.append(caret_line(line_text, err.column - 1, err.length))
-    if err.expected:
-        joined = ", ".join(err.expected) if lang == "en" else "、".join(err.expected)
-        out.append(("expected here: " if lang == "en" else "此处可以是：") + joined)
-    if err.hint:
-        out.append(("hint: " if lang == "en" else "提示：") + err.hint)
-    return visible("\n".join(out))  # the caret line is already aligned under the escaped text
+    # the caret line is already aligned under the escaped text (see caret_line)
+    return visible(err.render(lang))
 
 
 # ----------------------------------------------------------------------------- policies

@@ -28,7 +28,7 @@ from lark.exceptions import (
 )
 
 from jixiao._decimal import in_context
-from jixiao.errors import TargetSyntaxError
+from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -809,7 +809,7 @@ def _prose(text: str) -> Qualitative | Empty:
 
 def _parse(text: str) -> Target:
     if not isinstance(text, str):
-        raise TypeError(f"a cell is text, not {type(text).__name__}")
+        raise ArgumentTypeError(f"a cell is text, not {type(text).__name__}")
     if not text or text.isspace():
         return Empty(text=text)
     node: Any

@@ -27,7 +27,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
-from jixiao.testing._cases import BudgetCase, Case, FormCase
+from jixiao.testing.cases import BudgetCase, Case, FormCase
 from jixiao.testing.strategies import QUALITATIVE_GOALS, apportion, tidy
 from jixiao.units import lookup_unit
 

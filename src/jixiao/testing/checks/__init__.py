@@ -1,0 +1,1 @@
+"""The properties of a policy, one module per family; :mod:`jixiao.testing.properties` runs them."""

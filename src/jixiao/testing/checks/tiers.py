@@ -1,0 +1,178 @@
+"""Tier tables: bands cover 0–100% without gap or overlap, a claim on an edge is in one tier."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from jixiao.errors import PolicyProblem
+from jixiao.policy.compiler import check_bands
+from jixiao.policy.model import Policy, TierTableRT
+from jixiao.targets.ast import (
+    Qualitative,
+)
+from jixiao.testing import strategies as js
+from jixiao.testing.cases import Case
+from jixiao.testing.runner import (
+    Problem,
+    SearchConfig,
+    rows_example,
+    run_case,
+    search,
+    shown,
+)
+
+__all__ = ["p_tier_bands"]
+
+
+def _tier_label(table: TierTableRT) -> str:
+    loc = table.tiers[0].loc if table.tiers else None
+    where = f"{loc.source}:{loc.line}" if loc is not None and loc.line else "?"
+    return f"档次表「{table.name}」 ({where})"
+
+
+def _tier_dict(table: TierTableRT) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "tiers": [
+            {
+                "name": t.name,
+                "band": t.band.render(percent=True),
+                "default": f"{(t.default * 100).normalize():f}%" if t.default is not None else None,
+            }
+            for t in table.tiers
+        ],
+    }
+
+
+def _static_tier_problems(table: TierTableRT) -> list[str]:
+    problems: list[PolicyProblem] = []
+    loc = table.tiers[0].loc if table.tiers else None
+    if loc is None:
+        return ["档次表为空 (the tier table is empty)"]
+    check_bands(
+        [t.band for t in table.tiers],
+        problems,
+        loc,
+        f"档次表「{table.name}」",
+        cover=(Decimal(0), Decimal(1)),
+    )
+    out = [p.message for p in problems]
+    for t in table.tiers:
+        if t.default is not None and not t.band.contains(t.default):
+            out.append(
+                f"档次「{t.name}」的默认分值 {t.default * 100:f}% 不在其区间 "
+                f"{t.band.render(percent=True)} 内 (the default point lies outside its band)"
+            )
+    return out
+
+
+def _quantized_band(policy: Policy, weight: Decimal, t: Any) -> tuple[Decimal, Decimal, bool, bool]:
+    lo = policy.quantize(weight * (t.band.low or Decimal(0)))
+    hi = policy.quantize(weight * (t.band.high if t.band.high is not None else Decimal(1)))
+    return lo, hi, t.band.low_inclusive, t.band.high_inclusive
+
+
+def _clip(value: Decimal, weight: Decimal) -> Decimal:
+    return min(max(value, Decimal(0)), weight)
+
+
+def _in(value: Decimal, band: tuple[Decimal, Decimal, bool, bool]) -> bool:
+    lo, hi, lo_inc, hi_inc = band
+    return (value > lo or (lo_inc and value == lo)) and (value < hi or (hi_inc and value == hi))
+
+
+def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
+    tables = [policy.tiers[k] for k in sorted(policy.tiers)]
+    static: tuple[TierTableRT, list[str]] | None = None
+    for table in tables:
+        messages = _static_tier_problems(table)
+        if messages:
+            static = (table, messages)
+            break
+    if not tables:
+        return None
+    quantum = Decimal(1).scaleb(-policy.places)
+    goal = Qualitative(js.QUALITATIVE_GOALS[0], declared=True)
+
+    def edges(table: TierTableRT) -> list[Decimal]:
+        out = {Decimal(0), Decimal(1)}
+        for t in table.tiers:
+            if t.band.low is not None:
+                out.add(t.band.low)
+            if t.band.high is not None:
+                out.add(t.band.high)
+        return sorted(out)
+
+    def build(name: str) -> SearchStrategy[tuple[str, Case]]:
+        table = policy.tiers[name]
+
+        def case_of(args: tuple[Decimal, Decimal, int]) -> tuple[str, Case]:
+            weight, edge, step = args
+            claimed = _clip(policy.quantize(weight * edge) + step * quantum, weight)
+            return name, Case(goal, Qualitative("见附件说明"), weight, claimed)
+
+        return st.tuples(
+            js.weights(), st.sampled_from(edges(table)), st.sampled_from((0, -1, 1))
+        ).map(case_of)
+
+    def check(value: tuple[str, Case]) -> Problem | None:
+        name, case = value
+        table = policy.tiers[name]
+        assert case.claimed is not None
+        claimed, weight = case.claimed, case.weight
+        holders = [t.name for t in table.tiers if _in(claimed, _quantized_band(policy, weight, t))]
+        row = run_case(policy, case)
+        routed = row.rule_tiers == table.name and row.basis in ("claimed", "unscored", "")
+        problem_zh = problem_en = ""
+        kind = str(min(len(holders), 2))
+        if len(holders) == 0:
+            problem_zh = f"自评{shown(claimed)}分（满分{shown(weight)}分）不属于档次表「{table.name}」的任何一档"
+            problem_en = (
+                f"a claimed {shown(claimed)} of {shown(weight)} is in no tier of {table.name!r}"
+            )
+        elif len(holders) > 1:
+            problem_zh = f"自评{shown(claimed)}分（满分{shown(weight)}分）同时属于" + "、".join(
+                f"「{h}」" for h in holders
+            )
+            problem_en = (
+                f"a claimed {shown(claimed)} of {shown(weight)} is in tiers {', '.join(holders)}"
+            )
+        elif routed and row.score is not None and row.tier != holders[0]:
+            problem_zh = (
+                f"自评{shown(claimed)}分应属「{holders[0]}」档，评分却认定为「{row.tier}」档"
+            )
+            problem_en = f"a claimed {shown(claimed)} belongs to {holders[0]!r} but was scored as {row.tier!r}"
+        if not problem_zh:
+            return None
+        ex, out = rows_example([case], [row])
+        ex = {"tier_table": _tier_dict(table), **ex}
+        return Problem(problem_zh, problem_en, ex, out, _tier_label(table), kind)
+
+    strategy = st.sampled_from([t.name for t in tables]).flatmap(build)
+    seeds = [
+        (
+            t.name,
+            Case(
+                goal, Qualitative("见附件说明"), w, _clip(policy.quantize(w * e) + k * quantum, w)
+            ),
+        )
+        for t in tables
+        for w in (Decimal(10), Decimal(7))
+        for e in edges(t)
+        for k in (0, -1, 1)
+    ]
+    found = search(strategy, check, cfg, seeds)
+    if static is not None:
+        table, static_messages = static
+        zh = en = "；".join(static_messages)  # the loader's messages are bilingual already
+        if found is not None:
+            return attrs.evolve(
+                found, zh=zh + "。例如：" + found.zh, en=en + ". For example: " + found.en
+            )
+        return Problem(zh, en, {"tier_table": _tier_dict(table)}, {}, _tier_label(table))
+    return found
