@@ -28,6 +28,7 @@ import contextvars
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -346,6 +347,13 @@ def open_zip(data: bytes, source: str) -> bytes:
         except LimitError:
             raise
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            if _inflates_past(data, info):
+                raise LimitError(
+                    "unzipped_bytes",
+                    f"more than the {info.file_size} bytes its zip header declares",
+                    source=source,
+                    where=info.filename,
+                ) from None
             raise FormError(
                 f"工作簿压缩包已损坏：{info.filename}（{exc}） (the workbook's zip is damaged: "
                 f"{info.filename}: {exc})",
@@ -374,6 +382,25 @@ def open_zip(data: bytes, source: str) -> bytes:
         for info, content in parts:
             zout.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), content)
     return out.getvalue()
+
+
+def _inflates_past(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """True when a deflated member inflates to more bytes than its header declares (zipfile
+    stops at the declared size and reports a bad CRC; this says why)."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    try:
+        off = info.header_offset
+        if data[off : off + 4] != b"PK\x03\x04":
+            return False
+        n = int.from_bytes(data[off + 26 : off + 28], "little")
+        m = int.from_bytes(data[off + 28 : off + 30], "little")
+        start = off + 30 + n + m
+        raw = data[start : start + info.compress_size]
+        out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+    except (zlib.error, ValueError):
+        return False
+    return len(out) > info.file_size
 
 
 def _check_xml(content: bytes, name: str, source: str) -> None:
