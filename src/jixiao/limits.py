@@ -236,8 +236,12 @@ def check_grid_shape(
 
 
 def check_digits(number: Decimal, *, source: str | None, where: str | None) -> None:
-    """Refuse a number with more than ``digits`` significant digits or a huge exponent."""
+    """Refuse a number with more than ``digits`` significant digits, or whose magnitude is beyond
+    10 to the power ±2×``digits`` (``1e400``: a number no form holds, and one that would overflow
+    the arithmetic)."""
     limit = current().digits
+    if not number:  # 0, 0.00, 0E+20000: nothing to count
+        return
     _sign, digits, exponent = number.as_tuple()
     count = len(_strip_zeros(digits))
     if count > limit:

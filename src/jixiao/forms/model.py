@@ -86,6 +86,8 @@ def to_decimal(
         try:
             number = Decimal(text)
         except InvalidOperation:
+            if _NUMBER_TEXT.match(value) is not None:  # well formed: an exponent out of reach
+                raise LimitError("digits", text[:40], source=source, where=where) from None
             raise FormError(
                 f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
                 source=source,
