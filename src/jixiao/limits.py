@@ -56,6 +56,11 @@ __all__ = [
 
 _MB = 1024 * 1024
 
+#: Caches (parsed cells, units, scoring outcomes) keep only texts of at most this many
+#: characters: a cache of N entries then holds at most N × this many characters, whatever the
+#: input (20,000 distinct 20,000-character cells are parsed each time, not kept).
+CACHED_CHARS = 256
+
 
 @attrs.frozen
 class Limits:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import jixiao
-from jixiao.evaluate import memo_clear, score_indicator
+from jixiao.evaluate import memo_clear, memo_info, score_indicator
 from jixiao.policy import load_policy
 from jixiao.report.json_out import to_json
 from jixiao.report.markdown import markdown_report
@@ -88,3 +88,25 @@ def test_score_rows_gives_back_the_callers_context_between_rows() -> None:
         for r in jixiao.score_rows(rows):
             assert decimal.getcontext() is caller
             assert r.score == Decimal("8.89")
+
+
+def test_caches_keep_short_texts_only() -> None:
+    """Caches are bounded in bytes: a long cell is parsed each time, never kept."""
+    from jixiao.limits import CACHED_CHARS
+    from jixiao.targets import parser
+
+    parser.cache_clear()
+    long_text = "≥45人" + "，" + "说明" * CACHED_CHARS
+    for _ in range(3):
+        jixiao.parse_target(long_text)
+        jixiao.parse_actual(long_text)
+    info = parser.cache_info()
+    assert info["target"].currsize == 0 and info["actual"].currsize == 0
+    jixiao.parse_target("≥45人")
+    assert parser.cache_info()["target"].currsize == 1
+    policy = load_policy("central")
+    memo_clear(policy)
+    row = {"target": long_text, "actual": "45人", "weight": 10}
+    first = score_indicator(policy, row)
+    assert memo_info(policy).currsize == 0
+    assert score_indicator(policy, dict(row)).score == first.score

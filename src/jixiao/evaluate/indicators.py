@@ -16,6 +16,7 @@ from jixiao.errors import TargetSyntaxError
 from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
 from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
 from jixiao.forms.model import Indicator, _text, to_decimal
+from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
@@ -99,6 +100,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
             return _score_mapping(policy, memo, ind)
         ind = Indicator.from_dict(ind)
+    if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
+        return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
     scored = memo.lookup(
         ind.target,
@@ -603,8 +606,16 @@ def _num_key(value: Any, where: str) -> Any:
 def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
-    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
+    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined. A row
+    # that needs more than that (a long or invalid text, a list where text belongs) takes the
+    # full path, which checks it (and raises FormError, which score_rows turns into a finding).
     get = row.get
+    for key in _TEXT_KEYS:
+        v = get(key)
+        if v is None or type(v) is int or type(v) is float:
+            continue
+        if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+            return score_indicator(policy, Indicator.from_dict(row))
     name = get("name")
     name = name.strip() if type(name) is str else _text(name)
     level1 = get("level1")
@@ -633,6 +644,17 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
     reason = get("reason")
     reason = reason.strip() if type(reason) is str else _text(reason)
     return _assemble(scored, name, level1, level2, "", reason, "reason")
+
+
+_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
+
+
+def _invalid_text(text: str) -> bool:
+    return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _long(*texts: str) -> bool:
+    return any(len(t) > CACHED_CHARS for t in texts)
 
 
 _PUNCT = str.maketrans("", "", "。.,，；;！!、")

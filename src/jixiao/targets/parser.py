@@ -29,6 +29,7 @@ from lark.exceptions import (
 
 from jixiao._decimal import in_context
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
+from jixiao.limits import CACHED_CHARS
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -903,6 +904,8 @@ def parse_target(text: str) -> Target:
     >>> parse_target("2023年12月底前").to_dict()["day"]
     31
     """
+    if len(text) > CACHED_CHARS:  # caches are bounded in bytes: long cells are not kept
+        return _parse(text)
     return _target_cached(text)
 
 
@@ -918,7 +921,10 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
-    return _actual_cached(text, implied_unit(target) if target is not None else None)
+    unit = implied_unit(target) if target is not None else None
+    if len(text) > CACHED_CHARS:
+        return _as_actual(_parse(text), unit)
+    return _actual_cached(text, unit)
 
 
 def cache_clear() -> None:
