@@ -10,6 +10,9 @@ from jixiao.errors import TargetSyntaxError
 from jixiao.targets import Target, parse_actual_uncached, parse_target_uncached
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "targets.golden"
+#: Messy actual and target cells as real forms write them (issue 9), read against their targets.
+MESSY = GOLDEN.parent / "messy.golden"
+GOLDENS = (GOLDEN, MESSY)
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 #: The target and actual cells of the seed form (../shared/seed), multi-line cells joined.

@@ -12,6 +12,7 @@ import pytest
 from targets_golden import (
     CORPUS,
     GOLDEN,
+    MESSY,
     Record,
     compute,
     corpus_cells,
@@ -21,11 +22,32 @@ from targets_golden import (
 
 LINES = read(GOLDEN)
 RECORDS: list[tuple[int, Record]] = [(n, r) for n, _, r in LINES if r is not None]
+MESSY_RECORDS: list[tuple[int, Record]] = [(n, r) for n, _, r in read(MESSY) if r is not None]
 
 
 @pytest.mark.parametrize("record", [r for _, r in RECORDS], ids=[f"line{n}" for n, _ in RECORDS])
 def test_golden(record: Record) -> None:
     assert compute(record.mode, record.cell) == record.expected, (record.mode, record.cell)
+
+
+@pytest.mark.parametrize(
+    "record", [r for _, r in MESSY_RECORDS], ids=[f"messy{n}" for n, _ in MESSY_RECORDS]
+)
+def test_messy_golden(record: Record) -> None:
+    assert compute(record.mode, record.cell) == record.expected, (record.mode, record.cell)
+
+
+def test_messy_golden_is_large_and_unique() -> None:
+    actuals = [r for _, r in MESSY_RECORDS if r.mode.startswith("actual")]
+    targets = [r for _, r in MESSY_RECORDS if r.mode == "target"]
+    assert len(actuals) >= 200 and len(targets) >= 100
+    keys = [r.key for _, r in MESSY_RECORDS]
+    assert len(keys) == len(set(keys)), "a cell is listed twice in the same mode"
+    # every way of reading an actual is shown, and damaged cells stay errors
+    readings = {'"reading":"extracted"', '"reading":"chosen"', '"reading":"fraction"'}
+    readings |= {'"reading":"fraction_or_percent"', '"candidates"', '"approx"', "!error "}
+    for mark in readings:
+        assert any(mark in r.expected for r in actuals), mark
 
 
 def test_golden_is_large_and_unique() -> None:

@@ -189,6 +189,42 @@ _CODES: tuple[CodeInfo, ...] = (
         "claimed total is not the sum of claimed lines",
     ),
     _c("GRADE_WRONG", "error", "等级与总分不符", "the grade does not match the total"),
+    _c(
+        "ACTUAL_NOTE",
+        "info",
+        "实际完成值按其中的数量计分，其余文字作说明",
+        "the actual is scored from the quantity it states; the rest is a note",
+    ),
+    _c(
+        "ACTUAL_AMBIGUOUS",
+        "warning",
+        "实际完成值中有多个可比较的数量",
+        "the actual names several comparable quantities",
+    ),
+    _c(
+        "ACTUAL_APPROXIMATE",
+        "info",
+        "实际完成值是约数或界限，按所写数字计分",
+        "the actual is approximate or a bound; its number is scored",
+    ),
+    _c(
+        "ACTUAL_BOUND_ONLY",
+        "warning",
+        "实际完成值只给出有利于得分一侧的界限",
+        "the actual only bounds the value on the side that favours the claim",
+    ),
+    _c(
+        "FRACTION_AS_PERCENT",
+        "info",
+        "未写单位的比例按百分数读取",
+        "a bare fraction is read as a percent",
+    ),
+    _c(
+        "FRACTION_AMBIGUOUS",
+        "warning",
+        "未写单位的数字可读作百分数或比例",
+        "a bare number reads as a percent or as a fraction",
+    ),
 )
 
 #: Every built-in code, by name.

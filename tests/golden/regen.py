@@ -1,4 +1,4 @@
-"""Regenerate the expected column of tests/golden/targets.golden from the parser.
+"""Regenerate the expected column of tests/golden/targets.golden and messy.golden from the parser.
 
     python tests/golden/regen.py            rewrite expectations in place (comments kept)
     python tests/golden/regen.py --check    exit 1 and show the differences, write nothing
@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from targets_golden import (
     GOLDEN,
+    GOLDENS,
     Record,
     compute,
     corpus_cells,
@@ -32,8 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="only report differences")
     ap.add_argument("--collect", action="store_true", help="append missing corpus/seed cells")
     args = ap.parse_args(argv)
+    changed = 0
+    for path in GOLDENS:
+        changed += _regen(path, args.check, args.collect and path == GOLDEN)
+    if args.check:
+        return 1 if changed else 0
+    print(f"{changed} record(s) changed")
+    return 0
 
-    lines = read(GOLDEN)
+
+def _regen(path: Path, check: bool, collect: bool) -> int:
+    lines = read(path)
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
     changed = 0
@@ -45,12 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         expected = compute(record.mode, record.cell)
         if expected != record.expected:
             changed += 1
-            print(f"{GOLDEN.name}:{number}: {record.mode} {record.cell!r}")
+            print(f"{path.name}:{number}: {record.mode} {record.cell!r}")
             print(f"  - {record.expected}")
             print(f"  + {expected}")
         out.append(format_record(Record(record.mode, record.cell, expected)))
 
-    if args.collect:
+    if collect:
         missing = [r for r in corpus_cells() + seed_cells() if r.key not in seen]
         unique: dict[tuple[str, str], Record] = {r.key: r for r in missing}
         if unique:
@@ -60,11 +70,9 @@ def main(argv: list[str] | None = None) -> int:
                 out.append(format_record(Record(record.mode, record.cell, compute(*record.key))))
                 changed += 1
 
-    if args.check:
-        return 1 if changed else 0
-    GOLDEN.write_text("\n".join(out) + "\n", encoding="utf-8")
-    print(f"{changed} record(s) changed")
-    return 0
+    if not check:
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return changed
 
 
 if __name__ == "__main__":

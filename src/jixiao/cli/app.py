@@ -19,6 +19,7 @@ from rich.text import Text
 
 from jixiao._io import atomic_open, overlaps
 from jixiao.cli.policy_cmd import policy
+from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.report._common import BatchEntry, ReportError
@@ -264,6 +265,13 @@ def _output_options(f: F) -> F:
             "fresh results workbook for JSON/CSV input).",
         ),
         click.option(
+            "--db",
+            "db_path",
+            metavar="PATH",
+            help="把结果存入 SQLite 结果库（工作台共用）(keep the results in a SQLite store, "
+            "the one the workbench reads).",
+        ),
+        click.option(
             "--details",
             is_flag=True,
             help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
@@ -286,6 +294,7 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    db_path: str | None = None,
     limit: Sequence[str] = (),
 ) -> None:
     from jixiao.report import terminal
@@ -308,7 +317,12 @@ def _run_forms(
         )
     policy = _load_policy(policy_spec)
     files, batch = collect_inputs(forms)
-    for option, target in (("--markdown", markdown), ("--jsonl", jsonl), ("--xlsx-out", xlsx_out)):
+    for option, target in (
+        ("--markdown", markdown),
+        ("--jsonl", jsonl),
+        ("--xlsx-out", xlsx_out),
+        ("--db", db_path),
+    ):
         if target and target != "-":
             _check_output(option, Path(target), files)
     err_console = make_console(stderr=True)
@@ -316,6 +330,8 @@ def _run_forms(
     results = [e.result for e in entries if e.result is not None]
     failures = [e for e in entries if e.failed]
 
+    if db_path:
+        _store(db_path, command, entries)
     if xlsx_out:
         _write_xlsx(results, files, batch, xlsx_out, language, failures)
     if markdown:
@@ -360,6 +376,43 @@ def _run_forms(
     if command == "check" and any(not r.ok for r in results):
         status = 1
     ctx.exit(status)
+
+
+def _store(path: str, command: str, entries: Sequence[BatchEntry]) -> None:
+    """Keep every result (and every unreadable file) of this run in the results store."""
+    from jixiao.store import ResultStore, StoreError
+
+    per_source: dict[str, int] = {}
+    for e in entries:
+        if e.result is not None:
+            per_source[e.source] = per_source.get(e.source, 0) + 1
+    try:
+        with ResultStore(path) as store:
+            batch = store.new_batch(f"jixiao {command} ({len(per_source)} files)")
+            seen: dict[str, int] = {}
+            contents: dict[str, bytes | None] = {}
+            for e in entries:
+                if e.result is None:
+                    store.record_file(batch, e.source, "failed", e.error)
+                    continue
+                n = seen[e.source] = seen.get(e.source, 0) + 1
+                if e.source not in contents:
+                    src = Path(e.source)
+                    contents[e.source] = src.read_bytes() if src.is_file() else None
+                content = contents[e.source]
+                location = f"#{n}" if per_source[e.source] > 1 else None
+                store.add(
+                    e.result,
+                    source_name=e.source,
+                    content=content,
+                    location=location,
+                    batch_id=batch,
+                )
+            for source, count in per_source.items():
+                store.record_file(batch, source, "ok", None, forms=count)
+    except (StoreError, OSError) as exc:
+        _fail(f"无法写入结果库 {path}：{exc} (cannot write the results store)")
+    _note(f"已存入结果库 (stored in): {path}")
 
 
 def _write_xlsx(
@@ -574,3 +627,5 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
 
 
 cli.add_command(policy)
+cli.add_command(serve)
+cli.add_command(db)

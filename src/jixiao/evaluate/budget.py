@@ -10,7 +10,7 @@ from jixiao.evaluate.indicators import _rule_finding
 from jixiao.evaluate.results import BudgetResult
 from jixiao.forms.model import Budget
 from jixiao.policy.compiler import Ctx, EvalError
-from jixiao.policy.model import Policy
+from jixiao.policy.model import CompiledRule, Policy
 
 
 @in_context
@@ -41,11 +41,59 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
             weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
         )
     ctx = Ctx()
+    rule = None
+    raw = score = rate_pct = None
+    chosen: list[CompiledRule] = []  # the rule being applied, for an error's location
+    try:
+        return _score(policy, budget, weight, claimed, annual, executed, ctx, findings, chosen)
+    except (EvalError, ArithmeticError) as err:
+        # a budget rule that cannot be applied (a division by zero, a number beyond the decimal
+        # context) is a finding on the budget row, never an exception out of score_form
+        rule = chosen[0] if chosen else None
+        try:
+            rate_pct = policy.quantize(ctx.rate * 100, "rate") if ctx.rate is not None else None
+        except ArithmeticError:
+            rate_pct = None
+        if isinstance(err, EvalError):
+            loc = str(err.loc) if err.loc else (rule.where if rule else "")
+            zh, en = err.zh, err.en
+        else:
+            loc = rule.where if rule else ""
+            zh = f"数值超出可计算的范围（{type(err).__name__}）"
+            en = f"a number is beyond what can be computed ({type(err).__name__})"
+        findings.append(
+            Finding(
+                "POLICY_ERROR",
+                "error",
+                f"预算规则无法应用：{zh}（{loc}）",
+                f"budget rule failed: {en} ({loc})",
+                where,
+                loc,
+            )
+        )
+    return BudgetResult(
+        weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx
+    )
+
+
+def _score(
+    policy: Policy,
+    budget: Budget | None,
+    weight: Decimal,
+    claimed: Decimal | None,
+    annual: Decimal,
+    executed: Decimal,
+    ctx: Ctx,
+    findings: list[Finding],
+    chosen: list[CompiledRule],
+) -> BudgetResult:
+    where = budget.where if budget is not None else "budget"
     ctx.weight = weight
     ctx.claimed = claimed
     ctx.annual = annual
     ctx.executed = executed
     ctx.initial = budget.initial if budget is not None else None
+    ctx.reason = budget.reason if budget is not None else ""
     ctx.rate = executed / annual if annual else None
     ctx.printed_rate = budget.rate / 100 if budget is not None and budget.rate is not None else None
     rate_pct = policy.quantize(ctx.rate * 100, "rate") if ctx.rate is not None else None
@@ -66,82 +114,67 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
         )
     rule = None
     raw = score = None
-    try:
-        for r in policy.budget_rules:
-            if r.when is None or r.when(ctx):
-                rule = r
-                break
-        if rule is not None and rule.score is not None:
-            if rule.met is not None:
-                ctx.met = bool(rule.met(ctx))
-            raw = rule.score(ctx)
-            score = policy.quantize(raw) if raw is not None else None
-            ctx.scored = score
-        elif rule is not None and rule.unscored is not None:
-            zh, en = rule.unscored
-            findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
-        fields = {
-            "rate": f"{rate_pct:f}%" if rate_pct is not None else "",
-            "annual": _plain(annual),
-            "executed": _plain(executed),
-            "weight": _plain(weight),
-            "score": _fmt(score) or "—",
-            "claimed": _fmt(claimed) or "—",
-            "rule": rule.name if rule else "",
-        }
-        reason_needed = False
-        if rule is not None:
-            reason_needed = rule.reason_always or (
-                rule.reason is not None and bool(rule.reason(ctx))
-            )
-            for cf in rule.findings:
-                if cf.when is None or cf.when(ctx):
-                    findings.append(
-                        _rule_finding(cf, None, {k: fields.get(k, "") for k in _ALL_FIELDS}, where)
-                    )
-                    reason_needed = reason_needed or cf.reason_required
-        if reason_needed and budget is not None and not budget.reason.strip():
-            findings.append(
-                _builtin(
-                    "REASON_MISSING",
-                    "预算执行情况须说明原因（如执行率偏低或年中调整）",
-                    "the budget execution needs an explanation (e.g. a low rate or a mid-year adjustment)",
-                    cell("reason"),
-                )
-            )
-        if claimed is not None and score is not None and abs(claimed - score) > policy.tolerance:
-            alts = [policy.quantize(a(ctx)) for a in (rule.accepts if rule else ())]
-            if not any(abs(claimed - alt) <= policy.tolerance for alt in alts):
+    for r in policy.budget_rules:
+        if r.when is None or r.when(ctx):
+            rule = r
+            chosen.append(r)
+            break
+    if rule is not None and rule.score is not None:
+        if rule.met is not None:
+            ctx.met = bool(rule.met(ctx))
+        raw = rule.score(ctx)
+        score = policy.quantize(raw) if raw is not None else None
+        ctx.scored = score
+    elif rule is not None and rule.unscored is not None:
+        zh, en = rule.unscored
+        findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
+    fields = {
+        "rate": f"{rate_pct:f}%" if rate_pct is not None else "",
+        "annual": _plain(annual),
+        "executed": _plain(executed),
+        "weight": _plain(weight),
+        "score": _fmt(score) or "—",
+        "claimed": _fmt(claimed) or "—",
+        "rule": rule.name if rule else "",
+    }
+    reason_needed = False
+    if rule is not None:
+        reason_needed = rule.reason_always or (rule.reason is not None and bool(rule.reason(ctx)))
+        for cf in rule.findings:
+            if cf.when is None or cf.when(ctx):
                 findings.append(
-                    _builtin(
-                        "SCORE_MISMATCH",
-                        f"预算执行自评{_fmt(claimed)}分，复核应得{_fmt(score)}分（执行率{rate_pct}%）",
-                        f"budget execution claimed {_fmt(claimed)}, computed {_fmt(score)} (rate {rate_pct}%)",
-                        cell("score"),
-                    )
+                    _rule_finding(cf, None, {k: fields.get(k, "") for k in _ALL_FIELDS}, where)
                 )
-        if claimed is not None and claimed > weight:
+                reason_needed = reason_needed or cf.reason_required
+    if reason_needed and budget is not None and not budget.reason.strip():
+        findings.append(
+            _builtin(
+                "REASON_MISSING",
+                "预算执行情况须说明原因（如执行率偏低或年中调整）",
+                "the budget execution needs an explanation (e.g. a low rate or a mid-year adjustment)",
+                cell("reason"),
+            )
+        )
+    if claimed is not None and score is not None and abs(claimed - score) > policy.tolerance:
+        alts = [policy.quantize(a(ctx)) for a in (rule.accepts if rule else ())]
+        if not any(abs(claimed - alt) <= policy.tolerance for alt in alts):
             findings.append(
                 _builtin(
-                    "SCORE_ABOVE_WEIGHT",
-                    f"预算执行自评{_fmt(claimed)}分超过分值{_plain(weight)}分",
-                    f"claimed {_fmt(claimed)} exceeds the weight {_plain(weight)}",
+                    "SCORE_MISMATCH",
+                    f"预算执行自评{_fmt(claimed)}分，复核应得{_fmt(score)}分（执行率{rate_pct}%）",
+                    f"budget execution claimed {_fmt(claimed)}, computed {_fmt(score)} (rate {rate_pct}%)",
                     cell("score"),
                 )
             )
-    except EvalError as err:
-        loc = str(err.loc) if err.loc else (rule.where if rule else "")
+    if claimed is not None and claimed > weight:
         findings.append(
-            Finding(
-                "POLICY_ERROR",
-                "error",
-                f"预算规则无法应用：{err.zh}（{loc}）",
-                f"budget rule failed: {err.en} ({loc})",
-                where,
-                loc,
+            _builtin(
+                "SCORE_ABOVE_WEIGHT",
+                f"预算执行自评{_fmt(claimed)}分超过分值{_plain(weight)}分",
+                f"claimed {_fmt(claimed)} exceeds the weight {_plain(weight)}",
+                cell("score"),
             )
         )
-        score = raw = None
     return BudgetResult(
         weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx
     )

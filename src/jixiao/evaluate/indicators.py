@@ -20,7 +20,16 @@ from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Deadline, Node, Qualitative, Target
+from jixiao.targets.ast import (
+    Amount,
+    Comparison,
+    Deadline,
+    Node,
+    Qualitative,
+    Quantity,
+    Range,
+    Target,
+)
 
 
 def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
@@ -197,6 +206,8 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         )
     if tnode is None or anode is None or ind.weight is None:
         return _finish_unscored(policy, ind, findings, tnode, anode)
+    if not _read_actual(ind, tnode, anode, findings):
+        return _finish_unscored(policy, ind, findings, tnode, anode)
 
     ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
@@ -253,6 +264,130 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         _check_reason(policy, ind.reason, ind.cell("reason"), draft.severity, extra)
         findings[draft.at : draft.at] = extra
         return _finish_unscored(policy, ind, findings, tnode, anode, rule)
+
+
+def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
+    """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
+    a fraction as a percent, an approximation). False when it cannot be scored as read: the
+    cell names several comparable quantities and no rule picks one, or a bare fraction under a
+    small percent target reads two ways."""
+    where = ind.cell("actual")
+    candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
+    reading = getattr(anode, "reading", None)
+    names = "、".join(q.render() for q in candidates)
+    names_en = ", ".join(q.render() for q in candidates)
+    if isinstance(anode, Qualitative):
+        if candidates:
+            findings.append(
+                _builtin(
+                    "ACTUAL_AMBIGUOUS",
+                    f"实际完成值「{anode.text}」中有{len(candidates)}个可与年度指标值比较的数量"
+                    f"（{names}），且没有一个写在「实际」「完成」之后，无法确定按哪个计分",
+                    f"the actual {anode.text!r} names {len(candidates)} quantities comparable "
+                    f"with the target ({names_en}) and none follows 实际/完成: cannot tell which to score",
+                    where,
+                )
+            )
+            return False
+        return True
+    if not isinstance(anode, Amount | Comparison):
+        return True
+    shown = anode.amount.render()
+    if reading == "fraction_or_percent":
+        low, high = candidates
+        findings.append(
+            _builtin(
+                "FRACTION_AMBIGUOUS",
+                f"实际完成值「{_plain(anode.value)}」未写单位，可读作{low.render()}，也可读作比例"
+                f"{high.render()}，年度指标值较小，两种读法都说得通，无法确定",
+                f"the actual {_plain(anode.value)} has no unit: it may mean {low.render()} or the "
+                f"fraction {high.render()}; under this small target both are plausible",
+                where,
+            )
+        )
+        return False
+    if reading == "fraction":
+        written = _plain(anode.value.scaleb(-2))
+        findings.append(
+            _builtin(
+                "FRACTION_AS_PERCENT",
+                f"实际完成值「{written}」未写单位，年度指标值为百分比，按比例读作{shown}",
+                f"the actual {written} has no unit under a percent target: read as the fraction {shown}",
+                where,
+            )
+        )
+    elif reading == "chosen":
+        findings.append(
+            _builtin(
+                "ACTUAL_AMBIGUOUS",
+                f"实际完成值中有{len(candidates)}个可与年度指标值比较的数量（{names}），"
+                f"按写在「实际」「完成」之后的{shown}计分，须人工确认",
+                f"the actual names {len(candidates)} comparable quantities ({names_en}); {shown}, "
+                f"written after 实际/完成, is scored: confirm by hand",
+                where,
+            )
+        )
+    elif reading == "extracted":
+        rest = "…".join(t for t in (anode.label, anode.note) if t)
+        findings.append(
+            _builtin(
+                "ACTUAL_NOTE",
+                f"实际完成值按其中的{shown}计分，其余文字作为说明保留：「{rest}」",
+                f"the actual is scored from the quantity {shown} it states; the rest is kept as a "
+                f"note: {rest!r}",
+                where,
+            )
+        )
+    _approximation(anode, tnode, shown, where, findings)
+    return True
+
+
+def _approximation(
+    anode: Amount | Comparison, tnode: Target, shown: str, where: str, findings: list[Finding]
+) -> None:
+    """约45人 / 200余人 / 40人以上 / 不到200人 in an actual: the number is scored and the finding
+    says so. A bound on the side that favours the claim (不到200人 against ≥200人: the true value
+    is below the number scored) is a warning, since the score may be higher than earned."""
+    if isinstance(anode, Comparison):
+        side = {">=": "over", ">": "over", "<=": "under", "<": "under"}.get(anode.op)
+        if side is None:
+            return
+    elif anode.approx is not None:
+        side = anode.approx
+    else:
+        return
+    text = anode.render()
+    t_op = getattr(tnode, "op", "")
+    ranged = isinstance(tnode, Range)
+    favours = (side == "under" and (ranged or t_op not in ("<=", "<"))) or (
+        side == "over" and (ranged or t_op in ("<=", "<", "="))
+    )
+    if favours:
+        direction = ("低于", "below") if side == "under" else ("高于", "above")
+        findings.append(
+            _builtin(
+                "ACTUAL_BOUND_ONLY",
+                f"实际完成值「{text}」只说明实际{direction[0]}{shown}，按{shown}计分可能高于应得分，"
+                f"须核实实际数",
+                f"the actual {text!r} only says the value is {direction[1]} {shown}; scoring "
+                f"{shown} may give more than is earned: check the real figure",
+                where,
+            )
+        )
+        return
+    kind = {
+        "about": ("约数", "approximate"),
+        "over": ("下限", "a lower bound"),
+        "under": ("上限", "an upper bound"),
+    }[side]
+    findings.append(
+        _builtin(
+            "ACTUAL_APPROXIMATE",
+            f"实际完成值「{text}」是{kind[0]}，按{shown}计分",
+            f"the actual {text!r} is {kind[1]}: scored as {shown}",
+            where,
+        )
+    )
 
 
 def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
@@ -793,13 +928,27 @@ def _echoes(actual: Node, target: Node) -> bool:
     return t in a or (a in t and len(a) * 5 >= len(t) * 4)
 
 
+def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
+    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
+    the year the target names, or from the budget year when neither side names a year; a date
+    with no year is in the budget year. None when the years cannot be compared (a written year
+    on one side only, or a relative target year against a written actual year)."""
+    ty, ay = target.year, actual.year
+    if ty is not None and ay is not None:
+        return ay, ty
+    if ty is not None:
+        return (ty + actual.year_offset, ty) if actual.year_offset else None
+    if ay is None and actual.year_offset:
+        return actual.year_offset, target.year_offset
+    return None
+
+
 def _on_time(target: Deadline, actual: Deadline) -> bool:
     if target.month is None:
         return True
-    a_year = actual.year if target.year is not None else None
-    t_year = target.year if actual.year is not None else None
-    if a_year is not None and t_year is not None and a_year != t_year:
-        return a_year < t_year
+    years = _years(target, actual)
+    if years is not None and years[0] != years[1]:
+        return years[0] < years[1]
     a_month = actual.month or target.month
     if target.relation == "before" and target.day is None:
         return a_month < target.month

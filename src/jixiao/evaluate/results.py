@@ -27,7 +27,7 @@ from jixiao.evaluate.findings import (
 from jixiao.forms.model import Form
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
-from jixiao.targets.ast import Node, Range
+from jixiao.targets.ast import Amount, Comparison, Node, Range
 
 
 class _Outcome:
@@ -336,7 +336,7 @@ class IndicatorResult:
             lo, hi, lo_inc, hi_inc = self.band
             band = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
         return {
-            "actual": self.actual.render() if self.actual is not None else "",
+            "actual": _actual_text(self.actual),
             "target": self.target.render() if self.target is not None else "",
             "weight": _plain(self.weight),
             "score": _fmt(self.score) or "—",
@@ -369,10 +369,14 @@ class IndicatorResult:
         return text
 
     def _explain(self, lang: str) -> str:
-        f = self._fields(lang)
         en = lang == "en"
         if self.note is not None:
             return self.note[1] if en else self.note[0]
+        return self._explain_scored(lang) + _reading_clause(self.actual, en)
+
+    def _explain_scored(self, lang: str) -> str:
+        f = self._fields(lang)
+        en = lang == "en"
         if self.basis == "formula":
             template = None
             if self.rule is not None:
@@ -499,6 +503,63 @@ _DEFAULT_EXPLAIN = {
 }
 
 
+def _actual_text(actual: Node | None) -> str:
+    """The actual as the explanation quotes it: for a quantity read out of a longer text, the
+    quantity alone (the rest is quoted as the note)."""
+    if actual is None:
+        return ""
+    if isinstance(actual, Amount) and actual.reading in ("extracted", "chosen"):
+        return Amount(actual.amount, actual.approx).render()
+    if isinstance(actual, Comparison) and actual.reading in ("extracted", "chosen"):
+        return Comparison(actual.op, actual.amount).render()
+    return actual.render()
+
+
+def _reading_clause(actual: Node | None, en: bool) -> str:
+    """What the explanation adds about how the actual was read: the note kept beside the
+    quantity, the candidate picked, a fraction read as a percent, an approximation."""
+    if not isinstance(actual, Amount | Comparison):
+        return ""
+    shown = actual.amount.render()
+    reading = actual.reading
+    parts: list[tuple[str, str]] = []
+    if reading in ("extracted", "chosen"):
+        rest = "…".join(t for t in (actual.label, actual.note) if t)
+        if reading == "chosen":
+            names = "、".join(q.render() for q in actual.candidates)
+            parts.append(
+                (
+                    f"实际完成值中有多个数量（{names}），按「实际」「完成」后的{shown}计",
+                    f"the actual names several quantities ({names}); {shown}, after 实际/完成, is used",
+                )
+            )
+        else:
+            parts.append(
+                (f"按实际完成值中的{shown}计", f"scored from the {shown} the actual states")
+            )
+        if rest:
+            parts.append((f"说明「{rest}」", f"note {rest!r}"))
+    elif reading == "fraction":
+        written = format(actual.amount.value.scaleb(-2).normalize(), "f")
+        parts.append(
+            (f"实际完成值「{written}」按比例读作{shown}", f"the bare {written} is read as {shown}")
+        )
+    core = _actual_text(actual)
+    if isinstance(actual, Amount) and actual.approx == "about":
+        parts.append(
+            (f"「{core}」为约数，按{shown}计", f"{core!r} is approximate; {shown} is used")
+        )
+    elif (isinstance(actual, Amount) and actual.approx) or (
+        isinstance(actual, Comparison) and actual.op != "="
+    ):
+        parts.append((f"「{core}」为界限，按{shown}计", f"{core!r} is a bound; {shown} is used"))
+    if not parts:
+        return ""
+    if en:
+        return " (" + "; ".join(p[1] for p in parts) + ")"
+    return "（" + "；".join(p[0] for p in parts) + "）"
+
+
 def _tier_sentence(r: IndicatorResult, f: dict[str, str], en: bool) -> str:
     basis = r.basis
     if en:
@@ -622,8 +683,10 @@ def _new_ctx(
         # (``200余人``), just as a bare actual takes the target's unit.
         ctx.tq = tquant.value * aquant.unit.factor
         ctx.target_dim = aquant.unit.dimension
-    if ctx.aq is not None and ctx.aq < 0:
-        ctx.aq = Decimal(0)  # a negative completion counts as 0 (scoring-rules §5 Q1)
+    if ctx.aq is not None and ctx.aq < 0 and not (ctx.tq is not None and ctx.tq < 0):
+        # a negative completion counts as 0 (scoring-rules §5 Q1), unless the target itself is
+        # negative (≥-5%): then the sign is what is being measured
+        ctx.aq = Decimal(0)
     return ctx
 
 

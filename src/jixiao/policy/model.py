@@ -18,7 +18,7 @@ import attrs
 
 from jixiao.errors import UnknownNameError
 from jixiao.policy import ast as A
-from jixiao.policy.compiler import ROUNDING_MODES, Fn
+from jixiao.policy.types import ROUNDING_MODES, Fn
 
 if TYPE_CHECKING:
     from jixiao.evaluate import IndicatorResult
@@ -224,12 +224,12 @@ _ROW_FIELDS = frozenset({"name", "level1", "level2"})
 
 def _row_fields(policy: Policy) -> frozenset[str]:
     from jixiao.errors import Location
-    from jixiao.policy.loader import _parse_cached
+    from jixiao.policy.files import parse_cached
 
     found: set[str] = set()
     stack: list[Any] = []
     for display, text in policy.chain:
-        stack.extend(_parse_cached(display, text).rules)
+        stack.extend(parse_cached(display, text).rules)
     while stack:
         node = stack.pop()
         if isinstance(node, A.Ref):

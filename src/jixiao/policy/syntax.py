@@ -8,6 +8,7 @@ tokens that would have been valid, in words.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,23 +18,36 @@ from lark import Token, Tree
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
+from jixiao.policy.names import did_you_mean
+from jixiao.policy.syntax_errors import syntax_problems
+from jixiao.policy.types import MAX_PLACES
 from jixiao.resources import grammar_path
 
-__all__ = ["MAX_DEPTH", "MAX_SIZE", "parse_policy_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "MAX_RULES",
+    "MAX_SIZE",
+    "count_rules",
+    "parse_policy_text",
+]
 
-MAX_SIZE = 512 * 1024
-MAX_DEPTH = 64
+# Limits, each checked before the work it bounds.
+MAX_SIZE = 512 * 1024  # characters of one file
+MAX_DEPTH = 64  # nesting of one expression
+MAX_RULES = 500  # rules of a policy (all files of its extends chain)
+MAX_INTEGER_DIGITS = 15  # digits before the point of a number literal (up to 万亿 in 元)
+MAX_FRACTION_DIGITS = 10  # digits after the point
 
-_WORDS = {
-    "STRING": '带引号的文字（"…"）',
-    "NAME": "名称",
-    "QUANTITY": "数字",
-    "INT": "整数",
-    "COMP_OP": "比较符（>= <= == != > <）",
-    "ADD_OP": "+ 或 -",
-    "MUL_OP": "* 或 /",
-    "$END": "文件结束",
-}
+_RULE_KEYWORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|\bdrop\s+rule\b|\brule\b')
+
+
+def count_rules(text: str) -> int:
+    """How many rules a file's text declares, counted in one pass without parsing it (so that
+    a file with thousands of rules is refused before any work)."""
+    return sum(1 for m in _RULE_KEYWORDS.finditer(text) if m.group() == "rule")
 
 
 @functools.cache
@@ -44,24 +58,6 @@ def _parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=False,
     )
-
-
-def _describe(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
-    out = []
-    for name in sorted(names):
-        if name in _WORDS:
-            out.append(_WORDS[name])
-            continue
-        try:
-            term = parser.get_terminal(name)
-        except KeyError:
-            out.append(name)
-            continue
-        if term.pattern.type == "str":
-            out.append(f"「{term.pattern.value}」")
-        else:
-            out.append(name.lower())
-    return tuple(dict.fromkeys(out))
 
 
 class _Builder:
@@ -102,6 +98,15 @@ class _Builder:
 
     def string(self, tok: Any) -> str:
         raw = str(tok)[1:-1]
+        if "\x00" in raw:
+            self.problems.append(
+                PolicyProblem(
+                    "文字中含有 NUL 字符 (a string contains a NUL character)",
+                    self.tok_loc(tok),
+                    "删除该不可见字符 (remove the invisible character)",
+                )
+            )
+            raw = raw.replace("\x00", "")
         return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
 
     def number(self, tok: Any) -> tuple[Decimal, str | None]:
@@ -112,6 +117,19 @@ class _Builder:
             if not (ch.isdigit() or ch == "."):
                 digits, unit = text[:i], text[i:]
                 break
+        whole, _, fraction = digits.partition(".")
+        if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+            self.problems.append(
+                PolicyProblem(
+                    f"数字「{digits[:24]}{'…' if len(digits) > 24 else ''}」超出范围 "
+                    f"(a number has at most {MAX_INTEGER_DIGITS} digits before the point and "
+                    f"{MAX_FRACTION_DIGITS} after it)",
+                    self.tok_loc(tok),
+                    "大额请用单位，如 5亿元 (write large amounts with a unit, e.g. 5亿元)",
+                    code="limits",
+                )
+            )
+            return Decimal(0), unit if unit not in ("%", "‰") else None
         try:
             value = Decimal(digits)
         except InvalidOperation:  # pragma: no cover - the regex admits only digits
@@ -240,7 +258,12 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
 
 
 def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
-    """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found."""
+    """Parse a policy file's text. Raises :class:`PolicyError` listing every problem found.
+
+    A leading byte-order mark (files saved by Windows Notepad) is ignored.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if len(text) > MAX_SIZE:
         raise PolicyError(
             [
@@ -250,11 +273,23 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
                 )
             ]
         )
+    rules = count_rules(text)
+    if rules > MAX_RULES:
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    f"规则过多（{rules} 条，上限 {MAX_RULES}） (too many rules: {rules}, at most {MAX_RULES})",
+                    Location(path, 1, 1, 1, text),
+                    "把不常用的情形合并为一条规则 (merge rare cases into one rule)",
+                    code="limits",
+                )
+            ]
+        )
     parser = _parser()
     try:
         tree = parser.parse(text)
     except lark.exceptions.UnexpectedInput as err:
-        raise PolicyError(_syntax_problems(parser, err, text, path)) from None
+        raise PolicyError(syntax_problems(parser, err, text, path)) from None
     b = _Builder(path, text)
     try:
         result = _build_file(b, tree)
@@ -273,82 +308,24 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     return result
 
 
-_TOP_LEVEL = (
-    "policy", "extends", "title", "source", "years", "rounding", "tolerance", "let", "weights",
-    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "example",
-)  # fmt: skip
-MAX_SYNTAX_PROBLEMS = 20
-
-
-def _syntax_problems(
-    parser: lark.Lark, first: lark.exceptions.UnexpectedInput, text: str, path: str
-) -> list[PolicyProblem]:
-    """The first syntax error, and one for each later item that is broken on its own.
-
-    After an error the parser starts again at the next line that opens a top-level item
-    (``rule``, ``let``, ``tiers`` … at the start of a line), with the lines before it blanked so
-    that positions stay those of the file: one mistake reports once, and every broken item is
-    reported in the same run.
-    """
-    problems = [_syntax_problem(parser, first, text, path)]
-    lines = text.split("\n")
-    err: lark.exceptions.UnexpectedInput | None = first
-    while err is not None and len(problems) < MAX_SYNTAX_PROBLEMS:
-        after = getattr(err, "line", None) or len(lines)
-        restart = next(
-            (
-                i
-                for i in range(after, len(lines))
-                if lines[i][:1].isalpha() and lines[i].split(None, 1)[0] in _TOP_LEVEL
-            ),
-            None,
-        )
-        if restart is None:
-            break
-        try:
-            parser.parse("\n" * restart + "\n".join(lines[restart:]))
-            err = None
-        except lark.exceptions.UnexpectedInput as again:
-            problems.append(_syntax_problem(parser, again, text, path))
-            err = again
-    return problems
-
-
-def _syntax_problem(
-    parser: lark.Lark, err: lark.exceptions.UnexpectedInput, text: str, path: str
-) -> PolicyProblem:
-    line = getattr(err, "line", None) or 1
-    column = getattr(err, "column", None) or 1
-    if isinstance(err, lark.exceptions.UnexpectedToken):
-        tok = err.token
-        expected = _describe(parser, set(err.accepts or err.expected))
-        if tok.type == "$END":
-            line = text.count("\n") + 1
-            column = len(text.rsplit("\n", 1)[-1]) + 1
-            found = "文件结束 (end of file)"
-            length = 1
-        else:
-            found = f"「{tok}」"
-            length = max(1, len(str(tok)))
-        found_en = "end of file" if tok.type == "$END" else repr(str(tok))
-        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {found_en})"
-    elif isinstance(err, lark.exceptions.UnexpectedCharacters):
-        expected = _describe(parser, set(err.allowed or ()))
-        pos = err.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        message = f"语法错误：无法识别的字符「{ch}」 (syntax error: unexpected character {ch!r})"
-        length = 1
-    else:  # UnexpectedEOF
-        expected = _describe(parser, set(getattr(err, "expected", ()) or ()))
-        line = text.count("\n") + 1
-        column = len(text.rsplit("\n", 1)[-1]) + 1
-        message = "语法错误：文件意外结束 (syntax error: unexpected end of file)"
-        length = 1
-    hint = ("此处可以是 (expected)：" + "、".join(expected[:12])) if expected else None
-    return PolicyProblem(message, Location(path, line, column, length, text), hint, code="syntax")
-
-
 _SEVERITIES = SEVERITIES
+_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表"}
+
+
+def _places_ok(b: _Builder, tok: Any) -> bool:
+    """Decimal places of a rounding are 0–6 (every number jixiao rounds stays exact)."""
+    text = str(tok)
+    if len(text) <= 3 and int(text) <= MAX_PLACES:
+        return True
+    b.problems.append(
+        PolicyProblem(
+            f"舍入位数 {text[:12]} 超出 0–{MAX_PLACES} (rounding places must be 0–{MAX_PLACES})",
+            b.tok_loc(tok),
+            "如 rounding 2 half_up (e.g. rounding 2 half_up)",
+            code="limits",
+        )
+    )
+    return False
 
 
 def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
@@ -376,6 +353,24 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         seen[key] = b.loc(item)
         return True
 
+    named: dict[tuple[str, str], Location] = {}
+
+    def unique(kind: str, name: str, loc: Location) -> bool:
+        """A let, weight entry or tier table is stated once per file (``extends`` overrides)."""
+        first = named.setdefault((kind, name), loc)
+        if first is loc:
+            return True
+        b.problems.append(
+            PolicyProblem(
+                f"{_KIND_WORDS[kind]}「{name}」在本文件中重复（首次在第 {first.line} 行） "
+                f"({kind} {name!r} stated twice in this file; first at line {first.line})",
+                loc,
+                "覆盖继承的定义请放在 extends 的子文件中 (override inherited ones in a file that extends)",
+                code="name",
+            )
+        )
+        return False
+
     for item in tree.children:
         d = item.data
         ch = item.children
@@ -394,10 +389,9 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
         elif d == "rounding" and len(ch) == 3:
             # ``rounding rate 4 half_up``: where this rounding applies (lines, rate or total)
-            where, places, mode = str(ch[0]), int(str(ch[1])), str(ch[2])
+            where, mode = str(ch[0]), str(ch[2])
+            places = int(str(ch[1])) if len(str(ch[1])) <= 3 else MAX_PLACES + 1
             if where not in ROUNDING_PLACES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入对象「{where}」 (unknown rounding target {where!r})",
@@ -407,8 +401,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                     )
                 )
             elif mode not in _ROUNDING_MODES:
-                from jixiao.policy.names import did_you_mean
-
                 b.problems.append(
                     PolicyProblem(
                         f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
@@ -416,21 +408,33 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                         did_you_mean(mode, _ROUNDING_MODES),
                     )
                 )
-            else:
+            elif _places_ok(b, ch[1]):
                 fields.setdefault("rounding_at", []).append((where, places, mode, b.tok_loc(ch[0])))
         elif d == "rounding" and once("rounding", item):
-            fields["rounding"] = (int(str(ch[0])), str(ch[1]))
+            fields["rounding"] = (int(str(ch[0])) if _places_ok(b, ch[0]) else 2, str(ch[1]))
             fields["rounding_loc"] = b.tok_loc(ch[1])
         elif d == "tolerance" and once("tolerance", item):
             value, _unit = b.number(ch[0])
             fields["tolerance"] = value
         elif d == "let":
-            fields["lets"].append((str(ch[0]), _build_expr(b, ch[1]), b.tok_loc(ch[0])))
+            if unique("let", str(ch[0]), b.tok_loc(ch[0])):
+                fields["lets"].append((str(ch[0]), _build_expr(b, ch[1]), b.tok_loc(ch[0])))
         elif d == "weights":
             for w in ch:
                 if w.data == "weight_entry":
-                    value, _unit = b.number(w.children[1])
-                    fields["weights"].append((str(w.children[0]), value, b.tok_loc(w.children[0])))
+                    value, unit = b.number(w.children[1])
+                    if unit is not None or not str(w.children[1])[-1:].isdigit():
+                        b.problems.append(
+                            PolicyProblem(
+                                f"权重不带单位：「{w.children[1]}」 (a weight is a bare number of points)",
+                                b.tok_loc(w.children[1]),
+                                "写成 产出指标 50 (write 产出指标 50)",
+                            )
+                        )
+                    if unique("weights", str(w.children[0]), b.tok_loc(w.children[0])):
+                        fields["weights"].append(
+                            (str(w.children[0]), value, b.tok_loc(w.children[0]))
+                        )
                 else:
                     fields["deviation"] = str(w.children[0].children[0])
         elif d == "budget":
@@ -444,7 +448,9 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
         elif d == "tiers":
-            fields["tiers"].append(_build_tiers(b, item))
+            table = _build_tiers(b, item)
+            if unique("tiers", table.name, table.loc):
+                fields["tiers"].append(table)
         elif d == "grades" and once("grades", item):
             pairs = [(str(ch[i]), interval_of(b, ch[i + 1])) for i in range(0, len(ch), 2)]
             fields["grades"] = tuple(pairs)
@@ -459,8 +465,6 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["examples"].append(_build_example(b, item))
     rounding_loc = fields.pop("rounding_loc", None)
     if "rounding" in fields and fields["rounding"][1] not in _ROUNDING_MODES:
-        from jixiao.policy.names import did_you_mean
-
         mode = fields["rounding"][1]
         b.problems.append(
             PolicyProblem(

@@ -126,7 +126,8 @@ class Comparison(Node):
 
     ``op`` says whether the bound is included (《民法典》第1259条: 以上/以下/以内 include the number;
     超过/不满/高于/低于 exclude it). ``label`` is text written before the bound (``合格率``) and
-    ``note`` text written after it (``覆盖``); both are kept for rendering.
+    ``note`` text written after it (``覆盖``); both are kept for rendering. ``reading`` and
+    ``candidates`` say how an actual's quantity was read (see :data:`Reading`).
     """
 
     kind: ClassVar[str] = "comparison"
@@ -134,6 +135,8 @@ class Comparison(Node):
     amount: Quantity
     label: str | None = None
     note: str | None = None
+    reading: Reading | None = None
+    candidates: tuple[Quantity, ...] = ()
     span: Span | None = _span()
 
     @property
@@ -162,7 +165,31 @@ class Comparison(Node):
             out["label"] = self.label
         if self.note:
             out["note"] = self.note
+        _reading_dict(out, self.reading, self.candidates)
         return out
+
+
+#: How an actual's quantity was read, when not simply as written:
+#:
+#: - ``extracted``: the one quantity comparable with the target in a longer text (``40人（含补训3
+#:   人）``, ``40人，部分学员因疫情未能参训``); the words around it are the ``label`` and ``note``;
+#: - ``chosen``: one of several comparable quantities (``计划50人，实际40人``), the one written
+#:   after 实际/完成; all of them are in ``candidates``;
+#: - ``fraction``: a bare number in [0, 1] under a percent target, read as a fraction
+#:   (``0.95`` under ``≥90%`` → 95%);
+#: - ``fraction_or_percent``: the same under a small percent target (a bound ≤ 10%), where the
+#:   number may as well be a percent (``1`` under ``≥1%``): the value is as written, both readings
+#:   are in ``candidates``, and the row is not scored.
+Reading = Literal["extracted", "chosen", "fraction", "fraction_or_percent"]
+
+
+def _reading_dict(
+    out: dict[str, Any], reading: str | None, candidates: tuple[Quantity, ...]
+) -> None:
+    if reading:
+        out["reading"] = reading
+    if candidates:
+        out["candidates"] = [q.to_dict() for q in candidates]
 
 
 Approx = Literal["about", "over", "under"]
@@ -183,6 +210,8 @@ class Amount(Node):
     approx: Approx | None = None
     label: str | None = None
     note: str | None = None
+    reading: Reading | None = None
+    candidates: tuple[Quantity, ...] = ()
     span: Span | None = _span()
 
     @property
@@ -217,6 +246,7 @@ class Amount(Node):
             out["label"] = self.label
         if self.note:
             out["note"] = self.note
+        _reading_dict(out, self.reading, self.candidates)
         return out
 
 
@@ -277,7 +307,8 @@ class Deadline(Node):
     actual like ``2023年10月``). ``end_of_month`` records 底/末; :attr:`day` then reports the
     month's last day. ``start`` holds the first date of a period (``2021.1.1-12.31``), ``goal`` a
     quantity fused with the deadline (``11月底完成100%``), ``prefix``/``suffix`` the words around
-    the date (``均在`` … ``完成``).
+    the date (``均在`` … ``完成``). ``year_offset`` is 1 for a year written relative to the budget
+    year (``次年1月``, ``下一年度3月底前``, ``翌年``); ``year`` is then None.
     """
 
     kind: ClassVar[str] = "deadline"
@@ -286,6 +317,7 @@ class Deadline(Node):
     written_day: int | None = None
     end_of_month: bool = False
     relation: DeadlineRelation = "by"
+    year_offset: int = 0
     start: tuple[int | None, int | None, int | None] | None = None
     goal: Comparison | Amount | None = None
     prefix: str | None = None
@@ -308,7 +340,7 @@ class Deadline(Node):
         """A comparable (month, day) position in the year; unknown day → end of the month."""
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year or 2001, month)[1]
-        return (self.year or 0, month, day)
+        return (self.year or self.year_offset, month, day)
 
     def render(self) -> str:
         """Canonical text: ``2023年12月底前``, ``9月前``, ``9月内`` (by the end of September),
@@ -319,9 +351,12 @@ class Deadline(Node):
             parts.append(_date_text(sy, sm, sd, False))
             parts.append("-")
             year = self.year if self.year != sy else None
-            parts.append(_date_text(year, self.month, self.written_day, self.end_of_month))
+            end = _date_text(year, self.month, self.written_day, self.end_of_month)
+            parts.append(("次年" if self.year_offset else "") + end)
         else:
             date = _date_text(self.year, self.month, self.written_day, self.end_of_month)
+            if self.year_offset:
+                date = "次年" + date
             precise = self.written_day is not None or self.end_of_month
             if self.relation == "before" and precise:
                 parts.append("早于" + date)
@@ -344,6 +379,8 @@ class Deadline(Node):
             "day": self.day,
             "relation": self.relation,
         }
+        if self.year_offset:
+            out["year_offset"] = self.year_offset
         if self.end_of_month:
             out["end_of_month"] = True
         if self.start is not None:
@@ -372,12 +409,15 @@ def _date_text(year: int | None, month: int | None, day: int | None, end_of_mont
 class Qualitative(Node):
     """Text that states a goal in words (``效果明显``), kept verbatim. ``declared`` is set when
     the cell carried the ``定性`` marker that extraction glues on; ``scale`` holds a grade scale
-    written where a target should be (``优良中低差`` → ``("优","良","中","低","差")``)."""
+    written where a target should be (``优良中低差`` → ``("优","良","中","低","差")``).
+    ``candidates`` holds the quantities an actual's text names when there are several comparable
+    with the target and no rule picks one (``男20人女20人``): the row is not scored from them."""
 
     kind: ClassVar[str] = "qualitative"
     text: str
     scale: tuple[str, ...] | None = None
     declared: bool = False
+    candidates: tuple[Quantity, ...] = ()
     span: Span | None = _span()
 
     def render(self) -> str:
@@ -389,6 +429,8 @@ class Qualitative(Node):
             out["scale"] = list(self.scale)
         if self.declared:
             out["declared"] = True
+        if self.candidates:
+            out["candidates"] = [q.to_dict() for q in self.candidates]
         return out
 
 

@@ -188,7 +188,7 @@ OPEN_UNIT_MAX = 4
 #: (other than at its end) is a clause, so the cell is prose.
 PROSE_PUNCT = "，。、；：？！,;:?!…"
 TRAILING_PUNCT = "。.．，,；;、！!？?…～~ \t\r\n\u3000"
-_TEXT_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』…·,;:!?'\"()\\[\\]{}—"
+_TEXT_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕［］「」『』…·,;:!?'\"()\\[\\]{}—"
 
 #: Junk characters seen in damaged cells, and what they most likely stood for.
 JUNK_HINTS: dict[str, str] = {"$": "%", "＄": "%", "^": "≥", "＾": "≥", "&": "%", "#": "≥"}
@@ -368,7 +368,7 @@ _DIGIT = "[0-9０-９]"
 # what may follow a comparator suffix that ends a quantity (5羽以上, 5羽以上。, 5羽以上（含）)
 _CLAUSE_END = r"(?=\s|$|[(（，。、；;,.．！!？?…～~])"
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿萬億"
-_NUM_AHEAD = rf"(?=\s*(?:{_DIGIT}|[零〇一二两三四五六七八九十百千]|百分之))"
+_NUM_AHEAD = rf"(?=\s*(?:-\s*)?(?:{_DIGIT}|[零〇一二两三四五六七八九十百千]|百分之))"
 
 
 def _unit_regex() -> str:
@@ -382,9 +382,23 @@ def _unit_regex() -> str:
 
 def _suffix_regex() -> str:
     words = _alternation(w for w in SUFFIX_WORDS if w != "内")
-    # 60%以上（含）, 90%以上（含90%）: a parenthesis that only says the bound is included
-    included = r"(?:\s*[(（]含[^()（）]{0,12}[)）])?"
-    return rf"(?:{words}|内(?![^\W\d_])){included}"
+    return rf"(?:{words}|内(?![^\W\d_]))"
+
+
+#: Words of an inclusivity note: 含 (the bound is included), 不含 (it is not).
+INCL_WORDS = ("含", "包含", "包括")
+
+
+def _incl_regex() -> str:
+    """An inclusivity note in brackets, before or after a comparator suffix: ``（含）``,
+    ``（含90%）``, ``(含本数)``, ``（不含）``, ``（含90%在内）``."""
+    number = r"-?\s*[0-9０-９]+(?:[.．][0-9０-９]+)?"
+    unit = _unit_regex()
+    words = _alternation(INCL_WORDS)
+    return (
+        rf"[(（]\s*不?(?:{words})\s*(?:本数|本值|边界值|该值)?"
+        rf"\s*(?:{number}\s*(?:{unit})?)?\s*(?:在内)?\s*[)）]"
+    )
 
 
 def _text_regex() -> str:
@@ -423,12 +437,14 @@ SUFFIX_AT_END = re.compile(f"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])})$"
 def grammar_text(template: str) -> str:
     """The grammar with its ``%%NAME%%`` placeholders filled in."""
     fills = {
-        "UNIT": _unit_regex(),
+        # a unit may be written in brackets: ≥45（人）, 45(人)以上
+        "UNIT": rf"(?:{_unit_regex()}|[(（]\s*(?:{_unit_regex()})\s*[)）])",
+        "INCL": _incl_regex(),
         "TEXT": _text_regex(),
         "COMP_WORD": f"(?:{_alternation(COMPARATOR_WORDS)}){_NUM_AHEAD}",
         "COMP_SYM": f"[{re.escape(COMPARATOR_CHARS)}]+",
         "SUFFIX": _suffix_regex(),
-        "APPROX_PRE": f"(?:{_alternation(APPROX_PRE)})(?=\\s*{_DIGIT})",
+        "APPROX_PRE": f"(?:{_alternation(APPROX_PRE)})(?=\\s*-?\\s*{_DIGIT})",
         "APPROX_MID": f"[{''.join(APPROX_MID)}]",
         "APPROX_POST": _alternation(APPROX_POST),
         "REL_PRE": f"(?:{_alternation(REL_PRE)})(?=\\s*(?:{_DIGIT}|年[底末]))",

@@ -19,6 +19,7 @@ import threading
 from decimal import Decimal
 from typing import Any, NoReturn
 
+import attrs
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (
     LarkError,
@@ -46,6 +47,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
+from jixiao.targets.normalize import normalize
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
@@ -131,7 +133,7 @@ class _Qty:
 
 
 class _Date:
-    __slots__ = ("day", "end", "eom", "month", "start", "start_pos", "year")
+    __slots__ = ("day", "end", "eom", "month", "offset", "start", "start_pos", "year")
 
     def __init__(
         self,
@@ -142,7 +144,9 @@ class _Date:
         start: tuple[int | None, int | None, int | None] | None,
         start_pos: int,
         end: int,
+        offset: int = 0,
     ) -> None:
+        self.offset = offset
         self.year = year
         self.month = month
         self.day = day
@@ -225,6 +229,8 @@ class _Builder(Transformer[Token, Any]):
             end = _to(mid if mid is not None else num)
             return _Qty(value, None, None, end, approx, start, end, chinese)
         word = "".join(str(unit).split())
+        if word[:1] in "(（":
+            word = word[1:-1]  # a unit in brackets: ≥45（人）
         return _Qty(
             value,
             lookup_unit(word),
@@ -255,12 +261,26 @@ class _Builder(Transformer[Token, Any]):
         self,
         label: Token | None,
         lead: Token | None,
+        minus: Token | None,
         qty: _Qty,
         sep: Token | None,
         high: _Qty | None,
+        incl: Token | None,
         trail: Token | None,
+        incl_after: Token | None,
         note_tok: Token | None,
     ) -> Any:
+        if minus is not None:
+            qty = _negative(qty, minus)
+        if incl is not None and incl_after is not None:
+            raise _CellError(
+                "包含说明写了两次 (the inclusivity note is written twice)",
+                _at(incl_after),
+                len(incl_after),
+                ("结束",),
+                "只保留一个「（含）」 (keep one of them)",
+            )
+        incl = incl if incl is not None else incl_after
         last = high if high is not None else qty
         read = _note_and_unit(last, note_tok, trail)
         if isinstance(read, _Prose):
@@ -290,17 +310,23 @@ class _Builder(Transformer[Token, Any]):
         else:
             start = qty.start
         end = _end(note_tok, trail, last)
+        for tok in (incl_after, incl):
+            if tok is not None:
+                end = max(end, _to(tok))
         if high is None:
-            return _bound(label_text, lead, last, trail, note, start, end)
+            node = _bound(label_text, lead, last, trail, note, start, end)
+            return _included(node, incl) if incl is not None else node
+        if incl is not None:
+            _check_incl(incl, last)
         return _range(label_text, lead, qty, last, trail, note, start, end)
 
     # -- deadlines
 
     def date_words(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
-        y, m, d, eom = _read_date(first)
+        y, m, d, eom, off = _read_date(first)
         if second is None:
-            return _Date(y, m, d, eom, None, _at(first), _to(first))
-        y2, m2, d2, eom2 = _read_date(second)
+            return _Date(y, m, d, eom, None, _at(first), _to(first), off)
+        y2, m2, d2, eom2, off2 = _read_date(second)
         if d is None and eom and m is not None:
             d = calendar.monthrange(y or 2000, m)[1]
         return _Date(
@@ -311,6 +337,7 @@ class _Builder(Transformer[Token, Any]):
             (y, m, d),
             _at(first),
             _to(second),
+            off2 if y2 is not None or off2 else off,
         )
 
     def date_dots(self, first: Token, sep: Token | None, second: Token | None) -> _Date:
@@ -414,12 +441,90 @@ class _Builder(Transformer[Token, Any]):
             written_day=date.day,
             end_of_month=date.eom,
             relation=relation,  # type: ignore[arg-type]
+            year_offset=date.offset,
             start=date.start,
             goal=goal,
             prefix=prefix or None,
             suffix=suffix or None,
             span=(start, end),
         )
+
+
+def _negative(qty: _Qty, minus: Token) -> _Qty:
+    """The quantity after a minus sign (≥-5%): a negative bound, as written."""
+    if qty.chinese:
+        raise _CellError(
+            "负号后应为阿拉伯数字 (a minus sign takes digits)",
+            _at(minus),
+            qty.end - _at(minus),
+            ("数字",),
+        )
+    return _Qty(
+        -qty.value,
+        qty.unit,
+        qty.unit_text,
+        qty.unit_start,
+        qty.approx,
+        _at(minus),
+        qty.end,
+        qty.chinese,
+    )
+
+
+_INCL_NUMBER = re.compile(r"-?\s*[0-9０-９]+(?:[.．][0-9０-９]+)?")
+
+
+def _check_incl(tok: Token, qty: _Qty) -> bool:
+    """Whether an inclusivity note says 含 (True) or 不含 (False); a number written in it must be
+    the bound itself (``≥90%（含90%）``)."""
+    text = str(tok)
+    m = _INCL_NUMBER.search(text)
+    if m is not None:
+        written = Decimal(to_ascii_digits("".join(m.group().split())).replace("．", "."))
+        rest = "".join(text[m.end() :].split()).rstrip(")）").removesuffix("在内")
+        unit = lookup_unit(rest) if rest else None
+        value: Decimal | None = written
+        if unit is not None and qty.unit is not None and unit.dimension == qty.unit.dimension:
+            value = written * unit.factor / qty.unit.factor
+        elif unit is not None and unit != qty.unit:
+            value = None
+        if value != qty.value:
+            raise _CellError(
+                f"括号中的数「{m.group()}{rest}」与指标值不同 (the number in the inclusivity note "
+                f"differs from the bound)",
+                _at(tok) + m.start(),
+                len(m.group()) + len(rest),
+                ("数字",),
+                "写成「≥90%（含90%）」或「≥90%（含）」 (write ≥90%（含90%） or ≥90%（含）)",
+            )
+    return "不" not in text
+
+
+_CLOSE_OP: dict[str, Op] = {">": ">=", "<": "<="}
+_OPEN_OP: dict[str, Op] = {">=": ">", "<=": "<"}
+
+
+def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
+    """Apply an inclusivity note: （含） includes the bound (超过90%（含） is ≥90%), （不含）
+    excludes it (90%以上（不含） is >90%). After a bare amount it is kept as the note."""
+    qty = node.amount
+    inclusive = _check_incl(tok, _Qty(qty.value, qty.unit, None, 0, None, 0, 0, False))
+    if isinstance(node, Amount):
+        note = str(tok) + (node.note or "")
+        return Amount(node.amount, node.approx, node.label, note, span=node.span)
+    op = node.op
+    if inclusive:
+        op = _CLOSE_OP.get(op, op)
+    elif op == "=":
+        raise _CellError(
+            "「=」不能不含本数 (an equality cannot exclude its number)",
+            _at(tok),
+            len(tok),
+            ("结束",),
+        )
+    else:
+        op = _OPEN_OP.get(op, op)
+    return Comparison(op, node.amount, node.label, node.note, span=node.span)
 
 
 def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
@@ -611,22 +716,33 @@ def _range(
 _CN_DATE_PART = re.compile(r"[一二三四五六七八九十]+(?=\s*(?:月|日|号))")
 
 
-def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool]:
+_NEXT_YEAR = re.compile(r"(?:次|翌|下一?)年度?\s*")
+
+
+def _read_date(tok: Token) -> tuple[int | None, int | None, int | None, bool, int]:
+    """Year, month, day, end of month, and the year offset (1 for 次年/下一年/翌年)."""
     # 十二月底 / 十一月三十日: a month or day in Chinese numerals reads as its digits
     text = _CN_DATE_PART.sub(lambda m: str(parse_chinese(m.group())), to_ascii_digits(str(tok)))
+    offset = 0
+    rel = _NEXT_YEAR.match(text)
+    if rel is not None:
+        offset = 1
+        text = text[rel.end() :]
+        if text in ("底", "末"):
+            return None, 12, None, True, offset
     m = _YMD.fullmatch(text)
     if m is not None:
         year = int(m.group(1)) if m.group(1) else None
         month = int(m.group(2))
         day = int(m.group(3)) if m.group(3) else None
         _check_day(tok, year, month, day)
-        return year, month, day, m.group(4) is not None
+        return year, month, day, m.group(4) is not None, offset
     m = _YEAR_END.fullmatch(text)
     if m is not None:
-        return (int(m.group(1)) if m.group(1) else None), 12, None, True
+        return (int(m.group(1)) if m.group(1) else None), 12, None, True, offset
     m = _YEAR.fullmatch(text)
     assert m is not None, text
-    return int(m.group(1)), None, None, False
+    return int(m.group(1)), None, None, False, offset
 
 
 def _read_dots(tok: Token) -> tuple[int | None, int, int]:
@@ -749,7 +865,36 @@ def _recover(text: str, exc: UnexpectedInput) -> _Prose:
         )
     if isinstance(last, Token) and last.type == "TEXT" and _WORD.search(text, 0, pos):
         return PROSE  # a sentence that goes on after a number: 存在18岁以下、54周岁以上
+    _check_garbled_number(text, pos)
     _syntax_error(text, pos, names, last)
+
+
+_DIGIT_RUN = re.compile(r"[0-9０-９][0-9０-９.．,，]*[0-9０-９]|[0-9０-９]")
+_VALID_NUMBER = re.compile(
+    r"[0-9０-９]{1,3}(?:,[0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?"
+)
+
+
+def _check_garbled_number(text: str, pos: int) -> None:
+    """A run of digits with separators where reading stopped that is no number (``7,00``,
+    ``1,2,3``, ``7,00.0,77``): an error at the whole run. A thousands separator stands only
+    between groups of three digits, so no reading of such a run is safe to guess."""
+    for m in _DIGIT_RUN.finditer(text):
+        if m.start() > pos:
+            break
+        if m.end() < pos or ("," not in m.group() and "，" not in m.group()):
+            continue
+        if _VALID_NUMBER.fullmatch(m.group()):
+            continue
+        raise TargetSyntaxError(
+            f"数字「{m.group()}」无法识别 (garbled number {m.group()!r})",
+            text,
+            m.start(),
+            expected=("数字",),
+            hint="千位分隔符「,」只能隔开三位一组的数字（如 7,000 或 1,234.5） "
+            "(a thousands separator stands only between groups of three digits)",
+            length=len(m.group()),
+        )
 
 
 _RUNS = (
@@ -808,11 +953,31 @@ def _prose(text: str) -> Qualitative | Empty:
     return Qualitative(body, lx.scale_of(body), declared, span=(start, start + len(body)))
 
 
-def _parse(text: str) -> Target:
-    if not isinstance(text, str):
-        raise ArgumentTypeError(f"a cell is text, not {type(text).__name__}")
-    if not text or text.isspace():
-        return Empty(text=text)
+def _parse(cell: str) -> Target:
+    if not isinstance(cell, str):
+        raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
+    if not cell or cell.isspace():
+        return Empty(text=cell)
+    # one character for one: positions in the normalised text are positions in the cell
+    text = normalize(cell)
+    try:
+        return _parse_normal(text)
+    except TargetSyntaxError as err:
+        if text is cell:
+            raise
+        raise TargetSyntaxError(
+            err.message,
+            cell,
+            err.offset,
+            expected=err.expected,
+            hint=err.hint,
+            length=err.length,
+            en=err.message_en,
+            hint_en=err.hint_en,
+        ) from None
+
+
+def _parse_normal(text: str) -> Target:
     node: Any
     try:
         node = _parser().parse(text)
@@ -830,23 +995,247 @@ def _parse(text: str) -> Target:
     return node
 
 
-def _as_actual(node: Target, unit: Unit | None) -> Actual:
-    """What an actual cell adds: outcome words, and the target's unit for a bare number."""
+# ------------------------------------------------------------------------------ actual readings
+#
+# An actual cell is often a sentence around its number: 40人（含补训3人）, 40人，部分学员因疫情未能
+# 参训, 实际完成45人，完成率90%, 计划50人，实际40人. When the grammar reads such a cell as prose and
+# the target is a number, the quantities written outside brackets are looked for; see
+# docs/targets.md (实际完成值中的数量) for the rule.
+
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|［[^［］]*］")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!？?、\n：:]")
+#: A clause that opens with one of these lists parts of the total (其中女生20人) or compares with
+#: another year (较上年增加5人); like a bracket, it is a note.
+_PART_CLAUSE = re.compile(r"\s*(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
+_DIGITS = re.compile(r"(?<![0-9.．])[0-9]+(?:[.．][0-9]+)*")
+_THOUSANDS = re.compile(r"(?<![0-9.．,])[0-9]{1,3}(?:,[0-9]{3})+(?:[.．][0-9]+)?(?![0-9])")
+_DATE_AFTER = re.compile(r"\s*(?:年(?!\s*(?:以上|以下|内|左右))|月(?!份?\s*数)|日|号)")
+_RANGE_AFTER = re.compile(r"\s*(?:——|--|[\-~～〜—–―至到])\s*[0-9]")
+_MARK_ACTUAL = re.compile(r"实际")
+_MARK_DONE = re.compile(r"完成|实现|达到|达成")
+_MARK_PLAN = re.compile(r"计划|目标|预计|预期|任务")
+_BEFORE_NUMBER = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(w) for w in sorted((*lx.APPROX_PRE, *lx.COMPARATOR_WORDS), key=len, reverse=True)
+    )
+    + f"|[{re.escape(lx.COMPARATOR_CHARS)}]+)\\s*$"
+)
+_AFTER_UNIT = re.compile(
+    r"\s*(?:"
+    + "|".join(
+        re.escape(w)
+        for w in sorted((*lx.SUFFIX_WORDS, *lx.APPROX_POST), key=len, reverse=True)
+        if w != "内"
+    )
+    + ")"
+)
+
+
+class _Found:
+    __slots__ = ("end", "mark", "quantity", "start")
+
+    def __init__(self, start: int, end: int, quantity: Quantity, mark: int) -> None:
+        self.start = start
+        self.end = end
+        self.quantity = quantity
+        self.mark = mark
+
+
+def _main_text(text: str) -> str:
+    """*text* with bracketed remarks and part clauses (其中…) blanked out, same length."""
+    out = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
+    pieces: list[str] = []
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(out):
+        pieces.append(out[last : m.start()])
+        pieces.append(m.group())
+        last = m.end()
+    pieces.append(out[last:])
+    for i in range(0, len(pieces), 2):
+        if _PART_CLAUSE.match(pieces[i]):
+            pieces[i] = " " * len(pieces[i])
+    return "".join(pieces)
+
+
+def _quantities(text: str, main: str, unit: Unit | None) -> list[_Found]:
+    """The quantities in *main* (the text outside brackets) comparable with a target in *unit*
+    (None: a bare target, every quantity is comparable). Dates, ordinals and ranges are not
+    quantities."""
+    found: list[_Found] = []
+    spans = [(m.start(), m.end(), m.group()) for m in _THOUSANDS.finditer(main)]
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    for m in _DIGITS.finditer(main):
+        if m.start() not in taken:
+            spans.append((m.start(), m.end(), m.group()))
+    spans.sort()
+    clause_start = 0
+    prev_end = 0
+    for start, end, digits in spans:
+        if digits.count(".") + digits.count("．") > 1:
+            continue  # 2023.12.31: a date
+        before = main[max(0, start - 1) : start]
+        if before == "第" or (before.isalpha() and before.isascii()):
+            continue  # 第3期, G20
+        if _DATE_AFTER.match(main, end) or _RANGE_AFTER.match(main, end):
+            continue
+        pos = end
+        approx_mid = main[pos : pos + 1] in lx.APPROX_MID
+        if approx_mid:
+            pos += 1
+        u = lx.UNIT_RE.match(main, pos + (len(main[pos:]) - len(main[pos:].lstrip(" "))))
+        q_unit = lookup_unit(u.group()) if u is not None and u.group() else None
+        if u is not None and u.group():
+            pos = u.end()
+        if unit is not None and q_unit is not None and q_unit.dimension != unit.dimension:
+            prev_end = pos
+            continue
+        value = Decimal(digits.replace(",", "").replace("．", "."))
+        # the words since the previous quantity or the clause's start say what this one is
+        for b in _CLAUSE_BREAK.finditer(main, prev_end, start):
+            clause_start = b.end()
+        segment = main[max(prev_end, clause_start) : start]
+        mark = 0
+        if _MARK_ACTUAL.search(segment):
+            mark = 2
+        elif _MARK_PLAN.search(segment):
+            mark = -1
+        elif _MARK_DONE.search(segment):
+            mark = 1
+        found.append(_Found(start, pos, Quantity(value, q_unit), mark))
+        prev_end = pos
+    return found
+
+
+def _extract(node: Qualitative, unit: Unit | None) -> Amount | Comparison | Qualitative | None:
+    """The actual read out of a sentence (see above), or None when it names no quantity."""
+    body = node.text
+    if not any("0" <= ch <= "9" for ch in body):
+        return None
+    main = _main_text(body)
+    found = _quantities(body, main, unit)
+    if not found:
+        return None
+    reading: str = "extracted"
+    chosen = found[0]
+    candidates: tuple[Quantity, ...] = ()
+    if len(found) > 1:
+        candidates = tuple(f.quantity for f in found)
+        best = max(f.mark for f in found)
+        marked = [f for f in found if f.mark == best]
+        if best == 0:
+            # else the only one not introduced by 计划/目标/预计 (40人，计划45人)
+            marked = [f for f in found if f.mark == 0]
+        if len(marked) != 1 or not any(f.mark for f in found):
+            return attrs.evolve(node, candidates=candidates)
+        chosen = marked[0]
+        reading = "chosen"
+    start, end = chosen.start, chosen.end
+    lead = _BEFORE_NUMBER.search(body, 0, start)
+    if lead is not None:
+        start = lead.start()
+    tail = _AFTER_UNIT.match(body, end)
+    if tail is not None:
+        end = tail.end()
+    core: Any = None
+    try:
+        core = _parse_normal(body[start:end].strip())
+    except TargetSyntaxError:
+        core = None
+    if not isinstance(core, Amount | Comparison) or core.label or core.note:
+        core = Amount(chosen.quantity)
+    label = body[:start].strip() or None
+    note = body[end:].rstrip(lx.TRAILING_PUNCT) or None
+    if isinstance(core, Comparison):
+        return Comparison(
+            core.op,
+            core.amount,
+            label,
+            note,
+            reading=reading,  # type: ignore[arg-type]
+            candidates=candidates,
+            span=node.span,
+        )
+    return Amount(
+        core.amount,
+        core.approx,
+        label,
+        note,
+        reading=reading,  # type: ignore[arg-type]
+        candidates=candidates,
+        span=node.span,
+    )
+
+
+_PERCENT = lookup_unit("%")
+#: Under a percent target with a bound at or below this, a bare number in [0, 1] may as well
+#: be a percent as a fraction (``1`` under ``≥1%``).
+FRACTION_AMBIGUOUS_BELOW = Decimal(10)
+
+
+def _as_fraction(node: Amount | Comparison, mode: str) -> Amount | Comparison:
+    """A bare number in (0, 1] under a percent target: the fraction it most likely is."""
+    value = node.amount.value
+    if not (0 < value <= 1):
+        return node
+    percent = Quantity(value, _PERCENT)
+    fraction = Quantity(value.scaleb(2), _PERCENT)
+    if mode == "fraction":
+        return attrs.evolve(node, amount=fraction, reading="fraction")
+    return attrs.evolve(
+        node, amount=percent, reading="fraction_or_percent", candidates=(percent, fraction)
+    )
+
+
+def _mode_of(target: Target | None) -> str | None:
+    """How an actual is read against *target*: None (no target, or one with no number),
+    ``numeric``, or for a percent target ``fraction`` / ``either`` (a bound ≤ 10%)."""
+    return _reading_of(target)[1]
+
+
+def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
+    """The unit *target* lends to a bare number, and the reading mode (:func:`_mode_of`)."""
+    if target is None:
+        return None, None
+    quantity = target.quantity
+    if quantity is None:
+        return None, None
+    unit = quantity.unit
+    if unit is None or unit.symbol != "%":
+        return unit, "numeric"
+    low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
+    return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
+
+
+def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actual:
+    """What an actual cell adds: outcome words, the quantity in a sentence when the target is a
+    number, a bare fraction under a percent target, and the target's unit for a bare number."""
     if isinstance(node, Qualitative):
         word = _cut(node.text)
         status = lx.outcome_status(word)
         if status is not None:
             return Outcome(word, status, span=node.span)  # type: ignore[arg-type]
-        return node
+        if mode is None:
+            return node
+        read = _extract(node, unit)
+        if read is None or isinstance(read, Qualitative):
+            return read or node
+        node = read
+    if (
+        mode in ("fraction", "either")
+        and isinstance(node, Amount | Comparison)
+        and node.amount.unit is None
+    ):
+        node = _as_fraction(node, mode)
     if unit is None:
         return node
-    if isinstance(node, Amount) and node.amount.unit is None:
-        return Amount(
-            Quantity(node.amount.value, unit), node.approx, node.label, node.note, span=node.span
-        )
-    if isinstance(node, Comparison) and node.amount.unit is None:
-        return Comparison(
-            node.op, Quantity(node.amount.value, unit), node.label, node.note, span=node.span
+    if isinstance(node, Amount | Comparison) and node.amount.unit is None:
+        return attrs.evolve(
+            node,
+            amount=Quantity(node.amount.value, unit),
+            candidates=tuple(
+                q if q.unit is not None else Quantity(q.value, unit) for q in node.candidates
+            ),
         )
     if isinstance(node, Range) and node.unit is None:
         return Range(
@@ -879,7 +1268,15 @@ def parse_target_uncached(text: str) -> Target:
 @in_context
 def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     """:func:`parse_actual` without the cache."""
-    return _as_actual(_parse(text), implied_unit(target))
+    mode = _mode_of(target)
+    try:
+        node = _parse(text)
+    except TargetSyntaxError:
+        sentence = _sentence(text, mode)
+        if sentence is None:
+            raise
+        return _as_actual(sentence, implied_unit(target), mode)
+    return _as_actual(node, implied_unit(target), mode)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -888,8 +1285,37 @@ def _target_cached(text: str) -> Target:
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _actual_cached(text: str, unit: Unit | None) -> Actual:
-    return _as_actual(_target_cached(text), unit)
+def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    try:
+        node = _target_cached(text)
+    except TargetSyntaxError:
+        sentence = _sentence(text, mode)
+        if sentence is None:
+            raise
+        return _as_actual(sentence, unit, mode)
+    return _as_actual(node, unit, mode)
+
+
+_CLAUSE_PUNCT = re.compile(r"[，,；;。]")
+
+
+def _sentence(text: str, mode: str | None) -> Qualitative | None:
+    """An actual the grammar cannot read, under a numeric target, that is a sentence of
+    clauses (2022年40人，2023年45人): prose, so that its quantities are looked for. A cell with
+    a junk character or a garbled number, or without clause punctuation, stays an error."""
+    norm = normalize(text)
+    if (
+        mode is None
+        or not _CLAUSE_PUNCT.search(norm)
+        or any(lx.is_junk(ch) for ch in norm)
+        or any(
+            "," in m.group() and not _VALID_NUMBER.fullmatch(m.group())
+            for m in _DIGIT_RUN.finditer(norm)
+        )
+    ):
+        return None
+    node = _prose(norm)
+    return node if isinstance(node, Qualitative) else None
 
 
 @in_context
@@ -914,17 +1340,20 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
 
     Outcome words (``达成预期指标``, ``基本完成``, ``未开展``) become :class:`Outcome`; a date
-    becomes a :class:`Deadline`. Results are cached by text and the target's unit.
+    becomes a :class:`Deadline`. Under a numeric target, a sentence is searched for the quantity
+    it states (``40人（含补训3人）`` → 40人, the rest kept as the note) and a bare fraction under a
+    percent target is read as one (``0.95`` → 95%): see ``reading`` on the node and
+    docs/targets.md. Results are cached by text, the target's unit and the reading mode.
 
     >>> parse_actual("200余人").to_dict()
     {'kind': 'quantity', 'value': '200', 'unit': '人', 'approx': 'over'}
     >>> parse_actual("基本完成").status
     'partial'
     """
-    unit = implied_unit(target) if target is not None else None
-    if len(text) > CACHED_CHARS:
-        return _as_actual(_parse(text), unit)
-    return _actual_cached(text, unit)
+    if len(text) > CACHED_CHARS:  # caches are bounded in bytes: long cells are not kept
+        return parse_actual_uncached(text, target)
+    unit, mode = _reading_of(target)
+    return _actual_cached(text, unit, mode)
 
 
 def cache_clear() -> None:

@@ -1,0 +1,452 @@
+"""Type-checking policy expressions and compiling them into small closures.
+
+See :mod:`jixiao.policy.compiler` for the dimensions a number carries.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from jixiao.errors import Location, PolicyProblem
+from jixiao.policy import ast as A
+from jixiao.policy.bands import check_bands
+from jixiao.policy.names import did_you_mean
+from jixiao.policy.refs import BUDGET_REFS, DOMAINS, FUNCTIONS, TEXT_FUNCTIONS, Scope
+from jixiao.policy.types import (
+    BOOL,
+    ERROR,
+    MAX_PLACES,
+    MONEY,
+    NUM,
+    ROUNDING_MODES,
+    STR,
+    Ctx,
+    EvalError,
+    Fn,
+    TypeInfo,
+    combine,
+    same_num,
+    type_hint,
+)
+from jixiao.units import lookup_unit
+
+__all__ = ["ExprCompiler", "compare", "const_value", "mk_const"]
+
+
+def mk_const(value: Any) -> Fn:
+    fn: Fn = lambda c: value  # noqa: E731
+    # marked so that a comparison, product or if can read the value once, when compiling
+    setattr(fn, _CONST, (value,))
+    return fn
+
+
+_CONST = "_jixiao_const"
+
+
+def const_value(fn: Fn) -> tuple[Any] | None:
+    """``(value,)`` when *fn* is a constant made by :func:`mk_const`, else None."""
+    value: tuple[Any] | None = getattr(fn, _CONST, None)
+    return value
+
+
+def compare(op: str, lf: Fn, rf: Fn) -> Fn:
+    """``lf(c) <op> rf(c)``, with a constant right-hand side read once at compile time."""
+    k = const_value(rf)
+    if k is not None:
+        v = k[0]
+        if op == ">=":
+            return lambda c: lf(c) >= v
+        if op == ">":
+            return lambda c: lf(c) > v
+        if op == "<=":
+            return lambda c: lf(c) <= v
+        if op == "<":
+            return lambda c: lf(c) < v
+        if op == "==":
+            return lambda c: lf(c) == v
+        return lambda c: lf(c) != v
+    if op == ">=":
+        return lambda c: lf(c) >= rf(c)
+    if op == ">":
+        return lambda c: lf(c) > rf(c)
+    if op == "<=":
+        return lambda c: lf(c) <= rf(c)
+    if op == "<":
+        return lambda c: lf(c) < rf(c)
+    if op == "==":
+        return lambda c: lf(c) == rf(c)
+    return lambda c: lf(c) != rf(c)
+
+
+class ExprCompiler:
+    """Checks and compiles expressions, appending problems instead of raising."""
+
+    def __init__(self, problems: list[PolicyProblem], rounding: str = "half_up") -> None:
+        self.problems = problems
+        self.rounding = ROUNDING_MODES.get(rounding, ROUND_HALF_UP)
+
+    def error(
+        self, message: str, loc: Location, hint: str | None = None, code: str = "type"
+    ) -> None:
+        self.problems.append(PolicyProblem(message, loc, hint, code=code))
+
+    def expect(self, expr: A.Expr, scope: Scope, want: TypeInfo, what: str) -> Fn:
+        """Compile *expr* and check it has type *want*; *what* is ``"中文|English"``."""
+        fn, t = self.compile(expr, scope)
+        if t.kind == "error":
+            return fn
+        ok = same_num(t, want) if want.kind == "num" else t.kind == want.kind
+        if not ok:
+            zh, _, en = what.partition("|")
+            self.error(
+                f"{zh}应为{want.describe()}，这里是{t.describe()} "
+                f"({en or zh} must be {want.describe()}, got {t.describe()})",
+                expr.loc,
+                type_hint(want, t),
+            )
+        return fn
+
+    # ------------------------------------------------------------------ compile
+    def compile(self, e: A.Expr, scope: Scope) -> tuple[Fn, TypeInfo]:
+        method = getattr(self, "_c_" + type(e).__name__)
+        result: tuple[Fn, TypeInfo] = method(e, scope)
+        return result
+
+    def _c_Num(self, e: A.Num, scope: Scope) -> tuple[Fn, TypeInfo]:
+        if e.unit is None:
+            return mk_const(e.value), TypeInfo("num", zero=e.value == 0)
+        if e.unit == "分":  # points: ``7分``
+            return mk_const(e.value), TypeInfo("num", (("points", 1),), zero=e.value == 0)
+        unit = lookup_unit(e.unit)
+        if unit is None or not unit.known:
+            self.error(
+                f"未知单位「{e.unit}」 (unknown unit {e.unit!r})",
+                e.loc,
+                "数值字面量可用 %、‰ 或已知单位，如 5万元 (use %, ‰ or a known unit)",
+                code="name",
+            )
+            return mk_const(e.value), ERROR
+        base = e.value * unit.factor
+        dim = unit.dimension
+        loc = e.loc
+
+        def literal(c: Ctx) -> Decimal:
+            have = c.target_dim if c.target_dim is not None else dim
+            if have != dim:
+                raise EvalError(
+                    f"策略中的「{e.text}」与指标的单位量纲不同",
+                    f"{e.text} in the policy has another dimension than the indicator",
+                    loc,
+                )
+            return base
+
+        if scope.refs is BUDGET_REFS and dim == "money":
+            return mk_const(base), MONEY
+        return literal, TypeInfo("num", (("q", 1),), concrete=unit.symbol)
+
+    def _c_Str(self, e: A.Str, scope: Scope) -> tuple[Fn, TypeInfo]:
+        return mk_const(e.value), STR
+
+    def _c_Bool(self, e: A.Bool, scope: Scope) -> tuple[Fn, TypeInfo]:
+        return mk_const(e.value), BOOL
+
+    def _c_Ref(self, e: A.Ref, scope: Scope) -> tuple[Fn, TypeInfo]:
+        name = e.dotted
+        if name in scope.forbid:
+            self.error(
+                f"「{name}」不能用在{scope.where}中 ({name!r} cannot be used in {scope.where or 'this place'})",
+                e.loc,
+                "met 和 claimed 只在规则体内可用 (met and claimed exist only inside a rule body)",
+                code="name",
+            )
+            return mk_const(None), ERROR
+        if len(e.path) == 1 and name in scope.params:
+            t, value = scope.params[name]
+            return mk_const(value), t
+        entry = scope.refs.get(name)
+        if entry is None:
+            candidates = list(scope.refs) + list(scope.params)
+            self.error(
+                f"未知名称「{name}」 (unknown name {name!r})",
+                e.loc,
+                did_you_mean(name, candidates)
+                or "可用名称 (known names)：" + "、".join(sorted(candidates)[:20]),
+                code="name",
+            )
+            return mk_const(None), ERROR
+        t, build = entry
+        return build(e.loc), t
+
+    def _c_Call(self, e: A.Call, scope: Scope) -> tuple[Fn, TypeInfo]:
+        if e.name not in FUNCTIONS:
+            self.error(
+                f"未知函数「{e.name}」 (unknown function {e.name!r})",
+                e.loc,
+                did_you_mean(e.name, FUNCTIONS) or "可用函数 (functions)：" + "、".join(FUNCTIONS),
+                code="name",
+            )
+            return mk_const(None), ERROR
+        compiled = [self.compile(a, scope) for a in e.args]
+        fns = [f for f, _ in compiled]
+        types = [t for _, t in compiled]
+        if e.name in TEXT_FUNCTIONS:
+            return self._text_call(e, fns, types)
+        arity = {"min": (2, 99), "max": (2, 99), "clamp": (3, 3), "abs": (1, 1), "round": (2, 2)}[
+            e.name
+        ]
+        if not arity[0] <= len(e.args) <= arity[1]:
+            self.error(
+                f"{e.name}() 的参数个数不对：{len(e.args)} (wrong number of arguments)",
+                e.loc,
+                {
+                    "min": "min(a, b)",
+                    "max": "max(a, b)",
+                    "clamp": "clamp(x, 下限, 上限)",
+                    "abs": "abs(x)",
+                    "round": "round(x, 2)",
+                }[e.name],
+            )
+            return mk_const(None), ERROR
+        if any(t.kind == "error" for t in types):
+            return mk_const(None), ERROR
+        for a, t in zip(e.args, types, strict=True):
+            if t.kind != "num":
+                self.error(f"{e.name}() 的参数应为数 ({e.name}() takes numbers)", a.loc)
+                return mk_const(None), ERROR
+        if e.name == "round":
+            digits = e.args[1]
+            if (
+                not isinstance(digits, A.Num)
+                or digits.unit is not None
+                or digits.value != digits.value.to_integral_value()
+                or not 0 <= digits.value <= MAX_PLACES
+            ):
+                self.error(
+                    f"round() 的第二个参数应为 0–{MAX_PLACES} 的整数位数，如 2 "
+                    f"(round(x, 2): places are a whole number 0–{MAX_PLACES})",
+                    digits.loc,
+                )
+                return mk_const(None), ERROR
+            quantum = Decimal(1).scaleb(-int(digits.value))
+            f0 = fns[0]
+            mode = self.rounding
+            return (lambda c: f0(c).quantize(quantum, rounding=mode)), types[0]
+        if e.name == "abs":
+            f0 = fns[0]
+            return (lambda c: abs(f0(c))), types[0]
+        result_t = next((t for t in types if not t.zero), types[0])
+        for a, t in zip(e.args, types, strict=True):
+            if not same_num(t, result_t):
+                self.error(
+                    f"{e.name}() 的参数量纲不同：{result_t.describe()} 与 {t.describe()} "
+                    f"(arguments of {e.name}() must have one dimension)",
+                    a.loc,
+                )
+                return mk_const(None), ERROR
+        if e.name == "min":
+            return (lambda c: min(f(c) for f in fns)), result_t
+        if e.name == "max":
+            return (lambda c: max(f(c) for f in fns)), result_t
+        fx, flo, fhi = fns
+        return (lambda c: min(max(fx(c), flo(c)), fhi(c))), result_t
+
+    def _text_call(self, e: A.Call, fns: list[Fn], types: list[TypeInfo]) -> tuple[Fn, TypeInfo]:
+        """``contains(name, "满意度")``, ``startswith(level2, "成本")``: name patterns without
+        regular expressions (nothing a policy writes can take more than linear time)."""
+        if len(e.args) != 2:
+            self.error(
+                f"{e.name}() 需要两个参数 ({e.name}() takes two arguments)",
+                e.loc,
+                f'{e.name}(name, "满意度")',
+            )
+            return mk_const(False), ERROR
+        for a, t in zip(e.args, types, strict=True):
+            if t.kind not in ("str", "error"):
+                self.error(f"{e.name}() 的参数应为文字 ({e.name}() takes text)", a.loc)
+                return mk_const(False), ERROR
+        f0, f1 = fns
+        if e.name == "contains":
+            return (lambda c: f1(c) in f0(c)), BOOL
+        if e.name == "startswith":
+            return (lambda c: f0(c).startswith(f1(c))), BOOL
+        return (lambda c: f0(c).endswith(f1(c))), BOOL
+
+    def _c_BinOp(self, e: A.BinOp, scope: Scope) -> tuple[Fn, TypeInfo]:
+        lf, lt = self.compile(e.left, scope)
+        rf, rt = self.compile(e.right, scope)
+        if lt.kind == "error" or rt.kind == "error":
+            return mk_const(None), ERROR
+        if lt.kind != "num" or rt.kind != "num":
+            self.error(f"「{e.op}」两边应为数 (both sides of {e.op!r} must be numbers)", e.loc)
+            return mk_const(None), ERROR
+        loc = e.loc
+        if e.op in "+-":
+            if lt.concrete and rt.concrete and lt.concrete != rt.concrete:
+                a, b = lookup_unit(lt.concrete), lookup_unit(rt.concrete)
+                if a is not None and b is not None and a.dimension != b.dimension:
+                    self.error(
+                        f"不能把 {lt.concrete} 与 {rt.concrete} 相加减 (cannot add {lt.concrete} and {rt.concrete})",
+                        e.loc,
+                    )
+                    return mk_const(None), ERROR
+            if not same_num(lt, rt):
+                self.error(
+                    f"不能把{lt.describe()}与{rt.describe()}相加减 (cannot add {lt.describe()} and {rt.describe()})",
+                    e.loc,
+                    type_hint(lt, rt),
+                )
+                return mk_const(None), ERROR
+            t = rt if lt.zero else lt
+            if e.op == "+":
+                return (lambda c: lf(c) + rf(c)), t
+            return (lambda c: lf(c) - rf(c)), t
+        if e.op == "*":
+            k = const_value(rf)
+            if k is not None:
+                v = k[0]
+                return (lambda c: lf(c) * v), combine(lt, rt, 1)
+            return (lambda c: lf(c) * rf(c)), combine(lt, rt, 1)
+
+        def divide(c: Ctx) -> Decimal:
+            denominator = rf(c)
+            if not denominator:
+                raise EvalError("除数为0", "division by zero", loc)
+            result: Decimal = lf(c) / denominator
+            return result
+
+        if rt.zero:
+            self.error("除以0 (division by zero)", e.right.loc)
+        return divide, combine(lt, rt, -1)
+
+    def _c_Neg(self, e: A.Neg, scope: Scope) -> tuple[Fn, TypeInfo]:
+        f, t = self.compile(e.operand, scope)
+        if t.kind not in ("num", "error"):
+            self.error("负号后应为数 (a minus sign takes a number)", e.loc)
+            return mk_const(None), ERROR
+        return (lambda c: -f(c)), t
+
+    def _c_Cmp(self, e: A.Cmp, scope: Scope) -> tuple[Fn, TypeInfo]:
+        lf, lt = self.compile(e.left, scope)
+        rf, rt = self.compile(e.right, scope)
+        if lt.kind == "error" or rt.kind == "error":
+            return mk_const(False), BOOL
+        self._check_domain(e.left, e.right)
+        self._check_domain(e.right, e.left)
+        if lt.kind == "num" and rt.kind == "num":
+            if not same_num(lt, rt):
+                self.error(
+                    f"不能比较{lt.describe()}与{rt.describe()} (cannot compare {lt.describe()} with {rt.describe()})",
+                    e.loc,
+                    type_hint(lt, rt),
+                )
+                return mk_const(False), BOOL
+        elif lt.kind != rt.kind:
+            self.error(
+                f"不能比较{lt.describe()}与{rt.describe()} (cannot compare {lt.describe()} with {rt.describe()})",
+                e.loc,
+            )
+            return mk_const(False), BOOL
+        elif e.op not in ("==", "!="):
+            self.error(f"{lt.describe()}只能用 == 或 != 比较 (only == and != apply)", e.loc)
+            return mk_const(False), BOOL
+        return compare(e.op, lf, rf), BOOL
+
+    def _check_domain(self, ref: A.Expr, const: A.Expr) -> None:
+        if isinstance(ref, A.Ref) and isinstance(const, A.Str):
+            domain = DOMAINS.get(ref.dotted)
+            if domain is not None and const.value not in domain:
+                self.error(
+                    f"「{ref.dotted}」不会等于「{const.value}」 ({ref.dotted} is never {const.value!r})",
+                    const.loc,
+                    did_you_mean(const.value, domain)
+                    or "可取值 (possible values)：" + "、".join(f'"{d}"' for d in domain if d),
+                    code="name",
+                )
+
+    def _c_In(self, e: A.In, scope: Scope) -> tuple[Fn, TypeInfo]:
+        f, t = self.compile(e.item, scope)
+        values = []
+        for opt in e.options:
+            if not isinstance(opt, A.Str | A.Num | A.Bool):
+                self.error("in 后的列表只能包含常量 (an in-list holds constants only)", opt.loc)
+                return mk_const(False), BOOL
+            self._check_domain(e.item, opt)
+            of, ot = self.compile(opt, scope)
+            if t.kind != "error" and ot.kind != t.kind:
+                self.error(
+                    f"列表元素应为{t.describe()} (list items must be {t.describe()})", opt.loc
+                )
+                return mk_const(False), BOOL
+            values.append(of(Ctx()))
+        options = frozenset(values)
+        if e.negate:
+            return (lambda c: f(c) not in options), BOOL
+        return (lambda c: f(c) in options), BOOL
+
+    def _c_Not(self, e: A.Not, scope: Scope) -> tuple[Fn, TypeInfo]:
+        f = self.expect(e.operand, scope, BOOL, "not 之后|the operand of not")
+        return (lambda c: not f(c)), BOOL
+
+    def _c_And(self, e: A.And, scope: Scope) -> tuple[Fn, TypeInfo]:
+        lf = self.expect(e.left, scope, BOOL, "and 两边|both sides of and")
+        rf = self.expect(e.right, scope, BOOL, "and 两边|both sides of and")
+        return (lambda c: lf(c) and rf(c)), BOOL
+
+    def _c_Or(self, e: A.Or, scope: Scope) -> tuple[Fn, TypeInfo]:
+        lf = self.expect(e.left, scope, BOOL, "or 两边|both sides of or")
+        rf = self.expect(e.right, scope, BOOL, "or 两边|both sides of or")
+        return (lambda c: lf(c) or rf(c)), BOOL
+
+    def _c_If(self, e: A.If, scope: Scope) -> tuple[Fn, TypeInfo]:
+        cf = self.expect(e.cond, scope, BOOL, "if 条件|an if condition")
+        tf, tt = self.compile(e.then, scope)
+        of, ot = self.compile(e.otherwise, scope)
+        if tt.kind == "error" or ot.kind == "error":
+            return mk_const(None), ERROR
+        same = same_num(tt, ot) if tt.kind == "num" else tt.kind == ot.kind
+        if not same:
+            self.error(
+                f"then 与 else 的类型不同：{tt.describe()} 与 {ot.describe()} (then and else differ)",
+                e.loc,
+            )
+            return mk_const(None), ERROR
+        t = ot if tt.zero else tt
+        kt, ko = const_value(tf), const_value(of)
+        if kt is not None and ko is not None:
+            vt, vo = kt[0], ko[0]
+            return (lambda c: vt if cf(c) else vo), t
+        if ko is not None:
+            vo = ko[0]
+            return (lambda c: tf(c) if cf(c) else vo), t
+        return (lambda c: tf(c) if cf(c) else of(c)), t
+
+    def _c_Bands(self, e: A.Bands, scope: Scope) -> tuple[Fn, TypeInfo]:
+        sf = self.expect(e.subject, scope, NUM, "bands 的对象|the subject of bands")
+        check_bands(
+            [iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None)
+        )
+        compiled = []
+        result_t: TypeInfo | None = None
+        for iv, value in e.bands:
+            vf, vt = self.compile(value, scope)
+            if vt.kind == "error":
+                return mk_const(None), ERROR
+            if result_t is None or result_t.zero:
+                result_t = vt
+            elif not (same_num(vt, result_t) if vt.kind == "num" else vt.kind == result_t.kind):
+                self.error(
+                    f"各档取值的类型应相同 (every band must give {result_t.describe()})", value.loc
+                )
+                return mk_const(None), ERROR
+            compiled.append((iv, vf))
+        loc = e.loc
+
+        def pick(c: Ctx) -> Any:
+            x = sf(c)
+            for iv, vf in compiled:
+                if iv.contains(x):
+                    return vf(c)
+            raise EvalError(f"{x} 不在任何一档中", f"{x} falls in no band", loc)
+
+        return pick, result_t or ERROR

@@ -1,0 +1,225 @@
+"""Merging the files of an ``extends`` chain: later files override, add, drop and place."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from jixiao.errors import Location, PolicyProblem
+from jixiao.policy import ast as A
+from jixiao.policy.names import did_you_mean
+
+__all__ = ["Merged", "merge_files", "merge_rules", "merge_tiers"]
+
+
+@attrs.define
+class Merged:
+    name: str = ""
+    version: str | None = None
+    title: tuple[str, str | None] | None = None
+    source: str | None = None
+    years: tuple[int, int | None] | None = None
+    rounding: tuple[int, str] | None = None
+    rounding_at: dict[str, tuple[int, str]] = attrs.Factory(dict)
+    tolerance: Decimal | None = None
+    lets: dict[str, tuple[A.Expr, Location]] = attrs.Factory(dict)
+    weights: dict[str, tuple[Decimal, Location]] = attrs.Factory(dict)
+    deviation: str | None = None
+    rules: list[A.Rule] = attrs.Factory(list)
+    budget_rules: list[A.Rule] = attrs.Factory(list)
+    tiers: dict[str, A.TierTable] = attrs.Factory(dict)
+    grades: tuple[tuple[str, A.Interval], ...] | None = None
+    grades_loc: Location | None = None
+    placeholders: tuple[str, ...] | None = None
+    reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    examples: tuple[A.Example, ...] = ()
+    path: str = ""
+    first_loc: Location | None = None
+
+
+class _Order:
+    """Rules in order as a doubly linked list keyed by name: replacing, dropping and placing a
+    rule before or after another each take constant time, so merging a chain is linear."""
+
+    _HEAD = ""  # rule names are never empty strings in the list below: the head is a sentinel
+
+    def __init__(self, rules: list[A.Rule]) -> None:
+        self.rule: dict[str, A.Rule] = {}
+        self.nxt: dict[str, str | None] = {self._HEAD: None}
+        self.prv: dict[str, str] = {}
+        self.tail = self._HEAD
+        for r in rules:
+            self.append(r)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.rule
+
+    def names(self) -> list[str]:
+        return list(self.rule)
+
+    def append(self, rule: A.Rule) -> None:
+        self.insert_after(self.tail, rule)
+
+    def insert_after(self, anchor: str, rule: A.Rule) -> None:
+        key = "\x00" + rule.name
+        after = self.nxt[anchor]
+        self.nxt[anchor] = key
+        self.prv[key] = anchor
+        self.nxt[key] = after
+        if after is not None:
+            self.prv[after] = key
+        else:
+            self.tail = key
+        self.rule[rule.name] = rule
+
+    def remove(self, name: str) -> None:
+        key = "\x00" + name
+        before, after = self.prv.pop(key), self.nxt.pop(key)
+        self.nxt[before] = after
+        if after is not None:
+            self.prv[after] = before
+        else:
+            self.tail = before
+        del self.rule[name]
+
+    def key(self, name: str) -> str:
+        return "\x00" + name
+
+    def to_list(self) -> list[A.Rule]:
+        out = []
+        at = self.nxt[self._HEAD]
+        while at is not None:
+            out.append(self.rule[at[1:]])
+            at = self.nxt[at]
+        return out
+
+
+def merge_rules(
+    current: list[A.Rule],
+    new: tuple[A.Rule, ...],
+    drops: tuple[tuple[str, Location], ...],
+    problems: list[PolicyProblem],
+) -> list[A.Rule]:
+    """Apply one file's rules and drops to the inherited list (in linear time).
+
+    A rule with a new name is appended (or placed ``before``/``after`` a named rule); a rule with
+    an inherited name replaces it in place (or moves it, when placed).
+    """
+    order = _Order(current)
+    for name, loc in drops:
+        if name not in order:
+            problems.append(
+                PolicyProblem(
+                    f"没有名为「{name}」的规则可删除 (no rule named {name!r} to drop)",
+                    loc,
+                    did_you_mean(name, order.names()),
+                    code="name",
+                )
+            )
+            continue
+        order.remove(name)
+    seen_here: dict[str, Location] = {}
+    for rule in new:
+        if rule.name in seen_here:
+            problems.append(
+                PolicyProblem(
+                    f"规则「{rule.name}」重复定义（首次在 {seen_here[rule.name]}） (rule defined twice)",
+                    rule.loc,
+                    code="name",
+                )
+            )
+            continue
+        seen_here[rule.name] = rule.loc
+        if rule.name in order and rule.placement is None:
+            order.rule[rule.name] = rule
+            continue
+        if rule.name in order:
+            order.remove(rule.name)
+        if rule.placement is None:
+            order.append(rule)
+            continue
+        where, anchor = rule.placement
+        if anchor not in order:
+            problems.append(
+                PolicyProblem(
+                    f"找不到规则「{anchor}」，无法放在其{'前' if where == 'before' else '后'} "
+                    f"(no rule named {anchor!r} to place this rule {where})",
+                    rule.loc,
+                    did_you_mean(anchor, order.names()),
+                    code="name",
+                )
+            )
+            order.append(rule)
+            continue
+        key = order.key(anchor)
+        order.insert_after(order.prv[key] if where == "before" else key, rule)
+    return order.to_list()
+
+
+def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Merged:
+    """Merge the files of an ``extends`` chain (base first) into one description."""
+    m = Merged()
+    for f in files:
+        m.path = f.path
+        m.first_loc = Location(f.path, 1, 1, 1, f.text)
+        # a policy names itself: name, version, title and source are never inherited, so a
+        # file that extends central is never reported as central (the file's stem names it)
+        m.name = f.name if f.name is not None else _stem(f.path)
+        m.version = f.version
+        m.title = f.title
+        m.source = f.source
+        for attr in ("years", "rounding", "tolerance"):
+            value = getattr(f, attr)
+            if value is not None:
+                setattr(m, attr, value)
+        for where, places_at, mode_at, _loc in f.rounding_at:
+            m.rounding_at[where] = (places_at, mode_at)
+        for name, expr, loc in f.lets:
+            m.lets[name] = (expr, loc)
+        for section, value, loc in f.weights:
+            if value == 0:
+                m.weights.pop(section, None)
+            else:
+                m.weights[section] = (value, loc)
+        if f.deviation is not None:
+            m.deviation = f.deviation
+        m.rules = merge_rules(m.rules, f.rules, f.drops, problems)
+        m.budget_rules = merge_rules(m.budget_rules, f.budget_rules, f.budget_drops, problems)
+        for table in f.tiers:
+            base = m.tiers.get(table.name)
+            m.tiers[table.name] = merge_tiers(base, table) if base is not None else table
+        if f.grades is not None:
+            m.grades, m.grades_loc = f.grades, f.grades_loc
+        if f.placeholders is not None:
+            m.placeholders = f.placeholders
+        if f.reason_cues is not None:
+            m.reason_cues = f.reason_cues
+        m.examples = f.examples  # examples belong to the file that states them
+    return m
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name[: -len(".policy")] if name.endswith(".policy") else name
+
+
+def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
+    """A child's table of the same name overrides tier by tier: a tier it restates takes the new
+    band and default, and keeps the base's words unless it lists its own; roles merge."""
+    child_tiers = {t.name: t for t in child.tiers}
+    tiers = []
+    for t in base.tiers:
+        new = child_tiers.pop(t.name, None)
+        if new is None:
+            tiers.append(t)
+        else:
+            tiers.append(attrs.evolve(new, words=new.words or t.words))
+    tiers.extend(child_tiers.values())
+    roles = {r: (r, n, loc) for r, n, loc in base.roles}
+    roles.update({r: (r, n, loc) for r, n, loc in child.roles})
+    status = {k: (k, n, loc) for k, n, loc in base.status}
+    status.update({k: (k, n, loc) for k, n, loc in child.status})
+    return A.TierTable(
+        child.name, tuple(tiers), tuple(roles.values()), tuple(status.values()), loc=child.loc
+    )

@@ -1,0 +1,761 @@
+"""The workbench: a local web application over the scorer and the results store.
+
+工作台：本机网页应用。上传自评表（一个或多个文件，或整个文件夹的 zip 包），选择评分策略，逐表查看
+自评与复核得分、每条复核发现所在的行与单元格；一批表的汇总图；策略编辑器。所有结果写入结果库。
+
+Server-rendered pages (Starlette + Jinja2, autoescape on), a little JavaScript for the policy
+editor and nothing fetched from the internet. State-changing requests carry a CSRF token
+(double-submit cookie); with ``token`` set every request must present it once (it is then kept in
+a cookie). Errors are shown as pages, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jixiao.catalog import SEVERITIES, stronger
+from jixiao.errors import FormError, JixiaoError, PolicyError
+from jixiao.store import ResultStore
+from jixiao.web import charts
+from jixiao.web.labels import LABELS, label
+from jixiao.web.uploads import UploadError, UploadLimits, safe_name, save_upload
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("jixiao.web")
+_HERE = Path(__file__).resolve().parent
+_CSRF_COOKIE = "jixiao_csrf"
+_TOKEN_COOKIE = "jixiao_token"
+_GRADE_BANDS = ((Decimal(90), "90–100"), (Decimal(80), "80–90"), (Decimal(60), "60–80"))
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    token: str | None = None,
+    default_policy: str = "central",
+    limits: UploadLimits | None = None,
+) -> Starlette:
+    """The workbench application over the results store at *db_path* (created if missing)."""
+    workbench = _Workbench(Path(db_path), token, default_policy, limits or UploadLimits())
+    routes = [
+        Route("/", workbench.index),
+        Route("/upload", workbench.upload, methods=["POST"]),
+        Route("/batches/{batch_id:str}", workbench.batch),
+        Route("/dashboard", workbench.dashboard),
+        Route("/forms/{form_id:int}", workbench.form),
+        Route("/forms/{form_id:int}/download/{kind:str}", workbench.download),
+        Route("/policy", workbench.policy_page),
+        Route("/api/lint", workbench.api_lint, methods=["POST"]),
+        Route("/api/diff", workbench.api_diff, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            HTTPException: workbench.http_error,
+            Exception: workbench.server_error,
+        },
+    )
+    app.state.workbench = workbench
+    return _Guard(app, workbench)  # type: ignore[return-value]
+
+
+class _Guard:
+    """ASGI middleware: size limit on request bodies, access token, security headers."""
+
+    def __init__(self, app: ASGIApp, workbench: _Workbench) -> None:
+        self.app = app
+        self.workbench = workbench
+        self.state = getattr(app, "state", None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wb = self.workbench
+        request = Request(scope)
+        if wb.token is not None and not wb.token_ok(request):
+            await wb.page_response(
+                request, "error.html", 401, message=label("need_token", wb.lang(request))
+            )(scope, receive, send)
+            return
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > wb.limits.max_request_bytes:
+            await wb.too_large(request)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > wb.limits.max_request_bytes:
+                    raise HTTPException(413)
+            return message
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", _CSP),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                query_token = request.query_params.get("token")
+                if wb.token is not None and query_token and wb.token_ok(request):
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            f"{_TOKEN_COOKIE}={wb.token}; HttpOnly; SameSite=Strict; Path=/".encode(),
+                        )
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, limited, with_headers)
+
+
+_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+class _Workbench:
+    def __init__(
+        self, db_path: Path, token: str | None, default_policy: str, limits: UploadLimits
+    ) -> None:
+        self.db_path = db_path
+        self.token = token
+        self.default_policy = default_policy
+        self.limits = limits
+        self.uploads = Path(tempfile.mkdtemp(prefix="jixiao-uploads-"))
+        self.env = Environment(
+            loader=FileSystemLoader(str(_HERE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["labels"] = LABELS
+        with ResultStore(db_path):  # create and migrate once, before serving
+            pass
+
+    # ------------------------------------------------------------------ plumbing
+
+    def store(self) -> ResultStore:
+        return ResultStore(self.db_path)
+
+    def token_ok(self, request: Request) -> bool:
+        assert self.token is not None
+        given = request.query_params.get("token") or request.cookies.get(_TOKEN_COOKIE) or ""
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    @staticmethod
+    def lang(request: Request) -> str:
+        lang = request.query_params.get("lang") or request.cookies.get("jixiao_lang") or "zh"
+        return "en" if lang == "en" else "zh"
+
+    def csrf_token(self, request: Request) -> str:
+        return request.cookies.get(_CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+    def check_csrf(self, request: Request, given: str | None) -> None:
+        cookie = request.cookies.get(_CSRF_COOKIE)
+        if not cookie or not given or not hmac.compare_digest(cookie.encode(), given.encode()):
+            raise HTTPException(403, "csrf")
+        origin = request.headers.get("origin")
+        if origin and origin != "null":
+            host = request.headers.get("host", "")
+            if origin.split("://", 1)[-1] != host:
+                raise HTTPException(403, "origin")
+
+    def page_response(
+        self, request: Request, template: str, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        lang = self.lang(request)
+        csrf = self.csrf_token(request)
+
+        def t(key: str) -> str:
+            return label(key, lang)
+
+        html = self.env.get_template(template).render(
+            request=request, lang=lang, t=t, csrf=csrf, **context
+        )
+        response = HTMLResponse(html, status_code=status)
+        if request.cookies.get(_CSRF_COOKIE) != csrf:
+            response.set_cookie(_CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        if request.query_params.get("lang") in ("zh", "en"):
+            response.set_cookie("jixiao_lang", lang, samesite="strict")
+        return response
+
+    def too_large(self, request: Request) -> HTMLResponse:
+        return self.page_response(
+            request,
+            "error.html",
+            413,
+            message=label("too_large", self.lang(request)).format(
+                mb=self.limits.max_request_bytes // (1024 * 1024)
+            ),
+        )
+
+    async def http_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        lang = self.lang(request)
+        key = {
+            403: "forbidden",
+            404: "not_found",
+            405: "bad_method",
+            413: "too_large",
+            400: "bad_request",
+        }.get(exc.status_code, "bad_request")
+        if exc.status_code == 413:
+            return self.too_large(request)
+        message = label(key, lang)
+        if exc.status_code == 400 and exc.detail and exc.detail != "Bad Request":
+            message = str(exc.detail)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=exc.status_code)
+        return self.page_response(request, "error.html", exc.status_code, message=message)
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        log.exception("workbench error on %s", request.url.path)
+        return self.page_response(
+            request, "error.html", 500, message=label("server_error", self.lang(request))
+        )
+
+    # ------------------------------------------------------------------ pages
+
+    async def index(self, request: Request) -> Response:
+        with self.store() as store:
+            batches = store.batches()[:20]
+        return self.page_response(
+            request,
+            "index.html",
+            batches=batches,
+            policies=_shipped(),
+            default_policy=self.default_policy,
+            limits=self.limits,
+        )
+
+    async def upload(self, request: Request) -> Response:
+        try:
+            async with request.form(
+                max_files=self.limits.max_files, max_fields=50, max_part_size=1024 * 1024
+            ) as form:
+                self.check_csrf(request, _field(form, "csrf"))
+                files = [
+                    f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename
+                ]
+                if not files:
+                    raise HTTPException(400, label("no_files", self.lang(request)))
+                policy_upload = form.get("policy_file")
+                policy_text: str | None = None
+                if isinstance(policy_upload, UploadFile) and policy_upload.filename:
+                    policy_text = (await policy_upload.read()).decode("utf-8", "replace")
+                policy_spec = _field(form, "policy") or self.default_policy
+                payload = [(f.filename or "upload", await f.read()) for f in files]
+        except UploadError as exc:
+            raise HTTPException(400, str(exc)) from None
+        lang = self.lang(request)
+        try:
+            batch_id = await asyncio.to_thread(
+                self._score_upload, payload, policy_spec, policy_text, lang
+            )
+        except (UploadError, PolicyError) as exc:
+            return self.page_response(request, "error.html", 400, message=str(exc))
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+    def _score_upload(
+        self,
+        payload: list[tuple[str, bytes]],
+        policy_spec: str,
+        policy_text: str | None,
+        lang: str,
+    ) -> str:
+        from jixiao.evaluate import score_form
+        from jixiao.forms import read_forms
+
+        policy = _policy(policy_spec, policy_text, self.uploads)
+        folder = Path(tempfile.mkdtemp(dir=self.uploads))
+        with self.store() as store:
+            names = ", ".join(safe_name(n) for n, _ in payload[:3])
+            batch_id = store.new_batch(names + (" …" if len(payload) > 3 else ""))
+            for name, data in payload:
+                for shown, path, skipped in save_upload(folder, name, data, self.limits):
+                    if path is None:
+                        store.record_file(batch_id, shown, "skipped", skipped)
+                        continue
+                    content = path.read_bytes()
+                    try:
+                        forms = read_forms(path)
+                        results = [score_form(f, policy) for f in forms]
+                    except JixiaoError as exc:
+                        store.record_file(
+                            batch_id, shown, "failed", str(exc).replace(str(path), shown)
+                        )
+                        continue
+                    except Exception as exc:  # a bug: report it for this file, go on with the rest
+                        log.exception("scoring %s", shown)
+                        store.record_file(
+                            batch_id,
+                            shown,
+                            "failed",
+                            f"{label('internal', lang)} {type(exc).__name__}",
+                        )
+                        continue
+                    store.add_many(
+                        [
+                            (r, shown, content, f"#{i + 1}" if len(results) > 1 else None)
+                            for i, r in enumerate(results)
+                        ],
+                        batch_id=batch_id,
+                    )
+                    store.record_file(batch_id, shown, "ok", None, forms=len(results))
+                    path.unlink(missing_ok=True)
+        return batch_id
+
+    async def batch(self, request: Request) -> Response:
+        batch_id = request.path_params["batch_id"]
+        with self.store() as store:
+            info = store.batch(batch_id)
+            if info is None:
+                raise HTTPException(404)
+            forms = store.forms(batch_id=batch_id)
+            files = store.batch_files(batch_id)
+        return self.page_response(
+            request, "batch.html", batch=info, forms=_decorate(forms), files=files
+        )
+
+    async def dashboard(self, request: Request) -> Response:
+        lang = self.lang(request)
+        batch_id = request.query_params.get("batch") or None
+        filters = {
+            k: request.query_params.get(k, "")
+            for k in ("department", "year", "policy", "severity", "code")
+        }
+        with self.store() as store:
+            everything = store.forms(batch_id=batch_id, latest=batch_id is None)
+            forms = store.forms(batch_id=batch_id, latest=batch_id is None, filters=filters)
+            findings = store.findings(form_ids=[f["id"] for f in forms]) if forms else []
+            info = store.batch(batch_id) if batch_id else None
+        return self.page_response(
+            request,
+            "dashboard.html",
+            batch=info,
+            filters=filters,
+            options=_options(everything),
+            summary=_summary(forms, findings, lang),
+            forms=_decorate(forms),
+        )
+
+    async def form(self, request: Request) -> Response:
+        form_id = request.path_params["form_id"]
+        with self.store() as store:
+            row = store.form(form_id)
+            if row is None:
+                raise HTTPException(404)
+            history = store.history(form_id)
+        return self.page_response(
+            request, "form.html", row=row, layout=_layout(row), history=history
+        )
+
+    async def download(self, request: Request) -> Response:
+        form_id = request.path_params["form_id"]
+        kind = request.path_params["kind"]
+        lang = self.lang(request)
+        with self.store() as store:
+            row = store.form(form_id)
+            if row is None:
+                raise HTTPException(404)
+            source = store.source(row["source_sha256"]) if row["source_sha256"] else None
+            chain = store.policy_chain(row["policy_digest"])
+        stem = Path(safe_name(row["source_name"])).stem or "form"
+        if kind == "json":
+            body = json.dumps(row["result"], ensure_ascii=False, indent=2).encode()
+            return _attachment(body, f"{stem}-复核.json", "application/json")
+        result = await asyncio.to_thread(self._rescore, row, source, chain)
+        if kind == "md":
+            from jixiao.report.markdown import markdown_report
+
+            text = markdown_report([result], lang)
+            return _attachment(text.encode(), f"{stem}-复核.md", "text/markdown; charset=utf-8")
+        if kind == "xlsx":
+            data = await asyncio.to_thread(_workbook, result, source, lang)
+            return _attachment(
+                data,
+                f"{stem}-复核.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        raise HTTPException(404)
+
+    def _rescore(self, row: Mapping[str, Any], source: tuple[str, bytes] | None, chain: Any) -> Any:
+        """The stored form scored again under its stored policy (for downloads that need the
+        result objects). The scores equal the stored ones: same form, same policy text."""
+        from jixiao.evaluate import score_form
+        from jixiao.forms.model import Form
+
+        policy = (
+            _policy_from_chain(chain) if chain else _policy(row["policy_name"], None, self.uploads)
+        )
+        form = Form.from_dict(row["form"], source=row["source_name"])
+        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+            from jixiao.forms import read_forms
+
+            folder = Path(tempfile.mkdtemp(dir=self.uploads))
+            path = folder / safe_name(source[0])
+            path.write_bytes(source[1])
+            forms = read_forms(path)
+            index = int(row["location"][1:]) - 1 if row["location"] else 0
+            form = forms[index]
+        return score_form(form, policy)
+
+    async def policy_page(self, request: Request) -> Response:
+        name = request.query_params.get("name") or self.default_policy
+        if name not in _shipped():
+            raise HTTPException(404)
+        from jixiao.resources import rules_dir
+
+        text = (rules_dir() / f"{name}.policy").read_text(encoding="utf-8")
+        return self.page_response(request, "policy.html", name=name, text=text, policies=_shipped())
+
+    async def api_lint(self, request: Request) -> Response:
+        self.check_csrf(request, request.headers.get("x-csrf-token"))
+        body = await _json(request)
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise HTTPException(400, "text")
+        return JSONResponse(await asyncio.to_thread(_lint, text, self.uploads, self.lang(request)))
+
+    async def api_diff(self, request: Request) -> Response:
+        self.check_csrf(request, request.headers.get("x-csrf-token"))
+        body = await _json(request)
+        text, other = body.get("text"), body.get("other")
+        if not isinstance(text, str) or not isinstance(other, str) or other not in _shipped():
+            raise HTTPException(400, "text/other")
+        with self.store() as store:
+            rows = [store.form(f["id"]) for f in store.forms(latest=True)]
+        return JSONResponse(
+            await asyncio.to_thread(_diff, text, other, [r for r in rows if r], self.uploads)
+        )
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _field(form: Any, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise HTTPException(400, "json") from None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "json")
+    return body
+
+
+def _attachment(body: bytes, filename: str, media: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(
+        body,
+        media_type=media,
+        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+def _shipped() -> tuple[str, ...]:
+    from jixiao.policy import shipped_policies
+
+    return tuple(shipped_policies())
+
+
+def _policy(spec: str, text: str | None, folder: Path) -> Any:
+    from jixiao.policy import load_policy
+
+    if text is not None:
+        path = Path(tempfile.mkdtemp(dir=folder)) / "uploaded.policy"
+        path.write_text(text, encoding="utf-8")
+        return load_policy(path)
+    if spec not in _shipped():
+        raise UploadError(f"未知的评分策略 {spec!r} (unknown policy)")
+    return load_policy(spec)
+
+
+def _policy_from_chain(chain: Any) -> Any:
+    from jixiao.policy.loader import policy_from_chain
+
+    return policy_from_chain(tuple((str(a), str(b)) for a, b in chain))
+
+
+def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes:
+    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.xlsx"
+        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+            src = Path(tmp) / safe_name(source[0])
+            src.write_bytes(source[1])
+            write_annotated_workbook([result], src, out, lang)
+        else:
+            write_results_workbook([result], out, lang)
+        return out.read_bytes()
+
+
+def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
+    """Every problem of an edited policy (line, column, message, hint) and its examples run."""
+    from jixiao.policy import load_policy
+    from jixiao.policy.examples import run_examples
+
+    path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
+    path.write_text(text, encoding="utf-8")
+    try:
+        policy = load_policy(path)
+    except PolicyError as exc:
+        return {
+            "ok": False,
+            "problems": [
+                {
+                    "line": p.location.line,
+                    "column": p.location.column,
+                    "message": p.message,
+                    "hint": p.hint,
+                    "in_file": Path(p.location.source or "").name == path.name,
+                }
+                for p in exc.problems
+            ],
+            "examples": [],
+        }
+    examples = run_examples(policy)
+    return {
+        "ok": all(e.passed for e in examples),
+        "policy": f"{policy.name} {policy.version}",
+        "problems": [],
+        "examples": [
+            {
+                "name": e.name,
+                "line": e.location.line,
+                "passed": e.passed,
+                "text": e.name + ("" if e.passed else "：" + "；".join(e.failures)),
+            }
+            for e in examples
+        ],
+    }
+
+
+def _diff(text: str, other: str, rows: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
+    """Totals and grades of the stored forms under the edited policy and under *other*."""
+    from jixiao.evaluate import score_form
+    from jixiao.forms.model import Form
+    from jixiao.policy import load_policy
+
+    path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
+    path.write_text(text, encoding="utf-8")
+    try:
+        mine = load_policy(path)
+    except PolicyError:
+        return {"ok": False, "rows": []}
+    base = load_policy(other)
+    out = []
+    for row in rows:
+        try:
+            form = Form.from_dict(row["form"], source=row["source_name"])
+        except FormError:
+            continue
+        a, b = score_form(form, mine), score_form(form, base)
+        out.append(
+            {
+                "form_id": row["id"],
+                "name": row["project"] or row["source_name"],
+                "edited": str(a.total),
+                "edited_grade": a.grade,
+                "other": str(b.total),
+                "other_grade": b.grade,
+                "changed": a.total != b.total or a.grade != b.grade,
+            }
+        )
+    return {"ok": True, "rows": out, "changed": sum(1 for r in out if r["changed"])}
+
+
+def _dec(text: Any) -> Decimal | None:
+    try:
+        return Decimal(str(text)) if text not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _decorate(forms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for f in forms:
+        total, claimed = _dec(f["total"]), _dec(f["claimed_total"])
+        f["gap"] = (claimed - total) if total is not None and claimed is not None else None
+    return forms
+
+
+def _options(forms: list[dict[str, Any]]) -> dict[str, list[str]]:
+    return {
+        "department": sorted({f["department"] for f in forms if f["department"]}),
+        "year": sorted({str(f["year"]) for f in forms if f["year"]}),
+        "policy": sorted({f["policy_name"] for f in forms}),
+        "severity": list(SEVERITIES),
+    }
+
+
+def _band(total: Decimal) -> str:
+    for floor, name in _GRADE_BANDS:
+        if total >= floor:
+            return name
+    return "0–60"
+
+
+def _summary(
+    forms: list[dict[str, Any]], findings: list[dict[str, Any]], lang: str
+) -> dict[str, Any]:
+    totals = [(f, _dec(f["total"])) for f in forms]
+    bands = Counter(_band(t) for _f, t in totals if t is not None)
+    band_rows = [(name, bands.get(name, 0)) for name in ("0–60", "60–80", "80–90", "90–100")]
+    grades = Counter(f["grade"] or label("no_grade", lang) for f in forms)
+    grade_rows = sorted(grades.items(), key=lambda kv: -kv[1])
+    by_code: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for x in findings:
+        by_code[x["code"]][x["severity"]] += 1
+    code_rows = sorted(
+        ((code, dict(parts)) for code, parts in by_code.items()),
+        key=lambda kv: (-sum(kv[1].values()), kv[0]),
+    )
+    severities = Counter(x["severity"] for x in findings)
+    points = [
+        (f["project"] or f["source_name"], c, t)
+        for f, t in totals
+        if t is not None and (c := _dec(f["claimed_total"])) is not None
+    ]
+    gaps = sorted(
+        (f for f in _decorate(list(forms)) if f["gap"] is not None and f["gap"] != 0),
+        key=lambda f: -abs(f["gap"]),
+    )[:10]
+    groups: dict[tuple[str, str], list[Decimal | None]] = defaultdict(list)
+    for f, t in totals:
+        groups[(f["department"] or "—", str(f["year"] or "—"))].append(t)
+    dept_rows = [
+        {
+            "department": d,
+            "year": y,
+            "forms": len(v),
+            "mean": _mean([x for x in v if x is not None]),
+        }
+        for (d, y), v in sorted(groups.items())
+    ]
+    return {
+        "count": len(forms),
+        "errors": severities.get("error", 0),
+        "warnings": severities.get("warning", 0),
+        "infos": severities.get("info", 0),
+        "failed_forms": sum(1 for f in forms if f["errors"]),
+        "band_rows": band_rows,
+        "band_chart": charts.bars(band_rows, label("chart_totals", lang)),
+        "grade_rows": grade_rows,
+        "grade_chart": charts.bars(grade_rows, label("chart_grades", lang), colour="#117a65"),
+        "code_rows": code_rows,
+        "code_chart": charts.stacked_bars(code_rows[:20], SEVERITIES, label("chart_codes", lang)),
+        "points": points,
+        "scatter": charts.scatter(
+            points,
+            label("chart_scatter", lang),
+            x_label=label("claimed_total", lang),
+            y_label=label("computed_total", lang),
+        ),
+        "gaps": gaps,
+        "dept_rows": dept_rows,
+    }
+
+
+def _mean(values: list[Decimal]) -> str:
+    if not values:
+        return "—"
+    return str((sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")))
+
+
+def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The form as the unit filled it in: sections with their rows, each row's cells beside its
+    computed result and the findings that concern it (and which cell each points at)."""
+    form = row["form"]
+    result = row["result"]
+    results = result.get("indicators", [])
+    cells = form.get("indicators", [])
+    sections: list[dict[str, Any]] = []
+    for i, (cell, res) in enumerate(zip(cells, results, strict=False)):
+        level1 = cell.get("level1") or res.get("level1") or "—"
+        if not sections or sections[-1]["name"] != level1:
+            sections.append({"name": level1, "rows": []})
+        sections[-1]["rows"].append(
+            {
+                "number": i + 1,
+                "cell": cell,
+                "result": res,
+                "findings": res.get("findings", []),
+                "worst": _worst(res.get("findings", [])),
+                "verified": res.get("verified"),
+                "cells_at_fault": {
+                    _field_of(f.get("where"), res.get("where")) for f in res.get("findings", [])
+                },
+            }
+        )
+    budget = result.get("budget") or {}
+
+    def key(f: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (f.get("code"), f.get("where"), f.get("message"))
+
+    on_rows = {key(f) for r in results for f in r.get("findings", [])}
+    on_rows |= {key(f) for f in budget.get("findings", [])}
+    form_findings = [f for f in result.get("findings", []) if key(f) not in on_rows]
+    return {
+        "sections": sections,
+        "budget": budget,
+        "budget_cells": form.get("budget") or {},
+        "form_findings": form_findings,
+        "verified": sum(1 for s in sections for r in s["rows"] if r["verified"] is True),
+        "unverified": sum(1 for s in sections for r in s["rows"] if r["verified"] is False),
+    }
+
+
+def _worst(findings: list[dict[str, Any]]) -> str | None:
+    worst: str | None = None
+    for f in findings:
+        worst = stronger(worst, str(f.get("severity")))
+    return worst
+
+
+def _field_of(where: Any, row_where: Any) -> str:
+    """Which cell of a row a finding points at: ``indicators[3].actual`` → ``actual``."""
+    if isinstance(where, str) and isinstance(row_where, str) and where.startswith(row_where + "."):
+        return where[len(row_where) + 1 :]
+    return ""

@@ -1,0 +1,168 @@
+"""The broken-policy suite: every hostile or mistaken rule file is refused (or warned about) with
+the exact problem, line and column — never a traceback, never a hang, never silently wrong."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import jixiao
+from jixiao.errors import PolicyError
+from jixiao.policy import load_policy
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"
+SEED = Path(__file__).parent.parent / "examples" / "seed.json"
+
+# file, (line, column) of the first problem, words its message must contain, words of the hint
+CASES = [
+    ("misspelt_keyword", (4, 3), "「socre」", "是不是「score」"),
+    ("misspelt_toplevel", (3, 1), "「rlue」", "是不是「rule」"),
+    ("huge_literal", (5, 37), "超出范围", "5亿元"),
+    ("rounding_places", (3, 15), "舍入位数 40 超出 0–6", "rounding 2 half_up"),
+    ("rounding_places_default", (3, 10), "舍入位数 9 超出 0–6", None),
+    ("round_places", (4, 51), "0–6 的整数位数", None),
+    ("template_format_spec", (6, 3), "「{actual:>2000000000}」", "{actual}"),
+    ("template_conversion", (6, 3), "「{actual!r}」", "{actual}"),
+    ("extends_absolute", (2, 9), "extends 不能指向「/etc/passwd」", "本文件所在文件夹"),
+    ("extends_parent", (2, 9), "extends 指向本文件夹之外", "本文件所在文件夹"),
+    ("duplicate_let", (4, 5), "let「over_ratio」在本文件中重复（首次在第 3 行）", "extends"),
+    ("duplicate_weight", (6, 3), "权重「产出指标」在本文件中重复", None),
+    ("duplicate_tiers", (4, 1), "档次表「定性三档」在本文件中重复", None),
+    ("nul_in_string", (6, 17), "NUL", None),
+    ("weight_with_unit", (4, 8), "权重不带单位：「50%」", "产出指标 50"),
+]
+
+
+@pytest.mark.parametrize(("name", "position", "message", "hint"), CASES, ids=[c[0] for c in CASES])
+def test_broken_policy(
+    name: str, position: tuple[int, int], message: str, hint: str | None
+) -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / f"{name}.policy"))
+    problem = info.value.problems[0]
+    assert (problem.location.line, problem.location.column) == position, problem.render()
+    assert message in problem.message, problem.render()
+    if hint is not None:
+        assert problem.hint is not None and hint in problem.hint, problem.render()
+    assert f":{position[0]}:{position[1]}:" in str(info.value)
+
+
+def test_second_syntax_error_names_its_own_character() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / "second_error_character.policy"))
+    found = [(p.location.line, p.location.column, p.message) for p in info.value.problems]
+    assert [(line, col) for line, col, _ in found] == [(3, 41), (4, 41)]
+    assert "「@」" in found[0][2]
+    assert "「$」" in found[1][2]
+
+
+def test_band_opening_with_paren_after_a_name_is_a_band() -> None:
+    policy = load_policy(str(BROKEN.parent / "policies" / "band_then_paren.policy"))
+    result = policy.score({"target": "≥100人", "actual": "5人", "weight": 10})
+    assert result.score == 0.5
+    result = policy.score({"target": "≥100人", "actual": "50人", "weight": 10})
+    assert result.score == 10
+
+
+def test_extends_never_echoes_a_foreign_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.policy"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    child = tmp_path / "sub" / "child.policy"
+    child.parent.mkdir()
+    child.write_text('policy "c" version "1"\nextends "../secret.policy"\n', encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(child))
+    assert "root:x" not in str(info.value)
+    assert "extends 指向本文件夹之外" in info.value.problems[0].message
+
+
+def test_extends_finds_a_file_under_its_folder_and_on_the_search_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "mine.policy").write_text(
+        'policy "mine" version "1"\nextends "central"\nlet over_ratio = 1.5\n', encoding="utf-8"
+    )
+    child = tmp_path / "child.policy"
+    child.write_text('policy "child" version "2"\nextends "base/mine.policy"\n', encoding="utf-8")
+    assert load_policy(str(child)).params["over_ratio"] == Decimal("1.5")
+    by_name = tmp_path / "by_name.policy"
+    by_name.write_text('policy "n" version "1"\nextends "mine"\n', encoding="utf-8")
+    with pytest.raises(PolicyError, match="没有名为「mine」的内置策略"):
+        load_policy(str(by_name))
+    monkeypatch.setenv("JIXIAO_POLICY_PATH", str(tmp_path / "base"))
+    assert load_policy(str(by_name)).params["over_ratio"] == Decimal("1.5")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.policy"
+    path.write_bytes(b"\xef\xbb\xbf" + b'policy "bom" version "1"\nextends "central"\n')
+    assert load_policy(str(path)).name == "bom"
+
+
+def test_undecodable_bytes_are_placed_and_explained(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.policy"
+    text = 'policy "gbk" version "1"\nextends "central"\n# 湖北省规则\n'
+    path.write_bytes(text.encode("gb18030"))
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(path))
+    problem = info.value.problems[0]
+    assert (problem.location.line, problem.location.column) == (3, 3)
+    assert "不是 UTF-8" in problem.message
+    assert problem.hint is not None and "GBK" in problem.hint
+
+
+def test_a_policy_names_itself(tmp_path: Path) -> None:
+    path = tmp_path / "my-province.policy"
+    path.write_text('extends "central"\nlet over_ratio = 1.5\n', encoding="utf-8")
+    policy = load_policy(str(path))
+    assert policy.name == "my-province"
+    assert policy.version == "" and policy.title == ("my-province", None)
+    assert policy.describe() != jixiao.load_policy("central").describe()
+
+
+def test_thousands_of_rules_are_refused_before_parsing(tmp_path: Path) -> None:
+    rules = "".join(f'rule "r{i}" {{ score = weight }}\n' for i in range(6000))
+    path = tmp_path / "many.policy"
+    path.write_text('policy "many" version "1"\nextends "central"\n' + rules, encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(path))
+    assert [p.message[:4] for p in info.value.problems] == ["规则过多"]
+    assert "6000" in info.value.problems[0].message
+
+
+def test_rule_count_skips_strings_comments_and_drops() -> None:
+    from jixiao.policy.syntax import count_rules
+
+    text = 'rule "a" { }\n# rule "b"\ndrop rule "c"\nrule "d \\" rule" { }\nlet x = "rule"\n'
+    assert count_rules(text) == 2
+
+
+def test_a_budget_rule_that_overflows_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "overflow.policy"
+    path.write_text(
+        'policy "o" version "1"\nextends "central"\nbudget {\n  rule "线性计分" {\n'
+        "    score = weight * rate * 999999999999999 * 999999999999999\n  }\n}\n",
+        encoding="utf-8",
+    )
+    policy = load_policy(str(path))
+    result = jixiao.score_form(jixiao.read_form(SEED), policy)
+    budget = result.budget
+    assert budget.score is None
+    assert any(f.code == "POLICY_ERROR" for f in budget.findings)
+    assert result.total is None or isinstance(result.total, Decimal)
+
+
+def test_merging_places_rules_linearly_and_in_order(tmp_path: Path) -> None:
+    rules = "".join(
+        f'rule "r{i}" before "正向指标" when target.op == ">=" and name == "x{i}" {{ score = weight }}\n'
+        for i in range(400)
+    )
+    path = tmp_path / "placed.policy"
+    path.write_text('policy "p" version "1"\nextends "central"\n' + rules, encoding="utf-8")
+    names = [r.name for r in load_policy(str(path)).rules]
+    i = names.index("r0")
+    assert names[i : i + 400] == [f"r{k}" for k in range(400)]
+    assert names[i + 400] == "正向指标"
