@@ -13,6 +13,7 @@ and hashable), so a form that repeats a cell pays for it once.
 from __future__ import annotations
 
 import calendar
+import datetime
 import functools
 import re
 import threading
@@ -1189,7 +1190,8 @@ def _as_fraction(node: Amount | Comparison, mode: str) -> Amount | Comparison:
 
 def _mode_of(target: Target | None) -> str | None:
     """How an actual is read against *target*: None (no target, or one with no number),
-    ``numeric``, or for a percent target ``fraction`` / ``either`` (a bound ≤ 10%)."""
+    ``numeric``, for a percent target ``fraction`` / ``either`` (a bound ≤ 10%), or ``date``
+    for a deadline (a bare number in the range of Excel's date serials is that date)."""
     return _reading_of(target)[1]
 
 
@@ -1197,6 +1199,8 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     """The unit *target* lends to a bare number, and the reading mode (:func:`_mode_of`)."""
     if target is None:
         return None, None
+    if isinstance(target, Deadline) and target.goal is None:
+        return None, "date"
     quantity = target.quantity
     if quantity is None:
         return None, None
@@ -1207,9 +1211,31 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
 
 
+#: Excel serial numbers read as dates under a date target: 1927-05-18 … 2173-10-14.
+EXCEL_SERIALS = (10_000, 100_000)
+
+
+def _excel_serial(node: Target) -> datetime.date | None:
+    """The date an Excel serial number stands for (the 1900 date system: day 1 is 1900-01-01,
+    with Excel's phantom 1900-02-29, so serials from 61 on count from 1899-12-30)."""
+    if not isinstance(node, Amount) or node.amount.unit is not None or node.approx is not None:
+        return None
+    value = node.amount.value
+    if not EXCEL_SERIALS[0] <= value < EXCEL_SERIALS[1]:
+        return None
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+
+
 def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actual:
     """What an actual cell adds: outcome words, the quantity in a sentence when the target is a
     number, a bare fraction under a percent target, and the target's unit for a bare number."""
+    if mode == "date":
+        # under a date target, a bare number in the range of dates is the serial number Excel
+        # stores a date as (a date cell saved without its format, or typed so): the date shown
+        day = _excel_serial(node)
+        if day is not None:
+            return Deadline(day.year, day.month, day.day, relation="at", span=node.span)
+        mode = None  # otherwise read as under any target without a number
     if isinstance(node, Qualitative):
         word = _cut(node.text)
         status = lx.outcome_status(word)
@@ -1305,7 +1331,7 @@ def _sentence(text: str, mode: str | None) -> Qualitative | None:
     a junk character or a garbled number, or without clause punctuation, stays an error."""
     norm = normalize(text)
     if (
-        mode is None
+        mode in (None, "date")  # a sentence is searched for a number, not a date
         or not _CLAUSE_PUNCT.search(norm)
         or any(lx.is_junk(ch) for ch in norm)
         or any(
