@@ -21,6 +21,7 @@ QUICK: dict[str, list[str]] = {
     "bench_indicator.py": ["--number", "500", "--repeat", "7"],
     "bench_throughput.py": ["--rows", "100000", "--distinct", "10000", "--repeat", "1"],
     "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
+    "bench_hostile.py": ["--repeat", "1"],
 }
 NEEDS: dict[str, tuple[str, ...]] = {
     "bench_throughput.py": ("rule_engine",),

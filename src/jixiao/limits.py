@@ -212,9 +212,18 @@ def check_file_size(path: Path, source: str) -> None:
 def read_bytes(path: Path, source: str) -> bytes:
     """The file's bytes, refusing more than ``file_bytes`` (also when the file grows meanwhile)."""
     limit = current().file_bytes
-    check_file_size(path, source)
+    size = path.stat().st_size
+    if size > limit:
+        raise LimitError("file_bytes", size, source=source)
     with path.open("rb") as fh:
-        data = fh.read(limit + 1)
+        data = fh.read(size + 1)  # the size stat gave, and one byte to see it grew meanwhile
+        while len(data) > size:
+            more = fh.read(1 << 20)
+            if not more:
+                break
+            data += more
+            if len(data) > limit:
+                raise LimitError("file_bytes", f">{limit}", source=source)
     if len(data) > limit:
         raise LimitError("file_bytes", f">{limit}", source=source)
     return data
@@ -331,12 +340,24 @@ def open_zip(data: bytes, source: str) -> bytes:
         if info.is_dir():
             continue
         buf = bytearray()
+        is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        run = 0  # bytes since the last "<": a text node that long is over cell_chars
+        longest = 4 * lim.cell_chars  # UTF-8 takes at most 4 bytes a character
         try:
             with zf.open(info) as fh:
                 while True:
                     chunk = fh.read(_CHUNK)
                     if not chunk:
                         break
+                    if is_xml:
+                        widest, run = _text_run(chunk, run)
+                        if widest > longest:
+                            raise LimitError(
+                                "cell_chars",
+                                f">{lim.cell_chars}",
+                                source=source,
+                                where=info.filename,
+                            )
                     buf += chunk
                     total += len(chunk)
                     if len(buf) > info.file_size:
@@ -391,6 +412,20 @@ def open_zip(data: bytes, source: str) -> bytes:
         for info, content in parts:
             zout.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time), content)
     return out.getvalue()
+
+
+def _text_run(chunk: bytes, run: int) -> tuple[int, int]:
+    """(the longest run of bytes without a ``<`` in *chunk*, counting the *run* left open by the
+    previous chunk; the run left open at the end of *chunk*)."""
+    first = chunk.find(b"<")
+    if first == -1:
+        return run + len(chunk), run + len(chunk)
+    longest = run + first
+    last = chunk.rfind(b"<")
+    if last > first:
+        longest = max(longest, max(len(piece) for piece in chunk[first + 1 : last].split(b"<")))
+    tail = len(chunk) - last - 1
+    return max(longest, tail), tail
 
 
 def _inflates_past(data: bytes, info: zipfile.ZipInfo) -> bool:
