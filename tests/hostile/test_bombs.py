@@ -196,3 +196,27 @@ def test_deep_json_and_huge_numbers_are_errors_for_their_file(tmp_path: Path) ->
     lines = out_jsonl.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and all(json.loads(line) for line in lines)
     assert out_xlsx.stat().st_size > 0
+
+
+def test_read_forms_raises_only_jixiao_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.forms import read as read_module
+
+    path = tmp_path / "x.json"
+    shutil.copy(SEED_JSON, path)
+
+    def broken(_path: Path, _source: str) -> list[object]:
+        raise KeyError("a library's surprise")
+
+    monkeypatch.setitem(read_module._READERS, ".json", broken)
+    with pytest.raises(jixiao.FormError, match="KeyError") as info:
+        jixiao.read_forms(path)
+    assert info.value.source == str(path)
+
+    def deep(_path: Path, _source: str) -> list[object]:
+        raise RecursionError
+
+    monkeypatch.setitem(read_module._READERS, ".json", deep)
+    with pytest.raises(jixiao.FormError, match="nested too deeply"):
+        jixiao.read_forms(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from jixiao._decimal import in_context
-from jixiao.errors import FormError
+from jixiao.errors import FormError, JixiaoError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
 from jixiao.forms.json_io import read_json_forms, write_json
 from jixiao.forms.model import Form
@@ -60,10 +60,24 @@ def read_forms(path: StrPath) -> list[Form]:
         raise FormError("不是文件 (not a regular file)", source=source)
     try:
         return reader(file, source)
+    except JixiaoError:
+        raise
     except OSError as exc:
         raise FormError(
             f"无法读取文件：{exc.strerror} (cannot read the file: {exc.strerror})", source=source
         ) from None
+    except (RecursionError, MemoryError) as exc:
+        raise FormError(
+            f"文件结构过深或过大，无法读取（{type(exc).__name__}） (the file is nested too deeply or "
+            f"too large to read: {type(exc).__name__})",
+            source=source,
+        ) from None
+    except Exception as exc:  # a reader's bug or a library's surprise: still this file's error
+        raise FormError(
+            f"无法读取文件（{type(exc).__name__}: {exc}），请报告此问题 (the file cannot be read: "
+            f"{type(exc).__name__}: {exc}; please report it)",
+            source=source,
+        ) from exc
 
 
 def read_form(path: StrPath) -> Form:
