@@ -13,6 +13,7 @@ form, whatever the bomb would expand to.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -23,24 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import jixiao  # noqa: E402
 from tests.hostile import build  # noqa: E402
+
+import jixiao  # noqa: E402
 
 
 def _measure(fn: Callable[[], object], repeat: int) -> tuple[float, int]:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(jixiao.FormError):
             fn()
-        except jixiao.FormError:
-            pass
         best = min(best, time.perf_counter() - start)
     tracemalloc.start()
-    try:
+    with contextlib.suppress(jixiao.FormError):
         fn()
-    except jixiao.FormError:
-        pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return best, peak

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_throughput.py                      # 1,000,000 rows, 3 repeats
     python benchmarks/bench_throughput.py --rows 200000 --distinct 50000 --repeat 1
+    python benchmarks/bench_throughput.py --quick              # a smoke run for CI (~20 s)
     python benchmarks/bench_throughput.py --profile realistic  # cProfile of one run
 
 What is measured (every run in a fresh child process, so each starts with empty caches and its
@@ -15,11 +16,19 @@ peak RSS is its own):
 * ``realistic/10`` — a tenth of the rows, to show that peak memory does not grow with the count.
 * ``distinct`` — ``--distinct`` rows whose target and actual cells are all different: every cell
   is parsed.
+* ``mostly-distinct`` — the realistic rows with every numeric actual its own number (``47.23人``;
+  ``rows.mostly_distinct``): targets repeat, actuals rarely do, as in real returns.
+* ``arrow`` / ``arrow-md`` — the realistic (mostly-distinct) rows as one ``pyarrow.Table`` (built
+  in chunks before the clock starts), scored by ``jixiao.tables.score_table`` (the columnar path).
+  Besides rows/s: the memory scoring adds (peak RSS during scoring minus RSS before it) against
+  the input table's ``nbytes``.
 * ``rule-engine`` — the central rules (blank cells, qualitative tiers by words, zero target,
   positive, reverse, range) written as ``rule_engine.Rule`` expressions, run over the first
   ``--rule-engine-rows`` rows of the realistic stream, each given its numbers already parsed
   (parsing is done before timing). The scores are checked against jixiao's on every numeric
   template. The ratio compares jixiao from text with rule-engine on numbers.
+* ``rule-engine-md`` — the same on the mostly-distinct rows (the anchor for ``mostly-distinct``
+  and ``arrow-md``).
 
 Runs are interleaved (a, b, c, a, b, c, …) and the median and spread reported, since this
 machine's CPU is shared; compare ratios from the same invocation rather than absolute numbers
@@ -45,6 +54,15 @@ sys.path.insert(0, str(HERE))
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process. VmHWM on Linux: ru_maxrss would carry the parent's peak
+    across exec."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     import resource
 
     # ru_maxrss is in KiB on Linux (bytes on macOS)
@@ -64,20 +82,86 @@ def _current_rss_mb() -> float:
 # ----------------------------------------------------------------------------- jixiao
 
 
-def run_jixiao(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
+def _stream(mode: str, n: int, seed: int) -> Any:
+    import rows as data
+
+    if mode in ("mostly-distinct", "arrow-md", "rule-engine-md"):
+        return data.mostly_distinct(n, seed=seed)
+    return data.rows(n, distinct=mode == "distinct", seed=seed)
+
+
+def _reset_peak() -> bool:
+    """Reset the peak RSS (VmHWM) of this process, where Linux allows it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _arrow_table(mode: str, n: int, seed: int) -> Any:
+    import pyarrow as pa
+
+    parts = []
+    buf: list[dict[str, Any]] = []
+    for row in _stream(mode, n, seed):
+        for k in ("weight", "score"):  # one type per column: numbers as the text a reader gives
+            if row[k] is not None:
+                row[k] = str(row[k])
+        buf.append(row)
+        if len(buf) >= 50_000:
+            parts.append(pa.Table.from_pylist(buf))
+            buf = []
+    if buf:
+        parts.append(pa.Table.from_pylist(buf))
+    return pa.concat_tables(parts).combine_chunks()
+
+
+def run_arrow(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
     import gc
 
-    import rows as data
+    import jixiao
+    from jixiao.tables import score_table
+
+    policy = jixiao.load_policy(policy_name)
+    jixiao.parse_target("合格率≥45人")  # a cell only Lark reads: build the parser now
+    table = _arrow_table(mode, n, seed)
+    gc.collect()
+    before = _current_rss_mb()
+    _reset_peak()
+    start = time.perf_counter()
+    out = score_table(table, policy)
+    elapsed = time.perf_counter() - start
+    peak = _rss_mb()
+    unscored = out.column("computed_score").null_count
+    return {
+        "mode": mode,
+        "rows": n,
+        "seconds": elapsed,
+        "rows_per_s": n / elapsed,
+        "peak_rss_mb": _rss_mb(),
+        "rss_before_mb": before,
+        "scoring_mb": peak - before,
+        "table_mb": table.nbytes / 2**20,
+        "result_mb": (out.nbytes - table.nbytes) / 2**20,
+        "unscored": unscored,
+    }
+
+
+def run_jixiao(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
+    import gc
 
     import jixiao
     from jixiao.evaluate import memo_info
 
+    if mode.startswith("arrow"):
+        return run_arrow(mode, n, seed, policy_name)
     policy = jixiao.load_policy(policy_name)
-    jixiao.parse_target("≥45人")  # build the parser before the clock starts
+    jixiao.parse_target("合格率≥45人")  # a cell only Lark reads: build the parser now
     gc.collect()
     before = _current_rss_mb()
-    distinct = mode == "distinct"
-    stream = data.rows(n, distinct=distinct, seed=seed)
+    stream = _stream(mode, n, seed)
     scored = unscored = 0
     start = time.perf_counter()
     if mode == "realistic+json":
@@ -143,7 +227,8 @@ def _preparse(target: str, actual: str, policy: Any) -> dict[str, Any] | None:
     """The numbers and words rule-engine is given for one pair of cells (None: not comparable)."""
     from jixiao import parse_actual, parse_target
     from jixiao.errors import TargetSyntaxError
-    from jixiao.evaluate import _new_ctx, _norm
+    from jixiao.evaluate.indicators import _norm
+    from jixiao.evaluate.results import _new_ctx
 
     try:
         tnode = parse_target(target)
@@ -178,8 +263,7 @@ def _number(value: Any) -> Decimal | None:
         return None
 
 
-def run_rule_engine(n: int, seed: int, policy_name: str) -> dict[str, Any]:
-    import rows as data
+def run_rule_engine(mode: str, n: int, seed: int, policy_name: str) -> dict[str, Any]:
     import rule_engine
 
     import jixiao
@@ -211,7 +295,7 @@ def run_rule_engine(n: int, seed: int, policy_name: str) -> dict[str, Any]:
     prepared: dict[tuple[Any, ...], dict[str, Any] | None] = {}
     agree = disagree = 0
     examples: list[str] = []
-    for row in data.rows(n, seed=seed):
+    for row in _stream(mode, n, seed):
         key = (row["target"], row["actual"], row["weight"])
         if key in prepared:
             continue
@@ -236,14 +320,15 @@ def run_rule_engine(n: int, seed: int, policy_name: str) -> dict[str, Any]:
 
     done = 0
     start = time.perf_counter()
-    for row in data.rows(n, seed=seed):
+    rows = list(_stream(mode, n, seed))  # generated before the clock starts
+    for row in rows:
         ctx = prepared[(row["target"], row["actual"], row["weight"])]
         if ctx is not None:
             score(ctx)
         done += 1
     elapsed = time.perf_counter() - start
     return {
-        "mode": "rule-engine",
+        "mode": mode,
         "rows": done,
         "seconds": elapsed,
         "rows_per_s": done / elapsed,
@@ -275,26 +360,42 @@ def _summary(runs: list[dict[str, Any]]) -> str:
     )
 
 
+def _median(runs: list[dict[str, Any]]) -> float:
+    return statistics.median(r["rows_per_s"] for r in runs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="realistic rows per run")
     ap.add_argument(
         "--distinct", type=int, default=None, help="distinct-cell rows per run (default --rows)"
     )
+    ap.add_argument(
+        "--md-rows", type=int, default=None, help="mostly-distinct rows per run (default --rows)"
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
     ap.add_argument("--rule-engine-rows", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--policy", default="central")
     ap.add_argument("--no-json", action="store_true", help="skip the to_dict/JSON-lines runs")
-    ap.add_argument("--profile", choices=["realistic", "distinct"], help="cProfile one run")
+    ap.add_argument("--no-arrow", action="store_true", help="skip the Arrow runs")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes, one run each (a smoke run for CI: asserts nothing about time)",
+    )
+    ap.add_argument("--profile", choices=["realistic", "distinct", "mostly-distinct", "arrow"])
     ap.add_argument("--out", help="write the raw measurements here as JSON")
     ap.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     ns = ap.parse_args()
+    if ns.quick:
+        ns.rows, ns.distinct, ns.md_rows, ns.repeat = 20_000, 2_000, 20_000, 1
+        ns.rule_engine_rows = 10_000
 
     if ns.child:
         mode, n, seed, policy = ns.child[0], int(ns.child[1]), int(ns.child[2]), ns.child[3]
-        if mode == "rule-engine":
-            result = run_rule_engine(n, seed, policy)
+        if mode.startswith("rule-engine"):
+            result = run_rule_engine(mode, n, seed, policy)
         else:
             result = run_jixiao(mode, n, seed, policy)
         print(json.dumps(result))
@@ -304,7 +405,7 @@ def main() -> None:
         import cProfile
         import pstats
 
-        n = ns.rows if ns.profile == "realistic" else (ns.distinct or ns.rows)
+        n = ns.rows if ns.profile != "distinct" else (ns.distinct or ns.rows)
         cProfile.runctx(
             "run_jixiao(mode, n, seed, policy)",
             globals(),
@@ -314,13 +415,24 @@ def main() -> None:
         pstats.Stats("/tmp/bench_throughput.prof").sort_stats("tottime").print_stats(25)
         return
 
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        ns.no_arrow = True
     distinct = ns.rows if ns.distinct is None else ns.distinct
+    md = ns.rows if ns.md_rows is None else ns.md_rows
     plan: list[tuple[str, int]] = [("realistic", ns.rows)]
     if not ns.no_json:
         plan.append(("realistic+json", ns.rows))
     if distinct:
         plan.append(("distinct", distinct))
     plan.append(("rule-engine", min(ns.rule_engine_rows, ns.rows)))
+    if md:
+        plan += [("mostly-distinct", md), ("rule-engine-md", min(ns.rule_engine_rows, md))]
+    if not ns.no_arrow:
+        plan.append(("arrow", ns.rows))
+        if md:
+            plan.append(("arrow-md", md))
     print(
         f"python {platform.python_version()} on {platform.machine()} ({platform.system()}), "
         f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved"
@@ -340,20 +452,39 @@ def main() -> None:
         f"(kept {real['memo']['size']:,}); parse cache {real['parse_cache']}; "
         f"RSS before scoring {real['rss_before_mb']:.0f} MB"
     )
-    re_run = results["rule-engine"][0]
-    print(
-        f"  rule-engine agrees with jixiao on {re_run['agree']:,} of "
-        f"{re_run['agree'] + re_run['disagree']:,} numeric (target, actual, weight) cells"
-    )
-    for line in re_run["disagreements"]:
-        print("    differs:", line)
-    ratio = statistics.median(r["rows_per_s"] for r in results["realistic"]) / statistics.median(
-        r["rows_per_s"] for r in results["rule-engine"]
-    )
-    print(f"  jixiao from text / rule-engine on numbers: {ratio:.1f}x")
+    for anchor in ("rule-engine", "rule-engine-md"):
+        if anchor not in results:
+            continue
+        re_run = results[anchor][0]
+        print(
+            f"  {anchor} agrees with jixiao on {re_run['agree']:,} of "
+            f"{re_run['agree'] + re_run['disagree']:,} numeric (target, actual, weight) cells"
+        )
+        for line in re_run["disagreements"]:
+            print("    differs:", line)
+    for mode in ("arrow", "arrow-md"):
+        if mode in results:
+            a = results[mode][0]
+            print(
+                f"  {mode}: input table {a['table_mb']:.0f} MB, result columns "
+                f"{a['result_mb']:.0f} MB, scoring added {a['scoring_mb']:.0f} MB at its peak "
+                f"({a['scoring_mb'] / a['table_mb']:.2f}x the input table)"
+            )
+    ratios: dict[str, float] = {}
+    anchors = {
+        "realistic": "rule-engine",
+        "arrow": "rule-engine",
+        "mostly-distinct": "rule-engine-md",
+        "arrow-md": "rule-engine-md",
+    }
+    print("  ratios to rule-engine on numbers (the same rows, the same run):")
+    for mode, anchor in anchors.items():
+        if mode in results and anchor in results:
+            ratios[mode] = _median(results[mode]) / _median(results[anchor])
+            print(f"    {mode:<15} / {anchor:<15} {ratios[mode]:6.1f}x")
     if ns.out:
         Path(ns.out).write_text(
-            json.dumps({"runs": results, "small": small, "ratio": ratio}, indent=1),
+            json.dumps({"runs": results, "small": small, "ratios": ratios}, indent=1),
             encoding="utf-8",
         )
 

@@ -13,8 +13,12 @@ Two sets, both streamed (nothing proportional to the row count is kept):
 * **distinct** — every target and actual cell is text no other row has (the numbers and prose
   carry the row number), so neither the parse cache nor the shared outcomes help: the cost of
   parsing every cell.
+* **mostly-distinct actuals** — the realistic rows, but every unit reports its own number: an
+  actual written as a number (``47人``, ``61.8万元``, ``95%``) becomes another number near it with
+  two decimals (``47.23人``), so actuals rarely repeat while targets do, as in real returns.
 
-``rows(n, distinct=False, seed=0)`` yields fresh dicts in the ``indicators[]`` shape.
+``rows(n, distinct=False, seed=0)`` and ``mostly_distinct(n, seed=0)`` yield fresh dicts in the
+``indicators[]`` shape.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import bisect
 import itertools
 import json
 import random
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -280,6 +285,21 @@ def _distinct(n: int, seed: int) -> Iterator[dict[str, Any]]:
             "score": weight if r < 0.8 else None,
             "reason": "" if r < 0.9 else f"因第{i}号任务调整，下一步将加强管理",
         }
+
+
+_NUMBER_CELL = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9.]*)")
+
+
+def mostly_distinct(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
+    """The realistic rows with each numeric actual replaced by a nearby two-decimal number."""
+    rng = random.Random(seed + 1)
+    for row in rows(n, seed=seed):
+        actual = row["actual"]
+        m = _NUMBER_CELL.fullmatch(actual) if isinstance(actual, str) else None
+        if m is not None:
+            value = float(m.group(1)) * rng.uniform(0.7, 1.3)
+            row["actual"] = f"{value:.2f}{m.group(2)}"
+        yield row
 
 
 def jsonl(n: int, **kw: Any) -> Iterator[str]:

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 QUICK: dict[str, list[str]] = {
     "bench_parse.py": ["--distinct", "5000", "--repeat", "200000"],
     "bench_indicator.py": ["--number", "500", "--repeat", "7"],
-    "bench_throughput.py": ["--rows", "100000", "--distinct", "10000", "--repeat", "1"],
+    "bench_throughput.py": ["--quick"],
     "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
     "bench_hostile.py": ["--repeat", "1"],
 }

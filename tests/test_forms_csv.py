@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, read_form, read_forms
 
@@ -182,12 +183,13 @@ def test_missing_column() -> None:
 
 
 def test_bad_number() -> None:
-    with pytest.raises(FormError) as info:
-        read_form(FIXTURES / "bad_weight.csv")
-    err = info.value
-    assert err.where == "row 3, col 6"
-    assert "「分值」应为数字" in err.message and "十分" in err.message
-    assert str(err).startswith(str(FIXTURES / "bad_weight.csv") + ": row 3, col 6: ")
+    # a weight cell that is not a number is a finding on that cell, never a refused form
+    form = read_form(FIXTURES / "bad_weight.csv")
+    bad = [i for i in form.indicators if i.unreadable]
+    assert [i.unreadable for i in bad] == [(("weight", "十分"),)]
+    (f,) = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert f.where == "row 3, col 6" and f.severity == "error"
+    assert "「分值」应为数字" in f.zh and "十分" in f.zh
 
 
 def test_undecodable(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, loads_forms, read_form, read_forms, write_json
 
@@ -40,8 +41,6 @@ def test_missing_required_key() -> None:
     [
         ("[1, 2]", "[0].$"),
         ('{"indicators": {}}', "indicators"),
-        ('{"indicators": [{"target": "", "actual": "", "weight": "五"}]}', "indicators[0].weight"),
-        ('{"indicators": [], "year": "去年"}', "year"),
         ("[]", None),
     ],
 )
@@ -49,6 +48,26 @@ def test_shape_errors(text: str, where: str | None) -> None:
     with pytest.raises(FormError) as info:
         loads_forms(text, "x.json")
     assert info.value.where == where and info.value.source == "x.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "where"),
+    [
+        (
+            '{"indicators": [{"target": "", "actual": "", "weight": "五"}]}',
+            "weight",
+            "indicators[0].weight",
+        ),
+        ('{"indicators": [], "year": "去年"}', "year", "year"),
+        ('{"indicators": [], "total": "9O"}', "total", "total"),
+    ],
+)
+def test_bad_cells_are_findings_not_refusals(text: str, field: str, where: str) -> None:
+    (form,) = loads_forms(text, "x.json")
+    bad = form.unreadable or form.indicators[0].unreadable
+    assert [f for f, _ in bad] == [field]
+    cells = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert [(f.where, f.severity) for f in cells] == [(where, "error")]
 
 
 def test_numbers_are_exact_decimals() -> None:

@@ -69,7 +69,7 @@ def test_xlsx_locations(seed: Form) -> None:
     pytest.importorskip("openpyxl")
     form = read_form(EXAMPLES / "seed.xlsx")
     first, fee = form.indicators[0], form.indicators[9]
-    assert first.where == "绩效自评表!B13"
+    assert first.where == "绩效自评表!D13"  # the 三级指标 cell
     assert first.cells["target"] == "绩效自评表!E13" and first.cells["score"] == "绩效自评表!H13"
     assert fee.name == "费用" and fee.cells["actual"] == "绩效自评表!F22"
     assert fee.cells["level1"] == "绩效自评表!B22"

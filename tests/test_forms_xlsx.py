@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from jixiao import score_form
 from jixiao.errors import FormError
 from jixiao.forms import Form, read_form, read_forms
 
@@ -221,7 +222,7 @@ def test_standard_layout_locations(tmp_path: Path) -> None:
     form = read_form(path)
     assert form.source == str(path)
     first = form.indicators[0]
-    assert first.where == "自评表!C13"
+    assert first.where == "自评表!E13"  # its own 三级指标 cell, not a merged level cell
     assert first.cells["target"] == "自评表!F13"
     assert first.cells["actual"] == "自评表!G13"
     assert first.cells["weight"] == "自评表!H13"
@@ -230,7 +231,7 @@ def test_standard_layout_locations(tmp_path: Path) -> None:
     assert first.cell("score") == "自评表!I13"
     # a merged 二级指标 points at the top-left of its range
     assert form.indicators[1].cells["level2"] == "自评表!D13"
-    assert form.indicators[2].where == "自评表!C16"  # the blank row 15 is skipped
+    assert form.indicators[2].where == "自评表!E16"  # the blank row 15 is skipped
     assert form.total_where == "自评表!I18"
     assert form.budget is not None
     assert form.budget.where == "自评表!C6"
@@ -246,7 +247,7 @@ def test_date_and_quoted_sheet_names(tmp_path: Path) -> None:
     ]
     form = read_form(build(tmp_path / "d.xlsx", {"Sheet 1": rows}))
     assert form.indicators[0].actual == "2023年10月31日"
-    assert form.indicators[0].where == "'Sheet 1'!A2"
+    assert form.indicators[0].where == "'Sheet 1'!C2"
 
 
 def test_text_that_starts_with_equals_is_not_a_formula(tmp_path: Path) -> None:
@@ -441,7 +442,7 @@ def test_two_forms_on_two_sheets(tmp_path: Path) -> None:
     forms = read_forms(path)
     assert [f.project for f in forms] == ["法治培训服务", "第二个项目"]
     assert [f.source for f in forms] == [f"{path}#项目一", f"{path}#项目二"]
-    assert forms[1].indicators[0].where == "项目二!A3"
+    assert forms[1].indicators[0].where == "项目二!C3"
     with pytest.raises(FormError) as info:
         read_form(path)
     message = str(info.value)
@@ -561,10 +562,14 @@ def test_bad_number_names_the_cell(tmp_path: Path) -> None:
         ["三级指标", "年度指标值", "实际完成值", "分值", "得分"],
         ["人数", "≥10人", "10人", "五分", 5],
     ]
-    with pytest.raises(FormError) as info:
-        read_form(build(tmp_path / "n.xlsx", {"表1": rows}))
-    assert info.value.where == "表1!D2"
-    assert "「分值」应为数字" in info.value.message and "五分" in info.value.message
+    # the form is read; the bad cell is an UNREADABLE_CELL error on that cell when scored
+    form = read_form(build(tmp_path / "n.xlsx", {"表1": rows}))
+    assert form.indicators[0].weight is None
+    assert form.indicators[0].unreadable == (("weight", "五分"),)
+    (finding,) = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == "表1!D2" and finding.severity == "error"
+    assert "「分值」应为数字" in finding.zh and "五分" in finding.zh
+    assert finding.row == 1 and finding.name == "人数"
 
 
 def test_formula_without_saved_result(tmp_path: Path) -> None:
@@ -573,10 +578,13 @@ def test_formula_without_saved_result(tmp_path: Path) -> None:
         ["人数", "≥10人", "10人", 90, 90, "=1+1"],
         ["总分", None, None, 100, "=SUM(E2:E2)+10"],
     ]
-    with pytest.raises(FormError) as info:
-        read_form(build(tmp_path / "f.xlsx", {"S": rows}))
-    assert info.value.where == "S!E3"
-    assert "公式" in info.value.message and "open and save" in info.value.message
+    form = read_form(build(tmp_path / "f.xlsx", {"S": rows}))
+    assert form.total is None and form.unreadable == (("total", "=SUM(E2:E2)+10"),)
+    result = score_form(form)
+    (finding,) = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == "S!E3"
+    assert "公式" in finding.zh and "open and save" in finding.en
+    assert result.indicators[0].score == Decimal("90.00")  # the rest is still scored
 
 
 def test_rows_without_indicators(tmp_path: Path) -> None:

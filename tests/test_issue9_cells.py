@@ -155,3 +155,24 @@ def test_readings_are_in_the_json() -> None:
     actual = r.to_dict()["actual"]
     assert actual["value"] == "40" and actual["unit"] == "人"
     assert actual["reading"] == "extracted" and actual["note"] == "（含补训3人）"
+
+
+@pytest.mark.parametrize(
+    ("actual", "tier"),
+    [
+        ("于2023年11月完成，比计划提前1个月", "达成"),
+        ("2023年11月完成（提前1个月）", "达成"),
+        ("因疫情影响，次年1月完成", "部分达成"),
+    ],
+)
+def test_a_date_in_a_sentence_is_read_against_the_deadline(actual: str, tier: str) -> None:
+    r = _row("2023年12月底前完成", actual)
+    assert r.tier == tier and r.basis == "deadline"
+    assert _codes(r)["ACTUAL_NOTE"] == "info"
+
+
+@pytest.mark.parametrize("actual", ["计划12月完成，实际次年1月完成", "2023年3月启动，次年1月完成"])
+def test_of_several_dates_the_completion_is_used_and_flagged(actual: str) -> None:
+    r = _row("2023年12月底前完成", actual)
+    assert r.tier == "部分达成"
+    assert _codes(r)["ACTUAL_AMBIGUOUS"] == "warning"

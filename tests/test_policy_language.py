@@ -20,7 +20,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"
 CASES = [
     ("syntax_missing_brace", (4, 1), "文件结束", "「}」"),
     ("unknown_name", (5, 23), "未知名称「wieght」", "weight"),
-    ("type_money_plus_percent", (3, 11), "不能把以万元计的数量", None),
+    ("type_money_plus_percent", (3, 11), "不能把 万元 与 % 相加减", None),
     ("score_not_points", (5, 11), "应为分值 (points)", None),
     ("unreachable_rule", (3, 1), "永远不会被使用", "移到前面"),
     ("contradiction", (3, 30), "自相矛盾", None),

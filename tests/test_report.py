@@ -154,9 +154,11 @@ def test_markdown(result: FormResult) -> None:
     assert "培训效果 \\| 满意" in text  # a pipe inside a cell is escaped
     assert "执行率 95.00%，复核得分 **9.50**" in text
     assert "复核总分 **93.94**（满分 100，自评 99.50），等级 **优**" in text
-    assert "- **错误** `SCORE_MISMATCH`（indicators[0].score）：" in text
+    assert "- **错误** `SCORE_MISMATCH`（第1行「培训人数」 indicators[0].score）：" in text
     rows = [line for line in text.splitlines() if line.startswith("| 产出指标 |")]
-    assert rows and rows[0].count(" | ") == 9  # ten cells
+    assert rows and rows[0].count(" | ") == 10  # eleven cells, 核实 among them
+    assert "| ✓ 已核实 |" in rows[0] or "| ? 未核实 |" in rows[0]
+    assert "已核实 " in text and "依赖未核实的自评" in text  # the summary counts
 
 
 def test_markdown_english_and_several_forms(result: FormResult) -> None:

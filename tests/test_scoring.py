@@ -158,7 +158,11 @@ def test_seed_form_scores_as_printed() -> None:
     assert over == [
         ("OVERACHIEVED", "warning", "indicators[6]"),
         ("REASON_MISSING", "warning", "indicators[6].reason"),
+        # two qualitative rows whose actual names no tier keep their claims, unverified
+        ("SCORE_UNVERIFIED", "warning", "indicators[10].score"),
+        ("SCORE_UNVERIFIED", "warning", "indicators[13].score"),
     ]
+    assert [r.row for r in result.indicators if not r.verified] == [11, 14]
     assert "WEIGHTS_NONDEFAULT" in {f.code for f in result.findings}  # 成本 10 / 效益 20
     d = result.to_dict()
     assert d["total"] == "95.71" and d["claimed_total"] == "95.71" and d["grade"] == "优"
@@ -282,9 +286,10 @@ def test_score_rows_streams_and_survives_bad_rows() -> None:
     assert results[1].findings[0].code == "UNREADABLE_CELL"
 
 
-def test_form_from_dict_errors_name_the_path() -> None:
-    with pytest.raises(jixiao.FormError, match=r"indicators\[0\]\.weight"):
-        Form.from_dict({"indicators": [{"target": "≥1人", "actual": "1人", "weight": "十分"}]})
+def test_form_from_dict_bad_number_names_the_path() -> None:
+    form = Form.from_dict({"indicators": [{"target": "≥1人", "actual": "1人", "weight": "十分"}]})
+    (f,) = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert f.where == "indicators[0].weight" and "十分" in f.zh
 
 
 def test_reason_quality_is_read() -> None:

@@ -67,6 +67,12 @@ class CodeInfo:
     code: str
     severity: Severity
     summary: Msg
+    # True when the code on a row means its score does not rest on what the cells say (a claim
+    # kept, a guessed reading): the row is unverified (``IndicatorResult.verified``)
+    unverifying: bool = False
+    # True when a policy file may set its severity (``severity CODE level``); the others are
+    # fixed, so no policy can quiet an unreadable cell or a wrong score
+    settable: bool = False
 
     @property
     def anchor(self) -> str:
@@ -77,8 +83,16 @@ class CodeInfo:
         return (self.severity, self.summary.zh, self.summary.en)
 
 
-def _c(code: str, severity: Severity, zh: str, en: str) -> CodeInfo:
-    return CodeInfo(code, severity, Msg(zh, en))
+def _c(
+    code: str,
+    severity: Severity,
+    zh: str,
+    en: str,
+    *,
+    unverifying: bool = False,
+    settable: bool = False,
+) -> CodeInfo:
+    return CodeInfo(code, severity, Msg(zh, en), unverifying, settable)
 
 
 # New codes go here (one line each): code, severity, 中文说明, English summary.
@@ -107,6 +121,7 @@ _CODES: tuple[CodeInfo, ...] = (
         "error",
         "分值不在 0（不含）到 100 之间",
         "the weight is not above 0 and at most 100",
+        unverifying=True,
     ),
     _c(
         "BUDGET_OUT_OF_RANGE",
@@ -115,10 +130,17 @@ _CODES: tuple[CodeInfo, ...] = (
         "a budget amount is negative, or the budget weight is not 0 to 100",
     ),
     _c(
+        "SCORE_OUT_OF_RANGE",
+        "error",
+        "规则算出的得分超出0至分值",
+        "the rule's score is outside 0 to the weight",
+    ),
+    _c(
         "SCORE_UNVERIFIED",
         "warning",
         "无法复核的得分按自评计入总分",
         "an unverifiable score is taken as claimed",
+        unverifying=True,
     ),
     _c(
         "REASON_MISSING", "error", "未填写偏差原因分析及改进措施", "no reason given for a deduction"
@@ -129,8 +151,15 @@ _CODES: tuple[CodeInfo, ...] = (
         "info",
         "偏差原因缺少原因或改进措施",
         "the reason lacks a cause or a measure",
+        settable=True,
     ),
-    _c("REASON_CONTRADICTS", "warning", "偏差原因与得分矛盾", "the reason contradicts the score"),
+    _c(
+        "REASON_CONTRADICTS",
+        "warning",
+        "偏差原因与得分矛盾",
+        "the reason contradicts the score",
+        settable=True,
+    ),
     _c(
         "QUAL_SCORE_OUT_OF_BAND",
         "error",
@@ -142,8 +171,16 @@ _CODES: tuple[CodeInfo, ...] = (
         "info",
         "按自评得分认定定性档次",
         "tier inferred from the claimed score",
+        unverifying=True,
+        settable=True,
     ),
-    _c("QUAL_SCORE_ESTIMATED", "info", "定性指标按档次默认分值估计", "qualitative score estimated"),
+    _c(
+        "QUAL_SCORE_ESTIMATED",
+        "info",
+        "定性指标按档次默认分值估计",
+        "qualitative score estimated",
+        settable=True,
+    ),
     _c(
         "QUAL_TIER_UNKNOWN",
         "warning",
@@ -200,6 +237,7 @@ _CODES: tuple[CodeInfo, ...] = (
         "warning",
         "实际完成值中有多个可比较的数量",
         "the actual names several comparable quantities",
+        unverifying=True,
     ),
     _c(
         "ACTUAL_APPROXIMATE",
@@ -212,6 +250,7 @@ _CODES: tuple[CodeInfo, ...] = (
         "warning",
         "实际完成值只给出有利于得分一侧的界限",
         "the actual only bounds the value on the side that favours the claim",
+        unverifying=True,
     ),
     _c(
         "FRACTION_AS_PERCENT",
@@ -224,6 +263,31 @@ _CODES: tuple[CodeInfo, ...] = (
         "warning",
         "未写单位的数字可读作百分数或比例",
         "a bare number reads as a percent or as a fraction",
+        unverifying=True,
+    ),
+    _c(
+        "ACTUAL_NOT_NUMERIC",
+        "warning",
+        "年度指标值为数值，实际完成值未填数值，无法复核",
+        "the target is a number but the actual gives none: the score cannot be verified",
+        unverifying=True,
+        settable=True,
+    ),
+    _c(
+        "NO_INDICATORS", "error", "表中没有绩效指标行，不评定等级", "the form has no indicator rows"
+    ),
+    _c(
+        "NO_VERIFIED_ROWS",
+        "error",
+        "没有任何指标能从单元格复核，总分仅为部分合计，不评定等级",
+        "no indicator could be verified from its cells: the total is partial and no grade is given",
+    ),
+    _c(
+        "POLICY_YEAR",
+        "warning",
+        "表单年度不在评分策略的适用年度内",
+        "the form's year lies outside the policy's years",
+        settable=True,
     ),
 )
 
@@ -234,3 +298,10 @@ if len(CATALOG) != len(_CODES):  # pragma: no cover - a code listed twice is a b
 
 #: The same table in its first shape: ``code -> (severity, 中文说明, English description)``.
 BUILTIN_CODES: dict[str, tuple[str, str, str]] = {c.code: c.as_tuple() for c in _CODES}
+
+#: Codes that make the row they are on unverified (the reading of a cell is a guess, a claim is
+#: kept): ``IndicatorResult.verified`` is False and the row always carries a warning or an error.
+UNVERIFYING_CODES: frozenset[str] = frozenset(c.code for c in _CODES if c.unverifying)
+
+#: Codes whose severity a policy file may set with ``severity CODE level``.
+SEVERITY_SETTABLE: frozenset[str] = frozenset(c.code for c in _CODES if c.settable)

@@ -291,7 +291,7 @@ class ResultStore:
             ),
         )
         rows = data.get("indicators", [])
-        verified = [r.get("verified") for r in rows if "verified" in r]
+        verification = data.get("verification") or {}
         cur = self._db.execute(
             """INSERT INTO forms(source_sha256, source_name, location, project, department,
                    implementer, year, policy_name, policy_version, policy_digest, total,
@@ -323,8 +323,8 @@ class ResultStore:
                 form_key(sha, source_name, location),
                 _real(data["total"]),
                 _real(data["claimed_total"]),
-                sum(1 for v in verified if v) if verified else None,
-                sum(1 for v in verified if not v) if verified else None,
+                verification.get("verified"),
+                verification.get("unverified"),
             ),
         )
         form_id = cur.lastrowid

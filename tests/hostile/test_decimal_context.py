@@ -50,8 +50,14 @@ def test_caller_context_changes_nothing(change: dict[str, object]) -> None:
 
 def test_untrapped_invalid_operation_still_rejects_bad_numbers() -> None:
     # Decimal("abc") gives NaN when InvalidOperation is not trapped: jixiao must still refuse it
-    with decimal.localcontext(traps=[]), pytest.raises(jixiao.FormError, match="weight"):
-        jixiao.Form.from_dict({"indicators": [{"target": "≥1", "actual": "1", "weight": "abc"}]})
+    with decimal.localcontext(traps=[]):
+        form = jixiao.Form.from_dict(
+            {"indicators": [{"target": "≥1", "actual": "1", "weight": "abc"}]}
+        )
+        result = jixiao.score_form(form)
+    assert form.indicators[0].weight is None
+    assert form.indicators[0].unreadable == (("weight", "abc"),)
+    assert "UNREADABLE_CELL" in [f.code for f in result.findings]
 
 
 def test_a_thread_with_low_precision_does_not_reach_others() -> None:
@@ -90,22 +96,22 @@ def test_score_rows_gives_back_the_callers_context_between_rows() -> None:
             assert r.score == Decimal("8.89")
 
 
-def test_caches_keep_short_texts_only() -> None:
-    """Caches are bounded in bytes: a long cell is parsed each time, never kept."""
+def test_caches_are_bounded_in_bytes() -> None:
+    """20k-character cells do not pile up: the parse caches are charged by bytes, the scoring
+    memo keeps short texts only."""
     from jixiao.limits import CACHED_CHARS
     from jixiao.targets import parser
 
     parser.cache_clear()
-    long_text = "≥45人" + "，" + "说明" * CACHED_CHARS
-    for _ in range(3):
-        jixiao.parse_target(long_text)
-        jixiao.parse_actual(long_text)
-    info = parser.cache_info()
-    assert info["target"].currsize == 0 and info["actual"].currsize == 0
-    jixiao.parse_target("≥45人")
-    assert parser.cache_info()["target"].currsize == 1
+    for i in range(40):
+        text = f"≥{i}人，" + "说明" * 10_000
+        jixiao.parse_target(text)
+        jixiao.parse_actual(text, jixiao.parse_target("≥45人"))
+    for info in parser.cache_info().values():
+        assert info.bytes <= info.maxbytes
     policy = load_policy("central")
     memo_clear(policy)
+    long_text = "≥45人，" + "说明" * CACHED_CHARS
     row = {"target": long_text, "actual": "45人", "weight": 10}
     first = score_indicator(policy, row)
     assert memo_info(policy).currsize == 0

@@ -310,3 +310,24 @@ def test_uploaded_policy_is_used(tmp_path: Path) -> None:
         ],
     )
     assert broken.status_code == 400 and "Traceback" not in broken.text
+
+
+def test_unverified_rows_are_marked_and_counted(tmp_path: Path) -> None:
+    form = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    form["indicators"][0]["actual"] = "已完成"  # words where a number belongs
+    client = _client(tmp_path)
+    _status, location = _upload(client, [("seed.json", json.dumps(form).encode())])
+    form_id = _form_ids(client.get(location).text)[0]
+    page = client.get(f"/forms/{form_id}").text
+    result = jixiao.score_form(jixiao.Form.from_dict(form))
+    unverified = [i + 1 for i, r in enumerate(result.indicators) if not r.verified]
+    assert 1 in unverified
+    for n in unverified:
+        row_html = page.split(f'id="row-{n}"', 1)[1].split("</tr>", 1)[0]
+        assert "mark-unverified" in row_html
+    summary = re.search(r'id="verified-summary">(.*?)</p>', page, flags=re.S)
+    assert summary and f"{len(unverified)} 行未能复核" in summary.group(1)
+    with ResultStore(tmp_path / "r.sqlite") as store:
+        (row,) = store.forms()
+    assert row["unverified_rows"] == len(unverified)
+    assert row["verified_rows"] == len(result.indicators) - len(unverified)

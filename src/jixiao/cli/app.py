@@ -294,6 +294,7 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    strict: bool = False,
     db_path: str | None = None,
     limit: Sequence[str] = (),
 ) -> None:
@@ -375,6 +376,8 @@ def _run_forms(
         status = 1
     if command == "check" and any(not r.ok for r in results):
         status = 1
+    if command == "check" and strict and any(r.count("warning") for r in results):
+        status = 1  # --strict: a warning (e.g. an unverified row) fails the check too
     ctx.exit(status)
 
 
@@ -583,12 +586,18 @@ def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
   jixiao check forms/ --json > findings.json
   jixiao check examples/seed.xlsx --xlsx-out seed-复核.xlsx
 
-退出码 EXIT STATUS: 0 无错误 no error finding; 1 有错误级发现或文件无法读取
-error-level findings or unreadable files; 2 用法或策略错误 usage or policy problem.
+退出码 EXIT STATUS: 0 无错误 no error finding; 1 有错误级发现或文件无法读取（加 --strict
+时警告也算）error-level findings or unreadable files (with --strict, warnings too);
+2 用法或策略错误 usage or policy problem.
 """,
 )
 @click.argument("forms", nargs=-1, required=True, metavar="FORM…")
 @_output_options
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="警告也使退出码为1（如有未核实的行） (exit 1 on warnings too, e.g. unverified rows).",
+)
 @click.pass_context
 def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None:
     """复核自评表：列出每条发现（代码、级别、位置、说明）。

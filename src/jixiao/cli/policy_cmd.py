@@ -194,9 +194,21 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
                 console.print()
         ctx.exit(1)
     if as_json:
-        click.echo(_dumps({"ok": True, "problems": [], "policy": _policy_dict(loaded)}))
+        click.echo(
+            _dumps(
+                {
+                    "ok": True,
+                    "problems": [],
+                    "warnings": [_problem_dict(p) for p in loaded.warnings],
+                    "policy": _policy_dict(loaded),
+                }
+            )
+        )
     else:
         terminal.render_policy_summary(console, loaded, language)
+        for p in loaded.warnings:
+            console.print(Text(("warning: " if language == "en" else "警告：") + p.render()))
+            console.print()
         console.print(Text("OK" if language == "en" else "检查通过 (OK)", style="bold green"))
     ctx.exit(0)
 

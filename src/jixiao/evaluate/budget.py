@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao._decimal import in_context
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
+from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain, unreadable_cell
 from jixiao.evaluate.indicators import _rule_finding
 from jixiao.evaluate.results import BudgetResult
 from jixiao.forms.model import Budget
@@ -24,10 +24,37 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     claimed = budget.score if budget is not None else None
     annual = budget.annual if budget is not None else None
     executed = budget.executed if budget is not None else None
+    bad: set[str] = set()
     if budget is not None:
+        for field, text in budget.unreadable:
+            findings.append(unreadable_cell(field, text, budget.cell(field)))
+            bad.add(field)
+        for row in budget.rows:
+            for field, text in row.unreadable:
+                findings.append(unreadable_cell(field, text, row.cell(field)))
         _check_ranges(budget, findings)
     if budget is not None and budget.rows:
-        annual, executed = _check_rows(policy, budget, annual, executed, findings)
+        annual, executed = _check_rows(policy, budget, annual, executed, findings, bad)
+    if bad & {"annual", "executed"}:
+        # nothing is scored from a cell that could not be read (no OVERSPENT from a garbled
+        # executed amount); the line is counted as claimed and shown unverified
+        findings.append(
+            _builtin(
+                "SCORE_UNVERIFIED",
+                "全年预算数或全年执行数无法读取，预算执行率无法复核"
+                + (f"，按自评得分{_fmt(claimed)}分计入总分" if claimed is not None else ""),
+                "the annual budget or the executed amount cannot be read: budget execution is not verified"
+                + (
+                    f"; the claimed {_fmt(claimed)} is carried into the total"
+                    if claimed is not None
+                    else ""
+                ),
+                where,
+            )
+        )
+        return BudgetResult(
+            weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
+        )
     if annual is None or executed is None:
         findings.append(
             _builtin(
@@ -125,6 +152,16 @@ def _score(
         raw = rule.score(ctx)
         score = policy.quantize(raw) if raw is not None else None
         ctx.scored = score
+        if score is not None and (score > weight or score < 0):
+            findings.append(
+                _builtin(
+                    "SCORE_OUT_OF_RANGE",
+                    f"预算规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
+                    f"budget rule {rule.name} computed {_fmt(score)}, outside 0 to the weight "
+                    f"{_plain(weight)} ({rule.where})",
+                    where,
+                )
+            )
     elif rule is not None and rule.unscored is not None:
         zh, en = rule.unscored
         findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
@@ -239,9 +276,17 @@ def _check_rows(
     annual: Decimal | None,
     executed: Decimal | None,
     findings: list[Finding],
+    bad: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[Decimal | None, Decimal | None]:
+    if bad & {"annual", "executed"}:
+        return annual, executed  # never rebuilt over a cell that could not be read
+    # a sub-row cell that could not be read is not 0: its column's sum is not checked
+    unread = {f for r in budget.rows for f, _raw in r.unreadable} | bad
     sums: dict[str, Decimal | None] = {}
     for field in ("initial", "annual", "executed"):
+        if field in unread:
+            sums[field] = None
+            continue
         values = [getattr(r, field) for r in budget.rows]
         present = [v for v in values if v is not None]
         sums[field] = sum(present, Decimal(0)) if present else None

@@ -19,6 +19,18 @@ from jixiao.units import Unit
 # The codes live in jixiao.catalog (add new ones there); this name is kept for callers.
 BUILTIN_CODES = catalog.BUILTIN_CODES
 
+# The codes whose presence on a row makes it unverified, and those whose severity a policy may
+# set: properties of the codes in jixiao.catalog (``unverifying``, ``settable``).
+UNVERIFYING_CODES: frozenset[str] = catalog.UNVERIFYING_CODES
+SEVERITY_SETTABLE: frozenset[str] = catalog.SEVERITY_SETTABLE
+
+# How a score may be reached for the row to count as verified: a formula over the cells, or a
+# tier read from the actual's words, status, date, scale position or its echo of the target.
+# ``claimed`` (the tier the claimed score lies in) and ``unscored`` never verify a row.
+VERIFIED_BASES: frozenset[str] = frozenset(
+    {"formula", "words", "status", "deadline", "echo", "scale"}
+)
+
 
 SEVERITIES = catalog.SEVERITIES
 
@@ -58,10 +70,21 @@ class Finding:
     en: str
     where: str = ""
     rule: str | None = None
+    row: int | None = None
+    name: str = ""
 
     @in_context
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
+
+    def label(self, lang: str = "zh") -> str:
+        """The row as a person names it: ``第3行「执法资格培训通过率」`` (``row 3 "…"`` in English);
+        ``""`` for a finding on the form or the budget."""
+        if self.row is None:
+            return ""
+        if lang == "en":
+            return f'row {self.row} "{self.name}"' if self.name else f"row {self.row}"
+        return f"第{self.row}行「{self.name}」" if self.name else f"第{self.row}行"
 
     @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
@@ -71,6 +94,10 @@ class Finding:
             "message": self.message(lang),
             "where": self.where,
         }
+        if self.row is not None:
+            out["row"] = self.row
+            out["name"] = self.name
+            out["label"] = self.label(lang)
         if self.rule:
             out["rule"] = self.rule
         return out
@@ -78,6 +105,60 @@ class Finding:
 
 def _builtin(code: str, zh: str, en: str, where: str, severity: str | None = None) -> Finding:
     return Finding(code, severity or BUILTIN_CODES[code][0], zh, en, where)
+
+
+def _with_severities(severities: Mapping[str, str], findings: list[Finding]) -> list[Finding]:
+    """*findings* with the policy's ``severity CODE level`` lines applied to built-in codes."""
+    if not severities:
+        return findings
+    return [
+        Finding(f.code, severities[f.code], f.zh, f.en, f.where, f.rule, f.row, f.name)
+        if f.rule is None and f.code in severities and f.severity != severities[f.code]
+        else f
+        for f in findings
+    ]
+
+
+# What a person calls each number cell of a form, for unreadable-cell findings.
+CELL_LABELS: dict[str, tuple[str, str]] = {
+    "weight": ("分值", "weight"),
+    "score": ("得分", "score"),
+    "total": ("总分", "total"),
+    "year": ("年度", "year"),
+    "initial": ("年初预算数", "initial budget"),
+    "annual": ("全年预算数", "annual budget"),
+    "executed": ("全年执行数", "executed amount"),
+    "rate": ("执行率", "execution rate"),
+    "name": ("三级指标", "indicator name"),
+    "target": ("年度指标值", "target"),
+    "actual": ("实际完成值", "actual"),
+    "reason": ("偏差原因分析及改进措施", "reason"),
+}
+
+
+def unreadable_cell(field: str, raw: str, where: str) -> Finding:
+    """The UNREADABLE_CELL error for a number cell that holds *raw*: what it says, where, and
+    what would be valid."""
+    zh_label, en_label = CELL_LABELS.get(field, (field, field))
+    if field == "year":
+        zh = f"「年度」应为四位数年份（如 2023），实际为「{raw}」，不核对适用年度"
+        en = f"the year should be a year such as 2023, got {raw!r}; the policy's years are not checked"
+    elif raw.startswith("="):
+        zh = (
+            f"「{zh_label}」单元格是公式「{raw}」，但文件中没有保存计算结果；"
+            "请用 Excel 或 WPS 打开并保存后再读取"
+        )
+        en = (
+            f"the {en_label} cell holds a formula {raw!r} with no saved result: open and save "
+            "the file in Excel or WPS first"
+        )
+    elif "," in raw or "，" in raw:
+        zh = f"「{zh_label}」应为数字，实际为「{raw}」：千分位逗号位置不对，无法确定数值（应如 1,234.5 或 1234.5）"
+        en = f"the {en_label} should be a number, got {raw!r}: garbled thousands separators (write 1,234.5 or 1234.5)"
+    else:
+        zh = f"「{zh_label}」应为数字，实际为「{raw}」（应为如 5 或 9.71 的数字）"
+        en = f"the {en_label} should be a number such as 5 or 9.71, got {raw!r}"
+    return _builtin("UNREADABLE_CELL", zh, en, where)
 
 
 @attrs.frozen(slots=True)

@@ -9,9 +9,22 @@ from typing import Any
 from jixiao._decimal import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain
+from jixiao.evaluate.findings import (
+    Finding,
+    _builtin,
+    _fmt,
+    _plain,
+    _with_severities,
+    unreadable_cell,
+)
 from jixiao.evaluate.indicators import _memo_of, _score_mapping, score_indicator
-from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
+from jixiao.evaluate.results import (
+    BudgetResult,
+    FormResult,
+    IndicatorResult,
+    SectionResult,
+    _result,
+)
 from jixiao.forms.model import Form, Indicator
 from jixiao.policy.model import Policy
 
@@ -42,8 +55,36 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     if not isinstance(form, Form):
         form = Form.from_dict(form)
     budget = score_budget(pol, form.budget)
-    results = tuple(score_indicator(pol, ind) for ind in form.indicators)
-    extra: list[Finding] = []
+    results = tuple(
+        _numbered(score_indicator(pol, ind), i) for i, ind in enumerate(form.indicators, 1)
+    )
+    extra: list[Finding] = [
+        unreadable_cell(field, raw, form.total_where if field == "total" else field)
+        for field, raw in form.unreadable
+    ]
+    if not results:
+        extra.append(
+            _builtin(
+                "NO_INDICATORS",
+                "表中没有绩效指标行，无从评分，不评定等级",
+                "the form has no indicator rows: nothing to score, no grade",
+                "indicators",
+            )
+        )
+    years = pol.years
+    if years is not None and form.year is not None:
+        low, high = years
+        if form.year < low or (high is not None and form.year > high):
+            span = f"{low}–{high}" if high is not None else f"{low}年起"
+            span_en = f"{low}–{high}" if high is not None else f"from {low}"
+            extra.append(
+                _builtin(
+                    "POLICY_YEAR",
+                    f"表单年度{form.year}不在评分策略「{pol.name}」的适用年度（{span}）内",
+                    f"the form's year {form.year} lies outside the years of policy {pol.name!r} ({span_en})",
+                    "year",
+                )
+            )
 
     sections: dict[str, list[IndicatorResult]] = {}
     for r in results:
@@ -67,7 +108,12 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         )
 
     weight_total = budget.weight + sum((r.weight or Decimal(0) for r in results), Decimal(0))
-    if results and weight_total != 100:
+    # a weight cell that could not be read is not 0: no finding may rest on it
+    weights_read = not any(f == "weight" for ind in form.indicators for f, _ in ind.unreadable)
+    weights_read = weights_read and not (
+        form.budget is not None and any(f == "weight" for f, _ in form.budget.unreadable)
+    )
+    if results and weights_read and weight_total != 100:
         extra.append(
             _builtin(
                 "WEIGHTS_TOTAL",
@@ -76,10 +122,23 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
                 "indicators",
             )
         )
-    _check_sections(pol, budget, section_results, extra)
+    if weights_read:
+        _check_sections(pol, budget, section_results, extra)
 
     total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)), "total")
     grade = pol.grade(total)
+    partial = not results or not any(r.verified for r in results)
+    if partial:
+        grade = None
+        if results:
+            extra.append(
+                _builtin(
+                    "NO_VERIFIED_ROWS",
+                    f"{len(results)}个指标均未能从单元格复核，总分{total:f}分仅为部分合计（含自评得分），不评定等级",
+                    f"none of the {len(results)} indicators could be verified from its cells: the total {total:f} is partial (claims included) and no grade is given",
+                    "indicators",
+                )
+            )
     claimed_total = form.total
     if claimed_total is not None and abs(claimed_total - total) > pol.tolerance:
         extra.append(
@@ -116,9 +175,19 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
                 "grade",
             )
         )
+    extra = _with_severities(pol.severities, extra)
     return FormResult(
-        form, pol, budget, results, tuple(section_results), total, grade, tuple(extra)
+        form, pol, budget, results, tuple(section_results), total, grade, tuple(extra), partial
     )
+
+
+def _numbered(r: IndicatorResult, row: int) -> IndicatorResult:
+    """*r* as the *row*-th indicator of its form: its findings name the row as a person would
+    (``第3行「执法资格培训通过率」``)."""
+    findings = tuple(
+        Finding(f.code, f.severity, f.zh, f.en, f.where, f.rule, row, r.name) for f in r.findings
+    )
+    return _result(r._o, r.name, r.level1, r.level2, r.where, findings, r._ctx, row)
 
 
 def _check_sections(
@@ -189,7 +258,7 @@ def score_rows(
     for i, row in enumerate(rows, start):
         try:
             if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
-                result = _score_mapping(pol, memo, row)
+                result = _score_mapping(pol, memo, row, f"rows[{i}]")
             else:
                 result = score_indicator(pol, row)
         except FormError as err:

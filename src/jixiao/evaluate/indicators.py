@@ -12,8 +12,20 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao._decimal import in_context
-from jixiao.errors import TargetSyntaxError
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _format, _plain, _q, _stronger
+from jixiao.errors import FormError, TargetSyntaxError
+from jixiao.evaluate.findings import (
+    UNVERIFYING_CODES,
+    VERIFIED_BASES,
+    Finding,
+    _builtin,
+    _fmt,
+    _format,
+    _plain,
+    _q,
+    _stronger,
+    _with_severities,
+    unreadable_cell,
+)
 from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
 from jixiao.forms.model import Indicator, _text, to_decimal
 from jixiao.limits import CACHED_CHARS
@@ -105,10 +117,14 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
     """
     memo = _memo_of(policy)
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, ind)
     if not isinstance(ind, Indicator):
         if type(ind) is dict and "target" in ind and "actual" in ind and "weight" in ind:
             return _score_mapping(policy, memo, ind)
         ind = Indicator.from_dict(ind)
+    if ind.unreadable:
+        return score_indicator_uncached(policy, ind)
     if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
         return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
@@ -183,8 +199,61 @@ def _assemble(
 
 def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
     """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
-    the reason text is computed in full (the reference path); otherwise it is marked inexact."""
-    findings: list[Finding] = []
+    the reason text is computed in full (the reference path); otherwise it is marked inexact.
+
+    Fails closed: the policy's severities are applied to built-in codes, and a row whose score
+    does not rest on what its cells say (see :func:`is_verified`) always carries a warning or an
+    error (``SCORE_UNVERIFIED`` is added when nothing else on the row says so)."""
+    scored = _evaluate_row(policy, ind, exact)
+    if scored is _INEXACT:
+        return scored
+    findings = _with_severities(policy.severities, list(scored.findings))
+    o = scored.outcome
+    if not is_verified(o.score, o.basis, findings) and not any(
+        f.severity != "info" for f in findings
+    ):
+        findings.append(_unverified(policy, ind, o.basis, o.tier, findings))
+    if findings == list(scored.findings):
+        return scored
+    return _Scored(o, findings, scored.reason, len(scored.pre), scored.ctx, scored.exact)
+
+
+def is_verified(
+    score: Decimal | None, basis: str, findings: tuple[Finding, ...] | list[Finding]
+) -> bool:
+    """True when a row's score was computed from what its cells say: a score exists, a rule
+    reached it from the cells (``VERIFIED_BASES``) and no finding on the row marks the reading
+    as a guess (``UNVERIFYING_CODES``)."""
+    return (
+        score is not None
+        and basis in VERIFIED_BASES
+        and not any(f.code in UNVERIFYING_CODES for f in findings)
+    )
+
+
+def _unverified(
+    policy: Policy, ind: Indicator, basis: str, tier: str | None, findings: list[Finding]
+) -> Finding:
+    if basis == "claimed" and ind.score is not None:
+        shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
+        return _builtin(
+            "SCORE_UNVERIFIED",
+            f"实际完成值未对应到档次，按自评得分{shown}分所在的「{tier}」档认定，无法复核",
+            f"the actual names no tier; the claimed {shown} (tier {tier!r}) is kept unverified",
+            ind.cell("score"),
+        )
+    codes = "、".join(sorted({f.code for f in findings if f.code in UNVERIFYING_CODES}))
+    return _builtin(
+        "SCORE_UNVERIFIED",
+        f"该行得分未能从单元格复核（{codes or basis}）",
+        f"this row's score is not verified from its cells ({codes or basis})",
+        ind.where,
+    )
+
+
+def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
+    findings: list[Finding] = [unreadable_cell(f, raw, ind.cell(f)) for f, raw in ind.unreadable]
+    bad_weight = any(f == "weight" for f, _raw in ind.unreadable)
     tnode: Target | None = None
     anode: Node | None = None
     try:
@@ -195,7 +264,7 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         anode = parse_actual(ind.actual, tnode) if tnode is not None else parse_actual(ind.actual)
     except TargetSyntaxError as err:
         findings.append(_unreadable(ind, "actual", err))
-    if ind.weight is None:
+    if ind.weight is None and not bad_weight:
         findings.append(
             _builtin(
                 "WEIGHT_MISSING",
@@ -210,6 +279,8 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode)
 
     ctx = _new_ctx(tnode, anode, ind.weight, ind.score, ind.level1, ind.level2, ind.name)
+    if "reason" in policy.row_fields:  # only a policy that reads it sees the reason
+        ctx.reason = ind.reason
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
@@ -266,6 +337,18 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode, rule)
 
 
+def _out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str) -> Finding:
+    """A rule's score outside 0..weight (e.g. ``weight * 80`` for ``weight * 80%``): the score
+    stands as computed, visibly marked as a policy error on the row."""
+    return _builtin(
+        "SCORE_OUT_OF_RANGE",
+        f"规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
+        f"rule {rule.name} computed {_fmt(score)}, outside 0 to the weight {_plain(weight)} "
+        f"({rule.where})",
+        where,
+    )
+
+
 def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
     """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
     a fraction as a percent, an approximation). False when it cannot be scored as read: the
@@ -289,6 +372,31 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
                 )
             )
             return False
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "chosen":
+        date = _date_only(anode)
+        findings.append(
+            _builtin(
+                "ACTUAL_AMBIGUOUS",
+                f"实际完成值中有多个日期，按写有「实际」或「完成」的分句中的{date}认定，须人工确认",
+                f"the actual names several dates; {date}, in the clause that says 实际/完成, is "
+                f"used: confirm by hand",
+                where,
+            )
+        )
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "extracted":
+        date = _date_only(anode)
+        rest = "…".join(t for t in (anode.prefix, anode.suffix) if t)
+        findings.append(
+            _builtin(
+                "ACTUAL_NOTE",
+                f"实际完成值按其中的日期{date}认定，其余文字作为说明保留：「{rest}」",
+                f"the actual is read as the date {date} it states; the rest is kept as a note: "
+                f"{rest!r}",
+                where,
+            )
+        )
         return True
     if not isinstance(anode, Amount | Comparison):
         return True
@@ -340,6 +448,19 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
         )
     _approximation(anode, tnode, shown, where, findings)
     return True
+
+
+def _date_only(node: Deadline) -> str:
+    """The date of a deadline without the words around it."""
+    return Deadline(
+        node.year,
+        node.month,
+        node.written_day,
+        node.end_of_month,
+        "at",
+        node.year_offset,
+        node.start,
+    ).render()
 
 
 def _approximation(
@@ -517,6 +638,8 @@ def _apply_rule(
         raw = rule.score(ctx)
         assert raw is not None
         score = policy.quantize(raw)
+        if score > weight or score < 0:
+            findings.append(_out_of_range(rule, score, weight, ind.where))
         if rule.met is None:
             ctx.met = score >= weight
     elif rule.tiers is not None:
@@ -669,12 +792,13 @@ class _Memo:
     Bounded (LRU), thread-safe (``functools.lru_cache``).
     """
 
-    __slots__ = ("levels", "lookup", "names")
+    __slots__ = ("levels", "lookup", "names", "reasons")
 
     def __init__(self, policy: Policy, size: int) -> None:
         observed = policy.row_fields
         self.names = "name" in observed
         self.levels = "level1" in observed or "level2" in observed
+        self.reasons = "reason" in observed
         self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
 
 
@@ -738,9 +862,13 @@ def _num_key(value: Any, where: str) -> Any:
     return None if d is None else ("d", str(d))
 
 
-def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> IndicatorResult:
+def _score_mapping(
+    policy: Policy, memo: _Memo, row: Mapping[str, Any], where: str = ""
+) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
+    if memo.reasons:  # rules that read the reason text score each row on its own
+        return score_indicator_uncached(policy, row)
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined. A row
     # that needs more than that (a long or invalid text, a list where text belongs) takes the
     # full path, which checks it (and raises FormError, which score_rows turns into a finding).
@@ -750,7 +878,7 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
         if v is None or type(v) is int or type(v) is float:
             continue
         if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
-            return score_indicator(policy, Indicator.from_dict(row))
+            return score_indicator(policy, Indicator.from_dict(row, where=where))
     name = get("name")
     name = name.strip() if type(name) is str else _text(name)
     level1 = get("level1")
@@ -761,17 +889,20 @@ def _score_mapping(policy: Policy, memo: _Memo, row: Mapping[str, Any]) -> Indic
     actual = get("actual")
     weight = get("weight")
     score = get("score")
-    scored = memo.lookup(
-        target.strip() if type(target) is str else _text(target),
-        actual.strip() if type(actual) is str else _text(actual),
-        weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
-        score
-        if score is None or type(score) is int or type(score) is str
-        else _num_key(score, "score"),
-        name if memo.names else "",
-        level1 if memo.levels else "",
-        level2 if memo.levels else "",
-    )
+    try:
+        scored = memo.lookup(
+            target.strip() if type(target) is str else _text(target),
+            actual.strip() if type(actual) is str else _text(actual),
+            weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
+            score
+            if score is None or type(score) is int or type(score) is str
+            else _num_key(score, "score"),
+            name if memo.names else "",
+            level1 if memo.levels else "",
+            level2 if memo.levels else "",
+        )
+    except FormError:  # a weight or score cell that is not a number: a finding on the row
+        return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
     if scored.reason is None and scored.exact:
         return _result(scored.outcome, name, level1, level2, "", scored.findings)
     if not scored.exact:
@@ -812,7 +943,30 @@ def _score_tiers(
     text = _norm(
         actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
     )
-    if text:
+    numeric_target = ctx.tq is not None or ctx.tlow is not None
+    if (numeric_target or isinstance(target, Deadline)) and (
+        ctx.aq is None and not isinstance(actual, Deadline)
+    ):
+        # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
+        # but the number (or date) the target asks for is not there to check
+        what_zh, what_en = (
+            ("完成时间", "a date") if isinstance(target, Deadline) else ("数值", "a number")
+        )
+        kind_zh = "期限" if isinstance(target, Deadline) else "数值"
+        findings.append(
+            _builtin(
+                "ACTUAL_NOT_NUMERIC",
+                f"年度指标值为{kind_zh}（{target.render()}），实际完成值「{actual.render()}」未填{what_zh}，无法复核",
+                f"the target {target.render()!r} asks for {what_en} but the actual {actual.render()!r} gives none: cannot be verified",
+                ind.cell("actual"),
+            )
+        )
+    if isinstance(target, Qualitative) and target.scale and text:
+        role = _scale_role(text, target.scale)
+        if role is not None and role in table.roles:
+            tier_name = table.roles[role]
+            basis = "scale"
+    if text and tier_name is None:
         tier_name = table.words.get(text)
     if tier_name is None and actual.kind == "outcome":
         tier_name = table.status.get(actual.status)
@@ -871,6 +1025,11 @@ def _score_tiers(
             )
         )
         return score, tier_name, basis, b
+    echo = table.roles.get("echo")
+    echoed = echo is not None and _echoes(actual, target)
+    if claimed is not None and echo is not None and echoed and in_band(claimed, band_of(echo)):
+        # the actual restates the target and the claim lies in the echo tier: read from the cells
+        return policy.quantize(claimed), echo, "echo", band_of(echo)
     if claimed is not None:
         for t in table.tiers:
             b = band_of(t.name)
@@ -893,8 +1052,7 @@ def _score_tiers(
             )
         )
         return None
-    echo = table.roles.get("echo")
-    if echo is not None and _echoes(actual, target):
+    if echo is not None and echoed:
         score = default_of(echo)
         findings.append(
             _builtin(
@@ -913,6 +1071,31 @@ def _score_tiers(
             ind.cell("actual"),
         )
     )
+    return None
+
+
+_SCALE_PREFIXES = ("评价为", "评定为", "等级为", "等级", "评价", "为")
+_SCALE_SUFFIXES = ("等级", "等", "级", "档")
+
+
+def _scale_role(text: str, scale: tuple[str, ...]) -> str | None:
+    """The position of the actual *text* in a grade *scale* written as the target: the tier
+    role ``scale_first`` (the scale's first grade), ``scale_last`` or ``scale_middle``; None
+    when the text is not one of the scale's grades (``评定为良``, ``良等`` read as ``良``)."""
+    candidates = [text]
+    for prefix in _SCALE_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            candidates.append(text[len(prefix) :])
+    for c in list(candidates):
+        for suffix in _SCALE_SUFFIXES:
+            if c.endswith(suffix) and len(c) > len(suffix):
+                candidates.append(c[: -len(suffix)])
+    for c in candidates:
+        if c in scale:
+            i = scale.index(c)
+            return (
+                "scale_first" if i == 0 else "scale_last" if i == len(scale) - 1 else "scale_middle"
+            )
     return None
 
 

@@ -15,6 +15,8 @@ from jixiao._decimal import in_context
 from jixiao.evaluate.findings import (
     _QUANTITY_REFS,
     SEVERITIES,
+    UNVERIFYING_CODES,
+    VERIFIED_BASES,
     Finding,
     Step,
     _display_unit,
@@ -27,7 +29,7 @@ from jixiao.evaluate.findings import (
 from jixiao.forms.model import Form
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
-from jixiao.targets.ast import Amount, Comparison, Node, Range
+from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
 
 
 class _Outcome:
@@ -163,10 +165,11 @@ class IndicatorResult:
     and findings.
     """
 
-    __slots__ = ("_ctx", "_o", "findings", "level1", "level2", "name", "where")
+    __slots__ = ("_ctx", "_o", "findings", "level1", "level2", "name", "row", "where")
 
     name: str
     findings: tuple[Finding, ...]
+    row: int | None  # the row's number among the form's indicators (1 first), set by score_form
     level1: str
     level2: str
     where: str
@@ -194,6 +197,7 @@ class IndicatorResult:
         policy: Policy | None = None,
         ctx: Ctx | None = None,
         note: tuple[str, str] | None = None,
+        row: int | None = None,
     ) -> None:
         o = _Outcome(
             weight,
@@ -218,6 +222,7 @@ class IndicatorResult:
         _set(self, "level2", level2)
         _set(self, "where", where)
         _set(self, "findings", tuple(findings))
+        _set(self, "row", row)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise attrs.exceptions.FrozenInstanceError()
@@ -228,7 +233,7 @@ class IndicatorResult:
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             _restore_result,
-            (self._o, self.name, self.level1, self.level2, self.where, self.findings),
+            (self._o, self.name, self.level1, self.level2, self.where, self.findings, self.row),
         )
 
     def __repr__(self) -> str:
@@ -239,7 +244,7 @@ class IndicatorResult:
             f"rule={o.rule.label if o.rule else None!r}, raw={o.raw!r}, tier={o.tier!r}, "
             f"basis={o.basis!r}, band={o.band!r}, target={o.target!r}, actual={o.actual!r}, "
             f"level1={self.level1!r}, level2={self.level2!r}, where={self.where!r}, "
-            f"note={o.note!r})"
+            f"note={o.note!r}, row={self.row!r})"
         )
 
     @property
@@ -315,6 +320,19 @@ class IndicatorResult:
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def verified(self) -> bool:
+        """True only when the score was computed from what the row's cells say; False when it
+        rests on the claim (unscored, or a tier inferred from the claimed score), on words where
+        a number belongs, on an ambiguous reading … — such a row always carries a warning or an
+        error saying why (see ``UNVERIFYING_CODES`` and ``VERIFIED_BASES``)."""
+        o = self._o
+        return (
+            o.score is not None
+            and o.basis in VERIFIED_BASES
+            and not any(f.code in UNVERIFYING_CODES for f in self.findings)
+        )
 
     def _fields(self, lang: str) -> dict[str, str]:
         places = self.policy.places if self.policy else 2
@@ -467,6 +485,7 @@ class IndicatorResult:
             )
         weight, score, claimed, rule, explanation, target, actual = part
         return {
+            "row": self.row,
             "name": self.name,
             "level1": self.level1,
             "level2": self.level2,
@@ -482,6 +501,7 @@ class IndicatorResult:
             "target": _fresh(target),
             "actual": _fresh(actual),
             "where": self.where,
+            "verified": self.verified,
             "findings": [f.to_dict(lang) for f in self.findings],
         }
 
@@ -512,12 +532,22 @@ def _actual_text(actual: Node | None) -> str:
         return Amount(actual.amount, actual.approx).render()
     if isinstance(actual, Comparison) and actual.reading in ("extracted", "chosen"):
         return Comparison(actual.op, actual.amount).render()
+    if isinstance(actual, Deadline) and actual.reading in ("extracted", "chosen"):
+        return attrs.evolve(actual, prefix=None, suffix=None, goal=None).render()
     return actual.render()
 
 
 def _reading_clause(actual: Node | None, en: bool) -> str:
     """What the explanation adds about how the actual was read: the note kept beside the
     quantity, the candidate picked, a fraction read as a percent, an approximation."""
+    if isinstance(actual, Deadline) and actual.reading in ("extracted", "chosen"):
+        rest = "…".join(t for t in (actual.prefix, actual.suffix) if t)
+        date = _actual_text(actual)
+        return (
+            f" (the date {date} of the actual is used; note {rest!r})"
+            if en
+            else f"（按实际完成值中的日期{date}认定；说明「{rest}」）"
+        )
     if not isinstance(actual, Amount | Comparison):
         return ""
     shown = actual.amount.render()
@@ -569,6 +599,7 @@ def _tier_sentence(r: IndicatorResult, f: dict[str, str], en: bool) -> str:
             "deadline": "Completed {actual} against the deadline {target}: tier '{tier}' (band {band})",
             "claimed": "The actual does not name a tier; the claimed {claimed} lies in tier '{tier}' (band {band})",
             "echo": "The actual restates the target; taken as tier '{tier}' (band {band})",
+            "scale": "The actual '{actual}' is grade '{actual}' of the scale {target}: tier '{tier}' (band {band})",
         }[basis]
         if basis == "claimed":
             tail = ", kept as the evaluator's judgment: {score} of {weight}"
@@ -585,6 +616,7 @@ def _tier_sentence(r: IndicatorResult, f: dict[str, str], en: bool) -> str:
             "deadline": "实际完成时间{actual}，期限{target}，属「{tier}」档（得分区间{band}）",
             "claimed": "实际完成情况未对应到档次，按自评{claimed}分所在的「{tier}」档（得分区间{band}）认定",
             "echo": "实际完成情况复述了年度指标值，按「{tier}」档（得分区间{band}）认定",
+            "scale": "实际完成情况「{actual}」在等级量表「{target}」中，属「{tier}」档（得分区间{band}）",
         }[basis]
         if basis == "claimed":
             tail = "，保留自评得分作为评价人的判断，得{score}分（满分{weight}分）"
@@ -607,9 +639,15 @@ def _quantity_base(node: Node | None) -> tuple[Decimal | None, str | None]:
 
 
 def _restore_result(
-    o: _Outcome, name: str, level1: str, level2: str, where: str, findings: tuple[Finding, ...]
+    o: _Outcome,
+    name: str,
+    level1: str,
+    level2: str,
+    where: str,
+    findings: tuple[Finding, ...],
+    row: int | None = None,
 ) -> IndicatorResult:
-    return _result(o, name, level1, level2, where, findings)
+    return _result(o, name, level1, level2, where, findings, None, row)
 
 
 def _result(
@@ -620,6 +658,7 @@ def _result(
     where: str,
     findings: tuple[Finding, ...],
     ctx: Ctx | None = None,
+    row: int | None = None,
 ) -> IndicatorResult:
     # The hot path of batch scoring: no __init__, no keyword arguments.
     r: IndicatorResult = _new(IndicatorResult)
@@ -630,6 +669,7 @@ def _result(
     _set(r, "level2", level2)
     _set(r, "where", where)
     _set(r, "findings", findings)
+    _set(r, "row", row)
     return r
 
 
@@ -712,6 +752,13 @@ class BudgetResult:
             return self.score
         return self.claimed if self.claimed is not None else Decimal(0)
 
+    @property
+    def verified(self) -> bool:
+        """True when the budget score was computed from readable 全年预算数 and 全年执行数 cells."""
+        return self.score is not None and not any(
+            f.code in UNVERIFYING_CODES or f.code == "UNREADABLE_CELL" for f in self.findings
+        )
+
     def __reduce__(self) -> tuple[Any, ...]:
         # the rule (closures) travels as its index among the policy's budget rules
         rule_index = None
@@ -785,6 +832,7 @@ class BudgetResult:
             "rule": self.rule.label if self.rule else None,
             "explanation": self.explanation(lang),
             "steps": [s.to_dict() for s in self.steps()],
+            "verified": self.verified,
             "findings": [f.to_dict(lang) for f in self.findings],
         }
 
@@ -839,10 +887,41 @@ class FormResult:
     total: Decimal
     grade: str | None
     form_findings: tuple[Finding, ...]
+    # True when the total has no basis (no indicator row could be verified, or there are no
+    # rows): it is shown as a partial sum and no grade is given
+    partial: bool = False
 
     @property
     def claimed_total(self) -> Decimal | None:
         return self.form.total
+
+    @property
+    def verified_rows(self) -> int:
+        return sum(1 for r in self.indicators if r.verified)
+
+    @property
+    def unverified_rows(self) -> int:
+        return len(self.indicators) - self.verified_rows
+
+    @property
+    def unverified_points(self) -> Decimal:
+        """The points of the total that rest on unverified rows (claims kept, tiers inferred,
+        words where a number belongs …), the budget line included when it is unverified."""
+        points = sum((r.counted for r in self.indicators if not r.verified), Decimal(0))
+        if not self.budget.verified:
+            points += self.budget.counted
+        return self.policy.quantize(points, "total")
+
+    def verification(self) -> dict[str, Any]:
+        """The summary every report shows: rows verified and unverified, and the points that
+        rest on unverified claims."""
+        return {
+            "rows": len(self.indicators),
+            "verified": self.verified_rows,
+            "unverified": self.unverified_rows,
+            "budget_verified": self.budget.verified,
+            "unverified_points": _fmt(self.unverified_points),
+        }
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -872,8 +951,10 @@ class FormResult:
             "department": self.form.department,
             "source": self.form.source,
             "total": _fmt(self.total),
+            "partial": self.partial,
             "claimed_total": _fmt(_q(self.form.total, q)) if self.form.total is not None else None,
             "grade": self.grade,
+            "verification": self.verification(),
             "budget": self.budget.to_dict(lang),
             "sections": [s.to_dict() for s in self.sections],
             "indicators": [r.to_dict(lang) for r in self.indicators],

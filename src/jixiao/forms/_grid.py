@@ -128,11 +128,15 @@ class Grid:
             )
 
     def text(self, row: int, col: int) -> str:
-        """The cell's text as a reader of the form sees it (merged cells give their top-left)."""
+        """The cell's text as a reader of the form sees it (merged cells give their top-left).
+
+        A formula without a saved result reads as ``""`` (see :meth:`formula_at`: the indicator
+        reader reports it as an unreadable cell instead of refusing the form)."""
         cell = self.cells.get((row, col))
         if cell is None:
             return ""
-        self._check_formula(cell)
+        if cell.formula is not None:
+            return ""
         value = cell.value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             number = self._numeric(value, row, col)
@@ -165,6 +169,29 @@ class Grid:
                 source=self.file,
                 where=self.loc(*self.anchor(row, col)),
             ) from None
+
+    def formula_at(self, row: int, col: int) -> str | None:
+        """``=SUM(…)`` when the cell holds a formula whose result the file did not save."""
+        cell = self.cells.get((row, col))
+        if cell is None or cell.formula is None:
+            return None
+        return "=" + cell.formula.lstrip("=")
+
+    def reading(
+        self, row: int, col: int, *, header: str, key: str
+    ) -> tuple[Decimal | None, str | None]:
+        """:meth:`number`, or ``(None, the cell as written)`` when the cell is not a number
+        (``=SUM(…)`` for a formula without a saved result): a bad cell is a finding of the form,
+        never a reason to refuse it."""
+        try:
+            return self.number(row, col, header=header, key=key), None
+        except FormError:
+            cell = self.cells.get((row, col))
+            if cell is None:  # pragma: no cover - a missing cell is blank, never an error
+                return None, ""
+            if cell.formula is not None:
+                return None, "=" + cell.formula.lstrip("=")
+            return None, render_value(cell.value)
 
     def _numeric(self, value: int | float | Decimal, row: int, col: int) -> Decimal:
         number = to_decimal(value, where=self.loc(row, col), source=self.file)

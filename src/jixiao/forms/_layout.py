@@ -426,13 +426,14 @@ def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
             or len(set(_row_keys(grid, row, _IND).values())) >= 3
         ):
             break  # the next block of the form (年度总体目标, 绩效指标 …)
-        values = {
-            key: grid.number(row, col, header=heads[key], key=f"budget.{key}")
-            if grid.owns(row, col)
-            else None
-            for key, col in cols.items()
-            if key != "reason"
-        }
+        values: dict[str, Decimal | None] = {}
+        bad: list[tuple[str, str]] = []
+        for key, col in cols.items():
+            if key == "reason" or not grid.owns(row, col):
+                continue
+            values[key], raw = grid.reading(row, col, header=heads[key], key=f"budget.{key}")
+            if raw is not None:
+                bad.append((key, raw))
         if is_total:
             rate = values.get("rate")
             if rate is not None and not grid.explicit_percent(row, cols["rate"]):
@@ -447,6 +448,7 @@ def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
                 reason=grid.text(row, cols["reason"]) if "reason" in cols else "",
                 where=grid.row_loc(row, label_col),
                 cells={key: grid.loc(row, col) for key, col in cols.items()},
+                unreadable=tuple(bad),
             )
         else:
             rows.append(
@@ -456,6 +458,8 @@ def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
                     annual=values.get("annual"),
                     executed=values.get("executed"),
                     where=grid.row_loc(row, label_col),
+                    unreadable=tuple(bad),
+                    cells={key: grid.loc(row, col) for key, col in cols.items()},
                 )
             )
     if total is None:
@@ -607,11 +611,17 @@ def _indicator(grid: Grid, header: _Header, row: int, level1: str, level2: str) 
     def text(key: str) -> str:
         return grid.text(row, cols[key]) if key in cols else ""
 
+    bad: list[tuple[str, str]] = []
+
     def number(key: str) -> Decimal | None:
         if key not in cols or not grid.owns(row, cols[key]):
             return None  # a weight merged over several rows belongs to the first of them
-        return grid.number(row, cols[key], header=header.headers[key], key=key)
+        value, raw = grid.reading(row, cols[key], header=header.headers[key], key=key)
+        if raw is not None:
+            bad.append((key, raw))
+        return value
 
+    target_key = "value" if header.split else ("target" if "target" in cols else "value")
     if header.split:
         target = " ".join(t for t in (text("nature"), text("value"), text("unit")) if t)
         target_col = cols["value"]
@@ -637,17 +647,43 @@ def _indicator(grid: Grid, header: _Header, row: int, level1: str, level2: str) 
     cells["target"] = grid.loc(*grid.anchor(row, target_col))
     if "unit" in cols:
         cells["unit"] = grid.loc(*grid.anchor(row, cols["unit"]))
+    for key in ("name", "actual", "reason"):
+        if key in cols and grid.owns(row, cols[key]):
+            formula = grid.formula_at(*grid.anchor(row, cols[key]))
+            if formula is not None:
+                bad.append((key, formula))
+    first_t, last_t = header.spans.get(target_key, (cols[target_key], cols[target_key]))
+    for col in range(first_t, last_t + 1):
+        formula = grid.formula_at(*grid.anchor(row, col)) if grid.owns(row, col) else None
+        if formula is not None:
+            bad.append(("target", formula))
+            break
+    weight = number("weight")
+    score = number("score")
+    # The row is located at its own 三级指标 cell (a merged 一级/二级指标 cell belongs to many
+    # rows); in CSV, where a row is a line, at the line.
+    own = cols.get("name")
+    if own is None or not grid.owns(row, own):
+        own = next(
+            (
+                cols[k]
+                for k in ("name", "target", "value", "actual")
+                if k in cols and grid.owns(row, cols[k])
+            ),
+            header.first_col,
+        )
     return Indicator(
         name=text("name"),
         target=target,
         actual=text("actual"),
-        weight=number("weight"),
-        score=number("score"),
+        weight=weight,
+        score=score,
         reason=text("reason"),
         level1=level1,
         level2=level2,
-        where=grid.row_loc(row, header.first_col),
+        where=grid.row_loc(row, own),
         cells=cells,
+        unreadable=tuple(bad),
     )
 
 
@@ -676,20 +712,27 @@ def find_forms(grid: Grid) -> list[Form]:
         total_cell = table.total or pre.total
         total = None
         total_where = "total"
+        raw_total: str | None = None
         if total_cell is not None:
-            total = grid.number(*total_cell, header="总分", key="total")
+            total, raw_total = grid.reading(*total_cell, header="总分", key="total")
             total_where = grid.loc(*total_cell)
         elif table.total_text is not None:
             total_where = grid.loc(*table.total_text[1])
-            total = to_decimal(table.total_text[0], where=total_where, source=grid.file)
+            total, raw_total = _total_of(table.total_text[0], total_where, grid.file)
         elif "total" in pre.meta:  # 总分：95.71 in one cell
             total_where = grid.loc(*pre.where["total"])
-            total = to_decimal(pre.meta["total"], where=total_where, source=grid.file)
+            total, raw_total = _total_of(pre.meta["total"], total_where, grid.file)
+        unreadable = [("total", raw_total)] if raw_total is not None else []
+        try:
+            year = _year(grid, pre)
+        except FormError:
+            year = None
+            unreadable.append(("year", pre.meta.get("year") or pre.year_text or ""))
         forms.append(
             Form(
                 indicators=tuple(table.indicators),
                 project=pre.meta.get("project", ""),
-                year=_year(grid, pre),
+                year=year,
                 department=pre.meta.get("department", ""),
                 implementer=pre.meta.get("implementer", ""),
                 budget=budget,
@@ -697,10 +740,18 @@ def find_forms(grid: Grid) -> list[Form]:
                 total=total,
                 source=grid.file,
                 total_where=total_where,
+                unreadable=tuple(unreadable),
             )
         )
         previous_end = table.end
     return forms
+
+
+def _total_of(text: str, where: str, source: str | None) -> tuple[Decimal | None, str | None]:
+    try:
+        return to_decimal(text, where=where, source=source), None
+    except FormError:
+        return None, text
 
 
 def _year(grid: Grid, pre: _Preamble) -> int | None:

@@ -71,12 +71,19 @@ def to_decimal(
             return None
         if _NUMBER_TEXT.match(value) is None:
             _check_surrogates(value, where=where, source=source)
+            if "," in text or "，" in text:
+                raise FormError(
+                    f"千分位逗号位置不对，无法确定数值：「{value}」 (garbled thousands separators: "
+                    f"{value!r}; write 1,234.5 or 1234.5)",
+                    source=source,
+                    where=where,
+                )
             raise FormError(
                 f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
                 source=source,
                 where=where,
             )
-        text = text.replace(",", "").replace("，", "").replace(" ", "")
+        text = text.replace(" ", "").replace("\u3000", "").replace("，", "").replace(",", "")
         for suffix in ("万元", "元", "万", "分"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
@@ -87,7 +94,9 @@ def to_decimal(
             number = Decimal(text)
         except InvalidOperation:
             if _NUMBER_TEXT.match(value) is not None:  # well formed: an exponent out of reach
-                raise LimitError("digits", text[:40], source=source, where=where) from None
+                m = re.search(r"[eE]([+\-]?)0*([0-9]+)", text)
+                shown = f"E{m.group(1)}{m.group(2)}" if m else text[:40]
+                raise LimitError("digits", shown, source=source, where=where) from None
             raise FormError(
                 f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
                 source=source,
@@ -111,8 +120,8 @@ def to_decimal(
 # The numbers the JSON Schema accepts ($defs.number in form.schema.json): one pattern, so the
 # reader and the schema agree on every string.
 _NUMBER_TEXT = re.compile(
-    r"^\s*[+\-－]?([0-9０-９][0-9０-９,， ]*([.．][0-9０-９]*)?|[.．][0-9０-９]+)([eE][+\-]?[0-9]+)?"
-    r"\s*(万元|元|万|分|%|％)?\s*$"
+    r"^\s*[+\-－]?([0-9０-９]{1,3}([,，][0-9０-９]{3})+([.．][0-9０-９]*)?|[0-9０-９][0-9０-９ 　]*"
+    r"([.．][0-9０-９]*)?|[.．][0-9０-９]+)([eE][+\-]?[0-9]+)?\s*(万元|元|万|分|%|％)?\s*$"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -211,9 +220,11 @@ def decimal_from_float(value: float) -> Decimal:
     return exact
 
 
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－"}
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－，"}
 
 
+# A number with thousands separators: one to three digits, then groups of exactly three.
+# ``7,00.0,77``, ``1,2,3`` and ``7,00`` are garbled, not numbers (never guessed at).
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -246,10 +257,45 @@ def _number(value: Any, where: str, source: str | None) -> Decimal | None:
     return to_decimal(value, where=where, source=source)
 
 
+_YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
+
+
+def _raw(value: Any) -> str:
+    """A cell's text as written, for an unreadable-cell finding (never longer than 200 chars)."""
+    text = value if isinstance(value, str) else _text(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _readable(
+    value: Any,
+    field: str,
+    where: str,
+    source: str | None,
+    bad: list[tuple[str, str]],
+    *,
+    cached: bool = False,
+) -> Decimal | None:
+    """The cell as a Decimal; a cell that is not a number is recorded in *bad* as
+    ``(field, text as written)`` and read as None, so the rest of the form is still read."""
+    try:
+        if cached:
+            return _number(value, where, source)
+        return to_decimal(value, where=where, source=source)
+    except LimitError:
+        raise  # a resource limit refuses the file, naming the limit (docs/security.md)
+    except FormError:
+        bad.append((field, _raw(value)))
+        return None
+
+
 @attrs.frozen(slots=True)
 class Indicator:
     """One 三级指标 row: its place in the hierarchy, the target and actual cells as written, the
-    weight (分值/权重), the score the unit claimed (得分, None if blank) and the 偏差原因."""
+    weight (分值/权重), the score the unit claimed (得分, None if blank) and the 偏差原因.
+
+    ``unreadable`` lists the number cells (``weight``, ``score``) that hold something other than a
+    number, as ``(field, text as written)``: the field reads as None and scoring reports an
+    ``UNREADABLE_CELL`` error on that cell instead of refusing the form."""
 
     name: str
     target: str
@@ -261,20 +307,22 @@ class Indicator:
     level2: str = ""
     where: str = attrs.field(default="", eq=False)
     cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def cell(self, field: str) -> str:
         """Where one field of this row came from (``Sheet1!E12``), else the row's location."""
         return self.cells.get(field) or (f"{self.where}.{field}" if self.where else field)
 
     def to_dict(self) -> dict[str, Any]:
+        bad = dict(self.unreadable)
         return {
             "level1": self.level1,
             "level2": self.level2,
             "name": self.name,
             "target": self.target,
             "actual": self.actual,
-            "weight": _dec(self.weight),
-            "score": _dec(self.score),
+            "weight": bad.get("weight", _dec(self.weight)),
+            "score": bad.get("score", _dec(self.score)),
             "reason": self.reason,
         }
 
@@ -297,12 +345,15 @@ class Indicator:
         get = d.get
         weight = get("weight")
         score = get("score")
+        bad: list[tuple[str, str]] = []
         return cls(
             text_field(get("name"), where=f"{prefix}name", source=source),
             text_field(get("target"), where=f"{prefix}target", source=source),
             text_field(get("actual"), where=f"{prefix}actual", source=source),
-            _number(weight, f"{prefix}weight", source),
-            None if score is None else _number(score, f"{prefix}score", source),
+            _readable(weight, "weight", f"{prefix}weight", source, bad, cached=True),
+            None
+            if score is None
+            else _readable(score, "score", f"{prefix}score", source, bad, cached=True),
             text_field(get("reason"), where=f"{prefix}reason", source=source),
             text_field(get("level1"), where=f"{prefix}level1", source=source),
             text_field(get("level2"), where=f"{prefix}level2", source=source),
@@ -314,6 +365,7 @@ class Indicator:
                 "score": f"{prefix}score",
                 "reason": f"{prefix}reason",
             },
+            tuple(bad),
         )
 
 
@@ -326,12 +378,18 @@ class BudgetRow:
     annual: Decimal | None = None
     executed: Decimal | None = None
     where: str = attrs.field(default="", eq=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
+    cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    def cell(self, field: str) -> str:
+        return self.cells.get(field) or f"{self.where}.{field}"
 
 
 @attrs.frozen(slots=True)
 class Budget:
     """The 年度资金总额 row: 年初预算数, 全年预算数 (A), 全年执行数 (B), the weight (分值), the
-    printed 执行率 (percent, as written), the claimed score, and the 其中 rows."""
+    printed 执行率 (percent, as written), the claimed score, and the 其中 rows. ``unreadable``
+    lists the cells that are not numbers (``(field, text)``; see :class:`Indicator`)."""
 
     initial: Decimal | None = None
     annual: Decimal | None = None
@@ -343,31 +401,28 @@ class Budget:
     rows: tuple[BudgetRow, ...] = ()
     where: str = attrs.field(default="budget", eq=False)
     cells: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def cell(self, field: str) -> str:
         return self.cells.get(field) or f"{self.where}.{field}"
 
     def to_dict(self) -> dict[str, Any]:
+        bad = dict(self.unreadable)
         out: dict[str, Any] = {
-            "initial": _dec(self.initial),
-            "annual": _dec(self.annual),
-            "executed": _dec(self.executed),
-            "weight": _dec(self.weight),
-            "score": _dec(self.score),
-            "rate": _dec(self.rate),
+            k: bad.get(k, _dec(getattr(self, k)))
+            for k in ("initial", "annual", "executed", "weight", "score", "rate")
         }
         if self.reason:
             out["reason"] = self.reason
         if self.rows:
-            out["rows"] = [
-                {
-                    "name": r.name,
-                    "initial": _dec(r.initial),
-                    "annual": _dec(r.annual),
-                    "executed": _dec(r.executed),
-                }
-                for r in self.rows
-            ]
+            out["rows"] = []
+            for r in self.rows:
+                rbad = dict(r.unreadable)
+                row: dict[str, Any] = {"name": r.name}
+                row.update(
+                    {k: rbad.get(k, _dec(getattr(r, k))) for k in ("initial", "annual", "executed")}
+                )
+                out["rows"].append(row)
         return out
 
     @classmethod
@@ -377,31 +432,40 @@ class Budget:
         if not isinstance(d, Mapping):
             raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
 
-        def num(key: str, *, percent: bool = False) -> Decimal | None:
-            return to_decimal(d.get(key), where=f"{where}.{key}", source=source, percent=percent)
+        bad: list[tuple[str, str]] = []
 
+        def num(key: str, *, percent: bool = False) -> Decimal | None:
+            return _readable(d.get(key), key, f"{where}.{key}", source, bad)
+
+        rows = []
         raw_rows = d.get("rows")
-        if raw_rows is not None and not isinstance(raw_rows, list):
+        if raw_rows is None:
+            raw_rows = ()
+        if not isinstance(raw_rows, list | tuple):
             raise FormError(
-                f"其中行 rows 应为列表，实际为{_kind(raw_rows)} (rows must be a list, got "
+                f"其中行应为列表，实际为{_kind(raw_rows)} (budget rows must be a list, got "
                 f"{_kind_en(raw_rows)})",
                 source=source,
                 where=f"{where}.rows",
             )
-        rows = []
-        for i, r in enumerate(raw_rows or ()):
+        for i, r in enumerate(raw_rows):
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
                 raise FormError(
                     "其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw
                 )
+            rbad: list[tuple[str, str]] = []
             rows.append(
                 BudgetRow(
                     name=text_field(r.get("name"), where=f"{rw}.name", source=source),
-                    initial=to_decimal(r.get("initial"), where=f"{rw}.initial", source=source),
-                    annual=to_decimal(r.get("annual"), where=f"{rw}.annual", source=source),
-                    executed=to_decimal(r.get("executed"), where=f"{rw}.executed", source=source),
+                    initial=_readable(r.get("initial"), "initial", f"{rw}.initial", source, rbad),
+                    annual=_readable(r.get("annual"), "annual", f"{rw}.annual", source, rbad),
+                    executed=_readable(
+                        r.get("executed"), "executed", f"{rw}.executed", source, rbad
+                    ),
                     where=rw,
+                    unreadable=tuple(rbad),
+                    cells={k: f"{rw}.{k}" for k in ("initial", "annual", "executed")},
                 )
             )
         return cls(
@@ -418,6 +482,7 @@ class Budget:
                 k: f"{where}.{k}"
                 for k in ("initial", "annual", "executed", "weight", "score", "rate", "reason")
             },
+            unreadable=tuple(bad),
         )
 
 
@@ -437,6 +502,9 @@ class Form:
     source: str | None = attrs.field(default=None, eq=False)
     total_where: str = attrs.field(default="total", eq=False)
     grade: str = ""
+    # cells of the form itself that are not what they should be: ``("total", text)``,
+    # ``("year", text)``; scoring reports each as an UNREADABLE_CELL error
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -447,7 +515,7 @@ class Form:
             "budget": self.budget.to_dict() if self.budget else None,
             "goals": dict(self.goals),
             "indicators": [i.to_dict() for i in self.indicators],
-            "total": _dec(self.total),
+            "total": dict(self.unreadable).get("total", _dec(self.total)),
             **({"grade": self.grade} if self.grade else {}),
         }
 
@@ -470,7 +538,28 @@ class Form:
                 source=source,
                 where="indicators",
             )
-        year = _year(d.get("year"), source)
+        bad: list[tuple[str, str]] = []
+        year = d.get("year")
+        if isinstance(year, (float, Decimal)) and math.isfinite(year) and year == int(year):
+            year = int(year)  # 2023.0 is the integer 2023 in JSON
+        if isinstance(year, int) and not isinstance(year, bool):
+            digits = ">4000" if year.bit_length() > 13_000 else len(str(abs(year)))
+            if isinstance(digits, str) or digits > current_limits().digits:
+                raise LimitError("digits", digits, source=source, where="year")
+        if isinstance(year, (bool, float, Decimal)):
+            year = str(year)  # true / 2023.5 are not years
+        if year is not None and not isinstance(year, int):
+            text = str(year).strip()
+            m = _YEAR.match(text)
+            if m is not None and len(m.group(1).lstrip("0")) > current_limits().digits:
+                raise LimitError("digits", len(m.group(1)), source=source, where="year")
+            if m is not None:
+                year = int(m.group(1))
+            elif not text:
+                year = None
+            else:
+                bad.append(("year", _raw(year)))  # reported as UNREADABLE_CELL when scored
+                year = None
         budget = d.get("budget")
         goals = d.get("goals")
         if goals is None:
@@ -498,51 +587,11 @@ class Form:
                 )
                 for k, v in goals.items()
             },
-            total=to_decimal(d.get("total"), where="total", source=source),
+            total=_readable(d.get("total"), "total", "total", source, bad),
             source=source,
             grade=text_field(d.get("grade"), where="grade", source=source),
+            unreadable=tuple(bad),
         )
-
-
-_YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
-
-
-def _year(year: Any, source: str | None) -> int | None:
-    """The 年度 as the schema allows it: an integer (2023, or 2023.0 which JSON counts as one),
-    a string of digits with an optional 年/年度, or null. More digits than the ``digits`` limit
-    is a LimitError."""
-    if year is None:
-        return None
-    digits: str | None = None
-    if isinstance(year, bool):
-        pass
-    elif isinstance(year, int):
-        digits = str(abs(year)) if year.bit_length() < 128 else "9" * 40
-    elif isinstance(year, (float, Decimal)):
-        if math.isfinite(year) and year == int(year):
-            whole = int(year)
-            digits = str(abs(whole)) if whole.bit_length() < 128 else "9" * 40
-            year = whole
-    elif isinstance(year, str):
-        m = _YEAR.match(year)
-        if m is not None:
-            digits = m.group(1).lstrip("0") or "0"
-            year = m.group(1)
-    if digits is not None:
-        if len(digits) > current_limits().digits:
-            raise LimitError("digits", f"{len(digits)}", source=source, where="year")
-        return int(year)
-    shown = visible_short(year)
-    raise FormError(
-        f"年度应为整数，实际为「{shown}」 (year must be an integer such as 2023, got {shown})",
-        source=source,
-        where="year",
-    )
-
-
-def visible_short(value: Any, width: int = 40) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= width else text[:width] + "…"
 
 
 def _dec(value: Decimal | None) -> str | None:

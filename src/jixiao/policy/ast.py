@@ -279,6 +279,8 @@ class Rule:
     stmts: tuple[Stmt, ...]
     placement: tuple[str, str] | None = None
     loc: Location = _loc()
+    # ``amend rule "…" { … }``: change an inherited rule, keeping what the amendment does not restate
+    amend: bool = attrs.field(default=False, kw_only=True)
 
 
 # ---------------------------------------------------------------- tables and examples
@@ -339,5 +341,6 @@ class PolicyFile:
     grades_loc: Location | None = None
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    severities: tuple[tuple[str, str, Location], ...] = ()
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "check_examples",
     "check_grades",
     "check_reachability",
+    "check_score_bounds",
     "check_weights",
     "norm_word",
     "problem_order",
@@ -142,6 +144,73 @@ def check_reachability(rules: list[A.Rule], what: str, problems: list[PolicyProb
 
 
 # -- examples
+def _share(e: A.Expr, params: Mapping[str, Any], depth: int = 0) -> list[Decimal] | None:
+    """The multiples of ``weight`` an expression can be, when each is a known constant
+    (``weight * 80`` → [80]; ``if met then weight else 0`` → [1, 0]); None when unknown."""
+    if depth > 32:
+        return None
+    if isinstance(e, A.Ref) and e.dotted == "weight":
+        return [Decimal(1)]
+    if isinstance(e, A.Num) and e.value == 0:
+        return [Decimal(0)]
+    if isinstance(e, A.If):
+        a, b = _share(e.then, params, depth + 1), _share(e.otherwise, params, depth + 1)
+        return None if a is None or b is None else a + b
+    if isinstance(e, A.Bands):
+        out: list[Decimal] = []
+        for _iv, value in e.bands:
+            got = _share(value, params, depth + 1)
+            if got is None:
+                return None
+            out += got
+        return out
+    if isinstance(e, A.Neg):
+        got = _share(e.operand, params, depth + 1)
+        return None if got is None else [-k for k in got]
+    if isinstance(e, A.BinOp) and e.op in "*/":
+        for w, k in ((e.left, e.right), (e.right, e.left)):
+            const = _constant(k, params)
+            got = _share(w, params, depth + 1)
+            if const is None or got is None or (e.op == "/" and (w is e.right or not const)):
+                continue
+            return [x * const if e.op == "*" else x / const for x in got]
+    return None
+
+
+def _constant(e: A.Expr, params: Mapping[str, Any]) -> Decimal | None:
+    if isinstance(e, A.Num) and e.unit is None:
+        return e.value
+    if isinstance(e, A.Ref) and len(e.path) == 1 and isinstance(params.get(e.dotted), Decimal):
+        value: Decimal = params[e.dotted]
+        return value
+    return None
+
+
+def check_score_bounds(
+    rules: list[A.Rule], params: Mapping[str, Any], warnings: list[PolicyProblem]
+) -> None:
+    """Warn where a score formula provably leaves 0..weight (a forgotten ``%`` in
+    ``weight * 80``); elsewhere the evaluator reports ``SCORE_OUT_OF_RANGE`` when it happens."""
+    values = {k: v[1] if isinstance(v, tuple) else v for k, v in params.items()}
+    for rule in rules:
+        for s in rule.stmts:
+            if not isinstance(s, A.ScoreStmt | A.AcceptStmt):
+                continue
+            shares = _share(s.expr, values)
+            bad = [k for k in shares or () if k > 1 or k < 0]
+            if bad:
+                k = bad[0]
+                warnings.append(
+                    PolicyProblem(
+                        f"规则「{rule.name}」的得分可能为分值的 {k.normalize():f} 倍，超出 0 至分值 "
+                        f"(this score can be {k.normalize():f} × the weight, outside 0..weight)",
+                        s.expr.loc,
+                        "是否漏写了 %？如 weight * 80% (a forgotten %? e.g. weight * 80%)",
+                        code="lint",
+                    )
+                )
+
+
 def check_examples(
     m: Merged,
     codes: set[str],

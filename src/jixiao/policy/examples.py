@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -11,7 +12,7 @@ from jixiao.errors import Location
 from jixiao.forms.model import Budget, Indicator
 from jixiao.policy.model import Policy
 
-__all__ = ["ExampleOutcome", "run_examples"]
+__all__ = ["ExampleOutcome", "run_examples", "run_policy_examples"]
 
 
 @attrs.frozen
@@ -47,6 +48,20 @@ def _same(expected: object, got: object) -> bool:
         except Exception:
             return False
     return str(expected) == str(got)
+
+
+def run_policy_examples(policy: Policy | str | Path = "central") -> list[ExampleOutcome]:
+    """Run the ``example`` blocks of a policy (a loaded one, a shipped name or a file) and return
+    each one's outcome: what the Python API gives for ``jixiao policy test FILE``.
+
+    >>> import jixiao
+    >>> outcomes = jixiao.run_policy_examples("central")
+    >>> all(o.passed for o in outcomes), outcomes[0].got["score"]
+    (True, Decimal('9.71'))
+    """
+    from jixiao.policy.loader import load_policy
+
+    return run_examples(load_policy(policy))
 
 
 def run_examples(policy: Policy) -> list[ExampleOutcome]:

@@ -19,9 +19,11 @@ from jixiao.policy.types import (
     MAX_PLACES,
     MONEY,
     NUM,
+    Q_DIMS,
     ROUNDING_MODES,
     STR,
     Ctx,
+    DimensionError,
     EvalError,
     Fn,
     TypeInfo,
@@ -29,7 +31,7 @@ from jixiao.policy.types import (
     same_num,
     type_hint,
 )
-from jixiao.units import lookup_unit
+from jixiao.units import DIMENSIONLESS, lookup_unit
 
 __all__ = ["ExprCompiler", "compare", "const_value", "mk_const"]
 
@@ -107,6 +109,38 @@ class ExprCompiler:
             )
         return fn
 
+    def fit(self, fn: Fn, t: TypeInfo, other: TypeInfo, e: A.Expr) -> tuple[Fn, TypeInfo]:
+        """A percent literal meeting a quantity (``actual >= 90%``) becomes a quantity that is
+        checked, when the rule runs, to be a ratio: against 人 or 元 it is a policy error."""
+        if not (t.ratio and not t.dims and other.dims == Q_DIMS):
+            return fn, t
+        text = getattr(e, "text", "") or "%"
+        loc = e.loc
+
+        def checked(c: Ctx) -> Any:
+            if c.target_dim is not None and c.target_dim != DIMENSIONLESS:
+                raise DimensionError(
+                    f"策略中的「{text}」是百分比，而指标不是以百分比计的",
+                    f"{text} in the policy is a percentage but the indicator is not a ratio",
+                    loc,
+                )
+            return fn(c)
+
+        return checked, TypeInfo("num", Q_DIMS, concrete="%")
+
+    def check_concrete(self, lt: TypeInfo, rt: TypeInfo, e: A.Expr, what: tuple[str, str]) -> bool:
+        """Two literals of known units must share a dimension (``10000元 >= 90%`` is refused)."""
+        if lt.concrete and rt.concrete and lt.concrete != rt.concrete:
+            a, b = lookup_unit(lt.concrete), lookup_unit(rt.concrete)
+            if a is not None and b is not None and a.dimension != b.dimension:
+                self.error(
+                    f"不能{what[0]} {lt.concrete} 与 {rt.concrete} 的量 "
+                    f"(cannot {what[1]} {lt.concrete} and {rt.concrete})",
+                    e.loc,
+                )
+                return False
+        return True
+
     # ------------------------------------------------------------------ compile
     def compile(self, e: A.Expr, scope: Scope) -> tuple[Fn, TypeInfo]:
         method = getattr(self, "_c_" + type(e).__name__)
@@ -115,7 +149,8 @@ class ExprCompiler:
 
     def _c_Num(self, e: A.Num, scope: Scope) -> tuple[Fn, TypeInfo]:
         if e.unit is None:
-            return mk_const(e.value), TypeInfo("num", zero=e.value == 0)
+            ratio = e.text.endswith(("%", "‰"))
+            return mk_const(e.value), TypeInfo("num", zero=e.value == 0, ratio=ratio)
         if e.unit == "分":  # points: ``7分``
             return mk_const(e.value), TypeInfo("num", (("points", 1),), zero=e.value == 0)
         unit = lookup_unit(e.unit)
@@ -134,7 +169,7 @@ class ExprCompiler:
         def literal(c: Ctx) -> Decimal:
             have = c.target_dim if c.target_dim is not None else dim
             if have != dim:
-                raise EvalError(
+                raise DimensionError(
                     f"策略中的「{e.text}」与指标的单位量纲不同",
                     f"{e.text} in the policy has another dimension than the indicator",
                     loc,
@@ -192,6 +227,13 @@ class ExprCompiler:
         types = [t for _, t in compiled]
         if e.name in TEXT_FUNCTIONS:
             return self._text_call(e, fns, types)
+        if e.name == "len":
+            # ``len(reason) <= 100``: characters of a text, without its outer spaces
+            if len(e.args) != 1 or types[0].kind not in ("str", "error"):
+                self.error("len() 需要一个文字参数 (len() takes one text)", e.loc, "len(reason)")
+                return mk_const(None), ERROR
+            t0 = fns[0]
+            return (lambda c: Decimal(len(t0(c).strip()))), NUM
         arity = {"min": (2, 99), "max": (2, 99), "clamp": (3, 3), "abs": (1, 1), "round": (2, 2)}[
             e.name
         ]
@@ -235,7 +277,11 @@ class ExprCompiler:
         if e.name == "abs":
             f0 = fns[0]
             return (lambda c: abs(f0(c))), types[0]
-        result_t = next((t for t in types if not t.zero), types[0])
+        result_t = next((t for t in types if not t.zero and not t.ratio), None) or next(
+            (t for t in types if not t.zero), types[0]
+        )
+        for i, (a, t) in enumerate(zip(e.args, types, strict=True)):
+            fns[i], types[i] = self.fit(fns[i], t, result_t, a)
         for a, t in zip(e.args, types, strict=True):
             if not same_num(t, result_t):
                 self.error(
@@ -282,6 +328,9 @@ class ExprCompiler:
             return mk_const(None), ERROR
         loc = e.loc
         if e.op in "+-":
+            lf, lt2 = self.fit(lf, lt, rt, e.left)
+            rf, rt = self.fit(rf, rt, lt, e.right)
+            lt = lt2
             if lt.concrete and rt.concrete and lt.concrete != rt.concrete:
                 a, b = lookup_unit(lt.concrete), lookup_unit(rt.concrete)
                 if a is not None and b is not None and a.dimension != b.dimension:
@@ -334,6 +383,11 @@ class ExprCompiler:
         self._check_domain(e.left, e.right)
         self._check_domain(e.right, e.left)
         if lt.kind == "num" and rt.kind == "num":
+            lf, lt2 = self.fit(lf, lt, rt, e.left)
+            rf, rt = self.fit(rf, rt, lt, e.right)
+            lt = lt2
+            if not self.check_concrete(lt, rt, e, ("比较", "compare")):
+                return mk_const(False), BOOL
             if not same_num(lt, rt):
                 self.error(
                     f"不能比较{lt.describe()}与{rt.describe()} (cannot compare {lt.describe()} with {rt.describe()})",
@@ -350,7 +404,19 @@ class ExprCompiler:
         elif e.op not in ("==", "!="):
             self.error(f"{lt.describe()}只能用 == 或 != 比较 (only == and != apply)", e.loc)
             return mk_const(False), BOOL
-        return compare(e.op, lf, rf), BOOL
+        fn = compare(e.op, lf, rf)
+        if scope.lenient_units and (lt.concrete or rt.concrete):
+            # choosing a rule: ``when target.value >= 10000元`` does not hold for a target in 人
+            strict = fn
+
+            def lenient(c: Ctx) -> bool:
+                try:
+                    return bool(strict(c))
+                except DimensionError:
+                    return False
+
+            return lenient, BOOL
+        return fn, BOOL
 
     def _check_domain(self, ref: A.Expr, const: A.Expr) -> None:
         if isinstance(ref, A.Ref) and isinstance(const, A.Str):
@@ -404,6 +470,9 @@ class ExprCompiler:
         of, ot = self.compile(e.otherwise, scope)
         if tt.kind == "error" or ot.kind == "error":
             return mk_const(None), ERROR
+        tf, tt2 = self.fit(tf, tt, ot, e.then)
+        of, ot = self.fit(of, ot, tt, e.otherwise)
+        tt = tt2
         same = same_num(tt, ot) if tt.kind == "num" else tt.kind == ot.kind
         if not same:
             self.error(
@@ -422,7 +491,30 @@ class ExprCompiler:
         return (lambda c: tf(c) if cf(c) else of(c)), t
 
     def _c_Bands(self, e: A.Bands, scope: Scope) -> tuple[Fn, TypeInfo]:
-        sf = self.expect(e.subject, scope, NUM, "bands 的对象|the subject of bands")
+        sf, st = self.compile(e.subject, scope)
+        if st.kind != "error" and st.dims == Q_DIMS:
+            # ``bands actual { [0, 60%): … }``: the bounds are shares, so the indicator must be
+            # a ratio (in %) when the rule runs
+            sf, _ = self.fit(sf, TypeInfo("num", ratio=True), st, e.subject)
+            inner = sf
+            sloc = e.subject.loc
+
+            def ratio_subject(c: Ctx) -> Any:
+                if c.target_dim is not None and c.target_dim != DIMENSIONLESS:
+                    raise DimensionError(
+                        "分段的对象不是以百分比计的指标",
+                        "bands over a quantity need an indicator in percent",
+                        sloc,
+                    )
+                return inner(c)
+
+            sf = ratio_subject
+        elif st.kind != "error" and not same_num(st, NUM):
+            self.error(
+                f"bands 的对象应为数或以百分比计的指标数量，这里是{st.describe()} "
+                f"(the subject of bands must be a number or a ratio quantity, got {st.describe()})",
+                e.subject.loc,
+            )
         check_bands(
             [iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None)
         )

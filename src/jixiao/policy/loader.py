@@ -26,6 +26,7 @@ from jixiao.policy.checks import (
     check_examples,
     check_grades,
     check_reachability,
+    check_score_bounds,
     check_weights,
     norm_word,
     problem_order,
@@ -83,6 +84,7 @@ class PolicyBuilder:
         self.files = files
         self.chain = chain
         self.problems: list[PolicyProblem] = []
+        self.warnings: list[PolicyProblem] = []
 
     def problem(
         self, message: str, loc: Location, hint: str | None = None, code: str = "policy"
@@ -90,7 +92,7 @@ class PolicyBuilder:
         self.problems.append(PolicyProblem(message, loc, hint, code=code))
 
     def build(self) -> Policy:
-        m = merge_files(self.files, self.problems)
+        m = merge_files(self.files, self.problems, self.warnings)
         top = m.first_loc or Location(m.path)
         if len(m.rules) + len(m.budget_rules) > MAX_RULES:
             # refused before any rule is compiled or checked
@@ -114,6 +116,8 @@ class PolicyBuilder:
         rules = compile_rules(
             m.rules, INDICATOR_REFS, params, ec, tiers, budget=False, problems=self.problems
         )
+        check_score_bounds(m.rules, params, self.warnings)
+        check_score_bounds(m.budget_rules, params, self.warnings)
         budget_rules = compile_rules(
             m.budget_rules, BUDGET_REFS, params, ec, tiers, budget=True, problems=self.problems
         )
@@ -124,6 +128,7 @@ class PolicyBuilder:
         check_reachability(m.rules, "指标规则", self.problems)
         check_reachability(m.budget_rules, "预算规则", self.problems)
         codes = {f.code for r in (*rules, *budget_rules) for f in r.findings}
+        self.check_severities(m)
         check_examples(m, codes, self.problems)
         if self.problems:
             raise PolicyError(sorted(self.problems, key=problem_order))
@@ -147,10 +152,33 @@ class PolicyBuilder:
             grades=grades,
             placeholders=frozenset(m.placeholders or ()),
             reason_cues=dict(m.reason_cues or ()),
+            severities={code: sev for code, (sev, _loc) in m.severities.items()},
             examples=m.examples,
             path=m.path,
             chain=self.chain,
+            warnings=tuple(sorted(self.warnings, key=problem_order)),
         )
+
+    # -- severities of built-in finding codes
+    def check_severities(self, m: Merged) -> None:
+        from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITY_SETTABLE
+
+        for code, (_severity, loc) in m.severities.items():
+            if code in SEVERITY_SETTABLE:
+                continue
+            settable = sorted(SEVERITY_SETTABLE)
+            if code in BUILTIN_CODES:
+                message = (
+                    f"内置代码「{code}」的严重程度不可由策略设置 (the severity of {code} is fixed)"
+                )
+            else:
+                message = f"未知的内置代码「{code}」 (unknown built-in finding code {code!r})"
+            self.problem(
+                message,
+                loc,
+                did_you_mean(code, settable) or "可设置 (settable)：" + "、".join(settable),
+                code="name",
+            )
 
     # -- lets
     def compile_lets(self, m: Merged, ec: ExprCompiler) -> dict[str, tuple[TypeInfo, Any]]:

@@ -33,6 +33,7 @@ class Merged:
     grades_loc: Location | None = None
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -95,11 +96,65 @@ class _Order:
         return out
 
 
+def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
+    """The inherited rule *base* changed by *amendment*: a restated ``when``, ``met``, way to
+    score, ``reason required`` or set of ``accept`` replaces the base's; a ``finding`` replaces the
+    base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
+    Everything else — findings, reasons, explanations — is kept."""
+    stmts = list(base.stmts)
+    kinds: list[tuple[type, ...]] = [
+        (A.MetStmt,),
+        (A.ScoreStmt, A.TiersStmt, A.UnscoredStmt),
+        (A.ReasonStmt,),
+        (A.AcceptStmt,),
+    ]
+    for kind in kinds:
+        restated = [s for s in amendment.stmts if isinstance(s, kind)]
+        if restated:
+            at = next((i for i, s in enumerate(stmts) if isinstance(s, kind)), len(stmts))
+            stmts = [s for s in stmts if not isinstance(s, kind)]
+            stmts[at:at] = restated
+    for s in amendment.stmts:
+        if isinstance(s, A.FindingStmt | A.ExplainStmt):
+            same = next(
+                (
+                    i
+                    for i, old in enumerate(stmts)
+                    if (
+                        isinstance(s, A.FindingStmt)
+                        and isinstance(old, A.FindingStmt)
+                        and old.code == s.code
+                    )
+                    or (
+                        isinstance(s, A.ExplainStmt)
+                        and isinstance(old, A.ExplainStmt)
+                        and old.outcome == s.outcome
+                    )
+                ),
+                None,
+            )
+            if same is None:
+                stmts.append(s)
+            else:
+                stmts[same] = s
+    return attrs.evolve(
+        base,
+        when=amendment.when if amendment.when is not None else base.when,
+        stmts=tuple(stmts),
+        loc=amendment.loc,
+    )
+
+
+def _codes(rule: A.Rule) -> list[str]:
+    return [s.code for s in rule.stmts if isinstance(s, A.FindingStmt)]
+
+
 def merge_rules(
     current: list[A.Rule],
     new: tuple[A.Rule, ...],
     drops: tuple[tuple[str, Location], ...],
     problems: list[PolicyProblem],
+    warnings: list[PolicyProblem] | None = None,
 ) -> list[A.Rule]:
     """Apply one file's rules and drops to the inherited list (in linear time).
 
@@ -131,6 +186,34 @@ def merge_rules(
             )
             continue
         seen_here[rule.name] = rule.loc
+        if rule.amend:
+            if rule.name not in order:
+                problems.append(
+                    PolicyProblem(
+                        f"没有名为「{rule.name}」的继承规则可修改 (no inherited rule named "
+                        f"{rule.name!r} to amend)",
+                        rule.loc,
+                        did_you_mean(rule.name, order.names()),
+                        code="name",
+                    )
+                )
+                continue
+            order.rule[rule.name] = amend_rule(order.rule[rule.name], rule)
+            continue
+        if rule.name in order and warnings is not None:
+            lost = [c for c in _codes(order.rule[rule.name]) if c not in _codes(rule)]
+            if lost:
+                warnings.append(
+                    PolicyProblem(
+                        f"规则「{rule.name}」替换了继承的同名规则，丢弃了其发现 {'、'.join(lost)} "
+                        f"(this rule replaces the inherited one and drops its findings "
+                        f"{', '.join(lost)})",
+                        rule.loc,
+                        f'只改公式或条件请用 amend rule "{rule.name}" {{ … }}，保留其发现 '
+                        "(use amend rule to change the formula and keep the findings)",
+                        code="lint",
+                    )
+                )
         if rule.name in order and rule.placement is None:
             order.rule[rule.name] = rule
             continue
@@ -157,7 +240,11 @@ def merge_rules(
     return order.to_list()
 
 
-def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Merged:
+def merge_files(
+    files: list[A.PolicyFile],
+    problems: list[PolicyProblem],
+    warnings: list[PolicyProblem] | None = None,
+) -> Merged:
     """Merge the files of an ``extends`` chain (base first) into one description."""
     m = Merged()
     for f in files:
@@ -184,8 +271,10 @@ def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Mer
                 m.weights[section] = (value, loc)
         if f.deviation is not None:
             m.deviation = f.deviation
-        m.rules = merge_rules(m.rules, f.rules, f.drops, problems)
-        m.budget_rules = merge_rules(m.budget_rules, f.budget_rules, f.budget_drops, problems)
+        m.rules = merge_rules(m.rules, f.rules, f.drops, problems, warnings)
+        m.budget_rules = merge_rules(
+            m.budget_rules, f.budget_rules, f.budget_drops, problems, warnings
+        )
         for table in f.tiers:
             base = m.tiers.get(table.name)
             m.tiers[table.name] = merge_tiers(base, table) if base is not None else table
@@ -195,6 +284,8 @@ def merge_files(files: list[A.PolicyFile], problems: list[PolicyProblem]) -> Mer
             m.placeholders = f.placeholders
         if f.reason_cues is not None:
             m.reason_cues = f.reason_cues
+        for code, severity, loc in f.severities:
+            m.severities[code] = (severity, loc)
         m.examples = f.examples  # examples belong to the file that states them
     return m
 

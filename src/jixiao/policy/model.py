@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from jixiao.errors import UnknownNameError
+from jixiao.errors import PolicyProblem, UnknownNameError
 from jixiao.policy import ast as A
 from jixiao.policy.types import ROUNDING_MODES, Fn
 
@@ -117,6 +117,11 @@ class Policy:
     examples: tuple[A.Example, ...]
     path: str
     chain: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    # Problems that do not stop loading (``jixiao policy lint`` shows them): a replaced rule that
+    # drops the base's findings, a score formula that provably leaves 0..weight.
+    warnings: tuple[PolicyProblem, ...] = attrs.field(default=(), repr=False)
+    # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
+    severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
@@ -219,7 +224,7 @@ class Policy:
         return (r.name for r in self.rules)
 
 
-_ROW_FIELDS = frozenset({"name", "level1", "level2"})
+_ROW_FIELDS = frozenset({"name", "level1", "level2", "reason"})
 
 
 def _row_fields(policy: Policy) -> frozenset[str]:

@@ -99,6 +99,7 @@ INDICATOR_REFS: RefTable = {
     ),
     **_RULE_REFS,
     "level1": (STR, lambda loc: lambda c: c.level1),
+    "reason": (STR, lambda loc: lambda c: c.reason),
     "level2": (STR, lambda loc: lambda c: c.level2),
     "name": (STR, lambda loc: lambda c: c.name),
     "target.kind": (STR, lambda loc: lambda c: c.target.kind),
@@ -178,6 +179,7 @@ BUDGET_REFS: RefTable = {
         lambda loc: lambda c: _need(c.printed_rate, "未填执行率", "no printed rate", loc),
     ),
     **_RULE_REFS,
+    "reason": (STR, lambda loc: lambda c: c.reason),
     "adjusted": (
         BOOL,
         lambda loc: (
@@ -189,7 +191,9 @@ BUDGET_REFS: RefTable = {
 # Names a rule's ``when`` may not use (they only exist once the rule runs).
 BODY_ONLY = frozenset({"met", "claimed", "scored"})
 
-FUNCTIONS = ("min", "max", "clamp", "abs", "round", "contains", "startswith", "endswith")
+FUNCTIONS = (
+    "min", "max", "clamp", "abs", "round", "len", "contains", "startswith", "endswith",
+)  # fmt: skip
 TEXT_FUNCTIONS = ("contains", "startswith", "endswith")
 
 
@@ -201,3 +205,5 @@ class Scope:
     params: dict[str, tuple[TypeInfo, Any]]
     forbid: frozenset[str] = frozenset()
     where: str = ""
+    # in a rule's ``when``, a comparison with a unit literal of another dimension is false
+    lenient_units: bool = False

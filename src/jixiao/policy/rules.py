@@ -49,7 +49,7 @@ def compile_rules(
     problems: list[PolicyProblem],
 ) -> list[CompiledRule]:
     out = []
-    when_scope = Scope(refs, params, forbid=BODY_ONLY, where="规则条件 when")
+    when_scope = Scope(refs, params, forbid=BODY_ONLY, where="规则条件 when", lenient_units=True)
     for rule in rules:
         where = f"{rule.loc.source}:{rule.loc.line}"
         when = (

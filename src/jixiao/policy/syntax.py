@@ -220,7 +220,7 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
     left, lo, hi, right = tree.children
 
     def bound(t: Any, negative_ok: bool = True) -> Decimal | None:
-        if t.data == "bound_inf":
+        if t.data in ("bound_inf", "bound_neg_inf"):
             return None
         value, unit = b.number(t.children[0])
         if unit is not None:
@@ -235,10 +235,19 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
 
     low = bound(lo)
     high = bound(hi)
+    if hi.data == "bound_neg_inf":
+        b.problems.append(
+            PolicyProblem(
+                "区间的上界不能是 -inf (an interval cannot end at -inf)",
+                b.loc(hi),
+                "写成 [-inf, 0) 或 [0, inf) (write [-inf, 0) or [0, inf))",
+                code="bands",
+            )
+        )
     low_incl = str(left.children[0]) == "["
     high_incl = str(right.children[0]) == "]"
     loc = b.loc(tree)
-    if lo.data == "bound_inf" and low is None:
+    if lo.data in ("bound_inf", "bound_neg_inf") and low is None:
         low_incl = False
     if high is None:
         high_incl = False
@@ -441,9 +450,11 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             for r in ch:
                 if r.data == "drop":
                     fields["budget_drops"].append((b.string(r.children[0]), b.loc(r)))
+                elif r.data == "amend":
+                    fields["budget_rules"].append(_build_rule(b, r))
                 else:
                     fields["budget_rules"].append(_build_rule(b, r))
-        elif d == "rule":
+        elif d in ("rule", "amend"):
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
@@ -460,6 +471,11 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         elif d == "reason_cues" and once("reason_cues", item):
             fields["reason_cues"] = tuple(
                 (str(c.children[0]), tuple(b.string(s) for s in c.children[1:])) for c in ch
+            )
+        elif d == "code_severity":
+            # ``severity ACTUAL_NOT_NUMERIC warning``: the severity of a built-in finding code
+            fields.setdefault("severities", []).append(
+                (str(ch[0]), str(ch[1].children[0]), b.tok_loc(ch[0]))
             )
         elif d == "example":
             fields["examples"].append(_build_example(b, item))
@@ -515,7 +531,7 @@ def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
         when = _build_expr(b, ch.pop(0))
     for s in ch:
         stmts.append(_build_stmt(b, s))
-    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree))
+    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend")
 
 
 def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:

@@ -51,7 +51,8 @@ def describe_expected(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
 
 TOP_LEVEL = (
     "policy", "extends", "title", "source", "years", "rounding", "tolerance", "let", "weights",
-    "budget", "rule", "drop", "tiers", "grades", "placeholders", "reason_cues", "example",
+    "budget", "rule", "amend", "drop", "tiers", "grades", "placeholders", "reason_cues",
+    "severity", "example",
 )  # fmt: skip
 MAX_SYNTAX_PROBLEMS = 20
 

@@ -33,9 +33,11 @@ __all__ = [
     "NUM",
     "POINTS",
     "QTY",
+    "Q_DIMS",
     "ROUNDING_MODES",
     "STR",
     "Ctx",
+    "DimensionError",
     "EvalError",
     "Fn",
     "TypeInfo",
@@ -65,6 +67,10 @@ class EvalError(EvaluationError):
         self.en = en
         self.loc = loc
         super().__init__(zh, en=en, location=loc)
+
+
+class DimensionError(EvalError):
+    """A literal with a unit (``5万元``, ``90%``) met an indicator of another dimension."""
 
 
 class Ctx:
@@ -131,6 +137,7 @@ class TypeInfo:
     dims: tuple[tuple[str, int], ...] = ()
     zero: bool = False
     concrete: str | None = None
+    ratio: bool = False  # a percent or permille literal: compares with a ratio quantity
 
     def describe(self) -> str:
         if self.kind != "num":
@@ -147,6 +154,7 @@ class TypeInfo:
         return "·".join(parts)
 
 
+Q_DIMS: tuple[tuple[str, int], ...] = (("q", 1),)
 NUM = TypeInfo("num")
 POINTS = TypeInfo("num", (("points", 1),))
 QTY = TypeInfo("num", (("q", 1),))
@@ -170,6 +178,10 @@ def same_num(a: TypeInfo, b: TypeInfo) -> bool:
         return False
     if a.zero or b.zero:
         return True
+    if (a.ratio and not a.dims and b.dims == Q_DIMS) or (
+        b.ratio and not b.dims and a.dims == Q_DIMS
+    ):
+        return True  # ``actual >= 90%``: checked against the indicator's unit when it runs
     return a.dims == b.dims
 
 

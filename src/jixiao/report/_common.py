@@ -22,6 +22,8 @@ __all__ = [
     "ReportError",
     "as_results",
     "cell_ref",
+    "check_mark",
+    "finding_place",
     "fmt_rate",
     "fmt_score",
     "fmt_weight",
@@ -30,6 +32,7 @@ __all__ = [
     "row_status",
     "severity_text",
     "t",
+    "verification_line",
 ]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -43,6 +46,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "computed": ("复核得分", "Computed"),
     "rule": ("规则", "Rule"),
     "check": ("复核", "Check"),
+    "verified": ("核实", "Verified"),
+    "verified_yes": ("✓ 已核实", "✓ verified"),
+    "verified_no": ("? 未核实", "? unverified"),
+    "partial": ("部分合计", "partial"),
+    "unverified_points": ("未核实分数", "Unverified points"),
     "budget": ("预算执行率", "Budget execution"),
     "rate": ("执行率", "Rate"),
     "subtotal": ("小计", "Subtotal"),
@@ -160,6 +168,42 @@ def row_status(findings: Iterable[Finding]) -> str:
 
 
 STATUS_MARK = {"error": "✗", "warning": "!", "ok": "✓"}
+#: Put before a row's status mark when its score is not verified from its cells (``?!``, ``?✗``).
+UNVERIFIED_MARK = "?"
+
+
+def check_mark(findings: Iterable[Finding], verified: bool) -> str:
+    """A row's mark at a glance: ``✓`` verified and clean, ``!``/``✗`` verified with a warning or
+    error, ``?!``/``?✗`` not verified from its cells (such a row always has a warning or error)."""
+    mark = STATUS_MARK[row_status(findings)]
+    return mark if verified else UNVERIFIED_MARK + (mark if mark != "✓" else "!")
+
+
+def verification_line(result: FormResult, lang: str = "zh") -> str:
+    """``已核实 13/15 行；未核实 2 行，总分中 6.00 分依赖未核实的自评`` for every report's summary."""
+    v = result.verification()
+    n, ok, bad, points = v["rows"], v["verified"], v["unverified"], v["unverified_points"]
+    if lang == "en":
+        text = f"Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified claims"
+        if not v["budget_verified"]:
+            text += " (budget execution unverified)"
+        if result.partial:
+            text += "; the total is partial and no grade is given"
+        return text
+    text = f"已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评"
+    if not v["budget_verified"]:
+        text += "（预算执行未核实）"
+    if result.partial:
+        text += "；总分仅为部分合计，不评定等级"
+    return text
+
+
+def finding_place(f: Finding, lang: str = "zh", name: str = "") -> str:
+    """Where a finding is, as a person reads it: ``第3行「执法资格培训通过率」 indicators[2].score``."""
+    label = f.label(lang)
+    if not label and name:
+        label = f"「{name}」" if lang != "en" else f'"{name}"'
+    return f"{label} {f.where}".strip() if label else f.where
 
 
 def rule_name(r: IndicatorResult) -> str:

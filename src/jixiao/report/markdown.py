@@ -14,18 +14,19 @@ from typing import TYPE_CHECKING
 from jixiao._decimal import in_context
 from jixiao.escape import markdown_text
 from jixiao.report._common import (
-    STATUS_MARK,
     BatchEntry,
     as_results,
+    check_mark,
+    finding_place,
     fmt_rate,
     fmt_score,
     fmt_weight,
     form_label,
     grade_text,
-    row_status,
     rule_name,
     severity_text,
     t,
+    verification_line,
 )
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
             "claimed",
             "computed",
             "check",
+            "verified",
             "explanation",
         )
     ]
@@ -152,11 +154,12 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
                 fmt_weight(r.weight),
                 fmt_score(r.claimed, places),
                 Md(f"**{fmt_score(r.score, places)}**"),
-                STATUS_MARK[row_status(r.findings)],
+                check_mark(r.findings, r.verified),
+                t("verified_yes" if r.verified else "verified_no", lang),
                 _explained(r, en),
             ]
         )
-    out += _table(head, rows, "lllllrrrcl")
+    out += _table(head, rows, "lllllrrrccl")
     out.append("")
 
     if result.sections:
@@ -189,6 +192,8 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
             f"复核总分 **{total}**（满分 {fmt_weight(weight_total)}，自评 {claimed}），等级 **{grade}**。"
         )
     out.append("")
+    out.append(verification_line(result, lang) + ("." if en else "。"))
+    out.append("")
 
     out.append(f"{h}# {t('findings', lang)}")
     out.append("")
@@ -196,8 +201,8 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     if not findings:
         out.append(t("no_findings", lang) + ("." if en else "。"))
     for f in findings:
-        at = _cell(f.where)
-        where = f" ({at})" if en else f"（{at}）"
+        place = _cell(finding_place(f, lang))
+        where = f" ({place})" if en else f"（{place}）"
         sep = ": " if en else "："
         out.append(
             f"- **{severity_text(f.severity, lang)}** {_code(f.code)}"
@@ -242,10 +247,12 @@ def markdown_report(
                 grade_text(r.grade, lang),
                 r.count("error"),
                 r.count("warning"),
+                f"{r.verified_rows}/{len(r.indicators)}",
+                fmt_score(r.unverified_points, places),
             ]
         )
     for e in failures:
-        rows.append([t("unreadable", lang), e.source, "—", "—", "—", 1, 0])
+        rows.append([t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
     out += _table(
         [
             t("form", lang),
@@ -255,9 +262,11 @@ def markdown_report(
             t("grade", lang),
             t("errors", lang),
             t("warnings", lang),
+            t("verified", lang),
+            t("unverified_points", lang),
         ],
         rows,
-        "llrrcrr",
+        "llrrcrrcr",
     )
     out.append("")
     for r in items:

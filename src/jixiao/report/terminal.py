@@ -22,8 +22,9 @@ from jixiao._decimal import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.report._common import (
-    STATUS_MARK,
     BatchEntry,
+    check_mark,
+    finding_place,
     fmt_rate,
     fmt_score,
     fmt_weight,
@@ -33,6 +34,7 @@ from jixiao.report._common import (
     rule_name,
     severity_text,
     t,
+    verification_line,
 )
 
 if TYPE_CHECKING:
@@ -95,9 +97,11 @@ class SafeConsole(Console):
         )
 
 
-def _mark(findings: Iterable[Finding]) -> Text:
+def _mark(findings: Iterable[Finding], verified: bool = True) -> Text:
+    findings = tuple(findings)
     status = row_status(findings)
-    return Text(STATUS_MARK[status], style=STATUS_STYLE[status])
+    mark = check_mark(findings, verified)
+    return Text(mark, style=STATUS_STYLE[status] if verified else "bold yellow")
 
 
 def _section_ends(result: FormResult) -> dict[int, str]:
@@ -165,7 +169,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         fmt_score(b.claimed, places),
         Text(fmt_score(b.score, places), style="bold"),
         b.rule.name if b.rule is not None else "—",
-        _mark(b.findings),
+        _mark(b.findings, b.verified),
         end_section=compact,
     )
     ends = _section_ends(result)
@@ -191,7 +195,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
             fmt_score(r.claimed, places),
             Text(fmt_score(r.score, places), style="bold"),
             rule_name(r),
-            _mark(r.findings),
+            _mark(r.findings, r.verified),
         )
         if i in ends and ends[i] in sections:
             s = sections[ends[i]]
@@ -221,7 +225,11 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         grade if compact else "",
         fmt_weight(weight_total),
         Text(fmt_score(result.claimed_total, places), style="bold"),
-        Text(fmt_score(result.total, places), style="bold"),
+        Text(
+            fmt_score(result.total, places)
+            + (f" ({t('partial', lang)})" if result.partial else ""),
+            style="bold",
+        ),
         grade,
         _mark(result.form_findings),
     )
@@ -244,7 +252,17 @@ def total_line(result: FormResult, lang: str = "zh") -> Text:
         text.append(fmt_score(result.total, places), style=style)
         text.append(f"（自评 {claimed}）   等级 ", style="bold")
     text.append(grade_text(result.grade, lang), style="bold")
+    if result.partial:
+        text.append(
+            "  (partial total, no grade)" if lang == "en" else "  （部分合计，不评定等级）",
+            style="bold red",
+        )
     return text
+
+
+def _verification(result: FormResult, lang: str) -> Text:
+    style = "green" if result.unverified_rows == 0 and result.budget.verified else "yellow"
+    return Text(verification_line(result, lang), style=style)
 
 
 def _policy_line(result: FormResult, lang: str) -> Text:
@@ -264,8 +282,9 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
             f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
         )
         line.append(f" {f.code}", style="bold")
-        if f.where:
-            line.append(f"  {f.where}", style="dim")
+        place = finding_place(f, lang)
+        if place:
+            line.append(f"  {place}", style="dim")
         line.append(f"  {f.message(lang)}")
         console.print(line)
 
@@ -275,6 +294,7 @@ def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
     """The score table of one form, its total and grade, then its findings."""
     console.print(form_table(result, lang, width=console.width))
     console.print(total_line(result, lang))
+    console.print(_verification(result, lang))
     console.print(_policy_line(result, lang))
     _findings_lines(console, result.findings, lang)
     console.print()
@@ -293,7 +313,10 @@ def findings_table(
     table.add_column(t("message", lang), overflow="fold", ratio=1)
     for f in findings:
         where = Text(f.where)
-        if id(f) in names:
+        label = f.label(lang)
+        if label:
+            where.append(f"\n{label}", style="dim")
+        elif id(f) in names:
             where.append(f"\n{names[id(f)]}", style="dim")
         _add(table, Text(f.code, style="bold"), _sev(f, lang), where, f.message(lang))
     return table
@@ -323,6 +346,7 @@ def render_findings(console: Console, result: FormResult, lang: str = "zh") -> N
     else:
         console.print(Text("  " + t("no_findings", lang), style="green"))
     console.print(total_line(result, lang))
+    console.print(_verification(result, lang))
     console.print()
 
 
@@ -408,6 +432,8 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     table.add_column(t("grade", lang), justify="center", overflow="fold")
     table.add_column(t("errors", lang), justify="right")
     table.add_column(t("warnings", lang), justify="right")
+    table.add_column(t("verified", lang), justify="right")
+    table.add_column(t("unverified_points", lang), justify="right")
     for e in entries:
         r = e.result
         if r is None:
@@ -420,6 +446,8 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
                 "—",
                 Text("1", style="bold red"),
                 "0",
+                "—",
+                "—",
             )
             continue
         places = r.policy.places
@@ -433,6 +461,11 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
             grade_text(r.grade, lang),
             Text(str(errors), style="bold red" if errors else "green"),
             Text(str(r.count("warning")), style="yellow" if r.count("warning") else ""),
+            Text(
+                f"{r.verified_rows}/{len(r.indicators)}",
+                style="yellow" if r.unverified_rows else "green",
+            ),
+            fmt_score(r.unverified_points, places),
         )
     return table
 

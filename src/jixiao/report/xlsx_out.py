@@ -30,6 +30,7 @@ from jixiao.report._common import (
     rule_name,
     severity_text,
     t,
+    verification_line,
 )
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         column[sheet] = 1 + max(_last_used(ws, r) for r in rows | header_rows[sheet])
         col = column[sheet]
         for hr in sorted(header_rows[sheet]):
-            for offset, key in ((0, "computed"), (1, "review_notes")):
+            for offset, key in ((0, "computed"), (1, "review_notes"), (2, "verified")):
                 cell = ws.cell(row=hr, column=col + offset)
                 if cell.value is None:
                     _put(cell, t(key, lang))
@@ -218,9 +219,15 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         letter = openpyxl.utils.get_column_letter
         ws.column_dimensions[letter(col)].width = 11
         ws.column_dimensions[letter(col + 1)].width = 48
+        ws.column_dimensions[letter(col + 2)].width = 11
 
     def put(
-        sheet: str, row: int, score: object, findings: Iterable[Finding], extra: str = ""
+        sheet: str,
+        row: int,
+        score: object,
+        findings: Iterable[Finding],
+        extra: str = "",
+        verified: bool | None = None,
     ) -> None:
         if sheet not in column:
             return
@@ -244,11 +251,25 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         note = ws.cell(row=row, column=col + 1)
         _put(note, "\n".join(lines) if lines else "✓")
         note.alignment = wrap
+        if verified is not None:
+            mark = ws.cell(row=row, column=col + 2)
+            mark.value = t("verified_yes" if verified else "verified_no", lang)
+            mark.alignment = wrap
+            if not verified:
+                mark.fill = styles.PatternFill(
+                    fill_type="solid", start_color=_FILL["warning"], end_color=_FILL["warning"]
+                )
 
     for i, r in enumerate(result.indicators):
         if i in placed:
             sheet, row = placed[i]
-            put(sheet, row, _number(r.score) if r.score is not None else "—", r.findings)
+            put(
+                sheet,
+                row,
+                _number(r.score) if r.score is not None else "—",
+                r.findings,
+                verified=r.verified,
+            )
     b = result.budget
     if budget_ref is not None:
         rate = f"{t('rate', lang)} {fmt_rate(b.rate)}"
@@ -258,9 +279,11 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             _number(b.score) if b.score is not None else "—",
             b.findings,
             rate,
+            verified=b.verified,
         )
     if total_ref is not None:
         grade = f"{t('grade', lang)} {grade_text(result.grade, lang)}"
+        grade += "\n" + verification_line(result, lang)
         put(total_ref[0], total_ref[2], _number(result.total), result.form_findings, grade)
     row_cells = {
         ind.where: ind.cells.get("name", ind.where) for ind in form.indicators if ind.where
@@ -284,7 +307,9 @@ def _findings_sheet(
     while name in wb.sheetnames:
         name, n = f"{base}{n}", n + 1
     ws = wb.create_sheet(name)
-    heads = [t(k, lang) for k in ("source", "project", "severity", "code", "where", "message")]
+    heads = [
+        t(k, lang) for k in ("source", "project", "severity", "code", "where", "level3", "message")
+    ]
     _append(ws, heads)
     for cell in ws[1]:
         _style_header(openpyxl, cell)
@@ -300,6 +325,7 @@ def _findings_sheet(
                     severity_text(f.severity, lang),
                     f.code,
                     f.where,
+                    f.label(lang),
                     f.message(lang),
                 ],
             )
@@ -326,10 +352,11 @@ def _findings_sheet(
                 severity_text("error", lang),
                 "UNREADABLE_FILE",
                 "",
+                "",
                 e.error or "",
             ],
         )
-    for letter, width in zip("ABCDEF", (28, 22, 8, 24, 22, 80), strict=True):
+    for letter, width in zip("ABCDEFG", (28, 22, 8, 24, 22, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
@@ -418,6 +445,8 @@ def write_results_workbook(
                 "grade",
                 "errors",
                 "warnings",
+                "verified",
+                "unverified_points",
             )
         ],
     )
@@ -434,11 +463,13 @@ def write_results_workbook(
                 grade_text(r.grade, lang),
                 r.count("error"),
                 r.count("warning"),
+                f"{r.verified_rows}/{len(r.indicators)}",
+                _number(r.unverified_points),
             ],
         )
     for e in failures:
-        _append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0])
-    for letter, width in zip("ABCDEFG", (28, 36, 12, 12, 14, 8, 8), strict=True):
+        _append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
+    for letter, width in zip("ABCDEFGHI", (28, 36, 12, 12, 14, 8, 8, 10, 12), strict=True):
         summary.column_dimensions[letter].width = width
     used: set[str] = set(wb.sheetnames) | {t("results_sheet", lang)}
     for i, r in enumerate(items, start=1):
@@ -479,6 +510,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
         "rule",
         "explanation",
         "review_notes",
+        "verified",
     )
     _append(ws, [t(k, lang) for k in keys])
     for cell in ws[1]:
@@ -501,6 +533,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in b.findings
             ),
+            t("verified_yes" if b.verified else "verified_no", lang),
         ],
     )
     inds = result.form.indicators
@@ -523,6 +556,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                     f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                     for f in r.findings
                 ),
+                t("verified_yes" if r.verified else "verified_no", lang),
             ],
         )
         status = row_status(r.findings)
@@ -563,6 +597,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in result.form_findings
             ),
+            verification_line(result, lang),
         ],
     )
     for row in ws.iter_rows(min_row=2):
@@ -570,6 +605,8 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             cell.alignment = wrap
         for cell in row[5:8]:
             cell.number_format = "0.00"
-    for letter, width in zip("ABCDEFGHIJK", (12, 14, 22, 20, 20, 7, 9, 9, 12, 50, 50), strict=True):
+    for letter, width in zip(
+        "ABCDEFGHIJKL", (12, 14, 22, 20, 20, 7, 9, 9, 12, 50, 50, 14), strict=True
+    ):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -20,6 +20,7 @@ from jixiao.targets.ast import (
 from jixiao.targets.parser import (
     cache_clear,
     cache_info,
+    cache_resize,
     implied_unit,
     parse_actual,
     parse_actual_uncached,
@@ -43,6 +44,7 @@ __all__ = [
     "Target",
     "cache_clear",
     "cache_info",
+    "cache_resize",
     "implied_unit",
     "parse_actual",
     "parse_actual_uncached",

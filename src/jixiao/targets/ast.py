@@ -172,7 +172,8 @@ class Comparison(Node):
 #: How an actual's quantity was read, when not simply as written:
 #:
 #: - ``extracted``: the one quantity comparable with the target in a longer text (``40人（含补训3
-#:   人）``, ``40人，部分学员因疫情未能参训``); the words around it are the ``label`` and ``note``;
+#:   人）``, ``40人，部分学员因疫情未能参训``); the words around it are the ``label`` and ``note``
+#:   (for a date under a deadline target, the ``prefix`` and ``suffix``);
 #: - ``chosen``: one of several comparable quantities (``计划50人，实际40人``), the one written
 #:   after 实际/完成; all of them are in ``candidates``;
 #: - ``fraction``: a bare number in [0, 1] under a percent target, read as a fraction
@@ -308,7 +309,8 @@ class Deadline(Node):
     month's last day. ``start`` holds the first date of a period (``2021.1.1-12.31``), ``goal`` a
     quantity fused with the deadline (``11月底完成100%``), ``prefix``/``suffix`` the words around
     the date (``均在`` … ``完成``). ``year_offset`` is 1 for a year written relative to the budget
-    year (``次年1月``, ``下一年度3月底前``, ``翌年``); ``year`` is then None.
+    year (``次年1月``, ``下一年度3月底前``, ``翌年``); ``year`` is then None. ``reading`` is
+    ``extracted`` for the one date of an actual's sentence (``于2023年11月完成，比计划提前``).
     """
 
     kind: ClassVar[str] = "deadline"
@@ -322,6 +324,7 @@ class Deadline(Node):
     goal: Comparison | Amount | None = None
     prefix: str | None = None
     suffix: str | None = None
+    reading: Reading | None = None
     span: Span | None = _span()
 
     @property
@@ -391,6 +394,8 @@ class Deadline(Node):
             out["prefix"] = self.prefix
         if self.suffix:
             out["suffix"] = self.suffix
+        if self.reading:
+            out["reading"] = self.reading
         return out
 
 

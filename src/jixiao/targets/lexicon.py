@@ -407,11 +407,13 @@ def _text_regex() -> str:
         rf"(?:{_alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
         rf"百分之(?=[{_CN_NUMERAL}0-9０-９])",
         "年[底末]",
+        # 实际次年1月完成: a year relative to the budget year starts a date
+        rf"(?:次|翌|下一?)年度?(?=\s*(?:{_DIGIT}|[一二三四五六七八九十]+\s*月|[底末]))",
         rf"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])}){_CLAUSE_END}",
     ]
     firsts = sorted(
         {w[0] for w in (*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE, *SUFFIX_WORDS, *APPROX_POST)}
-        | {"百", "年"}
+        | {"百", "年", "次", "翌", "下"}
     )
     first_class = "".join(firsts)
     char = (

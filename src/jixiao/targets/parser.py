@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 import re
 import threading
 from decimal import Decimal
@@ -29,9 +28,9 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
 from jixiao._decimal import in_context
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
-from jixiao.limits import CACHED_CHARS
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -46,21 +45,23 @@ from jixiao.targets.ast import (
     Qualitative,
     Quantity,
     Range,
+    Reading,
     Target,
 )
+from jixiao.targets.fast import fast_parse
 from jixiao.targets.normalize import normalize
 from jixiao.units import Unit, lookup_unit, near_miss_unit
 
 __all__ = [
     "cache_clear",
     "cache_info",
+    "cache_resize",
     "parse_actual",
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
 ]
 
-CACHE_SIZE = 65536
 
 # ------------------------------------------------------------------------------ internal signals
 
@@ -371,6 +372,11 @@ class _Builder(Transformer[Token, Any]):
         tail: Token | None,
     ) -> tuple[Token | None, Comparison | Amount | None, Token | None] | _Prose:
         lead, qty, trail = goal
+        if conn is not None and (
+            _has_prose_punct(str(conn)) or any(ch in "（(【[〔［" for ch in str(conn))
+        ):
+            # 于2023年11月完成，比计划提前1个月: a clause after the date, not its goal
+            return PROSE
         if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
                 "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
@@ -957,6 +963,14 @@ def _prose(text: str) -> Qualitative | Empty:
 def _parse(cell: str) -> Target:
     if not isinstance(cell, str):
         raise ArgumentTypeError(f"a cell is text, not {type(cell).__name__}")
+    node = fast_parse(cell)  # the simple shapes, read exactly as the grammar reads them
+    if node is not None:
+        return node
+    return _parse_lark(cell)
+
+
+def _parse_lark(cell: str) -> Target:
+    """A cell read by the grammar (every shape; the reference the fast path must equal)."""
     if not cell or cell.isspace():
         return Empty(text=cell)
     # one character for one: positions in the normalised text are positions in the cell
@@ -1168,6 +1182,56 @@ def _extract(node: Qualitative, unit: Unit | None) -> Amount | Comparison | Qual
     )
 
 
+_DONE_CLAUSE = re.compile(r"完成|完工|竣工|验收|结束|实施完毕|办结")
+
+
+def _extract_date(node: Qualitative) -> Deadline | None:
+    """The date of an actual's sentence under a deadline target (``于2023年11月完成，比计划提前
+    1个月``): the one clause outside brackets that reads as a date (``extracted``), or of several
+    the one that says 实际, else the one that says 完成/完工/竣工/验收… and not 计划/目标/预计
+    (``chosen``); None when there is no such single clause."""
+    body = node.text
+    if not any("0" <= ch <= "9" for ch in body) and "年" not in body and "月" not in body:
+        return None
+    main = _main_text(body)
+    found: list[tuple[int, int, Deadline]] = []
+    start = 0
+    for stop in [m.start() for m in _CLAUSE_BREAK.finditer(main)] + [len(main)]:
+        clause = main[start:stop]
+        if clause.strip():
+            try:
+                read = _parse_normal(clause.strip())
+            except TargetSyntaxError:
+                read = None
+            if isinstance(read, Deadline):
+                found.append((start, stop, read))
+        start = stop + 1
+    reading: Reading = "extracted"
+    if len(found) > 1:
+        # the clause that says 实际; else the one that says 完成/完工/验收… and not 计划/目标/预计
+        reading = "chosen"
+        actual = [f for f in found if _MARK_ACTUAL.search(body, f[0], f[1])]
+        found = actual or [
+            f
+            for f in found
+            if _DONE_CLAUSE.search(body, f[0], f[1]) and not _MARK_PLAN.search(body, f[0], f[1])
+        ]
+    if len(found) != 1:
+        return None
+    begin, end, date = found[0]
+    offset = begin + len(main[begin:end]) - len(main[begin:end].lstrip())
+    stop = offset + (date.span[1] if date.span is not None else end - offset)
+    before = body[:offset] + (date.prefix or "")
+    after = (date.suffix or "") + body[stop:].rstrip(lx.TRAILING_PUNCT)
+    return attrs.evolve(
+        date,
+        prefix=before.strip() or None,
+        suffix=after or None,
+        reading=reading,
+        span=node.span,
+    )
+
+
 _PERCENT = lookup_unit("%")
 #: Under a percent target with a bound at or below this, a bare number in [0, 1] may as well
 #: be a percent as a fraction (``1`` under ``≥1%``).
@@ -1190,8 +1254,7 @@ def _as_fraction(node: Amount | Comparison, mode: str) -> Amount | Comparison:
 
 def _mode_of(target: Target | None) -> str | None:
     """How an actual is read against *target*: None (no target, or one with no number),
-    ``numeric``, for a percent target ``fraction`` / ``either`` (a bound ≤ 10%), or ``date``
-    for a deadline (a bare number in the range of Excel's date serials is that date)."""
+    ``numeric``, or for a percent target ``fraction`` / ``either`` (a bound ≤ 10%)."""
     return _reading_of(target)[1]
 
 
@@ -1199,11 +1262,9 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     """The unit *target* lends to a bare number, and the reading mode (:func:`_mode_of`)."""
     if target is None:
         return None, None
-    if isinstance(target, Deadline) and target.goal is None:
-        return None, "date"
     quantity = target.quantity
     if quantity is None:
-        return None, None
+        return None, ("date" if isinstance(target, Deadline) else None)
     unit = quantity.unit
     if unit is None or unit.symbol != "%":
         return unit, "numeric"
@@ -1235,7 +1296,6 @@ def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actu
         day = _excel_serial(node)
         if day is not None:
             return Deadline(day.year, day.month, day.day, relation="at", span=node.span)
-        mode = None  # otherwise read as under any target without a number
     if isinstance(node, Qualitative):
         word = _cut(node.text)
         status = lx.outcome_status(word)
@@ -1243,6 +1303,8 @@ def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actu
             return Outcome(word, status, span=node.span)  # type: ignore[arg-type]
         if mode is None:
             return node
+        if mode == "date":
+            return _extract_date(node) or node
         read = _extract(node, unit)
         if read is None or isinstance(read, Qualitative):
             return read or node
@@ -1305,13 +1367,36 @@ def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     return _as_actual(node, implied_unit(target), mode)
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+#: What the parse caches may hold, in bytes (as :mod:`jixiao._cache` charges them): targets, and
+#: actuals given their target (its unit and reading mode). Change with :func:`cache_resize`.
+TARGET_CACHE_BYTES = 16 * 2**20
+ACTUAL_CACHE_BYTES = 32 * 2**20
+# the node, its quantity, number and span, and the cache's own entry, around the cell's text
+_ENTRY_BYTES = 600
+
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
+_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+
 def _target_cached(text: str) -> Target:
-    return _parse(text)
+    node = _targets.get(text)
+    if node is MISSING:
+        node = _parse(text)
+        # the text is kept twice: as the key and (for prose) inside the node
+        _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    key = (unit, mode, text)
+    node = _actuals.get(key)
+    if node is MISSING:
+        node = _actual_read(text, unit, mode)
+        _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    return node
+
+
+def _actual_read(text: str, unit: Unit | None, mode: str | None) -> Actual:
     try:
         node = _target_cached(text)
     except TargetSyntaxError:
@@ -1331,7 +1416,7 @@ def _sentence(text: str, mode: str | None) -> Qualitative | None:
     a junk character or a garbled number, or without clause punctuation, stays an error."""
     norm = normalize(text)
     if (
-        mode in (None, "date")  # a sentence is searched for a number, not a date
+        mode is None
         or not _CLAUSE_PUNCT.search(norm)
         or any(lx.is_junk(ch) for ch in norm)
         or any(
@@ -1356,8 +1441,6 @@ def parse_target(text: str) -> Target:
     >>> parse_target("2023年12月底前").to_dict()["day"]
     31
     """
-    if len(text) > CACHED_CHARS:  # caches are bounded in bytes: long cells are not kept
-        return _parse(text)
     return _target_cached(text)
 
 
@@ -1376,18 +1459,22 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
-    if len(text) > CACHED_CHARS:  # caches are bounded in bytes: long cells are not kept
-        return parse_actual_uncached(text, target)
     unit, mode = _reading_of(target)
     return _actual_cached(text, unit, mode)
 
 
 def cache_clear() -> None:
     """Empty the parse caches."""
-    _target_cached.cache_clear()
-    _actual_cached.cache_clear()
+    _targets.clear()
+    _actuals.clear()
 
 
-def cache_info() -> dict[str, Any]:
-    """Hit and miss counts of the parse caches."""
-    return {"target": _target_cached.cache_info(), "actual": _actual_cached.cache_info()}
+def cache_info() -> dict[str, CacheInfo]:
+    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``)."""
+    return {"target": _targets.info(), "actual": _actuals.info()}
+
+
+def cache_resize(target_bytes: int, actual_bytes: int) -> None:
+    """Set the byte budgets of the target and the actual cache (0 turns a cache off)."""
+    _targets.resize(target_bytes)
+    _actuals.resize(actual_bytes)

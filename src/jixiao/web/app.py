@@ -744,6 +744,8 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
         "form_findings": form_findings,
         "verified": sum(1 for s in sections for r in s["rows"] if r["verified"] is True),
         "unverified": sum(1 for s in sections for r in s["rows"] if r["verified"] is False),
+        "unverified_points": (result.get("verification") or {}).get("unverified_points"),
+        "partial": bool(result.get("partial")),
     }
 
 

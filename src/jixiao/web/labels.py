@@ -75,6 +75,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "scored_at": ("评分时间", "Scored at"),
     "rows_verified": ("行已复核", "rows verified"),
     "rows_unverified": ("行未能复核", "rows unverified"),
+    "unverified_points": ("未经复核的分数", "points resting on unverified rows"),
+    "partial_total": (
+        "没有可复核的指标，总分仅为部分合计，不评定等级",
+        "no row could be verified: the total is partial and no grade is given",
+    ),
     "filter": ("筛选", "Filter"),
     "all": ("全部", "all"),
     "severity": ("级别", "Severity"),

@@ -1,0 +1,214 @@
+"""The columnar Arrow path (jixiao.columnar) gives, column by column, what scoring row by row gives.
+
+Compared on every shipped policy with every corpus row, and with generated tables whose cells
+repeat (so rows share groups), including blank cells, numbers as text, ints and floats (``-0.0``
+and NaN), reasons, and labels that a policy reads or that are not text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import jixiao
+from jixiao.batch import RESULT_COLUMNS
+from jixiao.columnar import group_rows
+from jixiao.tables import _score_arrow_rows, score_table
+
+pa = pytest.importorskip("pyarrow")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "indicators.jsonl"
+POLICIES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
+COLUMNS = ["level1", "level2", "name", "target", "actual", "weight", "score", "reason"]
+
+PROPS = settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def same(table: Any, policy: Any, *, explain: bool = True, chunk_rows: int = 50_000) -> None:
+    """The columnar result equals the row-by-row result, every column, every row."""
+    pol = jixiao.load_policy(policy)
+    got = score_table(table, pol, explain=explain, chunk_rows=chunk_rows)
+    want = _score_arrow_rows(table, pol, explain, "zh", chunk_rows)
+    assert got.schema == want.schema
+    added = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
+    for c in added:
+        g, w = got.column(c).to_pylist(), want.column(c).to_pylist()
+        if g != w:
+            i = next(k for k, (a, b) in enumerate(zip(g, w, strict=True)) if a != b)
+            row = table.slice(i, 1).to_pylist()[0]
+            raise AssertionError(f"{policy}: column {c}, row {i} {row}: {g[i]!r} != {w[i]!r}")
+    for c in table.column_names:  # the input's columns, as they were (NaN is not equal to NaN)
+        assert repr(got.column(c).to_pylist()) == repr(table.column(c).to_pylist())
+
+
+def corpus_table() -> Any:
+    if not CORPUS.is_file():
+        pytest.skip("the shared corpus is not beside the checkout")
+    rows = []
+    with CORPUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                rows.append({c: None if d.get(c) is None else str(d[c]) for c in COLUMNS})
+    # twice over, so that every row has a twin in another group position
+    return pa.Table.from_pylist(rows + rows[::-1])
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_every_corpus_row_on_every_policy(policy: str) -> None:
+    table = corpus_table()
+    same(table, policy)
+    same(table, policy, explain=False, chunk_rows=97)
+
+
+TARGETS = ["≥45人", "≥90%", "≤64.253万元", "≤0起", "=100%", "18—54周岁", "12月底前", "效果明显",
+           "定性 好坏", "/", "", None, "工5%", "≥50个", "100", "≥ 45 人"]  # fmt: skip
+ACTUALS = ["40人", "45人", "55人", "95%", "85%", "60万元", "70万元", "1起", "0起", "98%", "30周岁",
+           "按期完成", "部分达成", "达成预期指标", "", None, "50", "45人次", "12月完成"]  # fmt: skip
+REASONS = [None, "", "无", "因疫情影响延期，下一步将加强管理", "已全部完成", "下一步加强"]
+NAMES = ["参训人数", "服务对象满意度", "验收合格率", None]
+
+
+def _rows(weights: list[Any], scores: list[Any]) -> Any:
+    return st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": st.sampled_from(NAMES),
+                "level2": st.sampled_from(["数量指标", "成本指标", None]),
+                "target": st.sampled_from(TARGETS),
+                "actual": st.sampled_from(ACTUALS),
+                "weight": st.sampled_from(weights),
+                "score": st.sampled_from(scores),
+                "reason": st.sampled_from(REASONS),
+            }
+        ),
+        min_size=1,
+        max_size=60,
+    )
+
+
+@PROPS
+@given(
+    _rows(
+        ["10", "5", "7.5", None, "x", "0", "1e30"], ["10", "8", "5.6", None, "11", "-1", "8.888"]
+    ),
+    st.sampled_from(POLICIES),
+)
+def test_generated_text_tables(rows: list[dict[str, Any]], policy: str) -> None:
+    same(pa.Table.from_pylist(rows), policy)
+
+
+@PROPS
+@given(_rows([10.0, 5.0, -0.0, 0.0, 7.5, None, float("nan")], [10.0, 8.0, -0.0, 0.0, None]))
+def test_generated_float_tables(rows: list[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(rows)
+    assert table.schema.field("weight").type == pa.float64()
+    same(table, "central", chunk_rows=7)
+
+
+@PROPS
+@given(_rows([10, 5, 0, None], [10, 8, None]))
+def test_generated_int_and_dictionary_tables(rows: list[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(rows)
+    same(table, "central")
+    encoded = table.set_column(
+        table.schema.get_field_index("target"), "target", table.column("target").dictionary_encode()
+    )
+    same(encoded, "central")
+
+
+def test_a_policy_that_reads_the_name_groups_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "p.policy"
+    path.write_text(
+        'policy "p" version "1"\nextends "central"\n'
+        'rule "满意度从严" before "正向指标" when contains(name, "满意度") and target.op == ">=" {\n'
+        "  met when actual >= target\n"
+        "  score = if met then weight else 0分\n"
+        "  reason required when scored < weight\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {"name": "服务对象满意度", "target": "≥90%", "actual": "85%", "weight": "10"},
+        {"name": "验收合格率", "target": "≥90%", "actual": "85%", "weight": "10"},
+    ] * 3
+    table = pa.Table.from_pylist(rows)
+    out = score_table(table, jixiao.load_policy(str(path)))
+    assert [str(s) for s in out.column("computed_score").to_pylist()] == ["0.00", "9.44"] * 3
+    same(table, str(path))
+
+
+def test_labels_that_are_not_text_are_part_of_the_group() -> None:
+    rows = [
+        {"name": ["a", "list"], "target": "≥45人", "actual": "40人", "weight": "10"},
+        {"name": ["b"], "target": "≥45人", "actual": "40人", "weight": "10"},
+        {"name": None, "target": "≥45人", "actual": "40人", "weight": "10"},
+    ]
+    same(pa.Table.from_pylist(rows), "central")
+
+
+def test_groups_are_numbered_by_first_appearance() -> None:
+    table = pa.Table.from_pylist(
+        [{"a": "x", "b": 1.0}, {"a": "y", "b": 1.0}, {"a": "x", "b": 1.0}, {"a": "x", "b": -0.0}]
+    )
+    group, first = group_rows(table.to_batches()[0], ["a", "b"])
+    assert group.to_pylist() == [0, 1, 0, 2] and list(first) == [0, 1, 3]
+
+
+def test_empty_tables() -> None:
+    table = pa.Table.from_pylist([{"target": "≥1人", "actual": "1人", "weight": "1"}]).slice(0, 0)
+    same(table, "central")
+    assert score_table(table).num_rows == 0
+
+
+# ----------------------------------------------------------------------------- pandas
+
+
+def same_frame(df: Any, monkeypatch: pytest.MonkeyPatch, *, columnar: bool) -> None:
+    pd = pytest.importorskip("pandas")
+    from jixiao import tables
+
+    assert (tables._pandas_as_arrow(df, [c for c in df.columns]) is not None) == columnar
+    got = score_table(df, "central", explain=True, chunk_rows=13)
+    with monkeypatch.context() as m:
+        m.setattr(tables, "_pandas_as_arrow", lambda df, read: None)  # the row path
+        want = score_table(df, "central", explain=True, chunk_rows=13)
+    pd.testing.assert_frame_equal(got, want)
+
+
+@PROPS
+@given(
+    _rows(["10", "5", None, "x"], ["10", "8", None]),
+    _rows([10.0, -0.0, None, float("nan")], [8.0, None]),
+)
+def test_pandas_frames_go_columnar_when_they_read_the_same(
+    text_rows: list[dict[str, Any]], float_rows: list[dict[str, Any]]
+) -> None:
+    pd = pytest.importorskip("pandas")
+    with pytest.MonkeyPatch.context() as mp:
+        same_frame(pd.DataFrame(text_rows), mp, columnar=True)
+        same_frame(pd.DataFrame(float_rows), mp, columnar=True)
+
+
+def test_pandas_frames_with_mixed_cells_stay_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(
+        {
+            "target": ["≥45人", "≥45人", "≥45人"],
+            "actual": ["40人", "40人", "40人"],
+            "weight": [10, "10", 10.0],  # an int, a text and a float: three different cells
+        },
+        dtype=object,
+    )
+    same_frame(df, monkeypatch, columnar=False)

@@ -1,0 +1,216 @@
+"""The fast path for simple cells (jixiao.targets.fast) builds exactly the node Lark builds.
+
+Shape by shape (every unit word it takes, every comparator, every deadline form), and by a
+property over generated cells that are simple, almost simple, or damaged: whenever the fast path
+takes a cell, its node equals the grammar's in every field, spans and Decimal digits included.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jixiao.errors import TargetSyntaxError
+from jixiao.targets import lexicon as lx
+from jixiao.targets.fast import UNITS, fast_parse
+from jixiao.targets.parser import (
+    _as_actual,
+    _parse_lark,
+    _reading_of,
+    parse_actual_uncached,
+    parse_target_uncached,
+)
+from jixiao.units import MAGNITUDES, known_words
+
+PROPS = settings(
+    max_examples=600,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def deep(node: Any) -> Any:
+    """Every field of a node, recursively, spans included; Decimals by their digits."""
+    if attrs.has(type(node)):
+        fields = attrs.fields(type(node))
+        return (type(node).__name__, *((f.name, deep(getattr(node, f.name))) for f in fields))
+    if isinstance(node, Decimal):
+        return ("Decimal", str(node))
+    if isinstance(node, tuple):
+        return tuple(deep(x) for x in node)
+    return node
+
+
+def lark(text: str) -> Any:
+    try:
+        return deep(_parse_lark(text))
+    except TargetSyntaxError as err:
+        return ("error", err.message)
+
+
+def check(text: str, *, taken: bool | None = None) -> None:
+    node = fast_parse(text)
+    if taken is not None:
+        assert (node is not None) == taken, text
+    if node is not None:
+        assert deep(node) == lark(text), text
+        # and through the public entry points, as a target and as an actual
+        assert deep(parse_target_uncached(text)) == deep(node)
+        for target in ("≥45人", "≥90%", "≤5%", "100", "12月底前"):
+            tnode = _parse_lark(target)
+            assert deep(parse_actual_uncached(text, tnode)) == deep(
+                _as_actual(_parse_lark(text), *_reading_of(tnode))
+            ), (text, target)
+
+
+# ------------------------------------------------------------------------------ shape by shape
+
+LEADS = ["", "≥", "≤", ">", "<", "=", ">=", "<=", *lx.COMPARATOR_WORDS]
+
+
+def test_takes_the_common_units() -> None:
+    for word in ["人", "人次", "个", "次", "户", "万元", "元", "%", "公里", "亩", "吨", "天", "起"]:
+        assert word in UNITS
+
+
+@pytest.mark.parametrize("unit", sorted(UNITS))
+def test_every_unit_it_takes(unit: str) -> None:
+    for number in ("45", "0", "64.253", "007", "100000000000000"):
+        check(number + unit, taken=True)
+    check("≥1.5" + unit, taken=True)
+    check("不超过3" + unit, taken=True)
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_every_comparator(lead: str) -> None:
+    for cell in ("45人", "90%", "64.253万元", "0起", "12"):
+        check(lead + cell, taken=True)
+
+
+@pytest.mark.parametrize("year", ["", "2023年", "1999年"])
+@pytest.mark.parametrize("rel", ["", "前", "之前", "以前"])
+@pytest.mark.parametrize("suffix", ["", "完成"])
+def test_every_deadline_form(year: str, rel: str, suffix: str) -> None:
+    for month in ("1", "06", "9", "10", "12"):
+        for day in ("", "底", "1日", "09日", "28日", "30日", "31日"):
+            text = f"{year}{month}月{day}{rel}{suffix}"
+            possible = not (month in ("06", "9") and day == "31日")
+            check(text, taken=possible)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合格率≥90%",  # a label
+        "≥ 45人",  # whitespace
+        " 45人",
+        "45人 ",
+        "≥４５人",  # full-width digits (NFKC would change them)
+        "95％",
+        "100㎡",
+        "1,000人",  # a thousands separator
+        "-5人",
+        "≥-5",
+        "+5",
+        ".5",
+        "45.",
+        "45人以上",  # suffix words, approximations, notes, ranges
+        "约45人",
+        "200余人",
+        "45人左右",
+        "100%覆盖",
+        "90%-100%",
+        "18—54周岁",
+        "≥≥45人",  # damaged comparators and junk
+        "=>45",
+        "==45",
+        "工5%",
+        "290$",
+        "≥9O%",
+        "45元/人",  # compound, magnitude-prefixed and open units
+        "5万人",
+        "5瓢",
+        "2023年",  # dates that are not simple deadlines
+        "2023年度",
+        "2月30日前",
+        "13月底前",
+        "2023.12.31",
+        "12月底前完成100%",
+        "不晚于12月31日",
+        "定性 好坏",
+        "",
+        "效果明显",
+        "1" * 16,
+    ],
+)
+def test_leaves_the_rest_to_lark(text: str) -> None:
+    check(text, taken=False)
+
+
+# ------------------------------------------------------------------------------ generated cells
+
+ALL_UNITS = sorted(known_words()) + sorted(MAGNITUDES) + ["万人", "元/人", "羽", "TB", "月份"]
+NUMBERS = st.one_of(
+    st.integers(0, 10**16).map(str),
+    st.decimals(0, 10**6, places=3, allow_nan=False).map(lambda d: format(d, "f")),
+    st.sampled_from(["0", "00", "0.0", "1,000", "１２", "4５", ".5", "5.", "-3", "1e3", "½"]),
+)
+NOISE = st.sampled_from(
+    ["", " ", "\u3000", "\u200b", "。", "以上", "及以上", "以内", "左右", "余", "多", "（含）",
+     "覆盖", "完成", "-", "—100", "至5", "一", "前", "底", "月", "年", "日", "%", "人", "$", "O"]
+)  # fmt: skip
+LEAD_GEN = st.one_of(
+    st.sampled_from(LEADS),
+    st.sampled_from(["约", "近", "不到", "超", "合格率", "共", "工", "≧", "＞", "=>", "==", "≥ "]),
+)
+SIMPLEISH = st.builds(
+    lambda lead, number, unit, tail: lead + number + unit + tail,
+    LEAD_GEN,
+    NUMBERS,
+    st.one_of(st.just(""), st.sampled_from(ALL_UNITS)),
+    st.one_of(st.just(""), st.just(""), NOISE),
+)
+SIMPLE = st.builds(
+    lambda lead, number, unit: lead + number + unit,
+    st.sampled_from(LEADS),
+    st.one_of(
+        st.integers(0, 10**9).map(str),
+        st.decimals(0, 10**4, places=2, allow_nan=False).map(lambda d: format(d, "f")),
+    ),
+    st.one_of(st.just(""), st.sampled_from(sorted(UNITS))),
+)
+DEADLINEISH = st.builds(
+    lambda year, month, day, rel, tail: f"{year}{month}月{day}{rel}{tail}",
+    st.sampled_from(["", "2023年", "2024年", "1899年", "2023 年", "２０２３年", "23年"]),
+    st.sampled_from(["1", "2", "02", "11", "12", "13", "0", "十二", "１２"]),
+    st.sampled_from(["", "底", "末", "29日", "30日", "31日", "1号", "32日", "份"]),
+    st.sampled_from(["", "前", "之前", "以前", "内", "以内"]),
+    st.sampled_from(["", "完成", "完成100%", "全部完成", "，", "结束"]),
+)
+
+
+@PROPS
+@given(st.one_of(SIMPLE, SIMPLEISH, DEADLINEISH, st.text(max_size=12)))
+def test_fast_path_equals_lark(text: str) -> None:
+    check(text)
+
+
+def test_generated_cells_are_mostly_taken() -> None:
+    """The property above is not vacuous: the generators hit the fast path often."""
+    taken = total = 0
+
+    @settings(max_examples=300, derandomize=True, deadline=None, database=None)
+    @given(st.one_of(SIMPLEISH, DEADLINEISH))
+    def count(text: str) -> None:
+        nonlocal taken, total
+        total += 1
+        taken += fast_parse(text) is not None
+
+    count()
+    assert taken >= total // 10, (taken, total)
