@@ -185,16 +185,19 @@ def test_deep_json_and_huge_numbers_are_errors_for_their_file(tmp_path: Path) ->
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     err = proc.stderr
     assert "deep.json" in err and "json_depth" in err
-    assert "e400.json" in err and "indicators[0].weight" in err and "digits" in err
-    assert "digits.json" in err and "indicators[0].weight" in err
     assert "surrogate.json" in err and "indicators[0].name" in err and "surrogate" in err
+    assert "e400.json" not in err and "digits.json" not in err  # scored, with a finding
     assert "\x1b" not in proc.stdout + err
     # every report is written whole, and names both the scored forms and the failed files
     text = out_md.read_text(encoding="utf-8")
     assert "法治培训服务" in text and "deep.json" in text and "surrogate.json" in text
     assert "a\\\\x00b\\\\x1b[2Jc" in text  # the NUL/ESC row is scored, its name shown escaped
-    lines = out_jsonl.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 and all(json.loads(line) for line in lines)
+    results = [json.loads(line) for line in out_jsonl.read_text(encoding="utf-8").splitlines()]
+    assert len(results) == 4  # the seed, 1e400, 5000 digits, NUL/ESC: each scored
+    for r in results:
+        if "e400" in str(r["source"]) or "digits" in str(r["source"]):
+            codes = {(f["code"], f["where"]) for f in r["findings"]}
+            assert ("UNREADABLE_CELL", "indicators[0].weight") in codes, codes
     assert out_xlsx.stat().st_size > 0
 
 

@@ -128,7 +128,19 @@ def _verdicts(doc: Any) -> tuple[bool, bool]:
     to check it was the only reason for a refusal."""
     schema_ok = VALIDATOR.is_valid(doc)
     try:
-        return schema_ok, _clean(Form.from_dict(doc))
+        clean = _clean(Form.from_dict(doc))
+        if clean or not schema_ok:
+            return schema_ok, clean
+        # a number over the digits limit is an unreadable cell: raise the limit and look again
+        with using(digits=10**18, cell_chars=10**9):
+            relaxed = Form.from_dict(doc)
+        cells = [*relaxed.unreadable, *(c for i in relaxed.indicators for c in i.unreadable)]
+        if relaxed.budget is not None:
+            cells += [*relaxed.budget.unreadable]
+            cells += [c for r in relaxed.budget.rows for c in r.unreadable]
+        # only an exponent no Decimal can hold (0E1000000000000000000) stays unreadable
+        assert all(re.search(r"[eE][+-]?0*[0-9]{18,}", text) for _f, text in cells), cells
+        return schema_ok, schema_ok
     except LimitError:
         with using(digits=10**18, cell_chars=10**9):
             try:

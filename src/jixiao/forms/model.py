@@ -262,6 +262,10 @@ _YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
 
 def _raw(value: Any) -> str:
     """A cell's text as written, for an unreadable-cell finding (never longer than 200 chars)."""
+    if isinstance(value, int) and value.bit_length() > 13_000:  # str() refuses 4300+ digits
+        return f"<{value.bit_length() * 3 // 10}+ 位数字 digits>"
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > 200:
+        return f"{value:.6e}"
     text = value if isinstance(value, str) else _text(value)
     return text if len(text) <= 200 else text[:200] + "…"
 
@@ -281,9 +285,7 @@ def _readable(
         if cached:
             return _number(value, where, source)
         return to_decimal(value, where=where, source=source)
-    except LimitError:
-        raise  # a resource limit refuses the file, naming the limit (docs/security.md)
-    except FormError:
+    except FormError:  # a number over the digits limit too: that cell, not the whole file
         bad.append((field, _raw(value)))
         return None
 
@@ -543,17 +545,19 @@ class Form:
         if isinstance(year, (float, Decimal)) and math.isfinite(year) and year == int(year):
             year = int(year)  # 2023.0 is the integer 2023 in JSON
         if isinstance(year, int) and not isinstance(year, bool):
-            digits = ">4000" if year.bit_length() > 13_000 else len(str(abs(year)))
-            if isinstance(digits, str) or digits > current_limits().digits:
-                raise LimitError("digits", digits, source=source, where="year")
+            digits = 10**9 if year.bit_length() > 13_000 else len(str(abs(year)))
+            if digits > current_limits().digits:
+                bad.append(("year", _raw(year)))  # over the digits limit: an unreadable cell
+                year = None
         if isinstance(year, (bool, float, Decimal)):
             year = str(year)  # true / 2023.5 are not years
         if year is not None and not isinstance(year, int):
             text = str(year).strip()
             m = _YEAR.match(text)
             if m is not None and len(m.group(1).lstrip("0")) > current_limits().digits:
-                raise LimitError("digits", len(m.group(1)), source=source, where="year")
-            if m is not None:
+                bad.append(("year", _raw(year)))
+                year = None
+            elif m is not None:
                 year = int(m.group(1))
             elif not text:
                 year = None
