@@ -20,12 +20,15 @@ QUICK: dict[str, list[str]] = {
     "bench_parse.py": ["--distinct", "5000", "--repeat", "200000"],
     "bench_indicator.py": ["--number", "500", "--repeat", "7"],
     "bench_throughput.py": ["--quick"],
+    "bench_verify.py": ["--quick"],
     "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
     "bench_hostile.py": ["--repeat", "1"],
+    "bench_batch_files.py": ["--quick"],
 }
 NEEDS: dict[str, tuple[str, ...]] = {
     "bench_throughput.py": ("rule_engine",),
     "bench_dask.py": ("dask", "distributed", "pandas"),
+    "bench_verify.py": ("hypothesis",),
 }
 
 

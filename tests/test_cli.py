@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -535,6 +536,46 @@ def test_policy_test_json() -> None:
     data = json.loads(result.stdout)
     assert all(item["passed"] for item in data)
     assert all(item["where"].startswith("rules/central.policy:") for item in data)
+
+
+def test_policy_test_runs_the_inherited_examples_that_still_apply() -> None:
+    # guangxi extends central and rewrites over_ratio: central's examples that use it no longer
+    # apply, the others run and count
+    result = run("policy", "test", "guangxi")
+    assert result.exit_code == 0, result.output
+    assert "继承自 rules/central.policy" in result.stdout
+    assert "向量1 执行率97.06%" in result.stdout  # inherited, still applies
+    assert "不适用 向量7 正向超额" in result.stdout and "over_ratio" in result.stdout
+    data = json.loads(run("policy", "test", "guangxi", "--json").stdout)
+    inherited = [d for d in data if d.get("inherited_from") == "rules/central.policy"]
+    assert any(d["passed"] is True for d in inherited)
+    assert any(d["passed"] is None and "over_ratio" in d["skipped"] for d in inherited)
+
+
+def test_policy_test_says_when_a_file_has_no_examples(tmp_path: Path) -> None:
+    path = tmp_path / "bare.policy"
+    path.write_text('policy "bare" version "1"\nextends "central"\n', encoding="utf-8")
+    result = run("policy", "test", str(path))
+    assert result.exit_code == 0, result.output
+    assert "本文件没有自己的 example 示例" in result.stdout
+    assert re.search(r"[1-9]\d* 个仍然适用，0 个不再适用", result.stdout), result.stdout
+    en = run("policy", "test", str(path), "--lang", "en")
+    assert "no examples of its own" in en.stdout and "still apply" in en.stdout
+
+
+def test_policy_test_fails_on_an_inherited_example_a_file_breaks(tmp_path: Path) -> None:
+    # a file that adds a rule before an inherited one changes which rule scores central's
+    # examples: those are listed as no longer applying, with the rule that now scores them
+    path = tmp_path / "child.policy"
+    path.write_text(
+        'policy "child" version "1"\nextends "central"\n'
+        'rule "全有或全无" before "正向指标" when target.op == ">=" {\n'
+        "  met when actual >= target\n  score = if met then weight else 0\n}\n",
+        encoding="utf-8",
+    )
+    result = run("policy", "test", str(path))
+    assert "不适用 向量8 正向未达" in result.stdout
+    assert "全有或全无" in result.stdout
 
 
 def test_policy_list() -> None:

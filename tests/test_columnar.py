@@ -212,3 +212,11 @@ def test_pandas_frames_with_mixed_cells_stay_row_by_row(monkeypatch: pytest.Monk
         dtype=object,
     )
     same_frame(df, monkeypatch, columnar=False)
+
+
+def test_chunk_rows_must_be_positive() -> None:
+    from jixiao.errors import UsageError
+
+    table = pa.Table.from_pylist([{"target": "≥1人", "actual": "1人", "weight": "1"}])
+    with pytest.raises(UsageError, match="chunk_rows"):
+        score_table(table, chunk_rows=0)

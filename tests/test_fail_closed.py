@@ -474,3 +474,17 @@ def test_a_formula_without_its_result_in_an_actual_cell(tmp_path: Path) -> None:
     first, second = result.indicators
     assert first.score is None and not first.verified and warned(first)
     assert second.score == Decimal("40.00") and second.verified
+
+
+def test_flat_records_and_tables_say_verified() -> None:
+    from jixiao.batch import RESULT_COLUMNS, record, score_rows
+
+    rows = [row("≥45人", "45人"), row("≥10场", "已完成"), row("≥45人", "45人", weight="IO")]
+    recs = [record(r) for r in score_rows(rows)]
+    assert "verified" in RESULT_COLUMNS
+    assert [r["verified"] for r in recs] == [True, False, False]
+    pd = pytest.importorskip("pandas")
+    from jixiao.tables import score_table
+
+    out = score_table(pd.DataFrame(rows))
+    assert out["verified"].tolist() == [True, False, False] and out["verified"].dtype == bool

@@ -17,8 +17,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("form.xls", "另存为 .xlsx"),
-        ("form.ods", "不支持的文件类型「.ods」"),
+        ("form.xls", "不是有效的 .xls 文件"),
+        ("form.ods", "不是有效的 .ods 文件"),
+        ("form.docx", "不是有效的 .docx 文件"),
+        ("form.pdf", "不是有效的 PDF 文件"),
+        ("form.txt", "不支持的文件类型「.txt」"),
         ("form", "无扩展名"),
     ],
 )

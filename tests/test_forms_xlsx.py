@@ -573,17 +573,30 @@ def test_bad_number_names_the_cell(tmp_path: Path) -> None:
 
 
 def test_formula_without_saved_result(tmp_path: Path) -> None:
+    # simple arithmetic over the sheet's cells is computed, with an info note per cell
     rows: list[Row] = [
         ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "备注"],
-        ["人数", "≥10人", "10人", 90, 90, "=1+1"],
+        ["人数", "≥10人", "10人", 90, "=ROUND(D2*5/6,2)", "=1+1"],
         ["总分", None, None, 100, "=SUM(E2:E2)+10"],
     ]
     form = read_form(build(tmp_path / "f.xlsx", {"S": rows}))
-    assert form.total is None and form.unreadable == (("total", "=SUM(E2:E2)+10"),)
+    assert form.indicators[0].score == Decimal("75")
+    assert form.total == Decimal("85")
+    notes = {n.where: n for n in form.notes}
+    assert set(notes) == {"S!E2", "S!F2", "S!E3"}
+    assert all(n.code == "FORMULA_COMPUTED" for n in form.notes)
+    assert "=SUM(E2:E2)+10" in notes["S!E3"].zh and "85" in notes["S!E3"].zh
+    # anything else is not computed: each such cell the form uses is an UNREADABLE_CELL finding
+    # (every one of them, not only the first), and the rest of the form is still scored
+    rows[1][4] = "=VLOOKUP(A2,Sheet2!A:B,2,0)"
+    rows[2][4] = "=E2+Other!A1"
+    form = read_form(build(tmp_path / "g.xlsx", {"S": rows}))
+    assert form.total is None and form.unreadable == (("total", "=E2+Other!A1"),)
+    assert form.indicators[0].unreadable == (("score", "=VLOOKUP(A2,Sheet2!A:B,2,0)"),)
     result = score_form(form)
-    (finding,) = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
-    assert finding.where == "S!E3"
-    assert "公式" in finding.zh and "open and save" in finding.en
+    found = {f.where: f for f in result.findings if f.code == "UNREADABLE_CELL"}
+    assert set(found) == {"S!E2", "S!E3"}
+    assert "公式" in found["S!E3"].zh and "open and save" in found["S!E3"].en
     assert result.indicators[0].score == Decimal("90.00")  # the rest is still scored
 
 

@@ -176,3 +176,49 @@ def test_of_several_dates_the_completion_is_used_and_flagged(actual: str) -> Non
     r = _row("2023年12月底前完成", actual)
     assert r.tier == "部分达成"
     assert _codes(r)["ACTUAL_AMBIGUOUS"] == "warning"
+
+
+# ------------------------------------------------- the issue's table, row by row, and verification
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score", "verified"),
+    [
+        ("≥45人", "40人（含补训3人）", "8.89", True),
+        ("≥45人", "40人，部分学员因疫情未能参训", "8.89", True),
+        ("≥90%", "60%，因疫情影响", "6.67", True),
+        ("≥95%", "满意度为92%", "9.68", True),
+        ("≥45（人）", "40", "8.89", True),
+        ("≥45(人)", "40", "8.89", True),
+        ("≥90%（含90%）", "85%", "9.44", True),
+        ("90%（含）以上", "85%", "9.44", True),
+        ("≥45⼈", "40⼈", "8.89", True),
+        ("≥10场", "已完成", "10.00", False),
+        ("优良中差", "良", "7.00", True),
+        ("定性 好坏", "坏", "3.00", True),
+        ("2023年12月底前完成", "次年1月完成", "7.00", True),
+        ("≥90%", "0.95", "10.00", True),
+    ],
+)
+def test_the_issues_table(target: str, actual: str, score: str, verified: bool) -> None:
+    r = _row(target, actual)
+    assert r.score == Decimal(score)
+    assert r.verified is verified
+    if not verified:
+        assert any(f.severity in ("warning", "error") for f in r.findings)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥1%", "1"),
+        ("≥45人", "男20人女20人"),
+        ("≥45人", "计划50人，实际40人"),
+        ("≥200人", "不到200人"),
+        ("2023年12月底前完成", "计划12月完成，实际次年1月完成"),
+    ],
+)
+def test_a_score_that_rests_on_a_guess_is_unverified(target: str, actual: str) -> None:
+    r = _row(target, actual)
+    assert r.verified is False
+    assert any(f.severity == "warning" for f in r.findings)

@@ -37,6 +37,8 @@ CASES = [
     ("len_of_number", (6, 27), "len() 需要一个文字参数", "len(reason)"),
     ("neg_inf_high", (3, 50), "上界不能是 -inf", "[-inf, 0)"),
     ("amend_unknown", (3, 1), "没有名为「正向指彪」的继承规则可修改", "正向指标"),
+    ("tier_drop_unknown", (4, 8), "没有名为「部分完成」的档次可删除", "部分达成"),
+    ("tier_drop_gap", (3, 1), "之间有空档", "60% 不属于任何一档"),
 ]
 
 
@@ -250,3 +252,36 @@ def test_a_budget_score_above_the_weight_is_an_error_finding(tmp_path: Path) -> 
     )
     assert budget.score == Decimal("12.00")
     assert [f.code for f in budget.findings] == ["SCORE_OUT_OF_RANGE"]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize(
+    "name", ["sichuan-2023", "guangxi-2022", "hubei-transfer-2020", "myprovince"]
+)
+def test_regional_example_policies_pass_their_hand_checked_examples(name: str) -> None:
+    policy = load_policy(EXAMPLES / f"{name}.policy")
+    assert policy.name == name and policy.warnings == ()
+    outcomes = jixiao.run_policy_examples(policy)
+    assert len(outcomes) >= 5
+    assert [(o.name, o.failures) for o in outcomes if not o.passed] == []
+
+
+def test_sichuan_example_amends_the_budget_rule_and_keeps_overspent() -> None:
+    policy = load_policy(EXAMPLES / "sichuan-2023.policy")
+    (rule,) = [r for r in policy.budget_rules if r.name == "线性计分"]
+    assert {f.code for f in rule.findings} == {"OVERSPENT", "REASON_TOO_LONG"}
+    assert "满意度指标" not in policy.weights
+
+
+def test_drop_a_tier_move_words_and_drop_a_table() -> None:
+    policy = load_policy(POLICIES / "tier_moves.policy")
+    assert list(policy.tiers) == ["定性三档"]
+    table = policy.tiers["定性三档"]
+    assert [t.name for t in table.tiers] == ["达成", "未达成"]
+    assert "基本完成" in table.tier("达成").words
+    assert "部分达成" in table.tier("未达成").words
+    assert all("基本完成" not in t.words for t in table.tiers if t.name != "达成")
+    outcomes = jixiao.run_policy_examples(policy)
+    assert [(o.name, o.failures) for o in outcomes if not o.passed] == []

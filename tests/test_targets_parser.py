@@ -279,3 +279,19 @@ def test_documented_examples() -> None:
         assert doctest.testmod(module).failed == 0, module.__name__
     docs = Path(__file__).resolve().parents[1] / "docs" / "targets.md"
     assert doctest.testfile(str(docs), module_relative=False).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("≥一亿二千五百万人", "125000000", "人"),
+        ("≥一亿二千五百万元", "125000000", "元"),
+        ("一亿二千五百万", "125000000", None),
+        ("≥一亿零五万人", "100050000", "人"),
+        ("≥三万元", "3", "万元"),  # a lone 万 before 元 stays the magnitude of the unit
+        ("≥一亿元", "1", "亿元"),
+    ],
+)
+def test_wan_after_yi_completes_the_numeral(text: str, value: str, unit: str | None) -> None:
+    d = parse_target(text).to_dict()
+    assert (d["value"], d["unit"]) == (value, unit)

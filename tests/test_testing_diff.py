@@ -83,3 +83,19 @@ def test_diffs_are_deterministic_and_json_ready() -> None:
     assert "old" in one.render("en")
     seeded = diff_policies("central", "hubei", max_examples=40, seed=3)
     assert seeded.seed == 3 and seeded.changes
+
+
+def test_diff_compares_grades() -> None:
+    # by hand: central grades 90 as 优 ([90, 100]); grade_off_by_one as 良 ([80, 90])
+    fixture = Path(__file__).parent / "fixtures" / "policies" / "grade_off_by_one.policy"
+    d = diff_policies("central", str(fixture), max_examples=20)
+    (change,) = [c for c in d.changes if c.direction == "grade"]
+    assert change.example == {"total": "90", "old": "优", "new": "良"}
+    assert change.old_rule is not None and "central.policy:" in change.old_rule
+    assert change.new_rule is not None and "grade_off_by_one.policy:11" in change.new_rule
+    assert "等级改变" in change.describe("zh") and "graded differently" in change.describe("en")
+    text = d.render("zh")
+    assert "原等级" in text and "新等级" in text
+    assert change.to_dict("en")["direction"] == "grade"
+    same = diff_policies("central", "hubei", max_examples=5)
+    assert not [c for c in same.changes if c.direction == "grade"]

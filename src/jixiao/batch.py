@@ -56,6 +56,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "n_findings",
     "n_errors",
     "finding_codes",
+    "verified",
 )
 
 
@@ -77,6 +78,7 @@ def record(result: IndicatorResult, *, explain: bool = False, lang: str = "zh") 
         "n_findings": len(findings),
         "n_errors": sum(1 for f in findings if f.severity == "error"),
         "finding_codes": ";".join(f.code for f in findings),
+        "verified": result.verified,
     }
     if explain:
         out["explanation"] = result.explanation(lang)
@@ -102,12 +104,14 @@ def score_forms(
     >>> [(r.total, [f.code for f in r.findings]) for r in jixiao.batch.score_forms(forms)]
     [(Decimal('100.00'), []), (Decimal('0.00'), ['UNREADABLE_CELL'])]
     """
+    from jixiao.policy.choose import AUTO
     from jixiao.policy.loader import load_policy
 
-    pol = load_policy(policy)
+    auto = isinstance(policy, str) and policy == AUTO
+    pol = load_policy("central" if auto else policy)
     for i, form in enumerate(forms, start):
         try:
-            result = score_form(form, pol)
+            result = score_form(form, AUTO if auto else pol)
         except Exception as err:  # one form never stops the batch; the finding names the error
             result = _form_failed(pol, form, i, err)
         yield result

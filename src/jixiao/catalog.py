@@ -109,6 +109,12 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("POLICY_ERROR", "error", "评分规则无法应用于此行", "a rule failed on this row"),
     _c("NOT_SCORED", "warning", "该行无法自动评分", "the row cannot be scored automatically"),
     _c(
+        "POLICY_CHOSEN",
+        "info",
+        "按地区与年度选用评分策略",
+        "the policy was chosen by region and year",
+    ),
+    _c(
         "SCORE_MISMATCH",
         "error",
         "自评得分与复核得分不一致",
@@ -226,6 +232,13 @@ _CODES: tuple[CodeInfo, ...] = (
         "claimed total is not the sum of claimed lines",
     ),
     _c("GRADE_WRONG", "error", "等级与总分不符", "the grade does not match the total"),
+    _c("SHEET_SKIPPED", "info", "跳过了隐藏的工作表", "a hidden sheet was skipped"),
+    _c(
+        "FORMULA_COMPUTED",
+        "info",
+        "公式没有保存结果，已按公式计算",
+        "a formula without a saved result was computed",
+    ),
     _c(
         "ACTUAL_NOTE",
         "info",

@@ -29,10 +29,10 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from jixiao.batch import collecting, score_rows
+from jixiao.batch import RESULT_COLUMNS, collecting, record, score_rows
 from jixiao.policy.model import Policy
 
-__all__ = ["KEY_COLUMNS", "group_rows", "key_columns", "score_batch"]
+__all__ = ["KEY_COLUMNS", "arrow_types", "group_rows", "key_columns", "score_batch"]
 
 #: The columns a row's result can depend on, in the order they are combined.
 KEY_COLUMNS: tuple[str, ...] = (
@@ -106,7 +106,8 @@ def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     for c in columns[1:]:
         codes, _size = _codes(batch.column(c))
         # key < groups and codes < _size, so the combination is below groups * size <= n * n
-        key = pc.add(pc.multiply(key, groups), codes)
+        # (checked: a batch of billions of rows fails loudly rather than merging groups)
+        key = pc.add_checked(pc.multiply_checked(key, groups), codes)
         encoded = pc.dictionary_encode(key)
         key, groups = encoded.indices.cast(pa.int64()), len(encoded.dictionary)
     _, first = np.unique(key.to_numpy(zero_copy_only=False), return_index=True)
@@ -124,39 +125,24 @@ def score_batch(
     picked = pa.array(first)
     values = [batch.column(c).take(picked).to_pylist() for c in keys]
     reps = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
-    score: list[Any] = []
-    met: list[Any] = []
-    rule: list[Any] = []
-    tier: list[Any] = []
-    basis: list[Any] = []
-    n_findings: list[int] = []
-    n_errors: list[int] = []
-    codes: list[str] = []
-    explanation: list[str] = []
+    columns = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
+    per_group: dict[str, list[Any]] = {c: [] for c in columns}
     with collecting():
         for r in score_rows(reps, policy):
-            score.append(r.score)
-            met.append(r.met)
-            compiled = r.rule
-            rule.append(compiled.label if compiled is not None else None)
-            tier.append(r.tier)
-            basis.append(r.basis)
-            findings = r.findings
-            n_findings.append(len(findings))
-            n_errors.append(sum(1 for f in findings if f.severity == "error"))
-            codes.append(";".join(f.code for f in findings))
-            if explain:
-                explanation.append(r.explanation(lang))
-    per_group: dict[str, Any] = {
-        "computed_score": pa.array(score, type=pa.decimal128(38, policy.places)),
-        "met": pa.array(met, type=pa.bool_()),
-        "rule": pa.array(rule, type=pa.string()),
-        "tier": pa.array(tier, type=pa.string()),
-        "basis": pa.array(basis, type=pa.string()),
-        "n_findings": pa.array(n_findings, type=pa.int32()),
-        "n_errors": pa.array(n_errors, type=pa.int32()),
-        "finding_codes": pa.array(codes, type=pa.string()),
+            rec = record(r, explain=explain, lang=lang)
+            for c in columns:
+                per_group[c].append(rec[c])
+    types = arrow_types(policy)
+    return {c: pa.array(per_group[c], type=types.get(c, pa.string())).take(group) for c in columns}
+
+
+def arrow_types(policy: Policy) -> dict[str, Any]:
+    """The Arrow type of each result column that is not text."""
+    pa = _pa()
+    return {
+        "computed_score": pa.decimal128(38, policy.places),
+        "met": pa.bool_(),
+        "n_findings": pa.int32(),
+        "n_errors": pa.int32(),
+        "verified": pa.bool_(),
     }
-    if explain:
-        per_group["explanation"] = pa.array(explanation, type=pa.string())
-    return {c: a.take(group) for c, a in per_group.items()}

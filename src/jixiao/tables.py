@@ -13,8 +13,8 @@ name、target、actual、weight、score、reason），返回同类表格：原�
 The result columns are :data:`jixiao.batch.RESULT_COLUMNS` (plus ``explanation`` when asked):
 ``computed_score`` (Decimal, exact; None for a row that could not be scored — the input's
 ``score`` column is the *claimed* score and is left as it is), ``met``, ``rule``, ``tier``,
-``basis``, ``n_findings``, ``n_errors``, ``finding_codes`` (``;``-joined). Rows keep their order
-and the DataFrame its index. Missing cells (NaN, None, NA) read as blank.
+``basis``, ``n_findings``, ``n_errors``, ``finding_codes`` (``;``-joined), ``verified``. Rows keep
+their order and the DataFrame its index. Missing cells (NaN, None, NA) read as blank.
 
 pandas and pyarrow are imported only when a table of theirs is passed (the ``dask`` extra brings
 pandas; Arrow tables need ``pyarrow``).
@@ -44,6 +44,9 @@ INPUT_COLUMNS: tuple[str, ...] = (
     "reason",
 )
 _REQUIRED = ("target", "actual", "weight")
+#: Rows per batch by default: columnar (grouped in Arrow), and row by row (a dict per row).
+COLUMNAR_CHUNK_ROWS = 200_000
+ROW_CHUNK_ROWS = 50_000
 
 
 def score_table(
@@ -52,19 +55,26 @@ def score_table(
     *,
     explain: bool = False,
     lang: str = "zh",
-    chunk_rows: int = 50_000,
+    chunk_rows: int | None = None,
 ) -> Any:
     """Score every row of *table* (pandas DataFrame or pyarrow Table); return the same kind.
 
     The result has the input's columns followed by the result columns. Rows are read and scored
-    *chunk_rows* at a time, so besides the input and the output nothing grows with the table.
+    *chunk_rows* at a time, so besides the input and the output nothing grows with the table:
+    by default 200,000 for the columnar path (each batch is grouped into equal rows, so larger
+    batches score fewer groups) and 50,000 for a DataFrame scored row by row.
     """
     from jixiao.policy.loader import load_policy
 
     pol = load_policy(policy)
     module = type(table).__module__
+    if chunk_rows is not None and chunk_rows < 1:
+        raise UsageError(
+            f"chunk_rows 应为正整数，收到 {chunk_rows}",
+            en=f"chunk_rows must be a positive integer, got {chunk_rows}",
+        )
     if module.startswith("pyarrow"):
-        return _score_arrow(table, pol, explain, lang, chunk_rows)
+        return _score_arrow(table, pol, explain, lang, chunk_rows or COLUMNAR_CHUNK_ROWS)
     if module.startswith("pandas"):
         return _score_pandas(table, pol, explain, lang, chunk_rows)
     raise ArgumentTypeError(
@@ -103,6 +113,7 @@ def _results(
     n_findings: list[int] = []
     n_errors: list[int] = []
     codes: list[str] = []
+    verified: list[bool] = []
     explanation: list[str] = []
     labels: dict[int, str] = {}
     for chunk in rows:
@@ -129,6 +140,7 @@ def _results(
                     n_findings.append(0)
                     n_errors.append(0)
                     codes.append("")
+                verified.append(r.verified)
                 if explain:
                     explanation.append(r.explanation(lang))
     out = {
@@ -140,6 +152,7 @@ def _results(
         "n_findings": n_findings,
         "n_errors": n_errors,
         "finding_codes": codes,
+        "verified": verified,
         "explanation": explanation,
     }
     assert list(out)[: len(RESULT_COLUMNS)] == list(RESULT_COLUMNS)
@@ -149,13 +162,13 @@ def _results(
 # ----------------------------------------------------------------------------- pandas
 
 
-def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
+def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int | None) -> Any:
     import pandas as pd
 
     read, added = _columns([str(c) for c in df.columns], explain)
     arrow = _pandas_as_arrow(df, read)
     if arrow is not None:  # the columnar path, when every column converts without a doubt
-        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows)
+        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows or COLUMNAR_CHUNK_ROWS)
         result = pd.DataFrame(
             {
                 c: pd.Series(
@@ -170,8 +183,9 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
         return pd.concat([df, result], axis=1)
 
     def chunks() -> Iterator[list[dict[str, Any]]]:
-        for start in range(0, len(df), chunk_rows):
-            part = df.iloc[start : start + chunk_rows]
+        size = chunk_rows or ROW_CHUNK_ROWS
+        for start in range(0, len(df), size):
+            part = df.iloc[start : start + size]
             columns = []
             for c in read:
                 values = part[c].tolist()  # Python scalars (numpy ints become int)
@@ -191,7 +205,12 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
     return pd.concat([df, result], axis=1)
 
 
-_PANDAS_DTYPES = {"met": "boolean", "n_findings": "int64", "n_errors": "int64"}
+_PANDAS_DTYPES = {
+    "met": "boolean",
+    "n_findings": "int64",
+    "n_errors": "int64",
+    "verified": "bool",
+}
 
 
 def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
@@ -226,7 +245,7 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
     columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row."""
-    from jixiao.columnar import score_batch
+    from jixiao.columnar import arrow_types, score_batch
 
     pa = importlib.import_module("pyarrow")  # an optional dependency without type stubs
 
@@ -236,12 +255,7 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
         cols = score_batch(batch, pol, explain=explain, lang=lang)
         for c in added:
             parts[c].append(cols[c])
-    types = {
-        "computed_score": pa.decimal128(38, pol.places),
-        "met": pa.bool_(),
-        "n_findings": pa.int32(),
-        "n_errors": pa.int32(),
-    }
+    types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.chunked_array(parts[c], type=types.get(c, pa.string())))
     return table
@@ -264,6 +278,7 @@ def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_r
         "met": pa.bool_(),
         "n_findings": pa.int32(),
         "n_errors": pa.int32(),
+        "verified": pa.bool_(),
     }
     for c in added:
         table = table.append_column(c, pa.array(cols[c], type=types.get(c, pa.string())))

@@ -209,7 +209,7 @@ def test_read_forms_raises_only_jixiao_errors(
     path = tmp_path / "x.json"
     shutil.copy(SEED_JSON, path)
 
-    def broken(_path: Path, _source: str) -> list[object]:
+    def broken(_path: Path, _source: str, **_options: object) -> list[object]:
         raise KeyError("a library's surprise")
 
     monkeypatch.setitem(read_module._READERS, ".json", broken)
@@ -217,7 +217,7 @@ def test_read_forms_raises_only_jixiao_errors(
         jixiao.read_forms(path)
     assert info.value.source == str(path)
 
-    def deep(_path: Path, _source: str) -> list[object]:
+    def deep(_path: Path, _source: str, **_options: object) -> list[object]:
         raise RecursionError
 
     monkeypatch.setitem(read_module._READERS, ".json", deep)

@@ -22,6 +22,7 @@ from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
 from jixiao.escape import visible
+from jixiao.forms.read import SUFFIXES
 from jixiao.report._common import BatchEntry, ReportError
 from jixiao.report.terminal import make_console
 
@@ -34,7 +35,7 @@ __all__ = ["cli"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm")
+FORM_SUFFIXES = SUFFIXES  # every kind of file read_forms reads
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -67,10 +68,14 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise SystemExit(code)
 
 
-def _load_policy(spec: str) -> Policy:
-    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here)."""
+def _load_policy(spec: str) -> Policy | str:
+    """The policy, or a clear message and exit 2 (a policy problem is a usage problem here).
+    ``auto`` stays a name: each form then gets the policy of its region and year."""
     from jixiao.policy import load_policy
+    from jixiao.policy.choose import AUTO
 
+    if spec == AUTO:
+        return AUTO
     try:
         return load_policy(spec)
     except PolicyError as exc:
@@ -106,17 +111,29 @@ def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
         _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
 
 
-def _is_form_file(p: Path) -> bool:
-    return (
-        p.is_file()
-        and p.suffix.lower() in FORM_SUFFIXES
-        and not p.name.startswith((".", "~$"))  # hidden files, Excel lock files
-    )
+def _skip_reason(p: Path) -> str | None:
+    """Why a file found in a folder is not read (None: it is read)."""
+    if p.name.startswith("~$"):
+        return "Excel/WPS 的临时锁定文件 (an Excel/WPS lock file)"
+    if p.name.startswith("."):
+        return "隐藏文件 (a hidden file)"
+    if not p.is_file():
+        return "不是普通文件 (not a regular file)"
+    if p.suffix.lower() not in FORM_SUFFIXES:
+        kinds = "、".join(FORM_SUFFIXES)
+        suffix = p.suffix or "（无扩展名 no extension）"
+        return (
+            f"不支持的文件类型 {suffix}，可读取：{kinds} (unsupported file type; readable: {kinds})"
+        )
+    return None
 
 
-def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
+def collect_inputs(
+    paths: Sequence[str], skipped: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], bool]:
     """The form files named on the command line (folders searched recursively) and whether this
-    is a batch (a folder, or more than one file). Exits 2 when a path does not exist."""
+    is a batch (a folder, or more than one file). Exits 2 when a path does not exist. Every file
+    of a folder that is not read is noted on stderr with the reason (and added to *skipped*)."""
     files: list[Path] = []
     batch = len(paths) > 1
     for raw in paths:
@@ -125,14 +142,21 @@ def collect_inputs(paths: Sequence[str]) -> tuple[list[Path], bool]:
             _fail(f"找不到文件或文件夹：{raw} (no such file or folder: {raw})")
         if p.is_dir():
             batch = True
-            found = sorted(
-                (f for f in p.rglob("*") if _is_form_file(f)),
-                key=lambda f: f.as_posix(),
-            )
+            found: list[Path] = []
+            for f in sorted(p.rglob("*"), key=lambda f: f.as_posix()):
+                if f.is_dir():
+                    continue
+                why = _skip_reason(f)
+                if why is None:
+                    found.append(f)
+                    continue
+                if skipped is not None:
+                    skipped.append((f, why))
+                _note(f"跳过 skipped {f}：{why}")
             if not found:
                 _note(
-                    f"文件夹中没有 .json/.csv/.xlsx 自评表：{raw} "
-                    f"(no .json/.csv/.xlsx form in the folder {raw})"
+                    f"文件夹中没有可读取的自评表文件：{raw} "
+                    f"(no readable form file in the folder {raw})"
                 )
             files.extend(found)
         else:
@@ -170,34 +194,117 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def score_files(files: Sequence[Path], policy: Policy, *, progress: bool) -> list[BatchEntry]:
-    """Read and score every form in *files*; an unreadable file becomes an entry with an error."""
+def _score_one(
+    path: Path, policy: Policy | str, include_hidden: bool, debug: bool
+) -> list[BatchEntry]:
+    """Every form of one file, scored; a file that cannot be read is one entry with the reason."""
     from jixiao.evaluate import score_form
     from jixiao.forms import read_forms
 
+    source = str(path)
     entries: list[BatchEntry] = []
+    try:
+        for form in read_forms(path, include_hidden=include_hidden):
+            entries.append(BatchEntry(source, score_form(form, policy)))
+    except FormError as exc:
+        entries.append(BatchEntry(source, None, str(exc)))
+    except Exception as exc:  # a bug, not bad input: report it and go on with the batch
+        if debug:
+            raise
+        entries.append(
+            BatchEntry(
+                source,
+                None,
+                f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
+                f"{type(exc).__name__}: {exc}",
+            )
+        )
+    return entries
+
+
+# what a worker process keeps between files: the policy and the options, sent once
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(policy: Policy | str, include_hidden: bool, limits: Any = None) -> None:
+    from jixiao.limits import set_limits
+
+    _WORKER.update(policy=policy, include_hidden=include_hidden)
+    if limits is not None:
+        set_limits(limits)  # the --limit values of the parent (a spawned worker starts afresh)
+
+
+def _worker_score(path: Path) -> list[BatchEntry]:
+    return _score_one(path, _WORKER["policy"], _WORKER["include_hidden"], False)
+
+
+def default_jobs() -> int:
+    """The number of worker processes ``-j`` defaults to: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# Starting a worker process costs about a second (an interpreter, jixiao, the policy); reading and
+# scoring a workbook about 40 ms. Without -j, a batch smaller than this stays in one process.
+_PARALLEL_FROM = 32
+
+
+def _auto_jobs(count: int) -> int:
+    return default_jobs() if count >= _PARALLEL_FROM else 1
+
+
+def score_files(
+    files: Sequence[Path],
+    policy: Policy | str,
+    *,
+    progress: bool,
+    include_hidden: bool = False,
+    jobs: int = 1,
+) -> list[BatchEntry]:
+    """Read and score every form in *files*; an unreadable file becomes an entry with an error.
+
+    With ``jobs > 1`` the files are read and scored in that many worker processes; the entries
+    come back in the order of *files* whatever order the workers finish in. If the pool breaks
+    (a worker killed), the files not yet done are scored here, one after the other.
+    """
     debug = bool(os.environ.get("JIXIAO_DEBUG"))
-    with _progress(len(files), progress) as advance:
-        for path in files:
-            source = str(path)
+    workers = min(jobs, len(files))
+    entries: list[BatchEntry] = []
+    if workers <= 1 or debug:
+        with _progress(len(files), progress) as advance:
+            for path in files:
+                entries.extend(_score_one(path, policy, include_hidden, debug))
+                advance(path.name)
+        return entries
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jixiao.limits import current as current_limits
+
+    # "spawn": a fresh interpreter per worker, never a copy of this one's threads and locks
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, min(16, len(files) // (workers * 8)))
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(policy, include_hidden, current_limits()),
+    ) as pool:
+        results = pool.map(_worker_score, files, chunksize=chunk)
+        with _progress(len(files), progress) as advance:
             try:
-                forms = read_forms(path)
-                for form in forms:
-                    entries.append(BatchEntry(source, score_form(form, policy)))
-            except FormError as exc:
-                entries.append(BatchEntry(source, None, str(exc)))
-            except Exception as exc:  # a bug, not bad input: report it and go on with the batch
-                if debug:
-                    raise
-                entries.append(
-                    BatchEntry(
-                        source,
-                        None,
-                        f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
-                        f"{type(exc).__name__}: {exc}",
-                    )
-                )
-            advance(path.name)
+                for path, file_entries in zip(files, results, strict=False):
+                    entries.extend(file_entries)
+                    done += 1
+                    advance(path.name)
+            except Exception:  # BrokenProcessPool (a worker killed), a result not sent back
+                for path in files[done:]:
+                    entries.extend(_score_one(path, policy, include_hidden, debug))
+                    advance(path.name)
     return entries
 
 
@@ -234,7 +341,8 @@ def _output_options(f: F) -> F:
             default="central",
             show_default=True,
             metavar="NAME|PATH",
-            help="评分策略：内置名称或 .policy 文件 (shipped policy name or rule file).",
+            help="评分策略：内置名称、.policy 文件，或 auto（按地区与年度选用） "
+            "(shipped policy name, rule file, or auto: by region and year).",
         ),
         click.option(
             "--json",
@@ -276,6 +384,22 @@ def _output_options(f: F) -> F:
             is_flag=True,
             help="批量时也逐表打印 (in a batch, print each form too, not only the summary).",
         ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="批量时用 N 个进程并行读取和评分，默认为 CPU 核数；输出顺序不变 (read and score "
+            "a batch in N worker processes; default: the number of cores; output order is "
+            "unchanged).",
+        ),
+        click.option(
+            "--include-hidden",
+            is_flag=True,
+            help="也读取隐藏的工作表（默认跳过并提示） (read hidden and very hidden sheets too; "
+            "by default they are skipped with an info finding).",
+        ),
         _LIMIT_OPTION,
     ]
     for option in reversed(options):
@@ -294,6 +418,8 @@ def _run_forms(
     markdown: str | None,
     xlsx_out: str | None,
     details: bool,
+    include_hidden: bool = False,
+    jobs: int | None = None,
     strict: bool = False,
     db_path: str | None = None,
     limit: Sequence[str] = (),
@@ -327,7 +453,13 @@ def _run_forms(
         if target and target != "-":
             _check_output(option, Path(target), files)
     err_console = make_console(stderr=True)
-    entries = score_files(files, policy, progress=batch and err_console.is_terminal)
+    entries = score_files(
+        files,
+        policy,
+        progress=batch and err_console.is_terminal,
+        include_hidden=include_hidden,
+        jobs=jobs if jobs is not None else _auto_jobs(len(files)),
+    )
     results = [e.result for e in entries if e.result is not None]
     failures = [e for e in entries if e.failed]
 
@@ -571,8 +703,9 @@ def score(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     subtotals, the total and the grade, then the findings. Several files or a folder give one
     summary table (add --details for every form).
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "score", forms, **options)
 
@@ -605,8 +738,9 @@ def check(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> None
     Audit forms: every finding, grouped by form, with its code, severity, location (sheet!cell,
     row or JSON path) and message. Exits 1 when any error-level finding exists.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "check", forms, **options)
 
@@ -629,8 +763,9 @@ def explain(ctx: click.Context, /, forms: tuple[str, ...], **options: Any) -> No
     Explain every score: each indicator's sentence and arithmetic steps, the budget execution
     score, section subtotals and the total.
 
-    FORM 可以是 .json / .csv / .xlsx 文件或文件夹（递归查找）。
-    FORM may be .json, .csv or .xlsx files, or folders (searched recursively).
+    FORM 可以是 .json / .csv / .xlsx / .xls / .et / .ods / .docx / .pdf 文件或文件夹（递归查找）。
+    FORM may be .json, .csv, .xlsx, .xls, .et, .ods, .docx or .pdf files, or folders (searched
+    recursively).
     """
     _run_forms(ctx, "explain", forms, **options)
 

@@ -227,43 +227,99 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
 @_lang_option
 @click.pass_context
 def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None:
-    """运行策略文件中的 example 示例。
+    """运行策略文件中的 example 示例，以及经 extends 继承、仍然适用的示例。
 
-    Run the policy's `example` blocks; print each pass/fail with file:line and the failures.
-    Exits 1 when any example fails.
+    Run the policy's `example` blocks, and those it inherits through `extends` that still apply
+    (an example whose rule, tiers, grades or rounding the file rewrites is listed as no longer
+    applying); print each pass/fail with file:line. Exits 1 when any example that runs fails.
     """
+    from jixiao.cli.policy_examples import inherited_examples
     from jixiao.policy.examples import run_examples
     from jixiao.report import terminal
 
     language = _lang(ctx, lang)
+    en = language == "en"
     loaded = _load(file)
     outcomes = run_examples(loaded)
-    failed = sum(1 for o in outcomes if not o.passed)
+    inherited = inherited_examples(loaded)
+    ran = outcomes + [o for group in inherited for o in group.applies]
+    failed = sum(1 for o in ran if not o.passed)
     if as_json:
-        click.echo(
-            _dumps(
-                [
-                    {
-                        "name": o.name,
-                        "where": str(o.location),
-                        "passed": o.passed,
-                        "failures": list(o.failures),
-                        "got": o.got,
-                    }
-                    for o in outcomes
-                ]
+
+        def entry(o: Any, source: str | None = None, skipped: str | None = None) -> dict[str, Any]:
+            out = {
+                "name": o.name,
+                "where": str(o.location),
+                "passed": None if skipped else o.passed,
+                "failures": [] if skipped else list(o.failures),
+                "got": o.got,
+            }
+            if source is not None:
+                out["inherited_from"] = source
+            if skipped is not None:
+                out["skipped"] = skipped
+            return out
+
+        data = [entry(o) for o in outcomes]
+        for group in inherited:
+            data += [entry(o, group.source) for o in group.applies]
+            data += [
+                entry(o, group.source, en_why if en else zh_why)
+                for o, zh_why, en_why in group.skipped
+            ]
+        click.echo(_dumps(data))
+        ctx.exit(1 if failed else 0)
+    console = make_console()
+    if not outcomes:
+        console.print(
+            Text(
+                f"{loaded.path}: this file has no examples of its own"
+                if en
+                else f"{loaded.path}：本文件没有自己的 example 示例",
+                style="yellow",
             )
         )
     else:
-        console = make_console()
-        if not outcomes:
-            console.print(
-                Text(
-                    "no examples in this policy" if language == "en" else "此策略没有 example 示例",
-                    style="yellow",
-                )
-            )
         terminal.render_examples(console, outcomes, language)
+    for group in inherited:
+        console.print("")
+        console.print(
+            Text(
+                f"inherited from {group.source}: {len(group.applies)} still apply, "
+                f"{len(group.skipped)} no longer apply"
+                if en
+                else f"继承自 {group.source}：{len(group.applies)} 个仍然适用，"
+                f"{len(group.skipped)} 个不再适用",
+                style="bold",
+            )
+        )
+        if group.applies:
+            terminal.render_examples(console, group.applies, language)
+        for o, zh_why, en_why in group.skipped:
+            line = Text("- ", style="dim")
+            line.append("SKIP " if en else "不适用 ", style="yellow")
+            line.append(o.name)
+            line.append(f"  {o.location}  ", style="dim")
+            line.append(en_why if en else zh_why, style="dim")
+            console.print(line)
+    if not ran:
+        console.print(
+            Text(
+                "no example ran: add `example` blocks to the policy"
+                if en
+                else "没有运行任何示例：请在规则文件中添加 example 示例",
+                style="bold yellow",
+            )
+        )
+    elif inherited:
+        console.print(
+            Text(
+                f"{len(ran) - failed} of {len(ran)} examples passed (own and inherited)"
+                if en
+                else f"共运行 {len(ran)} 个示例（本文件与继承），{len(ran) - failed} 个通过",
+                style="bold red" if failed else "bold green",
+            )
+        )
     ctx.exit(1 if failed else 0)
 
 

@@ -49,11 +49,18 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     >>> jixiao.score_form(form).total  # doctest: +SKIP
     Decimal('95.71')
     """
+    from jixiao.policy.choose import AUTO, choose_policy
     from jixiao.policy.loader import load_policy
 
-    pol = load_policy(policy)
     if not isinstance(form, Form):
         form = Form.from_dict(form)
+    chosen: Finding | None = None
+    if isinstance(policy, str) and policy == AUTO:
+        choice = choose_policy(form.department, form.year, (form.implementer, form.project))
+        pol = choice.policy
+        chosen = _builtin("POLICY_CHOSEN", choice.zh, choice.en, "policy")
+    else:
+        pol = load_policy(policy)
     budget = score_budget(pol, form.budget)
     results = tuple(
         _numbered(score_indicator(pol, ind), i) for i, ind in enumerate(form.indicators, 1)
@@ -62,6 +69,9 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         unreadable_cell(field, raw, form.total_where if field == "total" else field)
         for field, raw in form.unreadable
     ]
+    extra += [_builtin(n.code, n.zh, n.en, n.where) for n in form.notes]
+    if chosen is not None:
+        extra.insert(0, chosen)
     if not results:
         extra.append(
             _builtin(

@@ -1,4 +1,5 @@
-"""The form model and its readers and writers (JSON, CSV, Excel).
+"""The form model and its readers and writers (JSON, CSV, Excel; and readers for old .xls, WPS
+.et, .ods, Word .docx and text PDFs).
 
 >>> from jixiao.forms import read_form
 >>> form = read_form("examples/seed.xlsx")          # doctest: +SKIP

@@ -9,13 +9,15 @@ worksheets and as ``row 12, col 4`` for CSV files.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
 
 from jixiao.errors import FormError
+from jixiao.forms._numfmt import NumberFormat
 from jixiao.forms._text import render_number, render_value
-from jixiao.forms.model import to_decimal
+from jixiao.forms.model import ReadNote, to_decimal
 
 __all__ = ["Grid", "GridCell", "column_letter"]
 
@@ -41,14 +43,25 @@ def sheet_ref(sheet: str) -> str:
 @attrs.frozen(slots=True)
 class GridCell:
     """One cell: its value, the top-left and bottom-right of its merged range (itself if not
-    merged), whether Excel shows it as a percentage, and the formula when the file holds a
-    formula without a computed value."""
+    merged), whether Excel shows it as a percentage, the formula when the file holds a formula
+    without a computed value, and the number format code (``0.00%``, ``0"%"``) when the file
+    has one: a number is read as that format shows it (see :mod:`jixiao.forms._numfmt`)."""
 
     value: object
     anchor: Coord
     last: Coord
     percent: bool = False
     formula: str | None = None
+    fmt: str | None = None
+
+    def shown(self, number: Decimal) -> tuple[Decimal, bool]:
+        """The number as the cell shows it, and whether it is shown as a percentage."""
+        if self.fmt is not None:
+            spec = NumberFormat.parse(self.fmt)
+            return spec.display(number), spec.shows_percent(number)
+        if self.percent:
+            return number.scaleb(2), True
+        return number, False
 
 
 @attrs.define
@@ -62,6 +75,15 @@ class Grid:
     max_col: int = 0
     row_numbers: list[int] = attrs.field(factory=list)
     _columns: dict[int, list[int]] = attrs.field(factory=dict)
+    #: Names a cell for a table that is not a worksheet (``表2 第5行 第4列``, ``第1页 …``).
+    locator: Callable[[int, int], str] | None = None
+    #: Where the table is, for "nothing found here" messages (``表1-表3``, ``第1-4页``).
+    place: str | None = None
+    #: Why each formula left in ``cells`` was not computed: (中文, English).
+    unevaluated: dict[Coord, tuple[str, str]] = attrs.field(factory=dict)
+    #: What the reader did that the person should know (a formula it computed …), by cell: the
+    #: form whose rows hold the cell gets the note.
+    notes: list[tuple[Coord, ReadNote]] = attrs.field(factory=list)
 
     def __attrs_post_init__(self) -> None:
         if self.cells:
@@ -81,18 +103,24 @@ class Grid:
     # -- locations -------------------------------------------------------------------------
     def loc(self, row: int, col: int) -> str:
         """Where a cell is, for messages and ``Indicator.cells``: ``表1!D12`` / ``row 12, col 4``."""
+        if self.locator is not None:
+            return self.locator(row, col)
         if self.sheet is None:
             return f"row {row}, col {col}"
         return f"{sheet_ref(self.sheet)}!{column_letter(col)}{row}"
 
     def row_loc(self, row: int, col: int) -> str:
         """Where a row is: its first table cell in a worksheet (``表1!A12``), ``row 12`` in CSV."""
+        if self.locator is not None:
+            return self.locator(row, col)
         if self.sheet is None:
             return f"row {row}"
         return self.loc(row, col)
 
     def range_loc(self) -> str:
         """The used range, e.g. ``表1!A1:I40`` (or ``表1 (empty)``)."""
+        if self.place is not None:
+            return self.place
         if self.sheet is None:
             return f"rows 1-{self.max_row}"
         if not self.cells:
@@ -117,15 +145,28 @@ class Grid:
         return cell is None or cell.anchor == (row, col)
 
     def _check_formula(self, cell: GridCell) -> None:
-        if cell.formula is not None:
-            row, col = cell.anchor
-            raise FormError(
-                f"单元格是公式「{cell.formula}」，但文件中没有保存计算结果；请用 Excel 或 WPS 打开并"
-                f"保存后再读取 (the cell holds a formula with no saved result: open and save the "
-                f"file in Excel or WPS first)",
-                source=self.file,
-                where=self.loc(row, col),
-            )
+        if cell.formula is None:
+            return
+        row, col = cell.anchor
+        others = sorted(
+            {c.anchor for c in self.cells.values() if c.formula is not None} - {(row, col)}
+        )
+        why = self.unevaluated.get((row, col))
+        why_zh = f"（未能自动计算：{why[0]}）" if why else ""
+        why_en = f" (not computed: {why[1]})" if why else ""
+        also_zh = also_en = ""
+        if others:
+            names = "、".join(f"{self.loc(*a)}「{self.cells[a].formula}」" for a in others[:50])
+            more = f" 等 {len(others)} 个" if len(others) > 50 else ""
+            also_zh = f"；此表中同样没有计算结果的公式还有：{names}{more}"
+            also_en = f"; other formulas without a saved result on this sheet: {len(others)}"
+        raise FormError(
+            f"单元格是公式「{cell.formula}」，但文件中没有保存计算结果{why_zh}{also_zh}；请用 Excel "
+            f"或 WPS 打开并保存后再读取 (the cell holds a formula with no saved result{why_en}"
+            f"{also_en}: open and save the file in Excel or WPS first)",
+            source=self.file,
+            where=self.loc(row, col),
+        )
 
     def text(self, row: int, col: int) -> str:
         """The cell's text as a reader of the form sees it (merged cells give their top-left).
@@ -139,10 +180,8 @@ class Grid:
             return ""
         value = cell.value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            number = self._numeric(value, row, col)
-            if cell.percent:
-                return render_number(number.scaleb(2)) + "%"
-            return render_number(number)
+            shown, percent = cell.shown(self._numeric(value, row, col))
+            return render_number(shown) + ("%" if percent else "")
         return render_value(value)
 
     def number(self, row: int, col: int, *, header: str, key: str) -> Decimal | None:
@@ -157,8 +196,7 @@ class Grid:
         self._check_formula(cell)
         value = cell.value
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            number = self._numeric(value, row, col)
-            return number.scaleb(2) if cell.percent else number
+            return cell.shown(self._numeric(value, row, col))[0]
         text = render_value(value)
         try:
             return to_decimal(text, where=self.loc(row, col), source=self.file)
@@ -203,7 +241,11 @@ class Grid:
         cell = self.cells.get((row, col))
         if cell is None:
             return False
-        if cell.percent:
+        value = cell.value
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            if cell.shown(self._numeric(value, row, col))[1]:
+                return True
+        elif cell.percent:
             return True
         return isinstance(cell.value, str) and ("%" in cell.value or "％" in cell.value)
 

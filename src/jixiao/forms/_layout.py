@@ -37,11 +37,26 @@ def _aliases(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return out
 
 
-# The documented column names (docs/forms.md). The first name of each is the canonical one.
+# The documented column names (docs/forms.md), gathered from the published forms of the corpus
+# and the provinces' templates (scoring-rules.md): 中央/北京 (年度指标值 | 实际完成值 | 分值),
+# 四川 (指标性质 | 指标值 | 度量单位 | 完成值 | 权重), 安徽/宁夏 (年初目标值（A） | 实际完成值（B）),
+# 云南/湖北 (全年实际值 | 未完成原因及拟采取的改进措施), 山西 (年初指标值 | 年终完成值 | 自评分).
+# Headers are compared after norm_label (no spaces, line breaks, bracketed letters or notes such
+# as （50分）); a header naming none of these exactly is matched by the patterns below.
+# The first name of each is the canonical one.
 INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标", "一级", "level1"),
-    "level2": ("二级指标", "二级", "level2"),
-    "name": ("三级指标", "三级", "三级指标名称", "指标名称", "绩效指标名称", "name"),
+    "level1": ("一级指标", "一级", "一级指标名称", "level1"),
+    "level2": ("二级指标", "二级", "二级指标名称", "level2"),
+    "name": (
+        "三级指标",
+        "三级",
+        "三级指标名称",
+        "指标名称",
+        "绩效指标名称",
+        "三级指标内容",
+        "指标内容",
+        "name",
+    ),
     "target": (
         "年度指标值",
         "年初指标值",
@@ -51,6 +66,11 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
         "预期指标值",
         "计划指标值",
         "年度绩效指标值",
+        "全年指标值",
+        "年初设定指标值",
+        "年度计划值",
+        "预期目标值",
+        "绩效目标值",
         "target",
     ),
     "actual": (
@@ -61,10 +81,25 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
         "全年完成值",
         "年终完成值",
         "实际值",
+        "全年实际值",
+        "年度实际值",
+        "年度实际完成值",
+        "实际达成值",
+        "实际完成数",
         "actual",
     ),
-    "weight": ("分值", "权重", "指标分值", "指标权重", "weight"),
-    "score": ("得分", "自评得分", "自评分", "实际得分", "score"),
+    "weight": (
+        "分值",
+        "权重",
+        "指标分值",
+        "指标权重",
+        "标准分值",
+        "标准分",
+        "权重分值",
+        "分值权重",
+        "weight",
+    ),
+    "score": ("得分", "自评得分", "自评分", "实际得分", "自评分值", "评价得分", "score"),
     "reason": (
         "偏差原因分析及改进措施",
         "偏差原因分析和改进措施",
@@ -75,6 +110,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
         "未完成原因分析及改进措施",
         "未完成原因和改进措施",
         "未完成原因及改进措施",
+        "未完成原因及拟采取的改进措施",
         "原因分析及改进措施",
         "reason",
     ),
@@ -100,6 +136,13 @@ BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _IND = _aliases(INDICATOR_COLUMNS)
 _BUD = _aliases(BUDGET_COLUMNS)
+# Headers no list names, by what they say: any 原因 column is the reason; a …指标值 / …目标值
+# column the target; a …实际… / …完成值 column the actual.
+_IND_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:偏差|未完成|未达成|差异).*原因"), "reason"),
+    (re.compile(r"^(?!.*(?:实际|完成)).{0,6}(?:指标值|目标值)$"), "target"),
+    (re.compile(r"^.{0,4}实际.{0,4}(?:值|数)$|^.{0,4}完成值$"), "actual"),
+)
 _META = _aliases(
     {
         "project": ("项目名称", "project"),
@@ -216,7 +259,10 @@ def _row_keys(grid: Grid, row: int, aliases: Mapping[str, str]) -> dict[int, str
             continue
         if cell.anchor[0] == row and cell.anchor[1] != col:
             continue  # the same header merged across columns
-        key = aliases.get(norm_label(cell.value))
+        label = norm_label(cell.value)
+        key = aliases.get(label)
+        if key is None and aliases is _IND:
+            key = next((k for pattern, k in _IND_PATTERNS if pattern.search(label)), None)
         if key is not None and key not in seen:
             out[col] = key
             seen.add(key)
@@ -740,6 +786,7 @@ def find_forms(grid: Grid) -> list[Form]:
                 total=total,
                 source=grid.file,
                 total_where=total_where,
+                notes=tuple(n for (r, _c), n in grid.notes if previous_end < r <= table.end),
                 unreadable=tuple(unreadable),
             )
         )

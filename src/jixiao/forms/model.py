@@ -20,7 +20,15 @@ from jixiao.errors import FormError
 from jixiao.limits import LimitError, check_cell_text, check_digits
 from jixiao.limits import current as current_limits
 
-__all__ = ["Budget", "BudgetRow", "Form", "Indicator", "decimal_from_float", "to_decimal"]
+__all__ = [
+    "Budget",
+    "BudgetRow",
+    "Form",
+    "Indicator",
+    "ReadNote",
+    "decimal_from_float",
+    "to_decimal",
+]
 
 _PLACEHOLDERS = {"", "-", "—", "－", "/", "／", "无", "一", "--", "——"}
 
@@ -489,6 +497,26 @@ class Budget:
 
 
 @attrs.frozen(slots=True)
+class ReadNote:
+    """Something a reader did that the person who checks the form should know: a hidden sheet
+    it skipped, a formula it computed because the file had no saved result. The scorer reports
+    each as a finding with this code (severity from the catalog) at ``where``."""
+
+    code: str
+    zh: str
+    en: str
+    where: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "message_zh": self.zh,
+            "message_en": self.en,
+            "where": self.where,
+        }
+
+
+@attrs.frozen(slots=True)
 class Form:
     """A whole self-evaluation form. ``total`` is the 总分 the unit claimed; ``source`` the file
     (and sheet) it was read from."""
@@ -504,6 +532,7 @@ class Form:
     source: str | None = attrs.field(default=None, eq=False)
     total_where: str = attrs.field(default="total", eq=False)
     grade: str = ""
+    notes: tuple[ReadNote, ...] = attrs.field(default=(), eq=False, hash=False)
     # cells of the form itself that are not what they should be: ``("total", text)``,
     # ``("year", text)``; scoring reports each as an UNREADABLE_CELL error
     unreadable: tuple[tuple[str, str], ...] = ()
@@ -519,7 +548,26 @@ class Form:
             "indicators": [i.to_dict() for i in self.indicators],
             "total": dict(self.unreadable).get("total", _dec(self.total)),
             **({"grade": self.grade} if self.grade else {}),
+            **({"locations": locations} if (locations := self.locations()) else {}),
+            **({"notes": [n.to_dict() for n in self.notes]} if self.notes else {}),
         }
+
+    def locations(self) -> dict[str, Any] | None:
+        """Where each value came from in the file it was read from (``表1!E13``,
+        ``表2 第5行 第4列``, ``第2页 表1 第5行 第4列``): the file, the total, the budget cells and
+        every indicator's cells. None for a form read from JSON or built from a dict, whose
+        locations are only its own JSON paths."""
+        if not any(i.where and not _JSON_PATH.match(i.where) for i in self.indicators):
+            return None
+        out: dict[str, Any] = {"source": self.source, "total": self.total_where}
+        if self.budget is not None:
+            out["budget"] = {
+                "where": self.budget.where,
+                **dict(self.budget.cells),
+                **({"rows": [r.where for r in self.budget.rows]} if self.budget.rows else {}),
+            }
+        out["indicators"] = [{"where": i.where, **dict(i.cells)} for i in self.indicators]
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> Form:
@@ -596,6 +644,9 @@ class Form:
             grade=text_field(d.get("grade"), where="grade", source=source),
             unreadable=tuple(bad),
         )
+
+
+_JSON_PATH = re.compile(r"^indicators\[\d+\]")
 
 
 def _dec(value: Decimal | None) -> str | None:

@@ -10,29 +10,53 @@ from typing import Literal
 from jixiao._decimal import in_context
 from jixiao.errors import FormError, JixiaoError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
+from jixiao.forms.docx_io import read_docx_forms  # python-docx loads lazily
 from jixiao.forms.json_io import read_json_forms, write_json
 from jixiao.forms.model import Form
+from jixiao.forms.pdf_io import read_pdf_forms  # pdfplumber loads lazily
+from jixiao.forms.xls_io import read_et_forms, read_ods_forms, read_xls_forms  # lazy xlrd
 from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads lazily
+from jixiao.limits import check_file_size, open_zip, read_bytes
 
 __all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
 
 StrPath = str | os.PathLike[str]
 
 
-_READERS: dict[str, Callable[[Path, str], list[Form]]] = {
-    ".json": read_json_forms,
-    ".csv": read_csv_forms,
-    ".tsv": read_csv_forms,
+def _plain(reader: Callable[[Path, str], list[Form]]) -> Callable[..., list[Form]]:
+    def read(path: Path, source: str, *, include_hidden: bool = False) -> list[Form]:
+        return reader(path, source)
+
+    return read
+
+
+_READERS: dict[str, Callable[..., list[Form]]] = {
+    ".json": _plain(read_json_forms),
+    ".csv": _plain(read_csv_forms),
+    ".tsv": _plain(read_csv_forms),
     ".xlsx": read_xlsx_forms,
     ".xlsm": read_xlsx_forms,
+    ".xls": read_xls_forms,
+    ".et": read_et_forms,
+    ".ods": read_ods_forms,
+    ".docx": read_docx_forms,
+    ".pdf": read_pdf_forms,
 }
 SUFFIXES = tuple(_READERS)
+# containers that are zips of XML parts, checked by jixiao.limits.open_zip before their reader
+# (.xlsx/.xlsm check inside their reader, which keeps the clipped copy)
+_ZIPPED = (".docx", ".ods")
 
 
 @in_context
-def read_forms(path: StrPath) -> list[Form]:
+def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     """Every form in a file: ``.json`` (an object or a list of them), ``.csv`` / ``.tsv``, or
-    ``.xlsx`` / ``.xlsm`` (every form on every sheet). The file is only read, never written.
+    ``.xlsx`` / ``.xlsm`` (every form on every visible sheet). The file is only read, never
+    written.
+
+    Hidden and very hidden sheets (old drafts, backups) are skipped, and each form read from the
+    workbook carries a ``SHEET_SKIPPED`` note (an info finding when scored) naming them;
+    ``include_hidden=True`` reads them too.
 
     Raises :class:`jixiao.FormError` naming the file, the place (``3:15``, ``row 12, col 6``,
     ``表1!G12``) and what was expected; never a raw parser exception.
@@ -42,24 +66,22 @@ def read_forms(path: StrPath) -> list[Form]:
     suffix = file.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        if suffix == ".xls":
-            why = (
-                "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx (old .xls workbooks are "
-                "not supported: save the file as .xlsx)"
-            )
-        else:
-            why = (
-                f"不支持的文件类型「{suffix or '（无扩展名）'}」，应为 .json、.csv 或 .xlsx "
-                f"(unsupported file type {suffix or '(no extension)'!r}: expected .json, .csv "
-                f"or .xlsx)"
-            )
+        kinds = "、".join(SUFFIXES)
+        why = (
+            f"不支持的文件类型「{suffix or '（无扩展名）'}」，可读取：{kinds} "
+            f"(unsupported file type {suffix or '(no extension)'!r}: expected one of "
+            f"{', '.join(SUFFIXES)})"
+        )
         raise FormError(why, source=source)
     if not file.exists():
         raise FormError("文件不存在 (no such file)", source=source)
     if not file.is_file():
         raise FormError("不是文件 (not a regular file)", source=source)
     try:
-        return reader(file, source)
+        check_file_size(file, source)  # every reader, old and new: limits before parsing
+        if suffix in _ZIPPED:
+            open_zip(read_bytes(file, source), source)  # sizes, DTDs: docs/security.md
+        return reader(file, source, include_hidden=include_hidden)
     except JixiaoError:
         raise
     except OSError as exc:
@@ -80,14 +102,14 @@ def read_forms(path: StrPath) -> list[Form]:
         ) from exc
 
 
-def read_form(path: StrPath) -> Form:
+def read_form(path: StrPath, *, include_hidden: bool = False) -> Form:
     """The one form in a file. A workbook holding several forms raises FormError naming the
     sheets; use :func:`read_forms` for those.
 
     >>> read_form("examples/seed.json").total   # doctest: +SKIP
     Decimal('95.71')
     """
-    forms = read_forms(path)
+    forms = read_forms(path, include_hidden=include_hidden)
     if len(forms) == 1:
         return forms[0]
     places = "、".join(f.source.split("#", 1)[-1] if f.source else "?" for f in forms)

@@ -16,17 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-import attrs
-
 from jixiao._io import atomic_write_bytes, sheet_title
 from jixiao.errors import FormError
 from jixiao.escape import visible
+from jixiao.forms._book import build_grid, collect_forms, hidden_note
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
 from jixiao.forms._text import render_number
-from jixiao.forms.model import Form, Indicator
-from jixiao.limits import LimitError, check_cell_text, check_grid_shape, open_zip, read_bytes
-from jixiao.limits import current as current_limits
+from jixiao.forms.model import Form, Indicator, ReadNote
+from jixiao.limits import check_cell_text, open_zip, read_bytes
 
 __all__ = ["Layout", "read_xlsx_forms", "split_target", "write_xlsx"]
 
@@ -102,6 +100,7 @@ def _sheet_cells(ws: Any) -> dict[tuple[int, int], Any]:
 def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
     present = _sheet_cells(ws)
     cells: dict[tuple[int, int], GridCell] = {}
+    uncached: dict[tuple[int, int], str] = {}
     for (row, col), cell in present.items():
         value = cell.value
         if isinstance(value, str):
@@ -111,68 +110,40 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
             cached = values_ws.cell(row=row, column=col).value if values_ws is not None else None
             if cached is None:
                 formula, value = _formula_text(value), None
+                uncached[(row, col)] = formula
             else:
                 value = cached
-        percent = "%" in str(cell.number_format or "")
-        cells[(row, col)] = GridCell(value, (row, col), (row, col), percent, formula)
-    max_row = max((r for r, _ in present), default=0)
-    max_col = max((c for _, c in present), default=0)
-    check_grid_shape(max_row, max_col, len(present), source=source, where=str(ws.title))
-    merged = 0
-    for rng in ws.merged_cells.ranges:
-        anchor = (rng.min_row, rng.min_col)
-        top = cells.get(anchor) or GridCell(None, anchor, anchor)
-        # clip ranges that run past the data (a label merged down a whole column)
-        last = (
-            max(min(rng.max_row, max_row), rng.min_row),
-            max(min(rng.max_col, max_col), rng.min_col),
-        )
-        merged += (last[0] - rng.min_row + 1) * (last[1] - rng.min_col + 1)
-        if merged > current_limits().merged_cells:
-            raise LimitError("merged_cells", merged, source=source, where=str(ws.title))
-        for row in range(rng.min_row, last[0] + 1):
-            for col in range(rng.min_col, last[1] + 1):
-                cells[(row, col)] = attrs.evolve(top, anchor=anchor, last=last)
-    if not any(c.value is not None or c.formula is not None for c in cells.values()):
-        cells = {}
-    return Grid(file=source, sheet=str(ws.title), cells=cells)
+        fmt = cell.number_format
+        fmt = str(fmt) if fmt and fmt != "General" else None
+        cells[(row, col)] = GridCell(value, (row, col), (row, col), False, formula, fmt)
+    merges = [
+        ((rng.min_row, rng.min_col), (rng.max_row, rng.max_col)) for rng in ws.merged_cells.ranges
+    ]
+    return build_grid(source, str(ws.title), cells, merges, uncached)
 
 
-def read_xlsx_forms(path: Path, source: str) -> list[Form]:
-    """Every form on every worksheet. ``Form.source`` is the file name, or ``file#sheet`` when
-    the workbook holds several forms. Raises FormError when no sheet holds a form.
-
-    The file is checked against :mod:`jixiao.limits` before openpyxl parses it (see
-    :func:`load_workbook`)."""
+def read_xlsx_forms(path: Path, source: str, *, include_hidden: bool = False) -> list[Form]:
+    """Every form on every visible worksheet (hidden ones too with *include_hidden*).
+    ``Form.source`` is the file name, or ``file#sheet`` when the workbook holds several forms.
+    Raises FormError when no sheet holds a form."""
     openpyxl = _openpyxl(source)
     data = open_zip(read_bytes(path, source), source)
     wb = _load(openpyxl, data, source, data_only=False)
-    has_formulas = any(_is_formula(c) for ws in wb.worksheets for c in _sheet_cells(ws).values())
+    sheets = []
+    skipped: list[ReadNote] = []
+    for ws in wb.worksheets:
+        state = str(getattr(ws, "sheet_state", "visible") or "visible")
+        if state != "visible" and not include_hidden:
+            skipped.append(hidden_note(str(ws.title), state))
+        else:
+            sheets.append(ws)
+    has_formulas = any(_is_formula(c) for ws in sheets for c in _sheet_cells(ws).values())
     values = _load(openpyxl, data, source, data_only=True) if has_formulas else None
     per_sheet: list[tuple[Grid, list[Form]]] = []
-    for ws in wb.worksheets:
+    for ws in sheets:
         grid = _grid(ws, values[ws.title] if values is not None else None, source)
         per_sheet.append((grid, find_forms(grid)))
-    count = sum(len(forms) for _, forms in per_sheet)
-    if count == 0:
-        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or "(no worksheets)"
-        raise FormError(
-            "不是绩效自评表：所有工作表中都未找到绩效指标表头（应有一行包含 三级指标、年度指标值、"
-            "实际完成值、分值 等列名） (not a form: no worksheet has an indicator header row "
-            "with 三级指标 | 年度指标值 | 实际完成值 | 分值 …)",
-            source=source,
-            where=searched,
-        )
-    out: list[Form] = []
-    for grid, forms in per_sheet:
-        for form in forms:
-            if count == 1:
-                out.append(form)
-            elif len(forms) == 1:
-                out.append(attrs.evolve(form, source=f"{source}#{grid.sheet}"))
-            else:
-                out.append(attrs.evolve(form, source=f"{source}#{form.indicators[0].where}"))
-    return out
+    return collect_forms(source, per_sheet, skipped)
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,6 +168,12 @@ def split_target(target: str) -> tuple[str, str, str]:
     if target.startswith("定性"):
         return "定性", target[2:].strip(), ""
     return "", target, ""
+
+
+# Two decimal places shown, and up to six when the number has them: a reader (and jixiao, which
+# reads numbers as they are shown) sees 89.974, not 89.97.
+_PLACES = "0.00####"
+_PERCENT = "0.00####%"
 
 
 def _cell_number(value: Decimal | None) -> int | float | str:
@@ -330,9 +307,9 @@ def _write_standard(s: _Sheet, form: Form) -> None:
         s.put(row, 2, "年度资金总额", to=(row, 3), center=True)
         for i, value in enumerate((budget.initial, budget.annual, budget.executed)):
             s.put(row, 4 + i, _cell_number(value), fmt="0.000000")
-        s.put(row, 7, _cell_number(budget.weight), fmt="0.00")
-        s.put(row, 8, _rate_fraction(budget.rate), fmt="0.00%")
-        s.put(row, 9, _cell_number(budget.score), fmt="0.00")
+        s.put(row, 7, _cell_number(budget.weight), fmt=_PLACES)
+        s.put(row, 8, _rate_fraction(budget.rate), fmt=_PERCENT)
+        s.put(row, 9, _cell_number(budget.score), fmt=_PLACES)
         for i, sub in enumerate(budget.rows):
             row += 1
             s.put(row, 2, f"其中：{sub.name}" if i == 0 else sub.name, to=(row, 3))
@@ -361,13 +338,13 @@ def _write_standard(s: _Sheet, form: Form) -> None:
         s.put(r, 4, ind.name)
         s.put(r, 5, ind.target)
         s.put(r, 6, ind.actual)
-        s.put(r, 7, _cell_number(ind.weight), fmt="0.00")
-        s.put(r, 8, _cell_number(ind.score), fmt="0.00")
+        s.put(r, 7, _cell_number(ind.weight), fmt=_PLACES)
+        s.put(r, 8, _cell_number(ind.score), fmt=_PLACES)
         s.put(r, 9, ind.reason)
     row = first + len(inds)
     s.put(row, 1, "总分", to=(row, 6), center=True, bold=True)
-    s.put(row, 7, _cell_number(_weights_total(form)), fmt="0.00")
-    s.put(row, 8, _cell_number(form.total) if form.total is not None else "", fmt="0.00")
+    s.put(row, 7, _cell_number(_weights_total(form)), fmt=_PLACES)
+    s.put(row, 8, _cell_number(form.total) if form.total is not None else "", fmt=_PLACES)
     s.put(row, 9, "")
 
 
@@ -408,8 +385,8 @@ def _write_split(s: _Sheet, form: Form) -> None:
         row += 1
         s.put(row, 2, "总额", center=True)
         for i, amount in enumerate((budget.initial, budget.annual, budget.executed)):
-            s.put(row, 3 + i, _cell_number(amount), fmt="0.00")
-        s.put(row, 6, _rate_fraction(budget.rate), fmt="0.00%")
+            s.put(row, 3 + i, _cell_number(amount), fmt=_PLACES)
+        s.put(row, 6, _rate_fraction(budget.rate), fmt=_PERCENT)
         s.put(row, 7, _cell_number(budget.weight))
         s.put(row, 8, _cell_number(budget.score) if budget.score is not None else "")
         s.put(row, 9, budget.reason, to=(row, 11))
@@ -417,7 +394,7 @@ def _write_split(s: _Sheet, form: Form) -> None:
             row += 1
             s.put(row, 2, f"其中：{sub.name}" if i == 0 else sub.name)
             for j, amount in enumerate((sub.initial, sub.annual, sub.executed)):
-                s.put(row, 3 + j, _cell_number(amount), fmt="0.00")
+                s.put(row, 3 + j, _cell_number(amount), fmt=_PLACES)
             s.put(row, 6, "")
             s.put(row, 7, "/", center=True)
             s.put(row, 8, "/", center=True)

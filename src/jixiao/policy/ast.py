@@ -302,6 +302,9 @@ class TierTable:
     roles: tuple[tuple[str, str, Location], ...] = ()
     status: tuple[tuple[str, str, Location], ...] = ()
     loc: Location = _loc()
+    # ``drop 未达成``: remove an inherited tier; ``move "基本完成" to 部分达成``: move words
+    drops: tuple[tuple[str, Location], ...] = attrs.field(default=(), kw_only=True)
+    moves: tuple[tuple[tuple[str, ...], str, Location], ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen(slots=True)
@@ -342,5 +345,7 @@ class PolicyFile:
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: tuple[tuple[str, str, Location], ...] = ()
+    regions: tuple[str, ...] = ()
+    tier_drops: tuple[tuple[str, Location], ...] = ()
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

@@ -157,6 +157,7 @@ class PolicyBuilder:
             path=m.path,
             chain=self.chain,
             warnings=tuple(sorted(self.warnings, key=problem_order)),
+            regions=m.regions,
         )
 
     # -- severities of built-in finding codes
@@ -214,15 +215,21 @@ class PolicyBuilder:
                     code="bands",
                 )
                 continue
+            band_problems: list[PolicyProblem] = []
             check_bands(
                 [t.band for t in table.tiers],
-                self.problems,
+                band_problems,
                 table.loc,
                 f"档次表「{table.name}」",
                 cover=(Decimal(0), Decimal(1)),
                 prefer=table.loc.source,
                 percent=True,
             )
+            for p in band_problems:
+                if p.location.source != table.loc.source and table.loc.source == m.path:
+                    # the derived file changed this table (a drop, a new band): say so there
+                    p = PolicyProblem(p.message, table.loc, p.hint, code=p.code)
+                self.problems.append(p)
             names = [t.name for t in table.tiers]
             words: dict[str, str] = {}
             for tier in table.tiers:

@@ -34,6 +34,7 @@ class Merged:
     placeholders: tuple[str, ...] | None = None
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
+    regions: tuple[str, ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -98,8 +99,9 @@ class _Order:
 
 def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
     """The inherited rule *base* changed by *amendment*: a restated ``when``, ``met``, way to
-    score, ``reason required`` or set of ``accept`` replaces the base's; a ``finding`` replaces the
-    base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
+    score, ``reason required`` or set of ``accept`` replaces the base's (restating the way to
+    score also drops the base's ``accept``s, which belong to its formula); a ``finding`` replaces
+    the base's finding of the same code (or is added); an ``explain`` replaces the same outcome's.
     Everything else — findings, reasons, explanations — is kept."""
     stmts = list(base.stmts)
     kinds: list[tuple[type, ...]] = [
@@ -108,6 +110,10 @@ def amend_rule(base: A.Rule, amendment: A.Rule) -> A.Rule:
         (A.ReasonStmt,),
         (A.AcceptStmt,),
     ]
+    rescored = any(isinstance(s, kinds[1]) for s in amendment.stmts)
+    if rescored and not any(isinstance(s, A.AcceptStmt) for s in amendment.stmts):
+        # an accepted alternative belongs to the formula it rounds differently
+        stmts = [s for s in stmts if not isinstance(s, A.AcceptStmt)]
     for kind in kinds:
         restated = [s for s in amendment.stmts if isinstance(s, kind)]
         if restated:
@@ -256,6 +262,7 @@ def merge_files(
         m.version = f.version
         m.title = f.title
         m.source = f.source
+        m.regions = f.regions  # the regions a policy serves are its own, never inherited
         for attr in ("years", "rounding", "tolerance"):
             value = getattr(f, attr)
             if value is not None:
@@ -277,7 +284,17 @@ def merge_files(
         )
         for table in f.tiers:
             base = m.tiers.get(table.name)
-            m.tiers[table.name] = merge_tiers(base, table) if base is not None else table
+            m.tiers[table.name] = merge_tiers(base, table, problems)
+        for name, loc in f.tier_drops:
+            if m.tiers.pop(name, None) is None:
+                problems.append(
+                    PolicyProblem(
+                        f"没有名为「{name}」的档次表可删除 (no tier table named {name!r} to drop)",
+                        loc,
+                        did_you_mean(name, m.tiers),
+                        code="name",
+                    )
+                )
         if f.grades is not None:
             m.grades, m.grades_loc = f.grades, f.grades_loc
         if f.placeholders is not None:
@@ -295,9 +312,16 @@ def _stem(path: str) -> str:
     return name[: -len(".policy")] if name.endswith(".policy") else name
 
 
-def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
+def merge_tiers(
+    base: A.TierTable | None, child: A.TierTable, problems: list[PolicyProblem] | None = None
+) -> A.TierTable:
     """A child's table of the same name overrides tier by tier: a tier it restates takes the new
-    band and default, and keeps the base's words unless it lists its own; roles merge."""
+    band and default, and keeps the base's words unless it lists its own; roles merge.
+    ``drop TIER`` removes an inherited tier; ``move "词" … to TIER`` moves words to a tier (from
+    whichever tier had them), so a list is never restated to move one word."""
+    sink: list[PolicyProblem] = [] if problems is None else problems
+    if base is None:
+        base = A.TierTable(child.name, (), loc=child.loc)
     child_tiers = {t.name: t for t in child.tiers}
     tiers = []
     for t in base.tiers:
@@ -307,6 +331,39 @@ def merge_tiers(base: A.TierTable, child: A.TierTable) -> A.TierTable:
         else:
             tiers.append(attrs.evolve(new, words=new.words or t.words))
     tiers.extend(child_tiers.values())
+    for name, loc in child.drops:
+        if not any(t.name == name for t in tiers):
+            sink.append(
+                PolicyProblem(
+                    f"档次表「{child.name}」中没有名为「{name}」的档次可删除 (no tier {name!r} to drop)",
+                    loc,
+                    did_you_mean(name, [t.name for t in tiers]),
+                    code="name",
+                )
+            )
+        tiers = [t for t in tiers if t.name != name]
+    for words, target, loc in child.moves:
+        if not any(t.name == target for t in tiers):
+            sink.append(
+                PolicyProblem(
+                    f"档次表「{child.name}」中没有名为「{target}」的档次 (no tier {target!r})",
+                    loc,
+                    did_you_mean(target, [t.name for t in tiers]),
+                    code="name",
+                )
+            )
+            continue
+        moved = set(words)
+        tiers = [
+            attrs.evolve(
+                t,
+                words=(
+                    tuple(w for w in t.words if w not in moved)
+                    + (tuple(dict.fromkeys(words)) if t.name == target else ())
+                ),
+            )
+            for t in tiers
+        ]
     roles = {r: (r, n, loc) for r, n, loc in base.roles}
     roles.update({r: (r, n, loc) for r, n, loc in child.roles})
     status = {k: (k, n, loc) for k, n, loc in base.status}

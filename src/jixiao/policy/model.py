@@ -122,6 +122,8 @@ class Policy:
     warnings: tuple[PolicyProblem, ...] = attrs.field(default=(), repr=False)
     # ``severity CODE level`` lines: the severity of built-in finding codes this policy sets
     severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    # ``regions "四川" "四川省"``: the regions this policy serves (for ``policy="auto"``)
+    regions: tuple[str, ...] = ()
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 

@@ -394,6 +394,8 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["title"] = (b.string(ch[0]), b.string(ch[1]) if len(ch) > 1 else None)
         elif d == "source" and once("source", item):
             fields["source"] = b.string(ch[0])
+        elif d == "regions" and once("regions", item):
+            fields["regions"] = tuple(b.string(s) for s in ch)
         elif d == "years" and once("years", item):
             fields["years"] = (int(str(ch[0])), int(str(ch[1])) if len(ch) > 1 else None)
         elif d == "rounding" and len(ch) == 3:
@@ -458,6 +460,8 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
+        elif d == "drop_tiers":
+            fields.setdefault("tier_drops", []).append((b.string(ch[0]), b.tok_loc(ch[0])))
         elif d == "tiers":
             table = _build_tiers(b, item)
             if unique("tiers", table.name, table.loc):
@@ -490,6 +494,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             )
         )
     fields["rounding_at"] = tuple(fields.get("rounding_at", ()))
+    fields["tier_drops"] = tuple(fields.get("tier_drops", ()))
     for key in (
         "lets",
         "weights",
@@ -593,6 +598,8 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
     tiers: list[A.Tier] = []
     roles: list[tuple[str, str, Location]] = []
     status: list[tuple[str, str, Location]] = []
+    drops: list[tuple[str, Location]] = []
+    moves: list[tuple[tuple[str, ...], str, Location]] = []
     for item in ch[1:]:
         if item.data == "tier":
             parts = list(item.children)
@@ -606,6 +613,12 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
                 else:
                     words = tuple(b.string(w) for w in p.children)
             tiers.append(A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0])))
+        elif item.data == "tier_drop":
+            drops.append((str(item.children[0]), b.tok_loc(item.children[0])))
+        elif item.data == "tier_move":
+            *texts, target = item.children
+            moved = tuple(b.string(w) for w in texts)
+            moves.append((moved, str(target), b.tok_loc(target)))
         elif item.data == "tier_role":
             role_tok = item.children[0].children[0]
             roles.append((str(role_tok), str(item.children[1]), b.tok_loc(item.children[1])))
@@ -613,7 +626,15 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
             status.append(
                 (str(item.children[0]), str(item.children[1]), b.tok_loc(item.children[0]))
             )
-    return A.TierTable(name, tuple(tiers), tuple(roles), tuple(status), loc=b.loc(tree))
+    return A.TierTable(
+        name,
+        tuple(tiers),
+        tuple(roles),
+        tuple(status),
+        loc=b.loc(tree),
+        drops=tuple(drops),
+        moves=tuple(moves),
+    )
 
 
 def _example_value(b: _Builder, v: Any) -> object:

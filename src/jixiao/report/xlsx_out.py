@@ -9,15 +9,23 @@ only read, never written: an output path that resolves to the input is refused.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
+import re
+import warnings
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
 from jixiao._decimal import in_context
-from jixiao._io import atomic_save, overlaps, same_file, sheet_title
+from jixiao._io import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
+from jixiao.errors import FormError
 from jixiao.escape import visible
+from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
     ReportError,
@@ -388,13 +396,16 @@ def write_annotated_workbook(
         raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
     openpyxl = _openpyxl()
     items = as_results(results)
-    from jixiao.errors import FormError
-    from jixiao.forms.xlsx_io import load_workbook
-
     try:
         keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-        wb = load_workbook(src, str(src), keep_vba=keep_vba)
-    except (FormError, OSError) as exc:
+        data = open_zip(read_bytes(src, str(src)), str(src))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+            cached = _cached_values(openpyxl, wb, data)
+    except FormError as exc:
+        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
     marker = _Marker(openpyxl, wb, lang)
     for r in items:
@@ -403,8 +414,107 @@ def write_annotated_workbook(
     _findings_sheet(openpyxl, wb, items, lang)
     _no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(wb, out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(out, _with_cached_values(buffer.getvalue(), cached))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# cached formula values: openpyxl keeps a formula but drops the result Excel saved with it, so a
+# viewer that does not recalculate would show blank 执行率/得分/总分 cells, and a reader could not
+# read the copy. The results saved in the source are written back next to their formulas.
+
+Cached = dict[str, dict[str, object]]  # sheet title → cell reference → saved result
+
+
+def _cached_values(openpyxl: Any, wb: Any, data: bytes) -> Cached:
+    formulas = {
+        ws.title: [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        for ws in wb.worksheets
+    }
+    if not any(formulas.values()):
+        return {}
+    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    out: Cached = {}
+    for title, refs in formulas.items():
+        ws = values[title]
+        saved = {ref: ws[ref].value for ref in refs}
+        out[title] = {ref: v for ref, v in saved.items() if v is not None}
+    return out
+
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_FORMULA_CELL = re.compile(
+    r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*)>(?P<f><f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>)'
+    r"(?:<v\s*/>|<v>\s*</v>)?</c>",
+    re.S,
+)
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its part name (``xl/worksheets/sheet1.xml``), from the workbook's rels."""
+    from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
+
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
+    out: dict[str, str] = {}
+    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_NS_REL}}}id"), "")
+        if target:
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            out[sheet.get("name", "")] = part
+    return out
+
+
+def _value_xml(value: object) -> tuple[str, str] | None:
+    """(t attribute, <v> text) for a saved result."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return "n", repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, Decimal):
+        return "n", format(value, "f")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        from openpyxl.utils.datetime import to_excel
+
+        return "n", repr(float(to_excel(value)))
+    if isinstance(value, str):
+        kind = "e" if value.startswith("#") and value.endswith(("!", "?", "A")) else "str"
+        return kind, xml_escape(value)
+    return None
+
+
+def _with_cached_values(data: bytes, cached: Cached) -> bytes:
+    if not any(cached.values()):
+        return data
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {part: cached[title] for title, part in _sheet_parts(src).items() if cached.get(title)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            values = parts.get(info.filename)
+            if values:
+                content = _patch_sheet(content.decode("utf-8"), values).encode("utf-8")
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def _patch_sheet(xml: str, values: dict[str, object]) -> str:
+    def replace(m: re.Match[str]) -> str:
+        saved = _value_xml(values.get(m.group("ref")))
+        if saved is None:
+            return m.group(0)
+        kind, text = saved
+        attrs_text = re.sub(r'\st="[^"]*"', "", m.group("attrs"))
+        t_attr = "" if kind == "n" else f' t="{kind}"'
+        return f'<c r="{m.group("ref")}"{attrs_text}{t_attr}>{m.group("f")}<v>{text}</v></c>'
+
+    return _FORMULA_CELL.sub(replace, xml)
 
 
 @in_context

@@ -233,6 +233,14 @@ class _Builder(Transformer[Token, Any]):
         word = "".join(str(unit).split())
         if word[:1] in "(（":
             word = word[1:-1]  # a unit in brackets: ≥45（人）
+        elif chinese and word[:1] in "万萬" and _wan_belongs_to_number(str(num)):
+            # 一亿二千五百万人: a numeral never ends in 万 for the lexer, so its 万 went to the
+            # unit (万人); after 亿 with no 万 of its own it is the number's 万, not a magnitude
+            value = parse_chinese(str(num) + "万")
+            word = word[1:]
+            if not word:
+                end = _to(unit)
+                return _Qty(value, None, None, end, approx, start, end, chinese)
         return _Qty(
             value,
             lookup_unit(word),
@@ -532,6 +540,13 @@ def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
     else:
         op = _OPEN_OP.get(op, op)
     return Comparison(op, node.amount, node.label, node.note, span=node.span)
+
+
+def _wan_belongs_to_number(numeral: str) -> bool:
+    """Whether a 万 written after *numeral* completes it: the numeral has 亿 and, after its last
+    亿, a group below ten thousand (一亿二千五百 + 万 = 1.25亿) with no 万 of its own."""
+    _head, sep, tail = numeral.rpartition("亿") if "亿" in numeral else numeral.rpartition("億")
+    return bool(sep) and bool(tail) and not any(c in tail for c in "万萬")
 
 
 def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
@@ -1022,6 +1037,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。！!？?、\n：:]")
 #: A clause that opens with one of these lists parts of the total (其中女生20人) or compares with
 #: another year (较上年增加5人); like a bracket, it is a note.
 _PART_CLAUSE = re.compile(r"\s*(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
+_PART_AFTER_SPACE = re.compile(r"(?<=\S)\s+(?:其中|内含|含|包括|包含|另有|另|较|比|同比|环比)")
 _DIGITS = re.compile(r"(?<![0-9.．])[0-9]+(?:[.．][0-9]+)*")
 _THOUSANDS = re.compile(r"(?<![0-9.．,])[0-9]{1,3}(?:,[0-9]{3})+(?:[.．][0-9]+)?(?![0-9])")
 _DATE_AFTER = re.compile(r"\s*(?:年(?!\s*(?:以上|以下|内|左右))|月(?!份?\s*数)|日|号)")
@@ -1068,8 +1084,11 @@ def _main_text(text: str) -> str:
         last = m.end()
     pieces.append(out[last:])
     for i in range(0, len(pieces), 2):
-        if _PART_CLAUSE.match(pieces[i]):
-            pieces[i] = " " * len(pieces[i])
+        # a part clause opens a clause, or follows a space (40人 其中女生20人)
+        part = _PART_CLAUSE.match(pieces[i]) or _PART_AFTER_SPACE.search(pieces[i])
+        if part is not None:
+            cut = part.start()
+            pieces[i] = pieces[i][:cut] + " " * (len(pieces[i]) - cut)
     return "".join(pieces)
 
 
@@ -1098,9 +1117,12 @@ def _quantities(text: str, main: str, unit: Unit | None) -> list[_Found]:
         approx_mid = main[pos : pos + 1] in lx.APPROX_MID
         if approx_mid:
             pos += 1
-        u = lx.UNIT_RE.match(main, pos + (len(main[pos:]) - len(main[pos:].lstrip(" "))))
+        gap = len(main[pos:]) - len(main[pos:].lstrip(" "))
+        u = lx.UNIT_RE.match(main, pos + gap)
         q_unit = lookup_unit(u.group()) if u is not None and u.group() else None
-        if u is not None and u.group():
+        if q_unit is not None and gap and unit is not None and q_unit.dimension != unit.dimension:
+            q_unit = None  # 5 部分学员…: a word after a space is no unit unless it fits the target
+        elif u is not None and u.group():
             pos = u.end()
         if unit is not None and q_unit is not None and q_unit.dimension != unit.dimension:
             prev_end = pos
@@ -1266,7 +1288,7 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     if quantity is None:
         return None, ("date" if isinstance(target, Deadline) else None)
     unit = quantity.unit
-    if unit is None or unit.symbol != "%":
+    if unit is not _PERCENT:
         return unit, "numeric"
     low = target.high if isinstance(target, Range) and target.high < target.low else quantity.value
     return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
@@ -1459,6 +1481,11 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     >>> parse_actual("基本完成").status
     'partial'
     """
+    if target is None:
+        return _actual_cached(text, None, None)
+    quantity = target.quantity
+    if quantity is not None and quantity.unit is not _PERCENT:
+        return _actual_cached(text, quantity.unit, "numeric")  # the common case, inlined
     unit, mode = _reading_of(target)
     return _actual_cached(text, unit, mode)
 

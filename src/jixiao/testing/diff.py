@@ -25,7 +25,9 @@ from jixiao.testing import seeds as grid
 from jixiao.testing.cases import dec
 from jixiao.testing.render import table
 
-__all__ = ["Change", "PolicyDiff", "diff_policies"]
+__all__ = ["Change", "PolicyDiff", "diff_policies", "grade_changes"]
+import itertools
+
 from jixiao.testing.diff_inputs import Input, Judged, Key, example_of, inputs, judge, simplify, size
 
 _DIRECTIONS: dict[str, tuple[str, str]] = {
@@ -34,6 +36,7 @@ _DIRECTIONS: dict[str, tuple[str, str]] = {
     "scored": ("新政策可评分", "now scored"),
     "unscored": ("新政策无法评分", "no longer scored"),
     "findings": ("得分不变，发现变化", "same score, different findings"),
+    "grade": ("等级改变", "graded differently"),
 }
 
 
@@ -75,6 +78,13 @@ class Change:
         lines = [f"• {self.describe(lang)}"]
         ex = self.example
         head: tuple[str, ...]
+        if "total" in ex:
+            head = ("total", "old grade", "new grade") if en else ("总分", "原等级", "新等级")
+            lines.append(table(head, [[str(ex["total"]), str(ex["old"]), str(ex["new"])]]))
+            lines.append(
+                ("    grades: " if en else "    等级：") + f"{self.old_rule} → {self.new_rule}"
+            )
+            return "\n".join(lines)
         if "indicators" in ex:
             row = ex["indicators"][0]
             head = (
@@ -256,6 +266,7 @@ def diff_policies(
     changes.sort(
         key=lambda c: (c.example.get("budgets") is not None, -c.count, c.kind, c.direction)
     )
+    changes += grade_changes(po, pn)
     return PolicyDiff(
         old_name=po.name,
         new_name=pn.name,
@@ -265,6 +276,54 @@ def diff_policies(
         examples=seen,
         seed=seed,
     )
+
+
+def _grade_where(policy: Policy, grade: str | None) -> str:
+    for name, band in policy.grades:
+        if name == grade:
+            loc = band.loc
+            where = f" ({loc.source}:{loc.line})" if loc.line else ""
+            return f"{name} {band.render()}{where}"
+    return "—" if grade is None else grade
+
+
+def grade_changes(old: Policy, new: Policy) -> list[Change]:
+    """Totals graded differently by *old* and *new*: every band edge of either policy, one
+    hundredth either side of it and the middle between edges, grouped by (old grade, new
+    grade), each group with its smallest total and the range of totals it covers."""
+    quantum = Decimal("0.01")
+    edges = {Decimal(0), Decimal(100)}
+    for policy in (old, new):
+        for _name, band in policy.grades:
+            edges.update(x for x in (band.low, band.high) if x is not None)
+    points: set[Decimal] = set()
+    ordered = sorted(e for e in edges if 0 <= e <= 100)
+    for a, b in itertools.pairwise(ordered):
+        points.update((a, a + quantum, (a + b) / 2, b - quantum))
+    points.update(ordered)
+    groups: dict[tuple[str | None, str | None], list[Decimal]] = {}
+    for total in sorted(p for p in points if 0 <= p <= 100):
+        og, ng = old.grade(total), new.grade(total)
+        if og != ng:
+            groups.setdefault((og, ng), []).append(total)
+    out = []
+    for (og, ng), totals in groups.items():
+        lo, hi = _s(min(totals)), _s(max(totals))
+        span = lo if lo == hi else f"{lo}–{hi}"
+        out.append(
+            Change(
+                kind=f"等级·总分{span}",
+                kind_en=f"grade · totals {span}",
+                direction="grade",
+                example={"total": lo, "old": og or "—", "new": ng or "—"},
+                old_score=min(totals),
+                new_score=min(totals),
+                old_rule=_grade_where(old, og),
+                new_rule=_grade_where(new, ng),
+                count=len(totals),
+            )
+        )
+    return out
 
 
 def _shrink(

@@ -21,7 +21,7 @@ from jixiao.errors import UsageError
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 from jixiao.policy.names import did_you_mean
-from jixiao.testing.checks import forms, monotone, rows, tiers, units
+from jixiao.testing.checks import forms, grades, monotone, rows, tiers, units
 from jixiao.testing.results import (
     PROPERTIES,
     PolicyReport,
@@ -49,6 +49,10 @@ _CHECKS: dict[str, Callable[[Policy, SearchConfig], Problem | None]] = {
     "reason_required": rows.p_reason_required,
     "tier_bands": tiers.p_tier_bands,
     "budget_monotone": monotone.p_budget_monotone,
+    "tier_words": tiers.p_tier_words,
+    "row_within_weight": forms.p_row_within_weight,
+    "grade_edges": grades.p_grade_edges,
+    "rounding": grades.p_rounding,
 }
 
 

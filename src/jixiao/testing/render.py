@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -50,6 +51,41 @@ def _rule_name(label: Any) -> str:
     if not isinstance(label, str):
         return "—"
     return label.split(" (", 1)[0]
+
+
+_LABEL_HEAD = {"zh": ("一级指标", "二级指标", "指标名称"), "en": ("level1", "level2", "name")}
+_PLAIN_NAME = re.compile(r"指标\d+")
+
+
+def _label_columns(rows: Sequence[Mapping[str, Any]], form: bool) -> list[int]:
+    """Which of 一级指标, 二级指标, 指标名称 a reader needs: 一级指标 in a form (sections add up
+    there) or when a row is not in the first section, 二级指标 when any row has one, the name
+    when any row has one of its own (not 指标1, 指标2 …)."""
+    keep = []
+    level1 = {str(r.get("level1") or "") for r in rows}
+    if form or len(level1) > 1 or level1 - {"产出指标", ""}:
+        keep.append(0)
+    if any(r.get("level2") for r in rows):
+        keep.append(1)
+    if any(not _PLAIN_NAME.fullmatch(str(r.get("name") or "指标1")) for r in rows):
+        keep.append(2)
+    return keep
+
+
+def _row_table(
+    rows: Sequence[Mapping[str, Any]],
+    results: Sequence[Mapping[str, Any]],
+    lang: str,
+    form: bool = False,
+) -> str:
+    """Indicator rows as a table, led by the 一级指标 / 二级指标 / 指标名称 columns they need."""
+    keys = ("level1", "level2", "name")
+    keep = _label_columns(rows, form)
+    lang_key = "en" if lang == "en" else "zh"
+    head = tuple(_LABEL_HEAD[lang_key][i] for i in keep) + _ROW_HEAD[lang_key]
+    body = _indicator_rows(rows, results, lang == "en")
+    labelled = [[_cell(r.get(keys[i])) for i in keep] + b for r, b in zip(rows, body, strict=True)]
+    return table(head, labelled)
 
 
 def _indicator_rows(
@@ -120,12 +156,19 @@ def render_example(example: Mapping[str, Any], outcome: Mapping[str, Any], lang:
         blocks.append(
             table(head, [[b["name"], b["band"], _cell(b.get("default"))] for b in t["tiers"]])
         )
-    if "indicators" in example:
-        blocks.append(
-            table(
-                _ROW_HEAD["en" if en else "zh"], _indicator_rows(example["indicators"], results, en)
+    if "grades" in example:
+        grade_head = ("等级", "总分区间") if not en else ("grade", "total")
+        blocks.append(table(grade_head, [[g["grade"], g["band"]] for g in example["grades"]]))
+        if "total" in example:
+            got = outcome.get("grade")
+            want = outcome.get("expected")
+            blocks.append(
+                f"    total {example['total']} → {got} (expected {want})"
+                if en
+                else f"    总分 {example['total']} → 评为{got}（应为{want}）"
             )
-        )
+    if "indicators" in example:
+        blocks.append(_row_table(example["indicators"], results, lang))
         line = _findings_line(results, lang)
         if line:
             blocks.append("    " + line)
@@ -147,10 +190,7 @@ def _render_form(form: Mapping[str, Any], outcome: Mapping[str, Any], lang: str)
     bres = outcome.get("budget") or {}
     parts = [table(_BUDGET_HEAD["en" if en else "zh"], _budget_rows([budget], [bres]))]
     parts.append(
-        table(
-            _ROW_HEAD["en" if en else "zh"],
-            _indicator_rows(form.get("indicators") or [], outcome.get("results") or [], en),
-        )
+        _row_table(form.get("indicators") or [], outcome.get("results") or [], lang, form=True)
     )
     total = outcome.get("total")
     if total is not None:

@@ -32,6 +32,10 @@ PROPERTIES: tuple[str, ...] = (
     "reason_required",
     "tier_bands",
     "budget_monotone",
+    "tier_words",
+    "row_within_weight",
+    "grade_edges",
+    "rounding",
 )
 
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -53,8 +57,8 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "the same form gives the same result, in any row order",
     ),
     "total_bounds": (
-        "总分不超过100，且等于各行得分之和",
-        "the total never exceeds 100 and equals the sum of its lines",
+        "总分不超过100，且等于各行得分之和（按总分的舍入位数）",
+        "the total never exceeds 100 and equals the sum of its lines (rounded as totals are)",
     ),
     "reason_required": (
         "得分低于分值时必须要求填写偏差原因",
@@ -67,6 +71,25 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "budget_monotone": (
         "执行率越高，预算执行得分不会越低",
         "a budget execution score never decreases as the rate rises",
+    ),
+    "tier_words": (
+        "读作未完成、部分完成、进行中或逾期的词语（未按期完成、基本完成）不在最高档",
+        "words read as not done, partial, in progress or late (未按期完成, 基本完成) are never in "
+        "the top tier",
+    ),
+    "row_within_weight": (
+        "表内每一行（任何一级指标、二级指标、指标名称）得分在 0 与本行分值之间，各一级指标小计不超过其分值",
+        "inside a form every row (any section, level2, name) scores within its own weight, and "
+        "no section's subtotal exceeds its rows' weights",
+    ),
+    "grade_edges": (
+        "总分恰在等级边界上时评为以该分为下限（含）的等级（90(含)-100分为优）",
+        "a total exactly on a grade boundary gets the grade that boundary opens (90 and above: 优)",
+    ),
+    "rounding": (
+        "每行得分、执行率与总分按规则文件的位数四舍五入，而非截断或进位",
+        "line scores, rates and totals are rounded to the nearest at the policy's places, "
+        "never truncated or rounded up",
     ),
 }
 

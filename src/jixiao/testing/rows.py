@@ -84,29 +84,36 @@ def cases(
     claim: Callable[[Decimal], SearchStrategy[Decimal | None]] | None = None,
     reason: SearchStrategy[str] | None = None,
     sections: Sequence[str] = ("产出指标",),
+    labels: SearchStrategy[tuple[str, str, str]] | None = None,
 ) -> SearchStrategy[Case]:
     """Indicator rows as :class:`~jixiao.testing.cases.Case` (target and actual kept as trees).
 
     *actual* maps a target to a strategy of actuals (default :func:`actuals`); a target for which
     it returns None is skipped. *claimed* adds a claimed 得分 within [0, weight] (or none),
-    drawn from *claim* (default :func:`claimed_scores`).
+    drawn from *claim* (default :func:`claimed_scores`). *labels* draws each row's
+    ``(level1, level2, name)``; without it a row is named 指标1 in one of *sections*.
     """
     target_s = target if target is not None else targets()
     actual_of = actual if actual is not None else actuals
     weight_s = weight if weight is not None else weights()
     reason_s = reason if reason is not None else st.sampled_from(_REASONS)
     claim_of = claim if claim is not None else claimed_scores
+    label_s = (
+        labels
+        if labels is not None
+        else st.sampled_from(tuple(sections)).map(lambda s: (s, "", "指标1"))
+    )
 
     def build(t: Target) -> SearchStrategy[Case]:
         a = actual_of(t)
         if a is None:
             return st.nothing()
         base = st.builds(
-            lambda act, w, r, s: Case(t, act, w, None, r, level1=s),
+            lambda act, w, r, lab: Case(t, act, w, None, r, lab[0], lab[1], lab[2]),
             a,
             weight_s,
             reason_s,
-            st.sampled_from(tuple(sections)),
+            label_s,
         )
         if not claimed:
             return base
@@ -204,12 +211,15 @@ def form_cases(
     max_rows: int = 6,
     target: SearchStrategy[Target] | None = None,
     claimed: bool = False,
+    labels: SearchStrategy[tuple[str, str, str]] | None = None,
+    claim: Callable[[Decimal], SearchStrategy[Decimal | None]] | None = None,
 ) -> SearchStrategy[FormCase]:
     """Whole forms whose weights add up to 100: the budget weight plus every row's weight.
 
     Sections and the budget weight come from *policy* (a :class:`jixiao.Policy`) when given,
-    else from the central defaults. Rows are spread over the sections at random; a failing form
-    shrinks to a single row.
+    else from the central defaults. Rows are spread over the sections at random, or draw their
+    ``(level1, level2, name)`` from *labels*; a failing form shrinks to a single row. *claim*
+    draws a claimed score for a row of weight 1 (a share of the row's weight).
     """
     if policy is not None:
         sections = sections or tuple(policy.section_weights.items())
@@ -224,11 +234,19 @@ def form_cases(
         for i, ((case, _), w) in enumerate(zip(rows, ws, strict=True)):
             # rows are drawn with weight 1, so a claim is a share of the weight
             claim = None if case.claimed is None else tidy(case.claimed * w)
-            out.append(attrs.evolve(case, weight=w, claimed=claim, name=f"指标{i + 1}"))
+            name = f"指标{i + 1}" if case.name == "指标1" else case.name
+            out.append(attrs.evolve(case, weight=w, claimed=claim, name=name))
         return FormCase(budget, tuple(out))
 
     row = st.tuples(
-        cases(target, weight=st.just(Decimal(1)), claimed=claimed, sections=names),
+        cases(
+            target,
+            weight=st.just(Decimal(1)),
+            claimed=claimed,
+            claim=claim,
+            sections=names,
+            labels=labels,
+        ),
         st.integers(1, 5),
     )
     # the budget is drawn first: the shrinker then deletes rows at the end of the choice

@@ -14,6 +14,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+import attrs
+
 from jixiao.policy.model import Policy
 from jixiao.targets.ast import (
     Actual,
@@ -28,6 +30,7 @@ from jixiao.targets.ast import (
     Target,
 )
 from jixiao.testing.cases import BudgetCase, Case, FormCase
+from jixiao.testing.inputs import breakpoint_ratios, label_seeds, labelled
 from jixiao.testing.strategies import QUALITATIVE_GOALS, apportion, tidy
 from jixiao.units import lookup_unit
 
@@ -39,10 +42,16 @@ __all__ = [
     "met_seeds",
     "monotone_seeds",
     "numeric_seeds",
+    "over_claim_seeds",
+    "policy_ratios",
 ]
 
 _TEN = Decimal(10)
-_RATIOS = tuple(Decimal(x) for x in ("0", "0.5", "0.9", "1", "1.1", "1.2", "2"))
+# below, at, just past (1.01×), above, around twice (1.95–2.05×) and far beyond the target
+_RATIOS = tuple(
+    Decimal(x)
+    for x in ("0", "0.5", "0.9", "1", "1.01", "1.1", "1.2", "1.95", "2", "2.05", "10", "100")
+)
 _RATES = tuple(
     Decimal(x) for x in ("0", "0.5", "0.59", "0.6", "0.79", "0.8", "0.89", "0.9", "0.99")
 )
@@ -65,10 +74,13 @@ def numeric_targets() -> list[Target]:
     out += [Comparison(op, _q(0, "起")) for op in ("<=", "<", "=")]
     out.append(Comparison("<=", _q("64.253", "万元")))
     out.append(Comparison(">=", _q(90, "%")))
+    # large amounts, as budgets of big projects are written
+    out.append(Comparison(">=", _q(250000000, "元")))
+    out.append(Comparison("<=", _q("8000000.5", "元")))
     return out
 
 
-def _numeric_actuals(target: Target) -> list[Actual]:
+def _numeric_actuals(target: Target, extra: Sequence[Decimal] = ()) -> list[Actual]:
     if isinstance(target, Range):
         values = [Decimal(v) for v in (0, 5, 10, 15, 20, 22, 40)]
         return [_amount(v, "人") for v in values]
@@ -77,12 +89,14 @@ def _numeric_actuals(target: Target) -> list[Actual]:
     unit = q.unit.symbol if q.unit is not None else None
     if q.value == 0:
         return [_amount(Decimal(0), unit), _amount(Decimal(1), unit)]
-    return [_amount(q.value * r, unit) for r in _RATIOS]
+    ratios = sorted(set(_RATIOS) | set(extra))
+    return [_amount(q.value * r, unit) for r in ratios]
 
 
-def numeric_seeds(weight: Decimal = _TEN) -> list[Case]:
-    """Every numeric target class with actuals below, at, above and far above it."""
-    return [Case(t, a, weight) for t in numeric_targets() for a in _numeric_actuals(t)]
+def numeric_seeds(weight: Decimal = _TEN, ratios: Sequence[Decimal] = ()) -> list[Case]:
+    """Every numeric target class with actuals below, at, just past, around twice and far
+    beyond it, and at each of *ratios* (the policy's own breakpoints) times the target."""
+    return [Case(t, a, weight) for t in numeric_targets() for a in _numeric_actuals(t, ratios)]
 
 
 def _tier_words(policies: Iterable[Policy]) -> list[str]:
@@ -133,15 +147,53 @@ def word_seeds(policies: Sequence[Policy], weight: Decimal = _TEN) -> list[Case]
     return out
 
 
+def policy_ratios(policies: Sequence[Policy]) -> list[Decimal]:
+    """The breakpoints every one of *policies* declares, with one hundredth either side."""
+    return sorted({r for p in policies for r in breakpoint_ratios(p)})
+
+
 def indicator_seeds(policies: Sequence[Policy]) -> list[Case]:
-    """The whole grid of indicator rows (weight 10)."""
-    return numeric_seeds() + word_seeds(policies)
+    """The whole grid of indicator rows (weight 10), probing the policies' own breakpoints, and
+    the same rows under each section, 二级指标 and name the policies' rules mention."""
+    base = numeric_seeds(ratios=policy_ratios(policies)) + word_seeds(policies)
+    labels = [lab for p in policies for lab in label_seeds(p)]
+    return base + labelled(_label_base(policies), labels)
+
+
+def _label_base(policies: Sequence[Policy]) -> list[Case]:
+    """The rows each label is tried on: every numeric target class below, at and above its
+    target, and each tier word of the policies with no claim."""
+    rows = [
+        Case(t, _amount(t.quantity.value * Decimal(r), _symbol(t)), _TEN)
+        for t in numeric_targets()
+        if t.quantity is not None and not isinstance(t, Range)
+        for r in ("0.5", "1", "1.5")
+    ]
+    goal = Qualitative(QUALITATIVE_GOALS[0], declared=True)
+    rows += [Case(goal, Outcome(w, "done"), _TEN) for w in _tier_words(policies)]
+    return rows
+
+
+def over_claim_seeds(policies: Sequence[Policy]) -> list[Case]:
+    """The rows each label is tried on, met and unmet, claiming 150% and 200% of the weight."""
+    return [
+        attrs.evolve(c, claimed=tidy(c.weight * Decimal(f)))
+        for c in _label_base(policies)
+        for f in ("1.5", "2")
+    ]
+
+
+def _symbol(target: Target) -> str | None:
+    q = target.quantity
+    return q.unit.symbol if q is not None and q.unit is not None else None
 
 
 def met_seeds(policies: Sequence[Policy]) -> list[Case]:
     """Rows whose target is met by its plain meaning, or answered with a top-tier word."""
     out = []
-    for case in numeric_seeds():
+    labels = [lab for p in policies for lab in label_seeds(p)]
+    base = numeric_seeds(ratios=policy_ratios(policies))
+    for case in base + labelled(_label_base(policies)[:-1], labels):
         t, a = case.target, case.actual
         q = a.quantity
         if q is None:
@@ -167,30 +219,40 @@ def met_seeds(policies: Sequence[Policy]) -> list[Case]:
     return out
 
 
-def monotone_seeds() -> list[tuple[Case, Case]]:
+def monotone_seeds(ratios: Sequence[Decimal] = ()) -> list[tuple[Case, Case]]:
     """Neighbouring actuals of every numeric target class, the smaller one first."""
     out = []
     for t in numeric_targets():
-        actuals = _numeric_actuals(t)
+        actuals = _numeric_actuals(t, ratios)
         for a, b in itertools.pairwise(actuals):
             out.append((Case(t, a, _TEN), Case(t, b, _TEN)))
     return out
 
 
-def budget_seeds(weights: Iterable[Decimal]) -> list[BudgetCase]:
-    """Budget rows at the usual rate thresholds and just below them, for each weight."""
+def _rates(extra: Sequence[Decimal]) -> list[Decimal]:
+    return sorted(set(_RATES_ALL) | {r for r in extra if r <= 2})
+
+
+def budget_seeds(weights: Iterable[Decimal], rates: Sequence[Decimal] = ()) -> list[BudgetCase]:
+    """Budget rows at the usual rate thresholds and just below them, and at *rates* (the
+    policy's own breakpoints), for each weight; and a large budget (2.5亿元 written in 元)."""
+    weights = list(weights)
     out = [BudgetCase(Decimal(0), Decimal(0), w, Decimal(0)) for w in weights]
     for w in weights:
-        for r in _RATES_ALL:
+        for r in _rates(rates):
             out.append(BudgetCase(Decimal(100), tidy(100 * r), w, Decimal(100)))
+        big = Decimal(250000000)
+        out.append(BudgetCase(big, tidy(big * Decimal("0.8765")), w, big))
     return out
 
 
-def budget_pairs(weights: Iterable[Decimal]) -> list[tuple[BudgetCase, BudgetCase]]:
+def budget_pairs(
+    weights: Iterable[Decimal], rates: Sequence[Decimal] = ()
+) -> list[tuple[BudgetCase, BudgetCase]]:
     """Neighbouring rates for each weight, the lower one first."""
     out = []
     for w in weights:
-        for r1, r2 in itertools.pairwise(_RATES_ALL):
+        for r1, r2 in itertools.pairwise(_rates(rates)):
             out.append(
                 (
                     BudgetCase(Decimal(100), tidy(100 * r1), w, Decimal(100)),
@@ -200,25 +262,33 @@ def budget_pairs(weights: Iterable[Decimal]) -> list[tuple[BudgetCase, BudgetCas
     return out
 
 
-def form_seeds(policy: Policy) -> list[FormCase]:
-    """A form of every numeric class and a form mixing tier words, weights adding up to 100."""
+def form_seeds(policy: Policy, labels: Sequence[tuple[str, str, str]] = ()) -> list[FormCase]:
+    """A form of every numeric class and a form mixing tier words, weights adding up to 100;
+    with *labels*, also forms whose rows carry each ``(level1, level2, name)`` in turn, with
+    actuals below, at and above their targets, and claims up to twice the weight."""
     sections = list(policy.section_weights) or ["产出指标"]
     bw = policy.budget_weight
-    groups = [numeric_seeds()[::3], word_seeds([policy])[::7]]
-    out = []
-    for rows in groups:
-        rows = rows[:10]
-        weights = apportion([1] * len(rows), Decimal(100) - bw)
-        cases = [
-            Case(
-                c.target,
-                c.actual,
-                w,
-                None if c.claimed is None else tidy(c.claimed * w / c.weight),
-                level1=sections[i % len(sections)],
-                name=f"指标{i + 1}",
-            )
-            for i, (c, w) in enumerate(zip(rows, weights, strict=True))
+    groups: list[list[tuple[Case, tuple[str, str, str] | None]]] = [
+        [(c, None) for c in numeric_seeds()[::3]],
+        [(c, None) for c in word_seeds([policy])[::7]],
+    ]
+    if labels:
+        base = _label_base([policy])
+        claims = (None, Decimal(10), Decimal(15), Decimal(20))
+        rows: list[tuple[Case, tuple[str, str, str] | None]] = [
+            (attrs.evolve(base[j], claimed=claims[(i + j) % len(claims)]), lab)
+            for i, lab in enumerate(labels)
+            for j in range(i % 2, len(base), 2)
         ]
+        groups += [rows[i : i + 10] for i in range(0, len(rows), 10)]
+    out = []
+    for group in groups:
+        group = group[:10]
+        weights = apportion([1] * len(group), Decimal(100) - bw)
+        cases = []
+        for i, ((c, lab), w) in enumerate(zip(group, weights, strict=True)):
+            level1, level2, name = lab or (sections[i % len(sections)], "", f"指标{i + 1}")
+            claimed = None if c.claimed is None else tidy(c.claimed * w / c.weight)
+            cases.append(Case(c.target, c.actual, w, claimed, "", level1, level2, name))
         out.append(FormCase(BudgetCase(Decimal(100), Decimal(90), bw, Decimal(100)), tuple(cases)))
     return out

@@ -36,6 +36,7 @@ from jixiao.testing.texts import (
     target_texts,
 )
 from jixiao.testing.values import (
+    LARGE_AMOUNTS,
     NUMERIC_KINDS,
     OUTCOME_WORDS,
     QUALITATIVE_GOALS,
@@ -44,6 +45,7 @@ from jixiao.testing.values import (
     actual_pairs,
     actuals,
     family,
+    large_amounts,
     met_actuals,
     numbers,
     quantities,
@@ -58,6 +60,7 @@ from jixiao.testing.values import (
 __all__ = [
     "CLAIM_SHARES",
     "DEFAULT_SECTIONS",
+    "LARGE_AMOUNTS",
     "NUMERIC_KINDS",
     "OUTCOME_WORDS",
     "QUALITATIVE_GOALS",
@@ -75,6 +78,7 @@ __all__ = [
     "form_cases",
     "forms",
     "indicators",
+    "large_amounts",
     "met_actuals",
     "number_texts",
     "numbers",

@@ -27,9 +27,10 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
-from jixiao.units import DIMENSIONLESS, Unit, lookup_unit
+from jixiao.units import DIMENSIONLESS, Unit, known_symbols, lookup_unit
 
 __all__ = [
+    "LARGE_AMOUNTS",
     "NUMERIC_KINDS",
     "OUTCOME_WORDS",
     "QUALITATIVE_GOALS",
@@ -38,6 +39,7 @@ __all__ = [
     "actual_pairs",
     "actuals",
     "family",
+    "large_amounts",
     "met_actuals",
     "numbers",
     "quantities",
@@ -187,14 +189,23 @@ def quantities(
 
 
 #: Unit families in which a value can be rewritten exactly (元 ↔ 万元, % ↔ ‰ ↔ a plain fraction).
-_FAMILIES: dict[str, tuple[str | None, ...]] = {
-    "money": ("元", "千元", "万元", "百万元", "亿元"),
-    DIMENSIONLESS: ("%", "‰", None),
-    "length": ("米", "厘米", "公里"),
-    "mass": ("千克", "克", "吨"),
-    "area": ("亩", "公顷"),
-    "time": ("天", "小时", "分钟"),
-}
+def _registry_families() -> dict[str, tuple[str | None, ...]]:
+    """Every dimension of the unit registry with more than one unit (元 千元 万元 …, 米 厘米
+    公里 …), each unit once; the dimensionless family is %, ‰ and a plain fraction."""
+    out: dict[str, list[str | None]] = {}
+    for symbol in known_symbols():
+        unit = lookup_unit(symbol)
+        if unit is None or unit.dimension == DIMENSIONLESS or unit.dimension.startswith("count:"):
+            continue
+        out.setdefault(unit.dimension, []).append(symbol)
+    families = {dim: tuple(words) for dim, words in out.items() if len(words) > 1}
+    families[DIMENSIONLESS] = ("%", "‰", None)
+    return families
+
+
+#: Unit families in which a value can be rewritten exactly: every dimension of the registry
+#: (:mod:`jixiao.units`) with more than one unit, % ↔ ‰ ↔ a plain fraction.
+_FAMILIES: dict[str, tuple[str | None, ...]] = _registry_families()
 
 
 def family(unit: Unit | None) -> tuple[Unit | None, ...]:
@@ -289,6 +300,17 @@ def _value_near(t: Decimal, *, above: bool | None = None) -> SearchStrategy[Deci
     return s
 
 
+#: Amounts of big projects (2.5亿, 8,000,000.5 …), far above what small numbers reach.
+LARGE_AMOUNTS = tuple(
+    Decimal(x) for x in ("1000000", "8000000.5", "12345678.9", "250000000", "999999999.99")
+)
+
+
+def large_amounts() -> SearchStrategy[Decimal]:
+    """Large amounts, as budgets and outputs of big projects are written."""
+    return st.one_of(st.sampled_from(LARGE_AMOUNTS), numbers(100000, 1000000000, places=2))
+
+
 def _amount(value: Decimal, unit: Unit | None) -> Amount:
     return Amount(Quantity(value, unit))
 
@@ -353,15 +375,16 @@ REGIONS: tuple[str, ...] = ("under", "at", "over", "far", "zero")
 
 def ratios(region: str) -> SearchStrategy[Decimal]:
     """Ratios actual / target in one region: ``under`` (below 1), ``at`` (exactly 1), ``over``
-    (above 1, below 1.2), ``far`` (1.2 and more: the usual over-achievement threshold), ``zero``."""
+    (above 1, below 1.2, with 1.01), ``far`` (1.2 and more: the usual over-achievement threshold;
+    1.95–2.05 around twice, 10 and 100 far beyond), ``zero``."""
     if region == "zero":
         return st.just(Decimal(0))
     if region == "at":
         return st.just(Decimal(1))
     points, low, high = {
         "under": (("0.5", "0.9", "0.99"), "0.01", "0.99"),
-        "over": (("1.1", "1.19"), "1.01", "1.19"),
-        "far": (("1.2", "2", "1.3", "3"), "1.2", "3"),
+        "over": (("1.1", "1.19", "1.01", "1.001"), "1.01", "1.19"),
+        "far": (("1.2", "2", "1.3", "3", "1.95", "2.05", "10", "100"), "1.2", "3"),
     }[region]
     return st.one_of(st.sampled_from([Decimal(x) for x in points]), numbers(low, high, places=2))
 

@@ -12,6 +12,7 @@ from jixiao.policy.model import Policy
 from jixiao.testing import seeds as grid
 from jixiao.testing import strategies as js
 from jixiao.testing.cases import FormCase
+from jixiao.testing.inputs import label_seeds, policy_claims, row_labels
 from jixiao.testing.runner import (
     Problem,
     RowOutcome,
@@ -22,7 +23,7 @@ from jixiao.testing.runner import (
 )
 from jixiao.testing.shrinking import fewer_rows, fewer_rows_ordered
 
-__all__ = ["form_summary", "p_row_order", "p_total_bounds"]
+__all__ = ["form_summary", "p_row_order", "p_row_within_weight", "p_total_bounds"]
 
 
 def form_summary(policy: Policy, form: FormCase) -> tuple[dict[str, Any], Any]:
@@ -118,7 +119,8 @@ def p_total_bounds(policy: Policy, cfg: SearchConfig) -> Problem | None:
         elif res.total < 0:
             kind = "negative"
             zh, en = f"总分{shown(res.total)}为负", f"the total {shown(res.total)} is negative"
-        elif res.total != lines:
+        elif res.total != policy.quantize(lines, "total"):
+            # the sum as the policy rounds totals (``rounding total 1 half_up``)
             kind = "sum"
             zh = f"总分{shown(res.total)}不等于各行得分之和{shown(lines)}"
             en = f"the total {shown(res.total)} is not the sum of its lines {shown(lines)}"
@@ -128,3 +130,49 @@ def p_total_bounds(policy: Policy, cfg: SearchConfig) -> Problem | None:
 
     strategy = js.form_cases(policy=policy, claimed=True)
     return search(strategy, check, cfg, grid.form_seeds(policy), fewer_rows)
+
+
+def p_row_within_weight(policy: Policy, cfg: SearchConfig) -> Problem | None:
+    """Inside a whole form, every indicator row scores within [0, its own weight], whatever its
+    section, level2 and name, and no section's subtotal exceeds the weights of its rows. Rules
+    keyed on level1, level2 or name, and section rules that redistribute points, are reached
+    only here: the forms draw their sections, level2 and names from the policy's own words."""
+
+    def check(form: FormCase) -> Problem | None:
+        try:
+            summary, res = form_summary(policy, form)
+        except Exception as err:
+            zh = f"评分时抛出异常：{type(err).__name__}: {err}"
+            en = f"scoring raised {type(err).__name__}: {err}"
+            return Problem(zh, en, {"form": form.to_dict()}, {}, None, "crash")
+        for i, r in enumerate(res.indicators):
+            weight = r.weight or Decimal(0)
+            if Decimal(0) <= r.counted <= weight:
+                continue
+            case = form.rows[i]
+            where = f"{case.level1}·{case.level2 + '·' if case.level2 else ''}{case.name}"
+            kind = "above" if r.counted > weight else "negative"
+            zh = f"第{i + 1}行（{where}）得{shown(r.counted)}分，不在 0 与本行分值{shown(weight)}分之间"
+            en = (
+                f"row {i + 1} ({where}) counts {shown(r.counted)}, outside [0, its weight "
+                f"{shown(weight)}]"
+            )
+            rule = r.rule.label if r.rule is not None else None
+            return Problem(zh, en, {"form": form.to_dict()}, summary, rule, kind)
+        weights: dict[str, Decimal] = {}
+        for case in form.rows:
+            weights[case.level1] = weights.get(case.level1, Decimal(0)) + case.weight
+        for s in res.sections:
+            limit = weights.get(s.name)
+            if limit is None or s.score <= limit:
+                continue
+            zh = f"一级指标「{s.name}」小计{shown(s.score)}分，超过其各行分值之和{shown(limit)}分"
+            en = f"the section {s.name!r} adds up to {shown(s.score)}, above its rows' weights {shown(limit)}"
+            return Problem(zh, en, {"form": form.to_dict()}, summary, None, "section")
+        return None
+
+    strategy = js.form_cases(
+        policy=policy, claimed=True, labels=row_labels(policy), claim=policy_claims(policy)
+    )
+    seeds = grid.form_seeds(policy, labels=label_seeds(policy))
+    return search(strategy, check, cfg, seeds, fewer_rows)

@@ -19,6 +19,7 @@ from jixiao.testing import seeds as grid
 from jixiao.testing import strategies as js
 from jixiao.testing.cases import BudgetCase, Case
 from jixiao.testing.inputs import (
+    breakpoints,
     budget_weights,
     numeric_targets,
 )
@@ -92,7 +93,7 @@ def p_monotone(policy: Policy, cfg: SearchConfig) -> Problem | None:
         return Problem(zh, en, ex, out, bad.rule, kind[1])
 
     strategy = numeric_targets().flatmap(_pair_cases)
-    return search(strategy, check, cfg, grid.monotone_seeds())
+    return search(strategy, check, cfg, grid.monotone_seeds(grid.policy_ratios([policy])))
 
 
 def p_budget_monotone(policy: Policy, cfg: SearchConfig) -> Problem | None:
@@ -136,4 +137,6 @@ def p_budget_monotone(policy: Policy, cfg: SearchConfig) -> Problem | None:
 
     weights = st.one_of(st.just(policy.budget_weight), js.weights())
     strategy = weights.flatmap(lambda w: js.budget_cases(w, zero_budget=False)).flatmap(pairs)
-    return search(strategy, check, cfg, grid.budget_pairs(budget_weights(policy)))
+    return search(
+        strategy, check, cfg, grid.budget_pairs(budget_weights(policy), breakpoints(policy))
+    )

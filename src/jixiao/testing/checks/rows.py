@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
@@ -24,8 +25,10 @@ from jixiao.testing.cases import BudgetCase, Case
 from jixiao.testing.inputs import (
     ALL_KINDS,
     any_actual,
+    breakpoints,
     budget_weights,
     policy_claims,
+    row_labels,
     top_words,
 )
 from jixiao.testing.runner import (
@@ -51,8 +54,18 @@ def p_score_in_bounds(policy: Policy, cfg: SearchConfig) -> Problem | None:
     cases = js.cases(
         js.targets(kinds=ALL_KINDS),
         actual=any_actual(policy),
-        claim=policy_claims(policy),
+        claim=policy_claims(policy, over=True),
+        labels=row_labels(policy),
     )
+    # claims above the weight first: a rule that trusts `claimed` is reported as such, even
+    # when it also fails on rows with no claim
+    for case in grid.over_claim_seeds([policy]):
+        problem = check(case)
+        # reported here only when the claim is to blame: without it the row is not above
+        if problem is not None and problem.kind == "above":
+            unclaimed = check(attrs.evolve(case, claimed=None))
+            if unclaimed is None or unclaimed.kind != "above":
+                return problem
     problem = search(cases, check, cfg, grid.indicator_seeds([policy]))
     if problem is not None:
         return problem
@@ -64,7 +77,7 @@ def p_score_in_bounds(policy: Policy, cfg: SearchConfig) -> Problem | None:
     budgets = st.one_of(st.just(policy.budget_weight), js.weights()).flatmap(
         lambda w: js.budget_cases(w)
     )
-    seeds = grid.budget_seeds(budget_weights(policy))
+    seeds = grid.budget_seeds(budget_weights(policy), breakpoints(policy))
     return search(budgets, check_budget, cfg, seeds)
 
 
@@ -140,6 +153,7 @@ def p_met_full_marks(policy: Policy, cfg: SearchConfig) -> Problem | None:
         js.targets(kinds=("comparison", "quantity", "range", "qualitative", "deadline")),
         actual=_met_actual(policy),
         claimed=False,
+        labels=row_labels(policy),
     )
     return search(strategy, check, cfg, grid.met_seeds([policy]))
 
@@ -165,5 +179,6 @@ def p_reason_required(policy: Policy, cfg: SearchConfig) -> Problem | None:
         actual=any_actual(policy),
         claim=policy_claims(policy),
         reason=st.just(""),
+        labels=row_labels(policy),
     )
     return search(strategy, check, cfg, grid.indicator_seeds([policy]))

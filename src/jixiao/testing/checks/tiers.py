@@ -12,9 +12,8 @@ from hypothesis.strategies import SearchStrategy
 from jixiao.errors import PolicyProblem
 from jixiao.policy.compiler import check_bands
 from jixiao.policy.model import Policy, TierTableRT
-from jixiao.targets.ast import (
-    Qualitative,
-)
+from jixiao.targets.ast import Deadline, Outcome, Qualitative
+from jixiao.targets.lexicon import outcome_status
 from jixiao.testing import strategies as js
 from jixiao.testing.cases import Case
 from jixiao.testing.runner import (
@@ -26,7 +25,7 @@ from jixiao.testing.runner import (
     shown,
 )
 
-__all__ = ["p_tier_bands"]
+__all__ = ["LATE_MARKERS", "p_tier_bands", "p_tier_words"]
 
 
 def _tier_label(table: TierTableRT) -> str:
@@ -176,3 +175,74 @@ def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
             )
         return Problem(zh, en, {"tier_table": _tier_dict(table)}, {}, _tier_label(table))
     return found
+
+
+#: Words around a completion verb that say it came late (逾期完成, 延期完成): the parser has no
+#: status for them, but a late completion is never the top tier (§7 T: 年内逾期完成 is 部分达成).
+LATE_MARKERS = ("逾期", "延期", "推迟", "延迟", "滞后", "超期")
+_NOT_TOP = {
+    "not_done": ("未完成", "not done"),
+    "partial": ("部分完成", "partly done"),
+    "in_progress": ("进行中", "in progress"),
+    "late": ("逾期完成", "done late"),
+}
+
+
+def _word_status(word: str) -> str | None:
+    status = outcome_status(word)
+    if status is None and any(m in word for m in LATE_MARKERS):
+        return "late"
+    return status
+
+
+def _tier_where(tier: Any) -> str:
+    loc = tier.loc
+    return f"{loc.source}:{loc.line}" if loc is not None and loc.line else "?"
+
+
+def p_tier_words(policy: Policy, cfg: SearchConfig) -> Problem | None:
+    """No word the parser reads as not done, partial or in progress (``未按期完成``, ``基本完成``,
+    ``建设中``), nor a late completion (``逾期完成``, the ``late`` role), is in the top tier of a
+    tier table, nor does any of those statuses route there. Every word of every table is
+    checked, and the row it makes is scored to show what the policy gives."""
+    del cfg  # the words are finite: every one is checked
+    goal = Qualitative(js.QUALITATIVE_GOALS[0], declared=True)
+    weight = Decimal(10)
+    for name in sorted(policy.tiers):
+        table = policy.tiers[name]
+        top = table.top
+        bad: list[tuple[str, str, Case]] = []
+        for word in sorted(table.words, key=lambda w: (len(w), w)):
+            status = _word_status(word)
+            if table.words[word] == top.name and status in _NOT_TOP:
+                bad.append((status, f"「{word}」", Case(goal, Outcome(word, "done"), weight)))
+        for status in ("not_done", "partial", "in_progress"):
+            if table.status.get(status) == top.name:
+                word = next((w for w, s in js.OUTCOME_WORDS if s == status), status)
+                case = Case(goal, Outcome(word, status), weight)  # type: ignore[arg-type]
+                bad.append((status, f"status {status}", case))
+        if table.roles.get("late") == top.name:
+            late = Case(
+                Deadline(month=6, end_of_month=True, relation="by"),
+                Deadline(month=8, written_day=15, relation="at"),
+                weight,
+            )
+            bad.append(("late", "late", late))
+        for status, what, case in bad:
+            row = run_case(policy, case)
+            if row.tier is not None and row.tier != top.name and what.startswith("「"):
+                continue  # the word is in the table but another rule scores it first
+            zh_status, en_status = _NOT_TOP[status]
+            zh = (
+                f"{what}读作“{zh_status}”，却属于档次表「{table.name}」的最高档「{top.name}」"
+                f"（得{shown(row.score)}分，满分{shown(case.weight)}分）"
+            )
+            en = (
+                f"{what} reads as {en_status} but is in the top tier {top.name!r} of "
+                f"{table.name!r} (scores {shown(row.score)} of {shown(case.weight)})"
+            )
+            ex, out = rows_example([case], [row])
+            ex = {"tier_table": _tier_dict(table), **ex}
+            rule = f"档次「{top.name}」 ({_tier_where(top)})"
+            return Problem(zh, en, ex, out, rule, status)
+    return None

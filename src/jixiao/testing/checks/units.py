@@ -28,8 +28,9 @@ from jixiao.testing.runner import (
     search,
     shown,
 )
+from jixiao.units import known_symbols
 
-__all__ = ["p_unit_invariance"]
+__all__ = ["p_unit_invariance", "unit_seeds"]
 
 # money first: 元 / 万元 is the rewriting that matters most on real forms
 _FAMILY_UNITS = st.one_of(
@@ -123,21 +124,31 @@ def p_unit_invariance(policy: Policy, cfg: SearchConfig) -> Problem | None:
         rule = " / ".join(dict.fromkeys(r for r in (r1.rule, r2.rule) if r)) or None
         return Problem(zh, en, ex, out, rule)
 
-    return search(_unit_pairs(), check, cfg, _unit_seeds())
+    return search(_unit_pairs(), check, cfg, unit_seeds())
 
 
-def _unit_seeds() -> list[tuple[Case, Case]]:
-    """Money and percentage targets of each comparator, rewritten in every unit of their family."""
+def unit_seeds() -> list[tuple[Case, Case]]:
+    """Every unit of the registry, deterministically: money and percentage targets of each
+    comparator, and a ``≥`` and a ``≤`` target in every other unit, below, at and above the
+    target, rewritten in every unit of their family (公里 → 米, 万元 → 元 …); a unit with no
+    family has its actual written without the unit its target implies (≥45人 / 40)."""
     out = []
-    for unit in ("万元", "%"):
-        u = js.registered_unit(unit)
-        for op in (">=", ">", "=", "<=", "<"):
-            target = Comparison(op, Quantity(Decimal(10), u))
+    for symbol in known_symbols():
+        u = js.registered_unit(symbol)
+        fam = js.family(u)
+        ops: tuple[str, ...] = (
+            (">=", ">", "=", "<=", "<") if symbol in ("万元", "%") else (">=", "<=")
+        )
+        for op in ops:
+            target = Comparison(op, Quantity(Decimal(10), u))  # type: ignore[arg-type]
             for ratio in ("0.5", "1", "1.5"):
                 actual = Amount(Quantity(js.tidy(Decimal(10) * Decimal(ratio)), u))
                 case = Case(target, actual, Decimal(10))
-                for tu in js.family(u):
-                    for au in js.family(u):
+                implied = _implied(case)
+                if len(fam) == 1 and implied is not None:
+                    out.append((case, implied))
+                for tu in fam:
+                    for au in fam:
                         if (tu is None) != (au is None) or (tu, au) == (u, u):
                             continue
                         other = _rewrite(case, tu, au)
