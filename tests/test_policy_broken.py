@@ -285,3 +285,34 @@ def test_drop_a_tier_move_words_and_drop_a_table() -> None:
     assert all("基本完成" not in t.words for t in table.tiers if t.name != "达成")
     outcomes = jixiao.run_policy_examples(policy)
     assert [(o.name, o.failures) for o in outcomes if not o.passed] == []
+
+
+def test_english_labels_for_rules_tiers_and_grades() -> None:
+    from jixiao.report._common import grade_text, rule_name
+
+    policy = load_policy(POLICIES / "english_labels.policy")
+    assert policy.label("超额", "en") == "over-achievement"
+    assert policy.label("达成", "en") == "achieved"  # restated tier takes the new label
+    assert policy.label("部分达成", "en") == "partly met"  # inherited from central
+    assert policy.label("优", "en") == "excellent" and policy.label("优") == "优"
+    row = policy.score({"target": "≥10人", "actual": "30人", "weight": 5})
+    assert rule_name(row, "en") == "over-achievement" and rule_name(row) == "超额"
+    assert grade_text("良", "en", policy) == "good"
+    qual = policy.score(
+        {"target": "定性 效果明显", "actual": "部分达成", "weight": 7, "score": 5.6}
+    )
+    assert "'partly met'" in qual.explanation("en") and "属「部分达成」档" in qual.explanation("zh")
+
+
+def test_lang_en_shows_no_chinese_rule_names(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jixiao.cli.app import cli
+
+    out = CliRunner().invoke(cli, ["score", str(SEED), "--lang", "en", "--explain"])
+    if out.exit_code == 2:  # an older CLI without --explain
+        out = CliRunner().invoke(cli, ["score", str(SEED), "--lang", "en"])
+    central = load_policy("central")
+    for rule in central.rules:
+        if rule.name_en:
+            assert f" {rule.name} " not in out.output, rule.name

@@ -331,3 +331,16 @@ def test_unverified_rows_are_marked_and_counted(tmp_path: Path) -> None:
         (row,) = store.forms()
     assert row["unverified_rows"] == len(unverified)
     assert row["verified_rows"] == len(result.indicators) - len(unverified)
+
+
+def test_auto_policy_chooses_by_region(tmp_path: Path) -> None:
+    form = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    form["department"] = "四川省某某局"
+    client = _client(tmp_path)
+    status, _location = _upload(client, [("sc.json", json.dumps(form).encode())], policy="auto")
+    assert status == 303
+    expected = jixiao.score_form(jixiao.Form.from_dict(form), "auto")
+    with ResultStore(tmp_path / "r.sqlite") as store:
+        (row,) = store.forms()
+    assert row["policy_name"] == expected.policy.name != "central"
+    assert row["total"] == expected.to_dict()["total"]

@@ -246,13 +246,29 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-# Starting a worker process costs about a second (an interpreter, jixiao, the policy); reading and
-# scoring a workbook about 40 ms. Without -j, a batch smaller than this stays in one process.
+# Starting workers costs up to a second each (a fresh interpreter where fork is not used); reading
+# and scoring a workbook about 40 ms. Without -j, a batch smaller than this stays in one process.
 _PARALLEL_FROM = 32
 
 
 def _auto_jobs(count: int) -> int:
     return default_jobs() if count >= _PARALLEL_FROM else 1
+
+
+def _start_method() -> str:
+    """How worker processes start: a fork of this process when that is safe (Linux, no other
+    thread whose locks a fork could copy mid-use: jixiao and the policy are already loaded, so
+    a worker is ready at once), else a fresh interpreter ("spawn", about a second a worker)."""
+    import multiprocessing
+    import threading
+
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "spawn"
 
 
 def score_files(
@@ -284,8 +300,7 @@ def score_files(
 
     from jixiao.limits import current as current_limits
 
-    # "spawn": a fresh interpreter per worker, never a copy of this one's threads and locks
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     chunk = max(1, min(16, len(files) // (workers * 8)))
     done = 0
     with ProcessPoolExecutor(

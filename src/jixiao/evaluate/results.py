@@ -360,8 +360,10 @@ class IndicatorResult:
             "score": _fmt(self.score) or "—",
             "completion": completion,
             "inclusive": inclusive,
-            "rule": self.rule.name if self.rule else "",
-            "tier": self.tier or "",
+            "rule": self.rule.title(lang) if self.rule else "",
+            "tier": (self.policy.label(self.tier, lang) if self.policy else self.tier)
+            if self.tier
+            else "",
             "band": band,
             "claimed": format(_q(self.claimed, q), "f") if self.claimed is not None else "—",
             "name": self.name,

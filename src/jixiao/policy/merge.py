@@ -35,6 +35,7 @@ class Merged:
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     regions: tuple[str, ...] = ()
+    grade_labels: tuple[tuple[str, str], ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -297,6 +298,7 @@ def merge_files(
                 )
         if f.grades is not None:
             m.grades, m.grades_loc = f.grades, f.grades_loc
+            m.grade_labels = f.grade_labels
         if f.placeholders is not None:
             m.placeholders = f.placeholders
         if f.reason_cues is not None:
@@ -329,7 +331,7 @@ def merge_tiers(
         if new is None:
             tiers.append(t)
         else:
-            tiers.append(attrs.evolve(new, words=new.words or t.words))
+            tiers.append(attrs.evolve(new, words=new.words or t.words, en=new.en or t.en))
     tiers.extend(child_tiers.values())
     for name, loc in child.drops:
         if not any(t.name == name for t in tiers):

@@ -57,10 +57,15 @@ class CompiledRule:
     findings: tuple[CompiledFinding, ...]
     accepts: tuple[Fn, ...]
     explain: Mapping[str, tuple[str, str | None]]
+    name_en: str | None = None  # ``rule "正向指标" "positive indicators"``
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.where})"
+
+    def title(self, lang: str = "zh") -> str:
+        """The rule's name in *lang*: its English label under ``en`` when it has one."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @attrs.frozen(slots=True)
@@ -124,6 +129,8 @@ class Policy:
     severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # ``regions "四川" "四川省"``: the regions this policy serves (for ``policy="auto"``)
     regions: tuple[str, ...] = ()
+    # English labels of the policy's own names (rules, tiers, grades): ``{"优": "excellent"}``
+    labels: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
@@ -192,6 +199,16 @@ class Policy:
             places, mode = self.rounding_at.get(at, (self.places, self.rounding))
             rounding = self.runtime[key] = (Decimal(1).scaleb(-places), ROUNDING_MODES[mode])
         return value.quantize(rounding[0], rounding=rounding[1])
+
+    def label(self, name: str, lang: str = "zh") -> str:
+        """A rule, tier or grade name of this policy in *lang* (its English label under ``en``,
+        when the policy gives one; the name itself otherwise).
+
+        >>> import jixiao
+        >>> jixiao.load_policy("central").label("部分达成", "en")
+        'partly met'
+        """
+        return self.labels.get(name, name) if lang == "en" else name
 
     def grade(self, total: Decimal) -> str | None:
         """The grade band (优/良/中/差) a total falls in, or None outside every band."""

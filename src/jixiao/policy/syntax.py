@@ -467,8 +467,16 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             if unique("tiers", table.name, table.loc):
                 fields["tiers"].append(table)
         elif d == "grades" and once("grades", item):
-            pairs = [(str(ch[i]), interval_of(b, ch[i + 1])) for i in range(0, len(ch), 2)]
+            pairs = []
+            labels = []
+            rest = list(ch)
+            while rest:
+                grade = str(rest.pop(0))
+                if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
+                    labels.append((grade, b.string(rest.pop(0))))
+                pairs.append((grade, interval_of(b, rest.pop(0))))
             fields["grades"] = tuple(pairs)
+            fields["grade_labels"] = tuple(labels)
             fields["grades_loc"] = b.loc(item)
         elif d == "placeholders" and once("placeholders", item):
             fields["placeholders"] = tuple(b.string(s) for s in ch)
@@ -516,6 +524,7 @@ ROUNDING_PLACES = ("lines", "rate", "total")
 def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
     ch = list(tree.children)
     name = b.string(ch.pop(0))
+    en = b.string(ch.pop(0)) if ch and isinstance(ch[0], Token) and ch[0].type == "STRING" else None
     placement = None
     when = None
     if ch and isinstance(ch[0], Tree) and ch[0].data == "placement":
@@ -536,7 +545,9 @@ def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
         when = _build_expr(b, ch.pop(0))
     for s in ch:
         stmts.append(_build_stmt(b, s))
-    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend")
+    return A.Rule(
+        name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend", en=en
+    )
 
 
 def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:
@@ -604,6 +615,9 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
         if item.data == "tier":
             parts = list(item.children)
             tname = str(parts.pop(0))
+            label = None
+            if isinstance(parts[0], Token) and parts[0].type == "STRING":
+                label = b.string(parts.pop(0))
             band = interval_of(b, parts.pop(0))
             default = None
             words: tuple[str, ...] = ()
@@ -612,7 +626,9 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
                     default, _ = b.number(p)
                 else:
                     words = tuple(b.string(w) for w in p.children)
-            tiers.append(A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0])))
+            tiers.append(
+                A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0]), en=label)
+            )
         elif item.data == "tier_drop":
             drops.append((str(item.children[0]), b.tok_loc(item.children[0])))
         elif item.data == "tier_move":

@@ -15,6 +15,7 @@ from jixiao.errors import ReportError
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, FormResult, IndicatorResult
+    from jixiao.policy.model import Policy
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -117,10 +118,13 @@ def severity_text(severity: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def grade_text(grade: str | None, lang: str = "zh") -> str:
-    """``优`` in Chinese, ``优 (excellent)`` in English; ``—`` when no band applies."""
+def grade_text(grade: str | None, lang: str = "zh", policy: Policy | None = None) -> str:
+    """``优`` in Chinese, ``优 (excellent)`` in English (the policy's own English label when it
+    gives one: ``excellent``); ``—`` when no band applies."""
     if not grade:
         return "—"
+    if lang == "en" and policy is not None and grade in policy.labels:
+        return str(policy.labels[grade])
     if lang == "en" and grade in _GRADE_EN:
         return f"{grade} ({_GRADE_EN[grade]})"
     return grade
@@ -206,8 +210,9 @@ def finding_place(f: Finding, lang: str = "zh", name: str = "") -> str:
     return f"{label} {f.where}".strip() if label else f.where
 
 
-def rule_name(r: IndicatorResult) -> str:
-    return r.rule.name if r.rule is not None else "—"
+def rule_name(r: IndicatorResult, lang: str = "zh") -> str:
+    """The rule's name, in English under ``en`` when the policy labels it."""
+    return r.rule.title(lang) if r.rule is not None else "—"
 
 
 @attrs.frozen

@@ -74,7 +74,7 @@ def _explained(r: IndicatorResult, en: bool) -> str:
     text = r.explanation("en" if en else "zh")
     if r.rule is None:
         return text
-    return text + (f" (rule {rule_name(r)})" if en else f"（规则：{rule_name(r)}）")
+    return text + (f" (rule {rule_name(r, 'en')})" if en else f"（规则：{rule_name(r)}）")
 
 
 def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
@@ -181,7 +181,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
     total = fmt_score(result.total, places)
     claimed = fmt_score(result.claimed_total, places)
-    grade = grade_text(result.grade, lang)
+    grade = grade_text(result.grade, lang, result.policy)
     if en:
         out.append(
             f"Computed total **{total}** of {fmt_weight(weight_total)} (claimed {claimed}); "
@@ -244,7 +244,7 @@ def markdown_report(
                 r.form.source or "",
                 fmt_score(r.claimed_total, places),
                 fmt_score(r.total, places),
-                grade_text(r.grade, lang),
+                grade_text(r.grade, lang, r.policy),
                 r.count("error"),
                 r.count("warning"),
                 f"{r.verified_rows}/{len(r.indicators)}",

@@ -168,7 +168,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         fmt_weight(b.weight),
         fmt_score(b.claimed, places),
         Text(fmt_score(b.score, places), style="bold"),
-        b.rule.name if b.rule is not None else "—",
+        b.rule.title(lang) if b.rule is not None else "—",
         _mark(b.findings, b.verified),
         end_section=compact,
     )
@@ -194,7 +194,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
             fmt_weight(r.weight),
             fmt_score(r.claimed, places),
             Text(fmt_score(r.score, places), style="bold"),
-            rule_name(r),
+            rule_name(r, lang),
             _mark(r.findings, r.verified),
         )
         if i in ends and ends[i] in sections:
@@ -215,7 +215,9 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
             )
             previous = ("", "")
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
-    grade = Text(f"{t('grade', lang)} {grade_text(result.grade, lang)}", style="bold")
+    grade = Text(
+        f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}", style="bold"
+    )
     total = Text(t("total", lang), style="bold")
     row(
         "" if compact else total,
@@ -251,7 +253,7 @@ def total_line(result: FormResult, lang: str = "zh") -> Text:
         text.append("复核总分 ", style="bold")
         text.append(fmt_score(result.total, places), style=style)
         text.append(f"（自评 {claimed}）   等级 ", style="bold")
-    text.append(grade_text(result.grade, lang), style="bold")
+    text.append(grade_text(result.grade, lang, result.policy), style="bold")
     if result.partial:
         text.append(
             "  (partial total, no grade)" if lang == "en" else "  （部分合计，不评定等级）",
@@ -458,7 +460,7 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
             r.form.source or e.source,
             fmt_score(r.claimed_total, places),
             Text(fmt_score(r.total, places), style="bold"),
-            grade_text(r.grade, lang),
+            grade_text(r.grade, lang, r.policy),
             Text(str(errors), style="bold red" if errors else "green"),
             Text(str(r.count("warning")), style="yellow" if r.count("warning") else ""),
             Text(

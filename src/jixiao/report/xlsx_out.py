@@ -290,7 +290,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             verified=b.verified,
         )
     if total_ref is not None:
-        grade = f"{t('grade', lang)} {grade_text(result.grade, lang)}"
+        grade = f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}"
         grade += "\n" + verification_line(result, lang)
         put(total_ref[0], total_ref[2], _number(result.total), result.form_findings, grade)
     row_cells = {
@@ -570,7 +570,7 @@ def write_results_workbook(
                 r.form.source or "",
                 _number(r.claimed_total),
                 _number(r.total),
-                grade_text(r.grade, lang),
+                grade_text(r.grade, lang, r.policy),
                 r.count("error"),
                 r.count("warning"),
                 f"{r.verified_rows}/{len(r.indicators)}",
@@ -637,7 +637,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             _number(b.weight),
             _number(b.claimed),
             _number(b.score),
-            b.rule.name if b.rule is not None else "—",
+            b.rule.title(lang) if b.rule is not None else "—",
             b.explanation(lang),
             "\n".join(
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
@@ -660,7 +660,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 _number(r.weight),
                 _number(r.claimed),
                 _number(r.score),
-                rule_name(r),
+                rule_name(r, lang),
                 r.explanation(lang),
                 "\n".join(
                     f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
@@ -701,7 +701,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             _number(weight_total),
             _number(result.claimed_total),
             _number(result.total),
-            f"{t('grade', lang)} {grade_text(result.grade, lang)}",
+            f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}",
             "",
             "\n".join(
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"

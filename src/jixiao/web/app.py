@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.catalog import SEVERITIES, stronger
 from jixiao.errors import FormError, JixiaoError, PolicyError
+from jixiao.policy.choose import AUTO
 from jixiao.store import ResultStore
 from jixiao.web import charts
 from jixiao.web.labels import LABELS, label
@@ -507,6 +508,8 @@ def _policy(spec: str, text: str | None, folder: Path) -> Any:
         path = Path(tempfile.mkdtemp(dir=folder)) / "uploaded.policy"
         path.write_text(text, encoding="utf-8")
         return load_policy(path)
+    if spec == AUTO:
+        return AUTO  # chosen per form by its region and year (score_form says which)
     if spec not in _shipped():
         raise UploadError(f"未知的评分策略 {spec!r} (unknown policy)")
     return load_policy(spec)

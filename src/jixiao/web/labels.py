@@ -18,6 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "files": ("文件", "Files"),
     "policy": ("评分策略", "Policy"),
+    "auto_policy": ("自动：按单位所在地区与年度选择", "auto: by the form's region and year"),
     "policy_file": ("或上传策略文件（.policy）", "or upload a rule file (.policy)"),
     "score_button": ("评分并复核", "Score and review"),
     "recent": ("最近的批次", "Recent batches"),
