@@ -39,6 +39,7 @@ CASES = [
     ("amend_unknown", (3, 1), "没有名为「正向指彪」的继承规则可修改", "正向指标"),
     ("tier_drop_unknown", (4, 8), "没有名为「部分完成」的档次可删除", "部分达成"),
     ("tier_drop_gap", (3, 1), "之间有空档", "60% 不属于任何一档"),
+    ("cap_percent", (3, 12), "上限以分计：「5%」", 'cap "成本指标" 5'),
 ]
 
 
@@ -316,3 +317,57 @@ def test_lang_en_shows_no_chinese_rule_names(tmp_path: Path) -> None:
     for rule in central.rules:
         if rule.name_en:
             assert f" {rule.name} " not in out.output, rule.name
+
+
+CAPPED_FORM = {
+    "budget": {"annual": 100, "executed": 100, "weight": 10},
+    "indicators": [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "target": "≥10人",
+            "actual": "10人",
+            "weight": 40,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "成本指标",
+            "target": "≤10万元",
+            "actual": "9万元",
+            "weight": 10,
+        },
+        {
+            "level1": "效益指标",
+            "level2": "社会效益指标",
+            "target": "≥10人",
+            "actual": "10人",
+            "weight": 30,
+        },
+        {
+            "level1": "满意度指标",
+            "level2": "满意度",
+            "target": "≥90%",
+            "actual": "95%",
+            "weight": 10,
+        },
+    ],
+}
+
+
+def test_caps_come_off_the_section_subtotal_and_the_total() -> None:
+    policy = load_policy(POLICIES / "caps.policy")
+    assert policy.caps == {"成本指标": Decimal(5), "": Decimal(95)}
+    result = jixiao.score_form(CAPPED_FORM, policy)
+    assert result.total == Decimal("95.00")
+    assert {s.name: s.score for s in result.sections}["产出指标"] == Decimal("45.00")
+    capped = [f for f in result.findings if f.code == "CAPPED"]
+    assert [f.where for f in capped] == ["成本指标"] and "按策略上限计5分" in capped[0].zh
+    assert jixiao.score_form(CAPPED_FORM).total == Decimal("100.00")
+
+
+def test_a_total_cap(tmp_path: Path) -> None:
+    path = tmp_path / "t.policy"
+    path.write_text('policy "t" version "1"\nextends "central"\ncap total 90\n', encoding="utf-8")
+    result = jixiao.score_form(CAPPED_FORM, load_policy(str(path)))
+    assert result.total == Decimal("90.00")
+    assert [f.where for f in result.findings if f.code == "CAPPED"] == ["total"]

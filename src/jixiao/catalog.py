@@ -108,6 +108,7 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("NO_RULE", "warning", "没有适用的评分规则", "no rule of the policy applies"),
     _c("POLICY_ERROR", "error", "评分规则无法应用于此行", "a rule failed on this row"),
     _c("NOT_SCORED", "warning", "该行无法自动评分", "the row cannot be scored automatically"),
+    _c("CAPPED", "info", "得分合计按策略上限计", "a sum of scores is capped by the policy"),
     _c(
         "POLICY_CHOSEN",
         "info",

@@ -135,7 +135,21 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     if weights_read:
         _check_sections(pol, budget, section_results, extra)
 
-    total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)), "total")
+    excess = _apply_caps(pol, results, section_results, extra)
+    total = pol.quantize(
+        budget.counted + sum((r.counted for r in results), Decimal(0)) - excess, "total"
+    )
+    cap = pol.caps.get("")
+    if cap is not None and total > cap:
+        extra.append(
+            _builtin(
+                "CAPPED",
+                f"总分{total:f}分超过策略上限，按{_plain(cap)}分计",
+                f"the total {total:f} exceeds the policy's cap: counted as {_plain(cap)}",
+                "total",
+            )
+        )
+        total = pol.quantize(cap, "total")
     grade = pol.grade(total)
     partial = not results or not any(r.verified for r in results)
     if partial:
@@ -240,6 +254,49 @@ def _check_sections(
                 severity=pol.deviation,
             )
         )
+
+
+def _apply_caps(
+    pol: Policy,
+    results: tuple[IndicatorResult, ...],
+    sections: list[SectionResult],
+    extra: list[Finding],
+) -> Decimal:
+    """``cap "成本指标" 5``: the rows of a 一级 or 二级指标 count for at most so many points. The
+    excess comes off the subtotal of the 一级指标 holding those rows (and off the total, which
+    this returns); a CAPPED finding says so."""
+    removed = Decimal(0)
+    for name, cap in pol.caps.items():
+        if not name:
+            continue
+        rows = [r for r in results if name in (r.level1, r.level2)]
+        got = sum((r.counted for r in rows), Decimal(0))
+        if not rows or got <= cap:
+            continue
+        over = got - cap
+        removed += over
+        left = over
+        for i, s in enumerate(sections):
+            if left <= 0:
+                break
+            mine = sum(
+                (r.counted for r in rows if (r.level1 or "（未分类）") == s.name), Decimal(0)
+            )
+            take = min(mine, left)
+            if take > 0:
+                sections[i] = SectionResult(
+                    s.name, s.weight, pol.quantize(s.score - take, "total"), s.claimed
+                )
+                left -= take
+        extra.append(
+            _builtin(
+                "CAPPED",
+                f"「{name}」得分合计{_plain(got)}分，按策略上限计{_plain(cap)}分",
+                f"{name}: the rows add up to {_plain(got)}, counted as the policy's cap {_plain(cap)}",
+                name,
+            )
+        )
+    return removed
 
 
 @in_context_iter

@@ -350,5 +350,7 @@ class PolicyFile:
     regions: tuple[str, ...] = ()
     tier_drops: tuple[tuple[str, Location], ...] = ()
     grade_labels: tuple[tuple[str, str], ...] = ()
+    # ``cap "成本指标" 5``, ``cap total 100`` ("" names the total)
+    caps: tuple[tuple[str, Decimal, Location], ...] = ()
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

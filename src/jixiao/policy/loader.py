@@ -158,6 +158,7 @@ class PolicyBuilder:
             chain=self.chain,
             warnings=tuple(sorted(self.warnings, key=problem_order)),
             regions=m.regions,
+            caps=dict(m.caps),
             labels={
                 **{t.name: t.en for table in tiers.values() for t in table.tiers if t.en},
                 **{r.name: r.en for r in (*m.rules, *m.budget_rules) if r.en},

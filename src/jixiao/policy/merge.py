@@ -36,6 +36,7 @@ class Merged:
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     regions: tuple[str, ...] = ()
     grade_labels: tuple[tuple[str, str], ...] = ()
+    caps: dict[str, Decimal] = attrs.Factory(dict)
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -286,6 +287,8 @@ def merge_files(
         for table in f.tiers:
             base = m.tiers.get(table.name)
             m.tiers[table.name] = merge_tiers(base, table, problems)
+        for cap_name, cap_value, _cap_loc in f.caps:
+            m.caps[cap_name] = cap_value
         for name, loc in f.tier_drops:
             if m.tiers.pop(name, None) is None:
                 problems.append(

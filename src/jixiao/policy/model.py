@@ -131,6 +131,9 @@ class Policy:
     regions: tuple[str, ...] = ()
     # English labels of the policy's own names (rules, tiers, grades): ``{"优": "excellent"}``
     labels: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    # ``cap "成本指标" 5`` / ``cap total 100``: at most so many points for the rows of a 一级 or
+    # 二级指标 (by name), or for the total (key "")
+    caps: Mapping[str, Decimal] = attrs.field(factory=dict, repr=False)
     # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
     runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 

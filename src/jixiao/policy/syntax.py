@@ -318,7 +318,7 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
 
 
 _SEVERITIES = SEVERITIES
-_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表"}
+_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表", "cap": "上限"}
 
 
 def _places_ok(b: _Builder, tok: Any) -> bool:
@@ -460,6 +460,19 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
+        elif d in ("cap_section", "cap_total"):
+            name = b.string(ch[0]) if d == "cap_section" else ""
+            value, unit = b.number(ch[-1])
+            if unit not in (None, "分") or str(ch[-1]).endswith(("%", "‰")):
+                b.problems.append(
+                    PolicyProblem(
+                        f"上限以分计：「{ch[-1]}」 (a cap is a number of points)",
+                        b.tok_loc(ch[-1]),
+                        'cap "成本指标" 5',
+                    )
+                )
+            elif unique("cap", name or "total", b.tok_loc(ch[0]) if name else b.loc(item)):
+                fields.setdefault("caps", []).append((name, value, b.loc(item)))
         elif d == "drop_tiers":
             fields.setdefault("tier_drops", []).append((b.string(ch[0]), b.tok_loc(ch[0])))
         elif d == "tiers":
@@ -503,6 +516,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         )
     fields["rounding_at"] = tuple(fields.get("rounding_at", ()))
     fields["tier_drops"] = tuple(fields.get("tier_drops", ()))
+    fields["caps"] = tuple(fields.get("caps", ()))
     for key in (
         "lets",
         "weights",
