@@ -130,6 +130,19 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("SCORE_ABOVE_WEIGHT", "error", "自评得分超过分值", "claimed score exceeds the weight"),
     _c("SCORE_NEGATIVE", "error", "自评得分为负", "claimed score is negative"),
     _c(
+        "WEIGHT_OUT_OF_RANGE",
+        "error",
+        "分值不在 0（不含）到 100 之间",
+        "the weight is not above 0 and at most 100",
+        unverifying=True,
+    ),
+    _c(
+        "BUDGET_OUT_OF_RANGE",
+        "error",
+        "预算金额为负，或预算分值不在 0 到 100 之间",
+        "a budget amount is negative, or the budget weight is not 0 to 100",
+    ),
+    _c(
         "SCORE_OUT_OF_RANGE",
         "error",
         "规则算出的得分超出0至分值",

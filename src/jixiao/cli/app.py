@@ -17,9 +17,11 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from rich.text import Text
 
+from jixiao._io import atomic_open, overlaps
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import FormError, PolicyError, TargetSyntaxError
+from jixiao.escape import visible
 from jixiao.forms.read import SUFFIXES
 from jixiao.report._common import BatchEntry, ReportError
 from jixiao.report.terminal import make_console
@@ -82,23 +84,29 @@ def _load_policy(spec: str) -> Policy | str:
         _fail(str(exc))
 
 
-def _open_out(path: str) -> IO[str]:
+@contextmanager
+def _open_out(path: str) -> Iterator[IO[str]]:
+    """stdout for ``-``; else a temporary file that replaces *path* only once it is complete
+    (an error half-way leaves no truncated report)."""
     if path == "-":
-        return sys.stdout
+        yield sys.stdout
+        return
     try:
-        return open(path, "w", encoding="utf-8", newline="\n")
+        with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
     except OSError as exc:
         _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
 
 
 def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
-    """Before any work: an output must not be an input, and its folder must exist."""
-    for p in inputs:
-        if out.resolve() == p.resolve():
-            _fail(
-                f"{option} 的输出文件不能是输入文件本身：{out} "
-                f"({option} would overwrite the input file {out})"
-            )
+    """Before any work: an output must not be an input (the same path, or the same file through
+    a hard link or a symlink), and its folder must exist."""
+    hit = overlaps(out, inputs)
+    if hit is not None:
+        _fail(
+            f"{option} 的输出文件不能是输入文件本身：{out}（即 {hit}） "
+            f"({option} would overwrite the input file {hit})"
+        )
     if not out.parent.is_dir():
         _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
 
@@ -218,8 +226,12 @@ def _score_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(policy: Policy | str, include_hidden: bool) -> None:
+def _worker_init(policy: Policy | str, include_hidden: bool, limits: Any = None) -> None:
+    from jixiao.limits import set_limits
+
     _WORKER.update(policy=policy, include_hidden=include_hidden)
+    if limits is not None:
+        set_limits(limits)  # the --limit values of the parent (a spawned worker starts afresh)
 
 
 def _worker_score(path: Path) -> list[BatchEntry]:
@@ -286,6 +298,8 @@ def score_files(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from jixiao.limits import current as current_limits
+
     context = multiprocessing.get_context(_start_method())
     chunk = max(1, min(16, len(files) // (workers * 8)))
     done = 0
@@ -293,7 +307,7 @@ def score_files(
         max_workers=workers,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(policy, include_hidden),
+        initargs=(policy, include_hidden, current_limits()),
     ) as pool:
         results = pool.map(_worker_score, files, chunksize=chunk)
         with _progress(len(files), progress) as advance:
@@ -310,6 +324,27 @@ def score_files(
 
 
 # ----------------------------------------------------------------------------- options
+
+
+_LIMIT_OPTION = click.option(
+    "--limit",
+    "limit",
+    multiple=True,
+    metavar="NAME=N",
+    help="提高或降低一项资源限制，可重复，如 --limit rows=200000 --limit file_bytes=200MB；"
+    "限制见 docs/security.md (change a resource limit; repeatable).",
+)
+
+
+def _apply_limits(items: Sequence[str]) -> None:
+    if not items:
+        return
+    from jixiao.limits import current, parse_overrides, set_limits
+
+    try:
+        set_limits(current(), **parse_overrides(list(items)))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _output_options(f: F) -> F:
@@ -380,6 +415,7 @@ def _output_options(f: F) -> F:
             help="也读取隐藏的工作表（默认跳过并提示） (read hidden and very hidden sheets too; "
             "by default they are skipped with an info finding).",
         ),
+        _LIMIT_OPTION,
     ]
     for option in reversed(options):
         f = option(f)
@@ -401,9 +437,11 @@ def _run_forms(
     jobs: int | None = None,
     strict: bool = False,
     db_path: str | None = None,
+    limit: Sequence[str] = (),
 ) -> None:
     from jixiao.report import terminal
 
+    _apply_limits(limit)
     language = _lang(ctx, lang)
     stdout_sinks = [
         name
@@ -448,24 +486,18 @@ def _run_forms(
         from jixiao.report.markdown import markdown_report
 
         text = markdown_report(results, language, failures=failures) if results or failures else ""
-        out = _open_out(markdown)
-        try:
+        with _open_out(markdown) as out:
             out.write(text)
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(f"已写入 Markdown 报告 (wrote the Markdown report): {markdown}")
+        if markdown != "-":
+            _note(f"已写入 Markdown 报告 (wrote the Markdown report): {visible(markdown)}")
     if jsonl:
         from jixiao.report.json_out import to_jsonl
 
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for line in to_jsonl(results, language):
                 out.write(line + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(f"已写入 JSON lines (wrote JSON lines): {jsonl}")
+        if jsonl != "-":
+            _note(f"已写入 JSON lines (wrote JSON lines): {visible(jsonl)}")
     if as_json:
         from jixiao.report.json_out import to_json
 
@@ -553,7 +585,7 @@ def _write_xlsx(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"无法写入 {out}：{exc} (cannot write {out})")
-    _note(f"已写入工作簿 (wrote the workbook): {out}")
+    _note(f"已写入工作簿 (wrote the workbook): {visible(out)}")
 
 
 # ----------------------------------------------------------------------------- commands
@@ -568,8 +600,9 @@ def _write_xlsx(
     envvar="JIXIAO_LANG",
     help="默认输出语言 (default language; also JIXIAO_LANG).",
 )
+@_LIMIT_OPTION
 @click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
+def cli(ctx: click.Context, lang: str | None, limit: tuple[str, ...]) -> None:
     """绩效自评表的解析、评分与复核。
 
     Parse, score and audit 项目支出绩效自评表 (project expenditure performance
@@ -585,6 +618,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
+    _apply_limits(limit)
 
 
 @cli.command(
@@ -653,13 +687,9 @@ def parse(
             continue
         rows.append((text, node.to_dict(), node.render()))
     if jsonl:
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for _text, d, _canonical in rows:
                 out.write(dumps(d, indent=None) + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
     if as_json:
         click.echo(dumps([d for _t, d, _c in rows]))
     if not as_json and jsonl != "-" and rows:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao._decimal import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.findings import (
@@ -39,6 +40,7 @@ def _section_key(policy: Policy, level1: str) -> str | None:
     return None
 
 
+@in_context
 def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central") -> FormResult:
     """Score a whole form: budget execution, every indicator, sections, total, grade, audit.
 
@@ -344,6 +346,7 @@ def _apply_caps(
     return removed
 
 
+@in_context_iter
 def score_rows(
     rows: Iterable[Indicator | Mapping[str, Any]],
     policy: Policy | str = "central",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao._decimal import in_context
 from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.evaluate.findings import (
     UNVERIFYING_CODES,
@@ -27,6 +28,7 @@ from jixiao.evaluate.findings import (
 )
 from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
 from jixiao.forms.model import Indicator, _text, to_decimal
+from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
@@ -107,6 +109,7 @@ class _Draft:
         self.severity: str | None = None
 
 
+@in_context
 def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """Score one indicator row under *policy*; never raises for bad cells (see findings).
 
@@ -122,6 +125,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         ind = Indicator.from_dict(ind)
     if ind.unreadable:
         return score_indicator_uncached(policy, ind)
+    if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
+        return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
     scored = memo.lookup(
         ind.target,
@@ -147,6 +152,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     )
 
 
+@in_context
 def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
     if not isinstance(ind, Indicator):
@@ -579,6 +585,16 @@ def _finish_unscored(
 
 
 def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
+    w = ind.weight
+    if w is not None and not 0 < w <= 100:
+        findings.append(
+            _builtin(
+                "WEIGHT_OUT_OF_RANGE",
+                f"分值{_plain(w)}超出范围，应大于0且不超过100",
+                f"the weight {_plain(w)} is out of range: it must be above 0 and at most 100",
+                ind.cell("weight"),
+            )
+        )
     if ind.score is None:
         return
     if ind.weight is not None and ind.score > ind.weight:
@@ -853,8 +869,16 @@ def _score_mapping(
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
     if memo.reasons:  # rules that read the reason text score each row on its own
         return score_indicator_uncached(policy, row)
-    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
+    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined. A row
+    # that needs more than that (a long or invalid text, a list where text belongs) takes the
+    # full path, which checks it (and raises FormError, which score_rows turns into a finding).
     get = row.get
+    for key in _TEXT_KEYS:
+        v = get(key)
+        if v is None or type(v) is int or type(v) is float:
+            continue
+        if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+            return score_indicator(policy, Indicator.from_dict(row, where=where))
     name = get("name")
     name = name.strip() if type(name) is str else _text(name)
     level1 = get("level1")
@@ -886,6 +910,17 @@ def _score_mapping(
     reason = get("reason")
     reason = reason.strip() if type(reason) is str else _text(reason)
     return _assemble(scored, name, level1, level2, "", reason, "reason")
+
+
+_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
+
+
+def _invalid_text(text: str) -> bool:
+    return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _long(*texts: str) -> bool:
+    return any(len(t) > CACHED_CHARS for t in texts)
 
 
 _PUNCT = str.maketrans("", "", "。.,，；;！!、")

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.evaluate.findings import (
     _QUANTITY_REFS,
     SEVERITIES,
@@ -371,6 +372,7 @@ class IndicatorResult:
             "executed": "",
         }
 
+    @in_context
     def explanation(self, lang: str = "zh") -> str:
         """One sentence saying how the score was reached (Chinese by default, ``lang="en"``).
 
@@ -413,6 +415,7 @@ class IndicatorResult:
             return template.format(**f)
         return _tier_sentence(self, f, en)
 
+    @in_context
     def steps(self) -> tuple[Step, ...]:
         """The arithmetic behind the score: each formula, the values it used, the result."""
         memo = self._o.memo
@@ -465,6 +468,7 @@ class IndicatorResult:
             )
         return tuple(out)
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         o = self._o
         key = "dict:" + lang
@@ -779,6 +783,7 @@ class BudgetResult:
             ),
         )
 
+    @in_context
     def explanation(self, lang: str = "zh") -> str:
         if self.rate is None or self.score is None:
             first = next((f for f in self.findings if f.severity in ("error", "warning")), None)
@@ -795,6 +800,7 @@ class BudgetResult:
             f"按规则「{self.rule.name if self.rule else ''}」得{self.score:f}分（满分{_plain(self.weight)}分）"
         )
 
+    @in_context
     def steps(self) -> tuple[Step, ...]:
         if self.rule is None or self.ctx is None or self.raw is None:
             return ()
@@ -814,6 +820,7 @@ class BudgetResult:
             ),
         )
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         places = self.policy.places if self.policy else 2
         q = Decimal(1).scaleb(-places)
@@ -860,6 +867,7 @@ class SectionResult:
     score: Decimal
     claimed: Decimal | None
 
+    @in_context
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -934,6 +942,7 @@ class FormResult:
         """True when no error-level finding exists."""
         return self.count("error") == 0
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         places = self.policy.rounding_at.get("total", (self.policy.places, ""))[0]
         q = Decimal(1).scaleb(-places)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import ReportError
 
@@ -129,6 +130,7 @@ def grade_text(grade: str | None, lang: str = "zh", policy: Policy | None = None
     return grade
 
 
+@in_context
 def fmt_score(value: Decimal | None, places: int = 2) -> str:
     """A score as printed on the form: ``9.71``, ``5.00``; ``—`` when there is none."""
     if value is None:
@@ -136,6 +138,7 @@ def fmt_score(value: Decimal | None, places: int = 2) -> str:
     return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
+@in_context
 def fmt_weight(value: Decimal | None) -> str:
     """A weight without trailing zeros: ``10``, ``2.5``."""
     if value is None:
@@ -145,6 +148,7 @@ def fmt_weight(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
+@in_context
 def fmt_rate(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:f}%"
 
