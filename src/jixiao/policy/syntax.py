@@ -3,6 +3,10 @@
 The grammar is ``grammar/policy.lark`` (LALR). Lark's exceptions never leave this module: a
 syntax error becomes a :class:`~jixiao.errors.PolicyProblem` with file:line:col, a caret and the
 tokens that would have been valid, in words.
+
+Longer than 500 lines on purpose: one builder per grammar item, all sharing the builder's state
+(the text, the problems found so far, the once-per-file and unique-per-file checks); syntax error
+reporting lives apart in :mod:`jixiao.policy.syntax_errors`.
 """
 
 from __future__ import annotations
