@@ -22,6 +22,7 @@ QUICK: dict[str, list[str]] = {
     "bench_throughput.py": ["--quick"],
     "bench_verify.py": ["--quick"],
     "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
+    "bench_hostile.py": ["--repeat", "1"],
     "bench_batch_files.py": ["--quick"],
 }
 NEEDS: dict[str, tuple[str, ...]] = {

@@ -39,6 +39,7 @@ CASES = [
     ("amend_unknown", (3, 1), "没有名为「正向指彪」的继承规则可修改", "正向指标"),
     ("tier_drop_unknown", (4, 8), "没有名为「部分完成」的档次可删除", "部分达成"),
     ("tier_drop_gap", (3, 1), "之间有空档", "60% 不属于任何一档"),
+    ("cap_percent", (3, 12), "上限以分计：「5%」", 'cap "成本指标" 5'),
 ]
 
 
@@ -285,3 +286,115 @@ def test_drop_a_tier_move_words_and_drop_a_table() -> None:
     assert all("基本完成" not in t.words for t in table.tiers if t.name != "达成")
     outcomes = jixiao.run_policy_examples(policy)
     assert [(o.name, o.failures) for o in outcomes if not o.passed] == []
+
+
+def test_english_labels_for_rules_tiers_and_grades() -> None:
+    from jixiao.report._common import grade_text, rule_name
+
+    policy = load_policy(POLICIES / "english_labels.policy")
+    assert policy.label("超额", "en") == "over-achievement"
+    assert policy.label("达成", "en") == "achieved"  # restated tier takes the new label
+    assert policy.label("部分达成", "en") == "partly met"  # inherited from central
+    assert policy.label("优", "en") == "excellent" and policy.label("优") == "优"
+    row = policy.score({"target": "≥10人", "actual": "30人", "weight": 5})
+    assert rule_name(row, "en") == "over-achievement" and rule_name(row) == "超额"
+    assert grade_text("良", "en", policy) == "good"
+    qual = policy.score(
+        {"target": "定性 效果明显", "actual": "部分达成", "weight": 7, "score": 5.6}
+    )
+    assert "'partly met'" in qual.explanation("en") and "属「部分达成」档" in qual.explanation("zh")
+
+
+def test_lang_en_shows_no_chinese_rule_names(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jixiao.cli.app import cli
+
+    out = CliRunner().invoke(cli, ["score", str(SEED), "--lang", "en", "--explain"])
+    if out.exit_code == 2:  # an older CLI without --explain
+        out = CliRunner().invoke(cli, ["score", str(SEED), "--lang", "en"])
+    central = load_policy("central")
+    for rule in central.rules:
+        if rule.name_en:
+            assert f" {rule.name} " not in out.output, rule.name
+
+
+CAPPED_FORM = {
+    "budget": {"annual": 100, "executed": 100, "weight": 10},
+    "indicators": [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "target": "≥10人",
+            "actual": "10人",
+            "weight": 40,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "成本指标",
+            "target": "≤10万元",
+            "actual": "9万元",
+            "weight": 10,
+        },
+        {
+            "level1": "效益指标",
+            "level2": "社会效益指标",
+            "target": "≥10人",
+            "actual": "10人",
+            "weight": 30,
+        },
+        {
+            "level1": "满意度指标",
+            "level2": "满意度",
+            "target": "≥90%",
+            "actual": "95%",
+            "weight": 10,
+        },
+    ],
+}
+
+
+def test_caps_come_off_the_section_subtotal_and_the_total() -> None:
+    policy = load_policy(POLICIES / "caps.policy")
+    assert policy.caps == {"成本指标": Decimal(5), "": Decimal(95)}
+    result = jixiao.score_form(CAPPED_FORM, policy)
+    assert result.total == Decimal("95.00")
+    assert {s.name: s.score for s in result.sections}["产出指标"] == Decimal("45.00")
+    capped = [f for f in result.findings if f.code == "CAPPED"]
+    assert [f.where for f in capped] == ["成本指标"] and "按策略上限计5分" in capped[0].zh
+    assert jixiao.score_form(CAPPED_FORM).total == Decimal("100.00")
+
+
+def test_a_total_cap(tmp_path: Path) -> None:
+    path = tmp_path / "t.policy"
+    path.write_text('policy "t" version "1"\nextends "central"\ncap total 90\n', encoding="utf-8")
+    result = jixiao.score_form(CAPPED_FORM, load_policy(str(path)))
+    assert result.total == Decimal("90.00")
+    assert [f.where for f in result.findings if f.code == "CAPPED"] == ["total"]
+
+
+def test_rows_that_do_not_apply_renormalise_their_section() -> None:
+    policy = load_policy(POLICIES / "not_applicable.policy")
+    assert policy.not_applicable == {"不适用", "不涉及"}
+    form = {
+        "budget": {"annual": 100, "executed": 100, "weight": 10},
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "target": "≥10人",
+                "actual": "8人",
+                "weight": 40,
+                "reason": "因故",
+            },
+            {"level1": "产出指标", "target": "≤10万元", "actual": "不涉及", "weight": 10},
+            {"level1": "效益指标", "target": "≥10人", "actual": "10人", "weight": 30},
+            {"level1": "满意度指标", "target": "≥90%", "actual": "95%", "weight": 10},
+        ],
+    }
+    result = jixiao.score_form(form, policy)
+    # 产出指标: 8/10 × 40 = 32 of the 40 that apply, scaled to 50 → 40
+    assert {s.name: s.score for s in result.sections}["产出指标"] == Decimal("40.00")
+    assert result.total == Decimal("90.00")
+    (note,) = [f for f in result.findings if f.code == "RENORMALISED"]
+    assert note.where == "产出指标" and "32 → 40.00" in note.zh
+    assert jixiao.score_form(form).total == Decimal("82.00")

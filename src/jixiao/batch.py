@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from jixiao._decimal import in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate import (
     BudgetResult,
@@ -93,6 +94,7 @@ def record(result: IndicatorResult, *, explain: bool = False, lang: str = "zh") 
     return out
 
 
+@in_context_iter
 def score_forms(
     forms: Iterable[Form | Mapping[str, Any]],
     policy: Policy | str = "central",

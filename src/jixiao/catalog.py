@@ -108,6 +108,13 @@ _CODES: tuple[CodeInfo, ...] = (
     _c("NO_RULE", "warning", "没有适用的评分规则", "no rule of the policy applies"),
     _c("POLICY_ERROR", "error", "评分规则无法应用于此行", "a rule failed on this row"),
     _c("NOT_SCORED", "warning", "该行无法自动评分", "the row cannot be scored automatically"),
+    _c("CAPPED", "info", "得分合计按策略上限计", "a sum of scores is capped by the policy"),
+    _c(
+        "RENORMALISED",
+        "info",
+        "不适用的指标不计，其余按比例折算",
+        "rows that do not apply are left out and the rest scaled",
+    ),
     _c(
         "POLICY_CHOSEN",
         "info",
@@ -122,6 +129,19 @@ _CODES: tuple[CodeInfo, ...] = (
     ),
     _c("SCORE_ABOVE_WEIGHT", "error", "自评得分超过分值", "claimed score exceeds the weight"),
     _c("SCORE_NEGATIVE", "error", "自评得分为负", "claimed score is negative"),
+    _c(
+        "WEIGHT_OUT_OF_RANGE",
+        "error",
+        "分值不在 0（不含）到 100 之间",
+        "the weight is not above 0 and at most 100",
+        unverifying=True,
+    ),
+    _c(
+        "BUDGET_OUT_OF_RANGE",
+        "error",
+        "预算金额为负，或预算分值不在 0 到 100 之间",
+        "a budget amount is negative, or the budget weight is not 0 to 100",
+    ),
     _c(
         "SCORE_OUT_OF_RANGE",
         "error",

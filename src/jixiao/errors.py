@@ -20,6 +20,7 @@ import unicodedata
 
 import attrs
 
+from jixiao.escape import visible
 from jixiao.i18n import Msg, word
 
 __all__ = [
@@ -65,10 +66,11 @@ def caret_line(line: str, column: int, length: int = 1) -> str:
        ^^^^
     """
     column = max(0, min(column, len(line)))
-    pad = display_width(line[:column])
-    span = line[column : column + max(length, 1)]
+    # control characters are shown escaped (\x1b), and the caret lines up under what is shown
+    pad = display_width(visible(line[:column]))
+    span = visible(line[column : column + max(length, 1)])
     carets = "^" * max(1, display_width(span))
-    return f"{line}\n{' ' * pad}{carets}"
+    return f"{visible(line)}\n{' ' * pad}{carets}"
 
 
 @attrs.frozen

@@ -271,8 +271,16 @@ def _simple(word: str) -> Unit | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
 def lookup_unit(word: str) -> Unit | None:
+    """The unit a word names (see :func:`_lookup_unit`); words longer than 64 characters are
+    not cached, so the cache stays small in bytes whatever the input."""
+    if len(word) > 64:
+        return _lookup_unit.__wrapped__(word)
+    return _lookup_unit(word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_unit(word: str) -> Unit | None:
     """The unit a word names, or None for an empty word.
 
     Known words resolve to their canonical unit; ``A/B`` and ``A/B*C`` build compound units; a

@@ -344,3 +344,28 @@ def test_auto_policy_chooses_by_region(tmp_path: Path) -> None:
         (row,) = store.forms()
     assert row["policy_name"] == expected.policy.name != "central"
     assert row["total"] == expected.to_dict()["total"]
+
+
+def test_the_cell_at_fault_is_outlined_in_a_workbook(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    _status, location = _upload(client, [("seed.xlsx", SEED_XLSX.read_bytes())])
+    form_id = _form_ids(client.get(location).text)[0]
+    page = client.get(f"/forms/{form_id}").text
+    result = jixiao.score_form(jixiao.read_form(SEED_XLSX))
+    # REASON_MISSING points at the reason cell (I19): that cell of its row is outlined
+    (n, finding) = next(
+        (i + 1, f)
+        for i, r in enumerate(result.indicators)
+        for f in r.findings
+        if f.code == "REASON_MISSING"
+    )
+    row_html = page.split(f'id="row-{n}"', 1)[1].split("</tr>", 1)[0]
+    assert finding.where in row_html
+    assert 'class="reason fault"' in row_html
+    overachieved = next(
+        i + 1
+        for i, r in enumerate(result.indicators)
+        if any(f.code == "OVERACHIEVED" for f in r.findings)
+    )
+    row_html = page.split(f'id="row-{overachieved}"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="fault"' in row_html  # the indicator's own cell (三级指标) is outlined

@@ -21,14 +21,18 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
+from jixiao._io import atomic_open, overlaps
 from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import FormError, JixiaoError, PolicyError, ReportError, TargetSyntaxError
+from jixiao.escape import visible
 from jixiao.evaluate import score_form
 from jixiao.forms import read_forms
 from jixiao.forms.read import SUFFIXES
 from jixiao.i18n import Msg, tr, word
+from jixiao.limits import current, parse_overrides, set_limits
+from jixiao.limits import current as current_limits
 from jixiao.policy import load_policy
 from jixiao.policy.choose import AUTO
 from jixiao.report import terminal
@@ -101,11 +105,16 @@ def _load_policy(spec: str) -> Policy | str:
         _fail(str(exc))
 
 
-def _open_out(path: str) -> IO[str]:
+@contextmanager
+def _open_out(path: str) -> Iterator[IO[str]]:
+    """stdout for ``-``; else a temporary file that replaces *path* only once it is complete
+    (an error half-way leaves no truncated report)."""
     if path == "-":
-        return sys.stdout
+        yield sys.stdout
+        return
     try:
-        return open(path, "w", encoding="utf-8", newline="\n")
+        with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
     except OSError as exc:
         _fail(CANNOT_WRITE, path=path, reason=exc.strerror)
 
@@ -114,17 +123,19 @@ CANNOT_WRITE = Msg("无法写入 {path}：{reason}", "cannot write {path}: {reas
 
 
 def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
-    """Before any work: an output must not be an input, and its folder must exist."""
-    for p in inputs:
-        if out.resolve() == p.resolve():
-            _fail(
-                Msg(
-                    "{option} 的输出文件不能是输入文件本身：{out}",
-                    "{option} would overwrite the input file {out}",
-                ),
-                option=option,
-                out=out,
-            )
+    """Before any work: an output must not be an input (the same path, or the same file through
+    a hard link or a symlink), and its folder must exist."""
+    hit = overlaps(out, inputs)
+    if hit is not None:
+        _fail(
+            Msg(
+                "{option} 的输出文件不能是输入文件本身：{out}（即 {hit}）",
+                "{option} would overwrite the input file {hit}",
+            ),
+            option=option,
+            out=out,
+            hit=hit,
+        )
     if not out.parent.is_dir():
         _fail(
             Msg("{option}：文件夹不存在：{folder}", "{option}: no such folder: {folder}"),
@@ -244,8 +255,11 @@ def _score_one(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(policy: Policy | str, include_hidden: bool) -> None:
+def _worker_init(policy: Policy | str, include_hidden: bool, limits: Any = None) -> None:
+
     _WORKER.update(policy=policy, include_hidden=include_hidden)
+    if limits is not None:
+        set_limits(limits)  # the --limit values of the parent (a spawned worker starts afresh)
 
 
 def _worker_score(path: Path) -> list[BatchEntry]:
@@ -313,7 +327,7 @@ def score_files(
         max_workers=workers,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(policy, include_hidden),
+        initargs=(policy, include_hidden, current_limits()),
     ) as pool:
         results = pool.map(_worker_score, files, chunksize=chunk)
         with _progress(len(files), progress) as advance:
@@ -330,6 +344,26 @@ def score_files(
 
 
 # ----------------------------------------------------------------------------- options
+
+
+_LIMIT_OPTION = click.option(
+    "--limit",
+    "limit",
+    multiple=True,
+    metavar="NAME=N",
+    help="提高或降低一项资源限制，可重复，如 --limit rows=200000 --limit file_bytes=200MB；"
+    "限制见 docs/security.md (change a resource limit; repeatable).",
+)
+
+
+def _apply_limits(items: Sequence[str]) -> None:
+    if not items:
+        return
+
+    try:
+        set_limits(current(), **parse_overrides(list(items)))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _output_options(f: F) -> F:
@@ -400,6 +434,7 @@ def _output_options(f: F) -> F:
             help="也读取隐藏的工作表（默认跳过并提示） (read hidden and very hidden sheets too; "
             "by default they are skipped with an info finding).",
         ),
+        _LIMIT_OPTION,
     ]
     for option in reversed(options):
         f = option(f)
@@ -421,8 +456,10 @@ def _run_forms(
     jobs: int | None = None,
     strict: bool = False,
     db_path: str | None = None,
+    limit: Sequence[str] = (),
 ) -> None:
 
+    _apply_limits(limit)
     language = _lang(ctx, lang)
     stdout_sinks = [
         name
@@ -469,25 +506,19 @@ def _run_forms(
         _write_xlsx(results, files, batch, xlsx_out, language, failures)
     if markdown:
         text = markdown_report(results, language, failures=failures) if results or failures else ""
-        out = _open_out(markdown)
-        try:
+        with _open_out(markdown) as out:
             out.write(text)
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(
-                    Msg("已写入 Markdown 报告：{path}", "wrote the Markdown report: {path}"),
-                    path=markdown,
-                )
+        if markdown != "-":
+            _note(
+                Msg("已写入 Markdown 报告：{path}", "wrote the Markdown report: {path}"),
+                path=visible(markdown),
+            )
     if jsonl:
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for line in to_jsonl(results, language):
                 out.write(line + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
-                _note(Msg("已写入 JSON lines：{path}", "wrote JSON lines: {path}"), path=jsonl)
+        if jsonl != "-":
+            _note(Msg("已写入 JSON lines：{path}", "wrote JSON lines: {path}"), path=visible(jsonl))
     if as_json:
         # an object for one form read from one file; a list for a batch, even of one form
         click.echo(to_json(results, language, many=batch or len(results) != 1))
@@ -574,7 +605,7 @@ def _write_xlsx(
         _fail_error(exc)
     except OSError as exc:
         _fail(CANNOT_WRITE, path=out, reason=exc)
-    _note(Msg("已写入工作簿：{path}", "wrote the workbook: {path}"), path=out)
+    _note(Msg("已写入工作簿：{path}", "wrote the workbook: {path}"), path=visible(out))
 
 
 # ----------------------------------------------------------------------------- commands
@@ -589,8 +620,9 @@ def _write_xlsx(
     envvar="JIXIAO_LANG",
     help="默认输出语言 (default language; also JIXIAO_LANG).",
 )
+@_LIMIT_OPTION
 @click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
+def cli(ctx: click.Context, lang: str | None, limit: tuple[str, ...]) -> None:
     """绩效自评表的解析、评分与复核。
 
     Parse, score and audit 项目支出绩效自评表 (project expenditure performance
@@ -606,6 +638,7 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
+    _apply_limits(limit)
 
 
 @cli.command(
@@ -672,13 +705,9 @@ def parse(
             continue
         rows.append((text, node.to_dict(), node.render()))
     if jsonl:
-        out = _open_out(jsonl)
-        try:
+        with _open_out(jsonl) as out:
             for _text, d, _canonical in rows:
                 out.write(dumps(d, indent=None) + "\n")
-        finally:
-            if out is not sys.stdout:
-                out.close()
     if as_json:
         click.echo(dumps([d for _t, d, _c in rows]))
     if not as_json and jsonl != "-" and rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao._decimal import in_context
 from jixiao.evaluate.findings import Finding, unreadable_cell
 from jixiao.evaluate.findings import builtin_finding as _builtin
 from jixiao.evaluate.findings import fmt_decimal as _fmt
@@ -15,6 +16,7 @@ from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
 
 
+@in_context
 def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
     """Score the 预算执行率 element of a form under *policy*."""
     findings: list[Finding] = []
@@ -33,6 +35,7 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
         for row in budget.rows:
             for field, text in row.unreadable:
                 findings.append(unreadable_cell(field, text, row.cell(field)))
+        _check_ranges(budget, findings)
     if budget is not None and budget.rows:
         annual, executed = _check_rows(policy, budget, annual, executed, findings, bad)
     if bad & {"annual", "executed"}:
@@ -221,6 +224,53 @@ _ALL_FIELDS = (
     "actual", "target", "weight", "score", "completion", "inclusive", "rule", "tier", "band",
     "claimed", "name", "rate", "annual", "executed",
 )  # fmt: skip
+
+
+def _check_ranges(budget: Budget, findings: list[Finding]) -> None:
+    """Budget amounts are never negative; the weight is 0 to 100; the claimed
+    score is not negative (each an error on its cell)."""
+    for key in ("initial", "annual", "executed"):
+        value = getattr(budget, key)
+        if value is not None and value < 0:
+            findings.append(
+                _builtin(
+                    "BUDGET_OUT_OF_RANGE",
+                    f"预算金额{_plain(value)}为负",
+                    f"the budget amount {_plain(value)} is negative",
+                    budget.cell(key),
+                )
+            )
+    for row in budget.rows:
+        for key in ("initial", "annual", "executed"):
+            value = getattr(row, key)
+            if value is not None and value < 0:
+                findings.append(
+                    _builtin(
+                        "BUDGET_OUT_OF_RANGE",
+                        f"「{row.name}」预算金额{_plain(value)}为负",
+                        f"the budget amount {_plain(value)} of {row.name!r} is negative",
+                        f"{row.where}.{key}",
+                    )
+                )
+    w = budget.weight
+    if w is not None and not 0 <= w <= 100:
+        findings.append(
+            _builtin(
+                "BUDGET_OUT_OF_RANGE",
+                f"预算执行率分值{_plain(w)}超出范围，应在0到100之间",
+                f"the budget weight {_plain(w)} is out of range: 0 to 100",
+                budget.cell("weight"),
+            )
+        )
+    if budget.score is not None and budget.score < 0:
+        findings.append(
+            _builtin(
+                "SCORE_NEGATIVE",
+                f"预算执行率自评得分{_fmt(budget.score)}为负",
+                "the claimed budget score is negative",
+                budget.cell("score"),
+            )
+        )
 
 
 def _check_rows(

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from jixiao import catalog
+from jixiao._decimal import in_context
 from jixiao.policy.compiler import Ctx
 from jixiao.targets.ast import Range
 from jixiao.units import Unit
@@ -81,6 +82,7 @@ class Finding:
     row: int | None = None
     name: str = ""
 
+    @in_context
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
@@ -93,6 +95,7 @@ class Finding:
             return f'row {self.row} "{self.name}"' if self.name else f"row {self.row}"
         return f"第{self.row}行「{self.name}」" if self.name else f"第{self.row}行"
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         out: dict[str, Any] = {
             "code": self.code,
@@ -182,6 +185,7 @@ class Step:
     result: str
     rounded: str | None = None
 
+    @in_context
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "step": self.label,

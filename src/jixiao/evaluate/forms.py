@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao._decimal import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.findings import Finding, unreadable_cell
@@ -36,6 +37,7 @@ def _section_key(policy: Policy, level1: str) -> str | None:
     return None
 
 
+@in_context
 def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central") -> FormResult:
     """Score a whole form: budget execution, every indicator, sections, total, grade, audit.
 
@@ -127,7 +129,22 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     if weights_read:
         _check_sections(pol, budget, section_results, extra)
 
-    total = pol.quantize(budget.counted + sum((r.counted for r in results), Decimal(0)), "total")
+    added = _renormalise(pol, form, results, section_results, extra)
+    excess = _apply_caps(pol, results, section_results, extra)
+    total = pol.quantize(
+        budget.counted + sum((r.counted for r in results), Decimal(0)) + added - excess, "total"
+    )
+    cap = pol.caps.get("")
+    if cap is not None and total > cap:
+        extra.append(
+            _builtin(
+                "CAPPED",
+                f"总分{total:f}分超过策略上限，按{_plain(cap)}分计",
+                f"the total {total:f} exceeds the policy's cap: counted as {_plain(cap)}",
+                "total",
+            )
+        )
+        total = pol.quantize(cap, "total")
     grade = pol.grade(total)
     partial = not results or not any(r.verified for r in results)
     if partial:
@@ -236,6 +253,96 @@ def _check_sections(
         )
 
 
+def _renormalise(
+    pol: Policy,
+    form: Form,
+    results: tuple[IndicatorResult, ...],
+    sections: list[SectionResult],
+    extra: list[Finding],
+) -> Decimal:
+    """``not_applicable "不适用" "不涉及"``: a row whose actual says only that is left out of its
+    一级指标, and the section's other rows are scaled up to the section's weight (scoring-rules
+    S7: renormalise when an indicator does not apply). Returns what this adds to the total."""
+    if not pol.not_applicable:
+        return Decimal(0)
+    added = Decimal(0)
+    words = {w.strip() for w in pol.not_applicable}
+    out = {
+        id(r)
+        for ind, r in zip(form.indicators, results, strict=False)
+        if str(ind.actual).strip() in words
+    }
+    for i, s in enumerate(sections):
+        rows = [r for r in results if (r.level1 or "（未分类）") == s.name]
+        dropped = [r for r in rows if id(r) in out]
+        kept = [r for r in rows if id(r) not in out]
+        w_out = sum((r.weight or Decimal(0) for r in dropped), Decimal(0))
+        w_kept = sum((r.weight or Decimal(0) for r in kept), Decimal(0))
+        if not dropped or w_kept <= 0:
+            continue
+        before = sum((r.counted for r in rows), Decimal(0))
+        kept_score = sum((r.counted for r in kept), Decimal(0))
+        after = pol.quantize(kept_score * (w_kept + w_out) / w_kept, "total")
+        added += after - before
+        sections[i] = SectionResult(s.name, s.weight, after, s.claimed)
+        extra.append(
+            _builtin(
+                "RENORMALISED",
+                f"「{s.name}」中{len(dropped)}项不适用（分值{_plain(w_out)}），其余{_plain(w_kept)}分"
+                f"按比例折算为{_plain(w_kept + w_out)}分：{_plain(kept_score)} → {after:f}分",
+                f"{s.name}: {len(dropped)} row(s) do not apply (weight {_plain(w_out)}); the rest, "
+                f"worth {_plain(w_kept)}, is scaled to {_plain(w_kept + w_out)}: "
+                f"{_plain(kept_score)} → {after:f}",
+                s.name,
+            )
+        )
+    return added
+
+
+def _apply_caps(
+    pol: Policy,
+    results: tuple[IndicatorResult, ...],
+    sections: list[SectionResult],
+    extra: list[Finding],
+) -> Decimal:
+    """``cap "成本指标" 5``: the rows of a 一级 or 二级指标 count for at most so many points. The
+    excess comes off the subtotal of the 一级指标 holding those rows (and off the total, which
+    this returns); a CAPPED finding says so."""
+    removed = Decimal(0)
+    for name, cap in pol.caps.items():
+        if not name:
+            continue
+        rows = [r for r in results if name in (r.level1, r.level2)]
+        got = sum((r.counted for r in rows), Decimal(0))
+        if not rows or got <= cap:
+            continue
+        over = got - cap
+        removed += over
+        left = over
+        for i, s in enumerate(sections):
+            if left <= 0:
+                break
+            mine = sum(
+                (r.counted for r in rows if (r.level1 or "（未分类）") == s.name), Decimal(0)
+            )
+            take = min(mine, left)
+            if take > 0:
+                sections[i] = SectionResult(
+                    s.name, s.weight, pol.quantize(s.score - take, "total"), s.claimed
+                )
+                left -= take
+        extra.append(
+            _builtin(
+                "CAPPED",
+                f"「{name}」得分合计{_plain(got)}分，按策略上限计{_plain(cap)}分",
+                f"{name}: the rows add up to {_plain(got)}, counted as the policy's cap {_plain(cap)}",
+                name,
+            )
+        )
+    return removed
+
+
+@in_context_iter
 def score_rows(
     rows: Iterable[Indicator | Mapping[str, Any]],
     policy: Policy | str = "central",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao._decimal import in_context
 from jixiao.catalog import stronger as _stronger
 from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.evaluate.findings import (
@@ -33,6 +34,7 @@ from jixiao.evaluate.results import make_result as _result
 from jixiao.evaluate.results import new_ctx as _new_ctx
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
+from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.targets import parse_actual, parse_target
@@ -116,6 +118,7 @@ class _Draft:
         self.severity: str | None = None
 
 
+@in_context
 def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """Score one indicator row under *policy*; never raises for bad cells (see findings).
 
@@ -131,6 +134,8 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         ind = Indicator.from_dict(ind)
     if ind.unreadable:
         return score_indicator_uncached(policy, ind)
+    if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
+        return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
     scored = memo.lookup(
         ind.target,
@@ -156,6 +161,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     )
 
 
+@in_context
 def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
     """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
     if not isinstance(ind, Indicator):
@@ -588,6 +594,16 @@ def _finish_unscored(
 
 
 def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
+    w = ind.weight
+    if w is not None and not 0 < w <= 100:
+        findings.append(
+            _builtin(
+                "WEIGHT_OUT_OF_RANGE",
+                f"分值{_plain(w)}超出范围，应大于0且不超过100",
+                f"the weight {_plain(w)} is out of range: it must be above 0 and at most 100",
+                ind.cell("weight"),
+            )
+        )
     if ind.score is None:
         return
     if ind.weight is not None and ind.score > ind.weight:
@@ -897,8 +913,16 @@ def score_mapping(
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
     if memo.reasons:  # rules that read the reason text score each row on its own
         return score_indicator_uncached(policy, row)
-    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined.
+    # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined. A row
+    # that needs more than that (a long or invalid text, a list where text belongs) takes the
+    # full path, which checks it (and raises FormError, which score_rows turns into a finding).
     get = row.get
+    for key in _TEXT_KEYS:
+        v = get(key)
+        if v is None or type(v) is int or type(v) is float:
+            continue
+        if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+            return score_indicator(policy, Indicator.from_dict(row, where=where))
     name = get("name")
     name = name.strip() if type(name) is str else _text(name)
     level1 = get("level1")
@@ -933,6 +957,17 @@ def score_mapping(
 
 
 _score_mapping = score_mapping
+
+
+_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
+
+
+def _invalid_text(text: str) -> bool:
+    return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _long(*texts: str) -> bool:
+    return any(len(t) > CACHED_CHARS for t in texts)
 
 
 _PUNCT = str.maketrans("", "", "。.,，；;！!、")

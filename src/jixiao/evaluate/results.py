@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.evaluate.findings import QUANTITY_REFS as _QUANTITY_REFS
 from jixiao.evaluate.findings import (
     SEVERITIES,
@@ -362,8 +363,10 @@ class IndicatorResult:
             "score": _fmt(self.score) or "—",
             "completion": completion,
             "inclusive": inclusive,
-            "rule": self.rule.name if self.rule else "",
-            "tier": self.tier or "",
+            "rule": self.rule.title(lang) if self.rule else "",
+            "tier": (self.policy.label(self.tier, lang) if self.policy else self.tier)
+            if self.tier
+            else "",
             "band": band,
             "claimed": format(_q(self.claimed, q), "f") if self.claimed is not None else "—",
             "name": self.name,
@@ -372,6 +375,7 @@ class IndicatorResult:
             "executed": "",
         }
 
+    @in_context
     def explanation(self, lang: str = "zh") -> str:
         """One sentence saying how the score was reached (Chinese by default, ``lang="en"``).
 
@@ -414,6 +418,7 @@ class IndicatorResult:
             return template.format(**f)
         return _tier_sentence(self, f, en)
 
+    @in_context
     def steps(self) -> tuple[Step, ...]:
         """The arithmetic behind the score: each formula, the values it used, the result."""
         memo = self._o.memo
@@ -466,6 +471,7 @@ class IndicatorResult:
             )
         return tuple(out)
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         o = self._o
         key = "dict:" + lang
@@ -786,6 +792,7 @@ class BudgetResult:
             ),
         )
 
+    @in_context
     def explanation(self, lang: str = "zh") -> str:
         if self.rate is None or self.score is None:
             first = next((f for f in self.findings if f.severity in ("error", "warning")), None)
@@ -802,6 +809,7 @@ class BudgetResult:
             f"按规则「{self.rule.name if self.rule else ''}」得{self.score:f}分（满分{_plain(self.weight)}分）"
         )
 
+    @in_context
     def steps(self) -> tuple[Step, ...]:
         if self.rule is None or self.ctx is None or self.raw is None:
             return ()
@@ -821,6 +829,7 @@ class BudgetResult:
             ),
         )
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         places = self.policy.places if self.policy else 2
         q = Decimal(1).scaleb(-places)
@@ -867,6 +876,7 @@ class SectionResult:
     score: Decimal
     claimed: Decimal | None
 
+    @in_context
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -941,6 +951,7 @@ class FormResult:
         """True when no error-level finding exists."""
         return self.count("error") == 0
 
+    @in_context
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         places = self.policy.rounding_at.get("total", (self.policy.places, ""))[0]
         q = Decimal(1).scaleb(-places)

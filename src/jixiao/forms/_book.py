@@ -11,6 +11,8 @@ from jixiao.errors import FormError
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, ReadNote
+from jixiao.limits import LimitError, check_grid_shape
+from jixiao.limits import current as current_limits
 
 __all__ = ["build_grid", "collect_forms", "hidden_note"]
 
@@ -23,7 +25,11 @@ def build_grid(
     uncached: dict[tuple[int, int], str] | None = None,
 ) -> Grid:
     """A grid from a sheet's own cells, its merged ranges ((top, left), (bottom, right)) and its
-    formulas without a saved result (evaluated here when they are simple arithmetic)."""
+    formulas without a saved result (evaluated here when they are simple arithmetic).
+
+    The sheet's used range, cell count and merged area (the ranges clipped to the data) are
+    checked against :mod:`jixiao.limits` before any range is expanded: every workbook reader
+    (.xlsx, .xls, .ods) builds its grids here."""
     notes: list[tuple[tuple[int, int], ReadNote]] = []
     unevaluated: dict[tuple[int, int], tuple[str, str]] = {}
     if uncached:
@@ -58,6 +64,10 @@ def build_grid(
             )
     max_row = max((r for r, _ in cells), default=0)
     max_col = max((c for _, c in cells), default=0)
+    where = sheet or None
+    check_grid_shape(max_row, max_col, len(cells), source=source, where=where)
+    merged = 0
+    limit = current_limits().merged_cells
     for anchor, (bottom, right) in merges:
         top = cells.get(anchor) or GridCell(None, anchor, anchor)
         # clip ranges that run past the data (a label merged down a whole column)
@@ -65,6 +75,9 @@ def build_grid(
             max(min(bottom, max_row), anchor[0]),
             max(min(right, max_col), anchor[1]),
         )
+        merged += (last[0] - anchor[0] + 1) * (last[1] - anchor[1] + 1)
+        if merged > limit:  # counted before anything is expanded
+            raise LimitError("merged_cells", merged, source=source, where=where)
         for row in range(anchor[0], last[0] + 1):
             for col in range(anchor[1], last[1] + 1):
                 cells[(row, col)] = attrs.evolve(top, anchor=anchor, last=last)

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import attrs
 
+from jixiao._io import atomic_write_text
 from jixiao.errors import FormError
+from jixiao.escape import csv_cell, csv_uncell
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form
+from jixiao.limits import LimitError, check_cell_text, read_bytes
+from jixiao.limits import current as current_limits
 
 __all__ = ["decode_text", "read_csv_forms", "write_csv"]
 
@@ -75,16 +79,24 @@ def _rows(text: str, source: str) -> list[list[str]]:
 
 def read_csv_forms(path: Path, source: str) -> list[Form]:
     """Every form in a CSV file (usually one). Raises FormError when there is none."""
-    text = decode_text(path.read_bytes(), source)
+    text = decode_text(read_bytes(path, source), source)
     if text.startswith("\ufeff"):
         text = text[1:]
     cells: dict[tuple[int, int], GridCell] = {}
+    lim = current_limits()
     for r, row in enumerate(_rows(text, source), start=1):
         if row and row[0].lstrip().startswith("#"):
             continue
+        if r > lim.rows:
+            raise LimitError("rows", f">{lim.rows}", source=source, where=f"row {r}")
+        if len(row) > lim.columns:
+            raise LimitError("columns", len(row), source=source, where=f"row {r}")
         for c, value in enumerate(row, start=1):
             if value.strip():
-                cells[(r, c)] = GridCell(value, (r, c), (r, c))
+                check_cell_text(value, source=source, where=f"row {r}, col {c}")
+                cells[(r, c)] = GridCell(csv_uncell(value), (r, c), (r, c))
+        if len(cells) > lim.cells:
+            raise LimitError("cells", len(cells), source=source, where=f"row {r}")
     grid = Grid(file=source, sheet=None, cells=cells)
     forms = find_forms(grid)
     if not forms:
@@ -177,14 +189,22 @@ def csv_rows(form: Form) -> list[list[str]]:
     return rows
 
 
-def write_csv(form: Form | Iterable[Form], path: str | os.PathLike[str]) -> None:
+def write_csv(
+    form: Form | Iterable[Form], path: str | os.PathLike[str], *, raw: bool = False
+) -> None:
     """Write one form (or several, one after another) in the CSV convention, UTF-8 with a BOM
-    so that Excel opens it with the right encoding."""
+    so that Excel opens it with the right encoding.
+
+    A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (other than a
+    plain number such as ``-5``) is written with a leading ``'``, so that a spreadsheet shows it
+    as text instead of running it as a formula; :func:`read_csv_forms` removes that ``'`` again.
+    ``raw=True`` writes every cell exactly as it is (for tools that are not spreadsheets)."""
     forms = [form] if isinstance(form, Form) else list(form)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for i, f in enumerate(forms):
         if i:
             writer.writerow([])
-        writer.writerows(csv_rows(f))
-    Path(path).write_text(out.getvalue(), encoding="utf-8-sig", newline="")
+        rows = csv_rows(f)
+        writer.writerows(rows if raw else ([csv_cell(c) for c in row] for row in rows))
+    atomic_write_text(path, out.getvalue(), encoding="utf-8-sig", newline="")

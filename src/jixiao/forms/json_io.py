@@ -10,8 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao._decimal import in_context
+from jixiao._io import atomic_write_text
 from jixiao.errors import FormError, caret_line
 from jixiao.forms.model import Form
+from jixiao.limits import LimitError, read_bytes
+from jixiao.limits import current as current_limits
 
 __all__ = ["loads_forms", "read_json_forms", "write_json"]
 
@@ -31,20 +35,41 @@ _MESSAGES = {
 }
 
 
+@in_context
 def loads_forms(text: str, source: str) -> list[Form]:
     """Forms from JSON text: one form object, or a list of them."""
     try:
-        data: Any = json.loads(text, parse_float=Decimal)
+        data: Any = json.loads(
+            text, parse_float=Decimal, parse_int=_parse_int, parse_constant=_no_constant
+        )
+    except _Constant as exc:
+        raise FormError(
+            f"JSON 中不允许 {exc.message}，应为数字 (JSON does not allow {exc.message}: expected a "
+            f"number)",
+            source=source,
+        ) from None
+    except RecursionError:
+        raise LimitError("json_depth", ">1000", source=source) from None
     except json.JSONDecodeError as exc:
         zh = _MESSAGES.get(exc.msg, "语法错误")
         lines = text.splitlines()
         # an error at the very end of a file that ends with a newline sits one line past the last
         line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
+        if len(line) > 200:  # a minified file is one long line: show the part around the error
+            start = max(0, exc.colno - 80)
+            line, col = line[start : start + 160], exc.colno - start
+        else:
+            col = exc.colno
         raise FormError(
-            f"JSON 语法错误：{zh} (invalid JSON: {exc.msg})\n{caret_line(line, exc.colno - 1)}",
+            f"JSON 语法错误：{zh} (invalid JSON: {exc.msg})\n{caret_line(line, col - 1)}",
             source=source,
             where=f"{exc.lineno}:{exc.colno}",
         ) from None
+    depth = _depth(data, current_limits().json_depth)
+    if depth is not None:
+        raise LimitError(
+            "json_depth", f">{current_limits().json_depth}", source=source, where=depth
+        )
     if isinstance(data, list):
         forms = []
         for i, item in enumerate(data):
@@ -59,8 +84,44 @@ def loads_forms(text: str, source: str) -> list[Form]:
     return [Form.from_dict(data, source=source)]
 
 
+class _Constant(FormError):
+    """NaN / Infinity / -Infinity in the text (json accepts them; JSON does not)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Constant(name)  # re-raised with the file's name in loads_forms
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # int() refuses more than 4300 digits (a ValueError out of json.loads): keep such a number
+    # as a Decimal, for the digits limit to name it
+    return int(text) if len(text) <= 1000 else Decimal(text)
+
+
+def _depth(data: Any, limit: int) -> str | None:
+    """Where the nesting goes deeper than *limit* (a JSON path), else None."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "$")]
+    while stack:
+        node, level, path = stack.pop()
+        if level > limit:
+            return path
+        if isinstance(node, dict):
+            stack.extend(
+                (v, level + 1, f"{path}.{k}")
+                for k, v in node.items()
+                if isinstance(v, (dict, list))
+            )
+        elif isinstance(node, list):
+            stack.extend(
+                (v, level + 1, f"{path}[{i}]")
+                for i, v in enumerate(node)
+                if isinstance(v, (dict, list))
+            )
+    return None
+
+
 def read_json_forms(path: Path, source: str) -> list[Form]:
-    data = path.read_bytes()
+    data = read_bytes(path, source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -80,4 +141,4 @@ def write_json(form: Form | Iterable[Form], path: str | os.PathLike[str]) -> Non
         data: Any = form.to_dict()
     else:
         data = [f.to_dict() for f in form]
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -8,6 +8,7 @@ JSON, ``row 5`` for CSV, ``Sheet1!E12`` for Excel — so findings can point at i
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,8 @@ from typing import Any
 import attrs
 
 from jixiao.errors import FormError
+from jixiao.limits import LimitError, check_cell_text, check_digits
+from jixiao.limits import current as current_limits
 
 __all__ = [
     "Budget",
@@ -49,34 +52,46 @@ def to_decimal(
             )
         return None
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise FormError(
+                f"应为有限数字，实际为 {value} (expected a finite number)",
+                source=source,
+                where=where,
+            )
+        check_digits(value, source=source, where=where)
         return value
     if isinstance(value, int):
-        return Decimal(value)
+        number = Decimal(value)
+        check_digits(number, source=source, where=where)
+        return number
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise FormError(
                 f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where
             )
-        return decimal_from_float(value)
+        number = decimal_from_float(value)
+        check_digits(number, source=source, where=where)
+        return number
     if isinstance(value, str):
+        check_cell_text(value, source=source, where=where)
         text = value.strip().translate(_FULLWIDTH)
         if text in _PLACEHOLDERS:
             return None
-        text = text.replace(" ", "").replace("\u3000", "")
-        if "," in text:
-            grouped = text
-            for suffix in ("万元", "元", "万", "分", "%"):
-                if grouped.endswith(suffix):
-                    grouped = grouped[: -len(suffix)]
-                    break
-            if not _GROUPED.fullmatch(grouped):
+        if _NUMBER_TEXT.match(value) is None:
+            _check_surrogates(value, where=where, source=source)
+            if "," in text or "，" in text:
                 raise FormError(
                     f"千分位逗号位置不对，无法确定数值：「{value}」 (garbled thousands separators: "
                     f"{value!r}; write 1,234.5 or 1234.5)",
                     source=source,
                     where=where,
                 )
-            text = text.replace(",", "")
+            raise FormError(
+                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                source=source,
+                where=where,
+            )
+        text = text.replace(" ", "").replace("\u3000", "").replace("，", "").replace(",", "")
         for suffix in ("万元", "元", "万", "分"):
             if text.endswith(suffix):
                 text = text[: -len(suffix)]
@@ -86,6 +101,10 @@ def to_decimal(
         try:
             number = Decimal(text)
         except InvalidOperation:
+            if _NUMBER_TEXT.match(value) is not None:  # well formed: an exponent out of reach
+                m = re.search(r"[eE]([+\-]?)0*([0-9]+)", text)
+                shown = f"E{m.group(1)}{m.group(2)}" if m else text[:40]
+                raise LimitError("digits", shown, source=source, where=where) from None
             raise FormError(
                 f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
                 source=source,
@@ -97,10 +116,85 @@ def to_decimal(
                 source=source,
                 where=where,
             )
+        check_digits(number, source=source, where=where)
         return number
     raise FormError(
-        f"应为数字，实际为 {type(value).__name__} (expected a number)", source=source, where=where
+        f"应为数字，实际为{_kind(value)} (expected a number, got {_kind_en(value)})",
+        source=source,
+        where=where,
     )
+
+
+# The numbers the JSON Schema accepts ($defs.number in form.schema.json): one pattern, so the
+# reader and the schema agree on every string.
+_NUMBER_TEXT = re.compile(
+    r"^\s*[+\-－]?([0-9０-９]{1,3}([,，][0-9０-９]{3})+([.．][0-9０-９]*)?|[0-9０-９][0-9０-９ 　]*"
+    r"([.．][0-9０-９]*)?|[.．][0-9０-９]+)([eE][+\-]?[0-9]+)?\s*(万元|元|万|分|%|％)?\s*$"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"布尔值 {value!r}"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, Mapping):
+        return "对象"
+    return f" {type(value).__name__}"
+
+
+def _kind_en(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {value!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _check_surrogates(text: str, *, where: str, source: str | None) -> None:
+    m = _SURROGATE.search(text)
+    if m is not None:
+        raise FormError(
+            f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，第 {m.start() + 1} "
+            f"个字符），无法读取 (the text holds a lone surrogate \\u{ord(m.group(0)):04x} at "
+            f"character {m.start() + 1}: not valid Unicode)",
+            source=source,
+            where=where,
+        )
+
+
+def text_field(value: Any, *, where: str, source: str | None = None) -> str:
+    """A cell's text from JSON or a dict: a string (or a number, written as text); None is "".
+
+    A list, an object or a boolean where text belongs is a FormError naming the field, as is a
+    lone surrogate or a text over the ``cell_chars`` limit."""
+    if type(value) is str:
+        text = value
+    elif value is None:
+        return ""
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FormError(
+                f"应为文本或有限数字，实际为 {value!r} (expected text or a finite number)",
+                source=source,
+                where=where,
+            )
+        return _text(value)
+    elif isinstance(value, str):
+        text = str(value)
+    else:
+        raise FormError(
+            f"应为文本，实际为{_kind(value)} (expected text, got {_kind_en(value)})",
+            source=source,
+            where=where,
+        )
+    check_cell_text(text, source=source, where=where)
+    if not text.isprintable():
+        _check_surrogates(text, where=where, source=source)
+    return text.strip()
 
 
 # A float whose shortest repr is this long was not typed by a person: it is binary noise from a
@@ -136,11 +230,9 @@ def decimal_from_float(value: float) -> Decimal:
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－，"}
 
+
 # A number with thousands separators: one to three digits, then groups of exactly three.
 # ``7,00.0,77``, ``1,2,3`` and ``7,00`` are garbled, not numbers (never guessed at).
-_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-
-
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -176,8 +268,15 @@ def _number(value: Any, where: str, source: str | None) -> Decimal | None:
     return to_decimal(value, where=where, source=source)
 
 
+_YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
+
+
 def _raw(value: Any) -> str:
     """A cell's text as written, for an unreadable-cell finding (never longer than 200 chars)."""
+    if isinstance(value, int) and value.bit_length() > 13_000:  # str() refuses 4300+ digits
+        return f"<{value.bit_length() * 3 // 10}+ 位数字 digits>"
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > 200:
+        return f"{value:.6e}"
     text = value if isinstance(value, str) else _text(value)
     return text if len(text) <= 200 else text[:200] + "…"
 
@@ -197,7 +296,7 @@ def _readable(
         if cached:
             return _number(value, where, source)
         return to_decimal(value, where=where, source=source)
-    except FormError:
+    except FormError:  # a number over the digits limit too: that cell, not the whole file
         bad.append((field, _raw(value)))
         return None
 
@@ -261,16 +360,16 @@ class Indicator:
         score = get("score")
         bad: list[tuple[str, str]] = []
         return cls(
-            _text_fast(get("name")),
-            _text_fast(get("target")),
-            _text_fast(get("actual")),
+            text_field(get("name"), where=f"{prefix}name", source=source),
+            text_field(get("target"), where=f"{prefix}target", source=source),
+            text_field(get("actual"), where=f"{prefix}actual", source=source),
             _readable(weight, "weight", f"{prefix}weight", source, bad, cached=True),
             None
             if score is None
             else _readable(score, "score", f"{prefix}score", source, bad, cached=True),
-            _text_fast(get("reason")),
-            _text_fast(get("level1")),
-            _text_fast(get("level2")),
+            text_field(get("reason"), where=f"{prefix}reason", source=source),
+            text_field(get("level1"), where=f"{prefix}level1", source=source),
+            text_field(get("level2"), where=f"{prefix}level2", source=source),
             where,
             {
                 "target": f"{prefix}target",
@@ -352,10 +451,15 @@ class Budget:
             return _readable(d.get(key), key, f"{where}.{key}", source, bad)
 
         rows = []
-        raw_rows = d.get("rows") or ()
+        raw_rows = d.get("rows")
+        if raw_rows is None:
+            raw_rows = ()
         if not isinstance(raw_rows, list | tuple):
             raise FormError(
-                "其中行应为列表 (budget rows must be a list)", source=source, where=f"{where}.rows"
+                f"其中行应为列表，实际为{_kind(raw_rows)} (budget rows must be a list, got "
+                f"{_kind_en(raw_rows)})",
+                source=source,
+                where=f"{where}.rows",
             )
         for i, r in enumerate(raw_rows):
             rw = f"{where}.rows[{i}]"
@@ -366,7 +470,7 @@ class Budget:
             rbad: list[tuple[str, str]] = []
             rows.append(
                 BudgetRow(
-                    name=_text(r.get("name")),
+                    name=text_field(r.get("name"), where=f"{rw}.name", source=source),
                     initial=_readable(r.get("initial"), "initial", f"{rw}.initial", source, rbad),
                     annual=_readable(r.get("annual"), "annual", f"{rw}.annual", source, rbad),
                     executed=_readable(
@@ -384,7 +488,7 @@ class Budget:
             weight=num("weight"),
             score=num("score"),
             rate=num("rate", percent=True),
-            reason=_text(d.get("reason")),
+            reason=text_field(d.get("reason"), where=f"{where}.reason", source=source),
             rows=tuple(rows),
             where=where,
             cells={
@@ -489,35 +593,58 @@ class Form:
             )
         bad: list[tuple[str, str]] = []
         year = d.get("year")
+        if isinstance(year, (float, Decimal)) and math.isfinite(year) and year == int(year):
+            year = int(year)  # 2023.0 is the integer 2023 in JSON
+        if isinstance(year, int) and not isinstance(year, bool):
+            digits = 10**9 if year.bit_length() > 13_000 else len(str(abs(year)))
+            if digits > current_limits().digits:
+                bad.append(("year", _raw(year)))  # over the digits limit: an unreadable cell
+                year = None
         if isinstance(year, (bool, float, Decimal)):
-            year = str(year)  # true / 2023.5 are not years; "2023.0" is not either
+            year = str(year)  # true / 2023.5 are not years
         if year is not None and not isinstance(year, int):
             text = str(year).strip()
-            try:
-                year = int(text.rstrip("年度").rstrip("年")) if text else None
-            except ValueError:
+            m = _YEAR.match(text)
+            if m is not None and len(m.group(1).lstrip("0")) > current_limits().digits:
+                bad.append(("year", _raw(year)))
+                year = None
+            elif m is not None:
+                year = int(m.group(1))
+            elif not text:
+                year = None
+            else:
                 bad.append(("year", _raw(year)))  # reported as UNREADABLE_CELL when scored
                 year = None
         budget = d.get("budget")
-        goals = d.get("goals") or {}
+        goals = d.get("goals")
+        if goals is None:
+            goals = {}
         if not isinstance(goals, Mapping):
             raise FormError(
-                "goals 应为对象 (goals must be an object)", source=source, where="goals"
+                f"goals 应为对象，实际为{_kind(goals)} (goals must be an object, got "
+                f"{_kind_en(goals)})",
+                source=source,
+                where="goals",
             )
         return cls(
             indicators=tuple(
                 Indicator.from_dict(r, where=f"indicators[{i}]", source=source)
                 for i, r in enumerate(rows)
             ),
-            project=_text(d.get("project")),
+            project=text_field(d.get("project"), where="project", source=source),
             year=year,
-            department=_text(d.get("department")),
-            implementer=_text(d.get("implementer")),
+            department=text_field(d.get("department"), where="department", source=source),
+            implementer=text_field(d.get("implementer"), where="implementer", source=source),
             budget=Budget.from_dict(budget, source=source) if budget is not None else None,
-            goals={str(k): _text(v) for k, v in goals.items()},
+            goals={
+                text_field(k, where="goals", source=source): text_field(
+                    v, where=f"goals.{k}", source=source
+                )
+                for k, v in goals.items()
+            },
             total=_readable(d.get("total"), "total", "total", source, bad),
             source=source,
-            grade=_text(d.get("grade")),
+            grade=text_field(d.get("grade"), where="grade", source=source),
             unreadable=tuple(bad),
         )
 

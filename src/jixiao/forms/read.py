@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
-from jixiao.errors import FormError
+from jixiao._decimal import in_context
+from jixiao.errors import FormError, JixiaoError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
 from jixiao.forms.docx_io import read_docx_forms  # python-docx loads lazily
 from jixiao.forms.json_io import read_json_forms, write_json
@@ -15,6 +16,7 @@ from jixiao.forms.model import Form
 from jixiao.forms.pdf_io import read_pdf_forms  # pdfplumber loads lazily
 from jixiao.forms.xls_io import read_et_forms, read_ods_forms, read_xls_forms  # lazy xlrd
 from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads lazily
+from jixiao.limits import check_file_size, open_zip, read_bytes
 
 __all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
 
@@ -41,8 +43,12 @@ _READERS: dict[str, Callable[..., list[Form]]] = {
     ".pdf": read_pdf_forms,
 }
 SUFFIXES = tuple(_READERS)
+# containers that are zips of XML parts, checked by jixiao.limits.open_zip before their reader
+# (.xlsx/.xlsm check inside their reader, which keeps the clipped copy)
+_ZIPPED = (".docx", ".ods")
 
 
+@in_context
 def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     """Every form in a file: ``.json`` (an object or a list of them), ``.csv`` / ``.tsv``, or
     ``.xlsx`` / ``.xlsm`` (every form on every visible sheet). The file is only read, never
@@ -72,11 +78,28 @@ def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     if not file.is_file():
         raise FormError("不是文件 (not a regular file)", source=source)
     try:
+        check_file_size(file, source)  # every reader, old and new: limits before parsing
+        if suffix in _ZIPPED:
+            open_zip(read_bytes(file, source), source)  # sizes, DTDs: docs/security.md
         return reader(file, source, include_hidden=include_hidden)
+    except JixiaoError:
+        raise
     except OSError as exc:
         raise FormError(
             f"无法读取文件：{exc.strerror} (cannot read the file: {exc.strerror})", source=source
         ) from None
+    except (RecursionError, MemoryError) as exc:
+        raise FormError(
+            f"文件结构过深或过大，无法读取（{type(exc).__name__}） (the file is nested too deeply or "
+            f"too large to read: {type(exc).__name__})",
+            source=source,
+        ) from None
+    except Exception as exc:  # a reader's bug or a library's surprise: still this file's error
+        raise FormError(
+            f"无法读取文件（{type(exc).__name__}: {exc}），请报告此问题 (the file cannot be read: "
+            f"{type(exc).__name__}: {exc}; please report it)",
+            source=source,
+        ) from exc
 
 
 def read_form(path: StrPath, *, include_hidden: bool = False) -> Form:

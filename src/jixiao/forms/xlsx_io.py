@@ -9,18 +9,22 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from jixiao._io import atomic_write_bytes, sheet_title
 from jixiao.errors import FormError
+from jixiao.escape import visible
 from jixiao.forms._book import build_grid, collect_forms, hidden_note
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, Indicator, ReadNote
+from jixiao.limits import check_cell_text, open_zip, read_bytes
 
 __all__ = ["Layout", "read_xlsx_forms", "split_target", "write_xlsx"]
 
@@ -45,9 +49,22 @@ def _openpyxl(source: str) -> Any:
 # reading
 
 
-def _load(openpyxl: Any, data: bytes, source: str, *, data_only: bool) -> Any:
+def load_workbook(path: Path, source: str, **options: Any) -> Any:
+    """An openpyxl workbook from a file, after the checks of :mod:`jixiao.limits` (file size,
+    zip sizes declared and actually decompressed, cells, rows, columns, merged area, no DTD);
+    merged ranges are clipped to the data first, so no range is expanded over empty cells.
+    openpyxl's warnings (unknown extensions, data validation…) are not printed. Raises
+    FormError (LimitError) for anything wrong with the file."""
+    openpyxl = _openpyxl(source)
+    data = open_zip(read_bytes(path, source), source)
+    return _load(openpyxl, data, source, **options)
+
+
+def _load(openpyxl: Any, data: bytes, source: str, **options: Any) -> Any:
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), **options)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         if data.startswith(_OLE_MAGIC):
             why = (
@@ -86,6 +103,8 @@ def _grid(ws: Any, values_ws: Any | None, source: str) -> Grid:
     uncached: dict[tuple[int, int], str] = {}
     for (row, col), cell in present.items():
         value = cell.value
+        if isinstance(value, str):
+            check_cell_text(value, source=source, where=f"{ws.title}!{column_letter(col)}{row}")
         formula = None
         if _is_formula(cell):
             cached = values_ws.cell(row=row, column=col).value if values_ws is not None else None
@@ -108,7 +127,7 @@ def read_xlsx_forms(path: Path, source: str, *, include_hidden: bool = False) ->
     ``Form.source`` is the file name, or ``file#sheet`` when the workbook holds several forms.
     Raises FormError when no sheet holds a form."""
     openpyxl = _openpyxl(source)
-    data = path.read_bytes()
+    data = open_zip(read_bytes(path, source), source)
     wb = _load(openpyxl, data, source, data_only=False)
     sheets = []
     skipped: list[ReadNote] = []
@@ -198,9 +217,9 @@ class _Sheet:
         fmt: str | None = None,
     ) -> None:
         cell = self.ws.cell(row=row, column=col)
-        cell.value = value if value != "" else None
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text such as "=100%", not a formula
+        cell.value = (visible(value) if isinstance(value, str) else value) if value != "" else None
+        if cell.data_type == "f":
+            cell.data_type = "s"  # text such as "=100%", never a formula
         cell.alignment = self.center if center else self.wrap
         if bold:
             cell.font = self.bold
@@ -437,7 +456,7 @@ def _deterministic(data: bytes) -> bytes:
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "", name).strip("'")[:28] or "表"
+    name = sheet_title(name)
     candidate, n = name, 2
     while candidate in used:
         candidate, n = f"{name[:26]}{n}", n + 1
@@ -475,6 +494,7 @@ def write_xlsx(
             _write_split(sheet, f)
         else:
             _write_standard(sheet, f)
+    wb.calculation.fullCalcOnLoad = False  # no formulas: nothing to recalculate
     buffer = io.BytesIO()
     wb.save(buffer)
-    Path(path).write_bytes(_deterministic(buffer.getvalue()))
+    atomic_write_bytes(path, _deterministic(buffer.getvalue()))

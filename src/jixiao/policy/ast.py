@@ -281,6 +281,7 @@ class Rule:
     loc: Location = _loc()
     # ``amend rule "…" { … }``: change an inherited rule, keeping what the amendment does not restate
     amend: bool = attrs.field(default=False, kw_only=True)
+    en: str | None = attrs.field(default=None, kw_only=True)  # English label
 
 
 # ---------------------------------------------------------------- tables and examples
@@ -293,6 +294,7 @@ class Tier:
     default: Decimal | None
     words: tuple[str, ...] = ()
     loc: Location = _loc()
+    en: str | None = attrs.field(default=None, kw_only=True)  # English label: 达成 "met"
 
 
 @attrs.frozen(slots=True)
@@ -347,5 +349,9 @@ class PolicyFile:
     severities: tuple[tuple[str, str, Location], ...] = ()
     regions: tuple[str, ...] = ()
     tier_drops: tuple[tuple[str, Location], ...] = ()
+    grade_labels: tuple[tuple[str, str], ...] = ()
+    # ``cap "成本指标" 5``, ``cap total 100`` ("" names the total)
+    caps: tuple[tuple[str, Decimal, Location], ...] = ()
+    not_applicable: tuple[str, ...] | None = None
     examples: tuple[Example, ...] = ()
     loc: Location = _loc()

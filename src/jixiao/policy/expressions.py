@@ -1,6 +1,10 @@
 """Type-checking policy expressions and compiling them into small closures.
 
 See :mod:`jixiao.policy.compiler` for the dimensions a number carries.
+
+Longer than 500 lines on purpose: one :class:`ExprCompiler` with one method per kind of
+expression; the type rules of the language read best side by side, and splitting the class would
+scatter them (the name tables, types and band checks already live in their own modules).
 """
 
 from __future__ import annotations

@@ -159,6 +159,13 @@ class PolicyBuilder:
             chain=self.chain,
             warnings=tuple(sorted(self.warnings, key=problem_order)),
             regions=m.regions,
+            caps=dict(m.caps),
+            not_applicable=frozenset(m.not_applicable),
+            labels={
+                **{t.name: t.en for table in tiers.values() for t in table.tiers if t.en},
+                **{r.name: r.en for r in (*m.rules, *m.budget_rules) if r.en},
+                **dict(m.grade_labels),
+            },
         )
 
     # -- severities of built-in finding codes

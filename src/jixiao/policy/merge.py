@@ -35,6 +35,9 @@ class Merged:
     reason_cues: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     severities: dict[str, tuple[str, Location]] = attrs.Factory(dict)
     regions: tuple[str, ...] = ()
+    grade_labels: tuple[tuple[str, str], ...] = ()
+    caps: dict[str, Decimal] = attrs.Factory(dict)
+    not_applicable: tuple[str, ...] = ()
     examples: tuple[A.Example, ...] = ()
     path: str = ""
     first_loc: Location | None = None
@@ -285,6 +288,10 @@ def merge_files(
         for table in f.tiers:
             base = m.tiers.get(table.name)
             m.tiers[table.name] = merge_tiers(base, table, problems)
+        if f.not_applicable is not None:
+            m.not_applicable = f.not_applicable
+        for cap_name, cap_value, _cap_loc in f.caps:
+            m.caps[cap_name] = cap_value
         for name, loc in f.tier_drops:
             if m.tiers.pop(name, None) is None:
                 problems.append(
@@ -297,6 +304,7 @@ def merge_files(
                 )
         if f.grades is not None:
             m.grades, m.grades_loc = f.grades, f.grades_loc
+            m.grade_labels = f.grade_labels
         if f.placeholders is not None:
             m.placeholders = f.placeholders
         if f.reason_cues is not None:
@@ -329,7 +337,7 @@ def merge_tiers(
         if new is None:
             tiers.append(t)
         else:
-            tiers.append(attrs.evolve(new, words=new.words or t.words))
+            tiers.append(attrs.evolve(new, words=new.words or t.words, en=new.en or t.en))
     tiers.extend(child_tiers.values())
     for name, loc in child.drops:
         if not any(t.name == name for t in tiers):

@@ -62,10 +62,15 @@ class CompiledRule:
     findings: tuple[CompiledFinding, ...]
     accepts: tuple[Fn, ...]
     explain: Mapping[str, tuple[str, str | None]]
+    name_en: str | None = None  # ``rule "正向指标" "positive indicators"``
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.where})"
+
+    def title(self, lang: str = "zh") -> str:
+        """The rule's name in *lang*: its English label under ``en`` when it has one."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @attrs.frozen(slots=True)
@@ -129,6 +134,14 @@ class Policy:
     severities: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     # ``regions "四川" "四川省"``: the regions this policy serves (for ``policy="auto"``)
     regions: tuple[str, ...] = ()
+    # English labels of the policy's own names (rules, tiers, grades): ``{"优": "excellent"}``
+    labels: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    # ``cap "成本指标" 5`` / ``cap total 100``: at most so many points for the rows of a 一级 or
+    # 二级指标 (by name), or for the total (key "")
+    caps: Mapping[str, Decimal] = attrs.field(factory=dict, repr=False)
+    # ``not_applicable "不适用" "不涉及"``: rows whose actual says only this are left out and the
+    # rest of their 一级指标 is scaled up to the section's weight
+    not_applicable: frozenset[str] = frozenset()
     # Derived from the fields above when the policy is built; never changed afterwards.
     digest: str = attrs.field(init=False, repr=False)
     """SHA-256 of the policy's files (display paths and texts, base first)."""
@@ -188,6 +201,16 @@ class Policy:
         """
         quantum, mode = self._quanta[at]
         return value.quantize(quantum, rounding=mode)
+
+    def label(self, name: str, lang: str = "zh") -> str:
+        """A rule, tier or grade name of this policy in *lang* (its English label under ``en``,
+        when the policy gives one; the name itself otherwise).
+
+        >>> import jixiao
+        >>> jixiao.load_policy("central").label("部分达成", "en")
+        'partly met'
+        """
+        return self.labels.get(name, name) if lang == "en" else name
 
     def grade(self, total: Decimal) -> str | None:
         """The grade band (优/良/中/差) a total falls in, or None outside every band."""

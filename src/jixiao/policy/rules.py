@@ -170,6 +170,7 @@ def compile_rules(
                 findings=tuple(findings),
                 accepts=tuple(accepts),
                 explain=explain,
+                name_en=rule.en,
             )
         )
     return out

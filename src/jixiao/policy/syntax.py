@@ -3,6 +3,10 @@
 The grammar is ``grammar/policy.lark`` (LALR). Lark's exceptions never leave this module: a
 syntax error becomes a :class:`~jixiao.errors.PolicyProblem` with file:line:col, a caret and the
 tokens that would have been valid, in words.
+
+Longer than 500 lines on purpose: one builder per grammar item, all sharing the builder's state
+(the text, the problems found so far, the once-per-file and unique-per-file checks); syntax error
+reporting lives apart in :mod:`jixiao.policy.syntax_errors`.
 """
 
 from __future__ import annotations
@@ -318,7 +322,7 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
 
 
 _SEVERITIES = SEVERITIES
-_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表"}
+_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表", "cap": "上限"}
 
 
 def _places_ok(b: _Builder, tok: Any) -> bool:
@@ -460,6 +464,21 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             fields["rules"].append(_build_rule(b, item))
         elif d == "drop":
             fields["drops"].append((b.string(ch[0]), b.loc(item)))
+        elif d == "not_applicable" and once("not_applicable", item):
+            fields["not_applicable"] = tuple(b.string(w) for w in ch)
+        elif d in ("cap_section", "cap_total"):
+            name = b.string(ch[0]) if d == "cap_section" else ""
+            value, unit = b.number(ch[-1])
+            if unit not in (None, "分") or str(ch[-1]).endswith(("%", "‰")):
+                b.problems.append(
+                    PolicyProblem(
+                        f"上限以分计：「{ch[-1]}」 (a cap is a number of points)",
+                        b.tok_loc(ch[-1]),
+                        'cap "成本指标" 5',
+                    )
+                )
+            elif unique("cap", name or "total", b.tok_loc(ch[0]) if name else b.loc(item)):
+                fields.setdefault("caps", []).append((name, value, b.loc(item)))
         elif d == "drop_tiers":
             fields.setdefault("tier_drops", []).append((b.string(ch[0]), b.tok_loc(ch[0])))
         elif d == "tiers":
@@ -467,8 +486,16 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             if unique("tiers", table.name, table.loc):
                 fields["tiers"].append(table)
         elif d == "grades" and once("grades", item):
-            pairs = [(str(ch[i]), interval_of(b, ch[i + 1])) for i in range(0, len(ch), 2)]
+            pairs = []
+            labels = []
+            rest = list(ch)
+            while rest:
+                grade = str(rest.pop(0))
+                if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
+                    labels.append((grade, b.string(rest.pop(0))))
+                pairs.append((grade, interval_of(b, rest.pop(0))))
             fields["grades"] = tuple(pairs)
+            fields["grade_labels"] = tuple(labels)
             fields["grades_loc"] = b.loc(item)
         elif d == "placeholders" and once("placeholders", item):
             fields["placeholders"] = tuple(b.string(s) for s in ch)
@@ -495,6 +522,7 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         )
     fields["rounding_at"] = tuple(fields.get("rounding_at", ()))
     fields["tier_drops"] = tuple(fields.get("tier_drops", ()))
+    fields["caps"] = tuple(fields.get("caps", ()))
     for key in (
         "lets",
         "weights",
@@ -516,6 +544,7 @@ ROUNDING_PLACES = ("lines", "rate", "total")
 def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
     ch = list(tree.children)
     name = b.string(ch.pop(0))
+    en = b.string(ch.pop(0)) if ch and isinstance(ch[0], Token) and ch[0].type == "STRING" else None
     placement = None
     when = None
     if ch and isinstance(ch[0], Tree) and ch[0].data == "placement":
@@ -536,7 +565,9 @@ def _build_rule(b: _Builder, tree: Tree[Any]) -> A.Rule:
         when = _build_expr(b, ch.pop(0))
     for s in ch:
         stmts.append(_build_stmt(b, s))
-    return A.Rule(name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend")
+    return A.Rule(
+        name, when, tuple(stmts), placement, loc=b.loc(tree), amend=tree.data == "amend", en=en
+    )
 
 
 def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:
@@ -604,6 +635,9 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
         if item.data == "tier":
             parts = list(item.children)
             tname = str(parts.pop(0))
+            label = None
+            if isinstance(parts[0], Token) and parts[0].type == "STRING":
+                label = b.string(parts.pop(0))
             band = interval_of(b, parts.pop(0))
             default = None
             words: tuple[str, ...] = ()
@@ -612,7 +646,9 @@ def _build_tiers(b: _Builder, tree: Tree[Any]) -> A.TierTable:
                     default, _ = b.number(p)
                 else:
                     words = tuple(b.string(w) for w in p.children)
-            tiers.append(A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0])))
+            tiers.append(
+                A.Tier(tname, band, default, words, loc=b.tok_loc(item.children[0]), en=label)
+            )
         elif item.data == "tier_drop":
             drops.append((str(item.children[0]), b.tok_loc(item.children[0])))
         elif item.data == "tier_move":

@@ -52,7 +52,7 @@ def describe_expected(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
 TOP_LEVEL = (
     "policy", "extends", "title", "source", "years", "regions", "rounding", "tolerance", "let", "weights",
     "budget", "rule", "amend", "drop", "tiers", "grades", "placeholders", "reason_cues",
-    "severity", "example",
+    "severity", "cap", "not_applicable", "example",
 )  # fmt: skip
 MAX_SYNTAX_PROBLEMS = 20
 

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from jixiao._decimal import in_context
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import ReportError
 from jixiao.evaluate import FormResult
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, IndicatorResult
+    from jixiao.policy.model import Policy
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -117,15 +119,19 @@ def severity_text(severity: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def grade_text(grade: str | None, lang: str = "zh") -> str:
-    """``优`` in Chinese, ``优 (excellent)`` in English; ``—`` when no band applies."""
+def grade_text(grade: str | None, lang: str = "zh", policy: Policy | None = None) -> str:
+    """``优`` in Chinese, ``优 (excellent)`` in English (the policy's own English label when it
+    gives one: ``excellent``); ``—`` when no band applies."""
     if not grade:
         return "—"
+    if lang == "en" and policy is not None and grade in policy.labels:
+        return str(policy.labels[grade])
     if lang == "en" and grade in _GRADE_EN:
         return f"{grade} ({_GRADE_EN[grade]})"
     return grade
 
 
+@in_context
 def fmt_score(value: Decimal | None, places: int = 2) -> str:
     """A score as printed on the form: ``9.71``, ``5.00``; ``—`` when there is none."""
     if value is None:
@@ -133,6 +139,7 @@ def fmt_score(value: Decimal | None, places: int = 2) -> str:
     return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
+@in_context
 def fmt_weight(value: Decimal | None) -> str:
     """A weight without trailing zeros: ``10``, ``2.5``."""
     if value is None:
@@ -142,6 +149,7 @@ def fmt_weight(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
+@in_context
 def fmt_rate(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:f}%"
 
@@ -203,8 +211,9 @@ def finding_place(f: Finding, lang: str = "zh", name: str = "") -> str:
     return f"{label} {f.where}".strip() if label else f.where
 
 
-def rule_name(r: IndicatorResult) -> str:
-    return r.rule.name if r.rule is not None else "—"
+def rule_name(r: IndicatorResult, lang: str = "zh") -> str:
+    """The rule's name, in English under ``en`` when the policy labels it."""
+    return r.rule.title(lang) if r.rule is not None else "—"
 
 
 @attrs.frozen

@@ -6,10 +6,13 @@ names, targets) stay as written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jixiao._decimal import in_context
+from jixiao.escape import markdown_text
 from jixiao.i18n import section_label
 from jixiao.report._common import (
     BatchEntry,
@@ -33,11 +36,28 @@ if TYPE_CHECKING:
 __all__ = ["markdown_report"]
 
 
+class Md(str):
+    """Markdown jixiao wrote itself (``**9.71**``): put in the report as it is."""
+
+
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
-    s = "" if text is None else str(text)
-    s = s.replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(part.strip() for part in s.splitlines()) if "\n" in s else s
+    """Text shown as written: HTML, links, emphasis, pipes and headings escaped, line breaks as
+    ``<br>`` (see :func:`jixiao.escape.markdown_text`); :class:`Md` is jixiao's own markup."""
+    if isinstance(text, Md):
+        return str(text)
+    return markdown_text("" if text is None else str(text))
+
+
+def _code(code: str) -> str:
+    """A finding code in backticks (codes are identifiers; anything else is escaped text)."""
+    return f"`{code}`" if re.fullmatch(r"[A-Za-z0-9_.]+", code) else _cell(code)
+
+
+def _code_span(text: str) -> str:
+    """A file name as inline code when it can be one (no backtick, no control character)."""
+    if "`" in text or not text.isprintable():
+        return _cell(text)
+    return f"`{text}`"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
@@ -55,7 +75,7 @@ def _explained(r: IndicatorResult, en: bool) -> str:
     text = r.explanation("en" if en else "zh")
     if r.rule is None:
         return text
-    return text + (f" (rule {rule_name(r)})" if en else f"（规则：{rule_name(r)}）")
+    return text + (f" (rule {rule_name(r, 'en')})" if en else f"（规则：{rule_name(r)}）")
 
 
 def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
@@ -65,7 +85,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     form = result.form
     p = result.policy
     out: list[str] = []
-    title = form_label(result)
+    title = _cell(form_label(result))
     if form.year:
         title += f" ({form.year})" if en else f"（{form.year}年度）"
     out.append(f"{h} {title}")
@@ -98,7 +118,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
             f"（自评 {fmt_score(b.claimed, places)}，分值 {fmt_weight(b.weight)}）。"
         )
     out.append("")
-    out.append(f"> {b.explanation(lang)}")
+    out.append(f"> {_cell(b.explanation(lang))}")
     out.append("")
 
     out.append(f"{h}# {t('indicators', lang)}")
@@ -134,7 +154,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
                 actual,
                 fmt_weight(r.weight),
                 fmt_score(r.claimed, places),
-                f"**{fmt_score(r.score, places)}**",
+                Md(f"**{fmt_score(r.score, places)}**"),
                 check_mark(r.findings, r.verified),
                 t("verified_yes" if r.verified else "verified_no", lang),
                 _explained(r, en),
@@ -167,7 +187,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
     total = fmt_score(result.total, places)
     claimed = fmt_score(result.claimed_total, places)
-    grade = grade_text(result.grade, lang)
+    grade = grade_text(result.grade, lang, result.policy)
     if en:
         out.append(
             f"Computed total **{total}** of {fmt_weight(weight_total)} (claimed {claimed}); "
@@ -187,17 +207,18 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     if not findings:
         out.append(t("no_findings", lang) + ("." if en else "。"))
     for f in findings:
-        place = finding_place(f, lang)
+        place = _cell(finding_place(f, lang))
         where = f" ({place})" if en else f"（{place}）"
         sep = ": " if en else "："
         out.append(
-            f"- **{severity_text(f.severity, lang)}** `{f.code}`{where if f.where else ''}{sep}"
-            f"{_cell(f.message(lang))}"
+            f"- **{severity_text(f.severity, lang)}** {_code(f.code)}"
+            f"{where if f.where else ''}{sep}{_cell(f.message(lang))}"
         )
     out.append("")
     return out
 
 
+@in_context
 def markdown_report(
     results: FormResult | Sequence[FormResult],
     lang: str = "zh",
@@ -229,7 +250,7 @@ def markdown_report(
                 r.form.source or "",
                 fmt_score(r.claimed_total, places),
                 fmt_score(r.total, places),
-                grade_text(r.grade, lang),
+                grade_text(r.grade, lang, r.policy),
                 r.count("error"),
                 r.count("warning"),
                 f"{r.verified_rows}/{len(r.indicators)}",
@@ -260,6 +281,6 @@ def markdown_report(
         out.append(f"## {t('unreadable', lang).capitalize() if en else t('unreadable', lang)}")
         out.append("")
         for e in failures:
-            out.append(f"- `{e.source}`{': ' if en else '：'}{_cell(e.error or '')}")
+            out.append(f"- {_code_span(e.source)}{': ' if en else '：'}{_cell(e.error or '')}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -14,11 +14,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from jixiao._decimal import in_context
 from jixiao.catalog import severity_rank
 from jixiao.errors import TargetSyntaxError
+from jixiao.escape import visible
 from jixiao.i18n import UNCLASSIFIED, basis_text, section_label, word
 from jixiao.report._common import (
     BatchEntry,
@@ -62,21 +65,38 @@ _WIDE = 140  # when output is piped, rich would wrap at 80 columns: too narrow f
 def make_console(*, stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console for stdout (or stderr): colour only on a TTY, wide when piped to a file."""
     stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    console = SafeConsole(file=stream, highlight=False, soft_wrap=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(file=stream, highlight=False, width=_WIDE, soft_wrap=False)
+        console = SafeConsole(file=stream, highlight=False, width=_WIDE, soft_wrap=False)
     return console
 
 
 def _add(table: Table, *cells: str | Text, end_section: bool = False) -> None:
     """Add a row; plain strings are data, never rich markup (a cell may hold ``[80%, 100%]``)."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), end_section=end_section)
+    table.add_row(
+        *(Text(visible(c)) if isinstance(c, str) else c for c in cells), end_section=end_section
+    )
 
 
 def _sev(finding: Finding, lang: str) -> Text:
     return Text(
         severity_text(finding.severity, lang), style=SEVERITY_STYLE.get(finding.severity, "")
     )
+
+
+class SafeConsole(Console):
+    """A console that shows control characters in the text it prints as visible escapes.
+
+    Only the text of segments is escaped (a cell's ``\\x1b[2J`` becomes the eight characters
+    ``\\x1b[2J``); the styles rich itself renders are untouched. So nothing read from a form
+    (an ESC sequence, an OSC 8 hyperlink, a carriage return, a bidi override) reaches the
+    terminal raw, whichever function printed it.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            Segment(visible(s.text), s.style, s.control) if s.control is None else s for s in buffer
+        )
 
 
 def _mark(findings: Iterable[Finding], verified: bool = True) -> Text:
@@ -108,6 +128,7 @@ def _cells(result: FormResult, i: int, r: IndicatorResult) -> tuple[str, str]:
 COMPACT_BELOW = 110  # columns: below this, the table drops the level and rule columns
 
 
+@in_context
 def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None) -> Table:
     """The per-form table: budget row, each indicator, section subtotals, total.
 
@@ -149,7 +170,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         fmt_weight(b.weight),
         fmt_score(b.claimed, places),
         Text(fmt_score(b.score, places), style="bold"),
-        b.rule.name if b.rule is not None else "—",
+        b.rule.title(lang) if b.rule is not None else "—",
         _mark(b.findings, b.verified),
         end_section=compact,
     )
@@ -175,7 +196,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
             fmt_weight(r.weight),
             fmt_score(r.claimed, places),
             Text(fmt_score(r.score, places), style="bold"),
-            rule_name(r),
+            rule_name(r, lang),
             _mark(r.findings, r.verified),
         )
         if i in ends and ends[i] in sections:
@@ -196,7 +217,9 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
             )
             previous = ("", "")
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
-    grade = Text(f"{t('grade', lang)} {grade_text(result.grade, lang)}", style="bold")
+    grade = Text(
+        f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}", style="bold"
+    )
     total = Text(t("total", lang), style="bold")
     row(
         "" if compact else total,
@@ -217,6 +240,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
     return table
 
 
+@in_context
 def total_line(result: FormResult, lang: str = "zh") -> Text:
     """``复核总分 95.71（自评 95.71）  等级 优`` — the line the README promises."""
     places = result.policy.places
@@ -231,7 +255,7 @@ def total_line(result: FormResult, lang: str = "zh") -> Text:
         text.append("复核总分 ", style="bold")
         text.append(fmt_score(result.total, places), style=style)
         text.append(f"（自评 {claimed}）   等级 ", style="bold")
-    text.append(grade_text(result.grade, lang), style="bold")
+    text.append(grade_text(result.grade, lang, result.policy), style="bold")
     if result.partial:
         text.append(
             "  (partial total, no grade)" if lang == "en" else "  （部分合计，不评定等级）",
@@ -269,6 +293,7 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
         console.print(line)
 
 
+@in_context
 def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
     """The score table of one form, its total and grade, then its findings."""
     console.print(form_table(result, lang, width=console.width))
@@ -279,6 +304,7 @@ def render_form(console: Console, result: FormResult, lang: str = "zh") -> None:
     console.print()
 
 
+@in_context
 def findings_table(
     findings: Sequence[Finding], lang: str = "zh", names: dict[int, str] | None = None
 ) -> Table:
@@ -309,6 +335,7 @@ def _counts(result: FormResult, lang: str) -> str:
     return "，".join(parts) if lang != "en" else ", ".join(parts)
 
 
+@in_context
 def render_findings(console: Console, result: FormResult, lang: str = "zh") -> None:
     """The audit of one form: a heading with the counts, then every finding with its place."""
     head = Text(form_label(result), style="bold")
@@ -344,6 +371,7 @@ def _steps_lines(console: Console, steps: Sequence[Step], lang: str = "zh") -> N
         console.print(line)
 
 
+@in_context
 def render_explain(console: Console, result: FormResult, lang: str = "zh") -> None:
     """Every indicator with its sentence and arithmetic, the budget, and the total."""
     places = result.policy.places
@@ -397,6 +425,7 @@ def render_explain(console: Console, result: FormResult, lang: str = "zh") -> No
     console.print()
 
 
+@in_context
 def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     """One row per form (or per unreadable file) of a batch."""
     table = Table(title=t("summary", lang), box=box.SIMPLE_HEAVY, title_style="bold")
@@ -433,7 +462,7 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
             r.form.source or e.source,
             fmt_score(r.claimed_total, places),
             Text(fmt_score(r.total, places), style="bold"),
-            grade_text(r.grade, lang),
+            grade_text(r.grade, lang, r.policy),
             Text(str(errors), style="bold red" if errors else "green"),
             Text(str(r.count("warning")), style="yellow" if r.count("warning") else ""),
             Text(
@@ -445,6 +474,7 @@ def summary_table(entries: Sequence[BatchEntry], lang: str = "zh") -> Table:
     return table
 
 
+@in_context
 def render_summary(console: Console, entries: Sequence[BatchEntry], lang: str = "zh") -> None:
     console.print(summary_table(entries, lang))
     scored = sum(1 for e in entries if not e.failed)
@@ -476,6 +506,7 @@ def _value_of(d: dict[str, Any]) -> str:
     return "" if value is None else str(value)
 
 
+@in_context
 def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh") -> Table:
     """``(cell text, to_dict(), canonical text)`` rows as a table."""
     table = Table(box=box.SIMPLE_HEAVY)
@@ -494,6 +525,7 @@ def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "
     return table
 
 
+@in_context
 def render_targets(
     console: Console, rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "zh"
 ) -> None:
@@ -502,7 +534,8 @@ def render_targets(
 
 def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
     """The message, the cell with a caret under the bad character, what was expected, a hint."""
-    return err.render(lang)
+    # the caret line is already aligned under the escaped text (see caret_line)
+    return visible(err.render(lang))
 
 
 # ----------------------------------------------------------------------------- policies

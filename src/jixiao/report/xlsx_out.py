@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -21,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
 from xml.sax.saxutils import escape as xml_escape
 
+from jixiao._decimal import in_context
+from jixiao._io import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
+from jixiao.errors import FormError
+from jixiao.escape import visible
 from jixiao.i18n import section_label
+from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
     ReportError,
@@ -68,13 +74,41 @@ def _number(value: Decimal | None) -> float | int | str:
     return float(value)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _text(value: object) -> object:
+    """A value for a cell: strings with control characters shown escaped (XML cannot hold them)."""
+    return visible(value) if isinstance(value, str) else value
+
+
+def _as_text(ws: Any, cells: Iterable[Any] | None = None) -> None:
+    """Every string in *cells* (default: the whole sheet) stored as text, never as a formula:
+    openpyxl takes any string starting with ``=`` for a formula, and a form's ``=90%``,
+    ``=HYPERLINK(…)`` or ``=2+2`` must stay the text it is."""
+    for cell in cells if cells is not None else ws._cells.values():
+        if cell.data_type == "f" and isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _put(cell: Any, value: object) -> None:
+    cell.value = _text(value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+
+
+def _append(ws: Any, values: Sequence[object]) -> None:
+    ws.append([_text(v) for v in values])
+    _as_text(ws, ws[ws.max_row])
+
+
+def _no_recalc(wb: Any) -> None:
+    """No ``fullCalcOnLoad`` unless the workbook holds formulas (its own, from the input)."""
+    calc = getattr(wb, "calculation", None)
+    if calc is None:
+        return
+    has_formula = any(
+        c.data_type == "f" for ws in wb.worksheets for c in getattr(ws, "_cells", {}).values()
+    )
+    if not has_formula:
+        calc.fullCalcOnLoad = False
 
 
 class _Marker:
@@ -113,7 +147,7 @@ class _Marker:
             )
             if cell.comment is not None and cell.comment.text:
                 text = f"{cell.comment.text}\n{text}"
-            comment = comments.Comment(text, "jixiao")
+            comment = comments.Comment(visible(text), "jixiao")
             comment.width = 360
             comment.height = 40 + 20 * text.count("\n") + len(text) // 2
             cell.comment = comment
@@ -190,7 +224,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             for offset, key in ((0, "computed"), (1, "review_notes"), (2, "verified")):
                 cell = ws.cell(row=hr, column=col + offset)
                 if cell.value is None:
-                    cell.value = t(key, lang)
+                    _put(cell, t(key, lang))
                     _style_header(openpyxl, cell)
         letter = openpyxl.utils.get_column_letter
         ws.column_dimensions[letter(col)].width = 11
@@ -212,7 +246,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         findings = list(findings)
         status = row_status(findings)
         score_cell = ws.cell(row=row, column=col)
-        score_cell.value = score
+        _put(score_cell, score)
         score_cell.number_format = "0.00"
         score_cell.font = styles.Font(bold=True)
         if status in ("error", "warning"):
@@ -225,7 +259,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}" for f in findings
         ]
         note = ws.cell(row=row, column=col + 1)
-        note.value = "\n".join(lines) if lines else "✓"
+        _put(note, "\n".join(lines) if lines else "✓")
         note.alignment = wrap
         if verified is not None:
             mark = ws.cell(row=row, column=col + 2)
@@ -258,7 +292,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             verified=b.verified,
         )
     if total_ref is not None:
-        grade = f"{t('grade', lang)} {grade_text(result.grade, lang)}"
+        grade = f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}"
         grade += "\n" + verification_line(result, lang)
         put(total_ref[0], total_ref[2], _number(result.total), result.form_findings, grade)
     row_cells = {
@@ -286,14 +320,15 @@ def _findings_sheet(
     heads = [
         t(k, lang) for k in ("source", "project", "severity", "code", "where", "level3", "message")
     ]
-    ws.append(heads)
+    _append(ws, heads)
     for cell in ws[1]:
         _style_header(openpyxl, cell)
     styles = openpyxl.styles
     wrap = styles.Alignment(wrap_text=True, vertical="top")
     for r in results:
         for f in sorted(r.findings, key=lambda f: _RANK.get(f.severity, 9)):
-            ws.append(
+            _append(
+                ws,
                 [
                     r.form.source or "",
                     form_label(r),
@@ -302,7 +337,7 @@ def _findings_sheet(
                     f.where,
                     f.label(lang),
                     f.message(lang),
-                ]
+                ],
             )
             row = ws.max_row
             for cell in ws[row]:
@@ -319,7 +354,8 @@ def _findings_sheet(
                 link.hyperlink = f"#{quoted}!{ref[1]}{ref[2]}"
                 link.style = "Hyperlink"
     for e in failures:
-        ws.append(
+        _append(
+            ws,
             [
                 e.source,
                 t("unreadable", lang),
@@ -328,13 +364,14 @@ def _findings_sheet(
                 "",
                 "",
                 e.error or "",
-            ]
+            ],
         )
     for letter, width in zip("ABCDEFG", (28, 22, 8, 24, 22, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
 
+@in_context
 def write_annotated_workbook(
     results: FormResult | Sequence[FormResult],
     src_path: StrPath,
@@ -353,7 +390,7 @@ def write_annotated_workbook(
     PosixPath('out.xlsx')
     """
     src, out = Path(src_path), Path(out_path)
-    if _same_file(src, out):
+    if same_file(src, out):
         raise ReportError(
             f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input workbook {out})"
         )
@@ -363,9 +400,13 @@ def write_annotated_workbook(
     items = as_results(results)
     try:
         keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
-        data = src.read_bytes()
-        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
-        cached = _cached_values(openpyxl, wb, data)
+        data = open_zip(read_bytes(src, str(src)), str(src))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+            cached = _cached_values(openpyxl, wb, data)
+    except FormError as exc:
+        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
     marker = _Marker(openpyxl, wb, lang)
@@ -373,10 +414,11 @@ def write_annotated_workbook(
         _annotate_form(openpyxl, wb, r, lang, marker)
     marker.apply()
     _findings_sheet(openpyxl, wb, items, lang)
+    _no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     wb.save(buffer)
-    out.write_bytes(_with_cached_values(buffer.getvalue(), cached))
+    atomic_write_bytes(out, _with_cached_values(buffer.getvalue(), cached))
     return out
 
 
@@ -475,6 +517,7 @@ def _patch_sheet(xml: str, values: dict[str, object]) -> str:
     return _FORMULA_CELL.sub(replace, xml)
 
 
+@in_context
 def write_results_workbook(
     results: FormResult | Sequence[FormResult],
     out_path: StrPath,
@@ -489,11 +532,10 @@ def write_results_workbook(
     *protect* (the inputs) are never overwritten.
     """
     out = Path(out_path)
-    for p in protect:
-        if _same_file(Path(p), out):
-            raise ReportError(
-                f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
-            )
+    if overlaps(out, protect) is not None:
+        raise ReportError(
+            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
+        )
     if out.suffix.lower() != ".xlsx":
         raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
     openpyxl = _openpyxl()
@@ -501,7 +543,8 @@ def write_results_workbook(
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     summary = wb.create_sheet(t("summary", lang))
-    summary.append(
+    _append(
+        summary,
         [
             t(k, lang)
             for k in (
@@ -515,26 +558,27 @@ def write_results_workbook(
                 "verified",
                 "unverified_points",
             )
-        ]
+        ],
     )
     for cell in summary[1]:
         _style_header(openpyxl, cell)
     for r in items:
-        summary.append(
+        _append(
+            summary,
             [
                 form_label(r),
                 r.form.source or "",
                 _number(r.claimed_total),
                 _number(r.total),
-                grade_text(r.grade, lang),
+                grade_text(r.grade, lang, r.policy),
                 r.count("error"),
                 r.count("warning"),
                 f"{r.verified_rows}/{len(r.indicators)}",
                 _number(r.unverified_points),
-            ]
+            ],
         )
     for e in failures:
-        summary.append([t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
+        _append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
     for letter, width in zip("ABCDEFGHI", (28, 36, 12, 12, 14, 8, 8, 10, 12), strict=True):
         summary.column_dimensions[letter].width = width
     used: set[str] = set(wb.sheetnames) | {t("results_sheet", lang)}
@@ -542,15 +586,18 @@ def write_results_workbook(
         name = _sheet_name(form_label(r) or f"{i}", used)
         _results_sheet(openpyxl, wb.create_sheet(name), r, lang)
     _findings_sheet(openpyxl, wb, items, lang, failures)
+    for ws in wb.worksheets:
+        _as_text(ws)  # jixiao writes no formula in a results workbook
+    _no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    atomic_save(wb, out)
     return out
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, "")
-    name = name.strip("'")[:28] or "表"
+    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
+    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
+    name = sheet_title(name)
     candidate, n = name, 2
     while candidate in used:
         candidate, n = f"{name[:26]}{n}", n + 1
@@ -575,11 +622,12 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
         "review_notes",
         "verified",
     )
-    ws.append([t(k, lang) for k in keys])
+    _append(ws, [t(k, lang) for k in keys])
     for cell in ws[1]:
         _style_header(openpyxl, cell)
     b = result.budget
-    ws.append(
+    _append(
+        ws,
         [
             t("budget", lang),
             "",
@@ -589,19 +637,20 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             _number(b.weight),
             _number(b.claimed),
             _number(b.score),
-            b.rule.name if b.rule is not None else "—",
+            b.rule.title(lang) if b.rule is not None else "—",
             b.explanation(lang),
             "\n".join(
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in b.findings
             ),
             t("verified_yes" if b.verified else "verified_no", lang),
-        ]
+        ],
     )
     inds = result.form.indicators
     same = len(inds) == len(result.indicators)
     for i, r in enumerate(result.indicators):
-        ws.append(
+        _append(
+            ws,
             [
                 r.level1,
                 r.level2,
@@ -611,14 +660,14 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 _number(r.weight),
                 _number(r.claimed),
                 _number(r.score),
-                rule_name(r),
+                rule_name(r, lang),
                 r.explanation(lang),
                 "\n".join(
                     f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                     for f in r.findings
                 ),
                 t("verified_yes" if r.verified else "verified_no", lang),
-            ]
+            ],
         )
         status = row_status(r.findings)
         if status in ("error", "warning"):
@@ -627,7 +676,8 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 fill_type="solid", start_color=color, end_color=color
             )
     for s in result.sections:
-        ws.append(
+        _append(
+            ws,
             [
                 f"{t('subtotal', lang)} {section_label(s.name, lang)}",
                 "",
@@ -637,10 +687,11 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 _number(s.weight),
                 _number(s.claimed),
                 _number(s.score),
-            ]
+            ],
         )
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
-    ws.append(
+    _append(
+        ws,
         [
             t("total", lang),
             "",
@@ -650,14 +701,14 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             _number(weight_total),
             _number(result.claimed_total),
             _number(result.total),
-            f"{t('grade', lang)} {grade_text(result.grade, lang)}",
+            f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}",
             "",
             "\n".join(
                 f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
                 for f in result.form_findings
             ),
             verification_line(result, lang),
-        ]
+        ],
     )
     for row in ws.iter_rows(min_row=2):
         for cell in row:

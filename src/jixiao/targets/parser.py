@@ -13,6 +13,7 @@ and hashable), so a form that repeats a cell pays for it once.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 import threading
 from decimal import Decimal
@@ -28,6 +29,7 @@ from lark.exceptions import (
 )
 
 from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
+from jixiao._decimal import in_context
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.i18n import Msg
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
@@ -1341,9 +1343,30 @@ def _reading_of(target: Target | None) -> tuple[Unit | None, str | None]:
     return unit, "either" if low <= FRACTION_AMBIGUOUS_BELOW else "fraction"
 
 
+#: Excel serial numbers read as dates under a date target: 1927-05-18 … 2173-10-14.
+EXCEL_SERIALS = (10_000, 100_000)
+
+
+def _excel_serial(node: Target) -> datetime.date | None:
+    """The date an Excel serial number stands for (the 1900 date system: day 1 is 1900-01-01,
+    with Excel's phantom 1900-02-29, so serials from 61 on count from 1899-12-30)."""
+    if not isinstance(node, Amount) or node.amount.unit is not None or node.approx is not None:
+        return None
+    value = node.amount.value
+    if not EXCEL_SERIALS[0] <= value < EXCEL_SERIALS[1]:
+        return None
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+
+
 def _as_actual(node: Target, unit: Unit | None, mode: str | None = None) -> Actual:
     """What an actual cell adds: outcome words, the quantity in a sentence when the target is a
     number, a bare fraction under a percent target, and the target's unit for a bare number."""
+    if mode == "date":
+        # under a date target, a bare number in the range of dates is the serial number Excel
+        # stores a date as (a date cell saved without its format, or typed so): the date shown
+        day = _excel_serial(node)
+        if day is not None:
+            return Deadline(day.year, day.month, day.day, relation="at", span=node.span)
     if isinstance(node, Qualitative):
         word = _cut(node.text)
         status = lx.outcome_status(word)
@@ -1395,11 +1418,13 @@ def implied_unit(target: Target | None) -> Unit | None:
     return quantity.unit if quantity is not None else None
 
 
+@in_context
 def parse_target_uncached(text: str) -> Target:
     """:func:`parse_target` without the cache (for benchmarks and one-off cells)."""
     return _parse(text)
 
 
+@in_context
 def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     """:func:`parse_actual` without the cache."""
     mode = _mode_of(target)
@@ -1475,6 +1500,7 @@ def _sentence(text: str, mode: str | None) -> Qualitative | None:
     return node if isinstance(node, Qualitative) else None
 
 
+@in_context
 def parse_target(text: str) -> Target:
     """Parse a 年度指标值 (target) cell.
 
@@ -1489,6 +1515,7 @@ def parse_target(text: str) -> Target:
     return _target_cached(text)
 
 
+@in_context
 def parse_actual(text: str, target: Target | None = None) -> Actual:
     """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
 

@@ -705,8 +705,10 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
     result = row["result"]
     results = result.get("indicators", [])
     cells = form.get("indicators", [])
+    located = (form.get("locations") or {}).get("indicators") or []
     sections: list[dict[str, Any]] = []
     for i, (cell, res) in enumerate(zip(cells, results, strict=False)):
+        places = located[i] if i < len(located) and isinstance(located[i], dict) else {}
         level1 = cell.get("level1") or res.get("level1") or "—"
         if not sections or sections[-1]["name"] != level1:
             sections.append({"name": level1, "rows": []})
@@ -719,7 +721,8 @@ def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
                 "worst": _worst(res.get("findings", [])),
                 "verified": res.get("verified"),
                 "cells_at_fault": {
-                    _field_of(f.get("where"), res.get("where")) for f in res.get("findings", [])
+                    _field_of(f.get("where"), res.get("where"), places)
+                    for f in res.get("findings", [])
                 },
             }
         )
@@ -750,8 +753,14 @@ def _worst(findings: list[dict[str, Any]]) -> str | None:
     return worst
 
 
-def _field_of(where: Any, row_where: Any) -> str:
-    """Which cell of a row a finding points at: ``indicators[3].actual`` → ``actual``."""
-    if isinstance(where, str) and isinstance(row_where, str) and where.startswith(row_where + "."):
+def _field_of(where: Any, row_where: Any, places: Mapping[str, Any]) -> str:
+    """Which cell of a row a finding points at: by the cell the reader recorded for each field
+    (``绩效自评表!F13`` → ``actual``), or by the JSON path (``indicators[3].actual``)."""
+    if not isinstance(where, str):
+        return ""
+    for name, place in places.items():
+        if name != "where" and place == where:
+            return name
+    if isinstance(row_where, str) and where.startswith(row_where + "."):
         return where[len(row_where) + 1 :]
     return ""

@@ -20,7 +20,18 @@ from jixiao.errors import JixiaoError
 __all__ = ["FORM_SUFFIXES", "UploadError", "UploadLimits", "safe_name", "save_upload"]
 
 #: What the workbench accepts inside an upload (a .zip is opened, once).
-FORM_SUFFIXES = (".json", ".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".docx", ".pdf", ".ods")
+FORM_SUFFIXES = (
+    ".json",
+    ".csv",
+    ".tsv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".et",
+    ".ods",
+    ".docx",
+    ".pdf",
+)
 
 
 class UploadError(JixiaoError):
