@@ -66,7 +66,14 @@ def _loopback(host: str) -> bool:
     help="访问令牌；在共享机器上使用 (an access token, for a shared machine). "
     "'auto' 生成随机令牌 (generates one).",
 )
-@click.option("--policy", "policy_spec", default="central", show_default=True, metavar="NAME")
+@click.option(
+    "--policy",
+    "policy_spec",
+    default="central",
+    show_default=True,
+    metavar="NAME|auto",
+    help="上传页默认选中的评分策略 (the policy selected by default on the upload page).",
+)
 @click.option(
     "--max-upload-mb",
     default=64,

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import attrs
 
+from jixiao import limits
 from jixiao.errors import JixiaoError
 
 __all__ = ["FORM_SUFFIXES", "UploadError", "UploadLimits", "safe_name", "save_upload"]
@@ -40,12 +41,14 @@ class UploadError(JixiaoError):
 
 @attrs.frozen
 class UploadLimits:
-    """Limits on one request's files. Raise them with ``jixiao serve --max-upload-mb`` …"""
+    """Limits on one upload, before the files reach the readers (which then apply
+    :mod:`jixiao.limits` to each file). ``jixiao serve --max-upload-mb`` raises the first."""
 
     max_request_bytes: int = 64 * 1024 * 1024
     max_files: int = 2000
     max_unzipped_bytes: int = 256 * 1024 * 1024
-    max_member_bytes: int = 32 * 1024 * 1024
+    #: one file inside a zip: the reader's own file-size limit (``--limit file_bytes=N``)
+    max_member_bytes: int = attrs.field(factory=lambda: limits.current().file_bytes)
     max_ratio: int = 200
 
 
