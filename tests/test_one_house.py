@@ -205,3 +205,17 @@ def test_caret_line_doctest_is_run_and_true() -> None:
     tests = doctest.DocTestFinder().find(errors.caret_line)
     assert tests and tests[0].examples
     assert errors.caret_line("≥45万圆", 3, 2) == "≥45万圆\n   ^^^^"
+
+
+def test_words_are_normalised_once_for_loading_and_scoring() -> None:
+    from jixiao.evaluate import indicators
+    from jixiao.policy import checks, names
+
+    assert checks.norm_word is names.norm_word
+    assert vars(indicators)["_norm"] is names.norm_word
+    assert names.norm_word(" 达成\u3000预期，指标。") == "达成预期指标"
+    # a tier word written with spaces and punctuation still names its tier when scoring
+    policy = jixiao.load_policy("central")
+    plain = policy.score({"target": "定性 效果明显", "actual": "达成预期指标", "weight": 10})
+    spaced = policy.score({"target": "定性 效果明显", "actual": "达成 预期指标。", "weight": 10})
+    assert plain.tier == spaced.tier is not None

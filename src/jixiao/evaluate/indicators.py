@@ -37,6 +37,7 @@ from jixiao.forms.model import cell_text as _text
 from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
+from jixiao.policy.names import norm_word as _norm
 from jixiao.targets import parse_actual, parse_target
 from jixiao.targets.ast import (
     Amount,
@@ -968,14 +969,6 @@ def _invalid_text(text: str) -> bool:
 
 def _long(*texts: str) -> bool:
     return any(len(t) > CACHED_CHARS for t in texts)
-
-
-_PUNCT = str.maketrans("", "", "。.,，；;！!、")
-
-
-def _norm(text: str) -> str:
-    """*text* without whitespace and the punctuation that does not change its meaning."""
-    return "".join(text.split()).translate(_PUNCT)
 
 
 def _score_tiers(

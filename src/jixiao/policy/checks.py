@@ -14,7 +14,7 @@ from jixiao.errors import Location, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
 from jixiao.policy.merge import Merged
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import did_you_mean, norm_word
 from jixiao.policy.refs import DOMAINS
 
 __all__ = [
@@ -267,10 +267,6 @@ def check_examples(
 
 def problem_order(p: PolicyProblem) -> tuple[str, int, int]:
     return (p.location.source or "", p.location.line or 0, p.location.column or 0)
-
-
-def norm_word(word: str) -> str:
-    return "".join(ch for ch in word if not ch.isspace() and ch not in "。.,，；;！!、")
 
 
 # ----------------------------------------------------------------------------- reachability

@@ -1,11 +1,28 @@
-"""Did-you-mean suggestions for names in policy files."""
+"""Names in policy files: did-you-mean suggestions, and the one normalisation of words.
+
+:func:`norm_word` is how a tier word, a placeholder or an actual's text is compared: the policy
+checks its words with it when loading, the evaluator matches cells with it when scoring. One
+function, so the two can never drift apart (a tier word would silently stop matching).
+
+>>> norm_word(" 达成 预期。")
+'达成预期'
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["did_you_mean"]
+__all__ = ["IGNORED_PUNCTUATION", "did_you_mean", "norm_word"]
+
+#: Punctuation that does not change what a word says (dropped with all whitespace).
+IGNORED_PUNCTUATION = "。.,，；;！!、"
+_DROP = str.maketrans("", "", IGNORED_PUNCTUATION)
+
+
+def norm_word(text: str) -> str:
+    """*text* without whitespace and the punctuation that does not change its meaning."""
+    return "".join(text.split()).translate(_DROP)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
