@@ -106,6 +106,8 @@ def compute(mode: str, cell: str) -> str:
         info = {"offset": err.offset, "length": err.length, "expected": list(err.expected)}
         if err.hint:
             info["hint"] = err.hint
+        if err.hint_en:
+            info["hint_en"] = err.hint_en
         return "!error " + json.dumps(info, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(node.to_dict(), ensure_ascii=False, separators=(",", ":"))
 

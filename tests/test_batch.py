@@ -19,13 +19,15 @@ import jixiao
 from jixiao import evaluate
 from jixiao.batch import RESULT_COLUMNS, record, score_forms, score_rows, write_jsonl
 from jixiao.evaluate import (
+    MEMO_SIZE,
     IndicatorResult,
     memo_info,
     score_indicator,
     score_indicator_uncached,
+    set_memo_size,
 )
-from jixiao.evaluate.indicators import _Memo
 from jixiao.forms.model import Indicator
+from jixiao.policy.model import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "indicators.jsonl"
@@ -195,15 +197,45 @@ def test_the_memo_keys_on_the_row_fields_the_rules_read(tmp_path: Path) -> None:
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
 
 
-def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_memo_is_bounded() -> None:
     policy = jixiao.load_policy("central")
-    monkeypatch.setitem(policy.runtime, "memo", _Memo(policy, 8))
-    rows = [{"target": f"≥{n}人", "actual": "40人", "weight": 10} for n in range(1, 40)]
-    for r, row in zip(score_rows(rows, policy), rows, strict=True):
-        assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
-    info = memo_info(policy)
-    assert info.maxsize == 8 and info.currsize == 8 and info.misses == len(rows)
-    assert memo_info(policy).currsize <= 8
+    set_memo_size(policy, 8)
+    try:
+        rows = [{"target": f"≥{n}人", "actual": "40人", "weight": 10} for n in range(1, 40)]
+        for r, row in zip(score_rows(rows, policy), rows, strict=True):
+            assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+        info = memo_info(policy)
+        assert info.maxsize == 8 and info.currsize == 8 and info.misses == len(rows)
+    finally:
+        set_memo_size(policy, MEMO_SIZE)
+    assert memo_info(policy).maxsize == MEMO_SIZE and memo_info(policy).currsize == 0
+
+
+def test_the_memo_belongs_to_the_evaluator_and_lets_old_policies_go() -> None:
+    import gc
+    import weakref
+
+    from jixiao.evaluate.indicators import MEMO_POLICIES
+    from jixiao.policy.loader import policy_from_chain
+
+    base = jixiao.load_policy("central")
+    row = {"target": "≥45人", "actual": "40人", "weight": 10}
+
+    def variant(i: int) -> Policy:
+        display, text = base.chain[-1]
+        # built afresh (not through the loader's cache, which would keep it alive)
+        return policy_from_chain.__wrapped__((*base.chain[:-1], (display, text + "\n" * (i + 1))))
+
+    policy = variant(0)
+    assert not hasattr(policy, "runtime")  # a policy is plain data: no evaluator state on it
+    list(score_rows([row], policy))
+    assert memo_info(policy).currsize == 1
+    ref = weakref.ref(policy)
+    del policy
+    for i in range(1, MEMO_POLICIES + 1):  # newer policies push the old memo out
+        list(score_rows([row], variant(i)))
+    gc.collect()
+    assert ref() is None
 
 
 def test_memo_size_default() -> None:

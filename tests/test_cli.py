@@ -725,5 +725,12 @@ def test_main_turns_a_bug_into_one_message(
         cli_module.main(["score", str(path)])
     assert exc.value.code == 3
     err = capsys.readouterr().err
-    assert "internal error" in err and "RuntimeError: boom" in err
+    assert "内部错误" in err and "RuntimeError: boom" in err
     assert "Traceback" not in err
+    with pytest.raises(SystemExit) as exc:
+        cli_module.main(["score", str(path), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert "internal error, please report it: RuntimeError: boom" in err and "内部错误" not in err
+    from jixiao.cli import lang
+
+    lang.use("zh")

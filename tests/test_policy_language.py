@@ -10,8 +10,8 @@ import pytest
 
 import jixiao
 from jixiao.errors import PolicyError
+from jixiao.evaluate.examples import run_examples
 from jixiao.policy import load_policy, shipped_policies
-from jixiao.policy.examples import run_examples
 from jixiao.policy.syntax import parse_policy_text
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"

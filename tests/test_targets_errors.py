@@ -3,6 +3,7 @@ under the right character, what would be valid there in words, and a did-you-mea
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -96,10 +97,16 @@ def test_expected_is_in_words_not_token_names() -> None:
             assert not word.isupper() and "_" not in word and "$" not in word, word
 
 
-def test_message_is_chinese_then_english() -> None:
+def test_message_in_chinese_and_in_english() -> None:
     err = error_of("290$")
-    assert err.message.startswith("无法识别的字符")
-    assert "(unexpected character '$')" in err.message
+    assert err.message == "无法识别的字符「$」"
+    assert err.message_en == "unexpected character '$'"
+    en = err.render("en")
+    assert en.startswith("unexpected character '$' (line 1, column 4)")
+    assert "expected here: a unit" in en and "hint: did you mean '%'?" in en
+    assert not re.search(
+        r"[\u4e00-\u9fff]", en.replace("以上/以下/以内", "").replace("约/余/左右", "")
+    )
 
 
 def test_caret_under_full_width_text() -> None:

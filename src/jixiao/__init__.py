@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         IndicatorResult,
         score_budget,
         score_form,
+        score_indicator,
         score_rows,
     )
     from jixiao.forms import read_form, read_forms
@@ -53,8 +54,8 @@ _EXPORTS: dict[str, str] = {
     "Actual": "jixiao.targets.ast",
     "load_policy": "jixiao.policy",
     "shipped_policies": "jixiao.policy",
-    "run_policy_examples": "jixiao.policy.examples",
-    "ExampleOutcome": "jixiao.policy.examples",
+    "run_policy_examples": "jixiao.evaluate.examples",
+    "ExampleOutcome": "jixiao.evaluate.examples",
     "Policy": "jixiao.policy",
     "read_form": "jixiao.forms",
     "read_forms": "jixiao.forms",
@@ -63,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "Budget": "jixiao.forms.model",
     "score_form": "jixiao.evaluate",
     "score_rows": "jixiao.evaluate",
+    "score_indicator": "jixiao.evaluate",
     "score_forms": "jixiao.batch",
     "score_budget": "jixiao.evaluate",
     "FormResult": "jixiao.evaluate",
@@ -99,6 +101,7 @@ __all__ = [
     "score_budget",
     "score_form",
     "score_forms",
+    "score_indicator",
     "score_rows",
     "shipped_policies",
 ]

@@ -41,9 +41,18 @@ from jixiao.evaluate import (
     score_rows,
 )
 from jixiao.forms.model import Form
+from jixiao.policy.choose import AUTO
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
-__all__ = ["RESULT_COLUMNS", "collecting", "record", "score_forms", "score_rows", "write_jsonl"]
+__all__ = [
+    "RESULT_COLUMNS",
+    "collecting",
+    "record",
+    "score_forms",
+    "score_rows",
+    "write_jsonl",
+]
 
 #: The columns :func:`record` adds for each indicator row (the input's own columns stay as they
 #: are; ``score`` in the input is the claimed score, so the computed one is ``computed_score``).
@@ -104,9 +113,6 @@ def score_forms(
     >>> [(r.total, [f.code for f in r.findings]) for r in jixiao.batch.score_forms(forms)]
     [(Decimal('100.00'), []), (Decimal('0.00'), ['UNREADABLE_CELL'])]
     """
-    from jixiao.policy.choose import AUTO
-    from jixiao.policy.loader import load_policy
-
     auto = isinstance(policy, str) and policy == AUTO
     pol = load_policy("central" if auto else policy)
     for i, form in enumerate(forms, start):

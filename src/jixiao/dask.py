@@ -24,7 +24,9 @@ from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, record, score_forms, score_rows
 from jixiao.errors import UsageError
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
+from jixiao.tables import score_table
 
 __all__ = ["score_bag", "score_dataframe", "score_forms_bag"]
 
@@ -32,8 +34,6 @@ _OUTPUTS = ("results", "dicts", "records")
 
 
 def _policy(policy: Policy | str) -> Policy:
-    from jixiao.policy.loader import load_policy
-
     return load_policy(policy)
 
 
@@ -138,8 +138,6 @@ def score_dataframe(
     Each partition goes through :func:`jixiao.tables.score_table`; the columns are those of
     the input followed by :data:`jixiao.batch.RESULT_COLUMNS` (and ``explanation``).
     """
-    from jixiao.tables import score_table
-
     pol = _policy(policy)
     meta = score_table(ddf._meta, pol, explain=explain, lang=lang)
     return ddf.map_partitions(score_table, pol, explain=explain, lang=lang, meta=meta)

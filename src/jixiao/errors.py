@@ -21,7 +21,7 @@ import unicodedata
 import attrs
 
 from jixiao.escape import visible
-from jixiao.i18n import word
+from jixiao.i18n import Msg, word
 
 __all__ = [
     "ArgumentTypeError",
@@ -30,6 +30,7 @@ __all__ = [
     "InstallError",
     "JixiaoError",
     "Location",
+    "MissingExtraError",
     "NumeralError",
     "PolicyError",
     "PolicyProblem",
@@ -131,18 +132,22 @@ class JixiaoError(Exception):
 
     def __init__(
         self,
-        message: str = "",
+        message: str | Msg = "",
         *,
         en: str | None = None,
         location: Location | None = None,
-        hint: str | None = None,
+        hint: str | Msg | None = None,
         hint_en: str | None = None,
     ) -> None:
-        self.message = message
-        self.message_en = en
+        if isinstance(message, Msg):
+            self.message, self.message_en = message.zh, en or message.en
+        else:
+            self.message, self.message_en = message, en
+        if isinstance(hint, Msg):
+            self.hint, self.hint_en = hint.zh, hint_en or hint.en
+        else:
+            self.hint, self.hint_en = hint, hint_en
         self.location = location
-        self.hint = hint
-        self.hint_en = hint_en
         super().__init__(self.render())
 
     def message_text(self, lang: str = "zh") -> str:
@@ -182,20 +187,22 @@ class TargetSyntaxError(JixiaoError, ValueError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         text: str,
         offset: int,
         *,
         expected: tuple[str, ...] = (),
-        hint: str | None = None,
+        hint: str | Msg | None = None,
         length: int = 1,
         cell: str | None = None,
         en: str | None = None,
         hint_en: str | None = None,
+        expected_en: tuple[str, ...] = (),
     ) -> None:
         self.text = text
         self.offset = offset
         self.expected = expected
+        self.expected_en = expected_en or expected
         self.length = length
         self.cell = cell
         location = Location(cell, self.line, self.column, length, text)
@@ -218,8 +225,9 @@ class TargetSyntaxError(JixiaoError, ValueError):
         line_text = lines[min(self.line, len(lines)) - 1]
         out = [where + message + word("line_col", lang, line=self.line, column=self.column)]
         out.append(caret_line(line_text, self.column - 1, self.length))
-        if self.expected:
-            out.append(word("expected", lang) + word("list_sep", lang).join(self.expected))
+        expected = self.expected_en if lang == "en" else self.expected
+        if expected:
+            out.append(word("expected", lang) + word("list_sep", lang).join(expected))
         hint = self.hint_text(lang)
         if hint:
             out.append(word("hint", lang) + hint)
@@ -234,6 +242,9 @@ class TargetSyntaxError(JixiaoError, ValueError):
             "column": self.column,
             "expected": list(self.expected),
             "hint": self.hint,
+            "message_en": self.message_en,
+            "expected_en": list(self.expected_en),
+            "hint_en": self.hint_en,
         }
 
 
@@ -280,7 +291,7 @@ class PolicyError(JixiaoError, ValueError):
         first = self.problems[0] if self.problems else None
         count = len(self.problems)
         super().__init__(
-            f"策略文件有 {count} 处错误 (policy has {count} problem{'s' if count != 1 else ''})",
+            f"策略文件有 {count} 处错误",
             en=f"the policy has {count} problem{'s' if count != 1 else ''}",
             location=first.location if first else None,
             hint=first.hint if first else None,
@@ -338,6 +349,10 @@ class NumeralError(JixiaoError, ValueError):
 
 class UnknownNameError(JixiaoError, KeyError):
     """A name looked up that does not exist (a tier of a tier table)."""
+
+
+class MissingExtraError(JixiaoError, ImportError):
+    """A module needs an optional dependency (an extra) that is not installed."""
 
 
 class InstallError(JixiaoError, FileNotFoundError):

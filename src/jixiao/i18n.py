@@ -19,7 +19,18 @@ from typing import Literal
 
 import attrs
 
-__all__ = ["LANGS", "WORDS", "Lang", "Msg", "tr", "word"]
+__all__ = [
+    "BASES",
+    "LANGS",
+    "UNCLASSIFIED",
+    "WORDS",
+    "Lang",
+    "Msg",
+    "basis_text",
+    "section_label",
+    "tr",
+    "word",
+]
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -69,7 +80,36 @@ WORDS: dict[str, tuple[str, str]] = {
     "info": ("提示", "info"),
     "error_prefix": ("错误：", "error: "),
     "policy_problems": ("策略文件有 {count} 处错误", "the policy has {count} problem(s)"),
+    "unclassified": ("（未分类）", "(unclassified)"),
+    "basis": ("依据", "basis"),
 }
+
+#: How a row's score was reached (``IndicatorResult.basis``), as shown in a trace.
+BASES: dict[str, tuple[str, str]] = {
+    "formula": ("公式", "formula"),
+    "words": ("完成情况文字", "words"),
+    "status": ("完成状态", "status"),
+    "deadline": ("完成期限", "deadline"),
+    "echo": ("复述年度指标值", "echo"),
+    "scale": ("等级量表", "scale"),
+    "claimed": ("自评得分", "claimed"),
+    "unscored": ("未评分", "unscored"),
+}
+
+
+def basis_text(basis: str, lang: str = "zh") -> str:
+    """A score's basis in *lang* (the code itself when it is not known)."""
+    pair = BASES.get(basis)
+    return tr(pair, lang) if pair else basis
+
+
+#: The section of indicator rows that name no 一级指标 (its name in results and JSON).
+UNCLASSIFIED = WORDS["unclassified"][0]
+
+
+def section_label(name: str, lang: str = "zh") -> str:
+    """A section's name as shown: the unclassified section in *lang*, others as written."""
+    return word("unclassified", lang) if name == UNCLASSIFIED else name
 
 
 def word(key: str, lang: str = "zh", **fields: object) -> str:

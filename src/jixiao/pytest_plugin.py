@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from jixiao.errors import JixiaoError
+from jixiao.errors import JixiaoError, PolicyError
 
 if TYPE_CHECKING:
     from jixiao.testing import PolicyReport
@@ -119,8 +119,6 @@ class PolicyPropertyItem(pytest.Item):
     ) -> str:
         if isinstance(excinfo.value, PolicyViolation):
             return excinfo.value.report.render(_lang(self.config))
-        from jixiao.errors import PolicyError
-
         if isinstance(excinfo.value, PolicyError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))

@@ -27,7 +27,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
+from jixiao.columnar import arrow_types, score_batch
 from jixiao.errors import ArgumentTypeError, UsageError
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 __all__ = ["INPUT_COLUMNS", "score_table"]
@@ -64,8 +66,6 @@ def score_table(
     by default 200,000 for the columnar path (each batch is grouped into equal rows, so larger
     batches score fewer groups) and 50,000 for a DataFrame scored row by row.
     """
-    from jixiao.policy.loader import load_policy
-
     pol = load_policy(policy)
     module = type(table).__module__
     if chunk_rows is not None and chunk_rows < 1:
@@ -245,8 +245,6 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
     columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row."""
-    from jixiao.columnar import arrow_types, score_batch
-
     pa = importlib.import_module("pyarrow")  # an optional dependency without type stubs
 
     read, added = _columns(list(table.column_names), explain)

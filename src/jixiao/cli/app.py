@@ -7,24 +7,42 @@ option, a missing file, a policy that does not load).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from jixiao._io import atomic_open, overlaps
+from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
-from jixiao.errors import FormError, PolicyError, TargetSyntaxError
+from jixiao.errors import FormError, JixiaoError, PolicyError, ReportError, TargetSyntaxError
 from jixiao.escape import visible
+from jixiao.evaluate import score_form
+from jixiao.forms import read_forms
 from jixiao.forms.read import SUFFIXES
-from jixiao.report._common import BatchEntry, ReportError
+from jixiao.i18n import Msg, tr, word
+from jixiao.limits import current, parse_overrides, set_limits
+from jixiao.limits import current as current_limits
+from jixiao.policy import load_policy
+from jixiao.policy.choose import AUTO
+from jixiao.report import terminal
+from jixiao.report._common import BatchEntry
+from jixiao.report.json_out import dumps, to_json, to_jsonl
+from jixiao.report.markdown import markdown_report
 from jixiao.report.terminal import make_console
+from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+from jixiao.store import ResultStore, StoreError
+from jixiao.targets import parse_actual, parse_target
 
 if TYPE_CHECKING:
     from jixiao.evaluate import FormResult
@@ -42,44 +60,47 @@ FORM_SUFFIXES = SUFFIXES  # every kind of file read_forms reads
 
 
 def _lang(ctx: click.Context, lang: str | None) -> str:
-    if lang:
-        return lang
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict) and obj.get("lang"):
-        return str(obj["lang"])
-    return "zh"
+    if not lang:
+        obj = ctx.find_root().obj
+        lang = str(obj["lang"]) if isinstance(obj, dict) and obj.get("lang") else "zh"
+    cli_lang.use(lang)  # the CLI's own errors and notes follow the command's language
+    return lang
 
 
-def _err(message: str) -> None:
-    """One error line on stderr (plain text: no markup, no colour codes when piped)."""
+def _err(message: Msg | str, **fields: object) -> None:
+    """One error line on stderr, in the run's language (plain text: no markup, no colour codes
+    when piped)."""
+    lang = cli_lang.current()
     console = make_console(stderr=True)
     text = Text()
-    text.append("错误 error: ", style="bold red")
-    text.append(message)
+    text.append(word("error_prefix", lang), style="bold red")
+    text.append(tr(message, lang, **fields))
     console.print(text, soft_wrap=True)
 
 
-def _note(message: str) -> None:
-    make_console(stderr=True).print(Text(message, style="dim"), soft_wrap=True)
+def _note(message: Msg | str, **fields: object) -> None:
+    text = tr(message, cli_lang.current(), **fields)
+    make_console(stderr=True).print(Text(text, style="dim"), soft_wrap=True)
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    _err(message)
+def _fail(message: Msg | str, code: int = 2, **fields: object) -> NoReturn:
+    _err(message, **fields)
     raise SystemExit(code)
+
+
+def _fail_error(exc: JixiaoError, code: int = 2) -> NoReturn:
+    _fail(exc.render(cli_lang.current()), code)
 
 
 def _load_policy(spec: str) -> Policy | str:
     """The policy, or a clear message and exit 2 (a policy problem is a usage problem here).
     ``auto`` stays a name: each form then gets the policy of its region and year."""
-    from jixiao.policy import load_policy
-    from jixiao.policy.choose import AUTO
-
     if spec == AUTO:
         return AUTO
     try:
         return load_policy(spec)
     except PolicyError as exc:
-        _fail(str(exc))
+        _fail_error(exc)
     except FileNotFoundError as exc:
         _fail(str(exc))
 
@@ -95,7 +116,10 @@ def _open_out(path: str) -> Iterator[IO[str]]:
         with atomic_open(path, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
     except OSError as exc:
-        _fail(f"无法写入 {path}：{exc.strerror} (cannot write {path}: {exc.strerror})")
+        _fail(CANNOT_WRITE, path=path, reason=exc.strerror)
+
+
+CANNOT_WRITE = Msg("无法写入 {path}：{reason}", "cannot write {path}: {reason}")
 
 
 def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
@@ -104,11 +128,20 @@ def _check_output(option: str, out: Path, inputs: Sequence[Path]) -> None:
     hit = overlaps(out, inputs)
     if hit is not None:
         _fail(
-            f"{option} 的输出文件不能是输入文件本身：{out}（即 {hit}） "
-            f"({option} would overwrite the input file {hit})"
+            Msg(
+                "{option} 的输出文件不能是输入文件本身：{out}（即 {hit}）",
+                "{option} would overwrite the input file {hit}",
+            ),
+            option=option,
+            out=out,
+            hit=hit,
         )
     if not out.parent.is_dir():
-        _fail(f"{option}：文件夹不存在：{out.parent} ({option}: no such folder: {out.parent})")
+        _fail(
+            Msg("{option}：文件夹不存在：{folder}", "{option}: no such folder: {folder}"),
+            option=option,
+            folder=out.parent,
+        )
 
 
 def _skip_reason(p: Path) -> str | None:
@@ -139,7 +172,7 @@ def collect_inputs(
     for raw in paths:
         p = Path(raw)
         if not p.exists():
-            _fail(f"找不到文件或文件夹：{raw} (no such file or folder: {raw})")
+            _fail(Msg("找不到文件或文件夹：{raw}", "no such file or folder: {raw}"), raw=raw)
         if p.is_dir():
             batch = True
             found: list[Path] = []
@@ -155,14 +188,17 @@ def collect_inputs(
                 _note(f"跳过 skipped {f}：{why}")
             if not found:
                 _note(
-                    f"文件夹中没有可读取的自评表文件：{raw} "
-                    f"(no readable form file in the folder {raw})"
+                    Msg(
+                        "文件夹中没有可读取的自评表文件：{raw}",
+                        "no readable form file in the folder {raw}",
+                    ),
+                    raw=raw,
                 )
             files.extend(found)
         else:
             files.append(p)
     if not files:
-        _fail("没有可读取的自评表文件 (no form file to read)")
+        _fail(Msg("没有可读取的自评表文件", "no form file to read"))
     return files, batch
 
 
@@ -172,8 +208,6 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[str], None]]:
     if not show:
         yield lambda _name: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     console = make_console(stderr=True)
     if not console.is_terminal:
         yield lambda _name: None
@@ -198,27 +232,22 @@ def _score_one(
     path: Path, policy: Policy | str, include_hidden: bool, debug: bool
 ) -> list[BatchEntry]:
     """Every form of one file, scored; a file that cannot be read is one entry with the reason."""
-    from jixiao.evaluate import score_form
-    from jixiao.forms import read_forms
-
     source = str(path)
     entries: list[BatchEntry] = []
     try:
         for form in read_forms(path, include_hidden=include_hidden):
             entries.append(BatchEntry(source, score_form(form, policy)))
     except FormError as exc:
-        entries.append(BatchEntry(source, None, str(exc)))
+        entries.append(BatchEntry(source, None, exc.render(cli_lang.current())))
     except Exception as exc:  # a bug, not bad input: report it and go on with the batch
         if debug:
             raise
-        entries.append(
-            BatchEntry(
-                source,
-                None,
-                f"{source}: 内部错误，请报告此问题 (internal error, please report it): "
-                f"{type(exc).__name__}: {exc}",
-            )
+        message = Msg(
+            "{source}：内部错误，请报告此问题：{kind}: {exc}",
+            "{source}: internal error, please report it: {kind}: {exc}",
         )
+        text = tr(message, cli_lang.current(), source=source, kind=type(exc).__name__, exc=exc)
+        entries.append(BatchEntry(source, None, text))
     return entries
 
 
@@ -227,7 +256,6 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(policy: Policy | str, include_hidden: bool, limits: Any = None) -> None:
-    from jixiao.limits import set_limits
 
     _WORKER.update(policy=policy, include_hidden=include_hidden)
     if limits is not None:
@@ -259,9 +287,6 @@ def _start_method() -> str:
     """How worker processes start: a fork of this process when that is safe (Linux, no other
     thread whose locks a fork could copy mid-use: jixiao and the policy are already loaded, so
     a worker is ready at once), else a fresh interpreter ("spawn", about a second a worker)."""
-    import multiprocessing
-    import threading
-
     if (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -294,11 +319,6 @@ def score_files(
                 entries.extend(_score_one(path, policy, include_hidden, debug))
                 advance(path.name)
         return entries
-
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from jixiao.limits import current as current_limits
 
     context = multiprocessing.get_context(_start_method())
     chunk = max(1, min(16, len(files) // (workers * 8)))
@@ -339,7 +359,6 @@ _LIMIT_OPTION = click.option(
 def _apply_limits(items: Sequence[str]) -> None:
     if not items:
         return
-    from jixiao.limits import current, parse_overrides, set_limits
 
     try:
         set_limits(current(), **parse_overrides(list(items)))
@@ -439,7 +458,6 @@ def _run_forms(
     db_path: str | None = None,
     limit: Sequence[str] = (),
 ) -> None:
-    from jixiao.report import terminal
 
     _apply_limits(limit)
     language = _lang(ctx, lang)
@@ -454,8 +472,12 @@ def _run_forms(
     ]
     if len(stdout_sinks) > 1:
         raise click.UsageError(
-            f"{' 与 '.join(stdout_sinks)} 不能同时写到标准输出 "
-            f"({' and '.join(stdout_sinks)} cannot both write to stdout)"
+            tr(
+                Msg("{zh} 不能同时写到标准输出", "{en} cannot both write to stdout"),
+                language,
+                zh=" 与 ".join(stdout_sinks),
+                en=" and ".join(stdout_sinks),
+            )
         )
     policy = _load_policy(policy_spec)
     files, batch = collect_inputs(forms)
@@ -483,24 +505,21 @@ def _run_forms(
     if xlsx_out:
         _write_xlsx(results, files, batch, xlsx_out, language, failures)
     if markdown:
-        from jixiao.report.markdown import markdown_report
-
         text = markdown_report(results, language, failures=failures) if results or failures else ""
         with _open_out(markdown) as out:
             out.write(text)
         if markdown != "-":
-            _note(f"已写入 Markdown 报告 (wrote the Markdown report): {visible(markdown)}")
+            _note(
+                Msg("已写入 Markdown 报告：{path}", "wrote the Markdown report: {path}"),
+                path=visible(markdown),
+            )
     if jsonl:
-        from jixiao.report.json_out import to_jsonl
-
         with _open_out(jsonl) as out:
             for line in to_jsonl(results, language):
                 out.write(line + "\n")
         if jsonl != "-":
-            _note(f"已写入 JSON lines (wrote JSON lines): {visible(jsonl)}")
+            _note(Msg("已写入 JSON lines：{path}", "wrote JSON lines: {path}"), path=visible(jsonl))
     if as_json:
-        from jixiao.report.json_out import to_json
-
         # an object for one form read from one file; a list for a batch, even of one form
         click.echo(to_json(results, language, many=batch or len(results) != 1))
 
@@ -530,8 +549,6 @@ def _run_forms(
 
 def _store(path: str, command: str, entries: Sequence[BatchEntry]) -> None:
     """Keep every result (and every unreadable file) of this run in the results store."""
-    from jixiao.store import ResultStore, StoreError
-
     per_source: dict[str, int] = {}
     for e in entries:
         if e.result is not None:
@@ -561,8 +578,12 @@ def _store(path: str, command: str, entries: Sequence[BatchEntry]) -> None:
             for source, count in per_source.items():
                 store.record_file(batch, source, "ok", None, forms=count)
     except (StoreError, OSError) as exc:
-        _fail(f"无法写入结果库 {path}：{exc} (cannot write the results store)")
-    _note(f"已存入结果库 (stored in): {path}")
+        _fail(
+            Msg("无法写入结果库 {path}：{exc}", "cannot write the results store {path}: {exc}"),
+            path=path,
+            exc=exc,
+        )
+    _note(Msg("已存入结果库：{path}", "stored in: {path}"), path=path)
 
 
 def _write_xlsx(
@@ -573,7 +594,6 @@ def _write_xlsx(
     lang: str,
     failures: Sequence[BatchEntry],
 ) -> None:
-    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
 
     try:
         single = files[0] if len(files) == 1 and not batch else None
@@ -582,10 +602,10 @@ def _write_xlsx(
         else:
             write_results_workbook(results, out, lang, failures=failures, protect=files)
     except ReportError as exc:
-        _fail(str(exc))
+        _fail_error(exc)
     except OSError as exc:
-        _fail(f"无法写入 {out}：{exc} (cannot write {out})")
-    _note(f"已写入工作簿 (wrote the workbook): {visible(out)}")
+        _fail(CANNOT_WRITE, path=out, reason=exc)
+    _note(Msg("已写入工作簿：{path}", "wrote the workbook: {path}"), path=visible(out))
 
 
 # ----------------------------------------------------------------------------- commands
@@ -657,18 +677,16 @@ def parse(
     Parse 年度指标值 (target) cells, or 实际完成值 (actual) cells with --actual; print the
     parsed form of each. A cell that cannot be read prints the error with a caret (exit 1).
     """
-    from jixiao.report import terminal
-    from jixiao.report.json_out import dumps
 
     language = _lang(ctx, lang)
     if target_text is not None and not actual:
-        raise click.UsageError("--target 只能与 --actual 合用 (--target needs --actual)")
+        raise click.UsageError(
+            tr(Msg("--target 只能与 --actual 合用", "--target needs --actual"), language)
+        )
     if as_json and jsonl == "-":
-        raise click.UsageError("--json 与 --jsonl - 不能同时使用 (use one of --json, --jsonl -)")
-    try:
-        from jixiao.targets import parse_actual, parse_target
-    except ImportError as exc:
-        _fail(f"单元格解析器不可用 (the cell parser is not available): {exc}")
+        raise click.UsageError(
+            tr(Msg("--json 与 --jsonl - 不能同时使用", "use one of --json, --jsonl -"), language)
+        )
     target_node = None
     failed = 0
     if target_text is not None:

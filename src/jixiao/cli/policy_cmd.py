@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from rich.text import Text
 
+from jixiao.cli import lang as cli_lang
+from jixiao.cli.policy_examples import inherited_examples
 from jixiao.errors import PolicyError, PolicyProblem
+from jixiao.evaluate.examples import run_examples
+from jixiao.i18n import Msg, tr, word
+from jixiao.policy import load_policy, shipped_policies
+from jixiao.report import terminal
 from jixiao.report.terminal import make_console
 
 if TYPE_CHECKING:
@@ -43,11 +49,12 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=default)
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
+def _fail(message: Msg | str, code: int = 2, **fields: object) -> NoReturn:
+    lang = cli_lang.current()
     console = make_console(stderr=True)
     text = Text()
-    text.append("错误 error: ", style="bold red")
-    text.append(message)
+    text.append(word("error_prefix", lang), style="bold red")
+    text.append(tr(message, lang, **fields))
     console.print(text, soft_wrap=True)
     raise SystemExit(code)
 
@@ -56,17 +63,16 @@ def _check_path(spec: str) -> None:
     """A spec that names a file must exist (a bare name is a shipped policy)."""
     looks_like_path = "/" in spec or "\\" in spec or spec.endswith(".policy")
     if looks_like_path and not Path(spec).is_file():
-        _fail(f"找不到策略文件：{spec} (no such policy file: {spec})")
+        _fail(Msg("找不到策略文件：{spec}", "no such policy file: {spec}"), spec=spec)
 
 
 def _load(spec: str) -> Policy:
-    from jixiao.policy import load_policy
 
     _check_path(spec)
     try:
         return load_policy(spec)
     except PolicyError as exc:
-        _fail(str(exc))
+        _fail(exc.render(cli_lang.current()))
 
 
 def _problem_dict(p: PolicyProblem) -> dict[str, Any]:
@@ -106,14 +112,17 @@ def _testing(*names: str) -> ModuleType:
         import jixiao.testing as testing
     except ImportError as exc:
         _fail(
-            f"jixiao.testing 不可用（{exc}），请安装：pip install 'jixiao[testing]' "
-            f"(jixiao.testing is not available: pip install 'jixiao[testing]')"
+            Msg(
+                "jixiao.testing 不可用（{exc}），请安装：pip install 'jixiao[testing]'",
+                "jixiao.testing is not available ({exc}): pip install 'jixiao[testing]'",
+            ),
+            exc=exc,
         )
     missing = [n for n in names if not callable(getattr(testing, n, None))]
     if missing:
         _fail(
-            f"此版本的 jixiao.testing 没有 {', '.join(missing)} "
-            f"(this jixiao.testing has no {', '.join(missing)})"
+            Msg("此版本的 jixiao.testing 没有 {names}", "this jixiao.testing has no {names}"),
+            names=", ".join(missing),
         )
     return testing
 
@@ -170,8 +179,6 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
     Load and check a policy file; print every problem with file:line:col and a caret (exit 1),
     or a short summary of the policy when it is sound.
     """
-    from jixiao.policy import load_policy
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     _check_path(file)
@@ -233,9 +240,6 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
     (an example whose rule, tiers, grades or rounding the file rewrites is listed as no longer
     applying); print each pass/fail with file:line. Exits 1 when any example that runs fails.
     """
-    from jixiao.cli.policy_examples import inherited_examples
-    from jixiao.policy.examples import run_examples
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     en = language == "en"
@@ -340,8 +344,6 @@ def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
 
     List the shipped policies with their versions and titles.
     """
-    from jixiao.policy import load_policy, shipped_policies
-    from jixiao.report import terminal
 
     language = _lang(ctx, lang)
     rows: list[tuple[str, str, str, str]] = []

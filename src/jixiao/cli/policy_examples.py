@@ -14,7 +14,7 @@ import re
 
 import attrs
 
-from jixiao.policy.examples import ExampleOutcome, run_examples
+from jixiao.evaluate.examples import ExampleOutcome, run_examples
 from jixiao.policy.loader import policy_from_chain
 from jixiao.policy.model import Policy
 

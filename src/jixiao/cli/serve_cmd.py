@@ -12,7 +12,10 @@ from typing import NoReturn
 import click
 from rich.text import Text
 
+from jixiao.cli import lang as cli_lang
+from jixiao.i18n import word
 from jixiao.report.terminal import make_console
+from jixiao.store import ResultStore, StoreError
 
 __all__ = ["db", "serve"]
 
@@ -22,7 +25,7 @@ DEFAULT_DB = "jixiao-results.sqlite"
 
 def _fail(message: str, code: int = 2) -> NoReturn:
     text = Text()
-    text.append("错误 error: ", style="bold red")
+    text.append(word("error_prefix", cli_lang.current()), style="bold red")
     text.append(message)
     make_console(stderr=True).print(text, soft_wrap=True)
     raise SystemExit(code)
@@ -134,8 +137,6 @@ def db() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def db_info(path: str) -> None:
     """列出结果库中的批次与表单数 (list the batches and form counts of a store)."""
-    from jixiao.store import ResultStore, StoreError
-
     try:
         store = ResultStore(path)
     except StoreError as exc:
@@ -156,8 +157,6 @@ def db_info(path: str) -> None:
 @click.argument("out", type=click.Path(dir_okay=False))
 def db_export(path: str, out: str) -> None:
     """把复核发现表导出为 Parquet (write the findings table as Parquet, for pandas/Dask)."""
-    from jixiao.store import ResultStore, StoreError
-
     if Path(out).exists() and os.path.samefile(out, path):
         raise click.UsageError("输出不能覆盖结果库 (the output would overwrite the store)")
     try:

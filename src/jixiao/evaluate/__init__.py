@@ -14,6 +14,7 @@ objects), :mod:`.indicators` (one row, the shared-outcome memo, qualitative tier
 from __future__ import annotations
 
 from jixiao.evaluate.budget import score_budget
+from jixiao.evaluate.examples import ExampleOutcome, run_examples
 from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITIES, Finding, Step
 from jixiao.evaluate.forms import score_form, score_rows
 from jixiao.evaluate.indicators import (
@@ -22,6 +23,7 @@ from jixiao.evaluate.indicators import (
     memo_info,
     score_indicator,
     score_indicator_uncached,
+    set_memo_size,
 )
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 
@@ -30,6 +32,7 @@ __all__ = [
     "MEMO_SIZE",
     "SEVERITIES",
     "BudgetResult",
+    "ExampleOutcome",
     "Finding",
     "FormResult",
     "IndicatorResult",
@@ -37,9 +40,11 @@ __all__ = [
     "Step",
     "memo_clear",
     "memo_info",
+    "run_examples",
     "score_budget",
     "score_form",
     "score_indicator",
     "score_indicator_uncached",
     "score_rows",
+    "set_memo_size",
 ]

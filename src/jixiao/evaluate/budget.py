@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao._decimal import in_context
-from jixiao.evaluate.findings import Finding, _builtin, _fmt, _plain, unreadable_cell
-from jixiao.evaluate.indicators import _rule_finding
+from jixiao.evaluate.findings import Finding, unreadable_cell
+from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.indicators import rule_finding as _rule_finding
 from jixiao.evaluate.results import BudgetResult
 from jixiao.forms.model import Budget
 from jixiao.policy.compiler import Ctx, EvalError

@@ -35,14 +35,17 @@ VERIFIED_BASES: frozenset[str] = frozenset(
 SEVERITIES = catalog.SEVERITIES
 
 
-def _fmt(value: Decimal | None) -> str | None:
+def fmt_decimal(value: Decimal | None) -> str | None:
     if value is None:
         return None
     text = format(value, "f")
     return text
 
 
-def _q(value: Decimal, quantum: Decimal) -> Decimal:
+_fmt = fmt_decimal
+
+
+def quantize_shown(value: Decimal, quantum: Decimal) -> Decimal:
     """*value* rounded to *quantum* for display; unchanged when that needs more than Decimal's
     28 digits (a claimed score of 1e40 is shown as written rather than failing the report)."""
     try:
@@ -51,13 +54,19 @@ def _q(value: Decimal, quantum: Decimal) -> Decimal:
         return value
 
 
-def _plain(value: Decimal | None) -> str:
+_q = quantize_shown
+
+
+def plain_number(value: Decimal | None) -> str:
     """A weight or number for a sentence: ``10`` rather than ``10.00``."""
     if value is None:
         return "—"
     if value == value.to_integral_value():
         return format(_q(value, Decimal(1)), "f")
     return format(value.normalize(), "f")
+
+
+_plain = plain_number
 
 
 @attrs.frozen(slots=True)
@@ -103,11 +112,16 @@ class Finding:
         return out
 
 
-def _builtin(code: str, zh: str, en: str, where: str, severity: str | None = None) -> Finding:
+def builtin_finding(
+    code: str, zh: str, en: str, where: str, severity: str | None = None
+) -> Finding:
     return Finding(code, severity or BUILTIN_CODES[code][0], zh, en, where)
 
 
-def _with_severities(severities: Mapping[str, str], findings: list[Finding]) -> list[Finding]:
+_builtin = builtin_finding
+
+
+def with_severities(severities: Mapping[str, str], findings: list[Finding]) -> list[Finding]:
     """*findings* with the policy's ``severity CODE level`` lines applied to built-in codes."""
     if not severities:
         return findings
@@ -184,7 +198,7 @@ class Step:
         return out
 
 
-def _fresh(value: Any) -> Any:
+def fresh_copy(value: Any) -> Any:
     """A copy of a cached JSON-ready value, so a caller may change what to_dict returns."""
     if type(value) is dict:
         return {k: _fresh(v) for k, v in value.items()}
@@ -193,10 +207,15 @@ def _fresh(value: Any) -> Any:
     return value
 
 
-_QUANTITY_REFS = frozenset({"actual", "target", "target.value", "target.low", "target.high"})
+_fresh = fresh_copy
 
 
-def _display_unit(ctx: Ctx) -> Unit | None:
+QUANTITY_REFS = frozenset({"actual", "target", "target.value", "target.low", "target.high"})
+
+_QUANTITY_REFS = QUANTITY_REFS
+
+
+def display_unit(ctx: Ctx) -> Unit | None:
     """The unit the target cell is written in (or, for a bare target, the actual's)."""
     for node in (ctx.target, ctx.actual):
         q = node.low_quantity if isinstance(node, Range) else getattr(node, "quantity", None)
@@ -206,7 +225,10 @@ def _display_unit(ctx: Ctx) -> Unit | None:
     return None
 
 
-def _value_text(v: Any) -> str:
+_display_unit = display_unit
+
+
+def value_text(v: Any) -> str:
     """A value for the trace: exact Decimals are shown in full, long expansions to 12 places."""
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -218,11 +240,14 @@ def _value_text(v: Any) -> str:
     return str(v)
 
 
-def _format(template: str, fields: Mapping[str, str]) -> str:
+_value_text = value_text
+
+
+def format_template(template: str, fields: Mapping[str, str]) -> str:
     try:
         return string.Formatter().vformat(template, (), dict(fields))
     except (KeyError, IndexError, ValueError):  # pragma: no cover - templates are checked at load
         return template
 
 
-_stronger = catalog.stronger
+_format = format_template

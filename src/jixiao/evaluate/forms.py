@@ -9,23 +9,20 @@ from typing import Any
 from jixiao._decimal import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import (
-    Finding,
-    _builtin,
-    _fmt,
-    _plain,
-    _with_severities,
-    unreadable_cell,
-)
-from jixiao.evaluate.indicators import _memo_of, _score_mapping, score_indicator
-from jixiao.evaluate.results import (
-    BudgetResult,
-    FormResult,
-    IndicatorResult,
-    SectionResult,
-    _result,
-)
+from jixiao.evaluate.findings import Finding, unreadable_cell
+from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.indicators import memo_of as _memo_of
+from jixiao.evaluate.indicators import score_indicator
+from jixiao.evaluate.indicators import score_mapping as _score_mapping
+from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
+from jixiao.evaluate.results import make_result as _result
 from jixiao.forms.model import Form, Indicator
+from jixiao.i18n import UNCLASSIFIED, section_label
+from jixiao.policy.choose import AUTO, choose_policy
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 
@@ -49,9 +46,6 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     >>> jixiao.score_form(form).total  # doctest: +SKIP
     Decimal('95.71')
     """
-    from jixiao.policy.choose import AUTO, choose_policy
-    from jixiao.policy.loader import load_policy
-
     if not isinstance(form, Form):
         form = Form.from_dict(form)
     chosen: Finding | None = None
@@ -98,7 +92,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
 
     sections: dict[str, list[IndicatorResult]] = {}
     for r in results:
-        sections.setdefault(r.level1 or "（未分类）", []).append(r)
+        sections.setdefault(r.level1 or UNCLASSIFIED, []).append(r)
     section_results = []
     for name, rows in sections.items():
         weight = sum((r.weight or Decimal(0) for r in rows), Decimal(0))
@@ -219,7 +213,7 @@ def _check_sections(
     pol: Policy, budget: BudgetResult, sections: list[SectionResult], out: list[Finding]
 ) -> None:
     defaults = pol.section_weights
-    if not sections or all(s.name == "（未分类）" for s in sections):
+    if not sections or all(s.name == UNCLASSIFIED for s in sections):
         return
     diffs_zh: list[str] = []
     diffs_en: list[str] = []
@@ -228,7 +222,9 @@ def _check_sections(
         key = _section_key(pol, s.name)
         if key is None:
             diffs_zh.append(f"{s.name} {_plain(s.weight)}（政策未设此项）")
-            diffs_en.append(f"{s.name} {_plain(s.weight)} (not a section of the policy)")
+            diffs_en.append(
+                f"{section_label(s.name, 'en')} {_plain(s.weight)} (not a section of the policy)"
+            )
             continue
         seen.add(key)
         if defaults.get(key) != s.weight:
@@ -365,8 +361,6 @@ def score_rows(
     >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
-    from jixiao.policy.loader import load_policy
-
     pol = load_policy(policy)
     memo = _memo_of(pol)
     for i, row in enumerate(rows, start):

@@ -6,28 +6,34 @@ Never raises for a bad row: every problem becomes a finding and the row is left 
 
 from __future__ import annotations
 
+import collections
 import functools
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from jixiao._decimal import in_context
+from jixiao.catalog import stronger as _stronger
 from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.evaluate.findings import (
     UNVERIFYING_CODES,
     VERIFIED_BASES,
     Finding,
-    _builtin,
-    _fmt,
-    _format,
-    _plain,
-    _q,
-    _stronger,
-    _with_severities,
     unreadable_cell,
 )
-from jixiao.evaluate.results import IndicatorResult, _new_ctx, _Outcome, _result
-from jixiao.forms.model import Indicator, _text, to_decimal
+from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import format_template as _format
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.findings import quantize_shown as _q
+from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.results import IndicatorResult
+from jixiao.evaluate.results import Outcome as _Outcome
+from jixiao.evaluate.results import make_result as _result
+from jixiao.evaluate.results import new_ctx as _new_ctx
+from jixiao.forms.model import Indicator, to_decimal
+from jixiao.forms.model import cell_text as _text
 from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
@@ -50,17 +56,20 @@ def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
     return _builtin(
         "UNREADABLE_CELL",
         f"{label}无法解析：{err.render()}",
-        f"the {en_label} cell cannot be read: {err.message} at column {err.column}",
+        f"the {en_label} cell cannot be read: {err.message_text('en')} at column {err.column}",
         ind.cell(field),
     )
 
 
-def _rule_finding(
+def rule_finding(
     cf: CompiledFinding, r: IndicatorResult | None, fields: Mapping[str, str], where: str
 ) -> Finding:
     zh = _format(cf.zh, fields)
     en = _format(cf.en, fields) if cf.en else zh
     return Finding(cf.code, cf.severity, zh, en, where, cf.where)
+
+
+_rule_finding = rule_finding
 
 
 class _Scored:
@@ -802,12 +811,47 @@ class _Memo:
         self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
 
 
-def _memo_of(policy: Policy) -> _Memo:
-    memo = policy.runtime.get("memo")
-    if memo is None:
-        memo = policy.runtime.setdefault("memo", _Memo(policy, MEMO_SIZE))
-    assert isinstance(memo, _Memo)
-    return memo
+MEMO_POLICIES = 8
+"""How many policies' memos the evaluator keeps (the oldest policy's is dropped).
+
+The memo is the evaluator's state, not the policy's: a policy is plain data. Its outcomes refer to
+their policy, so the memos are held here, by policy identity, in a small LRU rather than in a
+weak mapping (a value that refers to its key would never be dropped)."""
+
+_MEMOS: collections.OrderedDict[int, tuple[Policy, _Memo]] = collections.OrderedDict()
+_MEMOS_LOCK = threading.Lock()
+
+
+def memo_of(policy: Policy) -> _Memo:
+    """The evaluator's outcome memo for *policy* (made on first use; the oldest policy's is
+    dropped when more than :data:`MEMO_POLICIES` are in use)."""
+    entry = _MEMOS.get(id(policy))  # no lock on a hit: one dict lookup per row
+    if entry is not None and entry[0] is policy:
+        return entry[1]
+    with _MEMOS_LOCK:
+        entry = _MEMOS.get(id(policy))
+        if entry is not None and entry[0] is policy:
+            return entry[1]
+        memo = _Memo(policy, MEMO_SIZE)
+        _keep(policy, memo)
+        return memo
+
+
+_memo_of = memo_of
+
+
+def set_memo_size(policy: Policy, size: int) -> None:
+    """Give *policy* a fresh outcome memo holding at most *size* outcomes (default
+    :data:`MEMO_SIZE`)."""
+    with _MEMOS_LOCK:
+        _keep(policy, _Memo(policy, size))
+
+
+def _keep(policy: Policy, memo: _Memo) -> None:
+    _MEMOS[id(policy)] = (policy, memo)
+    _MEMOS.move_to_end(id(policy))
+    while len(_MEMOS) > MEMO_POLICIES:
+        _MEMOS.popitem(last=False)
 
 
 def memo_info(policy: Policy) -> Any:
@@ -862,7 +906,7 @@ def _num_key(value: Any, where: str) -> Any:
     return None if d is None else ("d", str(d))
 
 
-def _score_mapping(
+def score_mapping(
     policy: Policy, memo: _Memo, row: Mapping[str, Any], where: str = ""
 ) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
@@ -910,6 +954,9 @@ def _score_mapping(
     reason = get("reason")
     reason = reason.strip() if type(reason) is str else _text(reason)
     return _assemble(scored, name, level1, level2, "", reason, "reason")
+
+
+_score_mapping = score_mapping
 
 
 _TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")

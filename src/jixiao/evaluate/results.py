@@ -12,27 +12,27 @@ from typing import Any
 import attrs
 
 from jixiao._decimal import in_context
+from jixiao.evaluate.findings import QUANTITY_REFS as _QUANTITY_REFS
 from jixiao.evaluate.findings import (
-    _QUANTITY_REFS,
     SEVERITIES,
     UNVERIFYING_CODES,
     VERIFIED_BASES,
     Finding,
     Step,
-    _display_unit,
-    _fmt,
-    _fresh,
-    _plain,
-    _q,
-    _value_text,
 )
+from jixiao.evaluate.findings import display_unit as _display_unit
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import fresh_copy as _fresh
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.findings import quantize_shown as _q
+from jixiao.evaluate.findings import value_text as _value_text
 from jixiao.forms.model import Form
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
 from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
 
 
-class _Outcome:
+class Outcome:
     """What scoring decided for one indicator, apart from the row's labels and reason.
 
     Rows whose observable inputs are the same share one outcome (see :class:`_Memo`); it is never
@@ -116,6 +116,9 @@ class _Outcome:
                 self.note,
             ),
         )
+
+
+_Outcome = Outcome
 
 
 _NO_CTX = "-"
@@ -652,7 +655,7 @@ def _restore_result(
     return _result(o, name, level1, level2, where, findings, None, row)
 
 
-def _result(
+def make_result(
     o: _Outcome,
     name: str,
     level1: str,
@@ -675,6 +678,9 @@ def _result(
     return r
 
 
+_result = make_result
+
+
 _new = object.__new__
 
 
@@ -688,7 +694,7 @@ def _copy_ctx(src: Ctx) -> Ctx:
     return ctx
 
 
-def _new_ctx(
+def new_ctx(
     tnode: Node,
     anode: Node,
     weight: Decimal | None,
@@ -730,6 +736,9 @@ def _new_ctx(
         # negative (≥-5%): then the sign is what is being measured
         ctx.aq = Decimal(0)
     return ctx
+
+
+_new_ctx = new_ctx
 
 
 @attrs.frozen(slots=True, eq=False)

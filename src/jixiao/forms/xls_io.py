@@ -10,14 +10,17 @@ the functions, never at module level.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import iterparse
 
 from jixiao.errors import FormError
 from jixiao.forms._book import build_grid, collect_forms, hidden_note
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form, ReadNote
+from jixiao.forms.xlsx_io import read_xlsx_forms
 
 __all__ = ["read_et_forms", "read_ods_forms", "read_xls_forms"]
 
@@ -146,8 +149,6 @@ def read_et_forms(path: Path, source: str, *, include_hidden: bool = False) -> l
     """A WPS spreadsheet (.et): the old binary kind is read like .xls, the new one like .xlsx."""
     data = path.read_bytes()
     if data.startswith(_ZIP_MAGIC):
-        from jixiao.forms.xlsx_io import read_xlsx_forms
-
         return read_xlsx_forms(path, source, include_hidden=include_hidden)
     return _read_biff(data, source, include_hidden)
 
@@ -207,9 +208,6 @@ def _ods_layout(
     """What calamine does not give for an .ods file, by sheet: the cells stored as percentages
     (``office:value-type="percentage"``: 0.9706 shown as 97.06%) and the merged ranges
     (``number-rows-spanned`` / ``number-columns-spanned``)."""
-    import zipfile
-    from xml.etree.ElementTree import iterparse
-
     out: dict[str, set[tuple[int, int]]] = {}
     merges: dict[str, list[Box]] = {}
     try:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao.catalog import BUILTIN_CODES, SEVERITY_SETTABLE
 from jixiao.errors import Location, PolicyError, PolicyProblem
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
@@ -169,8 +170,6 @@ class PolicyBuilder:
 
     # -- severities of built-in finding codes
     def check_severities(self, m: Merged) -> None:
-        from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITY_SETTABLE
-
         for code, (_severity, loc) in m.severities.items():
             if code in SEVERITY_SETTABLE:
                 continue

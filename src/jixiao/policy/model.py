@@ -2,6 +2,13 @@
 
 A :class:`Policy` pickles as the (compressed) text of its files and compiles again when unpickled,
 so it can be sent to worker processes or cluster nodes that have no copy of the rule files.
+
+The policy layer knows nothing of evaluation: what a policy derives from its own files (digest,
+pickled bytes, rounding quanta, the row fields its rules read) is computed once when it is built,
+and the evaluator keeps its own per-policy state (the scoring memo) in :mod:`jixiao.evaluate`.
+:meth:`Policy.score` and :meth:`Policy.score_form` are conveniences of the public API: they call
+:func:`jixiao.score_indicator` / :func:`jixiao.score_form` through the top-level package, which
+loads the evaluator on first use; nothing in :mod:`jixiao.policy` imports it.
 """
 
 from __future__ import annotations
@@ -12,17 +19,15 @@ import weakref
 import zlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from jixiao.errors import PolicyProblem, UnknownNameError
+import jixiao.policy
+from jixiao.errors import Location, PolicyProblem, UnknownNameError
 from jixiao.policy import ast as A
+from jixiao.policy.files import parse_cached
 from jixiao.policy.types import ROUNDING_MODES, Fn
-
-if TYPE_CHECKING:
-    from jixiao.evaluate import IndicatorResult
-    from jixiao.forms.model import Form, Indicator
 
 __all__ = ["CompiledFinding", "CompiledRule", "Policy", "TierTableRT"]
 
@@ -137,52 +142,47 @@ class Policy:
     # ``not_applicable "不适用" "不涉及"``: rows whose actual says only this are left out and the
     # rest of their 一级指标 is scaled up to the section's weight
     not_applicable: frozenset[str] = frozenset()
-    # Per-process caches the evaluator keeps for this policy (the scoring memo). Not pickled.
-    runtime: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
+    # Derived from the fields above when the policy is built; never changed afterwards.
+    digest: str = attrs.field(init=False, repr=False)
+    """SHA-256 of the policy's files (display paths and texts, base first)."""
+    row_fields: frozenset[str] = attrs.field(init=False, repr=False)
+    """Which of an indicator row's ``name``, ``level1``, ``level2`` the rules can observe.
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    Found from the rule files (every ``name``/``level1``/``level2`` reference of an indicator
+    rule, in any file of the ``extends`` chain) and from ``{name}`` in message templates. Rows
+    that differ only in fields not listed here score the same."""
+    _packed: bytes = attrs.field(init=False, repr=False, alias="_packed")
+    _quanta: Mapping[str, tuple[Decimal, str]] = attrs.field(
+        init=False, repr=False, alias="_quanta"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        h = hashlib.sha256()
+        for display, text in self.chain:
+            for part in (display, text):
+                data = part.encode("utf-8")
+                h.update(len(data).to_bytes(8, "big"))
+                h.update(data)
+        digest = h.hexdigest()
         # The text of the files, compressed (about 4 kB for central), and their digest so a
         # process that already has the policy does not even decompress it.
-        packed = self.runtime.get("packed")
-        if packed is None:
-            packed = self.runtime["packed"] = zlib.compress(
-                json.dumps(self.chain, ensure_ascii=False).encode("utf-8"), 9
-            )
-        return (_unpack_policy, (self.digest, packed))
+        packed = zlib.compress(json.dumps(self.chain, ensure_ascii=False).encode("utf-8"), 9)
+        quanta = {}
+        for at in ("lines", "rate", "total"):
+            places, mode = self.rounding_at.get(at, (self.places, self.rounding))
+            quanta[at] = (Decimal(1).scaleb(-places), ROUNDING_MODES[mode])
+        object.__setattr__(self, "digest", digest)
+        object.__setattr__(self, "_packed", packed)
+        object.__setattr__(self, "_quanta", quanta)
+        object.__setattr__(self, "row_fields", _row_fields(self))
+        _BY_DIGEST.setdefault(digest, self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpack_policy, (self.digest, self._packed))
 
     def __dask_tokenize__(self) -> tuple[str, str]:
         """A stable token for Dask: the digest of the rule files' text."""
         return ("jixiao.Policy", self.digest)
-
-    @property
-    def digest(self) -> str:
-        """SHA-256 of the policy's files (display paths and texts, base first)."""
-        digest = self.runtime.get("digest")
-        if digest is None:
-            h = hashlib.sha256()
-            for display, text in self.chain:
-                for part in (display, text):
-                    data = part.encode("utf-8")
-                    h.update(len(data).to_bytes(8, "big"))
-                    h.update(data)
-            digest = self.runtime["digest"] = h.hexdigest()
-            _BY_DIGEST.setdefault(digest, self)
-        assert isinstance(digest, str)
-        return digest
-
-    @property
-    def row_fields(self) -> frozenset[str]:
-        """Which of an indicator row's ``name``, ``level1``, ``level2`` the rules can observe.
-
-        Found from the rule files (every ``name``/``level1``/``level2`` reference of an indicator
-        rule, in any file of the ``extends`` chain) and from ``{name}`` in message templates. Rows
-        that differ only in fields not listed here score the same.
-        """
-        fields = self.runtime.get("row_fields")
-        if fields is None:
-            fields = self.runtime["row_fields"] = _row_fields(self)
-        assert isinstance(fields, frozenset)
-        return fields
 
     @property
     def budget_weight(self) -> Decimal:
@@ -199,12 +199,8 @@ class Policy:
         ``rate`` (the execution rate in percent) or ``total`` (section subtotals and the total);
         ``rounding rate 4 half_up`` in a rule file overrides one of them.
         """
-        key = "rounding:" + at
-        rounding = self.runtime.get(key)
-        if rounding is None:
-            places, mode = self.rounding_at.get(at, (self.places, self.rounding))
-            rounding = self.runtime[key] = (Decimal(1).scaleb(-places), ROUNDING_MODES[mode])
-        return value.quantize(rounding[0], rounding=rounding[1])
+        quantum, mode = self._quanta[at]
+        return value.quantize(quantum, rounding=mode)
 
     def label(self, name: str, lang: str = "zh") -> str:
         """A rule, tier or grade name of this policy in *lang* (its English label under ``en``,
@@ -223,16 +219,15 @@ class Policy:
                 return name
         return None
 
-    def score(self, indicator: Indicator | Mapping[str, Any]) -> IndicatorResult:
-        """Score one indicator (an :class:`~jixiao.forms.model.Indicator` or a dict of its fields)."""
-        from jixiao.evaluate import score_indicator
+    def score(self, indicator: Any) -> Any:
+        """Score one indicator (an :class:`~jixiao.forms.model.Indicator` or a dict of its fields):
+        the same as ``jixiao.evaluate.score_indicator(policy, indicator)``, which returns an
+        :class:`~jixiao.evaluate.IndicatorResult`."""
+        return jixiao.score_indicator(self, indicator)
 
-        return score_indicator(self, indicator)
-
-    def score_form(self, form: Form | Mapping[str, Any]) -> Any:
-        from jixiao.evaluate import score_form
-
-        return score_form(form, self)
+    def score_form(self, form: Any) -> Any:
+        """Score a whole form: the same as ``jixiao.score_form(form, policy)``."""
+        return jixiao.score_form(form, self)
 
     def finding_codes(self) -> frozenset[str]:
         """Every finding code this policy's rules can raise (besides the built-in audit codes)."""
@@ -253,9 +248,6 @@ _ROW_FIELDS = frozenset({"name", "level1", "level2", "reason"})
 
 
 def _row_fields(policy: Policy) -> frozenset[str]:
-    from jixiao.errors import Location
-    from jixiao.policy.files import parse_cached
-
     found: set[str] = set()
     stack: list[Any] = []
     for display, text in policy.chain:
@@ -287,9 +279,8 @@ def _unpack_policy(digest: str, packed: bytes) -> Policy:
     compile it again from their text (see :func:`jixiao.policy.loader.policy_from_chain`)."""
     policy = _BY_DIGEST.get(digest)
     if policy is None:
-        from jixiao.policy.loader import policy_from_chain
-
         chain = json.loads(zlib.decompress(packed).decode("utf-8"))
-        policy = policy_from_chain(tuple((str(d), str(t)) for d, t in chain))
+        # the loader imports this module, so it is reached through the package at call time
+        policy = jixiao.policy.loader.policy_from_chain(tuple((str(d), str(t)) for d, t in chain))
         _BY_DIGEST[digest] = policy
     return policy

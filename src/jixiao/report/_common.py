@@ -12,9 +12,10 @@ import attrs
 from jixiao._decimal import in_context
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import ReportError
+from jixiao.evaluate import FormResult
 
 if TYPE_CHECKING:
-    from jixiao.evaluate import Finding, FormResult, IndicatorResult
+    from jixiao.evaluate import Finding, IndicatorResult
     from jixiao.policy.model import Policy
 
 __all__ = [
@@ -229,8 +230,6 @@ class BatchEntry:
 
 
 def as_results(results: FormResult | Sequence[FormResult]) -> list[FormResult]:
-    from jixiao.evaluate import FormResult
-
     if isinstance(results, FormResult):
         return [results]
     return list(results)

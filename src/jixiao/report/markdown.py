@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from jixiao._decimal import in_context
 from jixiao.escape import markdown_text
+from jixiao.i18n import section_label
 from jixiao.report._common import (
     BatchEntry,
     as_results,
@@ -166,7 +167,12 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
         out.append(f"{h}# {t('sections', lang)}")
         out.append("")
         sec_rows = [
-            [s.name, fmt_weight(s.weight), fmt_score(s.claimed, places), fmt_score(s.score, places)]
+            [
+                section_label(s.name, lang),
+                fmt_weight(s.weight),
+                fmt_score(s.claimed, places),
+                fmt_score(s.score, places),
+            ]
             for s in result.sections
         ]
         out += _table(

@@ -19,8 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao._decimal import in_context
+from jixiao.catalog import severity_rank
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
+from jixiao.i18n import UNCLASSIFIED, basis_text, section_label, word
 from jixiao.report._common import (
     BatchEntry,
     check_mark,
@@ -39,7 +41,7 @@ from jixiao.report._common import (
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, FormResult, IndicatorResult, Step
-    from jixiao.policy.examples import ExampleOutcome
+    from jixiao.evaluate.examples import ExampleOutcome
     from jixiao.policy.model import Policy
 
 __all__ = [
@@ -108,7 +110,7 @@ def _section_ends(result: FormResult) -> dict[int, str]:
     """Index of the last indicator of each section → the section's name (for subtotal rows)."""
     last: dict[str, int] = {}
     for i, r in enumerate(result.indicators):
-        last[r.level1 or "（未分类）"] = i
+        last[r.level1 or UNCLASSIFIED] = i
     return {i: name for name, i in last.items()}
 
 
@@ -199,7 +201,7 @@ def form_table(result: FormResult, lang: str = "zh", *, width: int | None = None
         )
         if i in ends and ends[i] in sections:
             s = sections[ends[i]]
-            label = Text(f"{t('subtotal', lang)} {s.name}", style="dim")
+            label = Text(f"{t('subtotal', lang)} {section_label(s.name, lang)}", style="dim")
             row(
                 "" if compact else label,
                 "",
@@ -341,7 +343,7 @@ def render_findings(console: Console, result: FormResult, lang: str = "zh") -> N
         head.append(f"  ({result.form.source})", style="dim")
     head.append(f"  {_counts(result, lang)}", style="bold red" if not result.ok else "green")
     console.print(head)
-    findings = sorted(result.findings, key=lambda f: _SEV_RANK.get(f.severity, 9))
+    findings = sorted(result.findings, key=lambda f: severity_rank(f.severity))
     names = {id(f): r.name for r in result.indicators for f in r.findings if r.name}
     if findings:
         console.print(findings_table(findings, lang, names))
@@ -352,12 +354,12 @@ def render_findings(console: Console, result: FormResult, lang: str = "zh") -> N
     console.print()
 
 
-_SEV_RANK = {"error": 0, "warning": 1, "info": 2}
-
-
-def _steps_lines(console: Console, steps: Sequence[Step]) -> None:
+def _steps_lines(console: Console, steps: Sequence[Step], lang: str = "zh") -> None:
     for s in steps:
-        values = ", ".join(f"{k}={v}" for k, v in s.values)
+        values = ", ".join(
+            f"{word('basis', lang)}={basis_text(v, lang)}" if k == "basis" else f"{k}={v}"
+            for k, v in s.values
+        )
         line = Text("    ")
         line.append(f"{s.label}: ", style="dim")
         line.append(s.formula)
@@ -382,7 +384,7 @@ def render_explain(console: Console, result: FormResult, lang: str = "zh") -> No
         head.append(f"  {b.rule.label}", style="dim")
     console.print(head)
     console.print(Text("    " + b.explanation(lang)))
-    _steps_lines(console, b.steps())
+    _steps_lines(console, b.steps(), lang)
     for f in b.findings:
         console.print(Text(f"    [{severity_text(f.severity, lang)}] {f.code} {f.message(lang)}"))
     for i, r in enumerate(result.indicators, start=1):
@@ -397,7 +399,7 @@ def render_explain(console: Console, result: FormResult, lang: str = "zh") -> No
             head.append(f"  {r.rule.label}", style="dim")
         console.print(head)
         console.print(Text("    " + r.explanation(lang)))
-        _steps_lines(console, r.steps())
+        _steps_lines(console, r.steps(), lang)
         for f in r.findings:
             line = Text("    ")
             line.append(
@@ -408,7 +410,7 @@ def render_explain(console: Console, result: FormResult, lang: str = "zh") -> No
     for s in result.sections:
         console.print(
             Text(
-                f"{t('subtotal', lang)} {s.name}: {fmt_score(s.score, places)} / {fmt_weight(s.weight)}",
+                f"{t('subtotal', lang)} {section_label(s.name, lang)}: {fmt_score(s.score, places)} / {fmt_weight(s.weight)}",
                 style="dim",
             )
         )

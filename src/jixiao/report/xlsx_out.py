@@ -19,12 +19,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
 from xml.sax.saxutils import escape as xml_escape
 
 from jixiao._decimal import in_context
 from jixiao._io import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
 from jixiao.errors import FormError
 from jixiao.escape import visible
+from jixiao.i18n import section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
@@ -456,8 +458,6 @@ _FORMULA_CELL = re.compile(
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title → its part name (``xl/worksheets/sheet1.xml``), from the workbook's rels."""
-    from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
-
     book = ET.fromstring(z.read("xl/workbook.xml"))
     rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
@@ -679,7 +679,7 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
         _append(
             ws,
             [
-                f"{t('subtotal', lang)} {s.name}",
+                f"{t('subtotal', lang)} {section_label(s.name, lang)}",
                 "",
                 "",
                 "",

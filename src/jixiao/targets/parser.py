@@ -31,6 +31,7 @@ from lark.exceptions import (
 from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
 from jixiao._decimal import in_context
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
+from jixiao.i18n import Msg
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
 from jixiao.resources import grammar_path
 from jixiao.targets import lexicon as lx
@@ -66,19 +67,46 @@ __all__ = [
 # ------------------------------------------------------------------------------ internal signals
 
 
+def _bi(zh: str, en: str) -> Msg:
+    """A message of the parser in Chinese and English."""
+    return Msg(zh, en)
+
+
+#: What may stand at a place in a cell, in English (the Chinese words are the keys).
+EXPECTED_EN: dict[str, str] = {
+    "比较符 ≥ ≤ > < =": "a comparator ≥ ≤ > < =",
+    "数字": "a number",
+    "单位": "a unit",
+    "以上/以下/以内": "以上/以下/以内 (or more/or less/within)",
+    "范围符 -": "a range dash -",
+    "日期": "a date",
+    "前/之前/内": "前/之前/内 (before/within)",
+    "不晚于/早于": "不晚于/早于 (no later than/before)",
+    "约数（约/余/左右）": "an approximation (约/余/左右)",
+    "文字": "words",
+    "结束": "the end of the cell",
+    "完成": "完成 (done)",
+}
+
+
+def expected_en(expected: tuple[str, ...]) -> tuple[str, ...]:
+    """The English of what may stand at a place (see :data:`EXPECTED_EN`)."""
+    return tuple(EXPECTED_EN.get(e, e) for e in expected)
+
+
 class _CellError(Exception):
     """Raised inside the transformer, which does not know the cell text; the caller turns it
     into a :class:`TargetSyntaxError`."""
 
     def __init__(
         self,
-        message: str,
+        message: Msg,
         offset: int,
         length: int = 1,
         expected: tuple[str, ...] = (),
-        hint: str | None = None,
+        hint: Msg | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message.zh)
         self.message = message
         self.offset = offset
         self.length = length
@@ -91,6 +119,7 @@ class _CellError(Exception):
             text,
             self.offset,
             expected=self.expected,
+            expected_en=expected_en(self.expected),
             hint=self.hint,
             length=self.length,
         )
@@ -220,7 +249,7 @@ class _Builder(Transformer[Token, Any]):
                 value = parse_chinese(num)
             except ValueError:
                 raise _CellError(
-                    f"无法识别的中文数字「{num}」 (not a Chinese numeral: {str(num)!r})",
+                    _bi(f"无法识别的中文数字「{num}」", f"not a Chinese numeral: {str(num)!r}"),
                     start,
                     len(num),
                     ("数字",),
@@ -258,7 +287,7 @@ class _Builder(Transformer[Token, Any]):
             value = parse_decimal(body) if body[:1].isdigit() else parse_chinese(body)
         except ValueError:
             raise _CellError(
-                f"无法识别的中文数字「{body}」 (not a Chinese numeral: {body!r})",
+                _bi(f"无法识别的中文数字「{body}」", f"not a Chinese numeral: {body!r}"),
                 _at(tok) + 3,
                 len(body),
                 ("数字",),
@@ -284,11 +313,11 @@ class _Builder(Transformer[Token, Any]):
             qty = _negative(qty, minus)
         if incl is not None and incl_after is not None:
             raise _CellError(
-                "包含说明写了两次 (the inclusivity note is written twice)",
+                _bi("包含说明写了两次", "the inclusivity note is written twice"),
                 _at(incl_after),
                 len(incl_after),
                 ("结束",),
-                "只保留一个「（含）」 (keep one of them)",
+                _bi("只保留一个「（含）」", "keep one of them"),
             )
         incl = incl if incl is not None else incl_after
         last = high if high is not None else qty
@@ -387,11 +416,11 @@ class _Builder(Transformer[Token, Any]):
             return PROSE
         if conn is None and (lead is None or lead.type == "APPROX_PRE"):
             raise _CellError(
-                "日期后的数字缺少说明 (a number after a date needs a word such as 完成)",
+                _bi("日期后的数字缺少说明", "a number after a date needs a word such as 完成"),
                 qty.start,
                 qty.end - qty.start,
                 ("完成", _COMPARATOR_WORDS_EXPECTED, "结束"),
-                "如「11月底完成100%」 (e.g. 11月底完成100%)",
+                _bi("如「11月底完成100%」", "e.g. 11月底完成100%"),
             )
         if tail is not None and trail is None:
             _check_near_miss(qty, str(tail), _at(tail))
@@ -469,7 +498,7 @@ def _negative(qty: _Qty, minus: Token) -> _Qty:
     """The quantity after a minus sign (≥-5%): a negative bound, as written."""
     if qty.chinese:
         raise _CellError(
-            "负号后应为阿拉伯数字 (a minus sign takes digits)",
+            _bi("负号后应为阿拉伯数字", "a minus sign takes digits"),
             _at(minus),
             qty.end - _at(minus),
             ("数字",),
@@ -505,12 +534,14 @@ def _check_incl(tok: Token, qty: _Qty) -> bool:
             value = None
         if value != qty.value:
             raise _CellError(
-                f"括号中的数「{m.group()}{rest}」与指标值不同 (the number in the inclusivity note "
-                f"differs from the bound)",
+                _bi(
+                    f"括号中的数「{m.group()}{rest}」与指标值不同",
+                    "the number in the inclusivity note differs from the bound",
+                ),
                 _at(tok) + m.start(),
                 len(m.group()) + len(rest),
                 ("数字",),
-                "写成「≥90%（含90%）」或「≥90%（含）」 (write ≥90%（含90%） or ≥90%（含）)",
+                _bi("写成「≥90%（含90%）」或「≥90%（含）」", "write ≥90%（含90%） or ≥90%（含）"),
             )
     return "不" not in text
 
@@ -532,7 +563,7 @@ def _included(node: Comparison | Amount, tok: Token) -> Comparison | Amount:
         op = _CLOSE_OP.get(op, op)
     elif op == "=":
         raise _CellError(
-            "「=」不能不含本数 (an equality cannot exclude its number)",
+            _bi("「=」不能不含本数", "an equality cannot exclude its number"),
             _at(tok),
             len(tok),
             ("结束",),
@@ -559,12 +590,14 @@ def _end(note: Token | None, trail: Token | None, qty: _Qty) -> int:
 def _misread_comparator(label: Token) -> NoReturn:
     ch = str(label)
     raise _CellError(
-        f"数字前的「{ch}」无法识别 (unexpected {ch!r} before the number)",
+        _bi(f"数字前的「{ch}」无法识别", f"unexpected {ch!r} before the number"),
         _at(label),
         1,
         (_COMPARATOR_WORDS_EXPECTED, "数字"),
-        f"「{ch}」可能是比较符（如 ≥）的识别错误；若是文字说明，请写完整 "
-        f"({ch!r} may be a misread comparator such as ≥)",
+        _bi(
+            f"「{ch}」可能是比较符（如 ≥）的识别错误；若是文字说明，请写完整",
+            f"{ch!r} may be a misread comparator such as ≥",
+        ),
     )
 
 
@@ -632,11 +665,11 @@ def _check_near_miss(qty: _Qty, note: str, note_start: int) -> None:
         fixed = near_miss_unit(word)
         if fixed is not None:
             raise _CellError(
-                f"单位「{word}」无法识别 (unknown unit {word!r})",
+                _bi(f"单位「{word}」无法识别", f"unknown unit {word!r}"),
                 begin,
                 len(word),
                 ("单位",),
-                f"是否应为「{fixed}」？ (did you mean {fixed!r}?)",
+                _bi(f"是否应为「{fixed}」？", f"did you mean {fixed!r}?"),
             )
 
 
@@ -650,13 +683,13 @@ def _comparator(tok: Token) -> tuple[Op, bool]:
     if op is None:
         guess = lx.comparator_hint(text)
         raise _CellError(
-            f"无法识别的比较符「{text}」 (unknown comparator {text!r})",
+            _bi(f"无法识别的比较符「{text}」", f"unknown comparator {text!r}"),
             _at(tok),
             len(text),
             (_COMPARATOR_WORDS_EXPECTED,),
-            f"是否应为「{guess}」？ (did you mean {guess!r}?)"
+            _bi(f"是否应为「{guess}」？", f"did you mean {guess!r}?")
             if guess
-            else "只能写一个比较符 ≥ ≤ > < = (write a single comparator)",
+            else _bi("只能写一个比较符 ≥ ≤ > < =", "write a single comparator"),
         )
     return op, folded in lx.WEAK_COMPARATORS
 
@@ -689,11 +722,11 @@ def _bound(
                 op = after
             elif _DIRECTION[op] != _DIRECTION[after] and _DIRECTION[op] != 0:
                 raise _CellError(
-                    f"比较方向矛盾：「{lead}」与「{word}」 (contradictory comparators)",
+                    _bi(f"比较方向矛盾：「{lead}」与「{word}」", "contradictory comparators"),
                     _at(trail),
                     len(word),
                     ("结束",),
-                    f"去掉「{lead}」或「{word}」之一 (keep one of them)",
+                    _bi(f"去掉「{lead}」或「{word}」之一", "keep one of them"),
                 )
         elif approx is None:
             approx = lx.APPROX_POST[str(trail)]
@@ -716,21 +749,23 @@ def _range(
     for tok in (lead, trail):
         if tok is not None and tok.type in ("COMP_SYM", "COMP_WORD", "SUFFIX"):
             raise _CellError(
-                f"范围不能带比较符「{tok}」 (a range takes no comparator)",
+                _bi(f"范围不能带比较符「{tok}」", "a range takes no comparator"),
                 _at(tok),
                 len(tok),
                 ("数字",) if tok is lead else ("结束",),
-                "写成「90%-100%」或「≥90%」 (write 90%-100% or ≥90%)",
+                _bi("写成「90%-100%」或「≥90%」", "write 90%-100% or ≥90%"),
             )
     unit = high.unit or low.unit
     if low.unit is not None and high.unit is not None and low.unit != high.unit:
         raise _CellError(
-            f"范围两端的单位不同：「{low.unit}」与「{high.unit}」 (the ends of a range have "
-            f"different units)",
+            _bi(
+                f"范围两端的单位不同：「{low.unit}」与「{high.unit}」",
+                "the ends of a range have different units",
+            ),
             high.unit_start,
             len(high.unit_text or "") or 1,
             ("单位",),
-            f"两端都用「{high.unit}」 (use {high.unit.symbol!r} at both ends)",
+            _bi(f"两端都用「{high.unit}」", f"use {high.unit.symbol!r} at both ends"),
         )
     return Range(low.value, high.value, unit, label=label, note=note, span=(start, end))
 
@@ -782,7 +817,7 @@ def _read_dots(tok: Token) -> tuple[int | None, int, int]:
 def _check_day(tok: Token, year: int | None, month: int, day: int | None) -> None:
     if day is not None and day > calendar.monthrange(year or 2000, month)[1]:
         raise _CellError(
-            f"日期不存在：{month}月{day}日 (no such date)",
+            _bi(f"日期不存在：{month}月{day}日", "no such date"),
             _at(tok),
             len(tok),
             ("日期",),
@@ -879,11 +914,14 @@ def _recover(text: str, exc: UnexpectedInput) -> _Prose:
     if ch and lx.is_junk(ch):
         hint = lx.JUNK_HINTS.get(ch)
         raise TargetSyntaxError(
-            f"无法识别的字符「{ch}」 (unexpected character {ch!r})",
+            _bi(f"无法识别的字符「{ch}」", f"unexpected character {ch!r}"),
             text,
             pos,
             expected=_expected_words(names),
-            hint=f"「{ch}」可能是「{hint}」的识别错误 (did you mean {hint!r}?)" if hint else None,
+            expected_en=expected_en(_expected_words(names)),
+            hint=_bi(f"「{ch}」可能是「{hint}」的识别错误", f"did you mean {hint!r}?")
+            if hint
+            else None,
         )
     if isinstance(last, Token) and last.type == "TEXT" and _WORD.search(text, 0, pos):
         return PROSE  # a sentence that goes on after a number: 存在18岁以下、54周岁以上
@@ -909,12 +947,15 @@ def _check_garbled_number(text: str, pos: int) -> None:
         if _VALID_NUMBER.fullmatch(m.group()):
             continue
         raise TargetSyntaxError(
-            f"数字「{m.group()}」无法识别 (garbled number {m.group()!r})",
+            _bi(f"数字「{m.group()}」无法识别", f"garbled number {m.group()!r}"),
             text,
             m.start(),
             expected=("数字",),
-            hint="千位分隔符「,」只能隔开三位一组的数字（如 7,000 或 1,234.5） "
-            "(a thousands separator stands only between groups of three digits)",
+            expected_en=expected_en(("数字",)),
+            hint=_bi(
+                "千位分隔符「,」只能隔开三位一组的数字（如 7,000 或 1,234.5）",
+                "a thousands separator stands only between groups of three digits",
+            ),
             length=len(m.group()),
         )
 
@@ -939,21 +980,28 @@ def _syntax_error(text: str, pos: int, names: set[str], last: Any) -> NoReturn:
     expected = _expected_words(names)
     hint = None
     if pos >= len(text.rstrip()):
-        message = "单元格不完整 (the cell ends too early)"
+        message = _bi("单元格不完整", "the cell ends too early")
         length = 1
     else:
         bad = _bad_run(text, pos)
         if bad[0] in lx.COMPARATOR_CHARS and isinstance(last, Token) and last.type == "NUMBER":
             rest = text[pos + len(bad) :].strip()
             guess = lx.comparator_hint(bad) or "≥"
-            hint = (
-                f"比较符应写在数字之前（如「{guess}{rest}」）；「{last}{bad}」可能是比较符的识别错误 "
-                f"(a comparator goes before its number; {str(last) + bad!r} may be a misread "
-                f"comparator)"
+            hint = _bi(
+                f"比较符应写在数字之前（如「{guess}{rest}」）；「{last}{bad}」可能是比较符的识别错误",
+                f"a comparator goes before its number; {str(last) + bad!r} may be a misread comparator",
             )
-        message = f"此处不能是「{bad}」 (unexpected {bad!r})"
+        message = _bi(f"此处不能是「{bad}」", f"unexpected {bad!r}")
         length = len(bad)
-    raise TargetSyntaxError(message, text, pos, expected=expected, hint=hint, length=length)
+    raise TargetSyntaxError(
+        message,
+        text,
+        pos,
+        expected=expected,
+        expected_en=expected_en(expected),
+        hint=hint,
+        length=length,
+    )
 
 
 # ------------------------------------------------------------------------------ entry points
@@ -1000,6 +1048,7 @@ def _parse_lark(cell: str) -> Target:
             cell,
             err.offset,
             expected=err.expected,
+            expected_en=err.expected_en,
             hint=err.hint,
             length=err.length,
             en=err.message_en,

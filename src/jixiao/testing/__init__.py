@@ -8,10 +8,12 @@ True
 
 from __future__ import annotations
 
+from jixiao.errors import MissingExtraError
+
 try:
     import hypothesis as _hypothesis  # noqa: F401
 except ImportError as _exc:  # pragma: no cover - exercised in a subprocess by the tests
-    raise ImportError(
+    raise MissingExtraError(
         "jixiao.testing 需要 hypothesis，请安装：pip install 'jixiao[testing]' "
         "(jixiao.testing needs hypothesis: pip install 'jixiao[testing]')"
     ) from _exc

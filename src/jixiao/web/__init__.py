@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from jixiao.errors import MissingExtraError
+
 if TYPE_CHECKING:
     from jixiao.web.app import create_app
 
@@ -18,7 +20,7 @@ def __getattr__(name: str) -> Any:
         try:
             from jixiao.web.app import create_app
         except ImportError as exc:  # the extra is not installed
-            raise ImportError(
+            raise MissingExtraError(
                 "工作台需要 web 组件：pip install 'jixiao[web]' "
                 "(the workbench needs the web extra: pip install 'jixiao[web]')"
             ) from exc

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -40,7 +41,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jixiao.catalog import SEVERITIES, stronger
 from jixiao.errors import FormError, JixiaoError, PolicyError
+from jixiao.evaluate import score_form
+from jixiao.evaluate.examples import run_examples
+from jixiao.forms import read_forms
+from jixiao.forms.model import Form
+from jixiao.policy import load_policy, shipped_policies
 from jixiao.policy.choose import AUTO
+from jixiao.policy.loader import policy_from_chain
+from jixiao.report.markdown import markdown_report
+from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
+from jixiao.resources import rules_dir
 from jixiao.store import ResultStore
 from jixiao.web import charts
 from jixiao.web.labels import LABELS, label
@@ -300,8 +310,6 @@ class _Workbench:
         policy_text: str | None,
         lang: str,
     ) -> str:
-        from jixiao.evaluate import score_form
-        from jixiao.forms import read_forms
 
         policy = _policy(policy_spec, policy_text, self.uploads)
         folder = Path(tempfile.mkdtemp(dir=self.uploads))
@@ -403,8 +411,6 @@ class _Workbench:
             return _attachment(body, f"{stem}-复核.json", "application/json")
         result = await asyncio.to_thread(self._rescore, row, source, chain)
         if kind == "md":
-            from jixiao.report.markdown import markdown_report
-
             text = markdown_report([result], lang)
             return _attachment(text.encode(), f"{stem}-复核.md", "text/markdown; charset=utf-8")
         if kind == "xlsx":
@@ -419,16 +425,12 @@ class _Workbench:
     def _rescore(self, row: Mapping[str, Any], source: tuple[str, bytes] | None, chain: Any) -> Any:
         """The stored form scored again under its stored policy (for downloads that need the
         result objects). The scores equal the stored ones: same form, same policy text."""
-        from jixiao.evaluate import score_form
-        from jixiao.forms.model import Form
 
         policy = (
             _policy_from_chain(chain) if chain else _policy(row["policy_name"], None, self.uploads)
         )
         form = Form.from_dict(row["form"], source=row["source_name"])
         if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
-            from jixiao.forms import read_forms
-
             folder = Path(tempfile.mkdtemp(dir=self.uploads))
             path = folder / safe_name(source[0])
             path.write_bytes(source[1])
@@ -441,7 +443,6 @@ class _Workbench:
         name = request.query_params.get("name") or self.default_policy
         if name not in _shipped():
             raise HTTPException(404)
-        from jixiao.resources import rules_dir
 
         text = (rules_dir() / f"{name}.policy").read_text(encoding="utf-8")
         return self.page_response(request, "policy.html", name=name, text=text, policies=_shipped())
@@ -486,7 +487,6 @@ async def _json(request: Request) -> dict[str, Any]:
 
 
 def _attachment(body: bytes, filename: str, media: str) -> Response:
-    from urllib.parse import quote
 
     return Response(
         body,
@@ -496,13 +496,11 @@ def _attachment(body: bytes, filename: str, media: str) -> Response:
 
 
 def _shipped() -> tuple[str, ...]:
-    from jixiao.policy import shipped_policies
 
     return tuple(shipped_policies())
 
 
 def _policy(spec: str, text: str | None, folder: Path) -> Any:
-    from jixiao.policy import load_policy
 
     if text is not None:
         path = Path(tempfile.mkdtemp(dir=folder)) / "uploaded.policy"
@@ -516,13 +514,11 @@ def _policy(spec: str, text: str | None, folder: Path) -> Any:
 
 
 def _policy_from_chain(chain: Any) -> Any:
-    from jixiao.policy.loader import policy_from_chain
 
     return policy_from_chain(tuple((str(a), str(b)) for a, b in chain))
 
 
 def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes:
-    from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.xlsx"
@@ -537,8 +533,6 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
 
 def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
     """Every problem of an edited policy (line, column, message, hint) and its examples run."""
-    from jixiao.policy import load_policy
-    from jixiao.policy.examples import run_examples
 
     path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
     path.write_text(text, encoding="utf-8")
@@ -578,9 +572,6 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
 
 def _diff(text: str, other: str, rows: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
     """Totals and grades of the stored forms under the edited policy and under *other*."""
-    from jixiao.evaluate import score_form
-    from jixiao.forms.model import Form
-    from jixiao.policy import load_policy
 
     path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
     path.write_text(text, encoding="utf-8")

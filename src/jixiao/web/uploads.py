@@ -6,6 +6,7 @@ zip 包逐项检查数量、解压后大小与压缩比，嵌套的 zip 不再�
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 import zipfile
@@ -106,8 +107,6 @@ def save_upload(
 def _unzip(
     folder: Path, display: str, data: bytes, limits: UploadLimits
 ) -> Iterator[tuple[str, Path | None, str | None]]:
-    import io
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]

@@ -1,4 +1,7 @@
-"""Running the ``example`` blocks of a policy file (``jixiao policy test``)."""
+"""Running the ``example`` blocks of a policy file (``jixiao policy test``).
+
+The policy layer only parses and checks examples; running one needs the evaluator, so it is here.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ from typing import Any
 import attrs
 
 from jixiao.errors import Location
+from jixiao.evaluate.budget import score_budget
+from jixiao.evaluate.indicators import score_indicator
 from jixiao.forms.model import Budget, Indicator
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 __all__ = ["ExampleOutcome", "run_examples", "run_policy_examples"]
@@ -59,15 +65,11 @@ def run_policy_examples(policy: Policy | str | Path = "central") -> list[Example
     >>> all(o.passed for o in outcomes), outcomes[0].got["score"]
     (True, Decimal('9.71'))
     """
-    from jixiao.policy.loader import load_policy
-
     return run_examples(load_policy(policy))
 
 
 def run_examples(policy: Policy) -> list[ExampleOutcome]:
     """Run every example of *policy* and report each one's outcome."""
-    from jixiao.evaluate import score_budget, score_indicator
-
     outcomes = []
     for ex in policy.examples:
         inputs = {k: v for k, v, _ in ex.inputs}
