@@ -488,3 +488,53 @@ def test_flat_records_and_tables_say_verified() -> None:
 
     out = score_table(pd.DataFrame(rows))
     assert out["verified"].tolist() == [True, False, False] and out["verified"].dtype == bool
+
+
+def _seed_workbook(tmp_path: Path) -> tuple[Path, Any]:
+    clean = read_form(ROOT / "examples" / "seed.json")
+    path = tmp_path / "seed.xlsx"
+    write_xlsx(clean, path)
+    return path, read_form(path)
+
+
+def test_a_budget_header_without_its_columns_loses_only_the_budget(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    path, written = _seed_workbook(tmp_path)
+    clean = score_form(written)
+    sheet_name, executed = written.budget.cell("executed").rsplit("!", 1)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet_name.strip("'")]
+    column = ws[executed].column_letter
+    header = next(
+        c for c in ws[column][: ws[executed].row - 1][::-1] if c.value and "执行数" in str(c.value)
+    )
+    header.value = "备注"
+    wb.save(path)
+    result = score_form(read_form(path))
+    bad = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert len(bad) == 1 and bad[0].severity == "error"
+    assert "全年执行数" in bad[0].message() and "!" in bad[0].where
+    assert not result.ok
+    assert "BUDGET_MISSING" in [f.code for f in result.budget.findings]
+    # every indicator row is scored exactly as on the clean form
+    assert [(r.score, r.verified) for r in result.indicators] == [
+        (r.score, r.verified) for r in clean.indicators
+    ]
+
+
+def test_a_row_with_a_weight_but_no_indicator_is_an_error_not_a_refusal(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    path, written = _seed_workbook(tmp_path)
+    clean = score_form(written)
+    last = written.indicators[-1]
+    sheet_name, weight_ref = last.cells["weight"].rsplit("!", 1)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet_name.strip("'")]
+    ws.insert_rows(ws[weight_ref].row + 1)
+    ws.cell(ws[weight_ref].row + 1, ws[weight_ref].column, 5)
+    wb.save(path)
+    result = score_form(read_form(path))
+    bad = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert len(bad) == 1 and "没有三级指标" in bad[0].message()
+    assert not result.ok
+    assert [r.score for r in result.indicators] == [r.score for r in clean.indicators]

@@ -551,10 +551,12 @@ def test_missing_budget_column(tmp_path: Path) -> None:
         ["三级指标", "年度指标值", "实际完成值", "分值"],
         ["人数", "≥1人", "1人", 90],
     ]
-    with pytest.raises(FormError) as info:
-        read_form(build(tmp_path / "b.xlsx", {"S": rows}))
-    assert info.value.where == "S!B1"
-    assert "全年执行数" in info.value.message
+    # the indicators are still read and scored; the budget is an error on its header
+    form = read_form(build(tmp_path / "b.xlsx", {"S": rows}))
+    assert form.budget is None and len(form.indicators) == 1
+    (finding,) = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == "S!B1" and finding.severity == "error"
+    assert "全年执行数" in finding.zh
 
 
 def test_bad_number_names_the_cell(tmp_path: Path) -> None:
@@ -605,11 +607,17 @@ def test_rows_without_indicators(tmp_path: Path) -> None:
     with pytest.raises(FormError) as info:
         read_form(build(tmp_path / "e.xlsx", {"S": [header, [], ["总分", None, None, 100, 0]]}))
     assert info.value.where == "S!A1" and "没有任何指标行" in info.value.message
+    # a weight with nothing to score beside a real row: an error on that row, the form is read
+    form = read_form(
+        build(tmp_path / "w.xlsx", {"S": [header, ["人数", "1", "1", 5, 5], [None] * 3 + [5]]})
+    )
+    assert len(form.indicators) == 1
+    (finding,) = [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == "S!A3" and "no indicator name" in finding.en
+    # … and alone, it is no form at all
     with pytest.raises(FormError) as info:
-        read_form(
-            build(tmp_path / "w.xlsx", {"S": [header, ["人数", "1", "1", 5, 5], [None] * 3 + [5]]})
-        )
-    assert info.value.where == "S!A3" and "no indicator name" in info.value.message
+        read_form(build(tmp_path / "o.xlsx", {"S": [header, [None] * 3 + [5]]}))
+    assert info.value.where == "S!A2" and "no indicator name" in info.value.message
 
 
 def test_not_a_workbook(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import attrs
 from jixiao.errors import FormError
 from jixiao.forms._grid import Grid
 from jixiao.forms._text import norm_label, strip_level
-from jixiao.forms.model import Budget, BudgetRow, Form, Indicator, to_decimal
+from jixiao.forms.model import Budget, BudgetRow, Form, Indicator, ReadNote, to_decimal
 
 __all__ = ["BUDGET_COLUMNS", "INDICATOR_COLUMNS", "find_forms"]
 
@@ -449,15 +449,33 @@ def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
     cols = {key: col for col, key in keys.items()}
     heads = {key: grid.text(header_row, col) for key, col in cols.items()}
     first_data = min(cols.values())
-    for key, canon in (("annual", "全年预算数（A）"), ("executed", "全年执行数（B）")):
-        if key not in cols:
-            found = "、".join(heads[k] for k in sorted(cols, key=cols.__getitem__))
-            raise FormError(
-                f"项目资金表头缺少「{canon}」列（可写作 {' / '.join(BUDGET_COLUMNS[key][1:3])}）；"
-                f"此行找到的列：{found} (the 项目资金 header row lacks the {key} column)",
-                source=grid.file,
-                where=grid.loc(header_row, first_data),
+    missing = [
+        (key, canon)
+        for key, canon in (("annual", "全年预算数（A）"), ("executed", "全年执行数（B）"))
+        if key not in cols
+    ]
+    if missing:
+        # The budget cannot be read, but the indicators can: the form is still read and scored,
+        # with an error on the header (the budget row is then unverified, never kept silently).
+        found = "、".join(heads[k] for k in sorted(cols, key=cols.__getitem__))
+        want = "、".join(
+            f"「{canon}」（可写作 {' / '.join(BUDGET_COLUMNS[key][1:3])}）"
+            for key, canon in missing
+        )
+        where = grid.loc(header_row, first_data)
+        grid.notes.append(
+            (
+                (header_row, first_data),
+                ReadNote(
+                    "UNREADABLE_CELL",
+                    f"项目资金表头缺少{want}列；此行找到的列：{found}；预算执行率无法复核",
+                    f"the 项目资金 header row lacks the {' and '.join(k for k, _ in missing)} "
+                    f"column(s) (found: {found}); the execution rate cannot be checked",
+                    where,
+                ),
             )
+        )
+        return None
 
     total: Budget | None = None
     rows: list[BudgetRow] = []
@@ -578,6 +596,7 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
         default=grid.max_col + 1,
     )
     indicators: list[Indicator] = []
+    orphans: list[str] = []  # rows with a weight or score but nothing to score
     absorbed: set[int] = set()
     level1 = level2 = ""
     total: tuple[int, int] | None = None
@@ -632,16 +651,33 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
             level2 = new2 or level2
         if not any(own(k) for k in _TEXT_FIELDS):
             if any(own(k) for k in ("weight", "score")):
-                raise FormError(
-                    "此行有分值或得分，但没有三级指标、年度指标值或实际完成值 (this row has a "
-                    "weight or score but no indicator name, target or actual)",
-                    source=grid.file,
-                    where=grid.row_loc(row, header.first_col),
+                # not an indicator (nothing to score), but not nothing either: an error on the
+                # row, and the rest of the form is still read
+                orphans.append(grid.row_loc(row, header.first_col))
+                grid.notes.append(
+                    (
+                        (row, header.first_col),
+                        ReadNote(
+                            "UNREADABLE_CELL",
+                            "此行有分值或得分，但没有三级指标、年度指标值或实际完成值，未作为指标计入",
+                            "this row has a weight or score but no indicator name, target or "
+                            "actual; it is not counted as an indicator",
+                            grid.row_loc(row, header.first_col),
+                        ),
+                    )
                 )
             row += 1
             continue
         indicators.append(_indicator(grid, header, row, level1, level2))
         row += 1
+    if not indicators and orphans:
+        raise FormError(
+            "此行有分值或得分，但没有三级指标、年度指标值或实际完成值，表中也没有其他指标行 "
+            "(this row has a weight or score but no indicator name, target or actual, and the "
+            "table has no other indicator row)",
+            source=grid.file,
+            where=orphans[0],
+        )
     if not indicators:
         raise FormError(
             "绩效指标表没有任何指标行 (the indicator table has no indicator rows below its header)",
