@@ -62,6 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "details": ("说明与发现", "Explanation and findings"),
     "explanation": ("得分说明", "Explanation"),
     "findings": ("复核发现", "Findings"),
+    "indicators": ("绩效指标", "Indicators"),
     "form_findings": ("表单级发现", "Form-level findings"),
     "no_findings": ("未发现问题", "No findings"),
     "budget": ("预算执行", "Budget execution"),
