@@ -92,7 +92,10 @@ def test_an_unrequired_reason() -> None:
     v = _only("unrequired_reason", "reason_required")
     _rule_in(v, "unrequired_reason")
     (row,) = v.example["indicators"]
-    assert row["reason"] == "" and max(_numbers(row)) <= 1
+    # small: shrunk by hypothesis (numbers of 1) or taken from the fixed grid of rows (weight
+    # 10), whichever finds it first; which one does depends on hypothesis's derandomised seed,
+    # which changes with the code's text
+    assert row["reason"] == "" and max(_numbers(row)) <= 10
     result = v.outcome["results"][0]
     assert Decimal(result["score"]) < Decimal(row["weight"])
     assert "REASON_MISSING" not in result["findings"]
