@@ -421,7 +421,9 @@ def test_parse_table() -> None:
     result = run("parse", "≥45人", "≤64.253万元")
     assert result.exit_code == 0
     out = result.stdout
-    assert "comparison" in out and ">=" in out and "45" in out and "人" in out
+    assert "比较" in out and ">=" in out and "45" in out and "人" in out
+    assert "comparison" not in out
+    assert "comparison" in run("parse", "≥45人", "--lang", "en").stdout
     assert "64.253" in out and "万元" in out
     assert "规范写法" in out
 
@@ -447,7 +449,7 @@ def test_parse_bad_cell_shows_a_caret() -> None:
 def test_parse_keeps_going_after_a_bad_cell() -> None:
     result = run("parse", "工5%", "≥45人")
     assert result.exit_code == 1
-    assert "comparison" in result.stdout
+    assert "比较" in result.stdout
     assert "^" in result.stderr
 
 

@@ -153,7 +153,7 @@ def test_refuses_files_that_are_not_its_own(tmp_path: Path) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="upgrade jixiao"):
+    with pytest.raises(StoreError, match="请升级 jixiao"):
         ResultStore(newer)
 
 

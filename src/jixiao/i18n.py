@@ -21,12 +21,14 @@ import attrs
 
 __all__ = [
     "BASES",
+    "KINDS",
     "LANGS",
     "UNCLASSIFIED",
     "WORDS",
     "Lang",
     "Msg",
     "basis_text",
+    "kind_text",
     "section_label",
     "tr",
     "word",
@@ -101,6 +103,24 @@ def basis_text(basis: str, lang: str = "zh") -> str:
     """A score's basis in *lang* (the code itself when it is not known)."""
     pair = BASES.get(basis)
     return tr(pair, lang) if pair else basis
+
+
+#: The kind of a parsed cell (``to_dict()["kind"]``), as shown by ``jixiao parse``.
+KINDS: dict[str, tuple[str, str]] = {
+    "comparison": ("比较", "comparison"),
+    "quantity": ("数量", "quantity"),
+    "range": ("区间", "range"),
+    "deadline": ("期限", "deadline"),
+    "qualitative": ("定性", "qualitative"),
+    "outcome": ("完成情况", "outcome"),
+    "empty": ("空", "empty"),
+}
+
+
+def kind_text(kind: str, lang: str = "zh") -> str:
+    """A parsed cell's kind in *lang* (the code itself when it is not known)."""
+    pair = KINDS.get(kind)
+    return tr(pair, lang) if pair else kind
 
 
 #: The section of indicator rows that name no 一级指标 (its name in results and JSON).

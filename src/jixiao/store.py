@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.errors import JixiaoError
+from jixiao.i18n import Msg
 
 if TYPE_CHECKING:
     from jixiao.evaluate import FormResult
@@ -162,7 +163,12 @@ class ResultStore:
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"无法打开结果库 {self.path}：{exc} (cannot open the store)") from exc
+            raise StoreError(
+                Msg(
+                    f"无法打开结果库 {self.path}：{exc}",
+                    f"cannot open the store {self.path}: {exc}",
+                )
+            ) from exc
         self._db.row_factory = sqlite3.Row
         try:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -172,7 +178,10 @@ class ResultStore:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(
-                f"{self.path} 不是 jixiao 结果库：{exc} (not a jixiao results store)"
+                Msg(
+                    f"{self.path} 不是 jixiao 结果库（无法作为 SQLite 数据库读取）",
+                    f"{self.path} is not a jixiao results store: {exc}",
+                )
             ) from exc
 
     # ------------------------------------------------------------------ life cycle
@@ -198,14 +207,20 @@ class ResultStore:
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if app not in (0, _APPLICATION_ID) or (app == 0 and tables and version == 0):
                 raise StoreError(
-                    f"{self.path} 是其他程序的 SQLite 文件，不是 jixiao 结果库 "
-                    "(an SQLite file of another program, not a jixiao results store)"
+                    Msg(
+                        f"{self.path} 是其他程序的 SQLite 文件，不是 jixiao 结果库",
+                        f"{self.path} is an SQLite file of another program, "
+                        "not a jixiao results store",
+                    )
                 )
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"结果库 {self.path} 的版本 {version} 比本程序支持的 {SCHEMA_VERSION} 新，"
-                    f"请升级 jixiao (the store's schema {version} is newer than "
-                    f"{SCHEMA_VERSION}: upgrade jixiao)"
+                    Msg(
+                        f"结果库 {self.path} 的版本 {version} 比本程序支持的 {SCHEMA_VERSION} 新，"
+                        "请升级 jixiao",
+                        f"the store {self.path} has schema {version}, newer than "
+                        f"{SCHEMA_VERSION}: upgrade jixiao",
+                    )
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in _statements(script):
@@ -516,7 +531,7 @@ class ResultStore:
     def query(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """A read-only query (the documented example queries run through this in the tests)."""
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
-            raise StoreError("只允许查询语句 (only SELECT queries are allowed)")
+            raise StoreError(Msg("只允许查询语句", "only SELECT queries are allowed"))
         return [dict(r) for r in self._db.execute(sql, args).fetchall()]
 
     def export_findings(self, path: str | Path) -> int:
@@ -527,8 +542,10 @@ class ResultStore:
             import pyarrow.parquet as pq
         except ImportError as exc:
             raise StoreError(
-                "导出 Parquet 需要 pyarrow：pip install 'jixiao[tables]' "
-                "(Parquet export needs pyarrow: pip install 'jixiao[tables]')"
+                Msg(
+                    "导出 Parquet 需要 pyarrow：pip install 'jixiao[tables]'",
+                    "Parquet export needs pyarrow: pip install 'jixiao[tables]'",
+                )
             ) from exc
         rows = self.findings()
         columns = (

@@ -638,6 +638,8 @@ def cli(ctx: click.Context, lang: str | None, limit: tuple[str, ...]) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
+    if lang:
+        cli_lang.use(lang)  # as main() does from argv, for runs that do not go through it
     _apply_limits(limit)
 
 

@@ -30,12 +30,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _lang(ctx: click.Context, lang: str | None) -> str:
-    if lang:
-        return lang
-    obj = ctx.find_root().obj
-    if isinstance(obj, dict) and obj.get("lang"):
-        return str(obj["lang"])
-    return "zh"
+    if not lang:
+        obj = ctx.find_root().obj
+        lang = str(obj["lang"]) if isinstance(obj, dict) and obj.get("lang") else "zh"
+    cli_lang.use(lang)  # the command's own errors follow its language
+    return lang
 
 
 def _dumps(data: Any) -> str:

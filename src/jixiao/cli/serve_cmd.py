@@ -13,7 +13,7 @@ import click
 from rich.text import Text
 
 from jixiao.cli import lang as cli_lang
-from jixiao.i18n import word
+from jixiao.i18n import Msg, tr, word
 from jixiao.report.terminal import make_console
 from jixiao.store import ResultStore, StoreError
 
@@ -23,10 +23,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULT_DB = "jixiao-results.sqlite"
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
+def _fail(message: Msg | str, code: int = 2, **fields: object) -> NoReturn:
+    lang = cli_lang.current()
     text = Text()
-    text.append(word("error_prefix", cli_lang.current()), style="bold red")
-    text.append(message)
+    text.append(word("error_prefix", lang), style="bold red")
+    text.append(tr(message, lang, **fields))
     make_console(stderr=True).print(text, soft_wrap=True)
     raise SystemExit(code)
 
@@ -103,17 +104,26 @@ def serve(
         from jixiao.web.uploads import UploadLimits
     except ImportError:
         _fail(
-            "工作台需要 web 组件：pip install 'jixiao[web]' "
-            "(the workbench needs the web extra: pip install 'jixiao[web]')"
+            Msg(
+                "工作台需要 web 组件：pip install 'jixiao[web]'",
+                "the workbench needs the web extra: pip install 'jixiao[web]'",
+            )
         )
     err = make_console(stderr=True)
     if token == "auto":
         token = secrets.token_urlsafe(16)
     if not _loopback(host) and token is None:
         err.print(
-            f"警告：工作台监听 {host}，没有账户与口令，同一网络中的任何人都能访问；"
-            "请加 --token (warning: listening on a non-loopback address without accounts; "
-            "anyone on the network can use it: add --token)",
+            tr(
+                Msg(
+                    "警告：工作台监听 {host}，没有账户与口令，同一网络中的任何人都能访问；"
+                    "请加 --token",
+                    "warning: listening on {host}, a non-loopback address, without accounts; "
+                    "anyone on the network can use it: add --token",
+                ),
+                cli_lang.current(),
+                host=host,
+            ),
             style="bold yellow",
             markup=False,
         )
@@ -122,7 +132,15 @@ def serve(
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     if token:
         url += f"?token={token}"
-    err.print(f"工作台 workbench: {url}  结果库 store: {db_path}", markup=False)
+    err.print(
+        tr(
+            Msg("工作台：{url}  结果库：{db}", "workbench: {url}  store: {db}"),
+            cli_lang.current(),
+            url=url,
+            db=db_path,
+        ),
+        markup=False,
+    )
     if not no_browser:
         webbrowser.open(url)
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -140,14 +158,27 @@ def db_info(path: str) -> None:
     try:
         store = ResultStore(path)
     except StoreError as exc:
-        _fail(str(exc))
+        _fail(exc.render(cli_lang.current()))
+    lang = cli_lang.current()
     with store:
         console = make_console()
-        console.print(f"结果库 store {path} · schema {store.version}", markup=False)
+        head = Msg("结果库 {path} · 版本 {version}", "store {path} · schema {version}")
+        console.print(tr(head, lang, path=path, version=store.version), markup=False)
+        line = Msg(
+            "{id}  {created}  {forms} 表  {errors} 错误  {label}",
+            "{id}  {created}  {forms} forms  {errors} errors  {label}",
+        )
         for b in store.batches():
             console.print(
-                f"{b['id']}  {b['created_at']}  {b['forms']} 表 forms  "
-                f"{b['errors']} 错误 errors  {b['label']}",
+                tr(
+                    line,
+                    lang,
+                    id=b["id"],
+                    created=b["created_at"],
+                    forms=b["forms"],
+                    errors=b["errors"],
+                    label=b["label"],
+                ),
                 markup=False,
             )
 
@@ -158,10 +189,16 @@ def db_info(path: str) -> None:
 def db_export(path: str, out: str) -> None:
     """把复核发现表导出为 Parquet (write the findings table as Parquet, for pandas/Dask)."""
     if Path(out).exists() and os.path.samefile(out, path):
-        raise click.UsageError("输出不能覆盖结果库 (the output would overwrite the store)")
+        raise click.UsageError(
+            tr(
+                Msg("输出不能覆盖结果库", "the output would overwrite the store"),
+                cli_lang.current(),
+            )
+        )
     try:
         with ResultStore(path) as store:
             n = store.export_findings(out)
     except StoreError as exc:
-        _fail(str(exc))
-    make_console(stderr=True).print(f"已写入 {n} 条发现 (wrote {n} findings): {out}", markup=False)
+        _fail(exc.render(cli_lang.current()))
+    wrote = Msg("已写入 {n} 条发现：{out}", "wrote {n} findings: {out}")
+    make_console(stderr=True).print(tr(wrote, cli_lang.current(), n=n, out=out), markup=False)

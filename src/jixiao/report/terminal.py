@@ -22,7 +22,7 @@ from jixiao._decimal import in_context
 from jixiao.catalog import severity_rank
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
-from jixiao.i18n import UNCLASSIFIED, basis_text, section_label, word
+from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, section_label, word
 from jixiao.report._common import (
     BatchEntry,
     check_mark,
@@ -516,7 +516,7 @@ def targets_table(rows: Sequence[tuple[str, dict[str, Any], str]], lang: str = "
         _add(
             table,
             text,
-            str(d.get("kind", "")),
+            kind_text(str(d.get("kind", "")), lang),
             str(d.get("op") or ""),
             _value_of(d),
             str(d.get("unit") or ""),
