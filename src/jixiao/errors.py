@@ -269,14 +269,39 @@ class PolicyProblem:
     location: Location
     hint: str | None = None
     code: str = "policy"
+    #: The message and hint in English (``None``: the Chinese text is shown in both languages).
+    message_en: str | None = attrs.field(default=None, kw_only=True)
+    hint_en: str | None = attrs.field(default=None, kw_only=True)
+
+    @classmethod
+    def of(
+        cls,
+        message: str | Msg,
+        location: Location,
+        hint: str | Msg | None = None,
+        code: str = "policy",
+    ) -> PolicyProblem:
+        """A problem from a :class:`Msg` (both languages) or a plain string."""
+        en = message.en if isinstance(message, Msg) else None
+        zh = message.zh if isinstance(message, Msg) else message
+        hint_en = hint.en if isinstance(hint, Msg) else None
+        hint_zh = hint.zh if isinstance(hint, Msg) else hint
+        return cls(zh, location, hint_zh, code, message_en=en, hint_en=hint_en)
+
+    def message_text(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message
+
+    def hint_text(self, lang: str = "zh") -> str | None:
+        return self.hint_en if lang == "en" and self.hint_en else self.hint
 
     def render(self, lang: str = "zh") -> str:
-        lines = [f"{self.location}: {self.message}"]
+        lines = [f"{self.location}: {self.message_text(lang)}"]
         caret = self.location.caret()
         if caret:
             lines.append(caret)
-        if self.hint:
-            lines.append(word("hint", lang) + self.hint)
+        hint = self.hint_text(lang)
+        if hint:
+            lines.append(word("hint", lang) + hint)
         return "\n".join(lines)
 
 
@@ -295,6 +320,7 @@ class PolicyError(JixiaoError, ValueError):
             en=f"the policy has {count} problem{'s' if count != 1 else ''}",
             location=first.location if first else None,
             hint=first.hint if first else None,
+            hint_en=first.hint_en if first else None,
         )
 
     def render(self, lang: str = "zh") -> str:

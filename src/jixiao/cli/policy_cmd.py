@@ -82,6 +82,8 @@ def _problem_dict(p: PolicyProblem) -> dict[str, Any]:
         "line": loc.line,
         "column": loc.column,
         "hint": p.hint,
+        "message_en": p.message_en,
+        "hint_en": p.hint_en,
         "code": p.code,
         "rendered": p.render(),
     }
@@ -196,7 +198,7 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
             )
             console.print(Text(head, style="bold red"))
             for p in exc.problems:
-                console.print(Text(p.render()))
+                console.print(Text(p.render(language)))
                 console.print()
         ctx.exit(1)
     if as_json:
@@ -213,9 +215,11 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
     else:
         terminal.render_policy_summary(console, loaded, language)
         for p in loaded.warnings:
-            console.print(Text(("warning: " if language == "en" else "警告：") + p.render()))
+            console.print(
+                Text(("warning: " if language == "en" else "警告：") + p.render(language))
+            )
             console.print()
-        console.print(Text("OK" if language == "en" else "检查通过 (OK)", style="bold green"))
+        console.print(Text("OK" if language == "en" else "检查通过", style="bold green"))
     ctx.exit(0)
 
 

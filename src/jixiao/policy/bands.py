@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jixiao.errors import Location, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 
 __all__ = ["check_bands"]
@@ -20,7 +21,7 @@ def check_bands(
     intervals: Sequence[A.Interval],
     problems: list[PolicyProblem],
     loc: Location,
-    what: str,
+    what: Msg,
     *,
     cover: tuple[Decimal, Decimal | None] | None = None,
     prefer: str | None = None,
@@ -44,8 +45,11 @@ def check_bands(
     for prev, nxt in itertools.pairwise(ordered):
         if prev.high is None:
             problems.append(
-                PolicyProblem(
-                    f"{what}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠 (bands overlap)",
+                PolicyProblem.of(
+                    Msg(
+                        f"{what.zh}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠",
+                        f"{what.en}: bands {nxt.render(percent)} and {prev.render(percent)} overlap",
+                    ),
                     nxt.loc,
                     code="bands",
                 )
@@ -57,11 +61,17 @@ def check_bands(
             or (nxt.low == prev.high and prev.high_inclusive and nxt.low_inclusive)
         ):
             problems.append(
-                PolicyProblem(
-                    f"{what}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠 (bands overlap)",
+                PolicyProblem.of(
+                    Msg(
+                        f"{what.zh}：区间 {nxt.render(percent)} 与 {prev.render(percent)} 重叠",
+                        f"{what.en}: bands {nxt.render(percent)} and {prev.render(percent)} overlap",
+                    ),
                     at(prev, nxt),
-                    "相邻两档在交界处应一含一不含，如 [80%, 100%] 与 [60%, 80%) "
-                    "(adjacent bands share an edge that exactly one includes)",
+                    Msg(
+                        "相邻两档在交界处应一含一不含，如 [80%, 100%] 与 [60%, 80%)",
+                        "adjacent bands share an edge that exactly one includes, "
+                        "as [80%, 100%] and [60%, 80%)",
+                    ),
                     code="bands",
                 )
             )
@@ -69,10 +79,17 @@ def check_bands(
             nxt.low == prev.high and not prev.high_inclusive and not nxt.low_inclusive
         ):
             problems.append(
-                PolicyProblem(
-                    f"{what}：区间 {prev.render(percent)} 与 {nxt.render(percent)} 之间有空档 (gap between bands)",
+                PolicyProblem.of(
+                    Msg(
+                        f"{what.zh}：区间 {prev.render(percent)} 与 {nxt.render(percent)} 之间有空档",
+                        f"{what.en}: a gap between bands {prev.render(percent)} "
+                        f"and {nxt.render(percent)}",
+                    ),
                     at(prev, nxt),
-                    f"例如 {_bound(prev.high, percent)} 不属于任何一档 ({_bound(prev.high, percent)} is in no band)",
+                    Msg(
+                        f"例如 {_bound(prev.high, percent)} 不属于任何一档",
+                        f"{_bound(prev.high, percent)}, for one, is in no band",
+                    ),
                     code="bands",
                 )
             )
@@ -83,9 +100,13 @@ def check_bands(
             first.low > low or (first.low == low and not first.low_inclusive)
         ):
             problems.append(
-                PolicyProblem(
-                    f"{what}：最低一档从 {first.render(percent)} 开始，{low.normalize():f} 不属于任何一档 "
-                    f"(the bands do not reach down to {low.normalize():f})",
+                PolicyProblem.of(
+                    Msg(
+                        f"{what.zh}：最低一档从 {first.render(percent)} 开始，"
+                        f"{low.normalize():f} 不属于任何一档",
+                        f"{what.en}: the lowest band is {first.render(percent)}; the bands do "
+                        f"not reach down to {low.normalize():f}",
+                    ),
                     first.loc,
                     code="bands",
                 )
@@ -93,9 +114,13 @@ def check_bands(
         if high is None:
             if last.high is not None:
                 problems.append(
-                    PolicyProblem(
-                        f"{what}：最高一档止于 {last.render(percent)}，更大的值不属于任何一档 "
-                        "(values above the last band fall in no band; end it with inf)",
+                    PolicyProblem.of(
+                        Msg(
+                            f"{what.zh}：最高一档止于 {last.render(percent)}，更大的值不属于任何一档"
+                            "（最后一档以 inf 结束）",
+                            f"{what.en}: the last band ends at {last.render(percent)}; values "
+                            "above it fall in no band (end it with inf)",
+                        ),
                         last.loc,
                         code="bands",
                     )
@@ -104,9 +129,13 @@ def check_bands(
             last.high < high or (last.high == high and not last.high_inclusive)
         ):
             problems.append(
-                PolicyProblem(
-                    f"{what}：最高一档止于 {last.render(percent)}，{high.normalize():f} 不属于任何一档 "
-                    f"(the bands do not reach up to {high.normalize():f})",
+                PolicyProblem.of(
+                    Msg(
+                        f"{what.zh}：最高一档止于 {last.render(percent)}，"
+                        f"{high.normalize():f} 不属于任何一档",
+                        f"{what.en}: the highest band is {last.render(percent)}; the bands do "
+                        f"not reach up to {high.normalize():f}",
+                    ),
                     last.loc,
                     code="bands",
                 )

@@ -11,6 +11,7 @@ import attrs
 
 from jixiao.catalog import BUILTIN_CODES
 from jixiao.errors import Location, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
 from jixiao.policy.merge import Merged
@@ -42,13 +43,13 @@ EXPECTS = ("score", "met", "tier", "rate", "grade", "rule")
 
 def report(
     problems: list[PolicyProblem],
-    message: str,
+    message: str | Msg,
     loc: Location,
-    hint: str | None = None,
+    hint: str | Msg | None = None,
     code: str = "policy",
 ) -> None:
-    """Add one problem to *problems*."""
-    problems.append(PolicyProblem(message, loc, hint, code=code))
+    """Add one problem to *problems* (a :class:`Msg` gives it in both languages)."""
+    problems.append(PolicyProblem.of(message, loc, hint, code=code))
 
 
 def check_weights(m: Merged, problems: list[PolicyProblem]) -> None:
@@ -68,9 +69,15 @@ def check_weights(m: Merged, problems: list[PolicyProblem]) -> None:
     if m.weights and total != 100:
         report(
             problems,
-            f"各部分权重合计 {total.normalize():f}，应为 100 (weights add up to {total.normalize():f}, not 100)",
+            Msg(
+                f"各部分权重合计 {total.normalize():f}，应为 100",
+                f"the weights add up to {total.normalize():f}, not 100",
+            ),
             loc,
-            "；".join(f"{k} {v.normalize():f}" for k, (v, _) in m.weights.items()),
+            Msg(
+                "；".join(f"{k} {v.normalize():f}" for k, (v, _) in m.weights.items()),
+                "; ".join(f"{k} {v.normalize():f}" for k, (v, _) in m.weights.items()),
+            ),
             code="weights",
         )
     for section, (value, wloc) in m.weights.items():
@@ -95,13 +102,13 @@ def check_grades(m: Merged, problems: list[PolicyProblem]) -> tuple[tuple[str, A
         [iv for _, iv in m.grades],
         problems,
         m.grades_loc or Location(m.path),
-        "等级 grades",
+        Msg("等级", "grades"),
         cover=(Decimal(0), Decimal(100)),
     )
     return m.grades
 
 
-def check_reachability(rules: list[A.Rule], what: str, problems: list[PolicyProblem]) -> None:
+def check_reachability(rules: list[A.Rule], what: Msg, problems: list[PolicyProblem]) -> None:
     earlier: list[tuple[str, list[_Conj]]] = []
     single: dict[str, set[Any]] = {}
     for rule in rules:
@@ -112,7 +119,10 @@ def check_reachability(rules: list[A.Rule], what: str, problems: list[PolicyProb
         if dnf is not None and dnf and all(c.empty() for c in dnf):
             report(
                 problems,
-                f"{what}「{rule.name}」的条件自相矛盾，永远不会被使用 (this rule's condition can never hold)",
+                Msg(
+                    f"{what.zh}「{rule.name}」的条件自相矛盾，永远不会被使用",
+                    f"the condition of {what.en} {rule.name!r} can never hold: it is never used",
+                ),
                 rule.when.loc if rule.when is not None else rule.loc,
                 code="unreachable",
             )
@@ -129,10 +139,16 @@ def check_reachability(rules: list[A.Rule], what: str, problems: list[PolicyProb
                 )
                 report(
                     problems,
-                    f"{what}「{rule.name}」永远不会被使用：前面的规则（如「{by}」）已匹配它的所有情况 "
-                    "(this rule can never fire: earlier rules already match every case it covers)",
+                    Msg(
+                        f"{what.zh}「{rule.name}」永远不会被使用：前面的规则（如「{by}」）已匹配它的所有情况",
+                        f"{what.en} {rule.name!r} can never fire: earlier rules (such as {by!r}) "
+                        "already match every case it covers",
+                    ),
                     rule.loc,
-                    "把它移到前面，或收窄前面规则的条件 (move it up or narrow the earlier rule)",
+                    Msg(
+                        "把它移到前面，或收窄前面规则的条件",
+                        "move it up or narrow the earlier rule",
+                    ),
                     code="unreachable",
                 )
         conjs = dnf or []

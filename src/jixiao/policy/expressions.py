@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jixiao.errors import Location, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
 from jixiao.policy.names import did_you_mean
@@ -520,7 +521,11 @@ class ExprCompiler:
                 e.subject.loc,
             )
         check_bands(
-            [iv for iv, _ in e.bands], self.problems, e.loc, "bands", cover=(Decimal(0), None)
+            [iv for iv, _ in e.bands],
+            self.problems,
+            e.loc,
+            Msg("bands", "bands"),
+            cover=(Decimal(0), None),
         )
         compiled = []
         result_t: TypeInfo | None = None

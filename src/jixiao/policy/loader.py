@@ -14,8 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from jixiao.catalog import BUILTIN_CODES, SEVERITY_SETTABLE
 from jixiao.errors import Location, PolicyError, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
 from jixiao.policy.checks import (
@@ -126,8 +129,8 @@ class PolicyBuilder:
             self.problem("策略没有任何指标规则 (the policy has no indicator rules)", top)
         if not m.budget_rules:
             self.problem("策略没有 budget 规则 (the policy has no budget rules)", top)
-        check_reachability(m.rules, "指标规则", self.problems)
-        check_reachability(m.budget_rules, "预算规则", self.problems)
+        check_reachability(m.rules, Msg("指标规则", "indicator rule"), self.problems)
+        check_reachability(m.budget_rules, Msg("预算规则", "budget rule"), self.problems)
         codes = {f.code for r in (*rules, *budget_rules) for f in r.findings}
         self.check_severities(m)
         check_examples(m, codes, self.problems)
@@ -226,7 +229,7 @@ class PolicyBuilder:
                 [t.band for t in table.tiers],
                 band_problems,
                 table.loc,
-                f"档次表「{table.name}」",
+                Msg(f"档次表「{table.name}」", f"tier table {table.name!r}"),
                 cover=(Decimal(0), Decimal(1)),
                 prefer=table.loc.source,
                 percent=True,
@@ -234,7 +237,7 @@ class PolicyBuilder:
             for p in band_problems:
                 if p.location.source != table.loc.source and table.loc.source == m.path:
                     # the derived file changed this table (a drop, a new band): say so there
-                    p = PolicyProblem(p.message, table.loc, p.hint, code=p.code)
+                    p = attrs.evolve(p, location=table.loc)
                 self.problems.append(p)
             names = [t.name for t in table.tiers]
             words: dict[str, str] = {}

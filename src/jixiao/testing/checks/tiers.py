@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from jixiao.errors import PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy.compiler import check_bands
 from jixiao.policy.model import Policy, TierTableRT
 from jixiao.targets.ast import Deadline, Outcome, Qualitative
@@ -57,10 +58,11 @@ def _static_tier_problems(table: TierTableRT) -> list[str]:
         [t.band for t in table.tiers],
         problems,
         loc,
-        f"档次表「{table.name}」",
+        Msg(f"档次表「{table.name}」", f"tier table {table.name!r}"),
         cover=(Decimal(0), Decimal(1)),
     )
-    out = [p.message for p in problems]
+    # these property details are still one bilingual text, as the rest of this module's
+    out = [f"{p.message} ({p.message_en})" if p.message_en else p.message for p in problems]
     for t in table.tiers:
         if t.default is not None and not t.band.contains(t.default):
             out.append(
