@@ -221,3 +221,10 @@ def test_a_policy_is_accepted_as_an_object_a_name_or_a_path() -> None:
     for spec in (policy, "hubei", Path(jixiao.policy.loader.rules_dir()) / "hubei.policy"):
         report = check_policy(spec, only=["tier_bands"], max_examples=5)
         assert report.policy_name == "hubei" and report.ok
+
+
+def test_central_passes_every_property_at_default_settings() -> None:
+    """What `jixiao policy verify central` runs: no false alarm on the national default (a bare
+    1 under ≥1% is ambiguous by design, so unit_invariance never calls it the same cell)."""
+    report = check_policy("central")
+    assert report.ok, report.render()

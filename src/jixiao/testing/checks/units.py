@@ -70,6 +70,10 @@ def _implied(case: Case) -> Case | None:
     unit = q.unit if q is not None else getattr(case.target, "unit", None)
     if not isinstance(a, Amount) or unit is None or a.unit != unit:
         return None
+    if unit.symbol == "%" and 0 < a.value <= 1:
+        # a bare number in (0, 1] under a percent target is read as a fraction (or is
+        # ambiguous): by design not the same cell as the percent (docs/targets.md)
+        return None
     return attrs.evolve(case, actual=attrs.evolve(a, amount=Quantity(a.value, None)))
 
 
