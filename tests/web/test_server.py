@@ -369,3 +369,19 @@ def test_the_cell_at_fault_is_outlined_in_a_workbook(tmp_path: Path) -> None:
     )
     row_html = page.split(f'id="row-{overachieved}"', 1)[1].split("</tr>", 1)[0]
     assert 'class="fault"' in row_html  # the indicator's own cell (三级指标) is outlined
+
+
+def test_nothing_is_left_in_the_upload_folder(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "r.sqlite")
+    client = TestClient(app)
+    _status, location = _upload(
+        client, [("seed.xlsx", SEED_XLSX.read_bytes()), ("bad.json", b"{ no")]
+    )
+    csrf = _csrf(client)
+    text = (ROOT / "rules" / "central.policy").read_text(encoding="utf-8")
+    for body in (text, text + "\nrulee"):
+        client.post("/api/lint", json={"text": body}, headers={"x-csrf-token": csrf})
+    form_id = _form_ids(client.get(location).text)[0]
+    assert client.get(f"/forms/{form_id}/download/xlsx").status_code == 200
+    uploads = app.state.workbench.uploads
+    assert list(uploads.iterdir()) == []

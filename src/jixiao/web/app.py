@@ -312,8 +312,9 @@ class _Workbench:
     ) -> str:
 
         policy = _policy(policy_spec, policy_text, self.uploads)
-        folder = Path(tempfile.mkdtemp(dir=self.uploads))
-        with self.store() as store:
+        # every saved file goes when the upload is scored (its bytes are kept in the store)
+        with tempfile.TemporaryDirectory(dir=self.uploads) as tmp, self.store() as store:
+            folder = Path(tmp)
             names = ", ".join(safe_name(n) for n, _ in payload[:3])
             batch_id = store.new_batch(names + (" …" if len(payload) > 3 else ""))
             for name, data in payload:
@@ -347,7 +348,6 @@ class _Workbench:
                         batch_id=batch_id,
                     )
                     store.record_file(batch_id, shown, "ok", None, forms=len(results))
-                    path.unlink(missing_ok=True)
         return batch_id
 
     async def batch(self, request: Request) -> Response:
@@ -431,10 +431,10 @@ class _Workbench:
         )
         form = Form.from_dict(row["form"], source=row["source_name"])
         if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
-            folder = Path(tempfile.mkdtemp(dir=self.uploads))
-            path = folder / safe_name(source[0])
-            path.write_bytes(source[1])
-            forms = read_forms(path)
+            with tempfile.TemporaryDirectory(dir=self.uploads) as tmp:
+                path = Path(tmp) / safe_name(source[0])
+                path.write_bytes(source[1])
+                forms = read_forms(path)
             index = int(row["location"][1:]) - 1 if row["location"] else 0
             form = forms[index]
         return score_form(form, policy)
@@ -500,12 +500,19 @@ def _shipped() -> tuple[str, ...]:
     return tuple(shipped_policies())
 
 
+def _policy_of_text(text: str, folder: Path, name: str) -> Any:
+    """A policy loaded from text typed or uploaded in the browser (a file under *folder* while it
+    loads, removed after: the policy keeps its text). Raises PolicyError."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        return load_policy(path)
+
+
 def _policy(spec: str, text: str | None, folder: Path) -> Any:
 
     if text is not None:
-        path = Path(tempfile.mkdtemp(dir=folder)) / "uploaded.policy"
-        path.write_text(text, encoding="utf-8")
-        return load_policy(path)
+        return _policy_of_text(text, folder, "uploaded.policy")
     if spec == AUTO:
         return AUTO  # chosen per form by its region and year (score_form says which)
     if spec not in _shipped():
@@ -534,10 +541,8 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
 def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
     """Every problem of an edited policy (line, column, message, hint) and its examples run."""
 
-    path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
-    path.write_text(text, encoding="utf-8")
     try:
-        policy = load_policy(path)
+        policy = _policy_of_text(text, folder, "edited.policy")
     except PolicyError as exc:
         return {
             "ok": False,
@@ -547,7 +552,7 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
                     "column": p.location.column,
                     "message": p.message,
                     "hint": p.hint,
-                    "in_file": Path(p.location.source or "").name == path.name,
+                    "in_file": Path(p.location.source or "").name == "edited.policy",
                 }
                 for p in exc.problems
             ],
@@ -573,10 +578,8 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
 def _diff(text: str, other: str, rows: list[dict[str, Any]], folder: Path) -> dict[str, Any]:
     """Totals and grades of the stored forms under the edited policy and under *other*."""
 
-    path = Path(tempfile.mkdtemp(dir=folder)) / "edited.policy"
-    path.write_text(text, encoding="utf-8")
     try:
-        mine = load_policy(path)
+        mine = _policy_of_text(text, folder, "edited.policy")
     except PolicyError:
         return {"ok": False, "rows": []}
     base = load_policy(other)
