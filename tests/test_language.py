@@ -15,7 +15,9 @@ import sqlite3
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -316,3 +318,73 @@ def test_store_commands_speak_one_language(tmp_path: Path, chinese_after: None) 
     }
     assert "是其他程序的 SQLite 文件，不是 jixiao 结果库" in out["zh"], out
     assert "is an SQLite file of another program, not a jixiao results store" in out["en"], out
+
+
+# ----------------------------------------------------------------------------- help
+# ``--help`` of every command and group, in each language: the help texts, the examples' headings
+# and click's own words ("Usage:", "Options", "Show this message and exit.", defaults). Example
+# command lines are left out (their cells are a form's words); so are option names, metavars and
+# the words a user types as values.
+
+TYPED = (
+    "zh en auto central hubei to_dict rows file_bytes example extends jixiao.testing "
+    "Markdown Excel WPS pandas Dask Parquet SQLite"
+)
+
+
+def _commands(command: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    command = command if command is not None else cli
+    yield path
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _commands(sub, (*path, name))
+
+
+#: The names of the commands (typed as they are).
+COMMAND_NAMES = " ".join(sorted({name for path in _commands() for name in path}))
+FILE_NAME = re.compile(r"[\w*-]*[/.][\w*./-]+")  # .json, docs/security.md, rules/*.policy
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """``jixiao ARGV`` (a ``--help``) as a user runs it, without the example command lines."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0, argv
+    out = capsys.readouterr().out
+    out = "\n".join(x for x in out.splitlines() if not x.lstrip().startswith("jixiao "))
+    return FILE_NAME.sub(" ", out)
+
+
+@pytest.mark.parametrize("command", list(_commands()), ids=lambda c: " ".join(c) or "jixiao")
+def test_help_speaks_one_language(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str], chinese_after: None
+) -> None:
+    zh = _help([*command, "--help"], capsys)
+    en = _help(["--lang", "en", *command, "--help"], capsys)
+    assert "用法：" in zh and "显示此帮助并退出。" in zh, zh
+    assert "Usage:" in en and "Show this message and exit." in en, en
+    assert not _foreign_chinese(en, ""), (_foreign_chinese(en, ""), en)
+    foreign = _foreign_english(OPTION.sub(" ", zh), f"{NAMES} {TYPED} {COMMAND_NAMES}")
+    assert not foreign, (foreign, zh)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        (["score", "--help", "--lang", "en"], {}),
+        (["policy", "lint", "--lang=en", "--help"], {}),
+        (["score", "--help"], {"JIXIAO_LANG": "en"}),
+    ],
+)
+def test_help_language_from_anywhere_on_the_line(
+    argv: list[str],
+    env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    chinese_after: None,
+) -> None:
+    """``--lang en`` after the command, and ``JIXIAO_LANG=en``, give English help too."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = _help(argv, capsys)
+    assert "Usage:" in out and not CJK.search(out), out
