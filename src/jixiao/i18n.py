@@ -13,6 +13,7 @@ severities, the labels of an error) live in :data:`WORDS`.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from typing import Literal
@@ -29,6 +30,7 @@ __all__ = [
     "Msg",
     "basis_text",
     "kind_text",
+    "place_text",
     "section_label",
     "tr",
     "word",
@@ -135,3 +137,50 @@ def section_label(name: str, lang: str = "zh") -> str:
 def word(key: str, lang: str = "zh", **fields: object) -> str:
     """One of the shared :data:`WORDS` in *lang*."""
     return tr(WORDS[key], lang, **fields)
+
+
+#: The places jixiao writes itself (a CSV row and column, a table of a Word document, a page of a
+#: PDF …), in Chinese and English. A place is written once, in either language, when a form is
+#: read (``Indicator.cells``, ``Finding.where``); :func:`place_text` shows it in the reader's.
+PLACES: tuple[tuple[str, str], ...] = (
+    (
+        "第{page}页 表{table} 第{row}行 第{col}列",
+        "page {page}, table {table}, row {row}, col {col}",
+    ),
+    ("第{page}页 第{line}行文字", "page {page}, text line {line}"),
+    ("表{table} 第{row}行 第{col}列", "table {table}, row {row}, col {col}"),
+    ("第{row}行第{col}列", "row {row}, col {col}"),
+    ("第{first}-{last}行", "rows {first}-{last}"),
+    ("第{row}行", "row {row}"),
+    ("第{line}行", "line {line}"),
+    ("第{paragraph}段", "paragraph {paragraph}"),
+    ("空文件", "empty file"),
+    ("压缩包目录", "zip headers"),
+)
+
+
+def _place_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(f"(?P<{part}>\\d+)" if i % 2 else re.escape(part))
+    return re.compile("".join(out))
+
+
+_PLACES = [(_place_pattern(zh), _place_pattern(en), zh, en) for zh, en in PLACES]
+
+
+def place_text(where: str, lang: str = "zh") -> str:
+    """A place jixiao wrote (:data:`PLACES`) in *lang*; any other place (a cell ``表1!G12``, a
+    JSON path ``indicators[2].score``, ``3:15``) as it is.
+
+    >>> place_text("row 12, col 7"), place_text("表2 第3行 第4列", "en")
+    ('第12行第7列', 'table 2, row 3, col 4')
+    >>> place_text("indicators[2].score", "en")
+    'indicators[2].score'
+    """
+    for zh_re, en_re, zh, en in _PLACES:
+        m = en_re.fullmatch(where) or zh_re.fullmatch(where)
+        if m is not None:
+            return (en if lang == "en" else zh).format(**m.groupdict())
+    return where

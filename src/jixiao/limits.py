@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from jixiao.errors import FormError, UsageError
+from jixiao.i18n import Msg
 
 __all__ = [
     "LIMIT_TEXT",
@@ -385,8 +386,10 @@ def open_zip(data: bytes, source: str) -> bytes:
                     where=info.filename,
                 ) from None
             raise FormError(
-                f"工作簿压缩包已损坏：{info.filename}（{exc}） (the workbook's zip is damaged: "
-                f"{info.filename}: {exc})",
+                Msg(
+                    f"工作簿压缩包已损坏：{info.filename}（{exc}）",
+                    f"the workbook's zip is damaged: {info.filename}: {exc}",
+                ),
                 source=source,
             ) from None
         content = bytes(buf)
@@ -450,16 +453,20 @@ def _inflates_past(data: bytes, info: zipfile.ZipInfo) -> bool:
 def _check_xml(content: bytes, name: str, source: str) -> None:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:64]:
         raise FormError(
-            f"工作簿部件 {name} 不是 UTF-8 编码的 XML，不予读取 (the workbook part {name} is not "
-            f"UTF-8 XML; refused)",
+            Msg(
+                f"工作簿部件 {name} 不是 UTF-8 编码的 XML，不予读取",
+                f"the workbook part {name} is not UTF-8 XML; refused",
+            ),
             source=source,
         )
     if _DTD.search(content) is not None:
         raise FormError(
-            f"工作簿部件 {name} 含有 DTD（<!DOCTYPE 或 <!ENTITY），Office 从不写入 DTD，这是 XML "
-            f"炸弹或外部实体攻击的形式，不予读取 (the workbook part {name} holds a DTD "
-            f"(<!DOCTYPE or <!ENTITY): Office never writes one, it is the shape of an XML bomb or "
-            f"an external-entity attack; refused)",
+            Msg(
+                f"工作簿部件 {name} 含有 DTD（<!DOCTYPE 或 <!ENTITY），Office 从不写入 DTD，这是 XML "
+                f"炸弹或外部实体攻击的形式，不予读取",
+                f"the workbook part {name} holds a DTD (<!DOCTYPE or <!ENTITY): Office never "
+                f"writes one, it is the shape of an XML bomb or an external-entity attack; refused",
+            ),
             source=source,
         )
     limit = current().cell_chars

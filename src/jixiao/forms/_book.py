@@ -11,6 +11,7 @@ from jixiao.errors import FormError
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, ReadNote
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_grid_shape
 from jixiao.limits import current as current_limits
 
@@ -119,9 +120,12 @@ def collect_forms(
             hidden_zh = f"；另有隐藏的工作表 {names} 未读取，可用 --include-hidden 读取"
             hidden_en = f"; hidden sheets not read: {names} (use --include-hidden)"
         raise FormError(
-            f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、年度指标值、"
-            f"实际完成值、分值 等列名）{hidden_zh} (not a form: no {what_en} has an indicator "
-            f"header row with 三级指标 | 年度指标值 | 实际完成值 | 分值 …{hidden_en})",
+            Msg(
+                f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、"
+                f"年度指标值、实际完成值、分值 等列名）{hidden_zh}",
+                f"not a form: no {what_en} has an indicator header row (a row naming the "
+                f"indicator, target, actual and weight columns){hidden_en}",
+            ),
             source=source,
             where=searched,
         )
