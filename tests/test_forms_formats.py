@@ -385,7 +385,7 @@ def test_parallel_batch_gives_the_same_output_in_the_same_order(tmp_path: Path) 
     assert parallel.stdout == serial.stdout
     sources = re.findall(r'"source": "([^"]+)"', parallel.stdout)
     assert [Path(s).name for s in sources] == [f"{i:02d}-seed.xlsx" for i in range(6)]
-    assert "03-bad.xlsx" in parallel.stderr and "no indicator name" in parallel.stderr
+    assert "03-bad.xlsx" in parallel.stderr and "没有三级指标" in parallel.stderr
 
 
 def test_score_files_in_workers_keeps_input_order(tmp_path: Path) -> None:

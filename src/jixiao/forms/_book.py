@@ -123,8 +123,8 @@ def collect_forms(
             Msg(
                 f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、"
                 f"年度指标值、实际完成值、分值 等列名）{hidden_zh}",
-                f"not a form: no {what_en} has an indicator header row (a row naming the "
-                f"indicator, target, actual and weight columns){hidden_en}",
+                f"not a form: no {what_en} has an indicator header row (a row with the headings "
+                f"of the indicator, its target, actual and weight){hidden_en}",
             ),
             source=source,
             where=searched,
