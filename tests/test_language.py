@@ -328,7 +328,7 @@ def test_store_commands_speak_one_language(tmp_path: Path, chinese_after: None) 
 
 TYPED = (
     "zh en auto central hubei to_dict rows file_bytes example extends jixiao.testing "
-    "Markdown Excel WPS pandas Dask Parquet SQLite"
+    "Markdown Excel WPS Word pandas Dask Parquet SQLite"
 )
 
 
@@ -388,3 +388,86 @@ def test_help_language_from_anywhere_on_the_line(
         monkeypatch.setenv(key, value)
     out = _help(argv, capsys)
     assert "Usage:" in out and not CJK.search(out), out
+
+
+# ----------------------------------------------------------------------------- unreadable files
+# Files that cannot be read as forms: each reader's error, through the one renderer, in each
+# language (the file's own text, e.g. a header row it did have, excepted).
+
+
+def _broken_files(folder: Path) -> dict[str, Path]:
+    import docx
+    import openpyxl
+
+    files: dict[str, Path] = {}
+
+    def put(name: str, data: bytes | str) -> None:
+        path = folder / name
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        files[name] = path
+
+    put("not-a-zip.xlsx", b"this is not a workbook")
+    put("empty.csv", "")
+    put("not-a-form.csv", "科目,金额\n办公费,3\n")
+    put(
+        "missing-actual.csv",
+        "一级指标,二级指标,三级指标,年度指标值,分值,得分\n产出指标,数量指标,培训,≥45人,10,10\n",
+    )
+    put("list.json", "[]")
+    put("syntax.json", '{"indicators": [1, 2,]}')
+    put("no-indicators.json", '{"project": "x"}')
+    put(
+        "bad-number.json", '{"indicators": [{"target": "≥1人", "actual": "1人", "weight": "十分"}]}'
+    )
+    put("xlsx-named.xls", b"PK\x03\x04rest of a zip")
+    put("fake.docx", b"PK\x03\x04 not a document")
+    put("old.doc.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an OLE file")
+    put("fake.pdf", b"%not a pdf")
+    put("notes.txt", "x")
+    document = docx.Document()
+    document.add_paragraph("没有表格的文档")
+    document.save(folder / "no-table.docx")
+    files["no-table.docx"] = folder / "no-table.docx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "预算"
+    sheet.append(["科目", "金额"])
+    book.save(folder / "budget.xlsx")
+    files["budget.xlsx"] = folder / "budget.xlsx"
+    return files
+
+
+def test_unreadable_files_speak_one_language(tmp_path: Path, chinese_after: None) -> None:
+    files = _broken_files(tmp_path)
+    leaks: dict[str, list[str]] = {}
+    for name, path in files.items():
+        allowed = path.read_bytes().decode("utf-8", "replace") + str(path) + "预算"
+        for lang in ("zh", "en"):
+            result = CliRunner().invoke(cli, ["--lang", lang, "check", str(path)])
+            assert result.exit_code == 1, (name, lang, result.output)
+            out = FILE_NAME.sub(" ", result.output.replace(str(path), " "))
+            assert out.strip() and "Traceback" not in out, (name, out)
+            if lang == "en":
+                foreign = _foreign_chinese(out, allowed)
+            else:
+                foreign = _foreign_english(OPTION.sub(" ", out), f"{allowed} {NAMES} {TYPED}")
+            if foreign:
+                leaks[f"{lang}: {name}"] = foreign
+    assert not leaks, json.dumps(leaks, ensure_ascii=False, indent=1)
+
+
+def test_a_csv_place_is_written_in_the_readers_language(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分\n,,,,,10,10\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(jixiao.FormError) as info:
+        jixiao.read_forms(path)
+    assert info.value.where == "row 2"
+    assert f"{path}: 第2行: 此行有分值或得分" in info.value.render("zh")
+    assert f"{path}: row 2: this row has a weight or score" in info.value.render("en")

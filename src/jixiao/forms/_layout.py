@@ -322,12 +322,14 @@ def _check_header(grid: Grid, header: _Header) -> None:
     want = "；".join(
         f"「{_CANON[k]}」（可写作 {' / '.join(INDICATOR_COLUMNS[k][1:4])}）" for k in missing
     )
-    names = ", ".join(f"{k} ({_CANON[k]})" for k in missing)
+    names = ", ".join(missing)
     raise FormError(
         Msg(
             f"绩效指标表头缺少{want}；此行找到的列：{found}；应有 一级指标 | 二级指标 | 三级指标 | "
             f"年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
-            f"the indicator header row lacks the column(s) {names}; found: {found}",
+            f"the indicator header row lacks the column(s) {names}; found: "
+            f"{', '.join(header.headers[k] for k in sorted(cols, key=cols.__getitem__))}; "
+            f"expected a row such as level1,level2,name,target,actual,weight,score,reason",
         ),
         source=grid.file,
         where=grid.loc(header.last, header.first_col),

@@ -56,7 +56,7 @@ def _open(docx: Any, data: bytes, source: str) -> Any:
     except Exception as exc:  # python-docx raises many types for a damaged file
         raise FormError(
             Msg(
-                f"不是有效的 .docx 文件（{type(exc).__name__}: {exc}）",
+                "不是有效的 .docx 文件",
                 f"not a valid .docx document ({type(exc).__name__}: {exc})",
             ),
             source=source,

@@ -80,7 +80,7 @@ def read_pdf_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
     except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file
         raise FormError(
             Msg(
-                f"无法打开 PDF（{type(exc).__name__}: {exc}），文件可能已加密或损坏",
+                "无法打开 PDF，文件可能已加密或损坏",
                 f"cannot open the PDF ({type(exc).__name__}: {exc}); encrypted or damaged",
             ),
             source=source,

@@ -69,7 +69,7 @@ def _open_xls(xlrd: Any, data: bytes, source: str) -> Any:
             )
         else:
             why = Msg(
-                f"不是有效的 .xls 文件（{type(exc).__name__}: {text}）",
+                "不是有效的 .xls 文件",
                 f"not a valid .xls workbook ({type(exc).__name__}: {text})",
             )
         raise FormError(why, source=source) from None
@@ -169,7 +169,7 @@ def read_ods_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
     except Exception as exc:  # calamine raises its own types for a damaged file
         raise FormError(
             Msg(
-                f"不是有效的 .ods 文件（{type(exc).__name__}: {exc}）",
+                "不是有效的 .ods 文件",
                 f"not a valid .ods file ({type(exc).__name__}: {exc})",
             ),
             source=source,
@@ -252,7 +252,7 @@ def _ods_layout(
     except (KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as exc:
         raise FormError(
             Msg(
-                f"不是有效的 .ods 文件（{type(exc).__name__}）",
+                "不是有效的 .ods 文件",
                 f"not a valid .ods file ({type(exc).__name__})",
             ),
             source=source,

@@ -75,7 +75,7 @@ def _load(openpyxl: Any, data: bytes, source: str, **options: Any) -> Any:
             )
         else:
             why = Msg(
-                f"不是有效的 .xlsx 文件（{type(exc).__name__}: {exc}）",
+                "不是有效的 .xlsx 文件",
                 f"not a valid .xlsx workbook: {type(exc).__name__}: {exc}",
             )
         raise FormError(why, source=source) from None
