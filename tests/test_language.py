@@ -469,5 +469,5 @@ def test_a_csv_place_is_written_in_the_readers_language(tmp_path: Path) -> None:
     with pytest.raises(jixiao.FormError) as info:
         jixiao.read_forms(path)
     assert info.value.where == "row 2"
-    assert f"{path}: 第2行: 此行有分值或得分" in info.value.render("zh")
+    assert f"{path}: 文件第2行: 此行有分值或得分" in info.value.render("zh")
     assert f"{path}: row 2: this row has a weight or score" in info.value.render("en")

@@ -22,6 +22,7 @@ import attrs
 
 __all__ = [
     "BASES",
+    "HEADINGS",
     "KINDS",
     "LANGS",
     "UNCLASSIFIED",
@@ -29,6 +30,7 @@ __all__ = [
     "Lang",
     "Msg",
     "basis_text",
+    "heading",
     "kind_text",
     "place_text",
     "section_label",
@@ -87,6 +89,76 @@ WORDS: dict[str, tuple[str, str]] = {
     "unclassified": ("（未分类）", "(unclassified)"),
     "basis": ("依据", "basis"),
 }
+
+#: The headings every report shares, by key: the terminal, Markdown and workbook reports, the
+#: JSON explanations and the workbench (which adds its own words in :mod:`jixiao.web.labels`).
+HEADINGS: dict[str, tuple[str, str]] = {
+    "level1": ("一级指标", "Level 1"),
+    "level2": ("二级指标", "Level 2"),
+    "level3": ("三级指标", "Indicator"),
+    "target": ("年度指标值", "Target"),
+    "actual": ("实际完成值", "Actual"),
+    "weight": ("分值", "Weight"),
+    "claimed": ("自评得分", "Claimed"),
+    "computed": ("复核得分", "Computed"),
+    "rule": ("规则", "Rule"),
+    "check": ("复核", "Check"),
+    "verified": ("核实", "Verified"),
+    "verified_yes": ("✓ 已核实", "✓ verified"),
+    "verified_no": ("? 未核实", "? unverified"),
+    "partial": ("部分合计", "partial"),
+    "unverified_points": ("未核实分数", "Unverified points"),
+    "budget": ("预算执行率", "Budget execution"),
+    "rate": ("执行率", "Rate"),
+    "subtotal": ("小计", "Subtotal"),
+    "total": ("总分", "Total"),
+    "claimed_total": ("自评总分", "Claimed total"),
+    "computed_total": ("复核总分", "Computed total"),
+    "grade": ("等级", "Grade"),
+    "findings": ("复核发现", "Findings"),
+    "no_findings": ("未发现问题", "No findings"),
+    "code": ("代码", "Code"),
+    "severity": ("级别", "Severity"),
+    "where": ("位置", "Location"),
+    "message": ("说明", "Message"),
+    "form": ("表单", "Form"),
+    "file": ("文件", "File"),
+    "errors": ("错误", "Errors"),
+    "warnings": ("警告", "Warnings"),
+    "infos": ("提示", "Info"),
+    "policy": ("评分策略", "Policy"),
+    "project": ("项目名称", "Project"),
+    "department": ("主管部门", "Department"),
+    "implementer": ("实施单位", "Implementer"),
+    "year": ("年度", "Year"),
+    "source": ("来源文件", "Source"),
+    "explanation": ("得分说明", "Explanation"),
+    "steps": ("计算步骤", "Steps"),
+    "report_title": ("项目支出绩效自评复核报告", "Performance self-evaluation review"),
+    "summary": ("汇总", "Summary"),
+    "unreadable": ("读取失败", "unreadable"),
+    "sections": ("一级指标小计", "Section subtotals"),
+    "indicators": ("绩效指标", "Indicators"),
+    "budget_line": ("预算执行", "Budget execution"),
+    "totals": ("总分与等级", "Total and grade"),
+    "results_sheet": ("复核结果", "Review results"),
+    "review_notes": ("复核发现", "Review notes"),
+    "how_to_read": ("如何阅读", "How to read"),
+    "kind": ("类型", "Kind"),
+    "op": ("比较符", "Op"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "canonical": ("规范写法", "Canonical text"),
+    "cell": ("单元格", "Cell"),
+    "forms_scored": ("张表已评分", "form(s) scored"),
+    "files_failed": ("个文件读取失败", "file(s) could not be read"),
+}
+
+
+def heading(key: str, lang: str = "zh") -> str:
+    """One of the shared :data:`HEADINGS` in *lang*."""
+    return tr(HEADINGS[key], lang)
+
 
 #: How a row's score was reached (``IndicatorResult.basis``), as shown in a trace.
 BASES: dict[str, tuple[str, str]] = {
@@ -148,11 +220,12 @@ PLACES: tuple[tuple[str, str], ...] = (
         "page {page}, table {table}, row {row}, col {col}",
     ),
     ("第{page}页 第{line}行文字", "page {page}, text line {line}"),
+    ("第{first}-{last}页", "pages {first}-{last}"),
     ("表{table} 第{row}行 第{col}列", "table {table}, row {row}, col {col}"),
-    ("第{row}行第{col}列", "row {row}, col {col}"),
-    ("第{first}-{last}行", "rows {first}-{last}"),
-    ("第{row}行", "row {row}"),
-    ("第{line}行", "line {line}"),
+    ("文件第{row}行第{col}列", "row {row}, col {col}"),
+    ("文件第{first}-{last}行", "rows {first}-{last}"),
+    ("文件第{row}行", "row {row}"),
+    ("文件第{line}行", "line {line}"),
     ("第{paragraph}段", "paragraph {paragraph}"),
     ("空文件", "empty file"),
     ("压缩包目录", "zip headers"),
@@ -175,7 +248,7 @@ def place_text(where: str, lang: str = "zh") -> str:
     JSON path ``indicators[2].score``, ``3:15``) as it is.
 
     >>> place_text("row 12, col 7"), place_text("表2 第3行 第4列", "en")
-    ('第12行第7列', 'table 2, row 3, col 4')
+    ('文件第12行第7列', 'table 2, row 3, col 4')
     >>> place_text("indicators[2].score", "en")
     'indicators[2].score'
     """

@@ -22,7 +22,7 @@ from jixiao._decimal import in_context
 from jixiao.catalog import severity_rank
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
-from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, section_label, word
+from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, place_text, section_label, word
 from jixiao.report._common import (
     BatchEntry,
     check_mark,
@@ -280,17 +280,24 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
         console.print(Text(t("no_findings", lang), style="green"))
         return
     console.print(Text(f"{t('findings', lang)} ({len(findings)})", style="bold"))
+    # two columns: a long place or message wraps under itself (a hanging indent), not to column 0
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for f in findings:
-        line = Text("  ")
-        line.append(
+        head = Text("  ")
+        head.append(
             f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
         )
-        line.append(f" {f.code}", style="bold")
+        head.append(f" {f.code}", style="bold")
+        body = Text()
         place = finding_place(f, lang)
         if place:
-            line.append(f"  {place}", style="dim")
-        line.append(f"  {f.message(lang)}")
-        console.print(line)
+            body.append(place, style="dim")
+            body.append("  ")
+        body.append(f.message(lang))
+        grid.add_row(head, body)
+    console.print(grid)
 
 
 @in_context
@@ -316,7 +323,7 @@ def findings_table(
     table.add_column(t("where", lang), overflow="fold")
     table.add_column(t("message", lang), overflow="fold", ratio=1)
     for f in findings:
-        where = Text(f.where)
+        where = Text(place_text(f.where, lang))
         label = f.label(lang)
         if label:
             where.append(f"\n{label}", style="dim")
