@@ -391,6 +391,14 @@ class _Workbench:
             if row is None:
                 raise HTTPException(404)
             history = store.history(form_id)
+            source = store.source(row["source_sha256"]) if row["source_sha256"] else None
+            chain = store.policy_chain(row["policy_digest"])
+        lang = self.lang(request)
+        if lang != "zh":
+            # the store keeps the Chinese result; the messages and explanations of another
+            # language come from scoring the stored form again under its stored policy
+            result = await asyncio.to_thread(self._rescore, row, source, chain)
+            row = {**row, "result": result.to_dict(lang)}
         return self.page_response(
             request, "form.html", row=row, layout=_layout(row), history=history
         )
