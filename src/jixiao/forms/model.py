@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from jixiao import catalog
 from jixiao.errors import FormError
 from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_cell_text, check_digits
@@ -540,6 +541,13 @@ class ReadNote:
     zh: str
     en: str
     where: str
+
+    @classmethod
+    def of(cls, code: str, where: str, /, *, variant: str = "", **fields: object) -> ReadNote:
+        """The note *code* at *where*, its text the catalog's template for *variant* with
+        *fields* filled in (:func:`jixiao.catalog.message`)."""
+        text = catalog.message(code, variant, **fields)
+        return cls(code, text.zh, text.en, where)
 
     def to_dict(self) -> dict[str, str]:
         return {
