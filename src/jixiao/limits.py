@@ -159,8 +159,10 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
         name = name.strip().replace("-", "_")
         if not sep or name not in NAMES:
             raise UsageError(
-                f"--limit 应写作 名称=数值，名称为 {', '.join(NAMES)} 之一 (expected NAME=N with "
-                f"NAME one of {', '.join(NAMES)}; got {item!r})"
+                Msg(
+                    f"--limit 应写作 名称=数值，名称为 {'、'.join(NAMES)} 之一；实际为 {item!r}",
+                    f"expected NAME=N with NAME one of {', '.join(NAMES)}; got {item!r}",
+                )
             )
         text = raw.strip().upper().replace("_", "")
         factor = 1
@@ -169,7 +171,12 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
                 text, factor = text[: -len(suffix)], f
                 break
         if not text.isdigit() or int(text) < 1:
-            raise UsageError(f"--limit {name} 应为正整数 (must be a positive integer): {raw!r}")
+            raise UsageError(
+                Msg(
+                    f"--limit {name} 应为正整数，实际为 {raw!r}",
+                    f"--limit {name} must be a positive integer: {raw!r}",
+                )
+            )
         out[name] = int(text) * factor
     return out
 

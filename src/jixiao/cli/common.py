@@ -158,5 +158,7 @@ def apply_limits(items: Sequence[str]) -> None:
         return
     try:
         set_limits(current(), **parse_overrides(list(items)))
+    except JixiaoError as exc:
+        raise click.UsageError(exc.render(cli_lang.current())) from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

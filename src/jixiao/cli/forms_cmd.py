@@ -27,6 +27,7 @@ from jixiao.cli.common import (
 from jixiao.cli.localized import LangCommand, option
 from jixiao.errors import ReportError
 from jixiao.escape import visible
+from jixiao.forms.read import ANNOTATABLE
 from jixiao.i18n import Msg, tr
 from jixiao.report import BatchEntry, terminal
 from jixiao.report.json_out import to_json, to_jsonl
@@ -292,7 +293,7 @@ def _write_xlsx(
 ) -> None:
     try:
         single = files[0] if len(files) == 1 and not batch else None
-        if single is not None and single.suffix.lower() in (".xlsx", ".xlsm") and results:
+        if single is not None and single.suffix.lower() in ANNOTATABLE and results:
             write_annotated_workbook(results, single, out, lang)
         else:
             write_results_workbook(results, out, lang, failures=failures, protect=files)

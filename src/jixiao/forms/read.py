@@ -19,7 +19,7 @@ from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads l
 from jixiao.i18n import Msg
 from jixiao.limits import check_file_size, open_zip, read_bytes
 
-__all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
+__all__ = ["ANNOTATABLE", "SUFFIXES", "read_form", "read_forms", "write_form"]
 
 StrPath = str | os.PathLike[str]
 
@@ -44,6 +44,8 @@ _READERS: dict[str, Callable[..., list[Form]]] = {
     ".pdf": read_pdf_forms,
 }
 SUFFIXES = tuple(_READERS)
+#: The workbooks an annotated copy can be written of (``--xlsx-out``, the workbench's download).
+ANNOTATABLE = (".xlsx", ".xlsm")
 # containers that are zips of XML parts, checked by jixiao.limits.open_zip before their reader
 # (.xlsx/.xlsm check inside their reader, which keeps the clipped copy)
 _ZIPPED = (".docx", ".ods")

@@ -45,6 +45,8 @@ from jixiao.evaluate import score_form
 from jixiao.evaluate.examples import run_examples
 from jixiao.forms import read_forms
 from jixiao.forms.model import Form
+from jixiao.forms.read import ANNOTATABLE
+from jixiao.i18n import Msg
 from jixiao.policy import load_policy, shipped_policies
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import policy_from_chain
@@ -229,14 +231,16 @@ class _Workbench:
                 policy_spec = _field(form, "policy") or self.default_policy
                 payload = [(f.filename or "upload", await f.read()) for f in files]
         except UploadError as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(400, exc.render(self.lang(request))) from None
         lang = self.lang(request)
         try:
             batch_id = await asyncio.to_thread(
                 self._score_upload, payload, policy_spec, policy_text, lang
             )
-        except (UploadError, PolicyError) as exc:
-            return self.page_response(request, "error.html", 400, message=str(exc))
+        except PolicyError as exc:  # an uploaded policy that does not load, in the page's language
+            return self.page_response(request, "error.html", 400, message=exc.render(lang))
+        except UploadError as exc:
+            return self.page_response(request, "error.html", 400, message=exc.render(lang))
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
     def _score_upload(
@@ -374,7 +378,7 @@ class _Workbench:
             _policy_from_chain(chain) if chain else _policy(row["policy_name"], None, self.uploads)
         )
         form = Form.from_dict(row["form"], source=row["source_name"])
-        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+        if source is not None and Path(source[0]).suffix.lower() in ANNOTATABLE:
             with tempfile.TemporaryDirectory(dir=self.uploads) as tmp:
                 path = Path(tmp) / safe_name(source[0])
                 path.write_bytes(source[1])
@@ -460,7 +464,7 @@ def _policy(spec: str, text: str | None, folder: Path) -> Any:
     if spec == AUTO:
         return AUTO  # chosen per form by its region and year (score_form says which)
     if spec not in _shipped():
-        raise UploadError(f"未知的评分策略 {spec!r} (unknown policy)")
+        raise UploadError(Msg(f"未知的评分策略 {spec!r}", f"unknown policy {spec!r}"))
     return load_policy(spec)
 
 
@@ -473,7 +477,7 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.xlsx"
-        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+        if source is not None and Path(source[0]).suffix.lower() in ANNOTATABLE:
             src = Path(tmp) / safe_name(source[0])
             src.write_bytes(source[1])
             write_annotated_workbook([result], src, out, lang)
