@@ -260,7 +260,8 @@ class _Workbench:
             for name, data in payload:
                 for shown, path, skipped in save_upload(folder, name, data, self.limits):
                     if path is None:
-                        store.record_file(batch_id, shown, "skipped", skipped)
+                        why = skipped.text(lang) if skipped is not None else None
+                        store.record_file(batch_id, shown, "skipped", why)
                         continue
                     content = path.read_bytes()
                     try:
@@ -268,7 +269,7 @@ class _Workbench:
                         results = [score_form(f, policy) for f in forms]
                     except JixiaoError as exc:
                         store.record_file(
-                            batch_id, shown, "failed", str(exc).replace(str(path), shown)
+                            batch_id, shown, "failed", exc.render(lang).replace(str(path), shown)
                         )
                         continue
                     except Exception as exc:  # a bug: report it for this file, go on with the rest

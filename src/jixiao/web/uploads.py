@@ -74,9 +74,10 @@ def _target(folder: Path, name: str) -> Path:
 
 def save_upload(
     folder: Path, name: str, data: bytes, limits: UploadLimits
-) -> Iterator[tuple[str, Path | None, str | None]]:
+) -> Iterator[tuple[str, Path | None, Msg | None]]:
     """Save one uploaded file into *folder*: yields ``(display name, path, None)`` for each form
-    file, or ``(display name, None, reason)`` for each file skipped. A zip yields its members."""
+    file, or ``(display name, None, reason)`` for each file skipped (the reason in both
+    languages). A zip yields its members."""
     display = safe_name(name)
     suffix = Path(display).suffix.lower()
     if suffix == ".zip":
@@ -86,8 +87,11 @@ def save_upload(
         yield (
             display,
             None,
-            f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(FORM_SUFFIXES)} 与 .zip "
-            f"(unsupported file type; use {' '.join(FORM_SUFFIXES)} or .zip)",
+            Msg(
+                f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(FORM_SUFFIXES)} 与 .zip",
+                f"unsupported file type {suffix or '(no extension)'}; use "
+                f"{' '.join(FORM_SUFFIXES)} or .zip",
+            ),
         )
         return
     path = _target(folder, display)
@@ -97,7 +101,7 @@ def save_upload(
 
 def _unzip(
     folder: Path, display: str, data: bytes, limits: UploadLimits
-) -> Iterator[tuple[str, Path | None, str | None]]:
+) -> Iterator[tuple[str, Path | None, Msg | None]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -133,11 +137,18 @@ def _unzip(
             yield (
                 shown,
                 None,
-                f"不支持的文件类型 {suffix or '（无扩展名）'} (unsupported file type)",
+                Msg(
+                    f"不支持的文件类型 {suffix or '（无扩展名）'}",
+                    f"unsupported file type {suffix or '(no extension)'}",
+                ),
             )
             continue
         if member.flag_bits & 0x1:
-            yield shown, None, "加密的 zip 成员无法读取 (encrypted zip member)"
+            yield (
+                shown,
+                None,
+                Msg("加密的 zip 成员无法读取", "an encrypted zip member cannot be read"),
+            )
             continue
         if member.compress_size and member.file_size / member.compress_size > limits.max_ratio:
             ratio = member.file_size // max(member.compress_size, 1)
