@@ -471,3 +471,21 @@ def test_a_csv_place_is_written_in_the_readers_language(tmp_path: Path) -> None:
     assert info.value.where == "row 2"
     assert f"{path}: 文件第2行: 此行有分值或得分" in info.value.render("zh")
     assert f"{path}: row 2: this row has a weight or score" in info.value.render("en")
+
+
+def test_an_incomplete_installation_is_told_in_one_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "rich", None)  # `import rich` raises ImportError
+    for argv, want in (
+        (["score", "x.json"], "安装不完整"),
+        (["--lang", "en", "score"], "reinstall"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert want in err, err
+        assert bool(CJK.search(err)) == (want == "安装不完整"), err

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import attrs
@@ -32,6 +32,7 @@ __all__ = [
     "basis_text",
     "heading",
     "kind_text",
+    "lang_of_args",
     "place_text",
     "section_label",
     "tr",
@@ -257,3 +258,20 @@ def place_text(where: str, lang: str = "zh") -> str:
         if m is not None:
             return (en if lang == "en" else zh).format(**m.groupdict())
     return where
+
+
+def lang_of_args(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language of a command line: its last ``--lang`` (``--lang en``, ``--lang=en``), else
+    ``JIXIAO_LANG``, else Chinese.
+
+    >>> lang_of_args(["score", "a.json", "--lang", "en"], {}), lang_of_args([], {})
+    ('en', 'zh')
+    """
+    lang = environ.get("JIXIAO_LANG", "zh")
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return "en" if lang == "en" else "zh"
