@@ -262,8 +262,7 @@ class UnitMismatchError(JixiaoError, ValueError):
         self.left = left
         self.right = right
         super().__init__(
-            message
-            or f"单位不一致：「{left}」与「{right}」无法比较 (units {left!r} and {right!r} cannot be compared)",
+            message or f"单位不一致：「{left}」与「{right}」无法比较",
             en=message or f"units {left!r} and {right!r} cannot be compared",
         )
 
