@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.evaluate.findings import Finding, unreadable_cell
 from jixiao.evaluate.findings import builtin_finding as _builtin
 from jixiao.evaluate.findings import fmt_decimal as _fmt

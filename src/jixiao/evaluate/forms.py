@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from jixiao._decimal import in_context, in_context_iter
+from jixiao.decimals import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.findings import Finding, unreadable_cell
