@@ -37,7 +37,7 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from jixiao._decimal import in_context_iter
+from jixiao.decimals import in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate import (
     BudgetResult,

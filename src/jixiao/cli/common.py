@@ -11,10 +11,10 @@ from typing import IO, TYPE_CHECKING, NoReturn
 import click
 from rich.text import Text
 
-from jixiao._io import atomic_open, overlaps
 from jixiao.cli import lang as cli_lang
 from jixiao.cli.localized import option
 from jixiao.errors import JixiaoError, PolicyError
+from jixiao.fileio import atomic_open, overlaps
 from jixiao.i18n import Msg, tr, word
 from jixiao.limits import current, parse_overrides, set_limits
 from jixiao.policy import load_policy

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from jixiao._decimal import in_context, in_context_iter
 from jixiao.catalog import joined, part
+from jixiao.decimals import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_cell

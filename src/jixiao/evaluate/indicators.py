@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from jixiao._decimal import in_context
 from jixiao.catalog import PARTS, joined
 from jixiao.catalog import stronger as _stronger
+from jixiao.decimals import in_context
 from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.evaluate.findings import (
     UNVERIFYING_CODES,
