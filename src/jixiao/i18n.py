@@ -228,6 +228,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("文件第{row}行", "row {row}"),
     ("文件第{line}行", "line {line}"),
     ("第{paragraph}段", "paragraph {paragraph}"),
+    ("{sheet}（空表）", "{sheet} (empty)"),
     ("空文件", "empty file"),
     ("压缩包目录", "zip headers"),
 )
@@ -237,7 +238,10 @@ def _place_pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
     out = []
     for i, part in enumerate(parts):
-        out.append(f"(?P<{part}>\\d+)" if i % 2 else re.escape(part))
+        if i % 2:  # a field: a number, or a sheet's name
+            out.append(f"(?P<{part}>.+)" if part == "sheet" else f"(?P<{part}>\\d+)")
+        else:
+            out.append(re.escape(part))
     return re.compile("".join(out))
 
 
@@ -250,13 +254,15 @@ def place_text(where: str, lang: str = "zh") -> str:
 
     >>> place_text("row 12, col 7"), place_text("表2 第3行 第4列", "en")
     ('文件第12行第7列', 'table 2, row 3, col 4')
-    >>> place_text("indicators[2].score", "en")
-    'indicators[2].score'
+    >>> place_text("indicators[2].score", "en"), place_text("预算!A1:B2, 空（空表）", "en")
+    ('indicators[2].score', '预算!A1:B2, 空 (empty)')
     """
     for zh_re, en_re, zh, en in _PLACES:
         m = en_re.fullmatch(where) or zh_re.fullmatch(where)
         if m is not None:
             return (en if lang == "en" else zh).format(**m.groupdict())
+    if ", " in where:  # a list of places (the sheets searched for a form)
+        return ", ".join(place_text(part, lang) for part in where.split(", "))
     return where
 
 

@@ -98,7 +98,7 @@ def collect_forms(
     sheets skipped are added to each. Raises FormError when no sheet holds a form."""
     count = sum(len(forms) for _, forms in per_sheet)
     if count == 0:
-        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or f"(no {what_en}s)"
+        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or None
         hidden_zh = hidden_en = ""
         if skipped:
             names = "、".join(n.where for n in skipped)

@@ -119,13 +119,14 @@ class Grid:
         return self.loc(row, col)
 
     def range_loc(self) -> str:
-        """The used range, e.g. ``表1!A1:I40`` (or ``表1 (empty)``)."""
+        """The used range, e.g. ``表1!A1:I40`` (or ``表1（空表）``, shown as ``表1 (empty)`` in
+        English: :data:`jixiao.i18n.PLACES`)."""
         if self.place is not None:
             return self.place
         if self.sheet is None:
             return f"rows 1-{self.max_row}"
         if not self.cells:
-            return f"{sheet_ref(self.sheet)} (空表 empty)"
+            return f"{sheet_ref(self.sheet)}（空表）"
         return f"{sheet_ref(self.sheet)}!A1:{column_letter(self.max_col)}{self.max_row}"
 
     # -- cells -----------------------------------------------------------------------------
