@@ -143,7 +143,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
         return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
-    scored = memo.lookup(
+    key = (
         ind.target,
         ind.actual,
         None if w is None else ("d", str(w)),
@@ -152,6 +152,9 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         ind.level1 if memo.levels else "",
         ind.level2 if memo.levels else "",
     )
+    scored = memo.get(key)
+    if scored is None:
+        scored = memo.add(key, memo_miss(policy, *key))
     if not scored.exact:
         return score_indicator_uncached(policy, ind)
     findings = scored.findings
@@ -801,8 +804,7 @@ def memo_miss(
     level1: str,
     level2: str,
 ) -> _Scored:
-    """Evaluate the row a memo key stands for (what :class:`~jixiao.evaluate.memo.Memo` calls
-    on a miss)."""
+    """Evaluate the row a memo key stands for (on a miss of the outcome memo)."""
     ind = Indicator(
         name=name,
         target=target,
@@ -863,7 +865,7 @@ def score_mapping(
     weight = get("weight")
     score = get("score")
     try:
-        scored = memo.lookup(
+        mkey = (
             target.strip() if type(target) is str else _text(target),
             actual.strip() if type(actual) is str else _text(actual),
             weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
@@ -874,6 +876,9 @@ def score_mapping(
             level1 if memo.levels else "",
             level2 if memo.levels else "",
         )
+        scored = memo.get(mkey)
+        if scored is None:
+            scored = memo.add(mkey, memo_miss(policy, *mkey))
     except FormError:  # a weight or score cell that is not a number: a finding on the row
         return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
     if scored.reason is None and scored.exact:

@@ -22,9 +22,9 @@ budget); a second use moves it to the *protected* segment. A stream of one-off r
 whose actual cells are each their own number) only churns the probation segment, so the outcomes
 that do repeat (the common targets with the common actuals, prose, blank cells) stay.
 
-Lookups are lock-free on a hit (a dict lookup and an ``OrderedDict.move_to_end``, atomic under
-the GIL); insertions, promotions and evictions take a lock. Two threads missing the same key both
-evaluate it; both get equal outcomes.
+Lookups are lock-free on a hit in the protected segment (a dict lookup and an
+``OrderedDict.move_to_end``, atomic under the GIL); insertions, promotions and evictions take a
+lock. Two threads missing the same key both evaluate it; both get equal outcomes.
 
 The memo is the evaluator's state, not the policy's (a policy is plain data): the memos of the
 last :data:`MEMO_POLICIES` policies used are kept here, by identity.
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from jixiao._cache import CacheInfo, text_bytes
@@ -93,16 +92,15 @@ def entry_bytes(key: tuple[Any, ...], scored: Any) -> int:
 
 
 class Memo:
-    """One policy's memo of scoring outcomes: ``lookup(*key)`` gives the outcome for *key*,
-    evaluating it on a miss (see the module's text for the key, the bound and the segments)."""
+    """One policy's memo of scoring outcomes: :meth:`get` gives the outcome kept for a key (or
+    None), :meth:`add` keeps one (see the module's text for the key, the bound and the
+    segments). The memo does not evaluate: the evaluator does, on a miss."""
 
     __slots__ = (
         "_hot",
         "_hot_bytes",
         "_lock",
-        "_miss",
         "_new",
-        "_policy",
         "bytes",
         "hits",
         "levels",
@@ -114,28 +112,17 @@ class Memo:
     )
 
     def __init__(
-        self,
-        policy: Policy,
-        maxbytes: int = MEMO_BYTES,
-        maxsize: int | None = None,
-        miss: Callable[..., Any] | None = None,
+        self, policy: Policy, maxbytes: int = MEMO_BYTES, maxsize: int | None = None
     ) -> None:
         if maxbytes < 0 or (maxsize is not None and maxsize < 0):
             raise UsageError(
                 "评分结果缓存的字节数上限和条目数上限不能为负",
                 en="the outcome memo's maxbytes and maxsize must be >= 0",
             )
-        if miss is None:
-            # the evaluator uses the memo, so it is imported when the first memo is made
-            from jixiao.evaluate.indicators import memo_miss
-
-            miss = memo_miss
         observed = policy.row_fields
         self.names = "name" in observed
         self.levels = "level1" in observed or "level2" in observed
         self.reasons = "reason" in observed
-        self._policy = policy
-        self._miss: Callable[..., Any] = miss
         self.maxbytes = maxbytes
         self.maxsize = maxsize
         # key -> (outcome, bytes charged); _new is the probation segment, _hot the protected one
@@ -151,9 +138,9 @@ class Memo:
         self.hits = 0
         self.misses = 0
 
-    def lookup(self, *key: Any) -> Any:
-        """The outcome for *key* (target, actual, weight key, score key, name, level1, level2),
-        from the memo or evaluated now."""
+    def get(self, key: tuple[Any, ...]) -> Any:
+        """The outcome kept for *key* (target, actual, weight key, score key, name, level1,
+        level2), or None: the caller evaluates the row and gives the outcome to :meth:`add`."""
         entry = self._hot.get(key)
         if entry is not None:
             try:  # noqa: SIM105 - the hot path: no context manager
@@ -162,19 +149,19 @@ class Memo:
                 pass
             self.hits += 1
             return entry[0]
-        return self._lookup_cold(key)
-
-    def _lookup_cold(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
             entry = self._new.pop(key, None)
-            if entry is not None:  # its second use: promote it
-                self.hits += 1
-                self._hot[key] = entry
-                self._hot_bytes += entry[1]
-                self._balance()
-                return entry[0]
-        self.misses += 1
-        scored = self._miss(self._policy, *key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self.hits += 1  # its second use: promote it
+            self._hot[key] = entry
+            self._hot_bytes += entry[1]
+            self._balance()
+            return entry[0]
+
+    def add(self, key: tuple[Any, ...], scored: Any) -> Any:
+        """Keep *scored* for *key* (as a new outcome, charged :func:`entry_bytes`); returns it."""
         size = entry_bytes(key, scored)
         if size > self.maxbytes * _PROBATION:
             return scored  # too big to keep without pushing out everything new
