@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.evaluate.findings import QUANTITY_REFS as _QUANTITY_REFS
 from jixiao.evaluate.findings import (
     SEVERITIES,
