@@ -36,7 +36,7 @@ import collections
 import threading
 from typing import Any
 
-from jixiao._cache import CacheInfo, text_bytes
+from jixiao.cache import CacheInfo, text_bytes
 from jixiao.errors import UsageError
 from jixiao.policy.model import Policy
 
