@@ -13,7 +13,7 @@ from jixiao.catalog import SEVERITIES
 from jixiao.decimals import in_context
 from jixiao.errors import ReportError
 from jixiao.evaluate import FormResult
-from jixiao.i18n import HEADINGS, heading, place_text, word
+from jixiao.i18n import HEADINGS, Msg, heading, place_text, word
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, IndicatorResult
@@ -120,22 +120,27 @@ def check_mark(findings: Iterable[Finding], verified: bool) -> str:
     return mark if verified else UNVERIFIED_MARK + (mark if mark != "✓" else "!")
 
 
+VERIFIED_LINE = Msg(
+    "已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评",
+    "Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified "
+    "claims",
+)
+BUDGET_UNVERIFIED = Msg("（预算执行未核实）", " (budget execution unverified)")
+PARTIAL_TOTAL = Msg(
+    "；总分仅为部分合计，不评定等级", "; the total is partial and no grade is given"
+)
+
+
 def verification_line(result: FormResult, lang: str = "zh") -> str:
     """``已核实 13/15 行；未核实 2 行，总分中 6.00 分依赖未核实的自评`` for every report's summary."""
     v = result.verification()
-    n, ok, bad, points = v["rows"], v["verified"], v["unverified"], v["unverified_points"]
-    if lang == "en":
-        text = f"Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified claims"
-        if not v["budget_verified"]:
-            text += " (budget execution unverified)"
-        if result.partial:
-            text += "; the total is partial and no grade is given"
-        return text
-    text = f"已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评"
+    text = VERIFIED_LINE.text(
+        lang, ok=v["verified"], n=v["rows"], bad=v["unverified"], points=v["unverified_points"]
+    )
     if not v["budget_verified"]:
-        text += "（预算执行未核实）"
+        text += BUDGET_UNVERIFIED.text(lang)
     if result.partial:
-        text += "；总分仅为部分合计，不评定等级"
+        text += PARTIAL_TOTAL.text(lang)
     return text
 
 

@@ -286,10 +286,8 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
         console.print(Text(t("no_findings", lang), style="green"))
         return
     console.print(Text(f"{t('findings', lang)} ({len(findings)})", style="bold"))
-    # two columns: a long place or message wraps under itself (a hanging indent), not to column 0
-    grid = Table.grid(padding=(0, 2, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
+    # a long place or message wraps under itself (a hanging indent), never back to column 0
+    rows: list[tuple[Text, Text]] = []
     for f in findings:
         head = Text("  ")
         head.append(
@@ -302,8 +300,16 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
             body.append(place, style="dim")
             body.append("  ")
         body.append(f.message(lang))
-        grid.add_row(head, body)
-    console.print(grid)
+        rows.append((head, body))
+    indent = max(head.cell_len for head, _ in rows) + 2
+    width = max(20, console.width - indent)
+    for head, body in rows:
+        for i, line in enumerate(body.wrap(console, width)):
+            line.rstrip()
+            out = head.copy() if i == 0 else Text()
+            out.pad_right(indent - out.cell_len)
+            out.append_text(line)
+            console.print(out, soft_wrap=True)
 
 
 @in_context
