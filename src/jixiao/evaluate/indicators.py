@@ -35,6 +35,7 @@ from jixiao.evaluate.results import new_ctx as _new_ctx
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
 from jixiao.limits import CACHED_CHARS
+from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.policy.names import norm_word as _norm
@@ -973,7 +974,7 @@ def _long(*texts: str) -> bool:
 
 def _score_tiers(
     policy: Policy, table: TierTableRT, ind: Indicator, ctx: Ctx, findings: list[Finding]
-) -> tuple[Decimal, str, str, tuple[Decimal, Decimal, bool, bool]] | None:
+) -> tuple[Decimal, str, str, Interval] | None:
     weight = ind.weight
     assert weight is not None
     actual = ctx.actual
@@ -1016,15 +1017,8 @@ def _score_tiers(
         tier_name = table.roles.get(role)
         basis = "deadline"
 
-    def band_of(name: str) -> tuple[Decimal, Decimal, bool, bool]:
-        t = table.tier(name)
-        lo = policy.quantize(weight * (t.band.low or Decimal(0)))
-        hi = policy.quantize(weight * (t.band.high if t.band.high is not None else Decimal(1)))
-        return (lo, hi, t.band.low_inclusive, t.band.high_inclusive)
-
-    def in_band(value: Decimal, b: tuple[Decimal, Decimal, bool, bool]) -> bool:
-        lo, hi, lo_inc, hi_inc = b
-        return (value > lo or (lo_inc and value == lo)) and (value < hi or (hi_inc and value == hi))
+    def band_of(name: str) -> Interval:
+        return table.tier(name).band.scaled(weight, policy.quantize)
 
     def default_of(name: str) -> Decimal:
         t = table.tier(name)
@@ -1051,11 +1045,10 @@ def _score_tiers(
                     )
                 )
             return score, tier_name, basis, b
-        if in_band(claimed, b):
+        if b.contains(claimed):
             return policy.quantize(claimed), tier_name, basis, b
         score = default_of(tier_name)
-        lo, hi, lo_inc, hi_inc = b
-        band_text = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
+        band_text = b.render(points=True)
         findings.append(
             _builtin(
                 "QUAL_SCORE_OUT_OF_BAND",
@@ -1067,13 +1060,13 @@ def _score_tiers(
         return score, tier_name, basis, b
     echo = table.roles.get("echo")
     echoed = echo is not None and _echoes(actual, target)
-    if claimed is not None and echo is not None and echoed and in_band(claimed, band_of(echo)):
+    if claimed is not None and echo is not None and echoed and band_of(echo).contains(claimed):
         # the actual restates the target and the claim lies in the echo tier: read from the cells
         return policy.quantize(claimed), echo, "echo", band_of(echo)
     if claimed is not None:
         for t in table.tiers:
             b = band_of(t.name)
-            if in_band(claimed, b):
+            if b.contains(claimed):
                 findings.append(
                     _builtin(
                         "QUAL_TIER_FROM_SCORE",
