@@ -53,14 +53,10 @@ def search_path() -> tuple[Path, ...]:
     return tuple(Path(p) for p in raw.split(os.pathsep) if p.strip())
 
 
-def _extends_problem(message: Msg, loc: Location, hint: Msg | None = None) -> PolicyProblem:
-    return PolicyProblem.of(message, loc, hint, code="extends")
-
-
-def _refused(
+def _problem(
     message: Msg, loc: Location, hint: Msg | None = None, code: str = "policy"
-) -> PolicyError:
-    return PolicyError([PolicyProblem.of(message, loc, hint, code=code)])
+) -> PolicyProblem:
+    return PolicyProblem.of(message, loc, hint, code=code)
 
 
 _INSIDE = Msg(
@@ -82,12 +78,12 @@ def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path
                 return path
         hint = suggest(spec, shipped_policies(), "内置策略", "shipped policies")
         message = Msg(f"没有名为「{spec}」的内置策略", f"no shipped policy is named {spec!r}")
-        raise PolicyError([_extends_problem(message, where, hint)])
+        raise PolicyError([_problem(message, where, hint, "extends")])
     path = Path(spec)
     if base_dir is not None:
         if path.is_absolute() or not spec.endswith(".policy") or "\x00" in spec:
             message = Msg(f"extends 不能指向「{spec}」", f"extends cannot name {spec!r}")
-            raise PolicyError([_extends_problem(message, where, _INSIDE)])
+            raise PolicyError([_problem(message, where, _INSIDE, "extends")])
         path = base_dir / path
         try:
             path.resolve().relative_to(base_dir.resolve())
@@ -96,14 +92,14 @@ def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path
                 f"extends 指向本文件夹之外：「{spec}」",
                 f"extends leaves this file's folder: {spec!r}",
             )
-            raise PolicyError([_extends_problem(message, where, _INSIDE)]) from None
+            raise PolicyError([_problem(message, where, _INSIDE, "extends")]) from None
     if not path.is_file():
         message = Msg(f"找不到策略文件「{spec}」", f"policy file not found: {spec}")
         hint = Msg(
             "内置策略可直接用名称，如 central",
             "a shipped policy is loaded by its name, e.g. central",
         )
-        raise PolicyError([_extends_problem(message, where, hint)])
+        raise PolicyError([_problem(message, where, hint, "extends")])
     return path
 
 
@@ -135,7 +131,9 @@ def decode_policy(data: bytes, display: str) -> str:
             f"第 {line} 行第 {column} 列的字节 {byte} 不是 UTF-8",
             f"the byte {byte} at line {line}, column {column} is not UTF-8",
         )
-        raise _refused(message, Location(display, line, column), hint, "encoding") from None
+        raise PolicyError(
+            [_problem(message, Location(display, line, column), hint, "encoding")]
+        ) from None
 
 
 def read_policy_file(path: Path, display: str) -> str:
@@ -146,7 +144,7 @@ def read_policy_file(path: Path, display: str) -> str:
             message = Msg(
                 f"策略文件过大（{size} 字节）", f"the policy file is too large ({size} bytes)"
             )
-            raise _refused(message, Location(display), code="limits")
+            raise PolicyError([_problem(message, Location(display), code="limits")])
         data = path.read_bytes()
     except OSError as err:
         reason = str(err.strerror or err)
@@ -154,7 +152,7 @@ def read_policy_file(path: Path, display: str) -> str:
             f"无法读取策略文件：{_OS_REASONS.get(err.errno or 0, reason)}",
             f"cannot read the policy file: {reason}",
         )
-        raise _refused(message, Location(display)) from None
+        raise PolicyError([_problem(message, Location(display))]) from None
     return decode_policy(data, display)
 
 
@@ -181,12 +179,12 @@ def read_chain(spec: str) -> tuple[tuple[str, str], ...]:
         if key in seen:
             cycle = " → ".join([*shown[seen.index(key) :], display])
             message = Msg(f"extends 形成循环：{cycle}", f"extends goes round in a cycle: {cycle}")
-            raise _refused(message, loc or Location(display))
+            raise PolicyError([_problem(message, loc or Location(display))])
         if len(seen) >= MAX_EXTENDS:
             message = Msg(
                 f"extends 层数超过 {MAX_EXTENDS}", f"more than {MAX_EXTENDS} levels of extends"
             )
-            raise _refused(message, loc or Location(display))
+            raise PolicyError([_problem(message, loc or Location(display))])
         seen.append(key)
         shown.append(display)
         text = read_policy_file(path, display)
