@@ -18,8 +18,8 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from jixiao._decimal import in_context
 from jixiao.catalog import severity_rank
+from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, section_label, word
