@@ -487,6 +487,12 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
         return out.read_bytes()
 
 
+# a policy problem in the editor, in the page's language
+_PROBLEM_LINE = Msg("{line} {l}，{column} {c}：{message}", "{line} {l}, {column} {c}: {message}")
+_PROBLEM_HINT = Msg("（提示：{hint}）", " (hint: {hint})")
+_FAILED_SEP, _FAILURES_SEP = Msg("：", ": "), Msg("；", "; ")
+
+
 def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
     """Every problem of an edited policy (line, column, message, hint) and its examples run."""
 
@@ -499,8 +505,17 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
                 {
                     "line": p.location.line,
                     "column": p.location.column,
-                    "message": p.message,
-                    "hint": p.hint,
+                    "message": p.message_text(lang),
+                    "hint": p.hint_text(lang),
+                    "text": _PROBLEM_LINE.text(
+                        lang,
+                        line=label("line", lang),
+                        l=p.location.line,
+                        column=label("column", lang),
+                        c=p.location.column,
+                        message=p.message_text(lang),
+                    )
+                    + (_PROBLEM_HINT.text(lang, hint=p.hint_text(lang)) if p.hint else ""),
                     "in_file": Path(p.location.source or "").name == "edited.policy",
                 }
                 for p in exc.problems
@@ -508,6 +523,7 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
             "examples": [],
         }
     examples = run_examples(policy)
+    sep, join = _FAILED_SEP.text(lang), _FAILURES_SEP.text(lang)
     return {
         "ok": all(e.passed for e in examples),
         "policy": f"{policy.name} {policy.version}",
@@ -517,7 +533,7 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
                 "name": e.name,
                 "line": e.location.line,
                 "passed": e.passed,
-                "text": e.name + ("" if e.passed else "：" + "；".join(e.failures)),
+                "text": e.name + ("" if e.passed else sep + join.join(e.failure_texts(lang))),
             }
             for e in examples
         ],
