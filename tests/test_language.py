@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 import jixiao
+import jixiao.limits
 import jixiao.testing
 import jixiao.testing.values
 from corpus_forms import build_form, corpus_index, require_corpus
@@ -310,9 +311,9 @@ def test_store_commands_speak_one_language(tmp_path: Path, chinese_after: None) 
 # the words a user types as values.
 
 TYPED = (
-    "zh en auto central hubei to_dict rows file_bytes example extends jixiao.testing "
-    "Markdown Excel WPS Word pandas Dask Parquet SQLite"
-)
+    "zh en auto central hubei to_dict example extends jixiao.testing "
+    "Markdown Excel WPS Word pandas Dask Parquet SQLite "
+) + " ".join(jixiao.limits.NAMES)  # a limit's name, as --limit takes it
 
 
 def _commands(command: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -427,10 +428,12 @@ def _broken_files(folder: Path) -> dict[str, Path]:
 def test_unreadable_files_speak_one_language(tmp_path: Path, chinese_after: None) -> None:
     files = _broken_files(tmp_path)
     leaks: dict[str, list[str]] = {}
-    for name, path in files.items():
+    runs = [(name, path, []) for name, path in files.items()]
+    runs.append(("over a limit", files["missing-actual.csv"], ["--limit", "columns=3"]))
+    for name, path, extra in runs:
         allowed = path.read_bytes().decode("utf-8", "replace") + str(path) + "预算"
         for lang in ("zh", "en"):
-            result = CliRunner().invoke(cli, ["--lang", lang, "check", str(path)])
+            result = CliRunner().invoke(cli, ["--lang", lang, "check", *extra, str(path)])
             assert result.exit_code == 1, (name, lang, result.output)
             out = FILE_NAME.sub(" ", result.output.replace(str(path), " "))
             assert out.strip() and "Traceback" not in out, (name, out)
