@@ -350,6 +350,10 @@ def test_help_speaks_one_language(
     assert not _foreign_chinese(en, ""), (_foreign_chinese(en, ""), en)
     foreign = _foreign_english(OPTION.sub(" ", zh), f"{NAMES} {TYPED} {COMMAND_NAMES}")
     assert not foreign, (foreign, zh)
+    # Chinese is wrapped in terminal columns (two a character), within click's 100 at most
+    from jixiao.errors import display_width
+
+    assert max(display_width(line) for line in zh.splitlines()) <= 100, zh
 
 
 @pytest.mark.parametrize(
