@@ -437,7 +437,11 @@ def test_unreadable_files_speak_one_language(tmp_path: Path, chinese_after: None
     for name, path, extra in runs:
         allowed = path.read_bytes().decode("utf-8", "replace") + str(path) + "预算"
         for lang in ("zh", "en"):
-            result = CliRunner().invoke(cli, ["--lang", lang, "check", *extra, str(path)])
+            before = jixiao.limits.current()
+            try:
+                result = CliRunner().invoke(cli, ["--lang", lang, "check", *extra, str(path)])
+            finally:  # --limit sets this process's limits: put them back
+                jixiao.limits.set_limits(before)
             assert result.exit_code == 1, (name, lang, result.output)
             out = FILE_NAME.sub(" ", result.output.replace(str(path), " "))
             assert out.strip() and "Traceback" not in out, (name, out)
