@@ -30,10 +30,10 @@ from jixiao.evaluate.findings import format_template as _format
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.outcome import Outcome as _Outcome
+from jixiao.evaluate.outcome import new_ctx as _new_ctx
 from jixiao.evaluate.results import IndicatorResult
-from jixiao.evaluate.results import Outcome as _Outcome
 from jixiao.evaluate.results import make_result as _result
-from jixiao.evaluate.results import new_ctx as _new_ctx
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
 from jixiao.i18n import Msg
