@@ -17,11 +17,12 @@ from jixiao._decimal import in_context
 from jixiao.catalog import PARTS, joined
 from jixiao.catalog import stronger as _stronger
 from jixiao.errors import FormError, TargetSyntaxError
+from jixiao.evaluate.checks import check_claim_bounds as _check_claim_bounds
+from jixiao.evaluate.checks import check_reason as _check_reason
 from jixiao.evaluate.findings import (
     UNVERIFYING_CODES,
     VERIFIED_BASES,
     Finding,
-    cell_label,
     finding,
     unreadable_cell,
 )
@@ -32,38 +33,19 @@ from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
 from jixiao.evaluate.outcome import Outcome as _Outcome
 from jixiao.evaluate.outcome import new_ctx as _new_ctx
+from jixiao.evaluate.reading import read_actual as _read_actual
+from jixiao.evaluate.reading import unreadable_text as _unreadable
 from jixiao.evaluate.results import IndicatorResult
 from jixiao.evaluate.results import make_result as _result
+from jixiao.evaluate.tiers import score_tiers as _score_tiers
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
 from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS
-from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx, EvalError
-from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
-from jixiao.policy.names import norm_word as _norm
+from jixiao.policy.model import CompiledFinding, CompiledRule, Policy
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import (
-    Amount,
-    Comparison,
-    Deadline,
-    Node,
-    Qualitative,
-    Quantity,
-    Range,
-    Target,
-)
-
-
-def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
-    return finding(
-        "UNREADABLE_CELL",
-        ind.cell(field),
-        variant="cell",
-        label=cell_label(field),
-        error=Msg(err.render(), err.message_text("en")),
-        column=err.column,
-    )
+from jixiao.targets.ast import Node, Target
 
 
 def rule_finding(
@@ -349,114 +331,6 @@ def _out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: st
     )
 
 
-def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
-    """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
-    a fraction as a percent, an approximation). False when it cannot be scored as read: the
-    cell names several comparable quantities and no rule picks one, or a bare fraction under a
-    small percent target reads two ways."""
-    where = ind.cell("actual")
-    candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
-    reading = getattr(anode, "reading", None)
-    names = joined(q.render() for q in candidates)
-    if isinstance(anode, Qualitative):
-        if candidates:
-            findings.append(
-                finding(
-                    "ACTUAL_AMBIGUOUS",
-                    where,
-                    actual=anode.text,
-                    count=len(candidates),
-                    quantities=names,
-                )
-            )
-            return False
-        return True
-    if isinstance(anode, Deadline) and anode.reading == "chosen":
-        date = _date_only(anode)
-        findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))
-        return True
-    if isinstance(anode, Deadline) and anode.reading == "extracted":
-        date = _date_only(anode)
-        rest = joined((t for t in (anode.prefix, anode.suffix) if t), "ellipsis")
-        findings.append(finding("ACTUAL_NOTE", where, variant="date", date=date, rest=rest))
-        return True
-    if not isinstance(anode, Amount | Comparison):
-        return True
-    shown = anode.amount.render()
-    if reading == "fraction_or_percent":
-        low, high = candidates
-        findings.append(
-            finding(
-                "FRACTION_AMBIGUOUS",
-                where,
-                written=_plain(anode.value),
-                percent=low.render(),
-                fraction=high.render(),
-            )
-        )
-        return False
-    if reading == "fraction":
-        written = _plain(anode.value.scaleb(-2))
-        findings.append(finding("FRACTION_AS_PERCENT", where, written=written, quantity=shown))
-    elif reading == "chosen":
-        findings.append(
-            finding(
-                "ACTUAL_AMBIGUOUS",
-                where,
-                variant="chosen",
-                count=len(candidates),
-                quantities=names,
-                quantity=shown,
-            )
-        )
-    elif reading == "extracted":
-        rest = joined((t for t in (anode.label, anode.note) if t), "ellipsis")
-        findings.append(finding("ACTUAL_NOTE", where, quantity=shown, rest=rest))
-    _approximation(anode, tnode, shown, where, findings)
-    return True
-
-
-def _date_only(node: Deadline) -> str:
-    """The date of a deadline without the words around it."""
-    return Deadline(
-        node.year,
-        node.month,
-        node.written_day,
-        node.end_of_month,
-        "at",
-        node.year_offset,
-        node.start,
-    ).render()
-
-
-def _approximation(
-    anode: Amount | Comparison, tnode: Target, shown: str, where: str, findings: list[Finding]
-) -> None:
-    """约45人 / 200余人 / 40人以上 / 不到200人 in an actual: the number is scored and the finding
-    says so. A bound on the side that favours the claim (不到200人 against ≥200人: the true value
-    is below the number scored) is a warning, since the score may be higher than earned."""
-    if isinstance(anode, Comparison):
-        side = {">=": "over", ">": "over", "<=": "under", "<": "under"}.get(anode.op)
-        if side is None:
-            return
-    elif anode.approx is not None:
-        side = anode.approx
-    else:
-        return
-    text = anode.render()
-    t_op = getattr(tnode, "op", "")
-    ranged = isinstance(tnode, Range)
-    favours = (side == "under" and (ranged or t_op not in ("<=", "<"))) or (
-        side == "over" and (ranged or t_op in ("<=", "<", "="))
-    )
-    if favours:
-        findings.append(
-            finding("ACTUAL_BOUND_ONLY", where, variant=side, actual=text, quantity=shown)
-        )
-        return
-    findings.append(finding("ACTUAL_APPROXIMATE", where, variant=side, actual=text, quantity=shown))
-
-
 def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
     where_rule = str(err.loc) if err.loc is not None else (rule.where if rule else "")
     return finding(
@@ -522,25 +396,6 @@ def _finish_unscored(
         note,
     )
     return _Scored(outcome, findings, ctx=ctx)
-
-
-def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
-    w = ind.weight
-    if w is not None and not 0 < w <= 100:
-        findings.append(finding("WEIGHT_OUT_OF_RANGE", ind.cell("weight"), weight=_plain(w)))
-    if ind.score is None:
-        return
-    if ind.weight is not None and ind.score > ind.weight:
-        findings.append(
-            finding(
-                "SCORE_ABOVE_WEIGHT",
-                ind.cell("score"),
-                claimed=_fmt(ind.score),
-                weight=_plain(ind.weight),
-            )
-        )
-    if ind.score < 0:
-        findings.append(finding("SCORE_NEGATIVE", ind.cell("score"), claimed=_fmt(ind.score)))
 
 
 def _apply_rule(
@@ -644,29 +499,6 @@ def _apply_rule(
                 )
             )
     return _Scored(done, findings, draft.severity, draft.at, ctx)
-
-
-def _check_reason(
-    policy: Policy | None, reason: str, cell: str, severity: str, findings: list[Finding]
-) -> None:
-    text = reason.strip()
-    if not text:
-        findings.append(finding("REASON_MISSING", cell, severity=severity))
-        return
-    assert policy is not None
-    if _norm(text) in policy.placeholders:
-        findings.append(finding("REASON_PLACEHOLDER", cell, severity=severity, reason=text))
-        return
-    cues = policy.reason_cues
-    contradicting = [w for w in cues.get("contradicts", ()) if w in text]
-    if contradicting:
-        findings.append(finding("REASON_CONTRADICTS", cell, word=contradicting[0]))
-    required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
-    if required:
-        missing = [k for k, words in required.items() if not any(w in text for w in words)]
-        if missing:
-            variant = missing[0] if len(missing) == 1 else "both"
-            findings.append(finding("REASON_INCOMPLETE", cell, variant=variant))
 
 
 MEMO_SIZE = 16384
@@ -852,189 +684,3 @@ def _invalid_text(text: str) -> bool:
 
 def _long(*texts: str) -> bool:
     return any(len(t) > CACHED_CHARS for t in texts)
-
-
-def _score_tiers(
-    policy: Policy, table: TierTableRT, ind: Indicator, ctx: Ctx, findings: list[Finding]
-) -> tuple[Decimal, str, str, Interval] | None:
-    weight = ind.weight
-    assert weight is not None
-    actual = ctx.actual
-    target = ctx.target
-    tier_name: str | None = None
-    basis = "words"
-    text = _norm(
-        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
-    )
-    numeric_target = ctx.tq is not None or ctx.tlow is not None
-    if (numeric_target or isinstance(target, Deadline)) and (
-        ctx.aq is None and not isinstance(actual, Deadline)
-    ):
-        # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
-        # but the number (or date) the target asks for is not there to check
-        findings.append(
-            finding(
-                "ACTUAL_NOT_NUMERIC",
-                ind.cell("actual"),
-                variant="date" if isinstance(target, Deadline) else "",
-                target=target.render(),
-                actual=actual.render(),
-            )
-        )
-    if isinstance(target, Qualitative) and target.scale and text:
-        role = _scale_role(text, target.scale)
-        if role is not None and role in table.roles:
-            tier_name = table.roles[role]
-            basis = "scale"
-    if text and tier_name is None:
-        tier_name = table.words.get(text)
-    if tier_name is None and actual.kind == "outcome":
-        tier_name = table.status.get(actual.status)
-        basis = "status"
-    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
-        role = "on_time" if _on_time(target, actual) else "late"
-        tier_name = table.roles.get(role)
-        basis = "deadline"
-
-    def band_of(name: str) -> Interval:
-        return table.tier(name).band.scaled(weight, policy.quantize)
-
-    def default_of(name: str) -> Decimal:
-        t = table.tier(name)
-        point = (
-            t.default
-            if t.default is not None
-            else (t.band.high if t.band.high is not None else Decimal(1))
-        )
-        return policy.quantize(weight * point)
-
-    claimed = ind.score
-    shown = _q(claimed, Decimal(1).scaleb(-policy.places)) if claimed is not None else None
-    if tier_name is not None:
-        b = band_of(tier_name)
-        if claimed is None:
-            score = default_of(tier_name)
-            if tier_name != table.top.name:
-                findings.append(
-                    finding(
-                        "QUAL_SCORE_ESTIMATED", ind.cell("score"), tier=tier_name, score=_fmt(score)
-                    )
-                )
-            return score, tier_name, basis, b
-        if b.contains(claimed):
-            return policy.quantize(claimed), tier_name, basis, b
-        score = default_of(tier_name)
-        band_text = b.render(points=True)
-        findings.append(
-            finding(
-                "QUAL_SCORE_OUT_OF_BAND",
-                ind.cell("score"),
-                tier=tier_name,
-                band=band_text,
-                claimed=_fmt(shown),
-            )
-        )
-        return score, tier_name, basis, b
-    echo = table.roles.get("echo")
-    echoed = echo is not None and _echoes(actual, target)
-    if claimed is not None and echo is not None and echoed and band_of(echo).contains(claimed):
-        # the actual restates the target and the claim lies in the echo tier: read from the cells
-        return policy.quantize(claimed), echo, "echo", band_of(echo)
-    if claimed is not None:
-        for t in table.tiers:
-            b = band_of(t.name)
-            if b.contains(claimed):
-                findings.append(
-                    finding("QUAL_TIER_FROM_SCORE", ind.where, claimed=_fmt(shown), tier=t.name)
-                )
-                return policy.quantize(claimed), t.name, "claimed", b
-        findings.append(
-            finding(
-                "QUAL_SCORE_OUT_OF_BAND",
-                ind.cell("score"),
-                variant="no_band",
-                claimed=_fmt(shown),
-                weight=_plain(weight),
-            )
-        )
-        return None
-    if echo is not None and echoed:
-        score = default_of(echo)
-        findings.append(
-            finding(
-                "QUAL_SCORE_ESTIMATED",
-                ind.cell("score"),
-                variant="echo",
-                tier=echo,
-                score=_fmt(score),
-            )
-        )
-        return score, echo, "echo", band_of(echo)
-    findings.append(finding("QUAL_TIER_UNKNOWN", ind.cell("actual"), actual=actual.render()))
-    return None
-
-
-_SCALE_PREFIXES = ("评价为", "评定为", "等级为", "等级", "评价", "为")
-_SCALE_SUFFIXES = ("等级", "等", "级", "档")
-
-
-def _scale_role(text: str, scale: tuple[str, ...]) -> str | None:
-    """The position of the actual *text* in a grade *scale* written as the target: the tier
-    role ``scale_first`` (the scale's first grade), ``scale_last`` or ``scale_middle``; None
-    when the text is not one of the scale's grades (``评定为良``, ``良等`` read as ``良``)."""
-    candidates = [text]
-    for prefix in _SCALE_PREFIXES:
-        if text.startswith(prefix) and len(text) > len(prefix):
-            candidates.append(text[len(prefix) :])
-    for c in list(candidates):
-        for suffix in _SCALE_SUFFIXES:
-            if c.endswith(suffix) and len(c) > len(suffix):
-                candidates.append(c[: -len(suffix)])
-    for c in candidates:
-        if c in scale:
-            i = scale.index(c)
-            return (
-                "scale_first" if i == 0 else "scale_last" if i == len(scale) - 1 else "scale_middle"
-            )
-    return None
-
-
-def _echoes(actual: Node, target: Node) -> bool:
-    """True when the actual restates a qualitative target: the same words, or the target's words
-    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths)."""
-    if not isinstance(target, Qualitative | Deadline):
-        return False
-    a = _norm(actual.render())
-    t = _norm(getattr(target, "text", None) or target.render())
-    if not a or not t:
-        return False
-    return t in a or (a in t and len(a) * 5 >= len(t) * 4)
-
-
-def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
-    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
-    the year the target names, or from the budget year when neither side names a year; a date
-    with no year is in the budget year. None when the years cannot be compared (a written year
-    on one side only, or a relative target year against a written actual year)."""
-    ty, ay = target.year, actual.year
-    if ty is not None and ay is not None:
-        return ay, ty
-    if ty is not None:
-        return (ty + actual.year_offset, ty) if actual.year_offset else None
-    if ay is None and actual.year_offset:
-        return actual.year_offset, target.year_offset
-    return None
-
-
-def _on_time(target: Deadline, actual: Deadline) -> bool:
-    if target.month is None:
-        return True
-    years = _years(target, actual)
-    if years is not None and years[0] != years[1]:
-        return years[0] < years[1]
-    a_month = actual.month or target.month
-    if target.relation == "before" and target.day is None:
-        return a_month < target.month
-    a_day = actual.day or 31
-    t_day = target.day or 31
-    return (a_month, a_day) <= (target.month, t_day)
