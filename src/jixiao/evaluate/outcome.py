@@ -22,7 +22,7 @@ __all__ = ["NO_CTX", "Outcome", "copy_ctx", "new_ctx", "quantity_base", "restore
 class Outcome:
     """What scoring decided for one indicator, apart from the row's labels and reason.
 
-    Rows whose observable inputs are the same share one outcome (the evaluator's memo); it is never
+    Rows whose observable inputs are the same share one outcome (see :mod:`jixiao.evaluate.memo`); it is never
     changed after it is built.
     """
 

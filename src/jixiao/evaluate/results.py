@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.evaluate.explain import (
     budget_explanation,
     budget_steps,
