@@ -356,6 +356,11 @@ def test_help_speaks_one_language(
     assert max(display_width(line) for line in zh.splitlines()) <= 100, zh
 
 
+def test_version_in_each_language(capsys: pytest.CaptureFixture[str], chinese_after: None) -> None:
+    assert "jixiao，版本 " in _help(["--version"], capsys)
+    assert "jixiao, version " in _help(["--lang", "en", "--version"], capsys)
+
+
 @pytest.mark.parametrize(
     ("argv", "env"),
     [

@@ -28,6 +28,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
+from importlib.metadata import version
 from typing import Any, TypeVar
 
 import click
@@ -94,9 +95,16 @@ VERSION_HELP = Msg("显示版本并退出。", "Show the version and exit.")
 HELP_HELP = Msg("显示此帮助并退出。", "Show this message and exit.")
 
 
-def version_option(**attrs: Any) -> Callable[[FC], FC]:
-    """``click.version_option`` whose help follows the run's language."""
-    return click.version_option(cls=LangOption, help=VERSION_HELP, **attrs)
+VERSION = Msg("{prog}，版本 {version}", "{prog}, version {version}")
+
+
+def version_option(*, package_name: str, prog_name: str) -> Callable[[FC], FC]:
+    """``--version``: the installed version of *package_name*, said in the run's language."""
+
+    def show(_ctx: click.Context) -> str:
+        return VERSION.text(cli_lang.current(), prog=prog_name, version=version(package_name))
+
+    return click.custom_version_option(show, cls=LangOption, help=VERSION_HELP)
 
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
