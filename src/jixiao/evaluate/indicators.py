@@ -217,6 +217,12 @@ def _evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> _Scored:
     scored = _evaluate_row(policy, ind, exact)
     if scored is _INEXACT:
         return scored
+    return settle(policy, ind, scored)
+
+
+def settle(policy: Policy, ind: Indicator, scored: _Scored) -> _Scored:
+    """The policy's severities applied to built-in codes, and ``SCORE_UNVERIFIED`` added when
+    the row's score does not rest on its cells and nothing else on the row says so."""
     findings = _with_severities(policy.severities, list(scored.findings))
     o = scored.outcome
     if not is_verified(o.score, o.basis, findings) and not any(
@@ -717,15 +723,19 @@ def _apply_rule(
                 accepted = True
                 break
         if not accepted:
-            findings.append(
-                _builtin(
-                    "SCORE_MISMATCH",
-                    f"自评{_fmt(ind.score)}分，复核应得{_fmt(score)}分（{result.explanation('zh')}）",
-                    f"claimed {_fmt(ind.score)}, computed {_fmt(score)} ({result.explanation('en')})",
-                    ind.cell("score"),
-                )
-            )
+            findings.append(score_mismatch(ind, score, result))
     return _Scored(done, findings, draft.severity, draft.at, ctx)
+
+
+def score_mismatch(ind: Indicator, score: Decimal, result: IndicatorResult) -> Finding:
+    """``SCORE_MISMATCH``: the claimed score differs from the computed *score* beyond the
+    tolerance (and no ``accept`` formula gives it); the text quotes the result's explanation."""
+    return _builtin(
+        "SCORE_MISMATCH",
+        f"自评{_fmt(ind.score)}分，复核应得{_fmt(score)}分（{result.explanation('zh')}）",
+        f"claimed {_fmt(ind.score)}, computed {_fmt(score)} ({result.explanation('en')})",
+        ind.cell("score"),
+    )
 
 
 def _check_reason(
@@ -1178,3 +1188,13 @@ def _on_time(target: Deadline, actual: Deadline) -> bool:
     a_day = actual.day or 31
     t_day = target.day or 31
     return (a_month, a_day) <= (target.month, t_day)
+
+
+# The pieces of the row evaluator the columnar plan (:mod:`jixiao.evaluate.plan`) reuses, so
+# that its findings are the evaluator's own.
+Scored = _Scored
+assemble = _assemble
+read_actual = _read_actual
+check_claim_bounds = _check_claim_bounds
+check_reason = _check_reason
+out_of_range = _out_of_range
