@@ -54,7 +54,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.catalog import stronger
-from jixiao.errors import PolicyProblem
+from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.findings import Finding
 from jixiao.evaluate.indicators import (
     Scored,
@@ -91,8 +91,9 @@ def _np() -> Any:
     return importlib.import_module("numpy")
 
 
-class _Unsupported(Exception):
-    """An expression the columns do not cover: its rule falls back to the row evaluator."""
+class _Unsupported(JixiaoError):
+    """An expression the columns do not cover: its rule falls back to the row evaluator (a
+    signal inside the plan's compiler; it never leaves this module)."""
 
 
 # ----------------------------------------------------------------------------- vectors
