@@ -34,13 +34,14 @@ from jixiao._decimal import in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate import (
     BudgetResult,
-    Finding,
     FormResult,
     IndicatorResult,
     score_form,
     score_rows,
 )
+from jixiao.evaluate.findings import finding
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
@@ -126,26 +127,17 @@ def score_forms(
 def _form_failed(pol: Policy, form: Any, i: int, err: Exception) -> FormResult:
     where = f"forms[{i}]"
     if isinstance(err, FormError):
-        finding = Finding(
-            "UNREADABLE_CELL",
-            "error",
-            f"此表单无法读取：{err}",
-            f"the form cannot be read: {err}",
-            where,
+        failed = finding(
+            "UNREADABLE_CELL", where, variant="form", error=Msg(err.render(), err.render("en"))
         )
     else:
-        kind = type(err).__name__
-        finding = Finding(
-            "POLICY_ERROR",
-            "error",
-            f"此表单评分失败：{kind}: {err}",
-            f"scoring this form failed: {kind}: {err}",
-            where,
+        failed = finding(
+            "POLICY_ERROR", where, variant="form", kind=type(err).__name__, error=str(err)
         )
     source = getattr(form, "source", None)
     empty = Form(indicators=(), source=source if isinstance(source, str) else None)
     budget = BudgetResult(pol.budget_weight, None, None, None, None, None, None, (), policy=pol)
-    return FormResult(empty, pol, budget, (), (), pol.quantize(Decimal(0)), None, (finding,))
+    return FormResult(empty, pol, budget, (), (), pol.quantize(Decimal(0)), None, (failed,))
 
 
 def write_jsonl(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao._decimal import in_context
-from jixiao.evaluate.findings import Finding, unreadable_cell
-from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import Finding, cell_label, finding, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.indicators import rule_finding as _rule_finding
 from jixiao.evaluate.results import BudgetResult
 from jixiao.forms.model import Budget
+from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
 
@@ -42,31 +42,18 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
         # nothing is scored from a cell that could not be read (no OVERSPENT from a garbled
         # executed amount); the line is counted as claimed and shown unverified
         findings.append(
-            _builtin(
+            finding(
                 "SCORE_UNVERIFIED",
-                "全年预算数或全年执行数无法读取，预算执行率无法复核"
-                + (f"，按自评得分{_fmt(claimed)}分计入总分" if claimed is not None else ""),
-                "the annual budget or the executed amount cannot be read: budget execution is not verified"
-                + (
-                    f"; the claimed {_fmt(claimed)} is carried into the total"
-                    if claimed is not None
-                    else ""
-                ),
                 where,
+                variant="budget" if claimed is None else "budget_claimed",
+                claimed=_fmt(claimed),
             )
         )
         return BudgetResult(
             weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
         )
     if annual is None or executed is None:
-        findings.append(
-            _builtin(
-                "BUDGET_MISSING",
-                "缺少全年预算数或全年执行数，预算执行率无法评分",
-                "the annual budget or the executed amount is missing; budget execution not scored",
-                where,
-            )
-        )
+        findings.append(finding("BUDGET_MISSING", where))
         return BudgetResult(
             weight, None, claimed, None, None, annual, executed, tuple(findings), policy=policy
         )
@@ -86,21 +73,25 @@ def score_budget(policy: Policy, budget: Budget | None) -> BudgetResult:
             rate_pct = None
         if isinstance(err, EvalError):
             loc = str(err.loc) if err.loc else (rule.where if rule else "")
-            zh, en = err.zh, err.en
+            failed = finding(
+                "POLICY_ERROR",
+                where,
+                variant="budget",
+                rule_at=loc,
+                error=Msg(err.zh, err.en),
+                where=loc,
+            )
         else:
             loc = rule.where if rule else ""
-            zh = f"数值超出可计算的范围（{type(err).__name__}）"
-            en = f"a number is beyond what can be computed ({type(err).__name__})"
-        findings.append(
-            Finding(
+            failed = finding(
                 "POLICY_ERROR",
-                "error",
-                f"预算规则无法应用：{zh}（{loc}）",
-                f"budget rule failed: {en} ({loc})",
                 where,
-                loc,
+                variant="budget_overflow",
+                rule_at=loc,
+                kind=type(err).__name__,
+                where=loc,
             )
-        )
+        findings.append(failed)
     return BudgetResult(
         weight, score, claimed, rate_pct, raw, annual, executed, tuple(findings), rule, policy, ctx
     )
@@ -135,11 +126,11 @@ def _score(
         and abs(budget.rate - rate_pct) > policy.tolerance
     ):
         findings.append(
-            _builtin(
+            finding(
                 "RATE_MISPRINTED",
-                f"填报执行率{_fmt(budget.rate)}%，按全年执行数/全年预算数应为{rate_pct:f}%",
-                f"printed rate {_fmt(budget.rate)}% but executed/annual gives {rate_pct:f}%",
                 cell("rate"),
+                printed=_fmt(budget.rate),
+                computed=_fmt(rate_pct),
             )
         )
     rule = None
@@ -157,17 +148,20 @@ def _score(
         ctx.scored = score
         if score is not None and (score > weight or score < 0):
             findings.append(
-                _builtin(
+                finding(
                     "SCORE_OUT_OF_RANGE",
-                    f"预算规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
-                    f"budget rule {rule.name} computed {_fmt(score)}, outside 0 to the weight "
-                    f"{_plain(weight)} ({rule.where})",
                     where,
+                    variant="budget",
+                    rule=rule.name,
+                    score=_fmt(score),
+                    weight=_plain(weight),
+                    where=rule.where,
                 )
             )
     elif rule is not None and rule.unscored is not None:
         zh, en = rule.unscored
-        findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, where, rule.where))
+        text = Msg(zh, en or zh)  # the policy author's words
+        findings.append(finding("NOT_SCORED", where, rule_at=rule.where, text=text))
     fields = {
         "rate": f"{rate_pct:f}%" if rate_pct is not None else "",
         "annual": _plain(annual),
@@ -187,32 +181,28 @@ def _score(
                 )
                 reason_needed = reason_needed or cf.reason_required
     if reason_needed and budget is not None and not budget.reason.strip():
-        findings.append(
-            _builtin(
-                "REASON_MISSING",
-                "预算执行情况须说明原因（如执行率偏低或年中调整）",
-                "the budget execution needs an explanation (e.g. a low rate or a mid-year adjustment)",
-                cell("reason"),
-            )
-        )
+        findings.append(finding("REASON_MISSING", cell("reason"), variant="budget"))
     if claimed is not None and score is not None and abs(claimed - score) > policy.tolerance:
         alts = [policy.quantize(a(ctx)) for a in (rule.accepts if rule else ())]
         if not any(abs(claimed - alt) <= policy.tolerance for alt in alts):
             findings.append(
-                _builtin(
+                finding(
                     "SCORE_MISMATCH",
-                    f"预算执行自评{_fmt(claimed)}分，复核应得{_fmt(score)}分（执行率{rate_pct}%）",
-                    f"budget execution claimed {_fmt(claimed)}, computed {_fmt(score)} (rate {rate_pct}%)",
                     cell("score"),
+                    variant="budget",
+                    claimed=_fmt(claimed),
+                    computed=_fmt(score),
+                    rate=str(rate_pct),
                 )
             )
     if claimed is not None and claimed > weight:
         findings.append(
-            _builtin(
+            finding(
                 "SCORE_ABOVE_WEIGHT",
-                f"预算执行自评{_fmt(claimed)}分超过分值{_plain(weight)}分",
-                f"claimed {_fmt(claimed)} exceeds the weight {_plain(weight)}",
                 cell("score"),
+                variant="budget",
+                claimed=_fmt(claimed),
+                weight=_plain(weight),
             )
         )
     return BudgetResult(
@@ -232,43 +222,31 @@ def _check_ranges(budget: Budget, findings: list[Finding]) -> None:
     for key in ("initial", "annual", "executed"):
         value = getattr(budget, key)
         if value is not None and value < 0:
-            findings.append(
-                _builtin(
-                    "BUDGET_OUT_OF_RANGE",
-                    f"预算金额{_plain(value)}为负",
-                    f"the budget amount {_plain(value)} is negative",
-                    budget.cell(key),
-                )
-            )
+            findings.append(finding("BUDGET_OUT_OF_RANGE", budget.cell(key), amount=_plain(value)))
     for row in budget.rows:
         for key in ("initial", "annual", "executed"):
             value = getattr(row, key)
             if value is not None and value < 0:
                 findings.append(
-                    _builtin(
+                    finding(
                         "BUDGET_OUT_OF_RANGE",
-                        f"「{row.name}」预算金额{_plain(value)}为负",
-                        f"the budget amount {_plain(value)} of {row.name!r} is negative",
                         f"{row.where}.{key}",
+                        variant="row",
+                        row=row.name,
+                        amount=_plain(value),
                     )
                 )
     w = budget.weight
     if w is not None and not 0 <= w <= 100:
         findings.append(
-            _builtin(
-                "BUDGET_OUT_OF_RANGE",
-                f"预算执行率分值{_plain(w)}超出范围，应在0到100之间",
-                f"the budget weight {_plain(w)} is out of range: 0 to 100",
-                budget.cell("weight"),
+            finding(
+                "BUDGET_OUT_OF_RANGE", budget.cell("weight"), variant="weight", weight=_plain(w)
             )
         )
     if budget.score is not None and budget.score < 0:
         findings.append(
-            _builtin(
-                "SCORE_NEGATIVE",
-                f"预算执行率自评得分{_fmt(budget.score)}为负",
-                "the claimed budget score is negative",
-                budget.cell("score"),
+            finding(
+                "SCORE_NEGATIVE", budget.cell("score"), variant="budget", claimed=_fmt(budget.score)
             )
         )
 
@@ -302,27 +280,25 @@ def _check_rows(
         rebuilt = True
     if rebuilt:
         findings.append(
-            _builtin(
-                "BUDGET_REBUILT",
-                f"年度资金总额行为空或为0，按其中各行合计重建：全年预算数{_plain(annual)}，全年执行数{_plain(executed)}",
-                f"the total row is blank or 0; rebuilt from the sub-rows: annual {_plain(annual)}, executed {_plain(executed)}",
-                budget.where,
+            finding(
+                "BUDGET_REBUILT", budget.where, annual=_plain(annual), executed=_plain(executed)
             )
         )
         return annual, executed
-    for field, label, total in (
-        ("initial", "年初预算数", budget.initial),
-        ("annual", "全年预算数", annual),
-        ("executed", "全年执行数", executed),
+    for field, total in (
+        ("initial", budget.initial),
+        ("annual", annual),
+        ("executed", executed),
     ):
         s = sums[field]
         if s is not None and total is not None and abs(s - total) > policy.tolerance:
             findings.append(
-                _builtin(
+                finding(
                     "BUDGET_ROWS_SUM",
-                    f"年度资金总额的{label}{_plain(total)}不等于其中各行之和{_plain(s)}",
-                    f"the total row's {field} {_plain(total)} differs from the sum of its sub-rows {_plain(s)}",
                     budget.cell(field),
+                    column=cell_label(field),
+                    total=_plain(total),
+                    sum=_plain(s),
                 )
             )
     return annual, executed

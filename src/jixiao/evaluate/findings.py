@@ -11,6 +11,7 @@ import attrs
 
 from jixiao import catalog
 from jixiao._decimal import in_context
+from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx
 from jixiao.targets.ast import Range
 from jixiao.units import Unit
@@ -112,13 +113,48 @@ class Finding:
         return out
 
 
+def finding(
+    code: str,
+    where: str,
+    /,
+    *,
+    variant: str = "",
+    severity: str | None = None,
+    rule_at: str | None = None,
+    **fields: object,
+) -> Finding:
+    """The built-in finding *code* at *where*: its message is the catalog's template for
+    *variant* (``""`` the usual situation) with *fields* filled in, its severity the catalog's
+    unless *severity* is given (a policy's ``severity`` line, a reason a rule requires).
+
+    >>> finding("TOTAL_MISMATCH", "total", claimed="100", computed="99.09").message("en")
+    'claimed total 100, computed total 99.09'
+    """
+    text = catalog.message(code, variant, **fields)
+    return finding_of(code, text, where, severity=severity, rule_at=rule_at)
+
+
+def finding_of(
+    code: str,
+    text: Msg,
+    where: str,
+    *,
+    severity: str | None = None,
+    rule_at: str | None = None,
+) -> Finding:
+    """The built-in finding *code* with a message already made from the catalog (a form
+    reader's note, the policy chosen) or written by a policy's author (``unscored "…"``)."""
+    return Finding(
+        code, severity or catalog.CATALOG[code].severity, text.zh, text.en, where, rule_at
+    )
+
+
 def builtin_finding(
     code: str, zh: str, en: str, where: str, severity: str | None = None
 ) -> Finding:
-    return Finding(code, severity or BUILTIN_CODES[code][0], zh, en, where)
-
-
-_builtin = builtin_finding
+    """A built-in finding with its text given (kept for callers; jixiao raises its own findings
+    with :func:`finding`, whose text comes from the catalog)."""
+    return finding_of(code, Msg(zh, en), where, severity=severity)
 
 
 def with_severities(severities: Mapping[str, str], findings: list[Finding]) -> list[Finding]:
@@ -150,29 +186,24 @@ CELL_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def cell_label(field: str) -> Msg:
+    """What a person calls the cell *field* (:data:`CELL_LABELS`; the field itself if unknown)."""
+    zh, en = CELL_LABELS.get(field, (field, field))
+    return Msg(zh, en)
+
+
 def unreadable_cell(field: str, raw: str, where: str) -> Finding:
     """The UNREADABLE_CELL error for a number cell that holds *raw*: what it says, where, and
     what would be valid."""
-    zh_label, en_label = CELL_LABELS.get(field, (field, field))
     if field == "year":
-        zh = f"「年度」应为四位数年份（如 2023），实际为「{raw}」，不核对适用年度"
-        en = f"the year should be a year such as 2023, got {raw!r}; the policy's years are not checked"
+        variant = "year"
     elif raw.startswith("="):
-        zh = (
-            f"「{zh_label}」单元格是公式「{raw}」，但文件中没有保存计算结果；"
-            "请用 Excel 或 WPS 打开并保存后再读取"
-        )
-        en = (
-            f"the {en_label} cell holds a formula {raw!r} with no saved result: open and save "
-            "the file in Excel or WPS first"
-        )
+        variant = "formula"
     elif "," in raw or "，" in raw:
-        zh = f"「{zh_label}」应为数字，实际为「{raw}」：千分位逗号位置不对，无法确定数值（应如 1,234.5 或 1234.5）"
-        en = f"the {en_label} should be a number, got {raw!r}: garbled thousands separators (write 1,234.5 or 1234.5)"
+        variant = "separators"
     else:
-        zh = f"「{zh_label}」应为数字，实际为「{raw}」（应为如 5 或 9.71 的数字）"
-        en = f"the {en_label} should be a number such as 5 or 9.71, got {raw!r}"
-    return _builtin("UNREADABLE_CELL", zh, en, where)
+        variant = ""
+    return finding("UNREADABLE_CELL", where, variant=variant, label=cell_label(field), raw=raw)
 
 
 @attrs.frozen(slots=True)

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao._decimal import in_context, in_context_iter
+from jixiao.catalog import joined, part
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import Finding, unreadable_cell
-from jixiao.evaluate.findings import builtin_finding as _builtin
+from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
@@ -22,7 +22,7 @@ from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.forms.model import Form, Indicator
-from jixiao.i18n import UNCLASSIFIED, section_label
+from jixiao.i18n import UNCLASSIFIED, Msg, section_label
 from jixiao.policy.choose import AUTO, choose_policy
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
@@ -54,7 +54,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     if isinstance(policy, str) and policy == AUTO:
         choice = choose_policy(form.department, form.year, (form.implementer, form.project))
         pol = choice.policy
-        chosen = _builtin("POLICY_CHOSEN", choice.zh, choice.en, "policy")
+        chosen = finding_of("POLICY_CHOSEN", Msg(choice.zh, choice.en), "policy")
     else:
         pol = load_policy(policy)
     budget = score_budget(pol, form.budget)
@@ -65,30 +65,24 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         unreadable_cell(field, raw, form.total_where if field == "total" else field)
         for field, raw in form.unreadable
     ]
-    extra += [_builtin(n.code, n.zh, n.en, n.where) for n in form.notes]
+    extra += [finding_of(n.code, Msg(n.zh, n.en), n.where) for n in form.notes]
     if chosen is not None:
         extra.insert(0, chosen)
     if not results:
-        extra.append(
-            _builtin(
-                "NO_INDICATORS",
-                "表中没有绩效指标行，无从评分，不评定等级",
-                "the form has no indicator rows: nothing to score, no grade",
-                "indicators",
-            )
-        )
+        extra.append(finding("NO_INDICATORS", "indicators"))
     years = pol.years
     if years is not None and form.year is not None:
         low, high = years
         if form.year < low or (high is not None and form.year > high):
-            span = f"{low}–{high}" if high is not None else f"{low}年起"
-            span_en = f"{low}–{high}" if high is not None else f"from {low}"
             extra.append(
-                _builtin(
+                finding(
                     "POLICY_YEAR",
-                    f"表单年度{form.year}不在评分策略「{pol.name}」的适用年度（{span}）内",
-                    f"the form's year {form.year} lies outside the years of policy {pol.name!r} ({span_en})",
                     "year",
+                    variant="" if high is not None else "open",
+                    year=form.year,
+                    policy=pol.name,
+                    first=low,
+                    last=high,
                 )
             )
 
@@ -121,11 +115,11 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     )
     if results and weights_read and weight_total != 100:
         extra.append(
-            _builtin(
+            finding(
                 "WEIGHTS_TOTAL",
-                f"预算执行率分值{_plain(budget.weight)}与各指标分值合计为{_plain(weight_total)}，应为100",
-                f"the budget weight {_plain(budget.weight)} and the indicator weights add up to {_plain(weight_total)}, not 100",
                 "indicators",
+                budget=_plain(budget.weight),
+                total=_plain(weight_total),
             )
         )
     if weights_read:
@@ -139,12 +133,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     cap = pol.caps.get("")
     if cap is not None and total > cap:
         extra.append(
-            _builtin(
-                "CAPPED",
-                f"总分{total:f}分超过策略上限，按{_plain(cap)}分计",
-                f"the total {total:f} exceeds the policy's cap: counted as {_plain(cap)}",
-                "total",
-            )
+            finding("CAPPED", "total", variant="total", total=_fmt(total), cap=_plain(cap))
         )
         total = pol.quantize(cap, "total")
     grade = pol.grade(total)
@@ -153,21 +142,16 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         grade = None
         if results:
             extra.append(
-                _builtin(
-                    "NO_VERIFIED_ROWS",
-                    f"{len(results)}个指标均未能从单元格复核，总分{total:f}分仅为部分合计（含自评得分），不评定等级",
-                    f"none of the {len(results)} indicators could be verified from its cells: the total {total:f} is partial (claims included) and no grade is given",
-                    "indicators",
-                )
+                finding("NO_VERIFIED_ROWS", "indicators", count=len(results), total=_fmt(total))
             )
     claimed_total = form.total
     if claimed_total is not None and abs(claimed_total - total) > pol.tolerance:
         extra.append(
-            _builtin(
+            finding(
                 "TOTAL_MISMATCH",
-                f"自评总分{_fmt(claimed_total)}分，复核总分{total:f}分",
-                f"claimed total {_fmt(claimed_total)}, computed total {total:f}",
                 form.total_where,
+                claimed=_fmt(claimed_total),
+                computed=_fmt(total),
             )
         )
     claimed_lines = [r.claimed for r in results]
@@ -179,22 +163,17 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         claimed_sum = budget.claimed + sum((c for c in claimed_lines if c is not None), Decimal(0))
         if abs(claimed_sum - claimed_total) > pol.tolerance:
             extra.append(
-                _builtin(
+                finding(
                     "TOTAL_NOT_SUM",
-                    f"自评总分{_fmt(claimed_total)}分不等于各行自评得分之和{_fmt(claimed_sum)}分",
-                    f"the claimed total {_fmt(claimed_total)} is not the sum of the claimed lines {_fmt(claimed_sum)}",
                     form.total_where,
+                    claimed=_fmt(claimed_total),
+                    sum=_fmt(claimed_sum),
                 )
             )
     claimed_grade = form.grade
     if claimed_grade and grade is not None and claimed_grade != grade:
         extra.append(
-            _builtin(
-                "GRADE_WRONG",
-                f"填报等级「{claimed_grade}」与复核总分{total:f}分对应的等级「{grade}」不符",
-                f"the grade {claimed_grade!r} does not match {grade!r} for the total {total:f}",
-                "grade",
-            )
+            finding("GRADE_WRONG", "grade", claimed=claimed_grade, grade=grade, total=_fmt(total))
         )
     extra = _with_severities(pol.severities, extra)
     return FormResult(
@@ -217,40 +196,39 @@ def _check_sections(
     defaults = pol.section_weights
     if not sections or all(s.name == UNCLASSIFIED for s in sections):
         return
-    diffs_zh: list[str] = []
-    diffs_en: list[str] = []
+    diffs: list[Msg] = []
     seen: set[str] = set()
     for s in sections:
         key = _section_key(pol, s.name)
+        name = Msg(s.name, section_label(s.name, "en"))
         if key is None:
-            diffs_zh.append(f"{s.name} {_plain(s.weight)}（政策未设此项）")
-            diffs_en.append(
-                f"{section_label(s.name, 'en')} {_plain(s.weight)} (not a section of the policy)"
-            )
+            diffs.append(part("section_unknown", name=name, weight=_plain(s.weight)))
             continue
         seen.add(key)
         if defaults.get(key) != s.weight:
-            diffs_zh.append(f"{s.name} {_plain(s.weight)}（默认{_plain(defaults.get(key))}）")
-            diffs_en.append(f"{s.name} {_plain(s.weight)} (default {_plain(defaults.get(key))})")
+            default = _plain(defaults.get(key))
+            diffs.append(
+                part("section_default", name=name, weight=_plain(s.weight), default=default)
+            )
     for key, value in defaults.items():
         if key not in seen:
-            diffs_zh.append(f"{key} 0（默认{_plain(value)}）")
-            diffs_en.append(f"{key} 0 (default {_plain(value)})")
+            diffs.append(part("section_default", name=key, weight=0, default=_plain(value)))
     if budget.weight != pol.budget_weight:
-        diffs_zh.append(
-            f"{pol.budget_section} {_plain(budget.weight)}（默认{_plain(pol.budget_weight)}）"
+        diffs.append(
+            part(
+                "section_default",
+                name=pol.budget_section,
+                weight=_plain(budget.weight),
+                default=_plain(pol.budget_weight),
+            )
         )
-        diffs_en.append(
-            f"{pol.budget_section} {_plain(budget.weight)} (default {_plain(pol.budget_weight)})"
-        )
-    if diffs_zh:
+    if diffs:
         out.append(
-            _builtin(
+            finding(
                 "WEIGHTS_NONDEFAULT",
-                "一级指标权重与政策默认值不同：" + "；".join(diffs_zh),
-                "section weights differ from the policy's defaults: " + "; ".join(diffs_en),
                 "indicators",
                 severity=pol.deviation,
+                differences=joined(diffs, "clauses"),
             )
         )
 
@@ -288,14 +266,16 @@ def _renormalise(
         added += after - before
         sections[i] = SectionResult(s.name, s.weight, after, s.claimed)
         extra.append(
-            _builtin(
+            finding(
                 "RENORMALISED",
-                f"「{s.name}」中{len(dropped)}项不适用（分值{_plain(w_out)}），其余{_plain(w_kept)}分"
-                f"按比例折算为{_plain(w_kept + w_out)}分：{_plain(kept_score)} → {after:f}分",
-                f"{s.name}: {len(dropped)} row(s) do not apply (weight {_plain(w_out)}); the rest, "
-                f"worth {_plain(w_kept)}, is scaled to {_plain(w_kept + w_out)}: "
-                f"{_plain(kept_score)} → {after:f}",
                 s.name,
+                section=s.name,
+                count=len(dropped),
+                left_out=_plain(w_out),
+                kept=_plain(w_kept),
+                whole=_plain(w_kept + w_out),
+                before=_plain(kept_score),
+                after=_fmt(after),
             )
         )
     return added
@@ -333,14 +313,7 @@ def _apply_caps(
                     s.name, s.weight, pol.quantize(s.score - take, "total"), s.claimed
                 )
                 left -= take
-        extra.append(
-            _builtin(
-                "CAPPED",
-                f"「{name}」得分合计{_plain(got)}分，按策略上限计{_plain(cap)}分",
-                f"{name}: the rows add up to {_plain(got)}, counted as the policy's cap {_plain(cap)}",
-                name,
-            )
-        )
+        extra.append(finding("CAPPED", name, name=name, got=_plain(got), cap=_plain(cap)))
     return removed
 
 
@@ -414,16 +387,12 @@ def _score_row(pol: Policy, memo: Any, row: Any, i: int) -> IndicatorResult:
 def _row_failed(pol: Policy, row: Any, i: int, err: Exception) -> IndicatorResult:
     where = f"rows[{i}]"
     if isinstance(err, FormError):
-        finding = _builtin(
-            "UNREADABLE_CELL", f"此行无法读取：{err}", f"row cannot be read: {err}", where
+        failed = finding(
+            "UNREADABLE_CELL", where, variant="row", error=Msg(err.render(), err.render("en"))
         )
     else:
-        kind = type(err).__name__
-        finding = _builtin(
-            "POLICY_ERROR",
-            f"此行评分失败：{kind}: {err}",
-            f"scoring this row failed: {kind}: {err}",
-            where,
+        failed = finding(
+            "POLICY_ERROR", where, variant="row", kind=type(err).__name__, error=str(err)
         )
     name = str(row.get("name", "")) if isinstance(row, Mapping) else ""
     return IndicatorResult(
@@ -432,9 +401,9 @@ def _row_failed(pol: Policy, row: Any, i: int, err: Exception) -> IndicatorResul
         score=None,
         claimed=None,
         met=None,
-        findings=(finding,),
+        findings=(failed,),
         basis="unscored",
         where=where,
         policy=pol,
-        note=(f"无法评分：{finding.zh}", f"not scored: {finding.en}"),
+        note=(f"无法评分：{failed.zh}", f"not scored: {failed.en}"),
     )

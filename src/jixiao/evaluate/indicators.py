@@ -14,15 +14,17 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao._decimal import in_context
+from jixiao.catalog import PARTS, joined
 from jixiao.catalog import stronger as _stronger
 from jixiao.errors import FormError, TargetSyntaxError
 from jixiao.evaluate.findings import (
     UNVERIFYING_CODES,
     VERIFIED_BASES,
     Finding,
+    cell_label,
+    finding,
     unreadable_cell,
 )
-from jixiao.evaluate.findings import builtin_finding as _builtin
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import format_template as _format
 from jixiao.evaluate.findings import plain_number as _plain
@@ -34,7 +36,9 @@ from jixiao.evaluate.results import make_result as _result
 from jixiao.evaluate.results import new_ctx as _new_ctx
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
+from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS
+from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledFinding, CompiledRule, Policy, TierTableRT
 from jixiao.policy.names import norm_word as _norm
@@ -52,13 +56,13 @@ from jixiao.targets.ast import (
 
 
 def _unreadable(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
-    label = "年度指标值" if field == "target" else "实际完成值"
-    en_label = "target" if field == "target" else "actual"
-    return _builtin(
+    return finding(
         "UNREADABLE_CELL",
-        f"{label}无法解析：{err.render()}",
-        f"the {en_label} cell cannot be read: {err.message_text('en')} at column {err.column}",
         ind.cell(field),
+        variant="cell",
+        label=cell_label(field),
+        error=Msg(err.render(), err.message_text("en")),
+        column=err.column,
     )
 
 
@@ -252,18 +256,12 @@ def _unverified(
 ) -> Finding:
     if basis == "claimed" and ind.score is not None:
         shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
-        return _builtin(
-            "SCORE_UNVERIFIED",
-            f"实际完成值未对应到档次，按自评得分{shown}分所在的「{tier}」档认定，无法复核",
-            f"the actual names no tier; the claimed {shown} (tier {tier!r}) is kept unverified",
-            ind.cell("score"),
+        return finding(
+            "SCORE_UNVERIFIED", ind.cell("score"), variant="tier", claimed=shown, tier=tier
         )
-    codes = "、".join(sorted({f.code for f in findings if f.code in UNVERIFYING_CODES}))
-    return _builtin(
-        "SCORE_UNVERIFIED",
-        f"该行得分未能从单元格复核（{codes or basis}）",
-        f"this row's score is not verified from its cells ({codes or basis})",
-        ind.where,
+    codes = sorted({f.code for f in findings if f.code in UNVERIFYING_CODES})
+    return finding(
+        "SCORE_UNVERIFIED", ind.where, variant="row", why=joined(codes) if codes else basis
     )
 
 
@@ -281,14 +279,7 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
     except TargetSyntaxError as err:
         findings.append(_unreadable(ind, "actual", err))
     if ind.weight is None and not bad_weight:
-        findings.append(
-            _builtin(
-                "WEIGHT_MISSING",
-                "该指标没有分值，无法评分",
-                "the indicator has no weight",
-                ind.cell("weight"),
-            )
-        )
+        findings.append(finding("WEIGHT_MISSING", ind.cell("weight")))
     if tnode is None or anode is None or ind.weight is None:
         return _finish_unscored(policy, ind, findings, tnode, anode)
     if not _read_actual(ind, tnode, anode, findings):
@@ -300,14 +291,12 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
     if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
         tu = tnode.quantity.unit if tnode.quantity is not None else None
         au = anode.quantity.unit if anode.quantity is not None else None
-        tsym = tu.symbol if tu else "（无单位）"
-        asym = au.symbol if au else "（无单位）"
         findings.append(
-            _builtin(
+            finding(
                 "UNIT_MISMATCH",
-                f"实际完成值的单位「{asym}」与年度指标值的单位「{tsym}」不一致，无法比较",
-                f"the actual's unit {asym!r} cannot be compared with the target's unit {tsym!r}",
                 ind.cell("actual"),
+                actual_unit=au.symbol if au else PARTS["no_unit"],
+                target_unit=tu.symbol if tu else PARTS["no_unit"],
             )
         )
         return _finish_unscored(policy, ind, findings, tnode, anode)
@@ -323,11 +312,11 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
         return _finish_unscored(policy, ind, findings, tnode, anode)
     if rule is None:
         findings.append(
-            _builtin(
+            finding(
                 "NO_RULE",
-                f"策略「{policy.name}」中没有适用于此行的规则（年度指标值：{tnode.render() or '空'}）",
-                f"no rule of policy {policy.name!r} applies to this row",
                 ind.where,
+                policy=policy.name,
+                target=tnode.render() or PARTS["empty"],
             )
         )
         return _finish_unscored(policy, ind, findings, tnode, anode)
@@ -356,12 +345,13 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> _Scored:
 def _out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str) -> Finding:
     """A rule's score outside 0..weight (e.g. ``weight * 80`` for ``weight * 80%``): the score
     stands as computed, visibly marked as a policy error on the row."""
-    return _builtin(
+    return finding(
         "SCORE_OUT_OF_RANGE",
-        f"规则「{rule.name}」算出的得分{_fmt(score)}超出 0 至分值{_plain(weight)}（{rule.where}）",
-        f"rule {rule.name} computed {_fmt(score)}, outside 0 to the weight {_plain(weight)} "
-        f"({rule.where})",
         where,
+        rule=rule.name,
+        score=_fmt(score),
+        weight=_plain(weight),
+        where=rule.where,
     )
 
 
@@ -373,46 +363,28 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
-    names = "、".join(q.render() for q in candidates)
-    names_en = ", ".join(q.render() for q in candidates)
+    names = joined(q.render() for q in candidates)
     if isinstance(anode, Qualitative):
         if candidates:
             findings.append(
-                _builtin(
+                finding(
                     "ACTUAL_AMBIGUOUS",
-                    f"实际完成值「{anode.text}」中有{len(candidates)}个可与年度指标值比较的数量"
-                    f"（{names}），且没有一个写在「实际」「完成」之后，无法确定按哪个计分",
-                    f"the actual {anode.text!r} names {len(candidates)} quantities comparable "
-                    f"with the target ({names_en}) and none follows 实际/完成: cannot tell which to score",
                     where,
+                    actual=anode.text,
+                    count=len(candidates),
+                    quantities=names,
                 )
             )
             return False
         return True
     if isinstance(anode, Deadline) and anode.reading == "chosen":
         date = _date_only(anode)
-        findings.append(
-            _builtin(
-                "ACTUAL_AMBIGUOUS",
-                f"实际完成值中有多个日期，按写有「实际」或「完成」的分句中的{date}认定，须人工确认",
-                f"the actual names several dates; {date}, in the clause that says 实际/完成, is "
-                f"used: confirm by hand",
-                where,
-            )
-        )
+        findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))
         return True
     if isinstance(anode, Deadline) and anode.reading == "extracted":
         date = _date_only(anode)
-        rest = "…".join(t for t in (anode.prefix, anode.suffix) if t)
-        findings.append(
-            _builtin(
-                "ACTUAL_NOTE",
-                f"实际完成值按其中的日期{date}认定，其余文字作为说明保留：「{rest}」",
-                f"the actual is read as the date {date} it states; the rest is kept as a note: "
-                f"{rest!r}",
-                where,
-            )
-        )
+        rest = joined((t for t in (anode.prefix, anode.suffix) if t), "ellipsis")
+        findings.append(finding("ACTUAL_NOTE", where, variant="date", date=date, rest=rest))
         return True
     if not isinstance(anode, Amount | Comparison):
         return True
@@ -420,48 +392,32 @@ def _read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Find
     if reading == "fraction_or_percent":
         low, high = candidates
         findings.append(
-            _builtin(
+            finding(
                 "FRACTION_AMBIGUOUS",
-                f"实际完成值「{_plain(anode.value)}」未写单位，可读作{low.render()}，也可读作比例"
-                f"{high.render()}，年度指标值较小，两种读法都说得通，无法确定",
-                f"the actual {_plain(anode.value)} has no unit: it may mean {low.render()} or the "
-                f"fraction {high.render()}; under this small target both are plausible",
                 where,
+                written=_plain(anode.value),
+                percent=low.render(),
+                fraction=high.render(),
             )
         )
         return False
     if reading == "fraction":
         written = _plain(anode.value.scaleb(-2))
-        findings.append(
-            _builtin(
-                "FRACTION_AS_PERCENT",
-                f"实际完成值「{written}」未写单位，年度指标值为百分比，按比例读作{shown}",
-                f"the actual {written} has no unit under a percent target: read as the fraction {shown}",
-                where,
-            )
-        )
+        findings.append(finding("FRACTION_AS_PERCENT", where, written=written, quantity=shown))
     elif reading == "chosen":
         findings.append(
-            _builtin(
+            finding(
                 "ACTUAL_AMBIGUOUS",
-                f"实际完成值中有{len(candidates)}个可与年度指标值比较的数量（{names}），"
-                f"按写在「实际」「完成」之后的{shown}计分，须人工确认",
-                f"the actual names {len(candidates)} comparable quantities ({names_en}); {shown}, "
-                f"written after 实际/完成, is scored: confirm by hand",
                 where,
+                variant="chosen",
+                count=len(candidates),
+                quantities=names,
+                quantity=shown,
             )
         )
     elif reading == "extracted":
-        rest = "…".join(t for t in (anode.label, anode.note) if t)
-        findings.append(
-            _builtin(
-                "ACTUAL_NOTE",
-                f"实际完成值按其中的{shown}计分，其余文字作为说明保留：「{rest}」",
-                f"the actual is scored from the quantity {shown} it states; the rest is kept as a "
-                f"note: {rest!r}",
-                where,
-            )
-        )
+        rest = joined((t for t in (anode.label, anode.note) if t), "ellipsis")
+        findings.append(finding("ACTUAL_NOTE", where, quantity=shown, rest=rest))
     _approximation(anode, tnode, shown, where, findings)
     return True
 
@@ -500,55 +456,36 @@ def _approximation(
         side == "over" and (ranged or t_op in ("<=", "<", "="))
     )
     if favours:
-        direction = ("低于", "below") if side == "under" else ("高于", "above")
         findings.append(
-            _builtin(
-                "ACTUAL_BOUND_ONLY",
-                f"实际完成值「{text}」只说明实际{direction[0]}{shown}，按{shown}计分可能高于应得分，"
-                f"须核实实际数",
-                f"the actual {text!r} only says the value is {direction[1]} {shown}; scoring "
-                f"{shown} may give more than is earned: check the real figure",
-                where,
-            )
+            finding("ACTUAL_BOUND_ONLY", where, variant=side, actual=text, quantity=shown)
         )
         return
-    kind = {
-        "about": ("约数", "approximate"),
-        "over": ("下限", "a lower bound"),
-        "under": ("上限", "an upper bound"),
-    }[side]
-    findings.append(
-        _builtin(
-            "ACTUAL_APPROXIMATE",
-            f"实际完成值「{text}」是{kind[0]}，按{shown}计分",
-            f"the actual {text!r} is {kind[1]}: scored as {shown}",
-            where,
-        )
-    )
+    findings.append(finding("ACTUAL_APPROXIMATE", where, variant=side, actual=text, quantity=shown))
 
 
 def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = None) -> Finding:
     where_rule = str(err.loc) if err.loc is not None else (rule.where if rule else "")
-    return Finding(
+    return finding(
         "POLICY_ERROR",
-        "error",
-        f"评分规则{('「' + rule.name + '」') if rule else ''}无法应用：{err.zh}（{where_rule}）",
-        f"rule {rule.name if rule else ''} failed: {err.en} ({where_rule})",
         ind.where,
-        where_rule,
+        variant="" if rule else "choosing",
+        rule_at=where_rule,
+        rule=rule.name if rule else "",
+        error=Msg(err.zh, err.en),
+        where=where_rule,
     )
 
 
 def _overflow(ind: Indicator, rule: CompiledRule, err: ArithmeticError) -> Finding:
     # e.g. a weight of 1e30 cannot be rounded to 2 places within Decimal's 28 digits
-    kind = type(err).__name__
-    return Finding(
+    return finding(
         "POLICY_ERROR",
-        "error",
-        f"评分规则「{rule.name}」无法应用：数值超出可计算的范围（{kind}，{rule.where}）",
-        f"rule {rule.name} failed: a number is out of the computable range ({kind}, {rule.where})",
         ind.where,
-        rule.where,
+        variant="overflow",
+        rule_at=rule.where,
+        rule=rule.name,
+        kind=type(err).__name__,
+        where=rule.where,
     )
 
 
@@ -563,14 +500,7 @@ def _finish_unscored(
     note: tuple[str, str] | None = None,
 ) -> _Scored:
     if ind.score is not None:
-        findings.append(
-            _builtin(
-                "SCORE_UNVERIFIED",
-                f"无法复核，按自评得分{_fmt(ind.score)}分计入总分",
-                f"cannot be verified; the claimed {_fmt(ind.score)} is carried into the total",
-                ind.cell("score"),
-            )
-        )
+        findings.append(finding("SCORE_UNVERIFIED", ind.cell("score"), claimed=_fmt(ind.score)))
     _check_claim_bounds(ind, findings)
     if note is None:
         first = next(
@@ -603,34 +533,20 @@ def _finish_unscored(
 def _check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
     w = ind.weight
     if w is not None and not 0 < w <= 100:
-        findings.append(
-            _builtin(
-                "WEIGHT_OUT_OF_RANGE",
-                f"分值{_plain(w)}超出范围，应大于0且不超过100",
-                f"the weight {_plain(w)} is out of range: it must be above 0 and at most 100",
-                ind.cell("weight"),
-            )
-        )
+        findings.append(finding("WEIGHT_OUT_OF_RANGE", ind.cell("weight"), weight=_plain(w)))
     if ind.score is None:
         return
     if ind.weight is not None and ind.score > ind.weight:
         findings.append(
-            _builtin(
+            finding(
                 "SCORE_ABOVE_WEIGHT",
-                f"自评得分{_fmt(ind.score)}分超过分值{_plain(ind.weight)}分",
-                f"claimed {_fmt(ind.score)} exceeds the weight {_plain(ind.weight)}",
                 ind.cell("score"),
+                claimed=_fmt(ind.score),
+                weight=_plain(ind.weight),
             )
         )
     if ind.score < 0:
-        findings.append(
-            _builtin(
-                "SCORE_NEGATIVE",
-                f"自评得分{_fmt(ind.score)}为负",
-                "claimed score is negative",
-                ind.cell("score"),
-            )
-        )
+        findings.append(finding("SCORE_NEGATIVE", ind.cell("score"), claimed=_fmt(ind.score)))
 
 
 def _apply_rule(
@@ -668,7 +584,8 @@ def _apply_rule(
     else:
         assert rule.unscored is not None
         zh, en = rule.unscored
-        findings.append(Finding("NOT_SCORED", "warning", zh, en or zh, ind.where, rule.where))
+        text = Msg(zh, en or zh)  # the policy author's words
+        findings.append(finding("NOT_SCORED", ind.where, rule_at=rule.where, text=text))
         return _finish_unscored(
             policy,
             ind,
@@ -730,11 +647,12 @@ def _apply_rule(
 def score_mismatch(ind: Indicator, score: Decimal, result: IndicatorResult) -> Finding:
     """``SCORE_MISMATCH``: the claimed score differs from the computed *score* beyond the
     tolerance (and no ``accept`` formula gives it); the text quotes the result's explanation."""
-    return _builtin(
+    return finding(
         "SCORE_MISMATCH",
-        f"自评{_fmt(ind.score)}分，复核应得{_fmt(score)}分（{result.explanation('zh')}）",
-        f"claimed {_fmt(ind.score)}, computed {_fmt(score)} ({result.explanation('en')})",
         ind.cell("score"),
+        claimed=_fmt(ind.score),
+        computed=_fmt(score),
+        why=Msg(result.explanation("zh"), result.explanation("en")),
     )
 
 
@@ -743,57 +661,22 @@ def _check_reason(
 ) -> None:
     text = reason.strip()
     if not text:
-        findings.append(
-            _builtin(
-                "REASON_MISSING",
-                "未达到目标或偏离较大，须填写偏差原因分析及改进措施",
-                "the target was missed or far exceeded: a reason and an improvement measure are required",
-                cell,
-                severity,
-            )
-        )
+        findings.append(finding("REASON_MISSING", cell, severity=severity))
         return
     assert policy is not None
     if _norm(text) in policy.placeholders:
-        findings.append(
-            _builtin(
-                "REASON_PLACEHOLDER",
-                f"偏差原因「{text}」只是占位词，须说明原因和改进措施",
-                f"the reason {text!r} is only a placeholder; state a cause and a measure",
-                cell,
-                severity,
-            )
-        )
+        findings.append(finding("REASON_PLACEHOLDER", cell, severity=severity, reason=text))
         return
     cues = policy.reason_cues
     contradicting = [w for w in cues.get("contradicts", ()) if w in text]
     if contradicting:
-        findings.append(
-            _builtin(
-                "REASON_CONTRADICTS",
-                f"偏差原因称「{contradicting[0]}」，但该行未得满分或偏离目标",
-                f"the reason says {contradicting[0]!r} although the row deviates from its target",
-                cell,
-            )
-        )
+        findings.append(finding("REASON_CONTRADICTS", cell, word=contradicting[0]))
     required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
     if required:
         missing = [k for k, words in required.items() if not any(w in text for w in words)]
         if missing:
-            names = {
-                "cause": ("原因", "a cause"),
-                "measure": ("改进措施", "an improvement measure"),
-            }
-            zh = "、".join(names.get(k, (k, k))[0] for k in missing)
-            en = " and ".join(names.get(k, (k, k))[1] for k in missing)
-            findings.append(
-                _builtin(
-                    "REASON_INCOMPLETE",
-                    f"偏差原因未说明{zh}",
-                    f"the reason does not state {en}",
-                    cell,
-                )
-            )
+            variant = missing[0] if len(missing) == 1 else "both"
+            findings.append(finding("REASON_INCOMPLETE", cell, variant=variant))
 
 
 MEMO_SIZE = 16384
@@ -983,7 +866,7 @@ def _long(*texts: str) -> bool:
 
 def _score_tiers(
     policy: Policy, table: TierTableRT, ind: Indicator, ctx: Ctx, findings: list[Finding]
-) -> tuple[Decimal, str, str, tuple[Decimal, Decimal, bool, bool]] | None:
+) -> tuple[Decimal, str, str, Interval] | None:
     weight = ind.weight
     assert weight is not None
     actual = ctx.actual
@@ -999,16 +882,13 @@ def _score_tiers(
     ):
         # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
         # but the number (or date) the target asks for is not there to check
-        what_zh, what_en = (
-            ("完成时间", "a date") if isinstance(target, Deadline) else ("数值", "a number")
-        )
-        kind_zh = "期限" if isinstance(target, Deadline) else "数值"
         findings.append(
-            _builtin(
+            finding(
                 "ACTUAL_NOT_NUMERIC",
-                f"年度指标值为{kind_zh}（{target.render()}），实际完成值「{actual.render()}」未填{what_zh}，无法复核",
-                f"the target {target.render()!r} asks for {what_en} but the actual {actual.render()!r} gives none: cannot be verified",
                 ind.cell("actual"),
+                variant="date" if isinstance(target, Deadline) else "",
+                target=target.render(),
+                actual=actual.render(),
             )
         )
     if isinstance(target, Qualitative) and target.scale and text:
@@ -1026,15 +906,8 @@ def _score_tiers(
         tier_name = table.roles.get(role)
         basis = "deadline"
 
-    def band_of(name: str) -> tuple[Decimal, Decimal, bool, bool]:
-        t = table.tier(name)
-        lo = policy.quantize(weight * (t.band.low or Decimal(0)))
-        hi = policy.quantize(weight * (t.band.high if t.band.high is not None else Decimal(1)))
-        return (lo, hi, t.band.low_inclusive, t.band.high_inclusive)
-
-    def in_band(value: Decimal, b: tuple[Decimal, Decimal, bool, bool]) -> bool:
-        lo, hi, lo_inc, hi_inc = b
-        return (value > lo or (lo_inc and value == lo)) and (value < hi or (hi_inc and value == hi))
+    def band_of(name: str) -> Interval:
+        return table.tier(name).band.scaled(weight, policy.quantize)
 
     def default_of(name: str) -> Decimal:
         t = table.tier(name)
@@ -1053,74 +926,61 @@ def _score_tiers(
             score = default_of(tier_name)
             if tier_name != table.top.name:
                 findings.append(
-                    _builtin(
-                        "QUAL_SCORE_ESTIMATED",
-                        f"未填自评得分，按「{tier_name}」档默认分值估计为{_fmt(score)}分",
-                        f"no score claimed; estimated at the default point of tier {tier_name!r}: {_fmt(score)}",
-                        ind.cell("score"),
+                    finding(
+                        "QUAL_SCORE_ESTIMATED", ind.cell("score"), tier=tier_name, score=_fmt(score)
                     )
                 )
             return score, tier_name, basis, b
-        if in_band(claimed, b):
+        if b.contains(claimed):
             return policy.quantize(claimed), tier_name, basis, b
         score = default_of(tier_name)
-        lo, hi, lo_inc, hi_inc = b
-        band_text = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
+        band_text = b.render(points=True)
         findings.append(
-            _builtin(
+            finding(
                 "QUAL_SCORE_OUT_OF_BAND",
-                f"实际完成情况属「{tier_name}」档，得分区间为{band_text}，自评{_fmt(shown)}分不在区间内",
-                f"the actual reads as tier {tier_name!r} with band {band_text}; the claimed {_fmt(shown)} lies outside it",
                 ind.cell("score"),
+                tier=tier_name,
+                band=band_text,
+                claimed=_fmt(shown),
             )
         )
         return score, tier_name, basis, b
     echo = table.roles.get("echo")
     echoed = echo is not None and _echoes(actual, target)
-    if claimed is not None and echo is not None and echoed and in_band(claimed, band_of(echo)):
+    if claimed is not None and echo is not None and echoed and band_of(echo).contains(claimed):
         # the actual restates the target and the claim lies in the echo tier: read from the cells
         return policy.quantize(claimed), echo, "echo", band_of(echo)
     if claimed is not None:
         for t in table.tiers:
             b = band_of(t.name)
-            if in_band(claimed, b):
+            if b.contains(claimed):
                 findings.append(
-                    _builtin(
-                        "QUAL_TIER_FROM_SCORE",
-                        f"未能从实际完成值判断档次，按自评{_fmt(shown)}分所在的「{t.name}」档认定",
-                        f"the actual names no tier; the claimed {_fmt(shown)} places it in tier {t.name!r}",
-                        ind.where,
-                    )
+                    finding("QUAL_TIER_FROM_SCORE", ind.where, claimed=_fmt(shown), tier=t.name)
                 )
                 return policy.quantize(claimed), t.name, "claimed", b
         findings.append(
-            _builtin(
+            finding(
                 "QUAL_SCORE_OUT_OF_BAND",
-                f"自评{_fmt(shown)}分不在任何档次的得分区间内（满分{_plain(weight)}分）",
-                f"the claimed {_fmt(shown)} lies in no tier's band (weight {_plain(weight)})",
                 ind.cell("score"),
+                variant="no_band",
+                claimed=_fmt(shown),
+                weight=_plain(weight),
             )
         )
         return None
     if echo is not None and echoed:
         score = default_of(echo)
         findings.append(
-            _builtin(
+            finding(
                 "QUAL_SCORE_ESTIMATED",
-                f"实际完成情况复述了年度指标值，按「{echo}」档默认分值估计为{_fmt(score)}分",
-                f"the actual restates the target; estimated at tier {echo!r}: {_fmt(score)}",
                 ind.cell("score"),
+                variant="echo",
+                tier=echo,
+                score=_fmt(score),
             )
         )
         return score, echo, "echo", band_of(echo)
-    findings.append(
-        _builtin(
-            "QUAL_TIER_UNKNOWN",
-            f"无法从实际完成值「{actual.render()}」判断完成档次，且未填自评得分",
-            f"the tier cannot be read from the actual {actual.render()!r} and no score is claimed",
-            ind.cell("actual"),
-        )
-    )
+    findings.append(finding("QUAL_TIER_UNKNOWN", ind.cell("actual"), actual=actual.render()))
     return None
 
 

@@ -27,6 +27,7 @@ from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import value_text as _value_text
 from jixiao.forms.model import Form
+from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx, EvalError
 from jixiao.policy.model import CompiledRule, Policy
 from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
@@ -67,7 +68,7 @@ class Outcome:
         raw: Decimal | None,
         tier: str | None,
         basis: str,
-        band: tuple[Decimal, Decimal, bool, bool] | None,
+        band: Interval | None,
         target: Node | None,
         actual: Node | None,
         policy: Policy | None,
@@ -134,7 +135,7 @@ def _restore_outcome(
     raw: Decimal | None,
     tier: str | None,
     basis: str,
-    band: tuple[Decimal, Decimal, bool, bool] | None,
+    band: Interval | None,
     target: Node | None,
     actual: Node | None,
     ctx_met: bool | str | None,
@@ -191,7 +192,7 @@ class IndicatorResult:
         raw: Decimal | None = None,
         tier: str | None = None,
         basis: str = "formula",
-        band: tuple[Decimal, Decimal, bool, bool] | None = None,
+        band: Interval | None = None,
         target: Node | None = None,
         actual: Node | None = None,
         level1: str = "",
@@ -283,7 +284,8 @@ class IndicatorResult:
         return self._o.basis
 
     @property
-    def band(self) -> tuple[Decimal, Decimal, bool, bool] | None:
+    def band(self) -> Interval | None:
+        """A qualitative row's tier band in points (``[4.20, 5.60)`` of a weight of 7), or None."""
         return self._o.band
 
     @property
@@ -354,8 +356,7 @@ class IndicatorResult:
             )
         band = ""
         if self.band is not None:
-            lo, hi, lo_inc, hi_inc = self.band
-            band = f"{'[' if lo_inc else '('}{lo:f}, {hi:f}{']' if hi_inc else ')'}"
+            band = self.band.render(points=True)
         return {
             "actual": _actual_text(self.actual),
             "target": self.target.render() if self.target is not None else "",

@@ -53,13 +53,7 @@ def build_grid(
             notes.append(
                 (
                     coord,
-                    ReadNote(
-                        "FORMULA_COMPUTED",
-                        f"公式「{formula}」没有保存计算结果，已按本表单元格计算为 {text}",
-                        f"the formula {formula} had no saved result; computed from the sheet's "
-                        f"cells as {text}",
-                        probe.loc(*coord),
-                    ),
+                    ReadNote.of("FORMULA_COMPUTED", probe.loc(*coord), formula=formula, value=text),
                 )
             )
     max_row = max((r for r, _ in cells), default=0)
@@ -86,18 +80,9 @@ def build_grid(
     return Grid(file=source, sheet=sheet, cells=cells, unevaluated=unevaluated, notes=notes)
 
 
-_HIDDEN = {"hidden": ("隐藏", "hidden"), "veryHidden": ("深度隐藏", "very hidden")}
-
-
 def hidden_note(sheet: str, state: str) -> ReadNote:
-    zh, en = _HIDDEN.get(state, ("隐藏", "hidden"))
-    return ReadNote(
-        "SHEET_SKIPPED",
-        f"跳过{zh}的工作表「{sheet}」（旧稿或备份通常隐藏）；如需读取，请使用 --include-hidden",
-        f"skipped the {en} sheet {sheet!r} (drafts and backups are usually hidden); use "
-        f"--include-hidden to read it",
-        sheet,
-    )
+    variant = "very_hidden" if state == "veryHidden" else ""
+    return ReadNote.of("SHEET_SKIPPED", sheet, variant=variant, sheet=sheet)
 
 
 def collect_forms(

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import attrs
 
+from jixiao.catalog import joined, part
 from jixiao.errors import FormError
 from jixiao.forms._grid import Grid
 from jixiao.forms._text import norm_label, strip_level
@@ -457,21 +458,25 @@ def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
     if missing:
         # The budget cannot be read, but the indicators can: the form is still read and scored,
         # with an error on the header (the budget row is then unverified, never kept silently).
-        found = "、".join(heads[k] for k in sorted(cols, key=cols.__getitem__))
-        want = "、".join(
-            f"「{canon}」（可写作 {' / '.join(BUDGET_COLUMNS[key][1:3])}）"
-            for key, canon in missing
+        found = joined(heads[k] for k in sorted(cols, key=cols.__getitem__))
+        wanted = joined(
+            (
+                part(
+                    "budget_column",
+                    name=canon,
+                    spellings=joined(BUDGET_COLUMNS[key][1:3], "or"),
+                    key=key,
+                )
+                for key, canon in missing
+            ),
+            "and",
         )
         where = grid.loc(header_row, first_data)
         grid.notes.append(
             (
                 (header_row, first_data),
-                ReadNote(
-                    "UNREADABLE_CELL",
-                    f"项目资金表头缺少{want}列；此行找到的列：{found}；预算执行率无法复核",
-                    f"the 项目资金 header row lacks the {' and '.join(k for k, _ in missing)} "
-                    f"column(s) (found: {found}); the execution rate cannot be checked",
-                    where,
+                ReadNote.of(
+                    "UNREADABLE_CELL", where, variant="budget_header", wanted=wanted, found=found
                 ),
             )
         )
@@ -657,12 +662,10 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
                 grid.notes.append(
                     (
                         (row, header.first_col),
-                        ReadNote(
+                        ReadNote.of(
                             "UNREADABLE_CELL",
-                            "此行有分值或得分，但没有三级指标、年度指标值或实际完成值，未作为指标计入",
-                            "this row has a weight or score but no indicator name, target or "
-                            "actual; it is not counted as an indicator",
                             grid.row_loc(row, header.first_col),
+                            variant="orphan_row",
                         ),
                     )
                 )

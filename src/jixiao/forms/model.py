@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from jixiao import catalog
 from jixiao.errors import FormError
 from jixiao.limits import LimitError, check_cell_text, check_digits
 from jixiao.limits import current as current_limits
@@ -509,6 +510,13 @@ class ReadNote:
     zh: str
     en: str
     where: str
+
+    @classmethod
+    def of(cls, code: str, where: str, /, *, variant: str = "", **fields: object) -> ReadNote:
+        """The note *code* at *where*, its text the catalog's template for *variant* with
+        *fields* filled in (:func:`jixiao.catalog.message`)."""
+        text = catalog.message(code, variant, **fields)
+        return cls(code, text.zh, text.en, where)
 
     def to_dict(self) -> dict[str, str]:
         return {

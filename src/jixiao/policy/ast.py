@@ -5,6 +5,7 @@ Locations are excluded from equality so that two files that say the same thing c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -155,7 +156,12 @@ class If:
 
 @attrs.frozen(slots=True)
 class Interval:
-    """``[80%, 100%]``, ``[0, 60%)``, ``[100%, inf)``; ``None`` is an infinite end."""
+    """A band: ``[80%, 100%]``, ``[0, 60%)``, ``[100%, inf)``; ``None`` is an infinite end.
+
+    The one type of every band in jixiao: a tier's band and a grade's band as the policy writes
+    them (shares of the weight, or points of the total), and a tier's band in points
+    (:meth:`scaled`) as :attr:`jixiao.evaluate.IndicatorResult.band` gives it.
+    """
 
     low: Decimal | None
     high: Decimal | None
@@ -171,13 +177,34 @@ class Interval:
             and (x > self.high or (x == self.high and not self.high_inclusive))
         )
 
-    def render(self, percent: bool = False) -> str:
+    def scaled(self, weight: Decimal, quantize: Callable[[Decimal], Decimal]) -> Interval:
+        """This band, written as shares of the weight, in points of *weight*: each end times the
+        weight and rounded by *quantize* (the policy's rounding); an open low end is 0 points and
+        an open high end the full weight.
+
+        >>> Interval(Decimal("0.6"), Decimal("0.8"), True, False).scaled(Decimal(7), lambda d: d)
+        Interval(low=Decimal('4.2'), high=Decimal('5.6'), low_inclusive=True, high_inclusive=False)
+        """
+        low = self.low if self.low is not None else Decimal(0)
+        high = self.high if self.high is not None else Decimal(1)
+        return Interval(
+            quantize(weight * low),
+            quantize(weight * high),
+            self.low_inclusive,
+            self.high_inclusive,
+            loc=self.loc,
+        )
+
+    def render(self, percent: bool = False, *, points: bool = False) -> str:
+        """``[60%, 80%)`` (*percent*), ``[0.6, 0.8)``, or with *points* the ends as stored
+        (``[4.20, 5.60)``: a band in points keeps the places it was rounded to)."""
+
         def b(v: Decimal | None, inf: str) -> str:
             if v is None:
                 return inf
             if percent:
                 return f"{(v * 100).normalize():f}%"
-            return f"{v.normalize():f}"
+            return f"{v:f}" if points else f"{v.normalize():f}"
 
         return (
             ("[" if self.low_inclusive else "(")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from jixiao import catalog
 from jixiao.errors import PolicyError
 from jixiao.policy.files import search_path, shipped_policies
 from jixiao.policy.loader import load_policy
@@ -89,19 +90,13 @@ def choose_policy(department: str, year: int | None, others: Sequence[str] = ())
             key = (len(region), first_year, policy.name)
             if best is None or key > best[0]:
                 best = (key, policy, region, text)
-    zh_year = f"{year}年" if year is not None else "年度未知"
-    en_year = f"year {year}" if year is not None else "year unknown"
+    when = catalog.part("year", year=year) if year is not None else catalog.PARTS["year_unknown"]
     if best is None:
-        default = load_policy(DEFAULT)
-        where = "、".join(texts) or "（未填）"
-        return Choice(
-            default,
-            f"按地区与年度未找到专门的策略（{where}，{zh_year}），选用「{DEFAULT}」",
-            f"no policy declares a region named in {where!r} for {en_year}: {DEFAULT!r} chosen",
-        )
+        named = catalog.joined(texts) if texts else catalog.PARTS["not_filled"]
+        why = catalog.message("POLICY_CHOSEN", "default", texts=named, year=when, policy=DEFAULT)
+        return Choice(load_policy(DEFAULT), why.zh, why.en)
     _key, policy, region, text = best
-    return Choice(
-        policy,
-        f"选用策略「{policy.name}」：「{text}」属于{region}，{zh_year}",
-        f"policy {policy.name!r} chosen: region {region} in {text!r}, {en_year}",
+    why = catalog.message(
+        "POLICY_CHOSEN", "", policy=policy.name, text=text, region=region, year=when
     )
+    return Choice(policy, why.zh, why.en)

@@ -7,12 +7,20 @@ the function reading it from a :class:`~jixiao.policy.types.Ctx`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 import attrs
 
 from jixiao.errors import Location
 from jixiao.policy.types import BOOL, MONEY, NUM, POINTS, QTY, STR, Ctx, EvalError, Fn, TypeInfo
+from jixiao.targets.ast import (
+    ACTUAL_KINDS,
+    OPS,
+    TARGET_KINDS,
+    Approx,
+    DeadlineRelation,
+    OutcomeStatus,
+)
 
 __all__ = [
     "BODY_ONLY",
@@ -27,21 +35,13 @@ __all__ = [
 
 # Attribute domains of the string-valued cell attributes, used to check constants.
 DOMAINS: dict[str, tuple[str, ...]] = {
-    "target.kind": ("comparison", "quantity", "range", "deadline", "qualitative", "empty"),
-    "actual.kind": (
-        "comparison",
-        "quantity",
-        "range",
-        "deadline",
-        "qualitative",
-        "outcome",
-        "empty",
-    ),
-    "target.op": (">=", ">", "<=", "<", "=", ""),
-    "actual.op": (">=", ">", "<=", "<", "=", ""),
-    "actual.status": ("done", "partial", "not_done", "in_progress", ""),
-    "actual.approx": ("about", "over", "under", ""),
-    "target.relation": ("by", "before", "at", ""),
+    "target.kind": TARGET_KINDS,
+    "actual.kind": ACTUAL_KINDS,
+    "target.op": (*OPS, ""),
+    "actual.op": (*OPS, ""),
+    "actual.status": (*get_args(OutcomeStatus), ""),
+    "actual.approx": (*get_args(Approx), ""),
+    "target.relation": (*get_args(DeadlineRelation), ""),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 import attrs
 
@@ -18,15 +18,21 @@ from jixiao.errors import UnitMismatchError
 from jixiao.units import DIMENSIONLESS, Unit
 
 __all__ = [
+    "ACTUAL_KINDS",
+    "NUMERIC_KINDS",
     "OPS",
+    "TARGET_KINDS",
     "Actual",
     "Amount",
+    "Approx",
     "Comparison",
     "Deadline",
+    "DeadlineRelation",
     "Empty",
     "Node",
     "Op",
     "Outcome",
+    "OutcomeStatus",
     "Qualitative",
     "Quantity",
     "Range",
@@ -475,5 +481,14 @@ class Empty(Node):
         return {"kind": self.kind}
 
 
-Target = Comparison | Amount | Range | Deadline | Qualitative | Empty
-Actual = Comparison | Amount | Range | Deadline | Qualitative | Outcome | Empty
+Target = Comparison | Amount | Range | Qualitative | Deadline | Empty
+Actual = Comparison | Amount | Range | Qualitative | Deadline | Outcome | Empty
+
+#: The kinds of node a 年度指标值 parses to (``node.kind``, ``to_dict()["kind"]``), in one order.
+#: The policy language's ``target.kind`` values, the labels of :data:`jixiao.i18n.KINDS` and the
+#: generators of :mod:`jixiao.testing` all come from (or are tested against) these.
+TARGET_KINDS: tuple[str, ...] = tuple(node.kind for node in get_args(Target))
+#: The kinds of node a 实际完成值 parses to: a target's kinds and ``outcome`` (``已完成``).
+ACTUAL_KINDS: tuple[str, ...] = tuple(node.kind for node in get_args(Actual))
+#: The kinds that state a number to compare against.
+NUMERIC_KINDS: tuple[str, ...] = (Comparison.kind, Amount.kind, Range.kind)

@@ -13,6 +13,7 @@ from hypothesis.strategies import SearchStrategy
 
 from jixiao.policy.model import Policy
 from jixiao.targets.ast import (
+    TARGET_KINDS,
     Actual,
     Empty,
     Outcome,
@@ -80,7 +81,7 @@ def policy_claims(
     )
 
 
-ALL_KINDS = ("comparison", "quantity", "range", "qualitative", "deadline", "empty")
+ALL_KINDS = TARGET_KINDS
 
 
 def numeric_targets() -> SearchStrategy[Target]:

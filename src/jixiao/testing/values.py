@@ -13,7 +13,9 @@ from hypothesis.strategies import SearchStrategy
 
 from jixiao.errors import ArgumentTypeError, UnknownNameError, UsageError
 from jixiao.targets.ast import (
+    NUMERIC_KINDS,
     OPS,
+    TARGET_KINDS,
     Actual,
     Amount,
     Comparison,
@@ -30,6 +32,7 @@ from jixiao.targets.ast import (
 from jixiao.units import DIMENSIONLESS, Unit, known_symbols, lookup_unit
 
 __all__ = [
+    "FILLED_KINDS",
     "LARGE_AMOUNTS",
     "NUMERIC_KINDS",
     "OUTCOME_WORDS",
@@ -230,13 +233,13 @@ def rescale(q: Quantity, unit: Unit | None) -> Quantity | None:
 
 # ----------------------------------------------------------------------------- targets
 
-_KINDS = ("comparison", "quantity", "range", "qualitative", "deadline")
-NUMERIC_KINDS = ("comparison", "quantity", "range")
+#: What a target is generated as by default: every kind but a blank cell.
+FILLED_KINDS = tuple(kind for kind in TARGET_KINDS if kind != Empty.kind)
 
 
 def targets(
     *,
-    kinds: Iterable[str] = _KINDS,
+    kinds: Iterable[str] = FILLED_KINDS,
     ops: Sequence[Op] = OPS,
     unit: SearchStrategy[Unit | None] | None = None,
     values: SearchStrategy[Decimal] | None = None,
@@ -281,8 +284,8 @@ def targets(
             raise UsageError(
                 f"未知的目标类型「{kind}」",
                 en=f"unknown target kind {kind!r}",
-                hint="可用：" + "、".join((*_KINDS, "empty")),
-                hint_en="known: " + ", ".join((*_KINDS, "empty")),
+                hint="可用：" + "、".join(TARGET_KINDS),
+                hint_en="known: " + ", ".join(TARGET_KINDS),
             )
     return st.one_of(options)
 

@@ -17,22 +17,12 @@ import attrs
 
 from jixiao import limits
 from jixiao.errors import JixiaoError
+from jixiao.forms.read import SUFFIXES
 
 __all__ = ["FORM_SUFFIXES", "UploadError", "UploadLimits", "safe_name", "save_upload"]
 
-#: What the workbench accepts inside an upload (a .zip is opened, once).
-FORM_SUFFIXES = (
-    ".json",
-    ".csv",
-    ".tsv",
-    ".xlsx",
-    ".xlsm",
-    ".xls",
-    ".et",
-    ".ods",
-    ".docx",
-    ".pdf",
-)
+#: What the workbench accepts inside an upload (a .zip is opened, once): what jixiao reads.
+FORM_SUFFIXES = SUFFIXES
 
 
 class UploadError(JixiaoError):

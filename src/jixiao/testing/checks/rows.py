@@ -42,6 +42,7 @@ from jixiao.testing.runner import (
     search,
     shown,
 )
+from jixiao.testing.values import FILLED_KINDS
 
 __all__ = ["p_met_full_marks", "p_reason_required", "p_score_in_bounds"]
 
@@ -150,7 +151,7 @@ def p_met_full_marks(policy: Policy, cfg: SearchConfig) -> Problem | None:
         return Problem(zh, en, ex, out, row.rule)
 
     strategy = js.cases(
-        js.targets(kinds=("comparison", "quantity", "range", "qualitative", "deadline")),
+        js.targets(kinds=FILLED_KINDS),
         actual=_met_actual(policy),
         claimed=False,
         labels=row_labels(policy),
@@ -175,7 +176,7 @@ def p_reason_required(policy: Policy, cfg: SearchConfig) -> Problem | None:
         return Problem(zh, en, ex, out, row.rule)
 
     strategy = js.cases(
-        js.targets(kinds=ALL_KINDS[:-1]),
+        js.targets(kinds=FILLED_KINDS),
         actual=any_actual(policy),
         claim=policy_claims(policy),
         reason=st.just(""),

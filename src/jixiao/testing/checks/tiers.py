@@ -72,19 +72,8 @@ def _static_tier_problems(table: TierTableRT) -> list[str]:
     return out
 
 
-def _quantized_band(policy: Policy, weight: Decimal, t: Any) -> tuple[Decimal, Decimal, bool, bool]:
-    lo = policy.quantize(weight * (t.band.low or Decimal(0)))
-    hi = policy.quantize(weight * (t.band.high if t.band.high is not None else Decimal(1)))
-    return lo, hi, t.band.low_inclusive, t.band.high_inclusive
-
-
 def _clip(value: Decimal, weight: Decimal) -> Decimal:
     return min(max(value, Decimal(0)), weight)
-
-
-def _in(value: Decimal, band: tuple[Decimal, Decimal, bool, bool]) -> bool:
-    lo, hi, lo_inc, hi_inc = band
-    return (value > lo or (lo_inc and value == lo)) and (value < hi or (hi_inc and value == hi))
 
 
 def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
@@ -126,7 +115,9 @@ def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
         table = policy.tiers[name]
         assert case.claimed is not None
         claimed, weight = case.claimed, case.weight
-        holders = [t.name for t in table.tiers if _in(claimed, _quantized_band(policy, weight, t))]
+        holders = [
+            t.name for t in table.tiers if t.band.scaled(weight, policy.quantize).contains(claimed)
+        ]
         row = run_case(policy, case)
         routed = row.rule_tiers == table.name and row.basis in ("claimed", "unscored", "")
         problem_zh = problem_en = ""
