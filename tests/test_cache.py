@@ -1,4 +1,4 @@
-"""Caches bounded by bytes (jixiao._cache) and the two parse caches built on them."""
+"""Caches bounded by bytes (jixiao.cache) and the two parse caches built on them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from jixiao import targets
-from jixiao._cache import MISSING, ByteLRU, text_bytes
+from jixiao.cache import MISSING, ByteLRU, text_bytes
 from jixiao.targets import parse_actual, parse_actual_uncached, parse_target, parse_target_uncached
 
 

@@ -108,6 +108,77 @@ def test_no_private_name_is_imported_across_modules() -> None:
     assert not bad, "make the name public where it is defined:\n" + "\n".join(bad)
 
 
+def _package_of(rel: str) -> tuple[str, ...]:
+    """The package a module file belongs to (its directory)."""
+    return ("jixiao", *rel.split("/")[:-1])
+
+
+def _private_module_imports(rel: str, tree: ast.Module) -> list[str]:
+    """Imports in *rel* of a jixiao module whose name starts with ``_`` from outside the package
+    (the directory) that holds it: ``from jixiao.forms._grid import Grid`` in ``report/x.py``,
+    ``from jixiao import _cache`` in ``targets/parser.py``."""
+    here = _package_of(rel)
+    targets: list[tuple[int, tuple[str, ...]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            base = tuple(node.module.split("."))
+            # ``from jixiao.forms._grid import Grid``: the module; ``from jixiao import _cache``:
+            # the name, which may be a module
+            names = [a.name for a in node.names if a.name.startswith("_")]
+            targets.extend((node.lineno, (*base, n)) for n in names[:1] or [""])
+        elif isinstance(node, ast.Import):
+            targets.extend((node.lineno, tuple(a.name.split("."))) for a in node.names)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            targets.append((node.lineno, tuple(node.args[0].value.split("."))))
+    bad = []
+    for line, parts in targets:
+        if parts[:1] != ("jixiao",):
+            continue
+        for i, part in enumerate(parts):
+            if part.startswith("_") and not part.startswith("__") and parts[:i] != here:
+                bad.append(f"{rel}:{line}: {'.'.join(parts[: i + 1])}")
+                break
+    return bad
+
+
+def test_a_private_module_is_imported_only_inside_its_own_package() -> None:
+    """A module named ``_x`` belongs to its directory; one that other packages need is public
+    (``jixiao.cache``, ``jixiao.decimals``, ``jixiao.fileio``)."""
+    bad = []
+    for rel, tree in _files():
+        bad.extend(_private_module_imports(rel, tree))
+    assert not bad, "import it through a public module instead:\n" + "\n".join(bad)
+
+
+def test_the_scan_sees_private_modules_across_packages() -> None:
+    tree = ast.parse(
+        "from jixiao.forms._grid import Grid\nfrom jixiao import _cache\n"
+        "import jixiao.report._common\nfrom jixiao.forms import read\n"
+        "importlib.import_module('jixiao.forms._book')\n"
+    )
+    assert _private_module_imports("forms/csv_io.py", tree) == [
+        "forms/csv_io.py:2: jixiao._cache",
+        "forms/csv_io.py:3: jixiao.report._common",
+    ]
+    assert _private_module_imports("report/json_out.py", tree) == [
+        "report/json_out.py:1: jixiao.forms._grid",
+        "report/json_out.py:2: jixiao._cache",
+        "report/json_out.py:5: jixiao.forms._book",
+    ]
+    # a top-level private module is the top-level package's own; a package's, its modules'
+    assert _private_module_imports("batch.py", ast.parse("from jixiao import _cache\n")) == []
+    assert _private_module_imports("forms/__init__.py", tree)[:1] == [
+        "forms/__init__.py:2: jixiao._cache"
+    ]
+
+
 def test_the_scan_sees_nested_imports() -> None:
     tree = ast.parse(
         "def f():\n    import pandas\n    from jixiao.policy import loader\n"

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jixiao
-from jixiao._decimal import jixiao_context
+from jixiao.decimals import jixiao_context
 from jixiao.evaluate import IndicatorResult, score_indicator_uncached
 from jixiao.evaluate.plan import plan_of, score_chunk
 from test_batch import corpus_rows, generated_rows, snapshot

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import jixiao
-from jixiao.errors import PolicyError
+from jixiao.errors import PolicyError, UsageError
 from jixiao.policy import ast as A
 from jixiao.testing import (
     PROPERTIES,
@@ -65,6 +65,16 @@ def test_a_rule_that_scores_above_the_weight() -> None:
     assert max(_numbers(row)) <= 1
     assert Decimal(v.outcome["results"][0]["score"]) > 1
     assert "超过分值" in v.message("zh") and "above the weight" in v.message("en")
+
+
+def test_a_met_target_scored_above_full_marks_says_so() -> None:
+    v = _only("above_weight", "met_full_marks")
+    (row,) = v.example["indicators"]
+    score = Decimal(v.outcome["results"][0]["score"])
+    assert score > Decimal(row["weight"])
+    zh, en = v.message("zh"), v.message("en")
+    assert f"超过满分{row['weight']}分" in zh and "只得" not in zh, zh
+    assert f"above the full marks of {row['weight']}" in en and "only" not in en, en
 
 
 def test_a_non_monotone_formula() -> None:
@@ -204,8 +214,11 @@ def test_reports_are_deterministic() -> None:
 def test_unknown_property_names_are_refused() -> None:
     with pytest.raises(ValueError, match="monotone"):
         check_policy("central", skip=["monotonic"])
-    with pytest.raises(ValueError, match="unknown property"):
+    with pytest.raises(ValueError, match="未知的性质「nope」") as info:
         check_policy("central", only=["nope"])
+    assert isinstance(info.value, UsageError)
+    assert info.value.render("en").startswith("unknown property 'nope' in only")
+    assert "known: score_in_bounds, met_full_marks" in info.value.render("en")
 
 
 def test_assert_policy_ok_raises_with_the_report() -> None:

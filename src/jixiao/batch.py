@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from jixiao._decimal import in_context_iter
+from jixiao.decimals import in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate import (
     BudgetResult,

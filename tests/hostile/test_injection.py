@@ -239,7 +239,7 @@ def test_annotated_copy_refuses_a_hard_link_to_its_input(tmp_path: Path) -> None
 
 
 def test_reports_are_written_atomically(tmp_path: Path) -> None:
-    from jixiao._io import atomic_open
+    from jixiao.fileio import atomic_open
 
     path = tmp_path / "r.md"
     path.write_text("old", encoding="utf-8")

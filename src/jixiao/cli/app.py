@@ -21,13 +21,13 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from jixiao._io import atomic_open, overlaps
 from jixiao.cli import lang as cli_lang
 from jixiao.cli.policy_cmd import policy
 from jixiao.cli.serve_cmd import db, serve
 from jixiao.errors import FormError, JixiaoError, PolicyError, ReportError, TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.evaluate import score_form
+from jixiao.fileio import atomic_open, overlaps
 from jixiao.forms import read_forms
 from jixiao.forms.read import SUFFIXES
 from jixiao.i18n import Msg, tr, word
@@ -35,8 +35,7 @@ from jixiao.limits import current, parse_overrides, set_limits
 from jixiao.limits import current as current_limits
 from jixiao.policy import load_policy
 from jixiao.policy.choose import AUTO
-from jixiao.report import terminal
-from jixiao.report._common import BatchEntry
+from jixiao.report import BatchEntry, terminal
 from jixiao.report.json_out import dumps, to_json, to_jsonl
 from jixiao.report.markdown import markdown_report
 from jixiao.report.terminal import make_console

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.evaluate.findings import Finding, cell_label, finding, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from jixiao import catalog
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx
 from jixiao.targets.ast import Range

@@ -7,17 +7,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from jixiao._decimal import in_context, in_context_iter
 from jixiao.catalog import joined, part
+from jixiao.decimals import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
-from jixiao.evaluate.indicators import memo_of as _memo_of
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
+from jixiao.evaluate.memo import memo_of as _memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result

@@ -69,6 +69,7 @@ from jixiao.evaluate.indicators import (
 )
 from jixiao.evaluate.results import IndicatorResult, Outcome, make_result, new_ctx
 from jixiao.forms.model import Indicator, cell_text, to_decimal
+from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS
 from jixiao.policy import ast as A
 from jixiao.policy.expressions import ExprCompiler
@@ -178,7 +179,7 @@ class _Compiler:
     def __init__(self, policy: Policy, params: dict[str, tuple[TypeInfo, Any]]) -> None:
         self.params = params
         self.ec = ExprCompiler([], policy.rounding)
-        self.scope = Scope(INDICATOR_REFS, params, where="plan")
+        self.scope = Scope(INDICATOR_REFS, params, where=Msg("列式计划", "the columnar plan"))
         self.ratio_params = {
             name for name, (t, _v) in params.items() if t.ratio or t.concrete or t.dims
         }
@@ -560,7 +561,7 @@ def _params(
     ec = ExprCompiler(problems, policy.rounding)
     params: dict[str, tuple[TypeInfo, Any]] = {}
     for name, (expr, _loc) in lets.items():
-        fn, t = ec.compile(expr, Scope({}, params, where="let"))
+        fn, t = ec.compile(expr, Scope({}, params, where=Msg("let 定义", "a let definition")))
         if t.kind == "error":
             continue
         try:

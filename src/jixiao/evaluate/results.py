@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.evaluate.findings import QUANTITY_REFS as _QUANTITY_REFS
 from jixiao.evaluate.findings import (
     SEVERITIES,
@@ -36,7 +36,7 @@ from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
 class Outcome:
     """What scoring decided for one indicator, apart from the row's labels and reason.
 
-    Rows whose observable inputs are the same share one outcome (see :class:`_Memo`); it is never
+    Rows whose observable inputs are the same share one outcome (see :mod:`jixiao.evaluate.memo`); it is never
     changed after it is built.
     """
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import attrs
 
-from jixiao._io import atomic_write_text
 from jixiao.errors import FormError
 from jixiao.escape import csv_cell, csv_uncell
+from jixiao.fileio import atomic_write_text
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form

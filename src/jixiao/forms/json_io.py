@@ -10,9 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao._decimal import in_context
-from jixiao._io import atomic_write_text
+from jixiao.decimals import in_context
 from jixiao.errors import FormError, caret_line
+from jixiao.fileio import atomic_write_text
 from jixiao.forms.model import Form
 from jixiao.limits import LimitError, read_bytes
 from jixiao.limits import current as current_limits

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.errors import FormError, JixiaoError
 from jixiao.forms.csv_io import read_csv_forms, write_csv
 from jixiao.forms.docx_io import read_docx_forms  # python-docx loads lazily

@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from jixiao._io import atomic_write_bytes, sheet_title
 from jixiao.errors import FormError
 from jixiao.escape import visible
+from jixiao.fileio import atomic_write_bytes, sheet_title
 from jixiao.forms._book import build_grid, collect_forms, hidden_note
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms

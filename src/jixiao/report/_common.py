@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from jixiao._decimal import in_context
 from jixiao.catalog import SEVERITIES
+from jixiao.decimals import in_context
 from jixiao.errors import ReportError
 from jixiao.evaluate import FormResult
 

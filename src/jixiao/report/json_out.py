@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jixiao._decimal import in_context, in_context_iter
+from jixiao.decimals import in_context, in_context_iter
 from jixiao.report._common import as_results
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jixiao._decimal import in_context
+from jixiao.decimals import in_context
 from jixiao.escape import markdown_text
 from jixiao.i18n import section_label
 from jixiao.report._common import (

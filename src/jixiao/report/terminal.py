@@ -18,8 +18,8 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from jixiao._decimal import in_context
 from jixiao.catalog import severity_rank
+from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
 from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, section_label, word
@@ -605,7 +605,7 @@ def render_examples(console: Console, outcomes: Sequence[ExampleOutcome], lang: 
         line.append(o.name)
         line.append(f"  {o.location}", style="dim")
         console.print(line)
-        for failure in o.failures:
+        for failure in o.failure_texts(lang):
             console.print(Text(f"    {failure}", style="red"))
     failed = sum(1 for o in outcomes if not o.passed)
     passed = len(outcomes) - failed

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
 from xml.sax.saxutils import escape as xml_escape
 
-from jixiao._decimal import in_context
-from jixiao._io import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
+from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
+from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
 from jixiao.i18n import section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (

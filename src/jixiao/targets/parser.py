@@ -28,8 +28,8 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from jixiao._cache import MISSING, ByteLRU, CacheInfo, text_bytes
-from jixiao._decimal import in_context
+from jixiao.cache import MISSING, ByteLRU, CacheInfo, text_bytes
+from jixiao.decimals import in_context
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.i18n import Msg
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
@@ -1438,7 +1438,7 @@ def parse_actual_uncached(text: str, target: Target | None = None) -> Actual:
     return _as_actual(node, implied_unit(target), mode)
 
 
-#: What the parse caches may hold, in bytes (as :mod:`jixiao._cache` charges them): targets, and
+#: What the parse caches may hold, in bytes (as :mod:`jixiao.cache` charges them): targets, and
 #: actuals given their target (its unit and reading mode). Change with :func:`cache_resize`.
 TARGET_CACHE_BYTES = 16 * 2**20
 ACTUAL_CACHE_BYTES = 32 * 2**20
