@@ -147,7 +147,8 @@ def test_tier_bands_catches_a_gap_built_in_python() -> None:
     report = check_policy(policy, only=["tier_bands"], max_examples=EXAMPLES)
     v = report.violation("tier_bands")
     assert v is not None
-    assert "空档" in v.message("zh")
+    assert "空档" in v.message("zh") and "a gap between bands [60%, 75%)" in v.message("en")
+    assert "gap" not in v.message("zh") and "空档" not in v.message("en")
     (row,) = v.example["indicators"]
     assert row["weight"] == "1" and row["score"] == "0.75"
     assert "QUAL_SCORE_OUT_OF_BAND" in v.outcome["results"][0]["findings"]
@@ -157,7 +158,8 @@ def test_tier_bands_catches_an_overlap_built_in_python() -> None:
     policy = _central_with_band("部分达成", A.Interval(Decimal("0.6"), Decimal("0.8"), True, True))
     v = check_policy(policy, only=["tier_bands"], max_examples=EXAMPLES).violation("tier_bands")
     assert v is not None
-    assert "重叠" in v.message("zh")
+    assert "重叠" in v.message("zh") and "overlap" in v.message("en")
+    assert "overlap" not in v.message("zh") and "重叠" not in v.message("en")
     (row,) = v.example["indicators"]
     assert row["weight"] == "1" and row["score"] == "0.8"
 

@@ -55,19 +55,13 @@ from typing import Any
 
 from jixiao.catalog import stronger
 from jixiao.errors import JixiaoError, PolicyProblem
+from jixiao.evaluate.checks import check_claim_bounds, check_reason
 from jixiao.evaluate.findings import Finding
-from jixiao.evaluate.indicators import (
-    Scored,
-    assemble,
-    check_claim_bounds,
-    check_reason,
-    out_of_range,
-    read_actual,
-    rule_finding,
-    score_mismatch,
-    settle,
-)
-from jixiao.evaluate.results import IndicatorResult, Outcome, make_result, new_ctx
+from jixiao.evaluate.indicators import assemble
+from jixiao.evaluate.outcome import Outcome, new_ctx
+from jixiao.evaluate.reading import read_actual
+from jixiao.evaluate.results import IndicatorResult, make_result
+from jixiao.evaluate.rows import Scored, out_of_range, rule_finding, score_mismatch, settle
 from jixiao.forms.model import Indicator, cell_text, to_decimal
 from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS

@@ -18,6 +18,7 @@ import attrs
 
 from jixiao import catalog
 from jixiao.errors import FormError
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_cell_text, check_digits
 from jixiao.limits import current as current_limits
 
@@ -49,13 +50,15 @@ def to_decimal(
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
             raise FormError(
-                f"应为数字，实际为布尔值 {value!r} (expected a number)", source=source, where=where
+                Msg(f"应为数字，实际为布尔值 {value!r}", f"expected a number, got {value!r}"),
+                source=source,
+                where=where,
             )
         return None
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise FormError(
-                f"应为有限数字，实际为 {value} (expected a finite number)",
+                Msg(f"应为有限数字，实际为 {value}", f"expected a finite number, got {value}"),
                 source=source,
                 where=where,
             )
@@ -68,7 +71,9 @@ def to_decimal(
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise FormError(
-                f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where
+                Msg(f"应为数字，实际为 {value!r}", f"expected a finite number, got {value!r}"),
+                source=source,
+                where=where,
             )
         number = decimal_from_float(value)
         check_digits(number, source=source, where=where)
@@ -82,13 +87,18 @@ def to_decimal(
             _check_surrogates(value, where=where, source=source)
             if "," in text or "，" in text:
                 raise FormError(
-                    f"千分位逗号位置不对，无法确定数值：「{value}」 (garbled thousands separators: "
-                    f"{value!r}; write 1,234.5 or 1234.5)",
+                    Msg(
+                        f"千分位逗号位置不对，无法确定数值：「{value}」；应写作 1,234.5 或 1234.5",
+                        f"garbled thousands separators: {value!r}; write 1,234.5 or 1234.5",
+                    ),
                     source=source,
                     where=where,
                 )
             raise FormError(
-                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                Msg(
+                    f"应为数字，实际为「{value}」",
+                    f"expected a number such as 9.71, got {value!r}",
+                ),
                 source=source,
                 where=where,
             )
@@ -107,20 +117,23 @@ def to_decimal(
                 shown = f"E{m.group(1)}{m.group(2)}" if m else text[:40]
                 raise LimitError("digits", shown, source=source, where=where) from None
             raise FormError(
-                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                Msg(
+                    f"应为数字，实际为「{value}」",
+                    f"expected a number such as 9.71, got {value!r}",
+                ),
                 source=source,
                 where=where,
             ) from None
         if not number.is_finite():
             raise FormError(
-                f"应为有限数字，实际为「{value}」 (expected a finite number)",
+                Msg(f"应为有限数字，实际为「{value}」", f"expected a finite number, got {value!r}"),
                 source=source,
                 where=where,
             )
         check_digits(number, source=source, where=where)
         return number
     raise FormError(
-        f"应为数字，实际为{_kind(value)} (expected a number, got {_kind_en(value)})",
+        Msg(f"应为数字，实际为{_kind(value)}", f"expected a number, got {_kind_en(value)}"),
         source=source,
         where=where,
     )
@@ -159,9 +172,12 @@ def _check_surrogates(text: str, *, where: str, source: str | None) -> None:
     m = _SURROGATE.search(text)
     if m is not None:
         raise FormError(
-            f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，第 {m.start() + 1} "
-            f"个字符），无法读取 (the text holds a lone surrogate \\u{ord(m.group(0)):04x} at "
-            f"character {m.start() + 1}: not valid Unicode)",
+            Msg(
+                f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，"
+                f"第 {m.start() + 1} 个字符），无法读取",
+                f"the text holds a lone surrogate \\u{ord(m.group(0)):04x} at character "
+                f"{m.start() + 1}: not valid Unicode",
+            ),
             source=source,
             where=where,
         )
@@ -179,7 +195,10 @@ def text_field(value: Any, *, where: str, source: str | None = None) -> str:
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             raise FormError(
-                f"应为文本或有限数字，实际为 {value!r} (expected text or a finite number)",
+                Msg(
+                    f"应为文本或有限数字，实际为 {value!r}",
+                    f"expected text or a finite number, got {value!r}",
+                ),
                 source=source,
                 where=where,
             )
@@ -188,7 +207,7 @@ def text_field(value: Any, *, where: str, source: str | None = None) -> str:
         text = str(value)
     else:
         raise FormError(
-            f"应为文本，实际为{_kind(value)} (expected text, got {_kind_en(value)})",
+            Msg(f"应为文本，实际为{_kind(value)}", f"expected text, got {_kind_en(value)}"),
             source=source,
             where=where,
         )
@@ -346,12 +365,18 @@ class Indicator:
     ) -> Indicator:
         if not isinstance(d, Mapping):
             raise FormError(
-                "指标行应为对象 (an indicator row must be an object)", source=source, where=where
+                Msg("指标行应为对象", "an indicator row must be an object"),
+                source=source,
+                where=where,
             )
         if "target" not in d or "actual" not in d or "weight" not in d:
             missing = [k for k in ("target", "actual", "weight") if k not in d]
             raise FormError(
-                f"指标行缺少字段 {', '.join(missing)} (missing required field(s): target, actual, weight)",
+                Msg(
+                    f"指标行缺少字段 {'、'.join(missing)}（target、actual、weight 均为必填）",
+                    f"missing required field(s) {', '.join(missing)} (target, actual and weight "
+                    f"are required)",
+                ),
                 source=source,
                 where=where,
             )
@@ -444,7 +469,9 @@ class Budget:
         cls, d: Mapping[str, Any], *, where: str = "budget", source: str | None = None
     ) -> Budget:
         if not isinstance(d, Mapping):
-            raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
+            raise FormError(
+                Msg("预算应为对象", "budget must be an object"), source=source, where=where
+            )
 
         bad: list[tuple[str, str]] = []
 
@@ -457,8 +484,10 @@ class Budget:
             raw_rows = ()
         if not isinstance(raw_rows, list | tuple):
             raise FormError(
-                f"其中行应为列表，实际为{_kind(raw_rows)} (budget rows must be a list, got "
-                f"{_kind_en(raw_rows)})",
+                Msg(
+                    f"其中行应为列表，实际为{_kind(raw_rows)}",
+                    f"budget rows must be a list, got {_kind_en(raw_rows)}",
+                ),
                 source=source,
                 where=f"{where}.rows",
             )
@@ -466,7 +495,9 @@ class Budget:
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
                 raise FormError(
-                    "其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw
+                    Msg("其中行应为对象", "a budget sub-row must be an object"),
+                    source=source,
+                    where=rw,
                 )
             rbad: list[tuple[str, str]] = []
             rows.append(
@@ -590,12 +621,17 @@ class Form:
         """
         if not isinstance(d, Mapping):
             raise FormError(
-                "表单应为 JSON 对象 (a form must be a JSON object)", source=source, where="$"
+                Msg("表单应为 JSON 对象", "a form must be a JSON object"),
+                source=source,
+                where="$",
             )
         rows = d.get("indicators")
         if not isinstance(rows, list):
             raise FormError(
-                "缺少 indicators 列表 (expected 'indicators': a list of indicator rows)",
+                Msg(
+                    "缺少 indicators 列表（指标行的列表）",
+                    "expected 'indicators': a list of indicator rows",
+                ),
                 source=source,
                 where="indicators",
             )
@@ -629,8 +665,10 @@ class Form:
             goals = {}
         if not isinstance(goals, Mapping):
             raise FormError(
-                f"goals 应为对象，实际为{_kind(goals)} (goals must be an object, got "
-                f"{_kind_en(goals)})",
+                Msg(
+                    f"goals 应为对象，实际为{_kind(goals)}",
+                    f"goals must be an object, got {_kind_en(goals)}",
+                ),
                 source=source,
                 where="goals",
             )

@@ -26,7 +26,7 @@ from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
 from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
-from jixiao.i18n import section_label
+from jixiao.i18n import Msg, section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
@@ -392,10 +392,15 @@ def write_annotated_workbook(
     src, out = Path(src_path), Path(out_path)
     if same_file(src, out):
         raise ReportError(
-            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input workbook {out})"
+            Msg(
+                f"输出文件不能是输入文件本身：{out}",
+                f"refusing to overwrite the input workbook {out}",
+            )
         )
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
+        raise ReportError(
+            Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
+        )
     openpyxl = _openpyxl()
     items = as_results(results)
     try:
@@ -406,9 +411,13 @@ def write_annotated_workbook(
             wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
             cached = _cached_values(openpyxl, wb, data)
     except FormError as exc:
-        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
+        raise ReportError(
+            Msg(f"无法打开工作簿 {src}：{exc}", f"cannot open the workbook {src}: {exc}")
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
+        raise ReportError(
+            Msg(f"无法打开工作簿 {src}：{exc}", f"cannot open the workbook {src}: {exc}")
+        ) from None
     marker = _Marker(openpyxl, wb, lang)
     for r in items:
         _annotate_form(openpyxl, wb, r, lang, marker)
@@ -534,10 +543,15 @@ def write_results_workbook(
     out = Path(out_path)
     if overlaps(out, protect) is not None:
         raise ReportError(
-            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
+            Msg(
+                f"输出文件不能是输入文件本身：{out}",
+                f"refusing to overwrite the input file {out}",
+            )
         )
     if out.suffix.lower() != ".xlsx":
-        raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
+        raise ReportError(
+            Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
+        )
     openpyxl = _openpyxl()
     items = as_results(results)
     wb = openpyxl.Workbook()

@@ -49,25 +49,28 @@ def _tier_dict(table: TierTableRT) -> dict[str, Any]:
     }
 
 
-def _static_tier_problems(table: TierTableRT) -> list[str]:
+def _static_tier_problems(table: TierTableRT) -> list[Msg]:
     problems: list[PolicyProblem] = []
     loc = table.tiers[0].loc if table.tiers else None
     if loc is None:
-        return ["档次表为空 (the tier table is empty)"]
+        return [Msg("档次表为空", "the tier table is empty")]
     check_bands(
         [t.band for t in table.tiers],
         problems,
         loc,
         Msg(f"档次表「{table.name}」", f"tier table {table.name!r}"),
         cover=(Decimal(0), Decimal(1)),
+        percent=True,  # as the loader says it
     )
-    # these property details are still one bilingual text, as the rest of this module's
-    out = [f"{p.message} ({p.message_en})" if p.message_en else p.message for p in problems]
+    out = [Msg(p.message, p.message_text("en")) for p in problems]
     for t in table.tiers:
         if t.default is not None and not t.band.contains(t.default):
+            band, point = t.band.render(percent=True), f"{t.default * 100:f}%"
             out.append(
-                f"档次「{t.name}」的默认分值 {t.default * 100:f}% 不在其区间 "
-                f"{t.band.render(percent=True)} 内 (the default point lies outside its band)"
+                Msg(
+                    f"档次「{t.name}」的默认分值 {point} 不在其区间 {band} 内",
+                    f"the default {point} of the tier {t.name!r} is outside its band {band}",
+                )
             )
     return out
 
@@ -78,7 +81,7 @@ def _clip(value: Decimal, weight: Decimal) -> Decimal:
 
 def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
     tables = [policy.tiers[k] for k in sorted(policy.tiers)]
-    static: tuple[TierTableRT, list[str]] | None = None
+    static: tuple[TierTableRT, list[Msg]] | None = None
     for table in tables:
         messages = _static_tier_problems(table)
         if messages:
@@ -161,7 +164,8 @@ def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
     found = search(strategy, check, cfg, seeds)
     if static is not None:
         table, static_messages = static
-        zh = en = "；".join(static_messages)  # the loader's messages are bilingual already
+        zh = "；".join(m.zh for m in static_messages)
+        en = "; ".join(m.en for m in static_messages)
         if found is not None:
             return attrs.evolve(
                 found, zh=zh + "。例如：" + found.zh, en=en + ". For example: " + found.en
