@@ -11,7 +11,7 @@ from jixiao.catalog import joined, part
 from jixiao.decimals import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_cell
+from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
@@ -173,7 +173,13 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     claimed_grade = form.grade
     if claimed_grade and grade is not None and claimed_grade != grade:
         extra.append(
-            finding("GRADE_WRONG", "grade", claimed=claimed_grade, grade=grade, total=_fmt(total))
+            finding(
+                "GRADE_WRONG",
+                "grade",
+                claimed=claimed_grade,
+                grade=policy_word(pol, grade),
+                total=_fmt(total),
+            )
         )
     extra = _with_severities(pol.severities, extra)
     return FormResult(

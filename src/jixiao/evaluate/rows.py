@@ -20,6 +20,8 @@ from jixiao.evaluate.findings import (
     VERIFIED_BASES,
     Finding,
     finding,
+    policy_word,
+    rule_title,
     unreadable_cell,
 )
 from jixiao.evaluate.findings import fmt_decimal as _fmt
@@ -155,7 +157,11 @@ def _unverified(
     if basis == "claimed" and ind.score is not None:
         shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
         return finding(
-            "SCORE_UNVERIFIED", ind.cell("score"), variant="tier", claimed=shown, tier=tier
+            "SCORE_UNVERIFIED",
+            ind.cell("score"),
+            variant="tier",
+            claimed=shown,
+            tier=policy_word(policy, tier or ""),
         )
     codes = sorted({f.code for f in findings if f.code in UNVERIFYING_CODES})
     return finding(
@@ -246,7 +252,7 @@ def out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str
     return finding(
         "SCORE_OUT_OF_RANGE",
         where,
-        rule=rule.name,
+        rule=rule_title(rule),
         score=_fmt(score),
         weight=_plain(weight),
         where=rule.where,
@@ -260,7 +266,7 @@ def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = No
         ind.where,
         variant="" if rule else "choosing",
         rule_at=where_rule,
-        rule=rule.name if rule else "",
+        rule=rule_title(rule) if rule else "",
         error=Msg(err.zh, err.en),
         where=where_rule,
     )
@@ -273,7 +279,7 @@ def _overflow(ind: Indicator, rule: CompiledRule, err: ArithmeticError) -> Findi
         ind.where,
         variant="overflow",
         rule_at=rule.where,
-        rule=rule.name,
+        rule=rule_title(rule),
         kind=type(err).__name__,
         where=rule.where,
     )

@@ -26,7 +26,7 @@ from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
 from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
-from jixiao.i18n import Msg, section_label
+from jixiao.i18n import Msg, place_text, section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
@@ -334,7 +334,7 @@ def _findings_sheet(
                     form_label(r),
                     severity_text(f.severity, lang),
                     f.code,
-                    f.where,
+                    place_text(f.where, lang),
                     f.label(lang),
                     f.message(lang),
                 ],
