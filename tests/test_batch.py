@@ -239,7 +239,8 @@ def test_the_memo_belongs_to_the_evaluator_and_lets_old_policies_go() -> None:
 
 
 def test_memo_size_default() -> None:
-    assert memo_info(jixiao.load_policy("central")).maxsize == evaluate.MEMO_SIZE
+    info = memo_info(jixiao.load_policy("central"))
+    assert info.maxsize == evaluate.MEMO_SIZE and info.maxbytes == evaluate.MEMO_BYTES
 
 
 # ----------------------------------------------------------------------------- streams

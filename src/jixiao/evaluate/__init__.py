@@ -7,7 +7,7 @@ finding on that row, which is then left unscored (its claimed score is carried i
 flagged). Explanations and the arithmetic trace are built only when asked for.
 
 Modules: :mod:`.findings` (finding codes, steps, number formats), :mod:`.results` (result
-objects), :mod:`.indicators` (one row, the shared-outcome memo, qualitative tiers),
+objects), :mod:`.indicators` (one row, qualitative tiers), :mod:`.memo` (the shared-outcome memo),
 :mod:`.budget` (the execution rate) and :mod:`.forms` (whole forms and streams of rows).
 """
 
@@ -17,18 +17,19 @@ from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.examples import ExampleOutcome, run_examples
 from jixiao.evaluate.findings import BUILTIN_CODES, SEVERITIES, Finding, Step
 from jixiao.evaluate.forms import score_form, score_rows
-from jixiao.evaluate.indicators import (
+from jixiao.evaluate.indicators import score_indicator, score_indicator_uncached
+from jixiao.evaluate.memo import (
+    MEMO_BYTES,
     MEMO_SIZE,
     memo_clear,
     memo_info,
-    score_indicator,
-    score_indicator_uncached,
     set_memo_size,
 )
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 
 __all__ = [
     "BUILTIN_CODES",
+    "MEMO_BYTES",
     "MEMO_SIZE",
     "SEVERITIES",
     "BudgetResult",

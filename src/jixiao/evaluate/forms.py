@@ -14,9 +14,9 @@ from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_ce
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
-from jixiao.evaluate.indicators import memo_of as _memo_of
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
+from jixiao.evaluate.memo import memo_of as _memo_of
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.forms.model import Form, Indicator

@@ -1,14 +1,11 @@
 """Scoring one indicator row: parse its cells, pick the first rule that applies, run it.
 
-Rows whose observable inputs are the same share one evaluation (a bounded per-policy memo).
+Rows whose observable inputs are the same share one evaluation (a per-policy memo bounded by bytes: :mod:`.memo`).
 Never raises for a bad row: every problem becomes a finding and the row is left unscored.
 """
 
 from __future__ import annotations
 
-import collections
-import functools
-import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -30,6 +27,14 @@ from jixiao.evaluate.findings import format_template as _format
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.memo import MEMO_BYTES as MEMO_BYTES  # the memo's names, as before
+from jixiao.evaluate.memo import MEMO_POLICIES as MEMO_POLICIES
+from jixiao.evaluate.memo import MEMO_SIZE as MEMO_SIZE
+from jixiao.evaluate.memo import Memo
+from jixiao.evaluate.memo import memo_clear as memo_clear
+from jixiao.evaluate.memo import memo_info as memo_info
+from jixiao.evaluate.memo import memo_of as memo_of
+from jixiao.evaluate.memo import set_memo_size as set_memo_size
 from jixiao.evaluate.results import IndicatorResult
 from jixiao.evaluate.results import Outcome as _Outcome
 from jixiao.evaluate.results import make_result as _result
@@ -128,9 +133,9 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     """Score one indicator row under *policy*; never raises for bad cells (see findings).
 
     Rows whose observable inputs are the same (target and actual text, weight, claimed score, and
-    the labels only when the policy's rules read them) share one evaluation: see :class:`_Memo`.
+    the labels only when the policy's rules read them) share one evaluation: see :mod:`jixiao.evaluate.memo`.
     """
-    memo = _memo_of(policy)
+    memo = memo_of(policy)
     if memo.reasons:  # rules that read the reason text score each row on its own
         return score_indicator_uncached(policy, ind)
     if not isinstance(ind, Indicator):
@@ -142,7 +147,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
     if _long(ind.target, ind.actual, ind.name, ind.level1, ind.level2):
         return score_indicator_uncached(policy, ind)  # the memo keeps short texts only
     w, s = ind.weight, ind.score
-    scored = memo.lookup(
+    key = (
         ind.target,
         ind.actual,
         None if w is None else ("d", str(w)),
@@ -151,6 +156,9 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
         ind.level1 if memo.levels else "",
         ind.level2 if memo.levels else "",
     )
+    scored = memo.get(key)
+    if scored is None:
+        scored = memo.add(key, memo_miss(policy, *key))
     if not scored.exact:
         return score_indicator_uncached(policy, ind)
     findings = scored.findings
@@ -669,86 +677,7 @@ def _check_reason(
             findings.append(finding("REASON_INCOMPLETE", cell, variant=variant))
 
 
-MEMO_SIZE = 16384
-
-
-"""How many distinct scoring outcomes each policy keeps (least recently used are dropped)."""
-
-
-class _Memo:
-    """Per-policy memo of scoring outcomes, keyed on exactly what the compiled policy observes.
-
-    The outcome of a row depends on the target and actual texts, the weight and the claimed
-    score — and on the row's name and levels only if the policy's rules read them (decided from
-    the rule files: :attr:`Policy.row_fields`). The reason text is checked per row, and findings
-    are re-located per row, so a shared outcome gives exactly what scoring the row alone gives.
-    Bounded (LRU), thread-safe (``functools.lru_cache``).
-    """
-
-    __slots__ = ("levels", "lookup", "names", "reasons")
-
-    def __init__(self, policy: Policy, size: int) -> None:
-        observed = policy.row_fields
-        self.names = "name" in observed
-        self.levels = "level1" in observed or "level2" in observed
-        self.reasons = "reason" in observed
-        self.lookup = functools.lru_cache(maxsize=size)(functools.partial(_memo_miss, policy))
-
-
-MEMO_POLICIES = 8
-"""How many policies' memos the evaluator keeps (the oldest policy's is dropped).
-
-The memo is the evaluator's state, not the policy's: a policy is plain data. Its outcomes refer to
-their policy, so the memos are held here, by policy identity, in a small LRU rather than in a
-weak mapping (a value that refers to its key would never be dropped)."""
-
-_MEMOS: collections.OrderedDict[int, tuple[Policy, _Memo]] = collections.OrderedDict()
-_MEMOS_LOCK = threading.Lock()
-
-
-def memo_of(policy: Policy) -> _Memo:
-    """The evaluator's outcome memo for *policy* (made on first use; the oldest policy's is
-    dropped when more than :data:`MEMO_POLICIES` are in use)."""
-    entry = _MEMOS.get(id(policy))  # no lock on a hit: one dict lookup per row
-    if entry is not None and entry[0] is policy:
-        return entry[1]
-    with _MEMOS_LOCK:
-        entry = _MEMOS.get(id(policy))
-        if entry is not None and entry[0] is policy:
-            return entry[1]
-        memo = _Memo(policy, MEMO_SIZE)
-        _keep(policy, memo)
-        return memo
-
-
-_memo_of = memo_of
-
-
-def set_memo_size(policy: Policy, size: int) -> None:
-    """Give *policy* a fresh outcome memo holding at most *size* outcomes (default
-    :data:`MEMO_SIZE`)."""
-    with _MEMOS_LOCK:
-        _keep(policy, _Memo(policy, size))
-
-
-def _keep(policy: Policy, memo: _Memo) -> None:
-    _MEMOS[id(policy)] = (policy, memo)
-    _MEMOS.move_to_end(id(policy))
-    while len(_MEMOS) > MEMO_POLICIES:
-        _MEMOS.popitem(last=False)
-
-
-def memo_info(policy: Policy) -> Any:
-    """Hits, misses and size of the policy's outcome memo (``functools`` cache info)."""
-    return _memo_of(policy).lookup.cache_info()
-
-
-def memo_clear(policy: Policy) -> None:
-    """Forget the policy's memoised outcomes (the parse caches are separate)."""
-    _memo_of(policy).lookup.cache_clear()
-
-
-def _memo_miss(
+def memo_miss(
     policy: Policy,
     target: str,
     actual: str,
@@ -758,6 +687,7 @@ def _memo_miss(
     level1: str,
     level2: str,
 ) -> _Scored:
+    """Evaluate the row a memo key stands for (on a miss of the outcome memo)."""
     ind = Indicator(
         name=name,
         target=target,
@@ -791,7 +721,7 @@ def _num_key(value: Any, where: str) -> Any:
 
 
 def score_mapping(
-    policy: Policy, memo: _Memo, row: Mapping[str, Any], where: str = ""
+    policy: Policy, memo: Memo, row: Mapping[str, Any], where: str = ""
 ) -> IndicatorResult:
     """Score a dict row (the ``indicators[]`` shape) without building an Indicator: the same
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
@@ -818,7 +748,7 @@ def score_mapping(
     weight = get("weight")
     score = get("score")
     try:
-        scored = memo.lookup(
+        mkey = (
             target.strip() if type(target) is str else _text(target),
             actual.strip() if type(actual) is str else _text(actual),
             weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
@@ -829,6 +759,9 @@ def score_mapping(
             level1 if memo.levels else "",
             level2 if memo.levels else "",
         )
+        scored = memo.get(mkey)
+        if scored is None:
+            scored = memo.add(mkey, memo_miss(policy, *mkey))
     except FormError:  # a weight or score cell that is not a number: a finding on the row
         return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
     if scored.reason is None and scored.exact:

@@ -36,7 +36,7 @@ from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Range
 class Outcome:
     """What scoring decided for one indicator, apart from the row's labels and reason.
 
-    Rows whose observable inputs are the same share one outcome (see :class:`_Memo`); it is never
+    Rows whose observable inputs are the same share one outcome (see :mod:`jixiao.evaluate.memo`); it is never
     changed after it is built.
     """
 
