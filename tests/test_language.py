@@ -26,6 +26,7 @@ from corpus_forms import build_form, corpus_index, require_corpus
 from jixiao.cli import main
 from jixiao.cli.app import cli
 from jixiao.forms import write_json
+from jixiao.resources import grammar_path
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 LATIN = re.compile(r"[A-Za-z][A-Za-z_]+")
@@ -152,51 +153,10 @@ _VALUES = Path(jixiao.testing.values.__file__).read_text(encoding="utf-8")
 FORM_WORDS = "未按期完成 基本完成 " + _VALUES + re.sub(r"\s+", "", _VALUES)  # cells as canonical
 OPTION = re.compile(r"--[a-z][\w-]*")  # an option's name, as typed
 BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"
-
-#: Broken policies whose problem texts are still one bilingual "中文 (English)" string (a
-#: ``PolicyProblem`` made from a plain string, in policy/syntax_errors.py, files.py, merge.py,
-#: expressions.py, loader.py): both scans fail on them until their messages are given as a
-#: ``Msg`` (``PolicyProblem.of``, as bands.py and checks.py do). Listed so that the gap is
-#: visible; strict, so a fixed one must leave it.
-MIXED_POLICY_PROBLEMS = {
-    "amend_unknown",
-    "bad_kind_constant",
-    "cap_percent",
-    "deep_nesting",
-    "drop_tiers_in_use",
-    "duplicate_let",
-    "duplicate_tiers",
-    "duplicate_weight",
-    "extends_absolute",
-    "extends_cycle_a",
-    "extends_cycle_b",
-    "extends_not_policy",
-    "extends_parent",
-    "huge_literal",
-    "len_of_number",
-    "misspelt_keyword",
-    "misspelt_toplevel",
-    "money_against_percent",
-    "multiple_problems",
-    "neg_inf_high",
-    "nul_in_string",
-    "percent_against_count",
-    "round_places",
-    "rounding_places",
-    "rounding_places_default",
-    "score_not_points",
-    "second_error_character",
-    "several_syntax_errors",
-    "syntax_missing_brace",
-    "template_conversion",
-    "template_format_spec",
-    "tier_drop_unknown",
-    "type_money_plus_percent",
-    "unknown_base",
-    "unknown_name",
-    "unknown_tiers",
-    "weight_with_unit",
-}
+FIXTURE_POLICIES = Path(__file__).parent / "fixtures" / "policies"
+#: The policy language's own words (``not_applicable``, ``score by tiers`` …): a syntax error
+#: lists the keywords that would be valid, as they are typed, in both languages.
+GRAMMAR = grammar_path("policy.lark").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -261,28 +221,51 @@ def test_policy_commands_speak_one_language(chinese_after: None) -> None:
     assert not leaks, json.dumps(leaks, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            p.stem,
-            marks=pytest.mark.xfail(
-                p.stem in MIXED_POLICY_PROBLEMS,
-                reason="problem text still a mixed 中文 (English) string",
-                strict=True,
-            ),
-        )
-        for p in sorted(BROKEN.glob("*.policy"))
-    ],
-)
+@pytest.mark.parametrize("name", [p.stem for p in sorted(BROKEN.glob("*.policy"))])
 def test_policy_problems_speak_one_language(name: str, chinese_after: None) -> None:
+    """Every policy subcommand (and ``score --policy``) given a broken policy: its problems,
+    carets and hints in one language."""
     path = str(BROKEN / f"{name}.policy")
     allowed = "\n".join(p.read_text(encoding="utf-8") for p in BROKEN.glob("*.policy"))
-    allowed += _policies_text(*jixiao.shipped_policies())
-    leaks = _leaks(["policy", "lint", path], allowed)
-    if name in {"multiple_problems", "contradiction", "misspelt_keyword"}:
-        leaks.update(_leaks(["policy", "test", path], allowed))
-        leaks.update(_leaks(["policy", "diff", path, "central"], allowed))
+    allowed += _policies_text(*jixiao.shipped_policies()) + GRAMMAR
+    leaks: dict[str, list[str]] = {}
+    seed = str(Path(__file__).parents[1] / "examples" / "seed.json")
+    for args in [
+        ["policy", "lint", path],
+        ["policy", "test", path],
+        ["policy", "verify", path, "--max-examples", "5"],
+        ["policy", "diff", path, "central"],
+        ["policy", "diff", "central", path],
+        ["score", seed, "--policy", path],
+    ]:
+        leaks.update(_leaks(args, allowed))
+    assert not leaks, json.dumps(leaks, ensure_ascii=False, indent=1)
+
+
+#: Policies whose properties ``verify`` finds broken, one of each kind of counterexample: rows,
+#: forms (above_weight), grades (grade_off_by_one), tier tables and words (late_in_top_tier).
+VERIFIED = ("above_weight", "grade_off_by_one", "late_in_top_tier")
+
+
+def test_policy_fixtures_speak_one_language(tmp_path: Path, chinese_after: None) -> None:
+    """lint (with its warnings), test (with inherited examples that no longer apply, and examples
+    that fail) and verify (with counterexamples) on the test policies."""
+    leaks: dict[str, list[str]] = {}
+    failing = tmp_path / "failing.policy"
+    failing.write_text(
+        'extends "central"\n'
+        'example "错" { target "≥10人" actual "8人" weight 10 expect score 9 expect met true\n'
+        "  expect tier 达成 expect finding OVERACHIEVED expect no finding REASON_MISSING }\n",
+        encoding="utf-8",
+    )
+    for path in [*sorted(FIXTURE_POLICIES.glob("*.policy")), failing]:
+        allowed = path.read_text(encoding="utf-8") + _policies_text(*jixiao.shipped_policies())
+        allowed += GRAMMAR
+        leaks.update(_leaks(["policy", "lint", str(path)], allowed))
+        leaks.update(_leaks(["policy", "test", str(path)], allowed))
+        if path.stem in VERIFIED:
+            args = ["policy", "verify", str(path), "--max-examples", "5", "--seed", "1"]
+            leaks.update(_leaks(args, allowed))
     assert not leaks, json.dumps(leaks, ensure_ascii=False, indent=1)
 
 

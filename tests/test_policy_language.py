@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,10 +19,10 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken_policies"
 
 # file, (line, column) of the first problem, words its message must contain, words of the hint
 CASES = [
-    ("syntax_missing_brace", (4, 1), "文件结束", "「}」"),
+    ("syntax_missing_brace", (4, 1), "文件意外结束", "「}」"),
     ("unknown_name", (5, 23), "未知名称「wieght」", "weight"),
     ("type_money_plus_percent", (3, 11), "不能把 万元 与 % 相加减", None),
-    ("score_not_points", (5, 11), "应为分值 (points)", None),
+    ("score_not_points", (5, 11), "应为分值，这里是数", None),
     ("unreachable_rule", (3, 1), "永远不会被使用", "移到前面"),
     ("contradiction", (3, 30), "自相矛盾", None),
     ("tier_gap", (4, 8), "之间有空档", "75% 不属于任何一档"),
@@ -51,6 +52,25 @@ def test_broken_policy_is_refused_with_position(
     rendered = str(info.value)
     assert "^" in rendered  # a caret under the offending text
     assert f":{position[0]}:{position[1]}:" in rendered
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(BROKEN.glob("*.policy"))])
+def test_every_problem_is_given_in_each_language(name: str) -> None:
+    """A problem's message and hint are one text per language, never "中文 (English)"."""
+    with pytest.raises(PolicyError) as info:
+        load_policy(str(BROKEN / f"{name}.policy"))
+    for p in info.value.problems:
+        assert p.message_en and p.message_en != p.message, p
+        assert (p.hint is None) == (p.hint_en is None), p
+        for zh, en in [(p.message, p.message_en), (p.hint, p.hint_en)]:
+            if zh is None or en is None:
+                continue
+            assert zh != en or not re.search(r"[\u4e00-\u9fff]", zh + en), p
+            # no English sentence in parentheses after the Chinese one
+            assert not re.search(r"\((?:[a-z']+ ){2,}[a-z']+", zh), zh
+        en_text = info.value.render("en")
+        zh_text = info.value.render("zh")
+        assert "提示" not in en_text and "hint:" not in zh_text
 
 
 def test_every_problem_is_reported_at_once() -> None:

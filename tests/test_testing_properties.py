@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import jixiao
-from jixiao.errors import PolicyError
+from jixiao.errors import PolicyError, UsageError
 from jixiao.policy import ast as A
 from jixiao.testing import (
     PROPERTIES,
@@ -70,6 +70,16 @@ def test_a_rule_that_scores_above_the_weight() -> None:
     assert row["target"].startswith("≥") and max(_numbers(row)) <= SMALL
     assert Decimal(v.outcome["results"][0]["score"]) > 1
     assert "超过分值" in v.message("zh") and "above the weight" in v.message("en")
+
+
+def test_a_met_target_scored_above_full_marks_says_so() -> None:
+    v = _only("above_weight", "met_full_marks")
+    (row,) = v.example["indicators"]
+    score = Decimal(v.outcome["results"][0]["score"])
+    assert score > Decimal(row["weight"])
+    zh, en = v.message("zh"), v.message("en")
+    assert f"超过满分{row['weight']}分" in zh and "只得" not in zh, zh
+    assert f"above the full marks of {row['weight']}" in en and "only" not in en, en
 
 
 def test_a_non_monotone_formula() -> None:
@@ -142,7 +152,8 @@ def test_tier_bands_catches_a_gap_built_in_python() -> None:
     report = check_policy(policy, only=["tier_bands"], max_examples=EXAMPLES)
     v = report.violation("tier_bands")
     assert v is not None
-    assert "空档" in v.message("zh")
+    assert "空档" in v.message("zh") and "a gap between bands [60%, 75%)" in v.message("en")
+    assert "gap" not in v.message("zh") and "空档" not in v.message("en")
     (row,) = v.example["indicators"]
     # the claim lies in the gap [75%, 80%) of the row's weight
     weight, claimed = Decimal(row["weight"]), Decimal(row["score"])
@@ -154,7 +165,8 @@ def test_tier_bands_catches_an_overlap_built_in_python() -> None:
     policy = _central_with_band("部分达成", A.Interval(Decimal("0.6"), Decimal("0.8"), True, True))
     v = check_policy(policy, only=["tier_bands"], max_examples=EXAMPLES).violation("tier_bands")
     assert v is not None
-    assert "重叠" in v.message("zh")
+    assert "重叠" in v.message("zh") and "overlap" in v.message("en")
+    assert "overlap" not in v.message("zh") and "重叠" not in v.message("en")
     (row,) = v.example["indicators"]
     # the claim is the edge both tiers hold: 80% of the weight, in the policy's places
     assert Decimal(row["score"]) == policy.quantize(Decimal(row["weight"]) * Decimal("0.8"))
@@ -212,8 +224,11 @@ def test_reports_are_deterministic() -> None:
 def test_unknown_property_names_are_refused() -> None:
     with pytest.raises(ValueError, match="monotone"):
         check_policy("central", skip=["monotonic"])
-    with pytest.raises(ValueError, match="unknown property"):
+    with pytest.raises(ValueError, match="未知的性质「nope」") as info:
         check_policy("central", only=["nope"])
+    assert isinstance(info.value, UsageError)
+    assert info.value.render("en").startswith("unknown property 'nope' in only")
+    assert "known: score_in_bounds, met_full_marks" in info.value.render("en")
 
 
 def test_assert_policy_ok_raises_with_the_report() -> None:

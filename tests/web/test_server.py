@@ -3,6 +3,7 @@ downloads read back by jixiao, CSRF, tokens, escaping, errors as pages."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -310,6 +311,47 @@ def test_uploaded_policy_is_used(tmp_path: Path) -> None:
         ],
     )
     assert broken.status_code == 400 and "Traceback" not in broken.text
+    assert "语法错误：此处不应出现「{」" in html.unescape(broken.text)
+    english = client.post(
+        "/upload?lang=en",
+        data={"csrf": csrf},
+        files=[
+            ("files", ("seed.json", SEED_JSON.read_bytes(), "application/json")),
+            ("policy_file", ("bad.policy", b"policy {", "text/plain")),
+        ],
+    )
+    page = html.unescape(english.text)
+    assert english.status_code == 400 and "syntax error: unexpected '{'" in page
+    assert "语法错误" not in page and "提示" not in page
+
+
+def test_policy_editor_shows_problems_in_the_page_language(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    csrf = _csrf(client)
+    text = 'policy "x"\nextends "central"\nrule "新" before "正向指标" when target.opp == ">=" { score = weight }\n'
+    got = {
+        lang: client.post(
+            f"/api/lint?lang={lang}", json={"text": text}, headers={"x-csrf-token": csrf}
+        ).json()["problems"][0]
+        for lang in ("zh", "en")
+    }
+    assert got["zh"]["message"] == "未知名称「target.opp」"
+    assert got["zh"]["text"] == "行 3，列 29：未知名称「target.opp」（提示：是不是「target.op」？）"
+    assert got["en"]["message"] == "unknown name 'target.opp'"
+    assert got["en"]["text"] == (
+        "Line 3, Column 29: unknown name 'target.opp' (hint: did you mean 'target.op'?)"
+    )
+    examples = 'example "e" { target "≥10人" actual "10人" weight 10 expect score 9 }\n'
+    ran = {
+        lang: client.post(
+            f"/api/lint?lang={lang}",
+            json={"text": 'extends "central"\n' + examples},
+            headers={"x-csrf-token": csrf},
+        ).json()["examples"][0]["text"]
+        for lang in ("zh", "en")
+    }
+    assert ran["zh"] == "e：期望 score = 9，实际为 10.00"
+    assert ran["en"] == "e: expected score = 9, got 10.00"
 
 
 def test_unverified_rows_are_marked_and_counted(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def _load(spec: str) -> Policy:
         _fail(exc.render(cli_lang.current()))
 
 
-def _problem_dict(p: PolicyProblem) -> dict[str, Any]:
+def _problem_dict(p: PolicyProblem, lang: str = "zh") -> dict[str, Any]:
     loc = p.location
     return {
         "message": p.message,
@@ -85,7 +85,7 @@ def _problem_dict(p: PolicyProblem) -> dict[str, Any]:
         "message_en": p.message_en,
         "hint_en": p.hint_en,
         "code": p.code,
-        "rendered": p.render(),
+        "rendered": p.render(lang),
     }
 
 
@@ -138,6 +138,28 @@ def _knobs(max_examples: int | None, seed: int | None) -> dict[str, int]:
     return out
 
 
+_PROBLEMS = Msg("{file}：{count} 处错误", "{file}: {count} problems")
+_ONE_PROBLEM = Msg("{file}：{count} 处错误", "{file}: {count} problem")
+_WARNING = Msg("警告：", "warning: ")
+_OK = Msg("检查通过", "OK")
+_NO_OWN_EXAMPLES = Msg(
+    "{path}：本文件没有自己的 example 示例", "{path}: this file has no examples of its own"
+)
+_INHERITED = Msg(
+    "继承自 {source}：{applies} 个仍然适用，{skipped} 个不再适用",
+    "inherited from {source}: {applies} still apply, {skipped} no longer apply",
+)
+_SKIP = Msg("不适用 ", "SKIP ")
+_NONE_RAN = Msg(
+    "没有运行任何示例：请在规则文件中添加 example 示例",
+    "no example ran: add `example` blocks to the policy",
+)
+_RAN = Msg(
+    "共运行 {ran} 个示例（本文件与继承），{passed} 个通过",
+    "{passed} of {ran} examples passed (own and inherited)",
+)
+_DOES_NOT_LOAD = Msg("无法载入：{first}", "does not load: {first}")
+
 _lang_option = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None, help="输出语言 (language)."
 )
@@ -188,17 +210,15 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
         loaded = load_policy(file)
     except PolicyError as exc:
         if as_json:
-            click.echo(_dumps({"ok": False, "problems": [_problem_dict(p) for p in exc.problems]}))
+            problems = [_problem_dict(p, language) for p in exc.problems]
+            click.echo(_dumps({"ok": False, "problems": problems}))
         else:
             count = len(exc.problems)
-            head = (
-                f"{file}: {count} problem{'s' if count != 1 else ''}"
-                if language == "en"
-                else f"{file}：{count} 处错误"
-            )
-            console.print(Text(head, style="bold red"))
+            head = _PROBLEMS if count != 1 else _ONE_PROBLEM
+            console.print(Text(head.text(language, file=file, count=count), style="bold red"))
             for p in exc.problems:
-                console.print(Text(p.render(language)))
+                # never wrapped: a caret stays under the character it points at
+                console.print(Text(p.render(language)), soft_wrap=True)
                 console.print()
         ctx.exit(1)
     if as_json:
@@ -207,7 +227,7 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
                 {
                     "ok": True,
                     "problems": [],
-                    "warnings": [_problem_dict(p) for p in loaded.warnings],
+                    "warnings": [_problem_dict(p, language) for p in loaded.warnings],
                     "policy": _policy_dict(loaded),
                 }
             )
@@ -215,11 +235,9 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
     else:
         terminal.render_policy_summary(console, loaded, language)
         for p in loaded.warnings:
-            console.print(
-                Text(("warning: " if language == "en" else "警告：") + p.render(language))
-            )
+            console.print(Text(_WARNING.text(language) + p.render(language)), soft_wrap=True)
             console.print()
-        console.print(Text("OK" if language == "en" else "检查通过", style="bold green"))
+        console.print(Text(_OK.text(language), style="bold green"))
     ctx.exit(0)
 
 
@@ -245,7 +263,6 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
     """
 
     language = _lang(ctx, lang)
-    en = language == "en"
     loaded = _load(file)
     outcomes = run_examples(loaded)
     inherited = inherited_examples(loaded)
@@ -258,7 +275,7 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
                 "name": o.name,
                 "where": str(o.location),
                 "passed": None if skipped else o.passed,
-                "failures": [] if skipped else list(o.failures),
+                "failures": [] if skipped else list(o.failure_texts(language)),
                 "got": o.got,
             }
             if source is not None:
@@ -270,60 +287,33 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
         data = [entry(o) for o in outcomes]
         for group in inherited:
             data += [entry(o, group.source) for o in group.applies]
-            data += [
-                entry(o, group.source, en_why if en else zh_why)
-                for o, zh_why, en_why in group.skipped
-            ]
+            data += [entry(o, group.source, why.text(language)) for o, why in group.skipped]
         click.echo(_dumps(data))
         ctx.exit(1 if failed else 0)
     console = make_console()
     if not outcomes:
-        console.print(
-            Text(
-                f"{loaded.path}: this file has no examples of its own"
-                if en
-                else f"{loaded.path}：本文件没有自己的 example 示例",
-                style="yellow",
-            )
-        )
+        console.print(Text(_NO_OWN_EXAMPLES.text(language, path=loaded.path), style="yellow"))
     else:
         terminal.render_examples(console, outcomes, language)
     for group in inherited:
         console.print("")
-        console.print(
-            Text(
-                f"inherited from {group.source}: {len(group.applies)} still apply, "
-                f"{len(group.skipped)} no longer apply"
-                if en
-                else f"继承自 {group.source}：{len(group.applies)} 个仍然适用，"
-                f"{len(group.skipped)} 个不再适用",
-                style="bold",
-            )
-        )
+        counts = {"applies": len(group.applies), "skipped": len(group.skipped)}
+        console.print(Text(_INHERITED.text(language, source=group.source, **counts), style="bold"))
         if group.applies:
             terminal.render_examples(console, group.applies, language)
-        for o, zh_why, en_why in group.skipped:
+        for o, why in group.skipped:
             line = Text("- ", style="dim")
-            line.append("SKIP " if en else "不适用 ", style="yellow")
+            line.append(_SKIP.text(language), style="yellow")
             line.append(o.name)
             line.append(f"  {o.location}  ", style="dim")
-            line.append(en_why if en else zh_why, style="dim")
+            line.append(why.text(language), style="dim")
             console.print(line)
     if not ran:
-        console.print(
-            Text(
-                "no example ran: add `example` blocks to the policy"
-                if en
-                else "没有运行任何示例：请在规则文件中添加 example 示例",
-                style="bold yellow",
-            )
-        )
+        console.print(Text(_NONE_RAN.text(language), style="bold yellow"))
     elif inherited:
         console.print(
             Text(
-                f"{len(ran) - failed} of {len(ran)} examples passed (own and inherited)"
-                if en
-                else f"共运行 {len(ran)} 个示例（本文件与继承），{len(ran) - failed} 个通过",
+                _RAN.text(language, ran=len(ran), passed=len(ran) - failed),
                 style="bold red" if failed else "bold green",
             )
         )
@@ -354,8 +344,8 @@ def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
         try:
             p = load_policy(name)
         except PolicyError as exc:
-            first = exc.problems[0].message if exc.problems else str(exc)
-            rows.append((name, "?", f"无法载入 (does not load): {first}", ""))
+            first = exc.problems[0].message_text(language) if exc.problems else exc.render(language)
+            rows.append((name, "?", _DOES_NOT_LOAD.text(language, first=first), ""))
             continue
         title = (p.title[1] or p.title[0]) if language == "en" else p.title[0]
         rows.append((p.name, p.version, title, p.path))

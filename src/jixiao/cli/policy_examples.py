@@ -15,6 +15,7 @@ import re
 import attrs
 
 from jixiao.evaluate.examples import ExampleOutcome, run_examples
+from jixiao.i18n import Msg
 from jixiao.policy.loader import policy_from_chain
 from jixiao.policy.model import Policy
 
@@ -27,7 +28,7 @@ class Inherited:
 
     source: str
     applies: tuple[ExampleOutcome, ...]
-    skipped: tuple[tuple[ExampleOutcome, str, str], ...]  # (outcome, why in zh, why in en)
+    skipped: tuple[tuple[ExampleOutcome, Msg], ...]  # (outcome, why it no longer applies)
 
 
 def _file(where: str) -> str:
@@ -43,23 +44,23 @@ def _rule_where(policy: Policy, name: object) -> str | None:
 
 def _why_not(
     base: Policy, derived: Policy, later: set[str], own: ExampleOutcome, got: ExampleOutcome
-) -> tuple[str, str] | None:
+) -> Msg | None:
     """Why an example of *base* no longer applies under *derived*, or None if it still does."""
     rule_then, rule_now = own.got.get("rule"), got.got.get("rule")
     where_now = _rule_where(derived, rule_now)
     if rule_now is not None and where_now is not None and _file(where_now) in later:
-        return (
+        return Msg(
             f"规则「{rule_now}」已在 {where_now} 改写",
             f"the rule {rule_now!r} is rewritten at {where_now}",
         )
     if rule_then != rule_now:
-        return (
+        return Msg(
             f"原由规则「{rule_then}」评分，现由「{rule_now}」评分",
             f"scored by {rule_now!r} now, by {rule_then!r} where it was written",
         )
     if "grade" in own.got and derived.grades and derived.grades[0][1].loc.source in later:
         loc = derived.grades[0][1].loc
-        return f"等级已在 {loc.source}:{loc.line} 改写", f"the grades are rewritten at {loc}"
+        return Msg(f"等级已在 {loc.source}:{loc.line} 改写", f"the grades are rewritten at {loc}")
     tier = got.got.get("tier") or own.got.get("tier")
     for name, table in derived.tiers.items():
         if (
@@ -67,7 +68,7 @@ def _why_not(
             and any(t.name == tier for t in table.tiers)
             and base.tiers.get(name) != table
         ):
-            return (
+            return Msg(
                 f"档次表「{name}」已改写",
                 f"the tier table {name!r} is rewritten",
             )
@@ -77,11 +78,11 @@ def _why_not(
     used = _rule_text(base, rule_then)
     for name in changed:
         if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", used):
-            return f"参数 {name} 已改写", f"the parameter {name} is rewritten"
+            return Msg(f"参数 {name} 已改写", f"the parameter {name} is rewritten")
     if "score" in own.got or "rate" in own.got:
         rounding = (base.places, base.rounding, dict(base.rounding_at))
         if rounding != (derived.places, derived.rounding, dict(derived.rounding_at)):
-            return "舍入方式已改写", "the rounding is rewritten"
+            return Msg("舍入方式已改写", "the rounding is rewritten")
     return None
 
 
@@ -117,6 +118,6 @@ def inherited_examples(policy: Policy) -> list[Inherited]:
             if why is None:
                 applies.append(g)
             else:
-                skipped.append((g, *why))
+                skipped.append((g, why))
         out.append(Inherited(chain[i][0], tuple(applies), tuple(skipped)))
     return out

@@ -15,6 +15,7 @@ from jixiao.errors import Location
 from jixiao.evaluate.budget import score_budget
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.forms.model import Budget, Indicator
+from jixiao.i18n import Msg
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
@@ -23,16 +24,21 @@ __all__ = ["ExampleOutcome", "run_examples", "run_policy_examples"]
 
 @attrs.frozen
 class ExampleOutcome:
-    """One example: whether it passed and, if not, every expectation it broke."""
+    """One example: whether it passed and, if not, every expectation it broke (in both
+    languages: :meth:`failure_texts` gives them in one)."""
 
     name: str
     location: Location
-    failures: tuple[str, ...]
+    failures: tuple[Msg, ...]
     got: dict[str, Any]
 
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    def failure_texts(self, lang: str = "zh") -> tuple[str, ...]:
+        """Every expectation the example broke, in *lang*."""
+        return tuple(f.text(lang) for f in self.failures)
 
 
 def _dec(value: object) -> Decimal | None:
@@ -112,30 +118,38 @@ def run_examples(policy: Policy) -> list[ExampleOutcome]:
                 "rule": r.rule.name if r.rule else None,
             }
             codes = {f.code for f in r.findings}
-        failures = []
+        failures: list[Msg] = []
         for key, expected, _loc in ex.expects:
             value = got.get(key)
             if not _same(expected, value):
+                want, have = _show(expected), _show(value)
                 failures.append(
-                    f"期望 {key} = {_show(expected)}，实际为 {_show(value)} (expected {key} {_show(expected)}, got {_show(value)})"
+                    Msg(
+                        f"期望 {key} = {want.zh}，实际为 {have.zh}",
+                        f"expected {key} = {want.en}, got {have.en}",
+                    )
                 )
         for code, present, _loc in ex.findings:
             if present and code not in codes:
                 failures.append(
-                    f"期望出现发现 {code}，实际没有 (expected finding {code}; got {sorted(codes) or 'none'})"
+                    Msg(
+                        f"期望出现发现 {code}，实际没有（实际的发现：{'、'.join(sorted(codes)) or '无'}）",
+                        f"expected the finding {code}, got {', '.join(sorted(codes)) or 'none'}",
+                    )
                 )
             if not present and code in codes:
-                failures.append(f"不应出现发现 {code} (finding {code} should not occur)")
+                failures.append(Msg(f"不应出现发现 {code}", f"the finding {code} should not occur"))
         got["findings"] = sorted(codes)
         outcomes.append(ExampleOutcome(ex.name, ex.loc, tuple(failures), got))
     return outcomes
 
 
-def _show(value: object) -> str:
+def _show(value: object) -> Msg:
+    """A value as a policy's example writes it (``true``, ``false``); nothing as 无 / none."""
     if value is None:
-        return "none"
+        return Msg("无", "none")
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return Msg("true", "true") if value else Msg("false", "false")
     if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+        return Msg(format(value, "f"), format(value, "f"))
+    return Msg(str(value), str(value))

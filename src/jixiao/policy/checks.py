@@ -15,7 +15,7 @@ from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
 from jixiao.policy.merge import Merged
-from jixiao.policy.names import did_you_mean, norm_word
+from jixiao.policy.names import did_you_mean, norm_word, suggest
 from jixiao.policy.refs import DOMAINS
 
 __all__ = [
@@ -43,12 +43,12 @@ EXPECTS = ("score", "met", "tier", "rate", "grade", "rule")
 
 def report(
     problems: list[PolicyProblem],
-    message: str | Msg,
+    message: Msg,
     loc: Location,
-    hint: str | Msg | None = None,
+    hint: Msg | None = None,
     code: str = "policy",
 ) -> None:
-    """Add one problem to *problems* (a :class:`Msg` gives it in both languages)."""
+    """Add one problem to *problems*, in both languages."""
     problems.append(PolicyProblem.of(message, loc, hint, code=code))
 
 
@@ -60,7 +60,7 @@ def check_weights(m: Merged, problems: list[PolicyProblem]) -> None:
     if BUDGET_SECTION not in m.weights:
         report(
             problems,
-            f"weights 中缺少「{BUDGET_SECTION}」 (weights must include {BUDGET_SECTION})",
+            Msg(f"weights 中缺少「{BUDGET_SECTION}」", f"weights must include {BUDGET_SECTION}"),
             loc,
             did_you_mean(BUDGET_SECTION, m.weights),
             code="weights",
@@ -84,7 +84,7 @@ def check_weights(m: Merged, problems: list[PolicyProblem]) -> None:
         if value < 0:
             report(
                 problems,
-                f"权重不能为负 (a weight cannot be negative): {section}",
+                Msg(f"权重不能为负：{section}", f"a weight cannot be negative: {section}"),
                 wloc,
                 code="weights",
             )
@@ -94,7 +94,7 @@ def check_grades(m: Merged, problems: list[PolicyProblem]) -> tuple[tuple[str, A
     if m.grades is None:
         report(
             problems,
-            "策略缺少 grades（等级）定义 (the policy defines no grades)",
+            Msg("策略缺少 grades（等级）定义", "the policy defines no grades"),
             m.first_loc or Location(m.path),
         )
         return ()
@@ -217,11 +217,14 @@ def check_score_bounds(
             if bad:
                 k = bad[0]
                 warnings.append(
-                    PolicyProblem(
-                        f"规则「{rule.name}」的得分可能为分值的 {k.normalize():f} 倍，超出 0 至分值 "
-                        f"(this score can be {k.normalize():f} × the weight, outside 0..weight)",
+                    PolicyProblem.of(
+                        Msg(
+                            f"规则「{rule.name}」的得分可能为分值的 {k.normalize():f} 倍，超出 0 至分值",
+                            f"the rule {rule.name!r} can score {k.normalize():f} × the weight, "
+                            "outside 0..weight",
+                        ),
                         s.expr.loc,
-                        "是否漏写了 %？如 weight * 80% (a forgotten %? e.g. weight * 80%)",
+                        Msg("是否漏写了 %？如 weight * 80%", "a forgotten %? e.g. weight * 80%"),
                         code="lint",
                     )
                 )
@@ -239,7 +242,10 @@ def check_examples(
         for ex in m.examples:
             if ex.name in seen:
                 report(
-                    problems, f"示例「{ex.name}」重名 (example named twice)", ex.loc, code="name"
+                    problems,
+                    Msg(f"示例「{ex.name}」重名", f"two examples are named {ex.name!r}"),
+                    ex.loc,
+                    code="name",
                 )
             seen.add(ex.name)
     allowed = set(INDICATOR_INPUTS) | set(BUDGET_INPUTS) | set(FORM_INPUTS)
@@ -249,32 +255,35 @@ def check_examples(
             if key not in allowed:
                 report(
                     problems,
-                    f"示例中未知的输入「{key}」 (unknown example input {key!r})",
+                    Msg(f"示例中未知的输入「{key}」", f"unknown example input {key!r}"),
                     loc,
-                    did_you_mean(key, allowed) or "可用 (known)：" + "、".join(sorted(allowed)),
+                    suggest(key, sorted(allowed)),
                     code="name",
                 )
         if not keys & {"target", "annual", "total"}:
             report(
                 problems,
-                "示例应给出 target（指标）、annual（预算）或 total（总分） "
-                "(an example needs target, annual or total)",
+                Msg(
+                    "示例应给出 target（指标）、annual（预算）或 total（总分）",
+                    "an example gives target (an indicator), annual (the budget) or total "
+                    "(a form's total)",
+                ),
                 ex.loc,
             )
         for key, _value, loc in ex.expects:
             if key not in EXPECTS:
                 report(
                     problems,
-                    f"示例中未知的期望「{key}」 (unknown expectation {key!r})",
+                    Msg(f"示例中未知的期望「{key}」", f"unknown expectation {key!r}"),
                     loc,
-                    did_you_mean(key, EXPECTS) or "可用 (known)：" + "、".join(EXPECTS),
+                    suggest(key, EXPECTS),
                     code="name",
                 )
         for code, _present, loc in ex.findings:
             if code not in known_codes:
                 report(
                     problems,
-                    f"未知的发现代码「{code}」 (unknown finding code {code!r})",
+                    Msg(f"未知的发现代码「{code}」", f"unknown finding code {code!r}"),
                     loc,
                     did_you_mean(code, known_codes),
                     code="name",

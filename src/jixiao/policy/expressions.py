@@ -16,7 +16,7 @@ from jixiao.errors import Location, PolicyProblem
 from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.bands import check_bands
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import did_you_mean, known, suggest
 from jixiao.policy.refs import BUDGET_REFS, DOMAINS, FUNCTIONS, TEXT_FUNCTIONS, Scope
 from jixiao.policy.types import (
     BOOL,
@@ -86,6 +86,23 @@ def compare(op: str, lf: Fn, rf: Fn) -> Fn:
     return lambda c: lf(c) != rf(c)
 
 
+def _cannot_compare(lt: TypeInfo, rt: TypeInfo) -> Msg:
+    return Msg(
+        f"不能比较{lt.describe()}与{rt.describe()}",
+        f"cannot compare {lt.describe('en')} with {rt.describe('en')}",
+    )
+
+
+_ARITY_WORDS = {"min": "2 or more", "max": "2 or more", "clamp": "3", "abs": "1", "round": "2"}
+_ARITY_HINTS = {
+    "min": Msg("如 min(a, b)", "e.g. min(a, b)"),
+    "max": Msg("如 max(a, b)", "e.g. max(a, b)"),
+    "clamp": Msg("如 clamp(x, 下限, 上限)", "e.g. clamp(x, low, high)"),
+    "abs": Msg("如 abs(x)", "e.g. abs(x)"),
+    "round": Msg("如 round(x, 2)", "e.g. round(x, 2)"),
+}
+
+
 class ExprCompiler:
     """Checks and compiles expressions, appending problems instead of raising."""
 
@@ -94,21 +111,22 @@ class ExprCompiler:
         self.rounding = ROUNDING_MODES.get(rounding, ROUND_HALF_UP)
 
     def error(
-        self, message: str, loc: Location, hint: str | None = None, code: str = "type"
+        self, message: Msg, loc: Location, hint: Msg | None = None, code: str = "type"
     ) -> None:
-        self.problems.append(PolicyProblem(message, loc, hint, code=code))
+        self.problems.append(PolicyProblem.of(message, loc, hint, code=code))
 
-    def expect(self, expr: A.Expr, scope: Scope, want: TypeInfo, what: str) -> Fn:
-        """Compile *expr* and check it has type *want*; *what* is ``"中文|English"``."""
+    def expect(self, expr: A.Expr, scope: Scope, want: TypeInfo, what: Msg) -> Fn:
+        """Compile *expr* and check it has type *want*; *what* says what the expression is."""
         fn, t = self.compile(expr, scope)
         if t.kind == "error":
             return fn
         ok = same_num(t, want) if want.kind == "num" else t.kind == want.kind
         if not ok:
-            zh, _, en = what.partition("|")
             self.error(
-                f"{zh}应为{want.describe()}，这里是{t.describe()} "
-                f"({en or zh} must be {want.describe()}, got {t.describe()})",
+                Msg(
+                    f"{what.zh}应为{want.describe()}，这里是{t.describe()}",
+                    f"{what.en} must be {want.describe('en')}, not {t.describe('en')}",
+                ),
                 expr.loc,
                 type_hint(want, t),
             )
@@ -139,8 +157,10 @@ class ExprCompiler:
             a, b = lookup_unit(lt.concrete), lookup_unit(rt.concrete)
             if a is not None and b is not None and a.dimension != b.dimension:
                 self.error(
-                    f"不能{what[0]} {lt.concrete} 与 {rt.concrete} 的量 "
-                    f"(cannot {what[1]} {lt.concrete} and {rt.concrete})",
+                    Msg(
+                        f"不能{what[0]} {lt.concrete} 与 {rt.concrete} 的量",
+                        f"cannot {what[1]} a quantity in {lt.concrete} with one in {rt.concrete}",
+                    ),
                     e.loc,
                 )
                 return False
@@ -161,9 +181,12 @@ class ExprCompiler:
         unit = lookup_unit(e.unit)
         if unit is None or not unit.known:
             self.error(
-                f"未知单位「{e.unit}」 (unknown unit {e.unit!r})",
+                Msg(f"未知单位「{e.unit}」", f"unknown unit {e.unit!r}"),
                 e.loc,
-                "数值字面量可用 %、‰ 或已知单位，如 5万元 (use %, ‰ or a known unit)",
+                Msg(
+                    "数值字面量可用 %、‰ 或已知单位，如 5万元",
+                    "a number takes %, ‰ or a known unit, e.g. 5万元",
+                ),
                 code="name",
             )
             return mk_const(e.value), ERROR
@@ -195,9 +218,15 @@ class ExprCompiler:
         name = e.dotted
         if name in scope.forbid:
             self.error(
-                f"「{name}」不能用在{scope.where}中 ({name!r} cannot be used in {scope.where or 'this place'})",
+                Msg(
+                    f"「{name}」不能用在{scope.where.zh}中",
+                    f"{name!r} cannot be used in {scope.where.en}",
+                ),
                 e.loc,
-                "met 和 claimed 只在规则体内可用 (met and claimed exist only inside a rule body)",
+                Msg(
+                    "met 和 claimed 只在规则体内可用",
+                    "met and claimed exist only inside a rule body",
+                ),
                 code="name",
             )
             return mk_const(None), ERROR
@@ -208,10 +237,9 @@ class ExprCompiler:
         if entry is None:
             candidates = list(scope.refs) + list(scope.params)
             self.error(
-                f"未知名称「{name}」 (unknown name {name!r})",
+                Msg(f"未知名称「{name}」", f"unknown name {name!r}"),
                 e.loc,
-                did_you_mean(name, candidates)
-                or "可用名称 (known names)：" + "、".join(sorted(candidates)[:20]),
+                suggest(name, sorted(candidates), "可用名称", "known names", limit=20),
                 code="name",
             )
             return mk_const(None), ERROR
@@ -221,9 +249,9 @@ class ExprCompiler:
     def _c_Call(self, e: A.Call, scope: Scope) -> tuple[Fn, TypeInfo]:
         if e.name not in FUNCTIONS:
             self.error(
-                f"未知函数「{e.name}」 (unknown function {e.name!r})",
+                Msg(f"未知函数「{e.name}」", f"unknown function {e.name!r}"),
                 e.loc,
-                did_you_mean(e.name, FUNCTIONS) or "可用函数 (functions)：" + "、".join(FUNCTIONS),
+                suggest(e.name, FUNCTIONS, "可用函数", "functions"),
                 code="name",
             )
             return mk_const(None), ERROR
@@ -235,7 +263,11 @@ class ExprCompiler:
         if e.name == "len":
             # ``len(reason) <= 100``: characters of a text, without its outer spaces
             if len(e.args) != 1 or types[0].kind not in ("str", "error"):
-                self.error("len() 需要一个文字参数 (len() takes one text)", e.loc, "len(reason)")
+                self.error(
+                    Msg("len() 需要一个文字参数", "len() takes one text"),
+                    e.loc,
+                    Msg("如 len(reason)", "e.g. len(reason)"),
+                )
                 return mk_const(None), ERROR
             t0 = fns[0]
             return (lambda c: Decimal(len(t0(c).strip()))), NUM
@@ -244,22 +276,19 @@ class ExprCompiler:
         ]
         if not arity[0] <= len(e.args) <= arity[1]:
             self.error(
-                f"{e.name}() 的参数个数不对：{len(e.args)} (wrong number of arguments)",
+                Msg(
+                    f"{e.name}() 的参数个数不对：{len(e.args)}",
+                    f"{e.name}() takes {_ARITY_WORDS[e.name]} arguments, not {len(e.args)}",
+                ),
                 e.loc,
-                {
-                    "min": "min(a, b)",
-                    "max": "max(a, b)",
-                    "clamp": "clamp(x, 下限, 上限)",
-                    "abs": "abs(x)",
-                    "round": "round(x, 2)",
-                }[e.name],
+                _ARITY_HINTS[e.name],
             )
             return mk_const(None), ERROR
         if any(t.kind == "error" for t in types):
             return mk_const(None), ERROR
         for a, t in zip(e.args, types, strict=True):
             if t.kind != "num":
-                self.error(f"{e.name}() 的参数应为数 ({e.name}() takes numbers)", a.loc)
+                self.error(Msg(f"{e.name}() 的参数应为数", f"{e.name}() takes numbers"), a.loc)
                 return mk_const(None), ERROR
         if e.name == "round":
             digits = e.args[1]
@@ -270,8 +299,11 @@ class ExprCompiler:
                 or not 0 <= digits.value <= MAX_PLACES
             ):
                 self.error(
-                    f"round() 的第二个参数应为 0–{MAX_PLACES} 的整数位数，如 2 "
-                    f"(round(x, 2): places are a whole number 0–{MAX_PLACES})",
+                    Msg(
+                        f"round() 的第二个参数应为 0–{MAX_PLACES} 的整数位数，如 2",
+                        f"the second argument of round() is a whole number of places, "
+                        f"0–{MAX_PLACES}: e.g. round(x, 2)",
+                    ),
                     digits.loc,
                 )
                 return mk_const(None), ERROR
@@ -290,8 +322,11 @@ class ExprCompiler:
         for a, t in zip(e.args, types, strict=True):
             if not same_num(t, result_t):
                 self.error(
-                    f"{e.name}() 的参数量纲不同：{result_t.describe()} 与 {t.describe()} "
-                    f"(arguments of {e.name}() must have one dimension)",
+                    Msg(
+                        f"{e.name}() 的参数量纲不同：{result_t.describe()} 与 {t.describe()}",
+                        f"the arguments of {e.name}() differ: {result_t.describe('en')} and "
+                        f"{t.describe('en')}",
+                    ),
                     a.loc,
                 )
                 return mk_const(None), ERROR
@@ -307,14 +342,14 @@ class ExprCompiler:
         regular expressions (nothing a policy writes can take more than linear time)."""
         if len(e.args) != 2:
             self.error(
-                f"{e.name}() 需要两个参数 ({e.name}() takes two arguments)",
+                Msg(f"{e.name}() 需要两个参数", f"{e.name}() takes two arguments"),
                 e.loc,
-                f'{e.name}(name, "满意度")',
+                Msg(f'如 {e.name}(name, "满意度")', f'e.g. {e.name}(name, "满意度")'),
             )
             return mk_const(False), ERROR
         for a, t in zip(e.args, types, strict=True):
             if t.kind not in ("str", "error"):
-                self.error(f"{e.name}() 的参数应为文字 ({e.name}() takes text)", a.loc)
+                self.error(Msg(f"{e.name}() 的参数应为文字", f"{e.name}() takes text"), a.loc)
                 return mk_const(False), ERROR
         f0, f1 = fns
         if e.name == "contains":
@@ -329,7 +364,9 @@ class ExprCompiler:
         if lt.kind == "error" or rt.kind == "error":
             return mk_const(None), ERROR
         if lt.kind != "num" or rt.kind != "num":
-            self.error(f"「{e.op}」两边应为数 (both sides of {e.op!r} must be numbers)", e.loc)
+            self.error(
+                Msg(f"「{e.op}」两边应为数", f"both sides of {e.op!r} must be numbers"), e.loc
+            )
             return mk_const(None), ERROR
         loc = e.loc
         if e.op in "+-":
@@ -340,13 +377,19 @@ class ExprCompiler:
                 a, b = lookup_unit(lt.concrete), lookup_unit(rt.concrete)
                 if a is not None and b is not None and a.dimension != b.dimension:
                     self.error(
-                        f"不能把 {lt.concrete} 与 {rt.concrete} 相加减 (cannot add {lt.concrete} and {rt.concrete})",
+                        Msg(
+                            f"不能把 {lt.concrete} 与 {rt.concrete} 相加减",
+                            f"cannot add or subtract {lt.concrete} and {rt.concrete}",
+                        ),
                         e.loc,
                     )
                     return mk_const(None), ERROR
             if not same_num(lt, rt):
                 self.error(
-                    f"不能把{lt.describe()}与{rt.describe()}相加减 (cannot add {lt.describe()} and {rt.describe()})",
+                    Msg(
+                        f"不能把{lt.describe()}与{rt.describe()}相加减",
+                        f"cannot add or subtract {lt.describe('en')} and {rt.describe('en')}",
+                    ),
                     e.loc,
                     type_hint(lt, rt),
                 )
@@ -370,13 +413,13 @@ class ExprCompiler:
             return result
 
         if rt.zero:
-            self.error("除以0 (division by zero)", e.right.loc)
+            self.error(Msg("除以0", "division by zero"), e.right.loc)
         return divide, combine(lt, rt, -1)
 
     def _c_Neg(self, e: A.Neg, scope: Scope) -> tuple[Fn, TypeInfo]:
         f, t = self.compile(e.operand, scope)
         if t.kind not in ("num", "error"):
-            self.error("负号后应为数 (a minus sign takes a number)", e.loc)
+            self.error(Msg("负号后应为数", "a minus sign takes a number"), e.loc)
             return mk_const(None), ERROR
         return (lambda c: -f(c)), t
 
@@ -394,20 +437,19 @@ class ExprCompiler:
             if not self.check_concrete(lt, rt, e, ("比较", "compare")):
                 return mk_const(False), BOOL
             if not same_num(lt, rt):
-                self.error(
-                    f"不能比较{lt.describe()}与{rt.describe()} (cannot compare {lt.describe()} with {rt.describe()})",
-                    e.loc,
-                    type_hint(lt, rt),
-                )
+                self.error(_cannot_compare(lt, rt), e.loc, type_hint(lt, rt))
                 return mk_const(False), BOOL
         elif lt.kind != rt.kind:
-            self.error(
-                f"不能比较{lt.describe()}与{rt.describe()} (cannot compare {lt.describe()} with {rt.describe()})",
-                e.loc,
-            )
+            self.error(_cannot_compare(lt, rt), e.loc)
             return mk_const(False), BOOL
         elif e.op not in ("==", "!="):
-            self.error(f"{lt.describe()}只能用 == 或 != 比较 (only == and != apply)", e.loc)
+            self.error(
+                Msg(
+                    f"{lt.describe()}只能用 == 或 != 比较",
+                    f"{lt.describe('en')} compares only with == or !=",
+                ),
+                e.loc,
+            )
             return mk_const(False), BOOL
         fn = compare(e.op, lf, rf)
         if scope.lenient_units and (lt.concrete or rt.concrete):
@@ -428,10 +470,13 @@ class ExprCompiler:
             domain = DOMAINS.get(ref.dotted)
             if domain is not None and const.value not in domain:
                 self.error(
-                    f"「{ref.dotted}」不会等于「{const.value}」 ({ref.dotted} is never {const.value!r})",
+                    Msg(
+                        f"「{ref.dotted}」不会等于「{const.value}」",
+                        f"{ref.dotted} is never {const.value!r}",
+                    ),
                     const.loc,
                     did_you_mean(const.value, domain)
-                    or "可取值 (possible values)：" + "、".join(f'"{d}"' for d in domain if d),
+                    or known((f'"{d}"' for d in domain if d), "可取值", "possible values"),
                     code="name",
                 )
 
@@ -440,13 +485,20 @@ class ExprCompiler:
         values = []
         for opt in e.options:
             if not isinstance(opt, A.Str | A.Num | A.Bool):
-                self.error("in 后的列表只能包含常量 (an in-list holds constants only)", opt.loc)
+                self.error(
+                    Msg("in 后的列表只能包含常量", "the list after in holds constants only"),
+                    opt.loc,
+                )
                 return mk_const(False), BOOL
             self._check_domain(e.item, opt)
             of, ot = self.compile(opt, scope)
             if t.kind != "error" and ot.kind != t.kind:
                 self.error(
-                    f"列表元素应为{t.describe()} (list items must be {t.describe()})", opt.loc
+                    Msg(
+                        f"列表元素应为{t.describe()}",
+                        f"the items of the list must be {t.describe('en')}",
+                    ),
+                    opt.loc,
                 )
                 return mk_const(False), BOOL
             values.append(of(Ctx()))
@@ -456,21 +508,21 @@ class ExprCompiler:
         return (lambda c: f(c) in options), BOOL
 
     def _c_Not(self, e: A.Not, scope: Scope) -> tuple[Fn, TypeInfo]:
-        f = self.expect(e.operand, scope, BOOL, "not 之后|the operand of not")
+        f = self.expect(e.operand, scope, BOOL, Msg("not 之后", "the operand of not"))
         return (lambda c: not f(c)), BOOL
 
     def _c_And(self, e: A.And, scope: Scope) -> tuple[Fn, TypeInfo]:
-        lf = self.expect(e.left, scope, BOOL, "and 两边|both sides of and")
-        rf = self.expect(e.right, scope, BOOL, "and 两边|both sides of and")
+        lf = self.expect(e.left, scope, BOOL, Msg("and 两边", "each side of and"))
+        rf = self.expect(e.right, scope, BOOL, Msg("and 两边", "each side of and"))
         return (lambda c: lf(c) and rf(c)), BOOL
 
     def _c_Or(self, e: A.Or, scope: Scope) -> tuple[Fn, TypeInfo]:
-        lf = self.expect(e.left, scope, BOOL, "or 两边|both sides of or")
-        rf = self.expect(e.right, scope, BOOL, "or 两边|both sides of or")
+        lf = self.expect(e.left, scope, BOOL, Msg("or 两边", "each side of or"))
+        rf = self.expect(e.right, scope, BOOL, Msg("or 两边", "each side of or"))
         return (lambda c: lf(c) or rf(c)), BOOL
 
     def _c_If(self, e: A.If, scope: Scope) -> tuple[Fn, TypeInfo]:
-        cf = self.expect(e.cond, scope, BOOL, "if 条件|an if condition")
+        cf = self.expect(e.cond, scope, BOOL, Msg("if 条件", "an if condition"))
         tf, tt = self.compile(e.then, scope)
         of, ot = self.compile(e.otherwise, scope)
         if tt.kind == "error" or ot.kind == "error":
@@ -481,7 +533,10 @@ class ExprCompiler:
         same = same_num(tt, ot) if tt.kind == "num" else tt.kind == ot.kind
         if not same:
             self.error(
-                f"then 与 else 的类型不同：{tt.describe()} 与 {ot.describe()} (then and else differ)",
+                Msg(
+                    f"then 与 else 的类型不同：{tt.describe()} 与 {ot.describe()}",
+                    f"then and else differ: {tt.describe('en')} and {ot.describe('en')}",
+                ),
                 e.loc,
             )
             return mk_const(None), ERROR
@@ -516,8 +571,11 @@ class ExprCompiler:
             sf = ratio_subject
         elif st.kind != "error" and not same_num(st, NUM):
             self.error(
-                f"bands 的对象应为数或以百分比计的指标数量，这里是{st.describe()} "
-                f"(the subject of bands must be a number or a ratio quantity, got {st.describe()})",
+                Msg(
+                    f"bands 的对象应为数或以百分比计的指标数量，这里是{st.describe()}",
+                    "the subject of bands must be a number or a quantity in percent, not "
+                    + st.describe("en"),
+                ),
                 e.subject.loc,
             )
         check_bands(
@@ -537,7 +595,11 @@ class ExprCompiler:
                 result_t = vt
             elif not (same_num(vt, result_t) if vt.kind == "num" else vt.kind == result_t.kind):
                 self.error(
-                    f"各档取值的类型应相同 (every band must give {result_t.describe()})", value.loc
+                    Msg(
+                        f"各档取值的类型应相同（{result_t.describe()}）",
+                        f"every band must give {result_t.describe('en')}",
+                    ),
+                    value.loc,
                 )
                 return mk_const(None), ERROR
             compiled.append((iv, vf))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import os
 from pathlib import Path
 
 from jixiao.errors import Location, PolicyError, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import suggest
 from jixiao.policy.syntax import MAX_SIZE, parse_policy_text
 from jixiao.resources import rules_dir
 
@@ -51,8 +53,16 @@ def search_path() -> tuple[Path, ...]:
     return tuple(Path(p) for p in raw.split(os.pathsep) if p.strip())
 
 
-def _extends_problem(message: str, loc: Location, hint: str | None = None) -> PolicyProblem:
-    return PolicyProblem(message, loc, hint, code="extends")
+def _problem(
+    message: Msg, loc: Location, hint: Msg | None = None, code: str = "policy"
+) -> PolicyProblem:
+    return PolicyProblem.of(message, loc, hint, code=code)
+
+
+_INSIDE = Msg(
+    "只能继承内置策略名，或本文件所在文件夹内的 .policy 文件",
+    "extends takes a shipped policy's name or a .policy file under this file's folder",
+)
 
 
 def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path:
@@ -66,53 +76,30 @@ def resolve_spec(spec: str, base_dir: Path | None, loc: Location | None) -> Path
             path = folder / f"{spec}.policy"
             if spec and not spec.startswith(".") and path.is_file():
                 return path
-        hint = did_you_mean(spec, shipped_policies()) or "内置策略 (shipped)：" + "、".join(
-            shipped_policies()
-        )
-        raise PolicyError(
-            [
-                _extends_problem(
-                    f"没有名为「{spec}」的内置策略 (no shipped policy named {spec!r})", where, hint
-                )
-            ]
-        )
+        hint = suggest(spec, shipped_policies(), "内置策略", "shipped policies")
+        message = Msg(f"没有名为「{spec}」的内置策略", f"no shipped policy is named {spec!r}")
+        raise PolicyError([_problem(message, where, hint, "extends")])
     path = Path(spec)
     if base_dir is not None:
-        inside = (
-            "只能继承内置策略名，或本文件所在文件夹内的 .policy 文件 (extends takes a shipped name "
-        )
-        inside += "or a .policy file under this file's folder)"
         if path.is_absolute() or not spec.endswith(".policy") or "\x00" in spec:
-            raise PolicyError(
-                [
-                    _extends_problem(
-                        f"extends 不能指向「{spec}」 (extends cannot name {spec!r})", where, inside
-                    )
-                ]
-            )
+            message = Msg(f"extends 不能指向「{spec}」", f"extends cannot name {spec!r}")
+            raise PolicyError([_problem(message, where, _INSIDE, "extends")])
         path = base_dir / path
         try:
             path.resolve().relative_to(base_dir.resolve())
         except (ValueError, OSError):
-            raise PolicyError(
-                [
-                    _extends_problem(
-                        f"extends 指向本文件夹之外：「{spec}」 (extends leaves this file's folder: {spec!r})",
-                        where,
-                        inside,
-                    )
-                ]
-            ) from None
+            message = Msg(
+                f"extends 指向本文件夹之外：「{spec}」",
+                f"extends leaves this file's folder: {spec!r}",
+            )
+            raise PolicyError([_problem(message, where, _INSIDE, "extends")]) from None
     if not path.is_file():
-        raise PolicyError(
-            [
-                _extends_problem(
-                    f"找不到策略文件「{spec}」 (policy file not found: {spec})",
-                    where,
-                    "内置策略可直接用名称，如 central (shipped policies are loaded by name)",
-                )
-            ]
+        message = Msg(f"找不到策略文件「{spec}」", f"policy file not found: {spec}")
+        hint = Msg(
+            "内置策略可直接用名称，如 central",
+            "a shipped policy is loaded by its name, e.g. central",
         )
+        raise PolicyError([_problem(message, where, hint, "extends")])
     return path
 
 
@@ -130,25 +117,22 @@ def decode_policy(data: bytes, display: str) -> str:
         line = head.count(b"\n") + 1
         line_start = head.rfind(b"\n") + 1
         column = len(head[line_start:].decode("utf-8", errors="replace")) + 1
-        hint = "请以 UTF-8 编码保存策略文件 (save the policy file as UTF-8)"
+        hint = Msg("请以 UTF-8 编码保存策略文件", "save the policy file as UTF-8")
         try:
             data.decode("gb18030")
-            hint = (
-                "文件似乎是 GBK/GB18030 编码；请另存为 UTF-8 "
-                "(the file looks like GBK/GB18030: save it as UTF-8)"
+            hint = Msg(
+                "文件似乎是 GBK/GB18030 编码；请另存为 UTF-8",
+                "the file looks like GBK/GB18030: save it as UTF-8",
             )
         except UnicodeDecodeError:
             pass
+        byte = f"0x{data[err.start]:02x}"
+        message = Msg(
+            f"第 {line} 行第 {column} 列的字节 {byte} 不是 UTF-8",
+            f"the byte {byte} at line {line}, column {column} is not UTF-8",
+        )
         raise PolicyError(
-            [
-                PolicyProblem(
-                    f"第 {line} 行第 {column} 列的字节 0x{data[err.start]:02x} 不是 UTF-8 "
-                    f"(byte 0x{data[err.start]:02x} at line {line}, column {column} is not UTF-8)",
-                    Location(display, line, column),
-                    hint,
-                    code="encoding",
-                )
-            ]
+            [_problem(message, Location(display, line, column), hint, "encoding")]
         ) from None
 
 
@@ -157,26 +141,29 @@ def read_policy_file(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_SIZE * 4:
-            raise PolicyError(
-                [
-                    PolicyProblem(
-                        f"策略文件过大（{size} 字节） (policy file too large: {size} bytes)",
-                        Location(display),
-                        code="limits",
-                    )
-                ]
+            message = Msg(
+                f"策略文件过大（{size} 字节）", f"the policy file is too large ({size} bytes)"
             )
+            raise PolicyError([_problem(message, Location(display), code="limits")])
         data = path.read_bytes()
     except OSError as err:
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    f"无法读取策略文件 (cannot read the policy file): {err.strerror or err}",
-                    Location(display),
-                )
-            ]
-        ) from None
+        reason = str(err.strerror or err)
+        message = Msg(
+            f"无法读取策略文件：{_OS_REASONS.get(err.errno or 0, reason)}",
+            f"cannot read the policy file: {reason}",
+        )
+        raise PolicyError([_problem(message, Location(display))]) from None
     return decode_policy(data, display)
+
+
+#: Why a file cannot be read, in Chinese (the operating system says it in English).
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名过长",
+}
 
 
 def read_chain(spec: str) -> tuple[tuple[str, str], ...]:
@@ -191,22 +178,13 @@ def read_chain(spec: str) -> tuple[tuple[str, str], ...]:
         display = display_path(path)
         if key in seen:
             cycle = " → ".join([*shown[seen.index(key) :], display])
-            raise PolicyError(
-                [
-                    PolicyProblem(
-                        f"extends 形成循环：{cycle} (extends cycle)", loc or Location(display)
-                    )
-                ]
-            )
+            message = Msg(f"extends 形成循环：{cycle}", f"extends goes round in a cycle: {cycle}")
+            raise PolicyError([_problem(message, loc or Location(display))])
         if len(seen) >= MAX_EXTENDS:
-            raise PolicyError(
-                [
-                    PolicyProblem(
-                        f"extends 层数超过 {MAX_EXTENDS} (too many extends levels)",
-                        loc or Location(display),
-                    )
-                ]
+            message = Msg(
+                f"extends 层数超过 {MAX_EXTENDS}", f"more than {MAX_EXTENDS} levels of extends"
             )
+            raise PolicyError([_problem(message, loc or Location(display))])
         seen.append(key)
         shown.append(display)
         text = read_policy_file(path, display)

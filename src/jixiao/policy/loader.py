@@ -39,11 +39,11 @@ from jixiao.policy.expressions import ExprCompiler
 from jixiao.policy.files import MAX_EXTENDS, parse_cached, read_chain, shipped_policies
 from jixiao.policy.merge import Merged, merge_files
 from jixiao.policy.model import Policy, TierTableRT
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import did_you_mean, suggest
 from jixiao.policy.refs import BUDGET_REFS, DOMAINS, INDICATOR_REFS, Scope
 from jixiao.policy.rules import EXPLAIN_FIELDS, compile_rules
 from jixiao.policy.syntax import MAX_PLACES, MAX_RULES
-from jixiao.policy.types import ROUNDING_MODES, Ctx, TypeInfo
+from jixiao.policy.types import ROUNDING_MODES, Ctx, EvalError, TypeInfo
 from jixiao.resources import rules_dir as rules_dir  # kept: tests and users reach it here
 
 __all__ = [
@@ -91,18 +91,21 @@ class PolicyBuilder:
         self.warnings: list[PolicyProblem] = []
 
     def problem(
-        self, message: str, loc: Location, hint: str | None = None, code: str = "policy"
+        self, message: Msg, loc: Location, hint: Msg | None = None, code: str = "policy"
     ) -> None:
-        self.problems.append(PolicyProblem(message, loc, hint, code=code))
+        self.problems.append(PolicyProblem.of(message, loc, hint, code=code))
 
     def build(self) -> Policy:
         m = merge_files(self.files, self.problems, self.warnings)
         top = m.first_loc or Location(m.path)
         if len(m.rules) + len(m.budget_rules) > MAX_RULES:
             # refused before any rule is compiled or checked
+            count = len(m.rules) + len(m.budget_rules)
             self.problem(
-                f"规则过多（{len(m.rules) + len(m.budget_rules)} 条，上限 {MAX_RULES}） "
-                f"(too many rules: {len(m.rules) + len(m.budget_rules)}, at most {MAX_RULES})",
+                Msg(
+                    f"规则过多（{count} 条，上限 {MAX_RULES}）",
+                    f"too many rules ({count}, at most {MAX_RULES})",
+                ),
                 top,
                 code="limits",
             )
@@ -126,9 +129,9 @@ class PolicyBuilder:
             m.budget_rules, BUDGET_REFS, params, ec, tiers, budget=True, problems=self.problems
         )
         if not m.rules:
-            self.problem("策略没有任何指标规则 (the policy has no indicator rules)", top)
+            self.problem(Msg("策略没有任何指标规则", "the policy has no indicator rules"), top)
         if not m.budget_rules:
-            self.problem("策略没有 budget 规则 (the policy has no budget rules)", top)
+            self.problem(Msg("策略没有 budget 规则", "the policy has no budget rules"), top)
         check_reachability(m.rules, Msg("指标规则", "indicator rule"), self.problems)
         check_reachability(m.budget_rules, Msg("预算规则", "budget rule"), self.problems)
         codes = {f.code for r in (*rules, *budget_rules) for f in r.findings}
@@ -178,15 +181,18 @@ class PolicyBuilder:
                 continue
             settable = sorted(SEVERITY_SETTABLE)
             if code in BUILTIN_CODES:
-                message = (
-                    f"内置代码「{code}」的严重程度不可由策略设置 (the severity of {code} is fixed)"
+                message = Msg(
+                    f"内置代码「{code}」的严重程度不可由策略设置",
+                    f"the severity of the built-in code {code} is fixed",
                 )
             else:
-                message = f"未知的内置代码「{code}」 (unknown built-in finding code {code!r})"
+                message = Msg(
+                    f"未知的内置代码「{code}」", f"unknown built-in finding code {code!r}"
+                )
             self.problem(
                 message,
                 loc,
-                did_you_mean(code, settable) or "可设置 (settable)：" + "、".join(settable),
+                suggest(code, settable, "可设置", "settable"),
                 code="name",
             )
 
@@ -197,18 +203,28 @@ class PolicyBuilder:
         for name, (expr, loc) in m.lets.items():
             if name in reserved:
                 self.problem(
-                    f"「{name}」是内置名称，不能用 let 重新定义 ({name!r} is built in)",
+                    Msg(
+                        f"「{name}」是内置名称，不能用 let 重新定义",
+                        f"{name!r} is a built-in name: let cannot redefine it",
+                    ),
                     loc,
                     code="name",
                 )
                 continue
-            fn, t = ec.compile(expr, Scope({}, params, where="let"))
+            fn, t = ec.compile(expr, Scope({}, params, where=Msg("let 定义", "a let definition")))
             if t.kind == "error":
                 continue
             try:
                 value = fn(Ctx())
             except Exception as err:  # an EvalError in a constant expression
-                self.problem(f"let {name} 无法求值 (cannot evaluate): {err}", loc)
+                why = (err.zh, err.en) if isinstance(err, EvalError) else (str(err), str(err))
+                self.problem(
+                    Msg(
+                        f"let {name} 无法求值：{why[0]}",
+                        f"let {name} cannot be evaluated: {why[1]}",
+                    ),
+                    loc,
+                )
                 continue
             params[name] = (t, value)
         return params
@@ -219,7 +235,10 @@ class PolicyBuilder:
         for table in m.tiers.values():
             if not table.tiers:
                 self.problem(
-                    f"档次表「{table.name}」没有任何档次 (tier table is empty)",
+                    Msg(
+                        f"档次表「{table.name}」没有任何档次",
+                        f"the tier table {table.name!r} is empty",
+                    ),
                     table.loc,
                     code="bands",
                 )
@@ -244,21 +263,32 @@ class PolicyBuilder:
             for tier in table.tiers:
                 if names.count(tier.name) > 1:
                     self.problem(
-                        f"档次「{tier.name}」重复 (tier named twice)", tier.loc, code="name"
+                        Msg(f"档次「{tier.name}」重复", f"the tier {tier.name!r} is named twice"),
+                        tier.loc,
+                        code="name",
                     )
                 if (tier.band.low is not None and tier.band.low < 0) or (
                     tier.band.high is not None and tier.band.high > 1
                 ):
+                    band = tier.band.render(percent=True)
                     self.problem(
-                        f"档次「{tier.name}」的区间 {tier.band.render(percent=True)} 超出 [0%, 100%] "
-                        "(a tier band is a share of the weight, within [0%, 100%])",
+                        Msg(
+                            f"档次「{tier.name}」的区间 {band} 超出 [0%, 100%]",
+                            f"the band {band} of the tier {tier.name!r} leaves [0%, 100%]: "
+                            "a tier band is a share of the weight",
+                        ),
                         tier.band.loc,
                         code="bands",
                     )
                 if tier.default is not None and not tier.band.contains(tier.default):
+                    band = tier.band.render(percent=True)
+                    point = f"{tier.default * 100:f}%"
                     self.problem(
-                        f"档次「{tier.name}」的默认分值 {tier.default * 100:f}% 不在其区间 {tier.band.render(percent=True)} 内 "
-                        "(the default point must lie in its band)",
+                        Msg(
+                            f"档次「{tier.name}」的默认分值 {point} 不在其区间 {band} 内",
+                            f"the default {point} of the tier {tier.name!r} is outside its band "
+                            f"{band}",
+                        ),
                         tier.loc,
                         code="bands",
                     )
@@ -266,7 +296,10 @@ class PolicyBuilder:
                     key = norm_word(w)
                     if key in words and words[key] != tier.name:
                         self.problem(
-                            f"词语「{w}」同时属于「{words[key]}」和「{tier.name}」 (a word maps to two tiers)",
+                            Msg(
+                                f"词语「{w}」同时属于「{words[key]}」和「{tier.name}」",
+                                f"the word {w!r} is in two tiers: {words[key]!r} and {tier.name!r}",
+                            ),
                             tier.loc,
                             code="bands",
                         )
@@ -280,9 +313,9 @@ class PolicyBuilder:
             for key, tier_name, loc in table.status:
                 if key not in statuses:
                     self.problem(
-                        f"未知的完成状态「{key}」 (unknown status {key!r})",
+                        Msg(f"未知的完成状态「{key}」", f"unknown status {key!r}"),
                         loc,
-                        did_you_mean(key, statuses) or "可用 (known)：" + "、".join(statuses),
+                        suggest(key, statuses),
                         code="name",
                     )
                 self.check_tier_name(tier_name, names, loc)
@@ -293,7 +326,7 @@ class PolicyBuilder:
     def check_tier_name(self, tier_name: str, names: list[str], loc: Location) -> None:
         if tier_name not in names:
             self.problem(
-                f"没有名为「{tier_name}」的档次 (no such tier)",
+                Msg(f"没有名为「{tier_name}」的档次", f"no tier named {tier_name!r}"),
                 loc,
                 did_you_mean(tier_name, names),
                 code="name",

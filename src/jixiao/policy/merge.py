@@ -7,6 +7,7 @@ from decimal import Decimal
 import attrs
 
 from jixiao.errors import Location, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.names import did_you_mean
 
@@ -174,8 +175,8 @@ def merge_rules(
     for name, loc in drops:
         if name not in order:
             problems.append(
-                PolicyProblem(
-                    f"没有名为「{name}」的规则可删除 (no rule named {name!r} to drop)",
+                PolicyProblem.of(
+                    Msg(f"没有名为「{name}」的规则可删除", f"no rule named {name!r} to drop"),
                     loc,
                     did_you_mean(name, order.names()),
                     code="name",
@@ -187,8 +188,11 @@ def merge_rules(
     for rule in new:
         if rule.name in seen_here:
             problems.append(
-                PolicyProblem(
-                    f"规则「{rule.name}」重复定义（首次在 {seen_here[rule.name]}） (rule defined twice)",
+                PolicyProblem.of(
+                    Msg(
+                        f"规则「{rule.name}」重复定义（首次在 {seen_here[rule.name]}）",
+                        f"the rule {rule.name!r} is defined twice (first at {seen_here[rule.name]})",
+                    ),
                     rule.loc,
                     code="name",
                 )
@@ -198,9 +202,11 @@ def merge_rules(
         if rule.amend:
             if rule.name not in order:
                 problems.append(
-                    PolicyProblem(
-                        f"没有名为「{rule.name}」的继承规则可修改 (no inherited rule named "
-                        f"{rule.name!r} to amend)",
+                    PolicyProblem.of(
+                        Msg(
+                            f"没有名为「{rule.name}」的继承规则可修改",
+                            f"no inherited rule named {rule.name!r} to amend",
+                        ),
                         rule.loc,
                         did_you_mean(rule.name, order.names()),
                         code="name",
@@ -213,13 +219,18 @@ def merge_rules(
             lost = [c for c in _codes(order.rule[rule.name]) if c not in _codes(rule)]
             if lost:
                 warnings.append(
-                    PolicyProblem(
-                        f"规则「{rule.name}」替换了继承的同名规则，丢弃了其发现 {'、'.join(lost)} "
-                        f"(this rule replaces the inherited one and drops its findings "
-                        f"{', '.join(lost)})",
+                    PolicyProblem.of(
+                        Msg(
+                            f"规则「{rule.name}」替换了继承的同名规则，丢弃了其发现 {'、'.join(lost)}",
+                            f"the rule {rule.name!r} replaces the inherited rule of that name and "
+                            f"drops its findings {', '.join(lost)}",
+                        ),
                         rule.loc,
-                        f'只改公式或条件请用 amend rule "{rule.name}" {{ … }}，保留其发现 '
-                        "(use amend rule to change the formula and keep the findings)",
+                        Msg(
+                            f'只改公式或条件请用 amend rule "{rule.name}" {{ … }}，保留其发现',
+                            f'to change only the formula or the condition, write amend rule "{rule.name}" '
+                            "{ … }: it keeps the findings",
+                        ),
                         code="lint",
                     )
                 )
@@ -234,9 +245,11 @@ def merge_rules(
         where, anchor = rule.placement
         if anchor not in order:
             problems.append(
-                PolicyProblem(
-                    f"找不到规则「{anchor}」，无法放在其{'前' if where == 'before' else '后'} "
-                    f"(no rule named {anchor!r} to place this rule {where})",
+                PolicyProblem.of(
+                    Msg(
+                        f"找不到规则「{anchor}」，无法放在其{'前' if where == 'before' else '后'}",
+                        f"no rule named {anchor!r} to place this rule {where}",
+                    ),
                     rule.loc,
                     did_you_mean(anchor, order.names()),
                     code="name",
@@ -295,8 +308,11 @@ def merge_files(
         for name, loc in f.tier_drops:
             if m.tiers.pop(name, None) is None:
                 problems.append(
-                    PolicyProblem(
-                        f"没有名为「{name}」的档次表可删除 (no tier table named {name!r} to drop)",
+                    PolicyProblem.of(
+                        Msg(
+                            f"没有名为「{name}」的档次表可删除",
+                            f"no tier table named {name!r} to drop",
+                        ),
                         loc,
                         did_you_mean(name, m.tiers),
                         code="name",
@@ -342,8 +358,11 @@ def merge_tiers(
     for name, loc in child.drops:
         if not any(t.name == name for t in tiers):
             sink.append(
-                PolicyProblem(
-                    f"档次表「{child.name}」中没有名为「{name}」的档次可删除 (no tier {name!r} to drop)",
+                PolicyProblem.of(
+                    Msg(
+                        f"档次表「{child.name}」中没有名为「{name}」的档次可删除",
+                        f"the tier table {child.name!r} has no tier named {name!r} to drop",
+                    ),
                     loc,
                     did_you_mean(name, [t.name for t in tiers]),
                     code="name",
@@ -353,8 +372,11 @@ def merge_tiers(
     for words, target, loc in child.moves:
         if not any(t.name == target for t in tiers):
             sink.append(
-                PolicyProblem(
-                    f"档次表「{child.name}」中没有名为「{target}」的档次 (no tier {target!r})",
+                PolicyProblem.of(
+                    Msg(
+                        f"档次表「{child.name}」中没有名为「{target}」的档次",
+                        f"the tier table {child.name!r} has no tier named {target!r}",
+                    ),
                     loc,
                     did_you_mean(target, [t.name for t in tiers]),
                     code="name",

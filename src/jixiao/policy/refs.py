@@ -12,6 +12,7 @@ from typing import Any, get_args
 import attrs
 
 from jixiao.errors import Location
+from jixiao.i18n import Msg
 from jixiao.policy.types import BOOL, MONEY, NUM, POINTS, QTY, STR, Ctx, EvalError, Fn, TypeInfo
 from jixiao.targets.ast import (
     ACTUAL_KINDS,
@@ -204,6 +205,7 @@ class Scope:
     refs: RefTable
     params: dict[str, tuple[TypeInfo, Any]]
     forbid: frozenset[str] = frozenset()
-    where: str = ""
+    #: Where the expression stands (``规则体`` / ``a rule body``), for messages.
+    where: Msg = Msg("此处", "this place")
     # in a rule's ``when``, a comparison with a unit literal of another dimension is false
     lenient_units: bool = False

@@ -10,11 +10,12 @@ from typing import Any
 import attrs
 
 from jixiao.errors import Location, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
 from jixiao.policy.checks import report
 from jixiao.policy.expressions import ExprCompiler
 from jixiao.policy.model import CompiledFinding, CompiledRule, TierTableRT
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import did_you_mean, known, suggest
 from jixiao.policy.refs import BODY_ONLY, Scope
 from jixiao.policy.types import BOOL, POINTS, Fn, TypeInfo
 
@@ -38,6 +39,14 @@ EXPLAIN_FIELDS = (
 )
 
 
+_WHEN = Msg("规则条件 when", "a rule's when condition")
+_SCORE_WITHOUT_MET = Msg(
+    "没有 met when 的规则的得分公式", "the score formula of a rule without met when"
+)
+_BODY = Msg("规则体", "a rule body")
+_MET = Msg("met when 条件", "a met when condition")
+
+
 def compile_rules(
     rules: list[A.Rule],
     refs: dict[str, Any],
@@ -49,11 +58,11 @@ def compile_rules(
     problems: list[PolicyProblem],
 ) -> list[CompiledRule]:
     out = []
-    when_scope = Scope(refs, params, forbid=BODY_ONLY, where="规则条件 when", lenient_units=True)
+    when_scope = Scope(refs, params, forbid=BODY_ONLY, where=_WHEN, lenient_units=True)
     for rule in rules:
         where = f"{rule.loc.source}:{rule.loc.line}"
         when = (
-            ec.expect(rule.when, when_scope, BOOL, "when 条件|a when condition")
+            ec.expect(rule.when, when_scope, BOOL, Msg("when 条件", "a when condition"))
             if rule.when is not None
             else None
         )
@@ -65,23 +74,29 @@ def compile_rules(
         body_forbid = frozenset({"scored"}) if has_met else frozenset({"met", "scored"})
         # the score formula may use met only when the rule states it; by the time reasons,
         # findings and accepts run, met is known (from the tier or from score == weight)
-        score_scope = Scope(
-            refs, params, forbid=body_forbid, where="没有 met when 的规则的得分公式"
-        )
-        body = Scope(refs, params, where="规则体")
-        met_scope = Scope(refs, params, forbid=frozenset({"met", "scored"}), where="met when 条件")
+        score_scope = Scope(refs, params, forbid=body_forbid, where=_SCORE_WITHOUT_MET)
+        body = Scope(refs, params, where=_BODY)
+        met_scope = Scope(refs, params, forbid=frozenset({"met", "scored"}), where=_MET)
         if len(met_stmts) > 1:
-            report(problems, "一条规则只能有一个 met when (one met per rule)", met_stmts[1].loc)
+            report(
+                problems,
+                Msg("一条规则只能有一个 met when", "a rule has at most one met when"),
+                met_stmts[1].loc,
+            )
         if len(scorers) != 1:
             loc = scorers[1].loc if scorers else rule.loc
             report(
                 problems,
-                f"规则「{rule.name}」应恰有一个 score = …、score by tiers 或 unscored "
-                f"(a rule needs exactly one way to score; it has {len(scorers)})",
+                Msg(
+                    f"规则「{rule.name}」应恰有一个 score = …、score by tiers 或 unscored"
+                    f"（现有 {len(scorers)} 个）",
+                    f"the rule {rule.name!r} needs exactly one of score = …, score by tiers or "
+                    f"unscored (it has {len(scorers)})",
+                ),
                 loc,
             )
         met = (
-            ec.expect(met_stmts[0].cond, met_scope, BOOL, "met 条件|a met condition")
+            ec.expect(met_stmts[0].cond, met_scope, BOOL, Msg("met 条件", "a met condition"))
             if met_stmts
             else None
         )
@@ -92,23 +107,32 @@ def compile_rules(
         unscored = None
         for scorer in scorers[:1]:
             if isinstance(scorer, A.ScoreStmt):
-                score_fn = ec.expect(scorer.expr, score_scope, POINTS, "得分 score |the score")
+                score_fn = ec.expect(
+                    scorer.expr, score_scope, POINTS, Msg("得分 score ", "the score")
+                )
                 score_text = scorer.text
                 score_refs = refs_of(scorer.expr, score_scope, ec)
             elif isinstance(scorer, A.TiersStmt):
                 if budget:
                     report(
                         problems,
-                        "预算规则不能用 score by tiers (budget rules score with a formula)",
+                        Msg(
+                            "预算规则不能用 score by tiers",
+                            "a budget rule cannot score by tiers: it scores with a formula",
+                        ),
                         scorer.loc,
                     )
                 elif scorer.table not in tiers:
                     report(
                         problems,
-                        f"没有名为「{scorer.table}」的档次表 (no tier table named {scorer.table!r})",
+                        Msg(
+                            f"没有名为「{scorer.table}」的档次表",
+                            f"no tier table named {scorer.table!r}",
+                        ),
                         scorer.loc,
-                        did_you_mean(scorer.table, tiers)
-                        or "已定义 (defined)：" + "、".join(tiers),
+                        suggest(scorer.table, tiers, "已定义", "defined")
+                        if tiers
+                        else Msg("策略没有定义任何档次表", "the policy defines no tier tables"),
                         code="name",
                     )
                 tiers_name = scorer.table
@@ -124,11 +148,11 @@ def compile_rules(
                 if s.cond is None:
                     reason_always = True
                 else:
-                    f = ec.expect(s.cond, body, BOOL, "reason 条件|a reason condition")
+                    f = ec.expect(s.cond, body, BOOL, Msg("reason 条件", "a reason condition"))
                     reason = (lambda c, f=f: not f(c)) if s.unless else f
             elif isinstance(s, A.FindingStmt):
                 cond = (
-                    ec.expect(s.cond, body, BOOL, "finding 条件|a finding condition")
+                    ec.expect(s.cond, body, BOOL, Msg("finding 条件", "a finding condition"))
                     if s.cond is not None
                     else None
                 )
@@ -147,7 +171,7 @@ def compile_rules(
                     )
                 )
             elif isinstance(s, A.AcceptStmt):
-                accepts.append(ec.expect(s.expr, body, POINTS, "accept |an accepted score"))
+                accepts.append(ec.expect(s.expr, body, POINTS, Msg("accept ", "an accepted score")))
             elif isinstance(s, A.ExplainStmt):
                 check_template(s.zh, s.loc, problems)
                 if s.en:
@@ -205,7 +229,11 @@ def check_template(text: str, loc: Location, problems: list[PolicyProblem]) -> N
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
-        report(problems, "消息模板中的花括号不配对 (unbalanced braces in a message template)", loc)
+        report(
+            problems,
+            Msg("消息模板中的花括号不配对", "unbalanced braces in a message template"),
+            loc,
+        )
         return
     for _literal, f, spec, conversion in parts:
         if f is None:
@@ -220,19 +248,24 @@ def check_template(text: str, loc: Location, problems: list[PolicyProblem]) -> N
             )
             report(
                 problems,
-                f"消息模板的占位符只能是名称，不能带格式：「{shown[:40]}」 "
-                f"(a placeholder is a name only, without a format spec or conversion)",
+                Msg(
+                    f"消息模板的占位符只能是名称，不能带格式：「{shown[:40]}」",
+                    "a placeholder is a name only, without a format spec or conversion: "
+                    + shown[:40],
+                ),
                 loc,
-                f"写成 {{{f}}} (write {{{f}}})",
+                Msg(f"写成 {{{f}}}", f"write {{{f}}}"),
                 code="name",
             )
             continue
         if f not in EXPLAIN_FIELDS:
             report(
                 problems,
-                f"消息模板中未知的占位符「{{{f[:40]}}}」 (unknown placeholder {{{f[:40]}}})",
+                Msg(
+                    f"消息模板中未知的占位符「{{{f[:40]}}}」",
+                    f"unknown placeholder {{{f[:40]}}} in a message template",
+                ),
                 loc,
-                did_you_mean(f, EXPLAIN_FIELDS)
-                or "可用 (known)：" + "、".join("{" + x + "}" for x in EXPLAIN_FIELDS),
+                did_you_mean(f, EXPLAIN_FIELDS) or known("{" + x + "}" for x in EXPLAIN_FIELDS),
                 code="name",
             )

@@ -21,8 +21,9 @@ from lark import Token, Tree
 
 from jixiao.catalog import SEVERITIES
 from jixiao.errors import Location, PolicyError, PolicyProblem
+from jixiao.i18n import Msg
 from jixiao.policy import ast as A
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import suggest
 from jixiao.policy.syntax_errors import syntax_problems
 from jixiao.policy.types import MAX_PLACES
 from jixiao.resources import grammar_path
@@ -100,15 +101,18 @@ class _Builder:
     def tok_loc(self, tok: Any) -> Location:
         return Location(self.path, tok.line, tok.column, max(1, len(str(tok))), self.text)
 
+    def problem(
+        self, message: Msg, loc: Location, hint: Msg | None = None, code: str = "policy"
+    ) -> None:
+        self.problems.append(PolicyProblem.of(message, loc, hint, code=code))
+
     def string(self, tok: Any) -> str:
         raw = str(tok)[1:-1]
         if "\x00" in raw:
-            self.problems.append(
-                PolicyProblem(
-                    "文字中含有 NUL 字符 (a string contains a NUL character)",
-                    self.tok_loc(tok),
-                    "删除该不可见字符 (remove the invisible character)",
-                )
+            self.problem(
+                Msg("文字中含有 NUL 字符", "a string contains a NUL character"),
+                self.tok_loc(tok),
+                Msg("删除该不可见字符", "remove the invisible character"),
             )
             raw = raw.replace("\x00", "")
         return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
@@ -123,15 +127,17 @@ class _Builder:
                 break
         whole, _, fraction = digits.partition(".")
         if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
-            self.problems.append(
-                PolicyProblem(
-                    f"数字「{digits[:24]}{'…' if len(digits) > 24 else ''}」超出范围 "
-                    f"(a number has at most {MAX_INTEGER_DIGITS} digits before the point and "
-                    f"{MAX_FRACTION_DIGITS} after it)",
-                    self.tok_loc(tok),
-                    "大额请用单位，如 5亿元 (write large amounts with a unit, e.g. 5亿元)",
-                    code="limits",
-                )
+            shown = digits[:24] + ("…" if len(digits) > 24 else "")
+            self.problem(
+                Msg(
+                    f"数字「{shown}」超出范围：小数点前最多 {MAX_INTEGER_DIGITS} 位，"
+                    f"小数点后最多 {MAX_FRACTION_DIGITS} 位",
+                    f"the number {shown} is out of range: at most {MAX_INTEGER_DIGITS} digits "
+                    f"before the point and {MAX_FRACTION_DIGITS} after it",
+                ),
+                self.tok_loc(tok),
+                Msg("大额请用单位，如 5亿元", "write a large amount with a unit, e.g. 5亿元"),
+                code="limits",
             )
             return Decimal(0), unit if unit not in ("%", "‰") else None
         try:
@@ -228,25 +234,24 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
             return None
         value, unit = b.number(t.children[0])
         if unit is not None:
-            b.problems.append(
-                PolicyProblem(
-                    f"区间端点不能带单位「{unit}」 (an interval bound takes a number or a percentage)",
-                    b.tok_loc(t.children[0]),
-                    "写成 80% 或 0.8 (write 80% or 0.8)",
-                )
+            b.problem(
+                Msg(
+                    f"区间端点不能带单位「{unit}」",
+                    f"an interval bound is a number or a percentage, without the unit {unit!r}",
+                ),
+                b.tok_loc(t.children[0]),
+                Msg("写成 80% 或 0.8", "write 80% or 0.8"),
             )
         return -value if t.data == "bound_negative" else value
 
     low = bound(lo)
     high = bound(hi)
     if hi.data == "bound_neg_inf":
-        b.problems.append(
-            PolicyProblem(
-                "区间的上界不能是 -inf (an interval cannot end at -inf)",
-                b.loc(hi),
-                "写成 [-inf, 0) 或 [0, inf) (write [-inf, 0) or [0, inf))",
-                code="bands",
-            )
+        b.problem(
+            Msg("区间的上界不能是 -inf", "an interval cannot end at -inf"),
+            b.loc(hi),
+            Msg("写成 [-inf, 0) 或 [0, inf)", "write [-inf, 0) or [0, inf)"),
+            code="bands",
         )
     low_incl = str(left.children[0]) == "["
     high_incl = str(right.children[0]) == "]"
@@ -260,12 +265,11 @@ def interval_of(b: _Builder, tree: Tree[Any]) -> A.Interval:
         and high is not None
         and (low > high or (low == high and not (low_incl and high_incl)))
     ):
-        b.problems.append(
-            PolicyProblem(
-                f"区间 {A.Interval(low, high, low_incl, high_incl).render()} 是空的 (the interval is empty)",
-                loc,
-                "下界应小于上界 (the low end must be below the high end)",
-            )
+        shown = A.Interval(low, high, low_incl, high_incl).render()
+        b.problem(
+            Msg(f"区间 {shown} 是空的", f"the interval {shown} is empty"),
+            loc,
+            Msg("下界应小于上界", "the low end must be below the high end"),
         )
     return A.Interval(low, high, low_incl, high_incl, loc=loc)
 
@@ -280,8 +284,11 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     if len(text) > MAX_SIZE:
         raise PolicyError(
             [
-                PolicyProblem(
-                    f"策略文件过大（{len(text)} 字符，上限 {MAX_SIZE}） (policy file too large)",
+                PolicyProblem.of(
+                    Msg(
+                        f"策略文件过大（{len(text)} 字符，上限 {MAX_SIZE}）",
+                        f"the policy file is too large ({len(text)} characters, at most {MAX_SIZE})",
+                    ),
                     Location(path, 1, 1, 1, text[:200]),
                 )
             ]
@@ -290,10 +297,13 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     if rules > MAX_RULES:
         raise PolicyError(
             [
-                PolicyProblem(
-                    f"规则过多（{rules} 条，上限 {MAX_RULES}） (too many rules: {rules}, at most {MAX_RULES})",
+                PolicyProblem.of(
+                    Msg(
+                        f"规则过多（{rules} 条，上限 {MAX_RULES}）",
+                        f"too many rules ({rules}, at most {MAX_RULES})",
+                    ),
                     Location(path, 1, 1, 1, text),
-                    "把不常用的情形合并为一条规则 (merge rare cases into one rule)",
+                    Msg("把不常用的情形合并为一条规则", "merge rare cases into one rule"),
                     code="limits",
                 )
             ]
@@ -309,10 +319,13 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
     except _TooDeep as deep:
         raise PolicyError(
             [
-                PolicyProblem(
-                    f"表达式嵌套超过 {MAX_DEPTH} 层 (expression nested deeper than {MAX_DEPTH} levels)",
+                PolicyProblem.of(
+                    Msg(
+                        f"表达式嵌套超过 {MAX_DEPTH} 层",
+                        f"an expression is nested deeper than {MAX_DEPTH} levels",
+                    ),
                     deep.loc,
-                    "拆成几个 let 定义 (split it with let definitions)",
+                    Msg("拆成几个 let 定义", "split it into a few let definitions"),
                 )
             ]
         ) from None
@@ -322,7 +335,12 @@ def parse_policy_text(text: str, path: str = "<policy>") -> A.PolicyFile:
 
 
 _SEVERITIES = SEVERITIES
-_KIND_WORDS = {"let": "let", "weights": "权重", "tiers": "档次表", "cap": "上限"}
+_KIND_WORDS = {
+    "let": Msg("let", "the let"),
+    "weights": Msg("权重", "the weight of"),
+    "tiers": Msg("档次表", "the tier table"),
+    "cap": Msg("上限", "the cap of"),
+}
 
 
 def _places_ok(b: _Builder, tok: Any) -> bool:
@@ -330,13 +348,14 @@ def _places_ok(b: _Builder, tok: Any) -> bool:
     text = str(tok)
     if len(text) <= 3 and int(text) <= MAX_PLACES:
         return True
-    b.problems.append(
-        PolicyProblem(
-            f"舍入位数 {text[:12]} 超出 0–{MAX_PLACES} (rounding places must be 0–{MAX_PLACES})",
-            b.tok_loc(tok),
-            "如 rounding 2 half_up (e.g. rounding 2 half_up)",
-            code="limits",
-        )
+    b.problem(
+        Msg(
+            f"舍入位数 {text[:12]} 超出 0–{MAX_PLACES}",
+            f"rounding places {text[:12]} are outside 0–{MAX_PLACES}",
+        ),
+        b.tok_loc(tok),
+        Msg("如 rounding 2 half_up", "e.g. rounding 2 half_up"),
+        code="limits",
     )
     return False
 
@@ -356,11 +375,12 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
 
     def once(key: str, item: Tree[Any]) -> bool:
         if key in seen:
-            b.problems.append(
-                PolicyProblem(
-                    f"「{key}」重复声明 (declared twice; first at {seen[key]})",
-                    b.loc(item),
-                )
+            b.problem(
+                Msg(
+                    f"「{key}」重复声明（首次在 {seen[key]}）",
+                    f"{key!r} is declared twice (first at {seen[key]})",
+                ),
+                b.loc(item),
             )
             return False
         seen[key] = b.loc(item)
@@ -373,14 +393,18 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
         first = named.setdefault((kind, name), loc)
         if first is loc:
             return True
-        b.problems.append(
-            PolicyProblem(
-                f"{_KIND_WORDS[kind]}「{name}」在本文件中重复（首次在第 {first.line} 行） "
-                f"({kind} {name!r} stated twice in this file; first at line {first.line})",
-                loc,
-                "覆盖继承的定义请放在 extends 的子文件中 (override inherited ones in a file that extends)",
-                code="name",
-            )
+        what = _KIND_WORDS[kind]
+        b.problem(
+            Msg(
+                f"{what.zh}「{name}」在本文件中重复（首次在第 {first.line} 行）",
+                f"{what.en} {name!r} is stated twice in this file (first at line {first.line})",
+            ),
+            loc,
+            Msg(
+                "覆盖继承的定义请放在 extends 的子文件中",
+                "to override an inherited one, state it in a file that extends it",
+            ),
+            code="name",
         )
         return False
 
@@ -407,21 +431,16 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             where, mode = str(ch[0]), str(ch[2])
             places = int(str(ch[1])) if len(str(ch[1])) <= 3 else MAX_PLACES + 1
             if where not in ROUNDING_PLACES:
-                b.problems.append(
-                    PolicyProblem(
-                        f"未知的舍入对象「{where}」 (unknown rounding target {where!r})",
-                        b.tok_loc(ch[0]),
-                        did_you_mean(where, ROUNDING_PLACES)
-                        or "可用 (known)：" + "、".join(ROUNDING_PLACES),
-                    )
+                b.problem(
+                    Msg(f"未知的舍入对象「{where}」", f"unknown rounding target {where!r}"),
+                    b.tok_loc(ch[0]),
+                    suggest(where, ROUNDING_PLACES),
                 )
             elif mode not in _ROUNDING_MODES:
-                b.problems.append(
-                    PolicyProblem(
-                        f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
-                        b.tok_loc(ch[2]),
-                        did_you_mean(mode, _ROUNDING_MODES),
-                    )
+                b.problem(
+                    Msg(f"未知的舍入方式「{mode}」", f"unknown rounding mode {mode!r}"),
+                    b.tok_loc(ch[2]),
+                    suggest(mode, _ROUNDING_MODES),
                 )
             elif _places_ok(b, ch[1]):
                 fields.setdefault("rounding_at", []).append((where, places, mode, b.tok_loc(ch[0])))
@@ -439,12 +458,13 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
                 if w.data == "weight_entry":
                     value, unit = b.number(w.children[1])
                     if unit is not None or not str(w.children[1])[-1:].isdigit():
-                        b.problems.append(
-                            PolicyProblem(
-                                f"权重不带单位：「{w.children[1]}」 (a weight is a bare number of points)",
-                                b.tok_loc(w.children[1]),
-                                "写成 产出指标 50 (write 产出指标 50)",
-                            )
+                        b.problem(
+                            Msg(
+                                f"权重不带单位：「{w.children[1]}」",
+                                f"a weight is a bare number of points, not {str(w.children[1])!r}",
+                            ),
+                            b.tok_loc(w.children[1]),
+                            Msg("写成 产出指标 50", "write e.g. 产出指标 50"),
                         )
                     if unique("weights", str(w.children[0]), b.tok_loc(w.children[0])):
                         fields["weights"].append(
@@ -470,12 +490,13 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
             name = b.string(ch[0]) if d == "cap_section" else ""
             value, unit = b.number(ch[-1])
             if unit not in (None, "分") or str(ch[-1]).endswith(("%", "‰")):
-                b.problems.append(
-                    PolicyProblem(
-                        f"上限以分计：「{ch[-1]}」 (a cap is a number of points)",
-                        b.tok_loc(ch[-1]),
-                        'cap "成本指标" 5',
-                    )
+                b.problem(
+                    Msg(
+                        f"上限以分计：「{ch[-1]}」",
+                        f"a cap is a number of points, not {str(ch[-1])!r}",
+                    ),
+                    b.tok_loc(ch[-1]),
+                    Msg('写成 cap "成本指标" 5', 'write e.g. cap "成本指标" 5'),
                 )
             elif unique("cap", name or "total", b.tok_loc(ch[0]) if name else b.loc(item)):
                 fields.setdefault("caps", []).append((name, value, b.loc(item)))
@@ -513,12 +534,10 @@ def _build_file(b: _Builder, tree: Tree[Any]) -> A.PolicyFile:
     rounding_loc = fields.pop("rounding_loc", None)
     if "rounding" in fields and fields["rounding"][1] not in _ROUNDING_MODES:
         mode = fields["rounding"][1]
-        b.problems.append(
-            PolicyProblem(
-                f"未知的舍入方式「{mode}」 (unknown rounding mode {mode!r})",
-                rounding_loc or Location(b.path),
-                did_you_mean(mode, _ROUNDING_MODES),
-            )
+        b.problem(
+            Msg(f"未知的舍入方式「{mode}」", f"unknown rounding mode {mode!r}"),
+            rounding_loc or Location(b.path),
+            suggest(mode, _ROUNDING_MODES),
         )
     fields["rounding_at"] = tuple(fields.get("rounding_at", ()))
     fields["tier_drops"] = tuple(fields.get("tier_drops", ()))
@@ -593,12 +612,14 @@ def _build_stmt(b: _Builder, s: Tree[Any]) -> A.Stmt:
         code_tok = ch[1]
         code = str(code_tok)
         if not code.isascii() or not code.replace("_", "").isalnum() or code.upper() != code:
-            b.problems.append(
-                PolicyProblem(
-                    f"发现代码「{code}」应为大写英文字母、数字和下划线 (finding codes are UPPER_SNAKE_CASE)",
-                    b.tok_loc(code_tok),
-                    f"例如 {code.upper() if code.isascii() else 'OVERACHIEVED'}",
-                )
+            example = code.upper() if code.isascii() else "OVERACHIEVED"
+            b.problem(
+                Msg(
+                    f"发现代码「{code}」应为大写英文字母、数字和下划线",
+                    f"the finding code {code!r} must be capital letters, digits and underscores",
+                ),
+                b.tok_loc(code_tok),
+                Msg(f"例如 {example}", f"e.g. {example}"),
             )
         rest = list(ch[2:])
         cond_expr = None

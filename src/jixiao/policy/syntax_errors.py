@@ -9,7 +9,8 @@ from __future__ import annotations
 import lark
 
 from jixiao.errors import Location, PolicyProblem
-from jixiao.policy.names import did_you_mean
+from jixiao.i18n import Msg
+from jixiao.policy.names import did_you_mean, join_msgs
 
 __all__ = [
     "MAX_SYNTAX_PROBLEMS",
@@ -19,34 +20,52 @@ __all__ = [
     "syntax_problems",
 ]
 
-WORDS = {
-    "STRING": '带引号的文字（"…"）',
-    "NAME": "名称",
-    "QUANTITY": "数字",
-    "INT": "整数",
-    "COMP_OP": "比较符（>= <= == != > <）",
-    "ADD_OP": "+ 或 -",
-    "MUL_OP": "* 或 /",
-    "$END": "文件结束",
+#: Terminals of the grammar, in words.
+WORDS: dict[str, tuple[str, str]] = {
+    "STRING": ('带引号的文字（"…"）', 'a quoted text ("…")'),
+    "NAME": ("名称", "a name"),
+    "FUNC": ("函数名", "a function name"),
+    "QUANTITY": ("数字", "a number"),
+    "INT": ("整数", "a whole number"),
+    "COMP_OP": ("比较符（>= <= == != > <）", "a comparison (>= <= == != > <)"),
+    "ADD_OP": ("+ 或 -", "+ or -"),
+    "MUL_OP": ("* 或 /", "* or /"),
+    "$END": ("文件结束", "the end of the file"),
 }
 
 
-def describe_expected(parser: lark.Lark, names: set[str]) -> tuple[str, ...]:
-    out = []
+def describe_expected(parser: lark.Lark, names: set[str]) -> tuple[Msg, ...]:
+    """What would have been valid, in words: one :class:`Msg` per kind of token."""
+    out: dict[Msg, None] = {}
     for name in sorted(names):
         if name in WORDS:
-            out.append(WORDS[name])
+            out[Msg(*WORDS[name])] = None
             continue
         try:
             term = parser.get_terminal(name)
         except KeyError:
-            out.append(name)
+            out[Msg(name, name)] = None
             continue
         if term.pattern.type == "str":
-            out.append(f"「{term.pattern.value}」")
+            out[Msg(f"「{term.pattern.value}」", repr(term.pattern.value))] = None
         else:
-            out.append(name.lower())
-    return tuple(dict.fromkeys(out))
+            out[Msg(name.lower(), name.lower())] = None
+    return tuple(out)
+
+
+def _expected_hint(expected: tuple[Msg, ...]) -> Msg | None:
+    if not expected:
+        return None
+    shown = expected[:12]
+    more = len(expected) > 12
+    return Msg(
+        "此处可以是："
+        + "、".join(m.zh for m in shown)
+        + (f" 等 {len(expected)} 项" if more else ""),
+        "expected here: "
+        + ", ".join(m.en for m in shown)
+        + (f" ({len(expected)} in all)" if more else ""),
+    )
 
 
 TOP_LEVEL = (
@@ -123,7 +142,7 @@ def syntax_problem(
 ) -> PolicyProblem:
     """One syntax error. *parsed* is the text the parser read when it differs from *text*."""
     parsed = text if parsed is None else parsed
-    suggestion: str | None = None
+    suggestion: Msg | None = None
     line = getattr(err, "line", None) or 1
     column = getattr(err, "column", None) or 1
     if isinstance(err, lark.exceptions.UnexpectedToken):
@@ -137,13 +156,13 @@ def syntax_problem(
         if tok.type == "$END":
             line = text.count("\n") + 1
             column = len(text.rsplit("\n", 1)[-1]) + 1
-            found = "文件结束 (end of file)"
+            message = Msg("语法错误：文件意外结束", "syntax error: unexpected end of file")
             length = 1
         else:
-            found = f"「{tok}」"
+            message = Msg(
+                f"语法错误：此处不应出现「{tok}」", f"syntax error: unexpected {str(tok)!r}"
+            )
             length = max(1, len(str(tok)))
-        found_en = "end of file" if tok.type == "$END" else repr(str(tok))
-        message = f"语法错误：此处不应出现 {found} (syntax error: unexpected {found_en})"
     elif isinstance(err, lark.exceptions.UnexpectedCharacters):
         names = set(err.allowed or ())
         expected = describe_expected(parser, names)
@@ -154,18 +173,16 @@ def syntax_problem(
             suggestion = did_you_mean(word, _keywords(parser, names)) or did_you_mean(
                 word, _keywords(parser)
             )
-        message = f"语法错误：无法识别的字符「{ch}」 (syntax error: unexpected character {ch!r})"
+        message = Msg(
+            f"语法错误：无法识别的字符「{ch}」", f"syntax error: unexpected character {ch!r}"
+        )
         length = 1
     else:  # UnexpectedEOF
         expected = describe_expected(parser, set(getattr(err, "expected", ()) or ()))
         line = text.count("\n") + 1
         column = len(text.rsplit("\n", 1)[-1]) + 1
-        message = "语法错误：文件意外结束 (syntax error: unexpected end of file)"
+        message = Msg("语法错误：文件意外结束", "syntax error: unexpected end of file")
         length = 1
-    hint = None
-    if expected:
-        more = f" 等 {len(expected)} 项 ({len(expected)} in all)" if len(expected) > 12 else ""
-        hint = "此处可以是 (expected)：" + "、".join(expected[:12]) + more
-    if suggestion:
-        hint = suggestion + ("；" + hint if hint else "")
-    return PolicyProblem(message, Location(path, line, column, length, text), hint, code="syntax")
+    hint = join_msgs(suggestion, _expected_hint(expected))
+    location = Location(path, line, column, length, text)
+    return PolicyProblem.of(message, location, hint, code="syntax")

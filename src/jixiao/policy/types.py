@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from jixiao.errors import EvaluationError, Location
+from jixiao.i18n import Msg
 
 __all__ = [
     "BOOL",
@@ -139,19 +140,37 @@ class TypeInfo:
     concrete: str | None = None
     ratio: bool = False  # a percent or permille literal: compares with a ratio quantity
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "zh") -> str:
+        """What the type is, in words (``分值`` / ``points``)."""
+        en = lang == "en"
         if self.kind != "num":
-            return {"bool": "真假值 (boolean)", "str": "文字 (text)", "error": "?"}[self.kind]
+            return _KIND_WORDS[self.kind].text(lang)
         if not self.dims:
-            return "数 (number)"
-        names = {"points": "分值 (points)", "q": "指标数量 (quantity)", "money": "金额 (money)"}
+            return _NUMBER.text(lang)
         parts = []
         for base, exp in self.dims:
-            label = names.get(base, base)
+            label = _DIM_WORDS[base].text(lang) if base in _DIM_WORDS else base
             if base == "q" and self.concrete:
-                label = f"以{self.concrete}计的数量 (a quantity in {self.concrete})"
-            parts.append(label if exp == 1 else f"{label}^{exp}")
-        return "·".join(parts)
+                label = f"a quantity in {self.concrete}" if en else f"以{self.concrete}计的数量"
+            parts.append(label if exp == 1 else f"({label})^{exp}" if en else f"{label}^{exp}")
+        return ("·" if not en else " × ").join(parts)
+
+    def words(self) -> Msg:
+        """:meth:`describe` in both languages."""
+        return Msg(self.describe("zh"), self.describe("en"))
+
+
+_KIND_WORDS = {
+    "bool": Msg("真假值", "a true/false value"),
+    "str": Msg("文字", "text"),
+    "error": Msg("?", "?"),
+}
+_NUMBER = Msg("数", "a number")
+_DIM_WORDS = {
+    "points": Msg("分值", "points"),
+    "q": Msg("指标数量", "a quantity"),
+    "money": Msg("金额", "money"),
+}
 
 
 Q_DIMS: tuple[tuple[str, int], ...] = (("q", 1),)
@@ -185,10 +204,17 @@ def same_num(a: TypeInfo, b: TypeInfo) -> bool:
     return a.dims == b.dims
 
 
-def type_hint(want: TypeInfo, got: TypeInfo) -> str | None:
+def type_hint(want: TypeInfo, got: TypeInfo) -> Msg | None:
+    """How to fix a common mistake of type *got* where *want* was needed."""
     wd, gd = dict(want.dims), dict(got.dims)
     if wd.get("points") == 1 and gd.get("q") == 1:
-        return "得分须以分值计，例如 weight * actual / target (a score is in points: e.g. weight * actual / target)"
+        return Msg(
+            "得分须以分值计，例如 weight * actual / target",
+            "a score is in points: e.g. weight * actual / target",
+        )
     if wd.get("q") == 1 and not gd:
-        return "与数量比较请带单位或写成 target * 1.2 (compare a quantity with a quantity)"
+        return Msg(
+            "与数量比较请带单位或写成 target * 1.2",
+            "compare a quantity with a quantity: give a unit, or write e.g. target * 1.2",
+        )
     return None

@@ -605,7 +605,7 @@ def render_examples(console: Console, outcomes: Sequence[ExampleOutcome], lang: 
         line.append(o.name)
         line.append(f"  {o.location}", style="dim")
         console.print(line)
-        for failure in o.failures:
+        for failure in o.failure_texts(lang):
             console.print(Text(f"    {failure}", style="red"))
     failed = sum(1 for o in outcomes if not o.passed)
     passed = len(outcomes) - failed

@@ -19,6 +19,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
+from jixiao.i18n import Msg
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 from jixiao.testing import seeds as grid
@@ -38,6 +39,41 @@ _DIRECTIONS: dict[str, tuple[str, str]] = {
     "findings": ("得分不变，发现变化", "same score, different findings"),
     "grade": ("等级改变", "graded differently"),
 }
+
+
+_HEADS = {
+    "total": (Msg("总分", "total"), Msg("原等级", "old grade"), Msg("新等级", "new grade")),
+    "indicators": (
+        Msg("年度指标值", "target"),
+        Msg("实际完成值", "actual"),
+        Msg("分值", "weight"),
+        Msg("自评得分", "claimed"),
+        Msg("原得分", "old"),
+        Msg("新得分", "new"),
+    ),
+    "budgets": (
+        Msg("全年预算数", "annual"),
+        Msg("全年执行数", "executed"),
+        Msg("执行率", "rate"),
+        Msg("分值", "weight"),
+        Msg("原得分", "old"),
+        Msg("新得分", "new"),
+    ),
+}
+_GRADES = Msg("    等级：", "    grades: ")
+_RULE = Msg("    规则：", "    rule: ")
+_FINDINGS = Msg("    发现：", "    findings: ")
+_COUNT = Msg(
+    "    （生成的输入中有 {count} 个属于此类）", "    ({count} generated inputs of this kind)"
+)
+_IDENTICAL = Msg(
+    "{head}：{examples} 个生成的输入结果均未改变",
+    "{head}: no generated input changes its outcome ({examples} inputs)",
+)
+_CHANGED = Msg(
+    "{head}：{kinds} 类输入的结果改变（共检验 {examples} 个输入）",
+    "{head}: {kinds} kinds of input change ({examples} inputs tried)",
+)
 
 
 @attrs.frozen(slots=True)
@@ -74,52 +110,32 @@ class Change:
         return sorted(new - old), sorted(old - new)
 
     def render(self, lang: str = "zh") -> str:
-        en = lang == "en"
         lines = [f"• {self.describe(lang)}"]
         ex = self.example
-        head: tuple[str, ...]
+        head = [m.text(lang) for m in _HEADS[next((k for k in _HEADS if k in ex), "budgets")]]
         if "total" in ex:
-            head = ("total", "old grade", "new grade") if en else ("总分", "原等级", "新等级")
             lines.append(table(head, [[str(ex["total"]), str(ex["old"]), str(ex["new"])]]))
-            lines.append(
-                ("    grades: " if en else "    等级：") + f"{self.old_rule} → {self.new_rule}"
-            )
+            lines.append(_GRADES.text(lang) + f"{self.old_rule} → {self.new_rule}")
             return "\n".join(lines)
         if "indicators" in ex:
             row = ex["indicators"][0]
-            head = (
-                ("target", "actual", "weight", "claimed", "old", "new")
-                if en
-                else ("年度指标值", "实际完成值", "分值", "自评得分", "原得分", "新得分")
-            )
             cells = [row["target"], row["actual"], row["weight"], row.get("score")]
         else:
             row = ex["budgets"][0]
-            head = (
-                ("annual", "executed", "rate", "weight", "old", "new")
-                if en
-                else ("全年预算数", "全年执行数", "执行率", "分值", "原得分", "新得分")
-            )
             annual, executed = Decimal(row["annual"]), Decimal(row["executed"])
             rate = f"{(executed / annual * 100).quantize(Decimal('0.01')):f}%" if annual else None
             cells = [row["annual"], row["executed"], rate, row.get("weight")]
         cells += [_s(self.old_score), _s(self.new_score)]
         lines.append(table(head, [[c if c not in (None, "") else "—" for c in cells]]))
         if self.old_rule == self.new_rule:
-            lines.append(("    rule: " if en else "    规则：") + str(self.old_rule))
+            lines.append(_RULE.text(lang) + str(self.old_rule))
         else:
-            lines.append(
-                ("    rule: " if en else "    规则：") + f"{self.old_rule} → {self.new_rule}"
-            )
+            lines.append(_RULE.text(lang) + f"{self.old_rule} → {self.new_rule}")
         added, removed = self._findings_delta()
         if added or removed:
             parts = [f"+{c}" for c in added] + [f"-{c}" for c in removed]
-            lines.append(("    findings: " if en else "    发现：") + " ".join(parts))
-        lines.append(
-            f"    ({self.count} generated inputs of this kind)"
-            if en
-            else f"    （生成的输入中有 {self.count} 个属于此类）"
-        )
+            lines.append(_FINDINGS.text(lang) + " ".join(parts))
+        lines.append(_COUNT.text(lang, count=self.count))
         return "\n".join(lines)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
@@ -157,19 +173,11 @@ class PolicyDiff:
         return not self.changes
 
     def render(self, lang: str = "zh") -> str:
-        en = lang == "en"
         head = f"{self.old_name} ({self.old_path}) → {self.new_name} ({self.new_path})"
+        fields = {"head": head, "examples": self.examples, "kinds": len(self.changes)}
         if self.identical:
-            return (
-                f"{head}: no generated input changes its outcome ({self.examples} inputs)"
-                if en
-                else f"{head}：{self.examples} 个生成的输入结果均未改变"
-            )
-        lines = [
-            f"{head}: {len(self.changes)} kinds of input change ({self.examples} inputs tried)"
-            if en
-            else f"{head}：{len(self.changes)} 类输入的结果改变（共检验 {self.examples} 个输入）"
-        ]
+            return _IDENTICAL.text(lang, **fields)
+        lines = [_CHANGED.text(lang, **fields)]
         for c in self.changes:
             lines.append("")
             lines.append(c.render(lang))

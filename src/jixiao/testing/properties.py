@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jixiao.errors import UsageError
+from jixiao.i18n import Msg
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
-from jixiao.policy.names import did_you_mean
+from jixiao.policy.names import suggest
 from jixiao.testing.checks import forms, grades, monotone, rows, tiers, units
 from jixiao.testing.results import (
     PROPERTIES,
@@ -60,14 +61,9 @@ def _names(names: Iterable[str], what: str) -> list[str]:
     out = []
     for name in names:
         if name not in PROPERTIES:
-            close = did_you_mean(name, PROPERTIES)
-            hint_zh = close or "可用：" + "、".join(PROPERTIES)
-            hint_en = close or "known: " + ", ".join(PROPERTIES)
             raise UsageError(
-                f"未知的性质「{name}」（{what}） (unknown property {name!r})",
-                en=f"unknown property {name!r} in {what}",
-                hint=hint_zh,
-                hint_en=hint_en,
+                Msg(f"未知的性质「{name}」（{what}）", f"unknown property {name!r} in {what}"),
+                hint=suggest(name, PROPERTIES),
             )
         out.append(name)
     return out

@@ -7,17 +7,42 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jixiao.errors import display_width
+from jixiao.i18n import Msg
 
 __all__ = ["render_example", "table"]
 
-_ROW_HEAD = {
-    "zh": ("年度指标值", "实际完成值", "分值", "自评得分", "偏差原因", "得分", "规则"),
-    "en": ("target", "actual", "weight", "claimed", "reason", "score", "rule"),
-}
-_BUDGET_HEAD = {
-    "zh": ("全年预算数", "全年执行数", "执行率", "分值", "得分", "规则"),
-    "en": ("annual", "executed", "rate", "weight", "score", "rule"),
-}
+_ROW_HEAD = (
+    Msg("年度指标值", "target"),
+    Msg("实际完成值", "actual"),
+    Msg("分值", "weight"),
+    Msg("自评得分", "claimed"),
+    Msg("偏差原因", "reason"),
+    Msg("得分", "score"),
+    Msg("规则", "rule"),
+)
+_BUDGET_HEAD = (
+    Msg("全年预算数", "annual"),
+    Msg("全年执行数", "executed"),
+    Msg("执行率", "rate"),
+    Msg("分值", "weight"),
+    Msg("得分", "score"),
+    Msg("规则", "rule"),
+)
+_LABEL_HEAD = (Msg("一级指标", "level1"), Msg("二级指标", "level2"), Msg("指标名称", "name"))
+_YES, _NO = Msg("是", "yes"), Msg("否", "no")
+_ERROR = Msg("出错", "error")
+_TIER_HEAD = (Msg("档次", "tier"), Msg("区间", "band"), Msg("默认", "default"))
+_GRADE_HEAD = (Msg("等级", "grade"), Msg("总分区间", "total"))
+_GRADED = Msg(
+    "    总分 {total} → 评为{got}（应为{want}）", "    total {total} → {got} (expected {want})"
+)
+_FINDINGS = Msg("发现 ", "findings ")
+_REORDERED = Msg("    调换行序后：", "    rows reordered:")
+_TOTAL = Msg("    总分 ", "    total ")
+
+
+def _heads(msgs: Sequence[Msg], lang: str) -> list[str]:
+    return [m.text(lang) for m in msgs]
 
 
 def _pad(text: str, width: int) -> str:
@@ -38,11 +63,11 @@ def table(head: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "   
     return "\n".join(lines)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: str = "zh") -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return (_YES if value else _NO).text(lang)
     return str(value)
 
 
@@ -53,7 +78,6 @@ def _rule_name(label: Any) -> str:
     return label.split(" (", 1)[0]
 
 
-_LABEL_HEAD = {"zh": ("一级指标", "二级指标", "指标名称"), "en": ("level1", "level2", "name")}
 _PLAIN_NAME = re.compile(r"指标\d+")
 
 
@@ -81,15 +105,14 @@ def _row_table(
     """Indicator rows as a table, led by the 一级指标 / 二级指标 / 指标名称 columns they need."""
     keys = ("level1", "level2", "name")
     keep = _label_columns(rows, form)
-    lang_key = "en" if lang == "en" else "zh"
-    head = tuple(_LABEL_HEAD[lang_key][i] for i in keep) + _ROW_HEAD[lang_key]
-    body = _indicator_rows(rows, results, lang == "en")
+    head = [_LABEL_HEAD[i].text(lang) for i in keep] + _heads(_ROW_HEAD, lang)
+    body = _indicator_rows(rows, results, lang)
     labelled = [[_cell(r.get(keys[i])) for i in keep] + b for r, b in zip(rows, body, strict=True)]
     return table(head, labelled)
 
 
 def _indicator_rows(
-    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]], en: bool = False
+    rows: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]], lang: str = "zh"
 ) -> list[list[str]]:
     out = []
     for i, row in enumerate(rows):
@@ -99,15 +122,15 @@ def _indicator_rows(
             reason = reason[:7] + "…"
         score = res.get("score")
         if res.get("error"):
-            score = "error" if en else "出错"
+            score = _ERROR.text(lang)
         out.append(
             [
-                _cell(row.get("target")),
-                _cell(row.get("actual")),
-                _cell(row.get("weight")),
-                _cell(row.get("score")),
-                _cell(reason),
-                _cell(score),
+                _cell(row.get("target"), lang),
+                _cell(row.get("actual"), lang),
+                _cell(row.get("weight"), lang),
+                _cell(row.get("score"), lang),
+                _cell(reason, lang),
+                _cell(score, lang),
                 _rule_name(res.get("rule")),
             ]
         )
@@ -142,57 +165,52 @@ def _findings_line(results: Sequence[Mapping[str, Any]], lang: str) -> str | Non
             parts.append(f"#{i + 1}: " + ", ".join(codes))
     if not parts:
         return None
-    return ("发现 " if lang != "en" else "findings ") + "; ".join(parts)
+    return _FINDINGS.text(lang) + "; ".join(parts)
 
 
 def render_example(example: Mapping[str, Any], outcome: Mapping[str, Any], lang: str) -> str:
     """A counterexample as one or more small tables, with the scores each row obtained."""
-    en = lang == "en"
     blocks: list[str] = []
     results: Sequence[Mapping[str, Any]] = outcome.get("results") or ()
     if "tier_table" in example:
         t = example["tier_table"]
-        head = ("档次", "区间", "默认") if not en else ("tier", "band", "default")
         blocks.append(
-            table(head, [[b["name"], b["band"], _cell(b.get("default"))] for b in t["tiers"]])
+            table(
+                _heads(_TIER_HEAD, lang),
+                [[b["name"], b["band"], _cell(b.get("default"), lang)] for b in t["tiers"]],
+            )
         )
     if "grades" in example:
-        grade_head = ("等级", "总分区间") if not en else ("grade", "total")
-        blocks.append(table(grade_head, [[g["grade"], g["band"]] for g in example["grades"]]))
+        blocks.append(
+            table(_heads(_GRADE_HEAD, lang), [[g["grade"], g["band"]] for g in example["grades"]])
+        )
         if "total" in example:
             got = outcome.get("grade")
             want = outcome.get("expected")
-            blocks.append(
-                f"    total {example['total']} → {got} (expected {want})"
-                if en
-                else f"    总分 {example['total']} → 评为{got}（应为{want}）"
-            )
+            blocks.append(_GRADED.text(lang, total=example["total"], got=got, want=want))
     if "indicators" in example:
         blocks.append(_row_table(example["indicators"], results, lang))
         line = _findings_line(results, lang)
         if line:
             blocks.append("    " + line)
     if "budgets" in example:
-        blocks.append(
-            table(_BUDGET_HEAD["en" if en else "zh"], _budget_rows(example["budgets"], results))
-        )
+        blocks.append(table(_heads(_BUDGET_HEAD, lang), _budget_rows(example["budgets"], results)))
     if "form" in example:
         blocks.append(_render_form(example["form"], outcome, lang))
         if "permuted" in example:
-            blocks.append("    调换行序后：" if not en else "    rows reordered:")
+            blocks.append(_REORDERED.text(lang))
             blocks.append(_render_form(example["permuted"], outcome.get("permuted") or {}, lang))
     return "\n".join(blocks)
 
 
 def _render_form(form: Mapping[str, Any], outcome: Mapping[str, Any], lang: str) -> str:
-    en = lang == "en"
     budget = form.get("budget") or {}
     bres = outcome.get("budget") or {}
-    parts = [table(_BUDGET_HEAD["en" if en else "zh"], _budget_rows([budget], [bres]))]
+    parts = [table(_heads(_BUDGET_HEAD, lang), _budget_rows([budget], [bres]))]
     parts.append(
         _row_table(form.get("indicators") or [], outcome.get("results") or [], lang, form=True)
     )
     total = outcome.get("total")
     if total is not None:
-        parts.append(("    总分 " if not en else "    total ") + str(total))
+        parts.append(_TOTAL.text(lang) + str(total))
     return "\n".join(parts)

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from jixiao.i18n import Msg
 from jixiao.testing.cases import dec
 from jixiao.testing.render import render_example
 
@@ -94,6 +95,15 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+_RULE = Msg("    规则：", "    rule: ")
+_ALL_HOLD = Msg("✓ {head}：{checked} 项性质全部成立", "✓ {head}: all {checked} properties hold")
+_SOME_BROKEN = Msg(
+    "✗ {head}：{checked} 项性质中有 {broken} 项不成立",
+    "✗ {head}: {broken} of {checked} properties broken",
+)
+_SKIPPED = Msg("已跳过：", "skipped: ")
+
+
 def describe_property(name: str, lang: str = "zh") -> str:
     """The one-sentence statement of a property (Chinese, or English with ``lang="en"``)."""
     zh, en = DESCRIPTIONS[name]
@@ -139,14 +149,13 @@ class Violation:
         return self.en if lang == "en" else self.zh
 
     def render(self, lang: str = "zh") -> str:
-        en = lang == "en"
         head = f"✗ {self.property} — {describe_property(self.property, lang)}"
         lines = [head, f"    {self.message(lang)}"]
         body = render_example(self.example, self.outcome, lang)
         if body:
             lines.append(body)
         if self.rule:
-            lines.append(("    rule: " if en else "    规则：") + self.rule)
+            lines.append(_RULE.text(lang) + self.rule)
         return "\n".join(lines)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
@@ -187,21 +196,9 @@ class PolicyReport:
         return next((v for v in self.violations if v.property == name), None)
 
     def render(self, lang: str = "zh") -> str:
-        en = lang == "en"
         head = f"{self.policy_name} ({self.policy_path})"
-        lines = []
-        if self.ok:
-            lines.append(
-                f"✓ {head}: all {len(self.checked)} properties hold"
-                if en
-                else f"✓ {head}：{len(self.checked)} 项性质全部成立"
-            )
-        else:
-            lines.append(
-                f"✗ {head}: {len(self.violations)} of {len(self.checked)} properties broken"
-                if en
-                else f"✗ {head}：{len(self.checked)} 项性质中有 {len(self.violations)} 项不成立"
-            )
+        counts = {"head": head, "checked": len(self.checked), "broken": len(self.violations)}
+        lines = [(_ALL_HOLD if self.ok else _SOME_BROKEN).text(lang, **counts)]
         for name in self.checked:
             if self.violation(name) is None:
                 lines.append(f"  ✓ {name} — {describe_property(name, lang)}")
@@ -210,7 +207,7 @@ class PolicyReport:
             lines.append("  " + v.render(lang).replace("\n", "\n  "))
         if self.skipped:
             lines.append("")
-            lines.append(("skipped: " if en else "已跳过：") + ", ".join(self.skipped))
+            lines.append(_SKIPPED.text(lang) + ", ".join(self.skipped))
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -45,6 +45,7 @@ from jixiao.evaluate import score_form
 from jixiao.evaluate.examples import run_examples
 from jixiao.forms import read_forms
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 from jixiao.policy import load_policy, shipped_policies
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import policy_from_chain
@@ -299,7 +300,9 @@ class _Workbench:
             batch_id = await asyncio.to_thread(
                 self._score_upload, payload, policy_spec, policy_text, lang
             )
-        except (UploadError, PolicyError) as exc:
+        except PolicyError as exc:  # an uploaded policy that does not load, in the page's language
+            return self.page_response(request, "error.html", 400, message=exc.render(lang))
+        except UploadError as exc:
             return self.page_response(request, "error.html", 400, message=str(exc))
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
@@ -538,6 +541,12 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
         return out.read_bytes()
 
 
+# a policy problem in the editor, in the page's language
+_PROBLEM_LINE = Msg("{line} {l}，{column} {c}：{message}", "{line} {l}, {column} {c}: {message}")
+_PROBLEM_HINT = Msg("（提示：{hint}）", " (hint: {hint})")
+_FAILED_SEP, _FAILURES_SEP = Msg("：", ": "), Msg("；", "; ")
+
+
 def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
     """Every problem of an edited policy (line, column, message, hint) and its examples run."""
 
@@ -550,8 +559,17 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
                 {
                     "line": p.location.line,
                     "column": p.location.column,
-                    "message": p.message,
-                    "hint": p.hint,
+                    "message": p.message_text(lang),
+                    "hint": p.hint_text(lang),
+                    "text": _PROBLEM_LINE.text(
+                        lang,
+                        line=label("line", lang),
+                        l=p.location.line,
+                        column=label("column", lang),
+                        c=p.location.column,
+                        message=p.message_text(lang),
+                    )
+                    + (_PROBLEM_HINT.text(lang, hint=p.hint_text(lang)) if p.hint else ""),
                     "in_file": Path(p.location.source or "").name == "edited.policy",
                 }
                 for p in exc.problems
@@ -559,6 +577,7 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
             "examples": [],
         }
     examples = run_examples(policy)
+    sep, join = _FAILED_SEP.text(lang), _FAILURES_SEP.text(lang)
     return {
         "ok": all(e.passed for e in examples),
         "policy": f"{policy.name} {policy.version}",
@@ -568,7 +587,7 @@ def _lint(text: str, folder: Path, lang: str) -> dict[str, Any]:
                 "name": e.name,
                 "line": e.location.line,
                 "passed": e.passed,
-                "text": e.name + ("" if e.passed else "：" + "；".join(e.failures)),
+                "text": e.name + ("" if e.passed else sep + join.join(e.failure_texts(lang))),
             }
             for e in examples
         ],

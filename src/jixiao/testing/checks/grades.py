@@ -57,7 +57,7 @@ _MODE_NAMES = {
 def _grade_label(policy: Policy, name: str, band: Interval) -> str:
     loc = band.loc
     where = f"{loc.source}:{loc.line}" if loc.line else policy.path
-    return f"等级「{name}」{band.render()} ({where})"
+    return f"grades {name} {band.render()} ({where})"  # as written in the policy file
 
 
 def _grades_dict(policy: Policy) -> list[dict[str, str]]:

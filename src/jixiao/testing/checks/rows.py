@@ -139,14 +139,15 @@ def p_met_full_marks(policy: Policy, cfg: SearchConfig) -> Problem | None:
         row = run_case(policy, case)
         if row.score is None or row.score == case.weight:
             return None
-        zh = (
-            f"实际{case.actual_cell}已达到目标{case.target_cell}，"
-            f"却只得{shown(row.score)}分（满分{shown(case.weight)}分）"
-        )
-        en = (
-            f"the actual {case.actual_cell} meets the target {case.target_cell} but scores "
-            f"{shown(row.score)} of {shown(case.weight)}"
-        )
+        met = f"实际{case.actual_cell}已达到目标{case.target_cell}"
+        met_en = f"the actual {case.actual_cell} meets the target {case.target_cell}"
+        score, weight = shown(row.score), shown(case.weight)
+        if row.score > case.weight:
+            zh = f"{met}，却得{score}分，超过满分{weight}分"
+            en = f"{met_en} but scores {score}, above the full marks of {weight}"
+        else:
+            zh = f"{met}，却只得{score}分（满分{weight}分）"
+            en = f"{met_en} but scores only {score} of {weight}"
         ex, out = rows_example([case], [row])
         return Problem(zh, en, ex, out, row.rule)
 

@@ -32,7 +32,7 @@ __all__ = ["LATE_MARKERS", "p_tier_bands", "p_tier_words"]
 def _tier_label(table: TierTableRT) -> str:
     loc = table.tiers[0].loc if table.tiers else None
     where = f"{loc.source}:{loc.line}" if loc is not None and loc.line else "?"
-    return f"档次表「{table.name}」 ({where})"
+    return f'tiers "{table.name}" ({where})'  # as written in the policy file
 
 
 def _tier_dict(table: TierTableRT) -> dict[str, Any]:
@@ -49,25 +49,28 @@ def _tier_dict(table: TierTableRT) -> dict[str, Any]:
     }
 
 
-def _static_tier_problems(table: TierTableRT) -> list[str]:
+def _static_tier_problems(table: TierTableRT) -> list[Msg]:
     problems: list[PolicyProblem] = []
     loc = table.tiers[0].loc if table.tiers else None
     if loc is None:
-        return ["档次表为空 (the tier table is empty)"]
+        return [Msg("档次表为空", "the tier table is empty")]
     check_bands(
         [t.band for t in table.tiers],
         problems,
         loc,
         Msg(f"档次表「{table.name}」", f"tier table {table.name!r}"),
         cover=(Decimal(0), Decimal(1)),
+        percent=True,  # as the loader says it
     )
-    # these property details are still one bilingual text, as the rest of this module's
-    out = [f"{p.message} ({p.message_en})" if p.message_en else p.message for p in problems]
+    out = [Msg(p.message, p.message_text("en")) for p in problems]
     for t in table.tiers:
         if t.default is not None and not t.band.contains(t.default):
+            band, point = t.band.render(percent=True), f"{t.default * 100:f}%"
             out.append(
-                f"档次「{t.name}」的默认分值 {t.default * 100:f}% 不在其区间 "
-                f"{t.band.render(percent=True)} 内 (the default point lies outside its band)"
+                Msg(
+                    f"档次「{t.name}」的默认分值 {point} 不在其区间 {band} 内",
+                    f"the default {point} of the tier {t.name!r} is outside its band {band}",
+                )
             )
     return out
 
@@ -78,7 +81,7 @@ def _clip(value: Decimal, weight: Decimal) -> Decimal:
 
 def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
     tables = [policy.tiers[k] for k in sorted(policy.tiers)]
-    static: tuple[TierTableRT, list[str]] | None = None
+    static: tuple[TierTableRT, list[Msg]] | None = None
     for table in tables:
         messages = _static_tier_problems(table)
         if messages:
@@ -161,7 +164,8 @@ def p_tier_bands(policy: Policy, cfg: SearchConfig) -> Problem | None:
     found = search(strategy, check, cfg, seeds)
     if static is not None:
         table, static_messages = static
-        zh = en = "；".join(static_messages)  # the loader's messages are bilingual already
+        zh = "；".join(m.zh for m in static_messages)
+        en = "; ".join(m.en for m in static_messages)
         if found is not None:
             return attrs.evolve(
                 found, zh=zh + "。例如：" + found.zh, en=en + ". For example: " + found.en
@@ -193,6 +197,15 @@ def _tier_where(tier: Any) -> str:
     return f"{loc.source}:{loc.line}" if loc is not None and loc.line else "?"
 
 
+#: How a status routed to a tier (not a word of the table) is named, in Chinese and English.
+_SAID = {
+    "not_done": ("完成状态 not_done", "the status not_done"),
+    "partial": ("完成状态 partial", "the status partial"),
+    "in_progress": ("完成状态 in_progress", "the status in_progress"),
+    "late": ("角色 late", "the role late"),
+}
+
+
 def p_tier_words(policy: Policy, cfg: SearchConfig) -> Problem | None:
     """No word the parser reads as not done, partial or in progress (``未按期完成``, ``基本完成``,
     ``建设中``), nor a late completion (``逾期完成``, the ``late`` role), is in the top tier of a
@@ -208,34 +221,35 @@ def p_tier_words(policy: Policy, cfg: SearchConfig) -> Problem | None:
         for word in sorted(table.words, key=lambda w: (len(w), w)):
             status = _word_status(word)
             if table.words[word] == top.name and status in _NOT_TOP:
-                bad.append((status, f"「{word}」", Case(goal, Outcome(word, "done"), weight)))
+                bad.append((status, word, Case(goal, Outcome(word, "done"), weight)))
         for status in ("not_done", "partial", "in_progress"):
             if table.status.get(status) == top.name:
                 word = next((w for w, s in js.OUTCOME_WORDS if s == status), status)
                 case = Case(goal, Outcome(word, status), weight)  # type: ignore[arg-type]
-                bad.append((status, f"status {status}", case))
+                bad.append((status, "", case))
         if table.roles.get("late") == top.name:
             late = Case(
                 Deadline(month=6, end_of_month=True, relation="by"),
                 Deadline(month=8, written_day=15, relation="at"),
                 weight,
             )
-            bad.append(("late", "late", late))
+            bad.append(("late", "", late))
         for status, what, case in bad:
             row = run_case(policy, case)
-            if row.tier is not None and row.tier != top.name and what.startswith("「"):
+            if row.tier is not None and row.tier != top.name and what:
                 continue  # the word is in the table but another rule scores it first
             zh_status, en_status = _NOT_TOP[status]
+            said = (f"「{what}」", repr(what)) if what else _SAID[status]
             zh = (
-                f"{what}读作“{zh_status}”，却属于档次表「{table.name}」的最高档「{top.name}」"
+                f"{said[0]}读作“{zh_status}”，却属于档次表「{table.name}」的最高档「{top.name}」"
                 f"（得{shown(row.score)}分，满分{shown(case.weight)}分）"
             )
             en = (
-                f"{what} reads as {en_status} but is in the top tier {top.name!r} of "
+                f"{said[1]} reads as {en_status} but is in the top tier {top.name!r} of "
                 f"{table.name!r} (scores {shown(row.score)} of {shown(case.weight)})"
             )
             ex, out = rows_example([case], [row])
             ex = {"tier_table": _tier_dict(table), **ex}
-            rule = f"档次「{top.name}」 ({_tier_where(top)})"
+            rule = f'tiers "{table.name}": {top.name} ({_tier_where(top)})'
             return Problem(zh, en, ex, out, rule, status)
     return None

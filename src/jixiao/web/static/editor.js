@@ -56,8 +56,7 @@
         problems.appendChild(item("finding ok", box.dataset.tNone));
       }
       (data.problems || []).forEach(function (p) {
-        var where = box.dataset.tLine + " " + p.line + ", " + box.dataset.tColumn + " " + p.column;
-        var li = item("finding sev-error problem", where + "：" + p.message + (p.hint ? "（" + p.hint + "）" : ""));
+        var li = item("finding sev-error problem", p.text);  // in the page's language
         li.dataset.line = p.line;
         li.dataset.column = p.column;
         li.addEventListener("click", function () { goTo(p.line, p.column); });
