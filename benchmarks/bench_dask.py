@@ -3,6 +3,10 @@
     python benchmarks/bench_dask.py                          # 1,000,000 rows, 8 partitions
     python benchmarks/bench_dask.py --rows 2000000 --partitions 16 --workers 1 2 --repeat 3
     python benchmarks/bench_dask.py --scheduler tcp://10.0.0.5:8786   # a real cluster
+    python benchmarks/bench_dask.py --quick                  # small sizes: a smoke run for CI
+
+(``bench_throughput.py`` runs Dask on 1 and 2 workers too, checks the results against one
+process's, and reports them beside the other measurements of issue 14.)
 
 The rows (realistic repetition, see ``benchmarks/rows.py``) are generated on the workers and
 persisted there before the clock starts, so the timing is the scoring: ``score_bag`` (results
@@ -84,6 +88,11 @@ def run(client: Any, n: int, partitions: int, policy: Any, repeat: int) -> dict[
     return out
 
 
+def _import_from(folder: str) -> None:
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+
 def _clear_caches() -> None:
     import jixiao
     from jixiao.evaluate import memo_clear
@@ -111,7 +120,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--policy", default="central")
     ap.add_argument("--scheduler", help="address of a running dask scheduler (else LocalCluster)")
+    ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run for CI)")
     ns = ap.parse_args()
+    if ns.quick:
+        ns.rows, ns.partitions, ns.repeat = 40_000, 4, 1
 
     from distributed import Client, LocalCluster
 
@@ -140,7 +152,9 @@ def main() -> None:
             )
             client = Client(cluster)
         try:
-            client.upload_file(str(HERE / "rows.py"))
+            # the workers import rows.py from here (an uploaded copy would not find the
+            # shared corpus beside the checkout, and would make other rows)
+            client.run(_import_from, str(HERE))
             out = run(client, ns.rows, ns.partitions, policy, ns.repeat)
         finally:
             client.close()

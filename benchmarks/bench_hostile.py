@@ -2,7 +2,7 @@
 workbook in the same run.
 
     python benchmarks/bench_hostile.py              # 5 repeats
-    python benchmarks/bench_hostile.py --repeat 1   # quick
+    python benchmarks/bench_hostile.py --quick      # one run of each: a smoke run for CI
 
 Each bomb is built small on disk (tests/hostile/build.py), then ``jixiao.read_forms`` is timed on
 it (best of the repeats) and its peak traced memory measured (tracemalloc); then each of
@@ -49,7 +49,10 @@ def _measure(fn: Callable[[], object], repeat: int) -> tuple[float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="one run of each (a smoke run for CI)")
     ns = ap.parse_args()
+    if ns.quick:
+        ns.repeat = 1
     folder = Path(tempfile.mkdtemp(prefix="jixiao-bench-hostile-"))
     cases: dict[str, Path] = {
         "merge bomb A1:XFD1048576 (data in the corner)": build.merge_bomb(

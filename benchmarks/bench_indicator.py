@@ -2,6 +2,7 @@
 
     python benchmarks/bench_indicator.py
     python benchmarks/bench_indicator.py --number 5000 --repeat 31
+    python benchmarks/bench_indicator.py --quick     # small sizes: a smoke run for CI
 
 Target (issue 3): at most 10 µs median on the project's 2-core machine. Four cases, each
 after one warm-up call, so the cells are in the parse cache:
@@ -55,7 +56,10 @@ def main() -> None:
     ap.add_argument("--policy", default="central")
     ap.add_argument("--number", type=int, default=2000, help="calls per timing")
     ap.add_argument("--repeat", type=int, default=21, help="timings (the median is reported)")
+    ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run for CI)")
     ns = ap.parse_args()
+    if ns.quick:
+        ns.number, ns.repeat = 500, 7
 
     policy = jixiao.load_policy(ns.policy)
     ind = Indicator.from_dict(ROW, where="indicators[0]")

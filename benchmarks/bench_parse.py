@@ -3,6 +3,7 @@
     python benchmarks/bench_parse.py                 # 50,000 distinct cells, 2,000,000 cached
     python benchmarks/bench_parse.py --distinct 200000 --repeat 5000000
     python benchmarks/bench_parse.py --profile       # cProfile of the uncached path
+    python benchmarks/bench_parse.py --quick         # small sizes: a smoke run for CI
 
 Two numbers matter:
 
@@ -136,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=500, help="distinct cells behind the cached run")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="cProfile the uncached path")
+    ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run for CI)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.distinct, args.repeat = 5_000, 200_000
 
     print(f"python {platform.python_version()} on {platform.machine()} ({platform.system()})")
     start = time.perf_counter()

@@ -1,8 +1,9 @@
-"""Batch scoring throughput and memory, and the same central rules in rule-engine.
+"""Batch scoring throughput and memory, Dask on 1 and 2 workers, and the same central rules in
+rule-engine: every measurement of issue 14 in one invocation, as ratios within the run.
 
     python benchmarks/bench_throughput.py                      # 1,000,000 rows, 3 repeats
     python benchmarks/bench_throughput.py --rows 200000 --distinct 50000 --repeat 1
-    python benchmarks/bench_throughput.py --quick              # a smoke run for CI (~20 s)
+    python benchmarks/bench_throughput.py --quick              # a smoke run for CI (~1 min)
     python benchmarks/bench_throughput.py --profile realistic  # cProfile of one run
 
 What is measured (every run in a fresh child process, so each starts with empty caches and its
@@ -29,7 +30,18 @@ peak RSS is its own):
   (parsing is done before timing). The scores are checked against jixiao's on every numeric
   template. The ratio compares jixiao from text with rule-engine on numbers.
 * ``rule-engine-md`` — the same on the mostly-distinct rows (the anchor for ``mostly-distinct``
-  and ``arrow-md``).
+  and ``arrow-md``); ``rule-engine-distinct`` on the distinct rows (the anchor for ``distinct``).
+* ``dask-ref`` / ``dask-1`` / ``dask-2`` — ``--dask-rows`` realistic rows in ``--partitions``
+  partitions: scored in this one process by ``score_rows``, and by ``jixiao.dask.score_bag`` on a
+  ``LocalCluster`` of 1 and of 2 worker processes (one thread each; rows made and persisted on
+  the workers before the clock starts, caches cleared, each result read). Then, untimed, a digest
+  of every result's ``to_dict`` per partition: the cluster's results must be identical to the
+  one process's (the run fails otherwise). Reported: 2 workers / 1 worker, and the load average
+  before and after each run (the machine's cores may be busy with other work; 2 workers cannot
+  go faster than the idle cores allow).
+
+At the end, the goals of issue 14 with this run's numbers (at ``--quick`` sizes they say nothing:
+the goals are for the full sizes).
 
 Runs are interleaved (a, b, c, a, b, c, …) and the median and spread reported, since this
 machine's CPU is shared; compare ratios from the same invocation rather than absolute numbers
@@ -39,6 +51,7 @@ across invocations.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -88,7 +101,7 @@ def _stream(mode: str, n: int, seed: int) -> Any:
 
     if mode in ("mostly-distinct", "arrow-md", "rule-engine-md"):
         return data.mostly_distinct(n, seed=seed)
-    return data.rows(n, distinct=mode == "distinct", seed=seed)
+    return data.rows(n, distinct=mode in ("distinct", "rule-engine-distinct"), seed=seed)
 
 
 def _reset_peak() -> bool:
@@ -360,6 +373,111 @@ def run_rule_engine(mode: str, n: int, seed: int, policy_name: str) -> dict[str,
     }
 
 
+# ----------------------------------------------------------------------------- Dask
+
+
+def _partition(seed: int, n: int) -> list[dict[str, Any]]:
+    """One partition of realistic rows (made on the worker that holds it)."""
+    import rows as data
+
+    return list(data.rows(n, seed=seed))
+
+
+def _checksum(results: Any) -> list[tuple[int, str]]:
+    """What a job writing its results somewhere does with them, minus the writing: read each."""
+    count = 0
+    total = Decimal(0)
+    for r in results:
+        count += 1
+        if r.score is not None:
+            total += r.score
+    return [(count, str(total))]
+
+
+def _digest(results: Any) -> list[str]:
+    """A digest of everything each result says (its ``to_dict``: score, findings, explanation,
+    steps …), to compare the cluster's results with one process's."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for r in results:
+        h.update(json.dumps(r.to_dict(), ensure_ascii=False, sort_keys=True, default=str).encode())
+        h.update(b"\n")
+    return [h.hexdigest()]
+
+
+def _import_from(folder: str) -> None:
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+
+def _clear_caches() -> None:
+    import jixiao
+    from jixiao.evaluate import memo_clear
+
+    for name in jixiao.shipped_policies():
+        memo_clear(jixiao.load_policy(name))
+    jixiao.targets.cache_clear()
+
+
+def run_dask(mode: str, n: int, seed: int, policy_name: str, partitions: int) -> dict[str, Any]:
+    """``jixiao.dask.score_bag`` on a LocalCluster of *k* worker processes (one thread each),
+    ``dask-k``; ``dask-ref`` scores the same partitions in this process with ``score_rows``.
+    The rows are made and persisted on the workers before the clock starts; caches are cleared
+    first. Timed: scoring, each result read (:func:`_checksum`). Then, untimed, a digest of
+    every result per partition."""
+    import jixiao
+
+    policy = jixiao.load_policy(policy_name)
+    per = n // partitions
+    seeds = [seed * 1000 + p for p in range(partitions)]
+    load = os.getloadavg()[0]
+    if mode == "dask-ref":
+        parts = [_partition(s, per) for s in seeds]
+        flat = [row for part in parts for row in part]
+        _clear_caches()
+        start = time.perf_counter()
+        sums = _checksum(jixiao.score_rows(flat, policy))
+        elapsed = time.perf_counter() - start
+        results = iter(list(jixiao.score_rows(flat, policy)))
+        digests = [_digest(itertools.islice(results, len(part)))[0] for part in parts]
+    else:
+        import dask
+        import dask.bag as db
+        from distributed import Client, LocalCluster, wait
+
+        import jixiao.dask as jd
+
+        workers = int(mode.split("-")[1])
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            # the workers import rows.py from here (an uploaded copy would not find the
+            # shared corpus beside the checkout, and would make other rows)
+            client.run(_import_from, str(HERE))
+            bag = db.from_delayed([dask.delayed(_partition)(s, per) for s in seeds]).persist()
+            wait(bag)
+            client.run(_clear_caches)
+            start = time.perf_counter()
+            sums = jd.score_bag(bag, policy).map_partitions(_checksum).compute()
+            elapsed = time.perf_counter() - start
+            digests = jd.score_bag(bag, policy).map_partitions(_digest).compute()
+    return {
+        "mode": mode,
+        "rows": per * partitions,
+        "seconds": elapsed,
+        "rows_per_s": per * partitions / elapsed,
+        "peak_rss_mb": _rss_mb(),
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+        "checksum": [sum(c for c, _ in sums), str(sum(Decimal(t) for _, t in sums))],
+        "digests": digests,
+    }
+
+
 # ----------------------------------------------------------------------------- driver
 
 
@@ -385,6 +503,61 @@ def _median(runs: list[dict[str, Any]]) -> float:
     return statistics.median(r["rows_per_s"] for r in runs)
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _dask_summary(results: dict[str, list[dict[str, Any]]]) -> None:
+    ref = results["dask-ref"][0]
+    one, two = _median(results["dask-1"]), _median(results["dask-2"])
+    same = all(
+        r["digests"] == ref["digests"] and r["checksum"] == ref["checksum"]
+        for mode in ("dask-1", "dask-2")
+        for r in results[mode]
+    )
+    print(
+        f"  dask: {len(ref['digests'])} partitions of realistic rows; results "
+        f"{'IDENTICAL to' if same else 'DIFFERENT FROM'} one process (a digest of every "
+        f"result's to_dict, per partition); 2 workers / 1 worker: {two / one:.2f}x; "
+        f"1 worker / one process (score_rows): {one / _median(results['dask-ref']):.2f}x"
+    )
+    for mode in ("dask-1", "dask-2"):
+        loads = ", ".join(f"{r['load_before']:.1f}→{r['load_after']:.1f}" for r in results[mode])
+        print(f"    {mode}: 1-minute load average before→after each run: {loads}")
+    if not same:
+        sys.exit("the Dask results differ from one process's")
+
+
+def _goals(
+    results: dict[str, list[dict[str, Any]]], small: dict[str, Any], ratios: dict[str, float]
+) -> None:
+    """The goals of issue 14, each with this run's number (sizes as given: the goals are for
+    the full sizes)."""
+    lines = []
+    if "mostly-distinct" in ratios:
+        lines.append(f"mostly-distinct / rule-engine-md: {ratios['mostly-distinct']:.2f}x (≥ 3x)")
+    if "realistic" in results:
+        r = results["realistic"]
+        lines.append(f"score_rows, realistic: {_median(r):,.0f} rows/s (≥ 300,000)")
+        lines.append(
+            f"{r[0]['rows']:,} rows streamed: peak RSS {max(x['peak_rss_mb'] for x in r):.0f} MB "
+            f"(< 150 MB; {small['rows']:,} rows: {small['peak_rss_mb']:.0f} MB)"
+        )
+    if "arrow" in results:
+        a = results["arrow"]
+        lines.append(f"Arrow path, realistic: {_median(a):,.0f} rows/s (≥ 1,000,000 on one core)")
+        for mode in ("arrow", "arrow-md"):
+            if mode in results:
+                x = max(r["total_mb"] / r["table_mb"] for r in results[mode])
+                lines.append(f"{mode}: peak memory {x:.2f}x the input table (< 2x)")
+    if "dask-1" in results:
+        speedup = _median(results["dask-2"]) / _median(results["dask-1"])
+        lines.append(f"dask 2 workers / 1: {speedup:.2f}x (≥ 1.8x)")
+    print("  goals of issue 14 (this run's sizes):")
+    for line in lines:
+        print("    " + line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="realistic rows per run")
@@ -401,6 +574,11 @@ def main() -> None:
     ap.add_argument("--no-json", action="store_true", help="skip the to_dict/JSON-lines runs")
     ap.add_argument("--no-arrow", action="store_true", help="skip the Arrow runs")
     ap.add_argument(
+        "--dask-rows", type=int, default=None, help="rows of the Dask runs (default --rows)"
+    )
+    ap.add_argument("--partitions", type=int, default=8, help="partitions of the Dask runs")
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask runs")
+    ap.add_argument(
         "--quick",
         action="store_true",
         help="small sizes, one run each (a smoke run for CI: asserts nothing about time)",
@@ -411,12 +589,15 @@ def main() -> None:
     ns = ap.parse_args()
     if ns.quick:
         ns.rows, ns.distinct, ns.md_rows, ns.repeat = 20_000, 2_000, 20_000, 1
-        ns.rule_engine_rows = 10_000
+        ns.rule_engine_rows, ns.partitions = 10_000, 4
+        ns.dask_rows = ns.dask_rows or 20_000
 
     if ns.child:
         mode, n, seed, policy = ns.child[0], int(ns.child[1]), int(ns.child[2]), ns.child[3]
         if mode.startswith("rule-engine"):
             result = run_rule_engine(mode, n, seed, policy)
+        elif mode.startswith("dask"):
+            result = run_dask(mode, n, seed, policy, int(ns.child[4]))
         elif mode == "build":
             result = build_arrow(ns.child[4], n, seed, ns.child[5])
         elif mode.startswith("arrow"):
@@ -444,6 +625,12 @@ def main() -> None:
         import pyarrow  # noqa: F401
     except ImportError:
         ns.no_arrow = True
+    try:
+        import distributed  # noqa: F401
+
+        import jixiao.dask  # noqa: F401
+    except ImportError:
+        ns.no_dask = True
     distinct = ns.rows if ns.distinct is None else ns.distinct
     md = ns.rows if ns.md_rows is None else ns.md_rows
     plan: list[tuple[str, int]] = [("realistic", ns.rows)]
@@ -452,15 +639,21 @@ def main() -> None:
     if distinct:
         plan.append(("distinct", distinct))
     plan.append(("rule-engine", min(ns.rule_engine_rows, ns.rows)))
+    if distinct:
+        plan.append(("rule-engine-distinct", min(ns.rule_engine_rows, distinct)))
     if md:
         plan += [("mostly-distinct", md), ("rule-engine-md", min(ns.rule_engine_rows, md))]
     if not ns.no_arrow:
         plan.append(("arrow", ns.rows))
         if md:
             plan.append(("arrow-md", md))
+    dn = ns.rows if ns.dask_rows is None else ns.dask_rows
+    if not ns.no_dask and dn:
+        plan += [("dask-ref", dn), ("dask-1", dn), ("dask-2", dn)]
     print(
         f"python {platform.python_version()} on {platform.machine()} ({platform.system()}), "
-        f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved"
+        f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved; "
+        f"load average {_load()} at the start"
     )
     results: dict[str, list[dict[str, Any]]] = {m: [] for m, _ in plan}
     files: dict[str, Path] = {}
@@ -472,6 +665,8 @@ def main() -> None:
         for _ in range(ns.repeat):
             for mode, n in plan:
                 extra = [str(files[mode])] if mode in files else []
+                if mode.startswith("dask"):
+                    extra = [str(ns.partitions)]
                 results[mode].append(_child([mode, str(n), str(ns.seed), ns.policy, *extra]))
     finally:
         for path in files.values():
@@ -479,15 +674,15 @@ def main() -> None:
     small = _child(["realistic", str(max(1, ns.rows // 10)), str(ns.seed), ns.policy])
 
     for mode, n in plan:
-        print(f"{mode:<15} {n:>9,} rows {_summary(results[mode])}")
-    print(f"{'realistic/10':<15} {small['rows']:>9,} rows {_summary([small])}")
+        print(f"{mode:<20} {n:>9,} rows {_summary(results[mode])}")
+    print(f"{'realistic/10':<20} {small['rows']:>9,} rows {_summary([small])}")
     real = results["realistic"][0]
     print(
         f"  shared outcomes: {real['memo']['hits']:,} hits, {real['memo']['misses']:,} misses "
         f"(kept {real['memo']['size']:,}); parse cache {real['parse_cache']}; "
         f"RSS before scoring {real['rss_before_mb']:.0f} MB"
     )
-    for anchor in ("rule-engine", "rule-engine-md"):
+    for anchor in ("rule-engine", "rule-engine-md", "rule-engine-distinct"):
         if anchor not in results:
             continue
         re_run = results[anchor][0]
@@ -506,18 +701,26 @@ def main() -> None:
                 f"{a['total_mb']:.0f} MB at the peak ({a['total_mb'] / a['table_mb']:.2f}x the "
                 f"input table)"
             )
+    if "dask-1" in results:
+        _dask_summary(results)
     ratios: dict[str, float] = {}
     anchors = {
         "realistic": "rule-engine",
         "arrow": "rule-engine",
         "mostly-distinct": "rule-engine-md",
         "arrow-md": "rule-engine-md",
+        "distinct": "rule-engine-distinct",
+        "dask-ref": "rule-engine",
+        "dask-1": "rule-engine",
+        "dask-2": "rule-engine",
     }
     print("  ratios to rule-engine on numbers (the same rows, the same run):")
     for mode, anchor in anchors.items():
         if mode in results and anchor in results:
             ratios[mode] = _median(results[mode]) / _median(results[anchor])
-            print(f"    {mode:<15} / {anchor:<15} {ratios[mode]:6.1f}x")
+            print(f"    {mode:<16} / {anchor:<20} {ratios[mode]:6.1f}x")
+    _goals(results, small, ratios)
+    print(f"load average {_load()} at the end")
     if ns.out:
         Path(ns.out).write_text(
             json.dumps({"runs": results, "small": small, "ratios": ratios}, indent=1),

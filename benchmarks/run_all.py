@@ -16,15 +16,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-QUICK: dict[str, list[str]] = {
-    "bench_parse.py": ["--distinct", "5000", "--repeat", "200000"],
-    "bench_indicator.py": ["--number", "500", "--repeat", "7"],
-    "bench_throughput.py": ["--quick"],
-    "bench_verify.py": ["--quick"],
-    "bench_dask.py": ["--rows", "200000", "--partitions", "4", "--repeat", "1"],
-    "bench_hostile.py": ["--repeat", "1"],
-    "bench_batch_files.py": ["--quick"],
-}
 NEEDS: dict[str, tuple[str, ...]] = {
     "bench_throughput.py": ("rule_engine",),
     "bench_dask.py": ("dask", "distributed", "pandas"),
@@ -43,7 +34,7 @@ def main() -> None:
         if missing:
             print(f"skipped: needs {', '.join(missing)}")
             continue
-        args = QUICK.get(script.name, []) if ns.quick else []
+        args = ["--quick"] if ns.quick else []
         if subprocess.run([sys.executable, str(script), *args], check=False).returncode:
             failed.append(script.name)
     if failed:

@@ -375,3 +375,26 @@ def test_a_policy_unpickles_to_the_loaded_one_and_tokenizes_by_its_text() -> Non
     assert policy.__dask_tokenize__() == ("jixiao.Policy", policy.digest)
     assert len(policy.digest) == 64
     assert jixiao.load_policy("hubei").digest != policy.digest
+
+
+def test_score_files_keeps_order_and_reports_each_unreadable_file(tmp_path: Path) -> None:
+    """batch.score_files: one outcome per file, in order; an unreadable file gives its reason in
+    the language asked for, and the files after it are still scored (in workers too)."""
+    from jixiao.batch import score_files
+
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed.json"
+    good = [tmp_path / f"{i}.json" for i in range(3)]
+    for path in good:
+        path.write_bytes(seed.read_bytes())
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    files = [good[0], bad, good[1], good[2]]
+    for jobs in (1, 2):
+        for lang, words in (("zh", "JSON 语法错误"), ("en", "invalid JSON")):
+            outcomes = list(score_files(files, "central", jobs=jobs, lang=lang))
+            assert [o.source for o in outcomes] == [str(f) for f in files]
+            assert [len(o.results) for o in outcomes] == [1, 0, 1, 1]
+            assert [str(o.results[0].total) for o in outcomes if o.results] == ["95.71"] * 3
+            assert outcomes[1].error is not None and words in outcomes[1].error
+            assert str(bad) in outcomes[1].error
+            assert all(o.error is None for o in outcomes if o is not outcomes[1])

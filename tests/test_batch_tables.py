@@ -75,3 +75,25 @@ def test_an_arrow_table_gives_an_arrow_table() -> None:
     assert out.schema.field("computed_score").type == pa.decimal128(38, 2)
     got = out.select([*RESULT_COLUMNS, "explanation"]).to_pylist()
     assert got == expected(explain=True)
+
+
+def test_arrow_text_columns_are_dictionary_encoded_and_pandas_text_columns_stay_str() -> None:
+    """The Arrow result keeps a text column's few distinct values once (4 bytes a row); the
+    pandas result is unchanged: object columns of str (or None)."""
+    pa = pytest.importorskip("pyarrow")
+    rows = ROWS * 5000  # 30,000 rows, six distinct
+    out = score_table(pa.Table.from_pylist(rows), explain=True, chunk_rows=7000)
+    text = pa.dictionary(pa.int32(), pa.string())
+    for c in ("rule", "tier", "basis", "finding_codes", "explanation"):
+        col = out.column(c)
+        assert col.type == text
+        assert col.to_pylist() == [record(r, explain=True)[c] for r in score_rows(rows)]
+        # per chunk: its distinct values once, and 4 bytes of index (and a null bit) a row
+        dictionaries = sum(chunk.dictionary.nbytes for chunk in col.chunks)
+        assert col.nbytes - dictionaries <= 4 * len(rows) + len(rows) // 8 + 64 * col.num_chunks
+        assert all(len(chunk.dictionary) <= len(ROWS) for chunk in col.chunks)
+    frame = score_table(pd.DataFrame(rows))
+    for c in ("rule", "tier", "basis", "finding_codes"):
+        assert frame[c].dtype == object
+        assert {type(v) for v in frame[c]} <= {str, type(None)}
+        assert frame[c].tolist() == out.column(c).to_pylist()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from jixiao.cli import lang as cli_lang
 from jixiao.cli.app import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -649,13 +650,19 @@ def test_policy_diff_central_linear() -> None:
         ["policy", "list"],
         ["policy", "verify"],
         ["policy", "diff"],
+        ["serve"],
+        ["db"],
     ],
 )
 def test_help_has_examples(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
-    assert "示例 EXAMPLES" in result.stdout
+    assert "示例\n" in result.stdout and "Examples" not in result.stdout
     assert "jixiao " in result.stdout
+    result = run("--lang", "en", *command, "--help")
+    assert result.exit_code == 0
+    assert "Examples\n" in result.stdout and "示例" not in result.stdout
+    cli_lang.use("zh")  # the language is the process's: back to Chinese
 
 
 def test_python_dash_m() -> None:
@@ -714,13 +721,13 @@ def test_json_batch_is_always_a_list(tmp_path: Path) -> None:
 def test_main_turns_a_bug_into_one_message(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import jixiao.cli.app as app
+    import jixiao.cli.inputs as inputs
     from jixiao import cli as cli_module
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app, "collect_inputs", broken)
+    monkeypatch.setattr(inputs, "collect_inputs", broken)
     monkeypatch.delenv("JIXIAO_DEBUG", raising=False)
     path = write_json(tmp_path / "a.json", clean_form())
     with pytest.raises(SystemExit) as exc:

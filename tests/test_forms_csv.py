@@ -170,8 +170,9 @@ def test_not_a_form() -> None:
         read_form(path)
     err = info.value
     assert err.source == str(path) and err.where == "rows 1-4"
-    assert "不是绩效自评表" in err.message and "not a form" in err.message
-    assert "level1,level2,name,target,actual,weight,score,reason" in err.message
+    assert "不是绩效自评表" in err.message and "not a form" in err.message_text("en")
+    assert "level1,level2,name,target,actual,weight,score,reason" in err.message_text("en")
+    assert "一级指标,二级指标,三级指标,年度指标值" in err.message
 
 
 def test_missing_column() -> None:
@@ -179,7 +180,7 @@ def test_missing_column() -> None:
         read_form(FIXTURES / "missing_actual.csv")
     err = info.value
     assert err.where == "row 3, col 1"
-    assert "实际完成值" in err.message and "actual" in err.message
+    assert "实际完成值" in err.message and "actual" in err.message_text("en")
 
 
 def test_bad_number() -> None:

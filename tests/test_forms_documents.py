@@ -377,7 +377,9 @@ def test_docx_errors(tmp_path: Path) -> None:
     table.save(str(bad))
     with pytest.raises(FormError) as info:
         read_form(bad)
-    assert info.value.where == "表1 第2行 第1列" and "no indicator name" in info.value.message
+    assert info.value.where == "表1 第2行 第1列" and "no indicator name" in info.value.message_text(
+        "en"
+    )
 
 
 # ----------------------------------------------------------------------------- PDF specifics
@@ -422,7 +424,9 @@ def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
     c.save()
     with pytest.raises(FormError) as info:
         read_form(path)
-    assert "扫描件" in info.value.message and "without a text layer" in info.value.message
+    assert "扫描件" in info.value.message and "without a text layer" in info.value.message_text(
+        "en"
+    )
     assert info.value.where == "第1-2页"
 
 

@@ -343,10 +343,15 @@ def test_folder_batch_lists_every_skipped_file(tmp_path: Path) -> None:
     (folder / "scan.png").write_bytes(b"\x89PNG")
     res = CliRunner().invoke(cli, ["score", str(folder)])
     err = res.stderr if hasattr(res, "stderr") else res.output
-    for name, why in (("notes.txt", ".txt"), ("~$a.xlsx", "lock"), ("scan.png", ".png")):
+    for name, why in (("notes.txt", ".txt"), ("~$a.xlsx", "锁定文件"), ("scan.png", ".png")):
         line = next(x for x in err.splitlines() if name in x)
         assert "跳过" in line and why in line, line
     assert "a.xlsx" in res.output
+    res = CliRunner().invoke(cli, ["score", str(folder), "--lang", "en"])
+    err = res.stderr if hasattr(res, "stderr") else res.output
+    for name, why in (("notes.txt", ".txt"), ("~$a.xlsx", "lock file"), ("scan.png", ".png")):
+        line = next(x for x in err.splitlines() if name in x)
+        assert "skipped" in line and why in line and "跳过" not in line, line
 
 
 def test_date_serial_in_a_deadline_column(tmp_path: Path) -> None:
@@ -380,7 +385,7 @@ def test_parallel_batch_gives_the_same_output_in_the_same_order(tmp_path: Path) 
     assert parallel.stdout == serial.stdout
     sources = re.findall(r'"source": "([^"]+)"', parallel.stdout)
     assert [Path(s).name for s in sources] == [f"{i:02d}-seed.xlsx" for i in range(6)]
-    assert "03-bad.xlsx" in parallel.stderr and "no indicator name" in parallel.stderr
+    assert "03-bad.xlsx" in parallel.stderr and "没有三级指标" in parallel.stderr
 
 
 def test_score_files_in_workers_keeps_input_order(tmp_path: Path) -> None:

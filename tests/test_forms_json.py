@@ -22,7 +22,10 @@ def test_syntax_error_names_file_line_and_column() -> None:
         read_form(path)
     err = info.value
     assert err.source == str(path) and err.where == "4:62"
-    assert "JSON 语法错误：缺少逗号" in err.message and "Expecting ',' delimiter" in err.message
+    assert (
+        "JSON 语法错误：缺少逗号" in err.message
+        and "Expecting ',' delimiter" in err.message_text("en")
+    )
     # the offending line, and a caret under the column (CJK characters count two columns)
     line, caret = err.message.splitlines()[-2:]
     assert line.strip().startswith('{"name": "执法资格培训参训人数"')

@@ -15,7 +15,9 @@ import sqlite3
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -299,3 +301,174 @@ def test_store_commands_speak_one_language(tmp_path: Path, chinese_after: None) 
     }
     assert "是其他程序的 SQLite 文件，不是 jixiao 结果库" in out["zh"], out
     assert "is an SQLite file of another program, not a jixiao results store" in out["en"], out
+
+
+# ----------------------------------------------------------------------------- help
+# ``--help`` of every command and group, in each language: the help texts, the examples' headings
+# and click's own words ("Usage:", "Options", "Show this message and exit.", defaults). Example
+# command lines are left out (their cells are a form's words); so are option names, metavars and
+# the words a user types as values.
+
+TYPED = (
+    "zh en auto central hubei to_dict rows file_bytes example extends jixiao.testing "
+    "Markdown Excel WPS Word pandas Dask Parquet SQLite"
+)
+
+
+def _commands(command: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    command = command if command is not None else cli
+    yield path
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            yield from _commands(sub, (*path, name))
+
+
+#: The names of the commands (typed as they are).
+COMMAND_NAMES = " ".join(sorted({name for path in _commands() for name in path}))
+FILE_NAME = re.compile(r"[\w*-]*[/.][\w*./-]+")  # .json, docs/security.md, rules/*.policy
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """``jixiao ARGV`` (a ``--help``) as a user runs it, without the example command lines."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 0, argv
+    out = capsys.readouterr().out
+    out = "\n".join(x for x in out.splitlines() if not x.lstrip().startswith("jixiao "))
+    return FILE_NAME.sub(" ", out)
+
+
+@pytest.mark.parametrize("command", list(_commands()), ids=lambda c: " ".join(c) or "jixiao")
+def test_help_speaks_one_language(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str], chinese_after: None
+) -> None:
+    zh = _help([*command, "--help"], capsys)
+    en = _help(["--lang", "en", *command, "--help"], capsys)
+    assert "用法：" in zh and "显示此帮助并退出。" in zh, zh
+    assert "Usage:" in en and "Show this message and exit." in en, en
+    assert not _foreign_chinese(en, ""), (_foreign_chinese(en, ""), en)
+    foreign = _foreign_english(OPTION.sub(" ", zh), f"{NAMES} {TYPED} {COMMAND_NAMES}")
+    assert not foreign, (foreign, zh)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        (["score", "--help", "--lang", "en"], {}),
+        (["policy", "lint", "--lang=en", "--help"], {}),
+        (["score", "--help"], {"JIXIAO_LANG": "en"}),
+    ],
+)
+def test_help_language_from_anywhere_on_the_line(
+    argv: list[str],
+    env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    chinese_after: None,
+) -> None:
+    """``--lang en`` after the command, and ``JIXIAO_LANG=en``, give English help too."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = _help(argv, capsys)
+    assert "Usage:" in out and not CJK.search(out), out
+
+
+# ----------------------------------------------------------------------------- unreadable files
+# Files that cannot be read as forms: each reader's error, through the one renderer, in each
+# language (the file's own text, e.g. a header row it did have, excepted).
+
+
+def _broken_files(folder: Path) -> dict[str, Path]:
+    import docx
+    import openpyxl
+
+    files: dict[str, Path] = {}
+
+    def put(name: str, data: bytes | str) -> None:
+        path = folder / name
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        files[name] = path
+
+    put("not-a-zip.xlsx", b"this is not a workbook")
+    put("empty.csv", "")
+    put("not-a-form.csv", "科目,金额\n办公费,3\n")
+    put(
+        "missing-actual.csv",
+        "一级指标,二级指标,三级指标,年度指标值,分值,得分\n产出指标,数量指标,培训,≥45人,10,10\n",
+    )
+    put("list.json", "[]")
+    put("syntax.json", '{"indicators": [1, 2,]}')
+    put("no-indicators.json", '{"project": "x"}')
+    put(
+        "bad-number.json", '{"indicators": [{"target": "≥1人", "actual": "1人", "weight": "十分"}]}'
+    )
+    put("xlsx-named.xls", b"PK\x03\x04rest of a zip")
+    put("fake.docx", b"PK\x03\x04 not a document")
+    put("old.doc.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an OLE file")
+    put("fake.pdf", b"%not a pdf")
+    put("notes.txt", "x")
+    document = docx.Document()
+    document.add_paragraph("没有表格的文档")
+    document.save(folder / "no-table.docx")
+    files["no-table.docx"] = folder / "no-table.docx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "预算"
+    sheet.append(["科目", "金额"])
+    book.save(folder / "budget.xlsx")
+    files["budget.xlsx"] = folder / "budget.xlsx"
+    return files
+
+
+def test_unreadable_files_speak_one_language(tmp_path: Path, chinese_after: None) -> None:
+    files = _broken_files(tmp_path)
+    leaks: dict[str, list[str]] = {}
+    for name, path in files.items():
+        allowed = path.read_bytes().decode("utf-8", "replace") + str(path) + "预算"
+        for lang in ("zh", "en"):
+            result = CliRunner().invoke(cli, ["--lang", lang, "check", str(path)])
+            assert result.exit_code == 1, (name, lang, result.output)
+            out = FILE_NAME.sub(" ", result.output.replace(str(path), " "))
+            assert out.strip() and "Traceback" not in out, (name, out)
+            if lang == "en":
+                foreign = _foreign_chinese(out, allowed)
+            else:
+                foreign = _foreign_english(OPTION.sub(" ", out), f"{allowed} {NAMES} {TYPED}")
+            if foreign:
+                leaks[f"{lang}: {name}"] = foreign
+    assert not leaks, json.dumps(leaks, ensure_ascii=False, indent=1)
+
+
+def test_a_csv_place_is_written_in_the_readers_language(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分\n,,,,,10,10\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(jixiao.FormError) as info:
+        jixiao.read_forms(path)
+    assert info.value.where == "row 2"
+    assert f"{path}: 文件第2行: 此行有分值或得分" in info.value.render("zh")
+    assert f"{path}: row 2: this row has a weight or score" in info.value.render("en")
+
+
+def test_an_incomplete_installation_is_told_in_one_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "rich", None)  # `import rich` raises ImportError
+    for argv, want in (
+        (["score", "x.json"], "安装不完整"),
+        (["--lang", "en", "score"], "reinstall"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert want in err, err
+        assert bool(CJK.search(err)) == (want == "安装不完整"), err

@@ -281,3 +281,28 @@ def test_audit_page_severities_match_the_code() -> None:
         section = page.split(f"### `{code}`", 1)[1].split("### ", 1)[0]
         assert "Severity: **" in section
         assert severity in section.split("Severity: **", 1)[1].split("**", 1)[0], code
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_findings_under_a_score_keep_a_hanging_indent(lang: str) -> None:
+    """``jixiao score``: a finding whose place and message are longer than the line wraps under
+    its own text, never back to column 0, and no line ends in padding."""
+    from jixiao.report.terminal import render_form
+
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed.csv"
+    result = jixiao.score_form(jixiao.read_form(seed))
+    out = io.StringIO()
+    render_form(Console(file=out, width=60, color_system=None), result, lang)
+    lines = out.getvalue().splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith(("复核发现", "Findings")))
+    findings = lines[start + 1 :]
+    heads = [x for x in findings if x.startswith("  [")]
+    assert len(heads) == len(result.findings)
+    continued = [x for x in findings if x and not x.startswith("  [")]
+    assert continued, "a 60-column terminal wraps some finding"
+    # every continuation line starts in one column, right of the longest "  [severity] CODE"
+    starts = {len(x) - len(x.lstrip(" ")) for x in continued}
+    assert len(starts) == 1, continued
+    widest = max(len(re.match(r"  \[[^\]]+\] \S+", x).group(0)) for x in heads)  # type: ignore[union-attr]
+    assert starts.pop() >= widest + 2
+    assert all(x == x.rstrip() for x in findings), findings

@@ -25,10 +25,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
+
+import attrs
 
 from jixiao.decimals import in_context_iter
 from jixiao.errors import FormError
@@ -41,15 +48,21 @@ from jixiao.evaluate import (
 )
 from jixiao.evaluate.findings import finding
 from jixiao.forms.model import Form
+from jixiao.forms.read import read_forms
 from jixiao.i18n import Msg
+from jixiao.limits import Limits, set_limits
+from jixiao.limits import current as current_limits
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 __all__ = [
     "RESULT_COLUMNS",
+    "FileScored",
     "collecting",
+    "default_jobs",
     "record",
+    "score_files",
     "score_forms",
     "score_rows",
     "write_jsonl",
@@ -101,12 +114,14 @@ def score_forms(
     policy: Policy | str = "central",
     *,
     start: int = 0,
+    errors: Literal["finding", "raise"] = "finding",
 ) -> Iterator[FormResult]:
     """Score a stream of forms lazily, in order, one :class:`FormResult` per form.
 
     A form that cannot be read (or fails in any other way) yields an empty result (total 0, no
     grade) whose only finding says why, located at ``forms[i]`` (counting from *start*); the
-    stream goes on.
+    stream goes on. With ``errors="raise"`` the exception is raised instead (the caller reports
+    it: :func:`score_files` makes it the file's error).
 
     >>> import jixiao.batch
     >>> forms = [{"indicators": [{"target": "≥45人", "actual": "45人", "weight": 90}],
@@ -120,6 +135,8 @@ def score_forms(
         try:
             result = score_form(form, AUTO if auto else pol)
         except Exception as err:  # one form never stops the batch; the finding names the error
+            if errors == "raise":
+                raise
             result = _form_failed(pol, form, i, err)
         yield result
 
@@ -187,3 +204,132 @@ def collecting() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# ----------------------------------------------------------------------------- files
+
+
+@attrs.frozen
+class FileScored:
+    """One form file of :func:`score_files`: the results of its forms, in the file's order, and
+    why the file (or its next form) could not be read or scored (``None``: every form scored)."""
+
+    source: str
+    results: tuple[FormResult, ...] = ()
+    error: str | None = None
+
+
+INTERNAL_ERROR = Msg(
+    "{source}：内部错误，请报告此问题：{kind}: {exc}",
+    "{source}: internal error, please report it: {kind}: {exc}",
+)
+
+
+def score_file(
+    path: str | Path,
+    policy: Policy | str = "central",
+    *,
+    include_hidden: bool = False,
+    lang: str = "zh",
+    debug: bool = False,
+) -> FileScored:
+    """Every form of one file, scored by :func:`score_forms`. A file that cannot be read gives
+    its reason (in *lang*, naming the file and place); a form whose scoring fails (a bug, not
+    bad input) gives an internal error, and the forms before it are kept. With *debug* a bug is
+    raised instead."""
+    source = str(path)
+    results: list[FormResult] = []
+    try:
+        forms = read_forms(path, include_hidden=include_hidden)
+        results.extend(score_forms(forms, policy, errors="raise"))
+    except FormError as exc:
+        return FileScored(source, tuple(results), exc.render(lang))
+    except Exception as exc:  # a bug, not bad input: report it and go on with the batch
+        if debug:
+            raise
+        text = INTERNAL_ERROR.text(lang, source=source, kind=type(exc).__name__, exc=exc)
+        return FileScored(source, tuple(results), text)
+    return FileScored(source, tuple(results))
+
+
+def default_jobs() -> int:
+    """The number of worker processes :func:`score_files` may use: the cores this process may
+    use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_method() -> str:
+    """How worker processes start: a fork of this process when that is safe (Linux, no other
+    thread whose locks a fork could copy mid-use: jixiao and the policy are already loaded, so
+    a worker is ready at once), else a fresh interpreter ("spawn", about a second a worker)."""
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "spawn"
+
+
+# what a worker process keeps between files: the policy and the options, sent once
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(
+    policy: Policy | str, include_hidden: bool, lang: str, limits: Limits | None = None
+) -> None:
+    _WORKER.update(policy=policy, include_hidden=include_hidden, lang=lang)
+    if limits is not None:
+        set_limits(limits)  # the limits of the parent (a spawned worker starts afresh)
+
+
+def _worker_score(path: Path) -> FileScored:
+    return score_file(
+        path, _WORKER["policy"], include_hidden=_WORKER["include_hidden"], lang=_WORKER["lang"]
+    )
+
+
+def score_files(
+    paths: Sequence[str | Path],
+    policy: Policy | str = "central",
+    *,
+    include_hidden: bool = False,
+    jobs: int = 1,
+    lang: str = "zh",
+    debug: bool = False,
+) -> Iterator[FileScored]:
+    """Read and score every form of every file (:func:`score_file`), yielding one
+    :class:`FileScored` per file in the order of *paths*.
+
+    With ``jobs > 1`` the files are read and scored in that many worker processes; the outcomes
+    come back in the order of *paths* whatever order the workers finish in. If the pool breaks
+    (a worker killed), the files not yet done are scored here, one after the other. *debug*
+    scores in this process and raises a bug instead of reporting it.
+    """
+    pol: Policy | str = AUTO if isinstance(policy, str) and policy == AUTO else load_policy(policy)
+    files = [Path(p) for p in paths]
+    workers = min(jobs, len(files))
+    if workers <= 1 or debug:
+        for path in files:
+            yield score_file(path, pol, include_hidden=include_hidden, lang=lang, debug=debug)
+        return
+    context = multiprocessing.get_context(_start_method())
+    chunk = max(1, min(16, len(files) // (workers * 8)))
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(pol, include_hidden, lang, current_limits()),
+    ) as pool:
+        outcomes = pool.map(_worker_score, files, chunksize=chunk)
+        try:
+            for outcome in outcomes:
+                done += 1
+                yield outcome
+        except Exception:  # BrokenProcessPool (a worker killed), a result not sent back
+            for path in files[done:]:
+                yield score_file(path, pol, include_hidden=include_hidden, lang=lang)

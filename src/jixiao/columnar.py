@@ -16,7 +16,9 @@ reason come back row after row. The plan for one batch:
    :func:`jixiao.score_rows`, the row-by-row evaluator, with its caches (so a group's result *is*
    the row evaluator's result for every row of the group).
 3. **Gather** — each result column is built with one entry per group and taken back to the rows
-   by group number (``Array.take``).
+   by group number (``Array.take``); the text columns (``rule``, ``tier``, ``basis``,
+   ``finding_codes``, ``explanation``) as dictionary arrays whose indices are taken, so a row
+   costs 4 bytes rather than its text.
 
 The result columns are exactly what :func:`jixiao.batch.record` gives row by row (compared column
 by column in ``tests/test_columnar.py`` on generated tables and every corpus row). Only the
@@ -26,13 +28,21 @@ per-group work is Python; per row, everything happens in Arrow's kernels.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, record, score_rows
 from jixiao.policy.model import Policy
 
-__all__ = ["KEY_COLUMNS", "arrow_types", "group_rows", "key_columns", "score_batch"]
+__all__ = [
+    "KEY_COLUMNS",
+    "arrow_types",
+    "gather",
+    "group_rows",
+    "key_columns",
+    "score_batch",
+    "text_type",
+]
 
 #: The columns a row's result can depend on, in the order they are combined.
 KEY_COLUMNS: tuple[str, ...] = (
@@ -119,12 +129,9 @@ def score_batch(
 ) -> dict[str, Any]:
     """The result columns (:data:`jixiao.batch.RESULT_COLUMNS`, and ``explanation`` with
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
-    pa = _pa()
     keys = key_columns(policy, batch.schema)
     group, first = group_rows(batch, keys)
-    picked = pa.array(first)
-    values = [batch.column(c).take(picked).to_pylist() for c in keys]
-    reps = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
+    reps = _representatives(batch, keys, first)
     columns = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
     per_group: dict[str, list[Any]] = {c: [] for c in columns}
     with collecting():
@@ -133,16 +140,59 @@ def score_batch(
             for c in columns:
                 per_group[c].append(rec[c])
     types = arrow_types(policy)
-    return {c: pa.array(per_group[c], type=types.get(c, pa.string())).take(group) for c in columns}
+    return {c: gather(per_group[c], types[c], group) for c in columns}
+
+
+#: Groups whose representative rows are turned into Python dicts at a time.
+_REPRESENTATIVES = 4096
+
+
+def _representatives(batch: Any, keys: list[str], first: Any) -> Iterator[dict[str, Any]]:
+    """Each group's first row as a dict of its *keys* cells, made a block at a time (so the
+    Python objects of a batch's many groups are not all alive at once)."""
+    pa = _pa()
+    for start in range(0, len(first), _REPRESENTATIVES):
+        picked = pa.array(first[start : start + _REPRESENTATIVES])
+        values = [batch.column(c).take(picked).to_pylist() for c in keys]
+        for cells in zip(*values, strict=True):
+            yield dict(zip(keys, cells, strict=True))
+
+
+def gather(values: list[Any], type: Any, group: Any) -> Any:
+    """The column of one value per group (*values*) taken back to the rows by group number.
+
+    A text column comes out dictionary-encoded (:func:`text_type`): its distinct values once,
+    and a 4-byte index per row, taken from the groups' indices (no row's text is hashed)."""
+    pa = _pa()
+    if pa.types.is_dictionary(type):
+        encoded = pa.array(values, type=type.value_type).dictionary_encode()
+        return pa.DictionaryArray.from_arrays(encoded.indices.take(group), encoded.dictionary)
+    return pa.array(values, type=type).take(group)
+
+
+def text_type() -> Any:
+    """The Arrow type of the text result columns (``rule``, ``tier``, ``basis``,
+    ``finding_codes``, ``explanation``): ``dictionary<int32, string>``. A batch has few distinct
+    values in them, so a row costs 4 bytes rather than its text (the values read as the same
+    strings: ``to_pylist``, and pandas output is unchanged, see :mod:`jixiao.tables`)."""
+    pa = _pa()
+    return pa.dictionary(pa.int32(), pa.string())
 
 
 def arrow_types(policy: Policy) -> dict[str, Any]:
-    """The Arrow type of each result column that is not text."""
+    """The Arrow type of each result column (:data:`jixiao.batch.RESULT_COLUMNS` and
+    ``explanation``)."""
     pa = _pa()
+    text = text_type()
     return {
         "computed_score": pa.decimal128(38, policy.places),
         "met": pa.bool_(),
+        "rule": text,
+        "tier": text,
+        "basis": text,
         "n_findings": pa.int32(),
         "n_errors": pa.int32(),
+        "finding_codes": text,
         "verified": pa.bool_(),
+        "explanation": text,
     }

@@ -21,7 +21,7 @@ import unicodedata
 import attrs
 
 from jixiao.escape import visible
-from jixiao.i18n import Msg, word
+from jixiao.i18n import Msg, place_text, word
 
 __all__ = [
     "ArgumentTypeError",
@@ -89,13 +89,19 @@ class Location:
     where: str | None = None
 
     def __str__(self) -> str:
+        return self.shown()
+
+    def shown(self, lang: str = "zh") -> str:
+        """``source:line:col``, or ``source: where`` with a place jixiao wrote in *lang*
+        (``第12行第7列`` / ``row 12, col 7``)."""
         parts = [self.source or "<text>"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         elif self.where:
-            return f"{self.source}: {self.where}" if self.source else self.where
+            where = place_text(self.where, lang)
+            return f"{self.source}: {where}" if self.source else where
         return ":".join(parts)
 
     def render(self) -> str:
@@ -164,7 +170,8 @@ class JixiaoError(Exception):
     def render(self, lang: str = "zh") -> str:
         """The one way an error is shown: ``where: message``, the caret line, then the hint."""
         loc = self.location
-        head = f"{loc}: {self.message_text(lang)}" if loc is not None else self.message_text(lang)
+        message = self.message_text(lang)
+        head = f"{loc.shown(lang)}: {message}" if loc is not None else message
         out = [head]
         caret = loc.caret() if loc is not None else None
         if caret:
@@ -255,8 +262,7 @@ class UnitMismatchError(JixiaoError, ValueError):
         self.left = left
         self.right = right
         super().__init__(
-            message
-            or f"单位不一致：「{left}」与「{right}」无法比较 (units {left!r} and {right!r} cannot be compared)",
+            message or f"单位不一致：「{left}」与「{right}」无法比较",
             en=message or f"units {left!r} and {right!r} cannot be compared",
         )
 
@@ -342,12 +348,12 @@ class FormError(JixiaoError, ValueError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         *,
         source: str | None = None,
         where: str | None = None,
         en: str | None = None,
-        hint: str | None = None,
+        hint: str | Msg | None = None,
         hint_en: str | None = None,
     ) -> None:
         self.source = source

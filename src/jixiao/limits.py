@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 from jixiao.errors import FormError, UsageError
+from jixiao.i18n import Msg
 
 __all__ = [
     "LIMIT_TEXT",
@@ -163,8 +164,10 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
         name = name.strip().replace("-", "_")
         if not sep or name not in NAMES:
             raise UsageError(
-                f"--limit 应写作 名称=数值，名称为 {', '.join(NAMES)} 之一 (expected NAME=N with "
-                f"NAME one of {', '.join(NAMES)}; got {item!r})"
+                Msg(
+                    f"--limit 应写作 名称=数值，名称为 {'、'.join(NAMES)} 之一；实际为 {item!r}",
+                    f"expected NAME=N with NAME one of {', '.join(NAMES)}; got {item!r}",
+                )
             )
         text = raw.strip().upper().replace("_", "")
         factor = 1
@@ -173,7 +176,12 @@ def parse_overrides(items: tuple[str, ...] | list[str]) -> dict[str, int]:
                 text, factor = text[: -len(suffix)], f
                 break
         if not text.isdigit() or int(text) < 1:
-            raise UsageError(f"--limit {name} 应为正整数 (must be a positive integer): {raw!r}")
+            raise UsageError(
+                Msg(
+                    f"--limit {name} 应为正整数，实际为 {raw!r}",
+                    f"--limit {name} must be a positive integer: {raw!r}",
+                )
+            )
         out[name] = int(text) * factor
     return out
 
@@ -390,8 +398,10 @@ def open_zip(data: bytes, source: str) -> bytes:
                     where=info.filename,
                 ) from None
             raise FormError(
-                f"工作簿压缩包已损坏：{info.filename}（{exc}） (the workbook's zip is damaged: "
-                f"{info.filename}: {exc})",
+                Msg(
+                    f"工作簿压缩包已损坏：{info.filename}（{exc}）",
+                    f"the workbook's zip is damaged: {info.filename}: {exc}",
+                ),
                 source=source,
             ) from None
         content = bytes(buf)
@@ -455,16 +465,20 @@ def _inflates_past(data: bytes, info: zipfile.ZipInfo) -> bool:
 def _check_xml(content: bytes, name: str, source: str) -> None:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:64]:
         raise FormError(
-            f"工作簿部件 {name} 不是 UTF-8 编码的 XML，不予读取 (the workbook part {name} is not "
-            f"UTF-8 XML; refused)",
+            Msg(
+                f"工作簿部件 {name} 不是 UTF-8 编码的 XML，不予读取",
+                f"the workbook part {name} is not UTF-8 XML; refused",
+            ),
             source=source,
         )
     if _DTD.search(content) is not None:
         raise FormError(
-            f"工作簿部件 {name} 含有 DTD（<!DOCTYPE 或 <!ENTITY），Office 从不写入 DTD，这是 XML "
-            f"炸弹或外部实体攻击的形式，不予读取 (the workbook part {name} holds a DTD "
-            f"(<!DOCTYPE or <!ENTITY): Office never writes one, it is the shape of an XML bomb or "
-            f"an external-entity attack; refused)",
+            Msg(
+                f"工作簿部件 {name} 含有 DTD（<!DOCTYPE 或 <!ENTITY），Office 从不写入 DTD，这是 XML "
+                f"炸弹或外部实体攻击的形式，不予读取",
+                f"the workbook part {name} holds a DTD (<!DOCTYPE or <!ENTITY): Office never "
+                f"writes one, it is the shape of an XML bomb or an external-entity attack; refused",
+            ),
             source=source,
         )
     limit = current().cell_chars

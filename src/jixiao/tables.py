@@ -16,6 +16,12 @@ The result columns are :data:`jixiao.batch.RESULT_COLUMNS` (plus ``explanation``
 ``basis``, ``n_findings``, ``n_errors``, ``finding_codes`` (``;``-joined), ``verified``. Rows keep
 their order and the DataFrame its index. Missing cells (NaN, None, NA) read as blank.
 
+In an Arrow result the text columns (``rule``, ``tier``, ``basis``, ``finding_codes``,
+``explanation``) are ``dictionary<int32, string>`` (a batch has few distinct values in them; the
+values are the same strings), ``computed_score`` is ``decimal128(38, places)``, the counts
+``int32`` and ``met``/``verified`` ``bool`` (:func:`jixiao.columnar.arrow_types`). In a pandas
+result the text columns are plain ``object`` columns of ``str`` (or None), as before.
+
 pandas and pyarrow are imported only when a table of theirs is passed (the ``dask`` extra brings
 pandas; Arrow tables need ``pyarrow``).
 """
@@ -249,13 +255,18 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
 
     read, added = _columns(list(table.column_names), explain)
     parts: dict[str, list[Any]] = {c: [] for c in added}
+    pool = pa.default_memory_pool()
     for batch in table.select(read).to_batches(max_chunksize=chunk_rows):
         cols = score_batch(batch, pol, explain=explain, lang=lang)
         for c in added:
             parts[c].append(cols[c])
+        del cols
+        # the batch's grouping and gathering intermediates are freed: give their pages back
+        # now, or the allocator keeps them and the process holds a batch's worth per batch
+        pool.release_unused()
     types = arrow_types(pol)
     for c in added:
-        table = table.append_column(c, pa.chunked_array(parts[c], type=types.get(c, pa.string())))
+        table = table.append_column(c, pa.chunked_array(parts[c], type=types[c]))
     return table
 
 
@@ -271,13 +282,7 @@ def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_r
             yield rows
 
     cols = _results(chunks(), pol, explain, lang, added)
-    types = {
-        "computed_score": pa.decimal128(38, pol.places),
-        "met": pa.bool_(),
-        "n_findings": pa.int32(),
-        "n_errors": pa.int32(),
-        "verified": pa.bool_(),
-    }
+    types = arrow_types(pol)
     for c in added:
-        table = table.append_column(c, pa.array(cols[c], type=types.get(c, pa.string())))
+        table = table.append_column(c, pa.array(cols[c], type=types[c]))
     return table

@@ -94,7 +94,7 @@ def test_bomb_is_refused_and_the_batch_goes_on(tmp_path: Path, case: str) -> Non
 def test_merge_bomb_without_data_is_clipped_and_read_at_once(tmp_path: Path) -> None:
     bomb = merge_bomb(tmp_path, "merge.xlsx", corner=False)
     assert bomb.stat().st_size < 3_000
-    with pytest.raises(jixiao.FormError, match="not a form"):
+    with pytest.raises(jixiao.FormError, match="不是绩效自评表"):
         jixiao.read_forms(bomb)  # the range is clipped to A1: nothing is expanded
 
 
@@ -221,5 +221,5 @@ def test_read_forms_raises_only_jixiao_errors(
         raise RecursionError
 
     monkeypatch.setitem(read_module._READERS, ".json", deep)
-    with pytest.raises(jixiao.FormError, match="nested too deeply"):
+    with pytest.raises(jixiao.FormError, match="文件结构过深或过大"):
         jixiao.read_forms(path)

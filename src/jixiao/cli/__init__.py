@@ -12,13 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from jixiao.errors import JixiaoError
-from jixiao.i18n import Msg, tr, word
+from jixiao.i18n import Msg, lang_of_args, tr, word
 
 __all__ = ["MISSING_EXTRA", "main"]
 
-MISSING_EXTRA = (
-    "jixiao 安装不完整：命令行需要 click 和 rich，请重新安装：pip install --force-reinstall jixiao "
-    "(the installation is incomplete: reinstall with pip install --force-reinstall jixiao)"
+MISSING_EXTRA = Msg(
+    "jixiao 安装不完整：命令行需要 click 和 rich，请重新安装：pip install --force-reinstall jixiao",
+    "the jixiao installation is incomplete: the command line needs click and rich; reinstall "
+    "with pip install --force-reinstall jixiao",
 )
 
 
@@ -30,17 +31,17 @@ INTERNAL = Msg(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; exits with its status (0 ok, 1 findings/failures, 2 usage)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
         import click  # noqa: F401
         import rich  # noqa: F401
     except ImportError:
-        sys.stderr.write(MISSING_EXTRA + "\n")
+        sys.stderr.write(MISSING_EXTRA.text(lang_of_args(args, os.environ)) + "\n")
         raise SystemExit(2) from None
     # after the check above: these import click and rich
     from jixiao.cli import lang as cli_lang
     from jixiao.cli.app import cli
 
-    args = list(argv) if argv is not None else sys.argv[1:]
     cli_lang.use(cli_lang.detect_lang(args, os.environ))  # click's own errors in it too
     try:
         cli.main(args=args, prog_name="jixiao")

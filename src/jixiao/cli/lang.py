@@ -30,6 +30,8 @@ import click.termui
 import click.types
 import click.utils
 
+from jixiao.i18n import lang_of_args
+
 __all__ = ["CLICK_ZH", "CLICK_ZH_PLURAL", "current", "detect_lang", "use", "zh_gettext"]
 
 #: click's messages in Chinese (the msgid is click's English text).
@@ -127,15 +129,8 @@ def zh_ngettext(singular: str, plural: str, n: int) -> str:
 
 def detect_lang(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """The language of this run: the last ``--lang`` on the command line, else ``JIXIAO_LANG``,
-    else Chinese."""
-    lang = environ.get("JIXIAO_LANG", "zh")
-    args = list(argv)
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            lang = args[i + 1]
-        elif arg.startswith("--lang="):
-            lang = arg.split("=", 1)[1]
-    return "en" if lang == "en" else "zh"
+    else Chinese (:func:`jixiao.i18n.lang_of_args`)."""
+    return lang_of_args(argv, environ)
 
 
 def use(lang: str) -> None:

@@ -11,6 +11,7 @@ import click
 from rich.text import Text
 
 from jixiao.cli import lang as cli_lang
+from jixiao.cli.localized import LangGroup, option
 from jixiao.cli.policy_examples import inherited_examples
 from jixiao.errors import PolicyError, PolicyProblem
 from jixiao.evaluate.examples import run_examples
@@ -160,48 +161,59 @@ _RAN = Msg(
 )
 _DOES_NOT_LOAD = Msg("无法载入：{first}", "does not load: {first}")
 
-_lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default=None, help="输出语言 (language)."
+_lang_option = option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help=Msg("输出语言，默认中文。", "The language of the output; Chinese by default."),
 )
-_json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON (print JSON).")
+_json_option = option("--json", "as_json", is_flag=True, help=Msg("输出 JSON。", "Print JSON."))
+
+
+def _examples(*lines: str) -> Msg:
+    """An epilog of example command lines, headed in each language."""
+    body = "".join(f"  {line}\n" for line in lines)
+    return Msg(f"\b\n示例\n{body}", f"\b\nExamples\n{body}")
 
 
 @click.group(
+    cls=LangGroup,
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy list
-  jixiao policy lint my.policy
-  jixiao policy test rules/central.policy
-  jixiao policy verify rules/hubei.policy --max-examples 200
-  jixiao policy diff rules/central.policy rules/central-linear.policy
-""",
+    help=Msg(
+        "检查、测试、比较评分策略文件。\n\n检查、测试、检验并比较评分策略文件（rules/*.policy）。",
+        "Check, test and compare scoring policy files.\n\n"
+        "Check, test, verify and compare scoring policy files (rules/*.policy).",
+    ),
+    epilog=_examples(
+        "jixiao policy list",
+        "jixiao policy lint my.policy",
+        "jixiao policy test rules/central.policy",
+        "jixiao policy verify rules/hubei.policy --max-examples 200",
+        "jixiao policy diff rules/central.policy rules/central-linear.policy",
+    ),
 )
 def policy() -> None:
-    """检查、测试、比较评分策略文件。
-
-    Check, test, verify and compare scoring policy files (rules/*.policy).
-    """
+    """The ``jixiao policy`` group."""
 
 
 @policy.command(
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy lint my.policy
-  jixiao policy lint rules/hubei.policy --json
-""",
+    help=Msg(
+        "载入并检查策略文件，列出每处错误。\n\n"
+        "逐处列出错误，含 文件:行:列 与 ^ 标记（退出码 1）；没有错误时打印策略摘要。",
+        "Load and check a policy file, listing every problem.\n\n"
+        "Print every problem with file:line:col and a caret (exit 1), or a short summary of "
+        "the policy when it is sound.",
+    ),
+    epilog=_examples(
+        "jixiao policy lint my.policy", "jixiao policy lint rules/hubei.policy --json"
+    ),
 )
 @click.argument("file", metavar="FILE")
 @_json_option
 @_lang_option
 @click.pass_context
 def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None:
-    """载入并检查策略文件，列出每处错误。
-
-    Load and check a policy file; print every problem with file:line:col and a caret (exit 1),
-    or a short summary of the policy when it is sound.
-    """
 
     language = _lang(ctx, lang)
     _check_path(file)
@@ -244,23 +256,25 @@ def lint(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None
 @policy.command(
     "test",
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy test rules/central.policy
-  jixiao policy test hubei --lang en
-""",
+    help=Msg(
+        "运行策略文件中的示例（example），以及经 extends 继承、仍然适用的示例。\n\n"
+        "本文件改写了其规则、档位、等级或舍入的继承示例列为不再适用；逐条打印通过与否及"
+        " 文件:行。有示例未通过时退出码为 1。",
+        "Run the policy's examples, and those it inherits that still apply.\n\n"
+        "Run the policy's `example` blocks, and those it inherits through `extends` that still "
+        "apply (an example whose rule, tiers, grades or rounding the file rewrites is listed as "
+        "no longer applying); print each pass/fail with file:line. Exits 1 when any example "
+        "that runs fails.",
+    ),
+    epilog=_examples(
+        "jixiao policy test rules/central.policy", "jixiao policy test hubei --lang en"
+    ),
 )
 @click.argument("file", metavar="FILE")
 @_json_option
 @_lang_option
 @click.pass_context
 def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> None:
-    """运行策略文件中的 example 示例，以及经 extends 继承、仍然适用的示例。
-
-    Run the policy's `example` blocks, and those it inherits through `extends` that still apply
-    (an example whose rule, tiers, grades or rounding the file rewrites is listed as no longer
-    applying); print each pass/fail with file:line. Exits 1 when any example that runs fails.
-    """
 
     language = _lang(ctx, lang)
     loaded = _load(file)
@@ -323,20 +337,16 @@ def test_cmd(ctx: click.Context, file: str, as_json: bool, lang: str | None) -> 
 @policy.command(
     "list",
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy list
-  jixiao policy list --json
-""",
+    help=Msg(
+        "列出内置评分策略。\n\n列出内置评分策略及其版本与标题。",
+        "List the shipped policies.\n\nList the shipped policies with their versions and titles.",
+    ),
+    epilog=_examples("jixiao policy list", "jixiao policy list --json"),
 )
 @_json_option
 @_lang_option
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
-    """列出内置评分策略。
-
-    List the shipped policies with their versions and titles.
-    """
 
     language = _lang(ctx, lang)
     rows: list[tuple[str, str, str, str]] = []
@@ -358,29 +368,41 @@ def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
     ctx.exit(0)
 
 
-_max_examples = click.option(
+_max_examples = option(
     "--max-examples",
     type=click.IntRange(min=1),
     default=None,
-    help="每条性质生成的样例数 (examples generated per property).",
+    help=Msg("每条性质生成的样例数。", "The examples generated per property."),
 )
-_seed = click.option("--seed", type=int, default=None, help="随机种子，便于复现 (random seed).")
+_seed = option(
+    "--seed",
+    type=int,
+    default=None,
+    help=Msg("随机种子，便于复现。", "The random seed, to run the same examples again."),
+)
 
 
 @policy.command(
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy verify rules/central.policy
-  jixiao policy verify my.policy --skip monotone --max-examples 500 --seed 1
-""",
+    help=Msg(
+        "用生成的样例检验策略的性质（得分有界、单调等）。\n\n"
+        "用 jixiao.testing 生成的输入检验策略的各条性质（得分有界、单调、处处有定义等）。"
+        "有性质不成立时退出码为 1。",
+        "Check the policy's properties on generated inputs.\n\n"
+        "Check the policy's properties (bounds, monotonicity, totality …) on generated inputs "
+        "with jixiao.testing. Exits 1 when a property is broken.",
+    ),
+    epilog=_examples(
+        "jixiao policy verify rules/central.policy",
+        "jixiao policy verify my.policy --skip monotone --max-examples 500 --seed 1",
+    ),
 )
 @click.argument("file", metavar="FILE")
-@click.option(
+@option(
     "--skip",
     multiple=True,
     metavar="NAME",
-    help="跳过某条性质，可重复 (skip a property; repeatable).",
+    help=Msg("跳过某条性质，可重复。", "Skip a property; repeatable."),
 )
 @_max_examples
 @_seed
@@ -396,11 +418,6 @@ def verify(
     as_json: bool,
     lang: str | None,
 ) -> None:
-    """用生成的样例检验策略的性质（得分有界、单调等）。
-
-    Check the policy's properties (bounds, monotonicity, totality …) on generated inputs with
-    jixiao.testing. Exits 1 when a property is broken.
-    """
     language = _lang(ctx, lang)
     loaded = _load(file)
     testing = _testing("check_policy")
@@ -414,20 +431,24 @@ def verify(
 
 @policy.command(
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
-  jixiao policy diff rules/central.policy rules/central-linear.policy
-  jixiao policy diff old.policy new.policy --json --exit-code
-""",
+    help=Msg(
+        "比较两个策略对同样输入的评分差异。\n\n用两个策略为同样的生成输入评分，列出不同之处。",
+        "Compare how two policies score the same inputs.\n\n"
+        "Score the same generated inputs under both policies and show where they differ.",
+    ),
+    epilog=_examples(
+        "jixiao policy diff rules/central.policy rules/central-linear.policy",
+        "jixiao policy diff old.policy new.policy --json --exit-code",
+    ),
 )
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @_max_examples
 @_seed
-@click.option(
+@option(
     "--exit-code",
     is_flag=True,
-    help="有差异时退出码为 1 (exit 1 when the policies score differently).",
+    help=Msg("有差异时退出码为 1。", "Exit 1 when the policies score differently."),
 )
 @_json_option
 @_lang_option
@@ -442,10 +463,6 @@ def diff(
     as_json: bool,
     lang: str | None,
 ) -> None:
-    """比较两个策略对同样输入的评分差异。
-
-    Compare two policies: score the same generated inputs under both and show where they differ.
-    """
     language = _lang(ctx, lang)
     old_policy = _load(old)
     new_policy = _load(new)

@@ -13,6 +13,7 @@ import click
 from rich.text import Text
 
 from jixiao.cli import lang as cli_lang
+from jixiao.cli.localized import LangCommand, LangGroup, option
 from jixiao.i18n import Msg, tr, word
 from jixiao.report.terminal import make_console
 from jixiao.store import ResultStore, StoreError
@@ -42,47 +43,84 @@ def _loopback(host: str) -> bool:
 
 
 @click.command(
+    cls=LangCommand,
     context_settings=CONTEXT,
-    epilog="""\b
-示例 EXAMPLES
+    help=Msg(
+        "启动本机复核工作台（网页）。\n\n"
+        "在本机网页中上传自评表、查看复核发现、总览一批表单、编辑评分策略。"
+        "结果存入 --db 指定的 SQLite 结果库。",
+        "Start the workbench, a local web page.\n\n"
+        "Upload forms, read their findings, see a batch at a glance and edit policies. "
+        "Results are kept in the SQLite store given by --db.",
+    ),
+    epilog=Msg(
+        """\b
+示例
   jixiao serve
   jixiao serve --db 2024年度.sqlite --port 8800 --no-browser
   jixiao serve --host 0.0.0.0 --token 自设口令
 """,
+        """\b
+Examples
+  jixiao serve
+  jixiao serve --db results-2024.sqlite --port 8800 --no-browser
+  jixiao serve --host 0.0.0.0 --token my-secret-token
+""",
+    ),
 )
-@click.option(
+@option(
     "--db",
     "db_path",
     default=DEFAULT_DB,
     show_default=True,
     metavar="PATH",
-    help="结果库 SQLite 文件，不存在则创建 (the results store; created when missing).",
+    help=Msg(
+        "结果库 SQLite 文件，不存在则创建。",
+        "The results store, a SQLite file; created when missing.",
+    ),
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 (address).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
+@option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=Msg("监听地址。", "The address to listen on."),
+)
+@option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help=Msg("监听端口。", "The port to listen on."),
+)
+@option(
     "--token",
     default=None,
     metavar="TOKEN",
-    help="访问令牌；在共享机器上使用 (an access token, for a shared machine). "
-    "'auto' 生成随机令牌 (generates one).",
+    help=Msg(
+        "访问令牌，在共享机器上使用；auto 生成随机令牌。",
+        "An access token, for a shared machine; auto generates one.",
+    ),
 )
-@click.option(
+@option(
     "--policy",
     "policy_spec",
     default="central",
     show_default=True,
     metavar="NAME|auto",
-    help="上传页默认选中的评分策略 (the policy selected by default on the upload page).",
+    help=Msg("上传页默认选中的评分策略。", "The policy selected by default on the upload page."),
 )
-@click.option(
+@option(
     "--max-upload-mb",
     default=64,
     show_default=True,
     type=click.IntRange(1, 4096),
-    help="单次上传的上限 (largest upload, MB).",
+    help=Msg("单次上传的上限（MB）。", "The largest upload, in MB."),
 )
-@click.option("--no-browser", is_flag=True, help="不自动打开浏览器 (do not open a browser).")
+@option(
+    "--no-browser",
+    is_flag=True,
+    help=Msg("不自动打开浏览器。", "Do not open a browser."),
+)
 def serve(
     db_path: str,
     host: str,
@@ -92,11 +130,6 @@ def serve(
     max_upload_mb: int,
     no_browser: bool,
 ) -> None:
-    """启动本机复核工作台（网页）。
-
-    Start the workbench: a local web page to upload forms, read their findings, see a batch at a
-    glance and edit policies. Results are kept in the SQLite store given by --db.
-    """
     try:
         import uvicorn
 
@@ -146,15 +179,30 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(
+    cls=LangGroup,
+    context_settings=CONTEXT,
+    help=Msg("结果库：查看与导出。", "The results store: look and export."),
+    epilog=Msg(
+        "\b\n示例\n  jixiao db info jixiao-results.sqlite\n"
+        "  jixiao db export-findings jixiao-results.sqlite findings.parquet\n",
+        "\b\nExamples\n  jixiao db info jixiao-results.sqlite\n"
+        "  jixiao db export-findings jixiao-results.sqlite findings.parquet\n",
+    ),
+)
 def db() -> None:
-    """结果库：查看与导出 (the results store: look and export)."""
+    """The ``jixiao db`` group."""
 
 
-@db.command("info", context_settings=CONTEXT)
+@db.command(
+    "info",
+    context_settings=CONTEXT,
+    help=Msg(
+        "列出结果库中的批次与表单数。", "List the batches of a results store and their forms."
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def db_info(path: str) -> None:
-    """列出结果库中的批次与表单数 (list the batches and form counts of a store)."""
     try:
         store = ResultStore(path)
     except StoreError as exc:
@@ -183,11 +231,17 @@ def db_info(path: str) -> None:
             )
 
 
-@db.command("export-findings", context_settings=CONTEXT)
+@db.command(
+    "export-findings",
+    context_settings=CONTEXT,
+    help=Msg(
+        "把复核发现表导出为 Parquet（供 pandas、Dask 使用）。",
+        "Write the findings table as Parquet, for pandas or Dask.",
+    ),
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("out", type=click.Path(dir_okay=False))
 def db_export(path: str, out: str) -> None:
-    """把复核发现表导出为 Parquet (write the findings table as Parquet, for pandas/Dask)."""
     if Path(out).exists() and os.path.samefile(out, path):
         raise click.UsageError(
             tr(

@@ -11,6 +11,7 @@ from jixiao.errors import FormError
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, ReadNote
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_grid_shape
 from jixiao.limits import current as current_limits
 
@@ -97,16 +98,19 @@ def collect_forms(
     sheets skipped are added to each. Raises FormError when no sheet holds a form."""
     count = sum(len(forms) for _, forms in per_sheet)
     if count == 0:
-        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or f"(no {what_en}s)"
+        searched = ", ".join(grid.range_loc() for grid, _ in per_sheet) or None
         hidden_zh = hidden_en = ""
         if skipped:
             names = "、".join(n.where for n in skipped)
             hidden_zh = f"；另有隐藏的工作表 {names} 未读取，可用 --include-hidden 读取"
             hidden_en = f"; hidden sheets not read: {names} (use --include-hidden)"
         raise FormError(
-            f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、年度指标值、"
-            f"实际完成值、分值 等列名）{hidden_zh} (not a form: no {what_en} has an indicator "
-            f"header row with 三级指标 | 年度指标值 | 实际完成值 | 分值 …{hidden_en})",
+            Msg(
+                f"不是绩效自评表：所有{what}中都未找到绩效指标表头（应有一行包含 三级指标、"
+                f"年度指标值、实际完成值、分值 等列名）{hidden_zh}",
+                f"not a form: no {what_en} has an indicator header row (a row with the headings "
+                f"of the indicator, its target, actual and weight){hidden_en}",
+            ),
             source=source,
             where=searched,
         )

@@ -18,6 +18,7 @@ from jixiao.errors import FormError
 from jixiao.forms._numfmt import NumberFormat
 from jixiao.forms._text import render_number, render_value
 from jixiao.forms.model import ReadNote, to_decimal
+from jixiao.i18n import Msg
 
 __all__ = ["Grid", "GridCell", "column_letter"]
 
@@ -118,13 +119,14 @@ class Grid:
         return self.loc(row, col)
 
     def range_loc(self) -> str:
-        """The used range, e.g. ``表1!A1:I40`` (or ``表1 (empty)``)."""
+        """The used range, e.g. ``表1!A1:I40`` (or ``表1（空表）``, shown as ``表1 (empty)`` in
+        English: :data:`jixiao.i18n.PLACES`)."""
         if self.place is not None:
             return self.place
         if self.sheet is None:
             return f"rows 1-{self.max_row}"
         if not self.cells:
-            return f"{sheet_ref(self.sheet)} (空表 empty)"
+            return f"{sheet_ref(self.sheet)}（空表）"
         return f"{sheet_ref(self.sheet)}!A1:{column_letter(self.max_col)}{self.max_row}"
 
     # -- cells -----------------------------------------------------------------------------
@@ -161,9 +163,12 @@ class Grid:
             also_zh = f"；此表中同样没有计算结果的公式还有：{names}{more}"
             also_en = f"; other formulas without a saved result on this sheet: {len(others)}"
         raise FormError(
-            f"单元格是公式「{cell.formula}」，但文件中没有保存计算结果{why_zh}{also_zh}；请用 Excel "
-            f"或 WPS 打开并保存后再读取 (the cell holds a formula with no saved result{why_en}"
-            f"{also_en}: open and save the file in Excel or WPS first)",
+            Msg(
+                f"单元格是公式「{cell.formula}」，但文件中没有保存计算结果{why_zh}{also_zh}；"
+                f"请用 Excel 或 WPS 打开并保存后再读取",
+                f"the cell holds a formula with no saved result{why_en}{also_en}: open and save "
+                f"the file in Excel or WPS first",
+            ),
             source=self.file,
             where=self.loc(row, col),
         )
@@ -202,8 +207,10 @@ class Grid:
             return to_decimal(text, where=self.loc(row, col), source=self.file)
         except FormError:
             raise FormError(
-                f"「{header}」应为数字，实际为「{text}」 ({key}: expected a number such as 5 or "
-                f"9.71, got {text!r})",
+                Msg(
+                    f"「{header}」应为数字，实际为「{text}」",
+                    f"{key}: expected a number such as 5 or 9.71, got {text!r}",
+                ),
                 source=self.file,
                 where=self.loc(*self.anchor(row, col)),
             ) from None

@@ -30,14 +30,14 @@ __all__ = [
     "TEXT_FIELDS",
     "TOTAL_ROW",
     "YEAR_IN_TITLE",
-    "aliases",
     "anchored_cells",
     "is_budget_header",
+    "label_aliases",
     "row_keys",
 ]
 
 
-def aliases(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def label_aliases(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, names in table.items():
         for name in names:
@@ -142,8 +142,8 @@ BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "score": ("得分", "score"),
     "reason": ("原因", "偏差原因", "原因分析", "未完成原因", "偏差原因分析及改进措施", "reason"),
 }
-INDICATOR_KEYS = aliases(INDICATOR_COLUMNS)
-BUDGET_KEYS = aliases(BUDGET_COLUMNS)
+INDICATOR_KEYS = label_aliases(INDICATOR_COLUMNS)
+BUDGET_KEYS = label_aliases(BUDGET_COLUMNS)
 # Headers no list names, by what they say: any 原因 column is the reason; a …指标值 / …目标值
 # column the target; a …实际… / …完成值 column the actual.
 INDICATOR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -151,7 +151,7 @@ INDICATOR_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?!.*(?:实际|完成)).{0,6}(?:指标值|目标值)$"), "target"),
     (re.compile(r"^.{0,4}实际.{0,4}(?:值|数)$|^.{0,4}完成值$"), "actual"),
 )
-META_KEYS = aliases(
+META_KEYS = label_aliases(
     {
         "project": ("项目名称", "project"),
         "department": ("主管部门", "主管单位", "department"),
@@ -160,7 +160,7 @@ META_KEYS = aliases(
         "total": ("总分", "total"),
     }
 )
-GOAL_KEYS = aliases(
+GOAL_KEYS = label_aliases(
     {
         "expected": ("预期目标", "项目年度目标", "年度目标", "年度绩效目标", "goals.expected"),
         "actual": (

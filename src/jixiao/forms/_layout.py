@@ -39,6 +39,7 @@ from jixiao.forms._labels import (
 from jixiao.forms._preamble import Preamble, read_budget, read_preamble
 from jixiao.forms._text import norm_label, strip_level
 from jixiao.forms.model import Form, Indicator, ReadNote, to_decimal
+from jixiao.i18n import Msg
 
 __all__ = ["find_forms"]
 
@@ -118,11 +119,15 @@ def _check_header(grid: Grid, header: _Header) -> None:
     want = "；".join(
         f"「{CANONICAL[k]}」（可写作 {' / '.join(INDICATOR_COLUMNS[k][1:4])}）" for k in missing
     )
-    names = ", ".join(f"{k} ({CANONICAL[k]})" for k in missing)
+    names = ", ".join(missing)
     raise FormError(
-        f"绩效指标表头缺少{want}；此行找到的列：{found} (the indicator header row lacks the "
-        f"column(s) {names}; expected 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | "
-        f"分值 | 得分 | 偏差原因分析及改进措施)",
+        Msg(
+            f"绩效指标表头缺少{want}；此行找到的列：{found}；应有 一级指标 | 二级指标 | 三级指标 | "
+            f"年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+            f"the indicator header row lacks the column(s) {names}; found: "
+            f"{', '.join(header.headers[k] for k in sorted(cols, key=cols.__getitem__))}; "
+            f"expected a row such as level1,level2,name,target,actual,weight,score,reason",
+        ),
         source=grid.file,
         where=grid.loc(header.last, header.first_col),
     )
@@ -240,15 +245,20 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
         row += 1
     if not indicators and orphans:
         raise FormError(
-            "此行有分值或得分，但没有三级指标、年度指标值或实际完成值，表中也没有其他指标行 "
-            "(this row has a weight or score but no indicator name, target or actual, and the "
-            "table has no other indicator row)",
+            Msg(
+                "此行有分值或得分，但没有三级指标、年度指标值或实际完成值，表中也没有其他指标行",
+                "this row has a weight or score but no indicator name, target or actual, and "
+                "the table has no other indicator row",
+            ),
             source=grid.file,
             where=orphans[0],
         )
     if not indicators:
         raise FormError(
-            "绩效指标表没有任何指标行 (the indicator table has no indicator rows below its header)",
+            Msg(
+                "绩效指标表没有任何指标行",
+                "the indicator table has no indicator rows below its header",
+            ),
             source=grid.file,
             where=grid.loc(header.last, header.first_col),
         )
@@ -412,7 +422,10 @@ def _year(grid: Grid, pre: Preamble) -> int | None:
     match = re.search(r"(?:19|20)\d{2}", text)
     if match is None:
         raise FormError(
-            f"年度应为四位数年份，实际为「{text}」 (year: expected a year such as 2023)",
+            Msg(
+                f"年度应为四位数年份，实际为「{text}」",
+                f"year: expected a year such as 2023, got {text!r}",
+            ),
             source=grid.file,
             where=grid.loc(*pre.where["year"]) if "year" in pre.where else "year",
         )

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jixiao.errors import FormError
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_cell_text, check_digits
 
 __all__ = [
@@ -45,13 +46,15 @@ def to_decimal(
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
             raise FormError(
-                f"应为数字，实际为布尔值 {value!r} (expected a number)", source=source, where=where
+                Msg(f"应为数字，实际为布尔值 {value!r}", f"expected a number, got {value!r}"),
+                source=source,
+                where=where,
             )
         return None
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise FormError(
-                f"应为有限数字，实际为 {value} (expected a finite number)",
+                Msg(f"应为有限数字，实际为 {value}", f"expected a finite number, got {value}"),
                 source=source,
                 where=where,
             )
@@ -64,7 +67,9 @@ def to_decimal(
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise FormError(
-                f"应为数字，实际为 {value!r} (expected a finite number)", source=source, where=where
+                Msg(f"应为数字，实际为 {value!r}", f"expected a finite number, got {value!r}"),
+                source=source,
+                where=where,
             )
         number = decimal_from_float(value)
         check_digits(number, source=source, where=where)
@@ -78,13 +83,18 @@ def to_decimal(
             _check_surrogates(value, where=where, source=source)
             if "," in text or "，" in text:
                 raise FormError(
-                    f"千分位逗号位置不对，无法确定数值：「{value}」 (garbled thousands separators: "
-                    f"{value!r}; write 1,234.5 or 1234.5)",
+                    Msg(
+                        f"千分位逗号位置不对，无法确定数值：「{value}」；应写作 1,234.5 或 1234.5",
+                        f"garbled thousands separators: {value!r}; write 1,234.5 or 1234.5",
+                    ),
                     source=source,
                     where=where,
                 )
             raise FormError(
-                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                Msg(
+                    f"应为数字，实际为「{value}」",
+                    f"expected a number such as 9.71, got {value!r}",
+                ),
                 source=source,
                 where=where,
             )
@@ -103,20 +113,25 @@ def to_decimal(
                 shown = f"E{m.group(1)}{m.group(2)}" if m else text[:40]
                 raise LimitError("digits", shown, source=source, where=where) from None
             raise FormError(
-                f"应为数字，实际为「{value}」 (expected a number such as 9.71, got {value!r})",
+                Msg(
+                    f"应为数字，实际为「{value}」",
+                    f"expected a number such as 9.71, got {value!r}",
+                ),
                 source=source,
                 where=where,
             ) from None
         if not number.is_finite():
             raise FormError(
-                f"应为有限数字，实际为「{value}」 (expected a finite number)",
+                Msg(f"应为有限数字，实际为「{value}」", f"expected a finite number, got {value!r}"),
                 source=source,
                 where=where,
             )
         check_digits(number, source=source, where=where)
         return number
     raise FormError(
-        f"应为数字，实际为{value_kind(value)} (expected a number, got {value_kind_en(value)})",
+        Msg(
+            f"应为数字，实际为{value_kind(value)}", f"expected a number, got {value_kind_en(value)}"
+        ),
         source=source,
         where=where,
     )
@@ -155,9 +170,12 @@ def _check_surrogates(text: str, *, where: str, source: str | None) -> None:
     m = _SURROGATE.search(text)
     if m is not None:
         raise FormError(
-            f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，第 {m.start() + 1} "
-            f"个字符），无法读取 (the text holds a lone surrogate \\u{ord(m.group(0)):04x} at "
-            f"character {m.start() + 1}: not valid Unicode)",
+            Msg(
+                f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，"
+                f"第 {m.start() + 1} 个字符），无法读取",
+                f"the text holds a lone surrogate \\u{ord(m.group(0)):04x} at character "
+                f"{m.start() + 1}: not valid Unicode",
+            ),
             source=source,
             where=where,
         )
@@ -175,7 +193,10 @@ def text_field(value: Any, *, where: str, source: str | None = None) -> str:
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             raise FormError(
-                f"应为文本或有限数字，实际为 {value!r} (expected text or a finite number)",
+                Msg(
+                    f"应为文本或有限数字，实际为 {value!r}",
+                    f"expected text or a finite number, got {value!r}",
+                ),
                 source=source,
                 where=where,
             )
@@ -184,7 +205,9 @@ def text_field(value: Any, *, where: str, source: str | None = None) -> str:
         text = str(value)
     else:
         raise FormError(
-            f"应为文本，实际为{value_kind(value)} (expected text, got {value_kind_en(value)})",
+            Msg(
+                f"应为文本，实际为{value_kind(value)}", f"expected text, got {value_kind_en(value)}"
+            ),
             source=source,
             where=where,
         )

@@ -24,6 +24,7 @@ from jixiao.fileio import atomic_write_text
 from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, check_cell_text, read_bytes
 from jixiao.limits import current as current_limits
 
@@ -50,9 +51,12 @@ def decode_text(data: bytes, source: str) -> str:
     assert error is not None
     line = data.count(b"\n", 0, error.start) + 1
     raise FormError(
-        f"无法识别文件编码：第{line}行第 {error.start} 字节起不是 UTF-8，也不是 GB18030 "
-        f"(cannot decode the file: byte {error.start} on line {line} is neither UTF-8 nor "
-        f"GB18030; save it as 'CSV UTF-8')",
+        Msg(
+            f"无法识别文件编码：第{line}行第 {error.start} 字节起不是 UTF-8，也不是 GB18030；"
+            f"请另存为“CSV UTF-8”",
+            f"cannot decode the file: byte {error.start} on line {line} is neither UTF-8 nor "
+            f"GB18030; save it as 'CSV UTF-8'",
+        ),
         source=source,
         where=f"line {line}",
     )
@@ -71,7 +75,7 @@ def _rows(text: str, source: str) -> list[list[str]]:
         return list(reader)
     except csv.Error as exc:
         raise FormError(
-            f"CSV 格式错误：{exc} (malformed CSV: {exc})",
+            Msg(f"CSV 格式错误：{exc}", f"malformed CSV: {exc}"),
             source=source,
             where=f"line {reader.line_num}",
         ) from None
@@ -101,10 +105,13 @@ def read_csv_forms(path: Path, source: str) -> list[Form]:
     forms = find_forms(grid)
     if not forms:
         raise FormError(
-            "不是绩效自评表：未找到绩效指标表头（应有一行包含 三级指标、年度指标值、实际完成值、"
-            "分值 等列名） (not a form: no indicator header row found; expected a row such as "
-            "level1,level2,name,target,actual,weight,score,reason or "
-            "一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分,偏差原因分析及改进措施)",
+            Msg(
+                "不是绩效自评表：未找到绩效指标表头（应有一行包含 三级指标、年度指标值、实际完成值、"
+                "分值 等列名，如 一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分,"
+                "偏差原因分析及改进措施）",
+                "not a form: no indicator header row found; expected a row such as "
+                "level1,level2,name,target,actual,weight,score,reason",
+            ),
             source=source,
             where=grid.range_loc() if cells else "empty file",
         )

@@ -19,12 +19,13 @@ from jixiao.forms._book import build_grid, collect_forms
 from jixiao.forms._grid import GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 
 __all__ = ["read_docx_forms"]
 
-_INSTALL = (
-    "读取 .docx 需要 python-docx，请安装：pip install 'jixiao[docx]' "
-    "(reading .docx needs python-docx: pip install 'jixiao[docx]')"
+_INSTALL = Msg(
+    "读取 .docx 需要 python-docx，请安装：pip install 'jixiao[docx]'",
+    "reading .docx needs python-docx: pip install 'jixiao[docx]'",
 )
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -41,17 +42,23 @@ def _docx(source: str) -> Any:
 def _open(docx: Any, data: bytes, source: str) -> Any:
     if data.startswith(_OLE_MAGIC):
         raise FormError(
-            "这是旧版 .doc 文件或加密的文档，请在 Word 或 WPS 中另存为未加密的 .docx (an old .doc "
-            "file or a password-protected document: save it as an unencrypted .docx)",
+            Msg(
+                "这是旧版 .doc 文件或加密的文档，请在 Word 或 WPS 中另存为未加密的 .docx",
+                "an old .doc file or a password-protected document: save it as an unencrypted "
+                ".docx",
+            ),
             source=source,
         )
     if not data.startswith(_ZIP_MAGIC):
-        raise FormError("不是有效的 .docx 文件 (not a valid .docx document)", source=source)
+        raise FormError(Msg("不是有效的 .docx 文件", "not a valid .docx document"), source=source)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a damaged file
         raise FormError(
-            f"不是有效的 .docx 文件（{type(exc).__name__}: {exc}） (not a valid .docx document)",
+            Msg(
+                "不是有效的 .docx 文件",
+                f"not a valid .docx document ({type(exc).__name__}: {exc})",
+            ),
             source=source,
         ) from None
 
@@ -115,7 +122,10 @@ def read_docx_forms(path: Path, source: str, *, include_hidden: bool = False) ->
     grid.place = f"表1-表{places.tables}" if places.tables else "（文档中没有表格 no tables）"
     if places.tables == 0:
         raise FormError(
-            "文档中没有表格，找不到绩效自评表 (the document has no table: no form to read)",
+            Msg(
+                "文档中没有表格，找不到绩效自评表",
+                "the document has no table: no form to read",
+            ),
             source=source,
         )
     return collect_forms(source, [(grid, find_forms(grid))], what="表格", what_en="table")

@@ -14,6 +14,7 @@ from jixiao.decimals import in_context
 from jixiao.errors import FormError, caret_line
 from jixiao.fileio import atomic_write_text
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 from jixiao.limits import LimitError, read_bytes
 from jixiao.limits import current as current_limits
 
@@ -44,8 +45,10 @@ def loads_forms(text: str, source: str) -> list[Form]:
         )
     except _Constant as exc:
         raise FormError(
-            f"JSON 中不允许 {exc.message}，应为数字 (JSON does not allow {exc.message}: expected a "
-            f"number)",
+            Msg(
+                f"JSON 中不允许 {exc.message}，应为数字",
+                f"JSON does not allow {exc.message}: expected a number",
+            ),
             source=source,
         ) from None
     except RecursionError:
@@ -61,7 +64,10 @@ def loads_forms(text: str, source: str) -> list[Form]:
         else:
             col = exc.colno
         raise FormError(
-            f"JSON 语法错误：{zh} (invalid JSON: {exc.msg})\n{caret_line(line, col - 1)}",
+            Msg(
+                f"JSON 语法错误：{zh}\n{caret_line(line, col - 1)}",
+                f"invalid JSON: {exc.msg}\n{caret_line(line, col - 1)}",
+            ),
             source=source,
             where=f"{exc.lineno}:{exc.colno}",
         ) from None
@@ -79,7 +85,9 @@ def loads_forms(text: str, source: str) -> list[Form]:
                 where = f"[{i}].{exc.where}" if exc.where else f"[{i}]"
                 raise FormError(exc.message, source=source, where=where) from None
         if not forms:
-            raise FormError("JSON 列表中没有表单 (the JSON list holds no form)", source=source)
+            raise FormError(
+                Msg("JSON 列表中没有表单", "the JSON list holds no form"), source=source
+            )
         return forms
     return [Form.from_dict(data, source=source)]
 
@@ -127,8 +135,10 @@ def read_json_forms(path: Path, source: str) -> list[Form]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FormError(
-            f"JSON 文件应为 UTF-8 编码，第 {exc.start} 字节不是 (a JSON file must be UTF-8; "
-            f"byte {exc.start} is not)",
+            Msg(
+                f"JSON 文件应为 UTF-8 编码，第 {exc.start} 字节不是",
+                f"a JSON file must be UTF-8; byte {exc.start} is not",
+            ),
             source=source,
             where=f"line {line}",
         ) from None

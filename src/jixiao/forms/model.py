@@ -27,6 +27,7 @@ from jixiao.forms.cells import (
     value_kind,
     value_kind_en,
 )
+from jixiao.i18n import Msg
 from jixiao.limits import current as current_limits
 
 __all__ = [
@@ -118,12 +119,18 @@ class Indicator:
     ) -> Indicator:
         if not isinstance(d, Mapping):
             raise FormError(
-                "指标行应为对象 (an indicator row must be an object)", source=source, where=where
+                Msg("指标行应为对象", "an indicator row must be an object"),
+                source=source,
+                where=where,
             )
         if "target" not in d or "actual" not in d or "weight" not in d:
             missing = [k for k in ("target", "actual", "weight") if k not in d]
             raise FormError(
-                f"指标行缺少字段 {', '.join(missing)} (missing required field(s): target, actual, weight)",
+                Msg(
+                    f"指标行缺少字段 {'、'.join(missing)}（target、actual、weight 均为必填）",
+                    f"missing required field(s) {', '.join(missing)} (target, actual and weight "
+                    f"are required)",
+                ),
                 source=source,
                 where=where,
             )
@@ -216,7 +223,9 @@ class Budget:
         cls, d: Mapping[str, Any], *, where: str = "budget", source: str | None = None
     ) -> Budget:
         if not isinstance(d, Mapping):
-            raise FormError("预算应为对象 (budget must be an object)", source=source, where=where)
+            raise FormError(
+                Msg("预算应为对象", "budget must be an object"), source=source, where=where
+            )
 
         bad: list[tuple[str, str]] = []
 
@@ -229,8 +238,10 @@ class Budget:
             raw_rows = ()
         if not isinstance(raw_rows, list | tuple):
             raise FormError(
-                f"其中行应为列表，实际为{value_kind(raw_rows)} (budget rows must be a list, got "
-                f"{value_kind_en(raw_rows)})",
+                Msg(
+                    f"其中行应为列表，实际为{value_kind(raw_rows)}",
+                    f"budget rows must be a list, got {value_kind_en(raw_rows)}",
+                ),
                 source=source,
                 where=f"{where}.rows",
             )
@@ -238,7 +249,9 @@ class Budget:
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
                 raise FormError(
-                    "其中行应为对象 (a budget sub-row must be an object)", source=source, where=rw
+                    Msg("其中行应为对象", "a budget sub-row must be an object"),
+                    source=source,
+                    where=rw,
                 )
             rbad: list[tuple[str, str]] = []
             rows.append(
@@ -362,12 +375,17 @@ class Form:
         """
         if not isinstance(d, Mapping):
             raise FormError(
-                "表单应为 JSON 对象 (a form must be a JSON object)", source=source, where="$"
+                Msg("表单应为 JSON 对象", "a form must be a JSON object"),
+                source=source,
+                where="$",
             )
         rows = d.get("indicators")
         if not isinstance(rows, list):
             raise FormError(
-                "缺少 indicators 列表 (expected 'indicators': a list of indicator rows)",
+                Msg(
+                    "缺少 indicators 列表（指标行的列表）",
+                    "expected 'indicators': a list of indicator rows",
+                ),
                 source=source,
                 where="indicators",
             )
@@ -401,8 +419,10 @@ class Form:
             goals = {}
         if not isinstance(goals, Mapping):
             raise FormError(
-                f"goals 应为对象，实际为{value_kind(goals)} (goals must be an object, got "
-                f"{value_kind_en(goals)})",
+                Msg(
+                    f"goals 应为对象，实际为{value_kind(goals)}",
+                    f"goals must be an object, got {value_kind_en(goals)}",
+                ),
                 source=source,
                 where="goals",
             )

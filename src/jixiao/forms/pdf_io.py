@@ -23,12 +23,13 @@ from jixiao.forms._book import build_grid, collect_forms
 from jixiao.forms._grid import GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form
+from jixiao.i18n import Msg
 
 __all__ = ["read_pdf_forms"]
 
-_INSTALL = (
-    "读取 PDF 需要 pdfplumber，请安装：pip install 'jixiao[pdf]' "
-    "(reading PDF needs pdfplumber: pip install 'jixiao[pdf]')"
+_INSTALL = Msg(
+    "读取 PDF 需要 pdfplumber，请安装：pip install 'jixiao[pdf]'",
+    "reading PDF needs pdfplumber: pip install 'jixiao[pdf]'",
 )
 _TOL = 1.0  # points: edges closer than this are the same edge
 
@@ -73,13 +74,15 @@ def read_pdf_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
     pdfplumber = _pdfplumber(source)
     data = path.read_bytes()
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise FormError("不是有效的 PDF 文件 (not a valid PDF file)", source=source)
+        raise FormError(Msg("不是有效的 PDF 文件", "not a valid PDF file"), source=source)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file
         raise FormError(
-            f"无法打开 PDF（{type(exc).__name__}: {exc}） (cannot open the PDF; encrypted or "
-            f"damaged)",
+            Msg(
+                "无法打开 PDF，文件可能已加密或损坏",
+                f"cannot open the PDF ({type(exc).__name__}: {exc}); encrypted or damaged",
+            ),
             source=source,
         ) from None
     with pdf:
@@ -127,16 +130,21 @@ def _read(pdf: Any, source: str) -> list[Form]:
             row = _table(item, row, page_no, table_no, cells, merges, places)
     if not any_text:
         raise FormError(
-            "这是扫描件 PDF：没有文字层，无法读取（本工具不做文字识别）；请使用原始的 Excel、Word "
-            "文件或带文字的 PDF (a scanned PDF without a text layer cannot be read: no OCR; use "
-            "the original workbook or document, or a text PDF)",
+            Msg(
+                "这是扫描件 PDF：没有文字层，无法读取（本工具不做文字识别）；请使用原始的 Excel、"
+                "Word 文件或带文字的 PDF",
+                "a scanned PDF without a text layer cannot be read (no OCR): use the original "
+                "workbook or document, or a text PDF",
+            ),
             source=source,
             where=f"第1-{places.pages}页",
         )
     if tables_found == 0:
         raise FormError(
-            "PDF 中没有找到带表格线的表格，找不到绩效自评表 (no ruled table found in the PDF: "
-            "no form to read)",
+            Msg(
+                "PDF 中没有找到带表格线的表格，找不到绩效自评表",
+                "no ruled table found in the PDF: no form to read",
+            ),
             source=source,
             where=f"第1-{places.pages}页",
         )

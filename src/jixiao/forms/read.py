@@ -16,9 +16,10 @@ from jixiao.forms.model import Form
 from jixiao.forms.pdf_io import read_pdf_forms  # pdfplumber loads lazily
 from jixiao.forms.xls_io import read_et_forms, read_ods_forms, read_xls_forms  # lazy xlrd
 from jixiao.forms.xlsx_io import read_xlsx_forms, write_xlsx  # openpyxl loads lazily
+from jixiao.i18n import Msg
 from jixiao.limits import check_file_size, open_zip, read_bytes
 
-__all__ = ["SUFFIXES", "read_form", "read_forms", "write_form"]
+__all__ = ["ANNOTATABLE", "SUFFIXES", "read_form", "read_forms", "write_form"]
 
 StrPath = str | os.PathLike[str]
 
@@ -43,6 +44,8 @@ _READERS: dict[str, Callable[..., list[Form]]] = {
     ".pdf": read_pdf_forms,
 }
 SUFFIXES = tuple(_READERS)
+#: The workbooks an annotated copy can be written of (``--xlsx-out``, the workbench's download).
+ANNOTATABLE = (".xlsx", ".xlsm")
 # containers that are zips of XML parts, checked by jixiao.limits.open_zip before their reader
 # (.xlsx/.xlsm check inside their reader, which keeps the clipped copy)
 _ZIPPED = (".docx", ".ods")
@@ -66,17 +69,16 @@ def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
     suffix = file.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
-        kinds = "、".join(SUFFIXES)
-        why = (
-            f"不支持的文件类型「{suffix or '（无扩展名）'}」，可读取：{kinds} "
-            f"(unsupported file type {suffix or '(no extension)'!r}: expected one of "
-            f"{', '.join(SUFFIXES)})"
+        why = Msg(
+            f"不支持的文件类型「{suffix or '（无扩展名）'}」，可读取：{'、'.join(SUFFIXES)}",
+            f"unsupported file type {suffix or '(no extension)'!r}: expected one of "
+            f"{', '.join(SUFFIXES)}",
         )
         raise FormError(why, source=source)
     if not file.exists():
-        raise FormError("文件不存在 (no such file)", source=source)
+        raise FormError(Msg("文件不存在", "no such file"), source=source)
     if not file.is_file():
-        raise FormError("不是文件 (not a regular file)", source=source)
+        raise FormError(Msg("不是文件", "not a regular file"), source=source)
     try:
         check_file_size(file, source)  # every reader, old and new: limits before parsing
         if suffix in _ZIPPED:
@@ -86,18 +88,23 @@ def read_forms(path: StrPath, *, include_hidden: bool = False) -> list[Form]:
         raise
     except OSError as exc:
         raise FormError(
-            f"无法读取文件：{exc.strerror} (cannot read the file: {exc.strerror})", source=source
+            Msg(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}"),
+            source=source,
         ) from None
     except (RecursionError, MemoryError) as exc:
         raise FormError(
-            f"文件结构过深或过大，无法读取（{type(exc).__name__}） (the file is nested too deeply or "
-            f"too large to read: {type(exc).__name__})",
+            Msg(
+                f"文件结构过深或过大，无法读取（{type(exc).__name__}）",
+                f"the file is nested too deeply or too large to read: {type(exc).__name__}",
+            ),
             source=source,
         ) from None
     except Exception as exc:  # a reader's bug or a library's surprise: still this file's error
         raise FormError(
-            f"无法读取文件（{type(exc).__name__}: {exc}），请报告此问题 (the file cannot be read: "
-            f"{type(exc).__name__}: {exc}; please report it)",
+            Msg(
+                f"无法读取文件（{type(exc).__name__}: {exc}），请报告此问题",
+                f"the file cannot be read: {type(exc).__name__}: {exc}; please report it",
+            ),
             source=source,
         ) from exc
 
@@ -114,9 +121,11 @@ def read_form(path: StrPath, *, include_hidden: bool = False) -> Form:
         return forms[0]
     places = "、".join(f.source.split("#", 1)[-1] if f.source else "?" for f in forms)
     raise FormError(
-        f"文件中有 {len(forms)} 张自评表（{places}），read_form 只能读取一张；请用 read_forms "
-        f"读取全部 (the file holds {len(forms)} forms, at {places}; use read_forms to read "
-        f"them all)",
+        Msg(
+            f"文件中有 {len(forms)} 张自评表（{places}），read_form 只能读取一张；请用 read_forms "
+            f"读取全部",
+            f"the file holds {len(forms)} forms, at {places}; use read_forms to read them all",
+        ),
         source=os.fspath(path),
     )
 
@@ -137,7 +146,9 @@ def write_form(
         write_xlsx(form, path, layout=layout)
     else:
         raise FormError(
-            f"不支持写入「{suffix}」，应为 .json、.csv 或 .xlsx (cannot write {suffix!r}: "
-            f"expected .json, .csv or .xlsx)",
+            Msg(
+                f"不支持写入「{suffix}」，应为 .json、.csv 或 .xlsx",
+                f"cannot write {suffix!r}: expected .json, .csv or .xlsx",
+            ),
             source=os.fspath(path),
         )

@@ -21,18 +21,19 @@ from jixiao.forms._grid import Grid, GridCell
 from jixiao.forms._layout import find_forms
 from jixiao.forms.model import Form, ReadNote
 from jixiao.forms.xlsx_io import read_xlsx_forms
+from jixiao.i18n import Msg
 
 __all__ = ["read_et_forms", "read_ods_forms", "read_xls_forms"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_XLS_INSTALL = (
-    "读取 .xls 需要 xlrd，请安装：pip install 'jixiao[xls]' "
-    "(reading .xls needs xlrd: pip install 'jixiao[xls]')"
+_XLS_INSTALL = Msg(
+    "读取 .xls 需要 xlrd，请安装：pip install 'jixiao[xls]'",
+    "reading .xls needs xlrd: pip install 'jixiao[xls]'",
 )
-_ODS_INSTALL = (
-    "读取 .ods 需要 python-calamine，请安装：pip install 'jixiao[xls]' "
-    "(reading .ods needs python-calamine: pip install 'jixiao[xls]')"
+_ODS_INSTALL = Msg(
+    "读取 .ods 需要 python-calamine，请安装：pip install 'jixiao[xls]'",
+    "reading .ods needs python-calamine: pip install 'jixiao[xls]'",
 )
 _VISIBILITY = {1: "hidden", 2: "veryHidden"}
 
@@ -48,12 +49,12 @@ def _xlrd(source: str) -> Any:
 def _open_xls(xlrd: Any, data: bytes, source: str) -> Any:
     if not data.startswith(_OLE_MAGIC):
         if data.startswith(_ZIP_MAGIC):
-            why = (
-                "文件扩展名是 .xls，但内容是 .xlsx 工作簿，请把扩展名改为 .xlsx (the file is named "
-                ".xls but holds an .xlsx workbook: rename it to .xlsx)"
+            why = Msg(
+                "文件扩展名是 .xls，但内容是 .xlsx 工作簿，请把扩展名改为 .xlsx",
+                "the file is named .xls but holds an .xlsx workbook: rename it to .xlsx",
             )
         else:
-            why = "不是有效的 .xls 文件 (not a valid .xls workbook)"
+            why = Msg("不是有效的 .xls 文件", "not a valid .xls workbook")
         raise FormError(why, source=source)
     try:
         return xlrd.open_workbook(
@@ -62,13 +63,14 @@ def _open_xls(xlrd: Any, data: bytes, source: str) -> Any:
     except Exception as exc:  # xlrd raises many types for a damaged or encrypted file
         text = str(exc)
         if "encrypt" in text.lower() or "password" in text.lower():
-            why = (
-                "工作簿已加密，请在 Excel 或 WPS 中去掉密码后再读取 (the workbook is "
-                "password-protected: remove the password first)"
+            why = Msg(
+                "工作簿已加密，请在 Excel 或 WPS 中去掉密码后再读取",
+                "the workbook is password-protected: remove the password first",
             )
         else:
-            why = (
-                f"不是有效的 .xls 文件（{type(exc).__name__}: {text}） (not a valid .xls workbook)"
+            why = Msg(
+                "不是有效的 .xls 文件",
+                f"not a valid .xls workbook ({type(exc).__name__}: {text})",
             )
         raise FormError(why, source=source) from None
 
@@ -166,7 +168,10 @@ def read_ods_forms(path: Path, source: str, *, include_hidden: bool = False) -> 
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own types for a damaged file
         raise FormError(
-            f"不是有效的 .ods 文件（{type(exc).__name__}: {exc}） (not a valid .ods file)",
+            Msg(
+                "不是有效的 .ods 文件",
+                f"not a valid .ods file ({type(exc).__name__}: {exc})",
+            ),
             source=source,
         ) from None
     percent, spans = _ods_layout(data, source)
@@ -246,6 +251,10 @@ def _ods_layout(
                     col += repeat
     except (KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as exc:
         raise FormError(
-            f"不是有效的 .ods 文件（{type(exc).__name__}） (not a valid .ods file)", source=source
+            Msg(
+                "不是有效的 .ods 文件",
+                f"not a valid .ods file ({type(exc).__name__})",
+            ),
+            source=source,
         ) from None
     return out, merges

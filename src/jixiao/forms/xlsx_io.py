@@ -24,15 +24,16 @@ from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
 from jixiao.forms._text import render_number
 from jixiao.forms.model import Form, Indicator, ReadNote
+from jixiao.i18n import Msg
 from jixiao.limits import check_cell_text, open_zip, read_bytes
 
 __all__ = ["Layout", "read_xlsx_forms", "split_target", "write_xlsx"]
 
 Layout = Literal["standard", "split"]
 
-_INSTALL = (
-    "读取或写入 .xlsx 需要 openpyxl，请安装：pip install 'jixiao[xlsx]' "
-    "(reading or writing .xlsx needs openpyxl: pip install 'jixiao[xlsx]')"
+_INSTALL = Msg(
+    "读取或写入 .xlsx 需要 openpyxl，请安装：pip install 'jixiao[xlsx]'",
+    "reading or writing .xlsx needs openpyxl: pip install 'jixiao[xlsx]'",
 )
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -67,15 +68,15 @@ def _load(openpyxl: Any, data: bytes, source: str, **options: Any) -> Any:
             return openpyxl.load_workbook(io.BytesIO(data), **options)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         if data.startswith(_OLE_MAGIC):
-            why = (
-                "这是旧版 .xls 文件或加密的工作簿，请在 Excel 中另存为未加密的 .xlsx "
-                "(this is an old .xls file or a password-protected workbook: save it as an "
-                "unencrypted .xlsx)"
+            why = Msg(
+                "这是旧版 .xls 文件或加密的工作簿，请在 Excel 中另存为未加密的 .xlsx",
+                "this is an old .xls file or a password-protected workbook: save it as an "
+                "unencrypted .xlsx",
             )
         else:
-            why = (
-                f"不是有效的 .xlsx 文件（{type(exc).__name__}: {exc}） (not a valid .xlsx "
-                f"workbook: {type(exc).__name__}: {exc})"
+            why = Msg(
+                "不是有效的 .xlsx 文件",
+                f"not a valid .xlsx workbook: {type(exc).__name__}: {exc}",
             )
         raise FormError(why, source=source) from None
 

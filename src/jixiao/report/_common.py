@@ -13,6 +13,7 @@ from jixiao.catalog import SEVERITIES
 from jixiao.decimals import in_context
 from jixiao.errors import ReportError
 from jixiao.evaluate import FormResult
+from jixiao.i18n import HEADINGS, Msg, heading, place_text, word
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, IndicatorResult
@@ -37,86 +38,21 @@ __all__ = [
     "verification_line",
 ]
 
-LABELS: dict[str, tuple[str, str]] = {
-    "level1": ("一级指标", "Level 1"),
-    "level2": ("二级指标", "Level 2"),
-    "level3": ("三级指标", "Indicator"),
-    "target": ("年度指标值", "Target"),
-    "actual": ("实际完成值", "Actual"),
-    "weight": ("分值", "Weight"),
-    "claimed": ("自评得分", "Claimed"),
-    "computed": ("复核得分", "Computed"),
-    "rule": ("规则", "Rule"),
-    "check": ("复核", "Check"),
-    "verified": ("核实", "Verified"),
-    "verified_yes": ("✓ 已核实", "✓ verified"),
-    "verified_no": ("? 未核实", "? unverified"),
-    "partial": ("部分合计", "partial"),
-    "unverified_points": ("未核实分数", "Unverified points"),
-    "budget": ("预算执行率", "Budget execution"),
-    "rate": ("执行率", "Rate"),
-    "subtotal": ("小计", "Subtotal"),
-    "total": ("总分", "Total"),
-    "claimed_total": ("自评总分", "Claimed total"),
-    "computed_total": ("复核总分", "Computed total"),
-    "grade": ("等级", "Grade"),
-    "findings": ("复核发现", "Findings"),
-    "no_findings": ("未发现问题", "No findings"),
-    "code": ("代码", "Code"),
-    "severity": ("级别", "Severity"),
-    "where": ("位置", "Location"),
-    "message": ("说明", "Message"),
-    "form": ("表单", "Form"),
-    "file": ("文件", "File"),
-    "errors": ("错误", "Errors"),
-    "warnings": ("警告", "Warnings"),
-    "infos": ("提示", "Info"),
-    "policy": ("评分策略", "Policy"),
-    "project": ("项目名称", "Project"),
-    "department": ("主管部门", "Department"),
-    "implementer": ("实施单位", "Implementer"),
-    "year": ("年度", "Year"),
-    "source": ("来源文件", "Source"),
-    "explanation": ("得分说明", "Explanation"),
-    "steps": ("计算步骤", "Steps"),
-    "report_title": ("项目支出绩效自评复核报告", "Performance self-evaluation review"),
-    "summary": ("汇总", "Summary"),
-    "unreadable": ("读取失败", "unreadable"),
-    "sections": ("一级指标小计", "Section subtotals"),
-    "indicators": ("绩效指标", "Indicators"),
-    "budget_line": ("预算执行", "Budget execution"),
-    "totals": ("总分与等级", "Total and grade"),
-    "results_sheet": ("复核结果", "Review results"),
-    "review_notes": ("复核发现", "Review notes"),
-    "how_to_read": ("如何阅读", "How to read"),
-    "kind": ("类型", "Kind"),
-    "op": ("比较符", "Op"),
-    "value": ("数值", "Value"),
-    "unit": ("单位", "Unit"),
-    "canonical": ("规范写法", "Canonical text"),
-    "cell": ("单元格", "Cell"),
-    "forms_scored": ("张表已评分", "form(s) scored"),
-    "files_failed": ("个文件读取失败", "file(s) could not be read"),
-}
+#: Every report's headings (terminal, Markdown, workbook, workbench): :data:`jixiao.i18n.HEADINGS`.
+LABELS = HEADINGS
 
 SEVERITY_ORDER = SEVERITIES
-_SEVERITY: dict[str, tuple[str, str]] = {
-    "error": ("错误", "error"),
-    "warning": ("警告", "warning"),
-    "info": ("提示", "info"),
-}
 _GRADE_EN = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
 
 
 def t(key: str, lang: str = "zh") -> str:
-    """A heading in the chosen language (``zh`` by default)."""
-    zh, en = LABELS[key]
-    return en if lang == "en" else zh
+    """A heading in the chosen language (``zh`` by default): :func:`jixiao.i18n.heading`."""
+    return heading(key, lang)
 
 
 def severity_text(severity: str, lang: str = "zh") -> str:
-    zh, en = _SEVERITY.get(severity, (severity, severity))
-    return en if lang == "en" else zh
+    """``错误`` / ``error`` …: the severity words of :data:`jixiao.i18n.WORDS`."""
+    return word(severity, lang) if severity in SEVERITIES else severity
 
 
 def grade_text(grade: str | None, lang: str = "zh", policy: Policy | None = None) -> str:
@@ -184,22 +120,27 @@ def check_mark(findings: Iterable[Finding], verified: bool) -> str:
     return mark if verified else UNVERIFIED_MARK + (mark if mark != "✓" else "!")
 
 
+VERIFIED_LINE = Msg(
+    "已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评",
+    "Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified "
+    "claims",
+)
+BUDGET_UNVERIFIED = Msg("（预算执行未核实）", " (budget execution unverified)")
+PARTIAL_TOTAL = Msg(
+    "；总分仅为部分合计，不评定等级", "; the total is partial and no grade is given"
+)
+
+
 def verification_line(result: FormResult, lang: str = "zh") -> str:
     """``已核实 13/15 行；未核实 2 行，总分中 6.00 分依赖未核实的自评`` for every report's summary."""
     v = result.verification()
-    n, ok, bad, points = v["rows"], v["verified"], v["unverified"], v["unverified_points"]
-    if lang == "en":
-        text = f"Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified claims"
-        if not v["budget_verified"]:
-            text += " (budget execution unverified)"
-        if result.partial:
-            text += "; the total is partial and no grade is given"
-        return text
-    text = f"已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评"
+    text = VERIFIED_LINE.text(
+        lang, ok=v["verified"], n=v["rows"], bad=v["unverified"], points=v["unverified_points"]
+    )
     if not v["budget_verified"]:
-        text += "（预算执行未核实）"
+        text += BUDGET_UNVERIFIED.text(lang)
     if result.partial:
-        text += "；总分仅为部分合计，不评定等级"
+        text += PARTIAL_TOTAL.text(lang)
     return text
 
 
@@ -208,7 +149,8 @@ def finding_place(f: Finding, lang: str = "zh", name: str = "") -> str:
     label = f.label(lang)
     if not label and name:
         label = f"「{name}」" if lang != "en" else f'"{name}"'
-    return f"{label} {f.where}".strip() if label else f.where
+    where = place_text(f.where, lang)
+    return f"{label} {where}".strip() if label else where
 
 
 def rule_name(r: IndicatorResult, lang: str = "zh") -> str:

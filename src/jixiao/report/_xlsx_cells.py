@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.catalog import severity_rank
 from jixiao.escape import visible
+from jixiao.fileio import sheet_title
 from jixiao.report._common import BatchEntry, ReportError, cell_ref, form_label, severity_text, t
 
 if TYPE_CHECKING:
@@ -27,13 +28,8 @@ __all__ = [
     "number",
     "put_value",
     "style_header",
+    "unique_sheet_name",
 ]
-
-FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-_INSTALL = (
-    "写入 .xlsx 需要 openpyxl，请安装：pip install 'jixiao[xlsx]' "
-    "(writing .xlsx needs openpyxl: pip install 'jixiao[xlsx]')"
-)
 
 
 def finding_lines(findings: Iterable[Finding], lang: str) -> str:
@@ -41,6 +37,13 @@ def finding_lines(findings: Iterable[Finding], lang: str) -> str:
     return "\n".join(
         f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}" for f in findings
     )
+
+
+FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+_INSTALL = (
+    "写入 .xlsx 需要 openpyxl，请安装：pip install 'jixiao[xlsx]' "
+    "(writing .xlsx needs openpyxl: pip install 'jixiao[xlsx]')"
+)
 
 
 def load_openpyxl() -> Any:
@@ -167,3 +170,14 @@ def findings_sheet(
     for letter, width in zip("ABCDEFG", (28, 22, 8, 24, 22, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+
+
+def unique_sheet_name(name: str, used: set[str]) -> str:
+    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
+    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
+    name = sheet_title(name)
+    candidate, n = name, 2
+    while candidate in used:
+        candidate, n = f"{name[:26]}{n}", n + 1
+    used.add(candidate)
+    return candidate

@@ -2,6 +2,12 @@
 
 Every function draws on a :class:`rich.console.Console` passed in, so the caller decides where the
 output goes and whether it is coloured (rich leaves colour out when the stream is not a TTY).
+
+Why one module of about 640 lines: it is the terminal's half of every command (forms, findings,
+explanations, batch summaries, parsed cells, policies), and each part draws with the same few
+private pieces (the console that escapes control characters, the status marks, the severity
+styles, the row helper). Its sections are marked below; a new command's rendering that needs none
+of them belongs in a module of its own.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from jixiao.catalog import severity_rank
 from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
-from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, section_label, word
+from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, place_text, section_label, word
 from jixiao.report._common import (
     BatchEntry,
     check_mark,
@@ -280,17 +286,30 @@ def _findings_lines(console: Console, findings: Sequence[Finding], lang: str) ->
         console.print(Text(t("no_findings", lang), style="green"))
         return
     console.print(Text(f"{t('findings', lang)} ({len(findings)})", style="bold"))
+    # a long place or message wraps under itself (a hanging indent), never back to column 0
+    rows: list[tuple[Text, Text]] = []
     for f in findings:
-        line = Text("  ")
-        line.append(
+        head = Text("  ")
+        head.append(
             f"[{severity_text(f.severity, lang)}]", style=SEVERITY_STYLE.get(f.severity, "")
         )
-        line.append(f" {f.code}", style="bold")
+        head.append(f" {f.code}", style="bold")
+        body = Text()
         place = finding_place(f, lang)
         if place:
-            line.append(f"  {place}", style="dim")
-        line.append(f"  {f.message(lang)}")
-        console.print(line)
+            body.append(place, style="dim")
+            body.append("  ")
+        body.append(f.message(lang))
+        rows.append((head, body))
+    indent = max(head.cell_len for head, _ in rows) + 2
+    width = max(20, console.width - indent)
+    for head, body in rows:
+        for i, line in enumerate(body.wrap(console, width)):
+            line.rstrip()
+            out = head.copy() if i == 0 else Text()
+            out.pad_right(indent - out.cell_len)
+            out.append_text(line)
+            console.print(out, soft_wrap=True)
 
 
 @in_context
@@ -316,7 +335,7 @@ def findings_table(
     table.add_column(t("where", lang), overflow="fold")
     table.add_column(t("message", lang), overflow="fold", ratio=1)
     for f in findings:
-        where = Text(f.where)
+        where = Text(place_text(f.where, lang))
         label = f.label(lang)
         if label:
             where.append(f"\n{label}", style="dim")

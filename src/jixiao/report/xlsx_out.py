@@ -21,8 +21,8 @@ from jixiao.catalog import severity_rank
 from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
-from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
-from jixiao.i18n import section_label
+from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file
+from jixiao.i18n import Msg, section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
@@ -49,6 +49,7 @@ from jixiao.report._xlsx_cells import (
     number,
     put_value,
     style_header,
+    unique_sheet_name,
 )
 
 if TYPE_CHECKING:
@@ -261,10 +262,15 @@ def write_annotated_workbook(
     src, out = Path(src_path), Path(out_path)
     if same_file(src, out):
         raise ReportError(
-            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input workbook {out})"
+            Msg(
+                f"输出文件不能是输入文件本身：{out}",
+                f"refusing to overwrite the input workbook {out}",
+            )
         )
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
+        raise ReportError(
+            Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
+        )
     openpyxl = load_openpyxl()
     items = as_results(results)
     try:
@@ -275,9 +281,13 @@ def write_annotated_workbook(
             wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
             cached = cached_values(openpyxl, wb, data)
     except FormError as exc:
-        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
+        raise ReportError(
+            Msg(f"无法打开工作簿 {src}：{exc}", f"cannot open the workbook {src}: {exc}")
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReportError(f"无法打开工作簿 {src}：{exc} (cannot open the workbook)") from None
+        raise ReportError(
+            Msg(f"无法打开工作簿 {src}：{exc}", f"cannot open the workbook {src}: {exc}")
+        ) from None
     marker = _Marker(openpyxl, wb, lang)
     for r in items:
         _annotate_form(openpyxl, wb, r, lang, marker)
@@ -308,10 +318,15 @@ def write_results_workbook(
     out = Path(out_path)
     if overlaps(out, protect) is not None:
         raise ReportError(
-            f"输出文件不能是输入文件本身：{out} (refusing to overwrite the input file {out})"
+            Msg(
+                f"输出文件不能是输入文件本身：{out}",
+                f"refusing to overwrite the input file {out}",
+            )
         )
     if out.suffix.lower() != ".xlsx":
-        raise ReportError(f"输出文件应以 .xlsx 结尾：{out} (the output file must end in .xlsx)")
+        raise ReportError(
+            Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
+        )
     openpyxl = load_openpyxl()
     items = as_results(results)
     wb = openpyxl.Workbook()
@@ -357,7 +372,7 @@ def write_results_workbook(
         summary.column_dimensions[letter].width = width
     used: set[str] = set(wb.sheetnames) | {t("results_sheet", lang)}
     for i, r in enumerate(items, start=1):
-        name = _sheet_name(form_label(r) or f"{i}", used)
+        name = unique_sheet_name(form_label(r) or f"{i}", used)
         _results_sheet(openpyxl, wb.create_sheet(name), r, lang)
     findings_sheet(openpyxl, wb, items, lang, failures)
     for ws in wb.worksheets:
@@ -366,17 +381,6 @@ def write_results_workbook(
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_save(wb, out)
     return out
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
-    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
-    name = sheet_title(name)
-    candidate, n = name, 2
-    while candidate in used:
-        candidate, n = f"{name[:26]}{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> None:

@@ -7,6 +7,10 @@ Server-rendered pages (Starlette + Jinja2, autoescape on), a little JavaScript f
 editor and nothing fetched from the internet. State-changing requests carry a CSRF token
 (double-submit cookie); with ``token`` set every request must present it once (it is then kept in
 a cookie). Errors are shown as pages, never as tracebacks.
+
+The routes live here with the few helpers only they use (a policy from a form field, the policy
+editor's lint and diff); what a page shows is computed in :mod:`jixiao.web.pages`, the guard in
+front of every request is :mod:`jixiao.web.guard`, words are :mod:`jixiao.web.labels`.
 """
 
 from __future__ import annotations
@@ -17,9 +21,7 @@ import json
 import logging
 import secrets
 import tempfile
-from collections import Counter, defaultdict
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -37,14 +39,13 @@ from starlette.responses import (
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jixiao.catalog import SEVERITIES, stronger
 from jixiao.errors import FormError, JixiaoError, PolicyError
 from jixiao.evaluate import score_form
 from jixiao.evaluate.examples import run_examples
 from jixiao.forms import read_forms
 from jixiao.forms.model import Form
+from jixiao.forms.read import ANNOTATABLE
 from jixiao.i18n import Msg
 from jixiao.policy import load_policy, shipped_policies
 from jixiao.policy.choose import AUTO
@@ -53,7 +54,8 @@ from jixiao.report.markdown import markdown_report
 from jixiao.report.xlsx_out import write_annotated_workbook, write_results_workbook
 from jixiao.resources import rules_dir
 from jixiao.store import ResultStore
-from jixiao.web import charts
+from jixiao.web import pages
+from jixiao.web.guard import TOKEN_COOKIE, Guard
 from jixiao.web.labels import LABELS, label
 from jixiao.web.uploads import UploadError, UploadLimits, safe_name, save_upload
 
@@ -62,8 +64,6 @@ __all__ = ["create_app"]
 log = logging.getLogger("jixiao.web")
 _HERE = Path(__file__).resolve().parent
 _CSRF_COOKIE = "jixiao_csrf"
-_TOKEN_COOKIE = "jixiao_token"
-_GRADE_BANDS = ((Decimal(90), "90–100"), (Decimal(80), "80–90"), (Decimal(60), "60–80"))
 
 
 def create_app(
@@ -95,70 +95,7 @@ def create_app(
         },
     )
     app.state.workbench = workbench
-    return _Guard(app, workbench)  # type: ignore[return-value]
-
-
-class _Guard:
-    """ASGI middleware: size limit on request bodies, access token, security headers."""
-
-    def __init__(self, app: ASGIApp, workbench: _Workbench) -> None:
-        self.app = app
-        self.workbench = workbench
-        self.state = getattr(app, "state", None)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        wb = self.workbench
-        request = Request(scope)
-        if wb.token is not None and not wb.token_ok(request):
-            await wb.page_response(
-                request, "error.html", 401, message=label("need_token", wb.lang(request))
-            )(scope, receive, send)
-            return
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > wb.limits.max_request_bytes:
-            await wb.too_large(request)(scope, receive, send)
-            return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > wb.limits.max_request_bytes:
-                    raise HTTPException(413)
-            return message
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", _CSP),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                ]
-                query_token = request.query_params.get("token")
-                if wb.token is not None and query_token and wb.token_ok(request):
-                    headers.append(
-                        (
-                            b"set-cookie",
-                            f"{_TOKEN_COOKIE}={wb.token}; HttpOnly; SameSite=Strict; Path=/".encode(),
-                        )
-                    )
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, limited, with_headers)
-
-
-_CSP = (
-    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    b"object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
+    return Guard(app, workbench)  # type: ignore[return-value]
 
 
 class _Workbench:
@@ -187,7 +124,7 @@ class _Workbench:
 
     def token_ok(self, request: Request) -> bool:
         assert self.token is not None
-        given = request.query_params.get("token") or request.cookies.get(_TOKEN_COOKIE) or ""
+        given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     @staticmethod
@@ -294,7 +231,7 @@ class _Workbench:
                 policy_spec = _field(form, "policy") or self.default_policy
                 payload = [(f.filename or "upload", await f.read()) for f in files]
         except UploadError as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(400, exc.render(self.lang(request))) from None
         lang = self.lang(request)
         try:
             batch_id = await asyncio.to_thread(
@@ -303,7 +240,7 @@ class _Workbench:
         except PolicyError as exc:  # an uploaded policy that does not load, in the page's language
             return self.page_response(request, "error.html", 400, message=exc.render(lang))
         except UploadError as exc:
-            return self.page_response(request, "error.html", 400, message=str(exc))
+            return self.page_response(request, "error.html", 400, message=exc.render(lang))
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
     def _score_upload(
@@ -323,7 +260,8 @@ class _Workbench:
             for name, data in payload:
                 for shown, path, skipped in save_upload(folder, name, data, self.limits):
                     if path is None:
-                        store.record_file(batch_id, shown, "skipped", skipped)
+                        why = skipped.text(lang) if skipped is not None else None
+                        store.record_file(batch_id, shown, "skipped", why)
                         continue
                     content = path.read_bytes()
                     try:
@@ -331,7 +269,7 @@ class _Workbench:
                         results = [score_form(f, policy) for f in forms]
                     except JixiaoError as exc:
                         store.record_file(
-                            batch_id, shown, "failed", str(exc).replace(str(path), shown)
+                            batch_id, shown, "failed", exc.render(lang).replace(str(path), shown)
                         )
                         continue
                     except Exception as exc:  # a bug: report it for this file, go on with the rest
@@ -362,7 +300,7 @@ class _Workbench:
             forms = store.forms(batch_id=batch_id)
             files = store.batch_files(batch_id)
         return self.page_response(
-            request, "batch.html", batch=info, forms=_decorate(forms), files=files
+            request, "batch.html", batch=info, forms=pages.decorate(forms), files=files
         )
 
     async def dashboard(self, request: Request) -> Response:
@@ -382,9 +320,9 @@ class _Workbench:
             "dashboard.html",
             batch=info,
             filters=filters,
-            options=_options(everything),
-            summary=_summary(forms, findings, lang),
-            forms=_decorate(forms),
+            options=pages.options(everything),
+            summary=pages.summary(forms, findings, lang),
+            forms=pages.decorate(forms),
         )
 
     async def form(self, request: Request) -> Response:
@@ -394,8 +332,16 @@ class _Workbench:
             if row is None:
                 raise HTTPException(404)
             history = store.history(form_id)
+            source = store.source(row["source_sha256"]) if row["source_sha256"] else None
+            chain = store.policy_chain(row["policy_digest"])
+        lang = self.lang(request)
+        if lang != "zh":
+            # the store keeps the Chinese result; the messages and explanations of another
+            # language come from scoring the stored form again under its stored policy
+            result = await asyncio.to_thread(self._rescore, row, source, chain)
+            row = {**row, "result": result.to_dict(lang)}
         return self.page_response(
-            request, "form.html", row=row, layout=_layout(row), history=history
+            request, "form.html", row=row, layout=pages.layout(row), history=history
         )
 
     async def download(self, request: Request) -> Response:
@@ -433,7 +379,7 @@ class _Workbench:
             _policy_from_chain(chain) if chain else _policy(row["policy_name"], None, self.uploads)
         )
         form = Form.from_dict(row["form"], source=row["source_name"])
-        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+        if source is not None and Path(source[0]).suffix.lower() in ANNOTATABLE:
             with tempfile.TemporaryDirectory(dir=self.uploads) as tmp:
                 path = Path(tmp) / safe_name(source[0])
                 path.write_bytes(source[1])
@@ -519,7 +465,7 @@ def _policy(spec: str, text: str | None, folder: Path) -> Any:
     if spec == AUTO:
         return AUTO  # chosen per form by its region and year (score_form says which)
     if spec not in _shipped():
-        raise UploadError(f"未知的评分策略 {spec!r} (unknown policy)")
+        raise UploadError(Msg(f"未知的评分策略 {spec!r}", f"unknown policy {spec!r}"))
     return load_policy(spec)
 
 
@@ -532,7 +478,7 @@ def _workbook(result: Any, source: tuple[str, bytes] | None, lang: str) -> bytes
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.xlsx"
-        if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+        if source is not None and Path(source[0]).suffix.lower() in ANNOTATABLE:
             src = Path(tmp) / safe_name(source[0])
             src.write_bytes(source[1])
             write_annotated_workbook([result], src, out, lang)
@@ -621,168 +567,3 @@ def _diff(text: str, other: str, rows: list[dict[str, Any]], folder: Path) -> di
             }
         )
     return {"ok": True, "rows": out, "changed": sum(1 for r in out if r["changed"])}
-
-
-def _dec(text: Any) -> Decimal | None:
-    try:
-        return Decimal(str(text)) if text not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
-def _decorate(forms: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    for f in forms:
-        total, claimed = _dec(f["total"]), _dec(f["claimed_total"])
-        f["gap"] = (claimed - total) if total is not None and claimed is not None else None
-    return forms
-
-
-def _options(forms: list[dict[str, Any]]) -> dict[str, list[str]]:
-    return {
-        "department": sorted({f["department"] for f in forms if f["department"]}),
-        "year": sorted({str(f["year"]) for f in forms if f["year"]}),
-        "policy": sorted({f["policy_name"] for f in forms}),
-        "severity": list(SEVERITIES),
-    }
-
-
-def _band(total: Decimal) -> str:
-    for floor, name in _GRADE_BANDS:
-        if total >= floor:
-            return name
-    return "0–60"
-
-
-def _summary(
-    forms: list[dict[str, Any]], findings: list[dict[str, Any]], lang: str
-) -> dict[str, Any]:
-    totals = [(f, _dec(f["total"])) for f in forms]
-    bands = Counter(_band(t) for _f, t in totals if t is not None)
-    band_rows = [(name, bands.get(name, 0)) for name in ("0–60", "60–80", "80–90", "90–100")]
-    grades = Counter(f["grade"] or label("no_grade", lang) for f in forms)
-    grade_rows = sorted(grades.items(), key=lambda kv: -kv[1])
-    by_code: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for x in findings:
-        by_code[x["code"]][x["severity"]] += 1
-    code_rows = sorted(
-        ((code, dict(parts)) for code, parts in by_code.items()),
-        key=lambda kv: (-sum(kv[1].values()), kv[0]),
-    )
-    severities = Counter(x["severity"] for x in findings)
-    points = [
-        (f["project"] or f["source_name"], c, t)
-        for f, t in totals
-        if t is not None and (c := _dec(f["claimed_total"])) is not None
-    ]
-    gaps = sorted(
-        (f for f in _decorate(list(forms)) if f["gap"] is not None and f["gap"] != 0),
-        key=lambda f: -abs(f["gap"]),
-    )[:10]
-    groups: dict[tuple[str, str], list[Decimal | None]] = defaultdict(list)
-    for f, t in totals:
-        groups[(f["department"] or "—", str(f["year"] or "—"))].append(t)
-    dept_rows = [
-        {
-            "department": d,
-            "year": y,
-            "forms": len(v),
-            "mean": _mean([x for x in v if x is not None]),
-        }
-        for (d, y), v in sorted(groups.items())
-    ]
-    return {
-        "count": len(forms),
-        "errors": severities.get("error", 0),
-        "warnings": severities.get("warning", 0),
-        "infos": severities.get("info", 0),
-        "failed_forms": sum(1 for f in forms if f["errors"]),
-        "band_rows": band_rows,
-        "band_chart": charts.bars(band_rows, label("chart_totals", lang)),
-        "grade_rows": grade_rows,
-        "grade_chart": charts.bars(grade_rows, label("chart_grades", lang), colour="#117a65"),
-        "code_rows": code_rows,
-        "code_chart": charts.stacked_bars(code_rows[:20], SEVERITIES, label("chart_codes", lang)),
-        "points": points,
-        "scatter": charts.scatter(
-            points,
-            label("chart_scatter", lang),
-            x_label=label("claimed_total", lang),
-            y_label=label("computed_total", lang),
-        ),
-        "gaps": gaps,
-        "dept_rows": dept_rows,
-    }
-
-
-def _mean(values: list[Decimal]) -> str:
-    if not values:
-        return "—"
-    return str((sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")))
-
-
-def _layout(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The form as the unit filled it in: sections with their rows, each row's cells beside its
-    computed result and the findings that concern it (and which cell each points at)."""
-    form = row["form"]
-    result = row["result"]
-    results = result.get("indicators", [])
-    cells = form.get("indicators", [])
-    located = (form.get("locations") or {}).get("indicators") or []
-    sections: list[dict[str, Any]] = []
-    for i, (cell, res) in enumerate(zip(cells, results, strict=False)):
-        places = located[i] if i < len(located) and isinstance(located[i], dict) else {}
-        level1 = cell.get("level1") or res.get("level1") or "—"
-        if not sections or sections[-1]["name"] != level1:
-            sections.append({"name": level1, "rows": []})
-        sections[-1]["rows"].append(
-            {
-                "number": i + 1,
-                "cell": cell,
-                "result": res,
-                "findings": res.get("findings", []),
-                "worst": _worst(res.get("findings", [])),
-                "verified": res.get("verified"),
-                "cells_at_fault": {
-                    _field_of(f.get("where"), res.get("where"), places)
-                    for f in res.get("findings", [])
-                },
-            }
-        )
-    budget = result.get("budget") or {}
-
-    def key(f: Mapping[str, Any]) -> tuple[Any, ...]:
-        return (f.get("code"), f.get("where"), f.get("message"))
-
-    on_rows = {key(f) for r in results for f in r.get("findings", [])}
-    on_rows |= {key(f) for f in budget.get("findings", [])}
-    form_findings = [f for f in result.get("findings", []) if key(f) not in on_rows]
-    return {
-        "sections": sections,
-        "budget": budget,
-        "budget_cells": form.get("budget") or {},
-        "form_findings": form_findings,
-        "verified": sum(1 for s in sections for r in s["rows"] if r["verified"] is True),
-        "unverified": sum(1 for s in sections for r in s["rows"] if r["verified"] is False),
-        "unverified_points": (result.get("verification") or {}).get("unverified_points"),
-        "partial": bool(result.get("partial")),
-    }
-
-
-def _worst(findings: list[dict[str, Any]]) -> str | None:
-    worst: str | None = None
-    for f in findings:
-        worst = stronger(worst, str(f.get("severity")))
-    return worst
-
-
-def _field_of(where: Any, row_where: Any, places: Mapping[str, Any]) -> str:
-    """Which cell of a row a finding points at: by the cell the reader recorded for each field
-    (``绩效自评表!F13`` → ``actual``), or by the JSON path (``indicators[3].actual``)."""
-    if not isinstance(where, str):
-        return ""
-    for name, place in places.items():
-        if name != "where" and place == where:
-            return name
-    if isinstance(row_where, str) and where.startswith(row_where + "."):
-        return where[len(row_where) + 1 :]
-    return ""

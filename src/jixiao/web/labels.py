@@ -1,12 +1,16 @@
-"""The workbench's own words, in Chinese and English (``label(key, lang)``)."""
+"""The workbench's words, in Chinese and English (``label(key, lang)``): the headings every report
+shares (:data:`jixiao.i18n.HEADINGS`: 一级指标, 复核得分 …), the severity words
+(:data:`jixiao.i18n.WORDS`) and the workbench's own words below."""
 
 from __future__ import annotations
 
-from jixiao.i18n import tr
+from jixiao.catalog import SEVERITIES
+from jixiao.i18n import HEADINGS, WORDS, tr
 
-__all__ = ["LABELS", "label"]
+__all__ = ["LABELS", "WORKBENCH", "label"]
 
-LABELS: dict[str, tuple[str, str]] = {
+#: The words only the workbench uses.
+WORKBENCH: dict[str, tuple[str, str]] = {
     "app": ("jixiao 绩效自评复核工作台", "jixiao review workbench"),
     "home": ("首页", "Home"),
     "dashboard": ("汇总", "Dashboard"),
@@ -17,7 +21,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Choose one or more files (.xlsx .xls .json .csv .docx .pdf), or a .zip of a folder.",
     ),
     "files": ("文件", "Files"),
-    "policy": ("评分策略", "Policy"),
     "auto_policy": ("自动：按单位所在地区与年度选择", "auto: by the form's region and year"),
     "policy_file": ("或上传策略文件（.policy）", "or upload a rule file (.policy)"),
     "score_button": ("评分并复核", "Score and review"),
@@ -25,48 +28,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "batch": ("批次", "Batch"),
     "created": ("时间", "Created"),
     "forms": ("表单数", "Forms"),
-    "errors": ("错误", "Errors"),
-    "warnings": ("警告", "Warnings"),
-    "infos": ("提示", "Info"),
     "none_yet": ("尚无记录。", "Nothing stored yet."),
-    "project": ("项目名称", "Project"),
-    "department": ("主管部门", "Department"),
-    "implementer": ("实施单位", "Implementer"),
-    "year": ("年度", "Year"),
-    "source": ("来源文件", "Source"),
-    "claimed_total": ("自评总分", "Claimed total"),
-    "computed_total": ("复核总分", "Computed total"),
     "gap": ("差额", "Gap"),
-    "grade": ("等级", "Grade"),
     "no_grade": ("无等级", "no grade"),
-    "verified": ("已复核", "Verified"),
     "unverified": ("未能复核", "Unverified"),
     "status": ("状态", "Status"),
-    "message": ("说明", "Message"),
     "status_ok": ("已读取", "read"),
     "status_failed": ("读取失败", "failed"),
     "status_skipped": ("已跳过", "skipped"),
     "file_list": ("文件清单", "Files of the batch"),
     "form_list": ("表单", "Forms"),
     "open": ("查看", "Open"),
-    "level1": ("一级指标", "Level 1"),
-    "level2": ("二级指标", "Level 2"),
-    "level3": ("三级指标", "Indicator"),
-    "target": ("年度指标值", "Target"),
-    "actual": ("实际完成值", "Actual"),
-    "weight": ("分值", "Weight"),
-    "claimed": ("自评得分", "Claimed"),
-    "computed": ("复核得分", "Computed"),
-    "check": ("复核", "Check"),
     "reason": ("偏差原因", "Reason"),
     "details": ("说明与发现", "Explanation and findings"),
-    "explanation": ("得分说明", "Explanation"),
-    "findings": ("复核发现", "Findings"),
-    "indicators": ("绩效指标", "Indicators"),
     "form_findings": ("表单级发现", "Form-level findings"),
-    "no_findings": ("未发现问题", "No findings"),
-    "budget": ("预算执行", "Budget execution"),
-    "rate": ("执行率", "Rate"),
     "annual": ("年度预算数", "Annual budget"),
     "executed": ("执行数", "Executed"),
     "downloads": ("下载", "Downloads"),
@@ -77,15 +52,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "scored_at": ("评分时间", "Scored at"),
     "rows_verified": ("行已复核", "rows verified"),
     "rows_unverified": ("行未能复核", "rows unverified"),
-    "unverified_points": ("未经复核的分数", "points resting on unverified rows"),
     "partial_total": (
         "没有可复核的指标，总分仅为部分合计，不评定等级",
         "no row could be verified: the total is partial and no grade is given",
     ),
     "filter": ("筛选", "Filter"),
     "all": ("全部", "all"),
-    "severity": ("级别", "Severity"),
-    "code": ("代码", "Code"),
     "apply": ("应用", "Apply"),
     "chart_totals": ("复核总分分布", "Distribution of computed totals"),
     "chart_grades": ("等级分布", "Grades"),
@@ -133,9 +105,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "back": ("返回首页", "Back to the start page"),
     "language": ("English", "中文"),
-    "sev_error": ("错误", "error"),
-    "sev_warning": ("警告", "warning"),
-    "sev_info": ("提示", "info"),
+}
+
+#: Every word of the workbench, by key (``sev_error`` … are the severity words).
+LABELS: dict[str, tuple[str, str]] = {
+    **HEADINGS,
+    **{f"sev_{s}": WORDS[s] for s in SEVERITIES},
+    **WORKBENCH,
 }
 
 

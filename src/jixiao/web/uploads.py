@@ -18,6 +18,7 @@ import attrs
 from jixiao import limits
 from jixiao.errors import JixiaoError
 from jixiao.forms.read import SUFFIXES
+from jixiao.i18n import Msg
 
 __all__ = ["FORM_SUFFIXES", "UploadError", "UploadLimits", "safe_name", "save_upload"]
 
@@ -67,15 +68,16 @@ def _target(folder: Path, name: str) -> Path:
     sub.mkdir()
     path = (sub / safe_name(name)).resolve()
     if folder.resolve() not in path.parents:  # pragma: no cover - safe_name keeps it inside
-        raise UploadError("文件名不安全 (unsafe file name)")
+        raise UploadError(Msg("文件名不安全", "unsafe file name"))
     return path
 
 
 def save_upload(
     folder: Path, name: str, data: bytes, limits: UploadLimits
-) -> Iterator[tuple[str, Path | None, str | None]]:
+) -> Iterator[tuple[str, Path | None, Msg | None]]:
     """Save one uploaded file into *folder*: yields ``(display name, path, None)`` for each form
-    file, or ``(display name, None, reason)`` for each file skipped. A zip yields its members."""
+    file, or ``(display name, None, reason)`` for each file skipped (the reason in both
+    languages). A zip yields its members."""
     display = safe_name(name)
     suffix = Path(display).suffix.lower()
     if suffix == ".zip":
@@ -85,8 +87,11 @@ def save_upload(
         yield (
             display,
             None,
-            f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(FORM_SUFFIXES)} 与 .zip "
-            f"(unsupported file type; use {' '.join(FORM_SUFFIXES)} or .zip)",
+            Msg(
+                f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {' '.join(FORM_SUFFIXES)} 与 .zip",
+                f"unsupported file type {suffix or '(no extension)'}; use "
+                f"{' '.join(FORM_SUFFIXES)} or .zip",
+            ),
         )
         return
     path = _target(folder, display)
@@ -96,22 +101,29 @@ def save_upload(
 
 def _unzip(
     folder: Path, display: str, data: bytes, limits: UploadLimits
-) -> Iterator[tuple[str, Path | None, str | None]]:
+) -> Iterator[tuple[str, Path | None, Msg | None]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadError(f"{display}：不是有效的 zip 文件 (not a valid zip file): {exc}") from None
+        raise UploadError(
+            Msg(f"{display}：不是有效的 zip 文件", f"{display}: not a valid zip file: {exc}")
+        ) from None
     if len(members) > limits.max_files:
         raise UploadError(
-            f"{display}：zip 内文件过多（{len(members)} 个，上限 {limits.max_files}）"
-            f"(too many files in the zip: {len(members)}, limit {limits.max_files})"
+            Msg(
+                f"{display}：zip 内文件过多（{len(members)} 个，上限 {limits.max_files}）",
+                f"{display}: too many files in the zip: {len(members)}, limit {limits.max_files}",
+            )
         )
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unzipped_bytes:
         raise UploadError(
-            f"{display}：解压后 {declared} 字节，超过上限 {limits.max_unzipped_bytes} "
-            f"(unzipped size {declared} bytes exceeds the limit {limits.max_unzipped_bytes})"
+            Msg(
+                f"{display}：解压后 {declared} 字节，超过上限 {limits.max_unzipped_bytes}",
+                f"{display}: unzipped size {declared} bytes exceeds the limit "
+                f"{limits.max_unzipped_bytes}",
+            )
         )
     total = 0
     for member in members:
@@ -125,16 +137,26 @@ def _unzip(
             yield (
                 shown,
                 None,
-                f"不支持的文件类型 {suffix or '（无扩展名）'} (unsupported file type)",
+                Msg(
+                    f"不支持的文件类型 {suffix or '（无扩展名）'}",
+                    f"unsupported file type {suffix or '(no extension)'}",
+                ),
             )
             continue
         if member.flag_bits & 0x1:
-            yield shown, None, "加密的 zip 成员无法读取 (encrypted zip member)"
+            yield (
+                shown,
+                None,
+                Msg("加密的 zip 成员无法读取", "an encrypted zip member cannot be read"),
+            )
             continue
         if member.compress_size and member.file_size / member.compress_size > limits.max_ratio:
+            ratio = member.file_size // max(member.compress_size, 1)
             raise UploadError(
-                f"{shown}：压缩比异常（{member.file_size // max(member.compress_size, 1)}:1），"
-                f"疑似 zip 炸弹 (compression ratio too high: a zip bomb?)"
+                Msg(
+                    f"{shown}：压缩比异常（{ratio}:1），疑似 zip 炸弹",
+                    f"{shown}: compression ratio too high ({ratio}:1): a zip bomb?",
+                )
             )
         chunks: list[bytes] = []
         size = 0
@@ -144,8 +166,12 @@ def _unzip(
                 total += len(chunk)
                 if size > limits.max_member_bytes or total > limits.max_unzipped_bytes:
                     raise UploadError(
-                        f"{shown}：解压后超过大小上限（单个 {limits.max_member_bytes} 字节，"
-                        f"合计 {limits.max_unzipped_bytes} 字节）(unzipped data exceeds the limit)"
+                        Msg(
+                            f"{shown}：解压后超过大小上限（单个 {limits.max_member_bytes} 字节，"
+                            f"合计 {limits.max_unzipped_bytes} 字节）",
+                            f"{shown}: unzipped data exceeds the limit ({limits.max_member_bytes} "
+                            f"bytes a file, {limits.max_unzipped_bytes} in all)",
+                        )
                     )
                 chunks.append(chunk)
         path = _target(folder, PurePosixPath(member.filename).name)
