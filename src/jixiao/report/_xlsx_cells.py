@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.catalog import severity_rank
 from jixiao.escape import visible
-from jixiao.fileio import sheet_title
 from jixiao.report._common import BatchEntry, ReportError, cell_ref, form_label, severity_text, t
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ __all__ = [
     "number",
     "put_value",
     "style_header",
-    "unique_sheet_name",
 ]
 
 
@@ -170,14 +168,3 @@ def findings_sheet(
     for letter, width in zip("ABCDEFG", (28, 22, 8, 24, 22, 24, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-
-
-def unique_sheet_name(name: str, used: set[str]) -> str:
-    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
-    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
-    name = sheet_title(name)
-    candidate, n = name, 2
-    while candidate in used:
-        candidate, n = f"{name[:26]}{n}", n + 1
-    used.add(candidate)
-    return candidate

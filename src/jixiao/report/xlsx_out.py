@@ -21,7 +21,7 @@ from jixiao.catalog import severity_rank
 from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
-from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file
+from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, unique_sheet_name
 from jixiao.i18n import Msg, section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
@@ -49,7 +49,6 @@ from jixiao.report._xlsx_cells import (
     number,
     put_value,
     style_header,
-    unique_sheet_name,
 )
 
 if TYPE_CHECKING:
