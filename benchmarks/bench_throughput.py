@@ -261,8 +261,8 @@ def _preparse(target: str, actual: str, policy: Any) -> dict[str, Any] | None:
     """The numbers and words rule-engine is given for one pair of cells (None: not comparable)."""
     from jixiao import parse_actual, parse_target
     from jixiao.errors import TargetSyntaxError
-    from jixiao.evaluate.indicators import _norm
-    from jixiao.evaluate.results import _new_ctx
+    from jixiao.evaluate.outcome import new_ctx as _new_ctx
+    from jixiao.policy.names import norm_word as _norm
 
     try:
         tnode = parse_target(target)

@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 import jixiao
+import jixiao.limits
 import jixiao.testing
 import jixiao.testing.values
 from corpus_forms import build_form, corpus_index, require_corpus
@@ -310,9 +311,9 @@ def test_store_commands_speak_one_language(tmp_path: Path, chinese_after: None) 
 # the words a user types as values.
 
 TYPED = (
-    "zh en auto central hubei to_dict rows file_bytes example extends jixiao.testing "
-    "Markdown Excel WPS Word pandas Dask Parquet SQLite"
-)
+    "zh en auto central hubei to_dict example extends jixiao.testing "
+    "Markdown Excel WPS Word pandas Dask Parquet SQLite "
+) + " ".join(jixiao.limits.NAMES)  # a limit's name, as --limit takes it
 
 
 def _commands(command: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -349,6 +350,15 @@ def test_help_speaks_one_language(
     assert not _foreign_chinese(en, ""), (_foreign_chinese(en, ""), en)
     foreign = _foreign_english(OPTION.sub(" ", zh), f"{NAMES} {TYPED} {COMMAND_NAMES}")
     assert not foreign, (foreign, zh)
+    # Chinese is wrapped in terminal columns (two a character), within click's 100 at most
+    from jixiao.errors import display_width
+
+    assert max(display_width(line) for line in zh.splitlines()) <= 100, zh
+
+
+def test_version_in_each_language(capsys: pytest.CaptureFixture[str], chinese_after: None) -> None:
+    assert "jixiao，版本 " in _help(["--version"], capsys)
+    assert "jixiao, version " in _help(["--lang", "en", "--version"], capsys)
 
 
 @pytest.mark.parametrize(
@@ -427,10 +437,16 @@ def _broken_files(folder: Path) -> dict[str, Path]:
 def test_unreadable_files_speak_one_language(tmp_path: Path, chinese_after: None) -> None:
     files = _broken_files(tmp_path)
     leaks: dict[str, list[str]] = {}
-    for name, path in files.items():
+    runs = [(name, path, []) for name, path in files.items()]
+    runs.append(("over a limit", files["missing-actual.csv"], ["--limit", "columns=3"]))
+    for name, path, extra in runs:
         allowed = path.read_bytes().decode("utf-8", "replace") + str(path) + "预算"
         for lang in ("zh", "en"):
-            result = CliRunner().invoke(cli, ["--lang", lang, "check", str(path)])
+            before = jixiao.limits.current()
+            try:
+                result = CliRunner().invoke(cli, ["--lang", lang, "check", *extra, str(path)])
+            finally:  # --limit sets this process's limits: put them back
+                jixiao.limits.set_limits(before)
             assert result.exit_code == 1, (name, lang, result.output)
             out = FILE_NAME.sub(" ", result.output.replace(str(path), " "))
             assert out.strip() and "Traceback" not in out, (name, out)

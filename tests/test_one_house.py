@@ -210,11 +210,13 @@ def test_caret_line_doctest_is_run_and_true() -> None:
 
 
 def test_words_are_normalised_once_for_loading_and_scoring() -> None:
-    from jixiao.evaluate import indicators
+    from jixiao.evaluate import checks as reason_checks
+    from jixiao.evaluate import tiers
     from jixiao.policy import checks, names
 
     assert checks.norm_word is names.norm_word
-    assert vars(indicators)["_norm"] is names.norm_word
+    assert vars(tiers)["_norm"] is names.norm_word
+    assert vars(reason_checks)["_norm"] is names.norm_word
     assert names.norm_word(" 达成\u3000预期，指标。") == "达成预期指标"
     # a tier word written with spaces and punctuation still names its tier when scoring
     policy = jixiao.load_policy("central")

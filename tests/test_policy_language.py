@@ -73,6 +73,20 @@ def test_every_problem_is_given_in_each_language(name: str) -> None:
         assert "提示" not in en_text and "hint:" not in zh_text
 
 
+def test_policy_problems_are_made_in_both_languages() -> None:
+    """jixiao makes every policy problem with ``PolicyProblem.of(Msg(...))`` (the helpers that
+    wrap it take a ``Msg``, which mypy checks): never from one plain string."""
+    src = Path(jixiao.__file__).parent
+    direct = [
+        f"{path.relative_to(src)}:{n}"
+        for path in sorted(src.rglob("*.py"))
+        if path.name != "errors.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bPolicyProblem\(", line)
+    ]
+    assert not direct, direct
+
+
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(PolicyError) as info:
         load_policy(str(BROKEN / "multiple_problems.policy"))

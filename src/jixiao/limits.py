@@ -202,11 +202,11 @@ class LimitError(FormError):
         self.limit = current().__getattribute__(name) if limit is None else limit
         self.found = found
         zh, en = LIMIT_TEXT[name]
-        message = (
+        message = Msg(
             f"超过限制 {name}={self.limit}（{zh}），实际为 {found}；文件未读取。如确需读取，"
-            f"可用 --limit {name}=N 或 jixiao.limits.using({name}=N) 提高此限制 "
-            f"(over the limit {name}={self.limit} ({en}): found {found}; the file was not read. "
-            f"Raise it with --limit {name}=N or jixiao.limits.using({name}=N))"
+            f"可用 --limit {name}=N 或 jixiao.limits.using({name}=N) 提高此限制",
+            f"over the limit {name}={self.limit} ({en}): found {found}; the file was not read. "
+            f"Raise it with --limit {name}=N or jixiao.limits.using({name}=N)",
         )
         super().__init__(message, source=source, where=where)
 

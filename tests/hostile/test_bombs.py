@@ -107,7 +107,7 @@ def test_merged_area_limit_names_the_sheet(tmp_path: Path) -> None:
         jixiao.read_forms(path)
     assert info.value.limit_name == "merged_cells"
     assert "merged_cells=1000" in str(info.value) and "--limit merged_cells=N" in str(info.value)
-    assert "found 10000" in str(info.value)
+    assert "实际为 10000" in str(info.value) and "found 10000" in info.value.render("en")
 
 
 def test_xxe_never_reads_the_file(tmp_path: Path) -> None:

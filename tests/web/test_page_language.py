@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,23 @@ def test_chinese_page_has_no_english_of_its_own(
     words = {w for w in LATIN.findall(text) if not CODE.fullmatch(w)}
     foreign = sorted(w for w in words if w not in allowed)
     assert not foreign, foreign
+
+
+def test_a_csv_forms_places_follow_the_page_language(tmp_path: Path) -> None:
+    seed = Path(__file__).resolve().parents[2] / "examples" / "seed.csv"
+    client = TestClient(create_app(tmp_path / "r.sqlite"))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert csrf
+    response = client.post(
+        "/upload",
+        data={"csrf": csrf.group(1), "policy": "central"},
+        files=[("files", ("seed.csv", seed.read_bytes(), "text/csv"))],
+        follow_redirects=False,
+    )
+    (form_id,) = set(
+        re.findall(r'href="/forms/(\d+)"', client.get(response.headers["location"]).text)
+    )
+    zh = client.get(f"/forms/{form_id}?lang=zh").text
+    en = client.get(f"/forms/{form_id}?lang=en").text
+    assert "文件第22行第8列" in zh and "row 22, col 8" not in zh
+    assert "row 22, col 8" in en and "文件第22行" not in en

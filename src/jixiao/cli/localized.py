@@ -26,15 +26,28 @@ True
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
 from typing import Any, TypeVar
 
 import click
+import click.formatting
 
 from jixiao.cli import lang as cli_lang
+from jixiao.errors import display_width
 from jixiao.i18n import Msg
 
-__all__ = ["LangCommand", "LangGroup", "LangOption", "option", "version_option"]
+__all__ = [
+    "LangCommand",
+    "LangContext",
+    "LangFormatter",
+    "LangGroup",
+    "LangOption",
+    "option",
+    "version_option",
+    "wrap",
+]
 
 FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 
@@ -82,9 +95,114 @@ VERSION_HELP = Msg("显示版本并退出。", "Show the version and exit.")
 HELP_HELP = Msg("显示此帮助并退出。", "Show this message and exit.")
 
 
-def version_option(**attrs: Any) -> Callable[[FC], FC]:
-    """``click.version_option`` whose help follows the run's language."""
-    return click.version_option(cls=LangOption, help=VERSION_HELP, **attrs)
+VERSION = Msg("{prog}，版本 {version}", "{prog}, version {version}")
+
+
+def version_option(*, package_name: str, prog_name: str) -> Callable[[FC], FC]:
+    """``--version``: the installed version of *package_name*, said in the run's language."""
+
+    def show(_ctx: click.Context) -> str:
+        return VERSION.text(cli_lang.current(), prog=prog_name, version=version(package_name))
+
+    return click.custom_version_option(show, cls=LangOption, help=VERSION_HELP)
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+#: One wide character, a run of other characters, or a run of spaces: where a line may break.
+_TOKEN = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+|\\s+")
+_HAS_WIDE = re.compile(f"[{_WIDE}]")
+#: Punctuation that never starts a line (it stays at the end of the line before).
+_NO_START = set("，。、；：！？）」』》”’")
+
+
+def _wrap_paragraph(text: str, width: int, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    line, used = first, display_width(first)
+    empty = True
+    for token in _TOKEN.findall(" ".join(text.split("\n"))):
+        if token.isspace():
+            if not empty:
+                line, used = line + " ", used + 1
+            continue
+        size = display_width(token)
+        if not empty and used + size > width and token not in _NO_START:
+            lines.append(line.rstrip())
+            line, used, empty = rest, display_width(rest), True
+        line, used, empty = line + token, used + size, False
+    lines.append(line.rstrip())
+    return lines
+
+
+def wrap(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's ``wrap_text`` measured in terminal columns: a Chinese character takes two and a
+    line may break between any two of them. Text without wide characters is click's own.
+
+    >>> print(wrap("用生成的样例检验策略的性质（得分有界、单调等）。", 20))
+    用生成的样例检验策略
+    的性质（得分有界、单
+    调等）。
+    """
+    if not _HAS_WIDE.search(text):
+        return click.formatting.wrap_text(
+            text, width, initial_indent, subsequent_indent, preserve_paragraphs
+        )
+    paragraphs = text.split("\n\n") if preserve_paragraphs else [text]
+    out: list[str] = []
+    for i, para in enumerate(paragraphs):
+        first = initial_indent if i == 0 else subsequent_indent
+        if para.startswith("\b"):  # click's mark: lines kept as written
+            kept = para[1:].lstrip("\n").splitlines()
+            out.append("\n".join(subsequent_indent + x for x in kept))
+            continue
+        out.append("\n".join(_wrap_paragraph(para.strip(), width, first, subsequent_indent)))
+    return "\n\n".join(out)
+
+
+class LangFormatter(click.HelpFormatter):
+    """click's help formatter, measuring Chinese text in terminal columns, with a Chinese colon
+    after a heading in Chinese."""
+
+    def write_heading(self, heading: str) -> None:
+        colon = "：" if cli_lang.current() == "zh" else ":"
+        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write(wrap(text, self.width, indent, indent, preserve_paragraphs=True))
+        self.write("\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first_col = min(max((display_width(a) for a, _ in rows), default=0), col_max)
+        first_col += col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            text_width = max(self.width - first_col - 2, 10)
+            lines = wrap(second, text_width, preserve_paragraphs=True).splitlines() or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class LangContext(click.Context):
+    """A context whose help is drawn by :class:`LangFormatter`."""
+
+    formatter_class = LangFormatter
 
 
 class _Localized:
@@ -118,6 +236,8 @@ class _Localized:
 class LangCommand(_Localized, click.Command):
     """A command whose ``help``, ``epilog`` and ``short_help`` may be :class:`Msg`."""
 
+    context_class = LangContext
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._keep(kwargs)
         super().__init__(*args, **kwargs)
@@ -147,6 +267,7 @@ class LangGroup(_Localized, click.Group):
 
     command_class = LangCommand
     group_class = type  # a subgroup is a LangGroup too
+    context_class = LangContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._keep(kwargs)

@@ -6,9 +6,12 @@ raises for a bad form: a cell that cannot be read, a unit mismatch or a rule tha
 finding on that row, which is then left unscored (its claimed score is carried into the total and
 flagged). Explanations and the arithmetic trace are built only when asked for.
 
-Modules: :mod:`.findings` (finding codes, steps, number formats), :mod:`.results` (result
-objects), :mod:`.indicators` (one row, qualitative tiers), :mod:`.memo` (the shared-outcome memo),
-:mod:`.budget` (the execution rate) and :mod:`.forms` (whole forms and streams of rows).
+Modules: :mod:`.findings` (findings raised through the catalog, steps, number formats),
+:mod:`.outcome` (what scoring decided for a row, the rule context), :mod:`.explain`
+(explanations and arithmetic steps), :mod:`.results` (result objects), :mod:`.indicators` (one
+row), :mod:`.memo` (the shared-outcome memo), :mod:`.reading` (how the actual was read),
+:mod:`.tiers` (qualitative tiers), :mod:`.checks` (claim and reason checks), :mod:`.budget` (the
+execution rate) and :mod:`.forms` (whole forms and streams of rows).
 """
 
 from __future__ import annotations

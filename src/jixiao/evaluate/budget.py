@@ -8,8 +8,8 @@ from jixiao.decimals import in_context
 from jixiao.evaluate.findings import Finding, cell_label, finding, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
-from jixiao.evaluate.indicators import rule_finding as _rule_finding
 from jixiao.evaluate.results import BudgetResult
+from jixiao.evaluate.rows import rule_finding as _rule_finding
 from jixiao.forms.model import Budget
 from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx, EvalError

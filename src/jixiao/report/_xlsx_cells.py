@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.catalog import severity_rank
 from jixiao.escape import visible
+from jixiao.i18n import place_text
 from jixiao.report._common import BatchEntry, ReportError, cell_ref, form_label, severity_text, t
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def findings_sheet(
                     form_label(r),
                     severity_text(f.severity, lang),
                     f.code,
-                    f.where,
+                    place_text(f.where, lang),
                     f.label(lang),
                     f.message(lang),
                 ],

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import attrs
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -45,8 +46,8 @@ from jixiao.evaluate import score_form
 from jixiao.evaluate.examples import run_examples
 from jixiao.forms import read_forms
 from jixiao.forms.model import Form
-from jixiao.forms.read import ANNOTATABLE
-from jixiao.i18n import Msg
+from jixiao.forms.read import ANNOTATABLE, SUFFIXES
+from jixiao.i18n import Msg, place_text
 from jixiao.policy import load_policy, shipped_policies
 from jixiao.policy.choose import AUTO
 from jixiao.policy.loader import policy_from_chain
@@ -154,8 +155,11 @@ class _Workbench:
         def t(key: str) -> str:
             return label(key, lang)
 
+        def place(where: str) -> str:
+            return place_text(where, lang)
+
         html = self.env.get_template(template).render(
-            request=request, lang=lang, t=t, csrf=csrf, **context
+            request=request, lang=lang, t=t, place=place, csrf=csrf, **context
         )
         response = HTMLResponse(html, status_code=status)
         if request.cookies.get(_CSRF_COOKIE) != csrf:
@@ -373,19 +377,21 @@ class _Workbench:
 
     def _rescore(self, row: Mapping[str, Any], source: tuple[str, bytes] | None, chain: Any) -> Any:
         """The stored form scored again under its stored policy (for downloads that need the
-        result objects). The scores equal the stored ones: same form, same policy text."""
+        result objects, and a page in another language). The scores equal the stored ones: same
+        form, same policy text; read again from its stored file, the form keeps its cells'
+        places (a workbook's cells, a CSV file's rows and columns)."""
 
         policy = (
             _policy_from_chain(chain) if chain else _policy(row["policy_name"], None, self.uploads)
         )
         form = Form.from_dict(row["form"], source=row["source_name"])
-        if source is not None and Path(source[0]).suffix.lower() in ANNOTATABLE:
+        if source is not None and Path(source[0]).suffix.lower() in SUFFIXES:
             with tempfile.TemporaryDirectory(dir=self.uploads) as tmp:
                 path = Path(tmp) / safe_name(source[0])
                 path.write_bytes(source[1])
                 forms = read_forms(path)
             index = int(row["location"][1:]) - 1 if row["location"] else 0
-            form = forms[index]
+            form = attrs.evolve(forms[index], source=row["source_name"])
         return score_form(form, policy)
 
     async def policy_page(self, request: Request) -> Response:

@@ -1,0 +1,143 @@
+"""How a row's target and actual cells were read: a cell that cannot be parsed, and the findings
+on a reading that is not plain (a quantity out of a sentence, one of several, a bare fraction, an
+approximation or a bound)."""
+
+from __future__ import annotations
+
+from jixiao.catalog import joined
+from jixiao.errors import TargetSyntaxError
+from jixiao.evaluate.findings import Finding, cell_label, finding
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.forms.model import Indicator
+from jixiao.i18n import Msg
+from jixiao.targets.ast import (
+    Amount,
+    Comparison,
+    Deadline,
+    Node,
+    Qualitative,
+    Quantity,
+    Range,
+    Target,
+)
+
+__all__ = ["read_actual", "unreadable_text"]
+
+
+def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
+    return finding(
+        "UNREADABLE_CELL",
+        ind.cell(field),
+        variant="cell",
+        label=cell_label(field),
+        error=Msg(err.render(), err.message_text("en")),
+        column=err.column,
+    )
+
+
+def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
+    """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
+    a fraction as a percent, an approximation). False when it cannot be scored as read: the
+    cell names several comparable quantities and no rule picks one, or a bare fraction under a
+    small percent target reads two ways."""
+    where = ind.cell("actual")
+    candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
+    reading = getattr(anode, "reading", None)
+    names = joined(q.render() for q in candidates)
+    if isinstance(anode, Qualitative):
+        if candidates:
+            findings.append(
+                finding(
+                    "ACTUAL_AMBIGUOUS",
+                    where,
+                    actual=anode.text,
+                    count=len(candidates),
+                    quantities=names,
+                )
+            )
+            return False
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "chosen":
+        date = _date_only(anode)
+        findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))
+        return True
+    if isinstance(anode, Deadline) and anode.reading == "extracted":
+        date = _date_only(anode)
+        rest = joined((t for t in (anode.prefix, anode.suffix) if t), "ellipsis")
+        findings.append(finding("ACTUAL_NOTE", where, variant="date", date=date, rest=rest))
+        return True
+    if not isinstance(anode, Amount | Comparison):
+        return True
+    shown = anode.amount.render()
+    if reading == "fraction_or_percent":
+        low, high = candidates
+        findings.append(
+            finding(
+                "FRACTION_AMBIGUOUS",
+                where,
+                written=_plain(anode.value),
+                percent=low.render(),
+                fraction=high.render(),
+            )
+        )
+        return False
+    if reading == "fraction":
+        written = _plain(anode.value.scaleb(-2))
+        findings.append(finding("FRACTION_AS_PERCENT", where, written=written, quantity=shown))
+    elif reading == "chosen":
+        findings.append(
+            finding(
+                "ACTUAL_AMBIGUOUS",
+                where,
+                variant="chosen",
+                count=len(candidates),
+                quantities=names,
+                quantity=shown,
+            )
+        )
+    elif reading == "extracted":
+        rest = joined((t for t in (anode.label, anode.note) if t), "ellipsis")
+        findings.append(finding("ACTUAL_NOTE", where, quantity=shown, rest=rest))
+    _approximation(anode, tnode, shown, where, findings)
+    return True
+
+
+def _date_only(node: Deadline) -> str:
+    """The date of a deadline without the words around it."""
+    return Deadline(
+        node.year,
+        node.month,
+        node.written_day,
+        node.end_of_month,
+        "at",
+        node.year_offset,
+        node.start,
+    ).render()
+
+
+def _approximation(
+    anode: Amount | Comparison, tnode: Target, shown: str, where: str, findings: list[Finding]
+) -> None:
+    """约45人 / 200余人 / 40人以上 / 不到200人 in an actual: the number is scored and the finding
+    says so. A bound on the side that favours the claim (不到200人 against ≥200人: the true value
+    is below the number scored) is a warning, since the score may be higher than earned."""
+    if isinstance(anode, Comparison):
+        side = {">=": "over", ">": "over", "<=": "under", "<": "under"}.get(anode.op)
+        if side is None:
+            return
+    elif anode.approx is not None:
+        side = anode.approx
+    else:
+        return
+    text = anode.render()
+    t_op = getattr(tnode, "op", "")
+    ranged = isinstance(tnode, Range)
+    favours = (side == "under" and (ranged or t_op not in ("<=", "<"))) or (
+        side == "over" and (ranged or t_op in ("<=", "<", "="))
+    )
+    if favours:
+        findings.append(
+            finding("ACTUAL_BOUND_ONLY", where, variant=side, actual=text, quantity=shown)
+        )
+        return
+    findings.append(finding("ACTUAL_APPROXIMATE", where, variant=side, actual=text, quantity=shown))

@@ -1,0 +1,208 @@
+"""Scoring a row by a tier table: the tier the actual's words, status, date, grade scale or echo
+of the target names, the band the claimed score must lie in, and the findings when it does not.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.evaluate.findings import Finding, finding
+from jixiao.evaluate.findings import fmt_decimal as _fmt
+from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.findings import quantize_shown as _q
+from jixiao.forms.model import Indicator
+from jixiao.policy.ast import Interval
+from jixiao.policy.compiler import Ctx
+from jixiao.policy.model import Policy, TierTableRT
+from jixiao.policy.names import norm_word as _norm
+from jixiao.targets.ast import Deadline, Node, Qualitative
+
+__all__ = ["score_tiers"]
+
+
+def score_tiers(
+    policy: Policy, table: TierTableRT, ind: Indicator, ctx: Ctx, findings: list[Finding]
+) -> tuple[Decimal, str, str, Interval] | None:
+    weight = ind.weight
+    assert weight is not None
+    actual = ctx.actual
+    target = ctx.target
+    tier_name: str | None = None
+    basis = "words"
+    text = _norm(
+        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
+    )
+    numeric_target = ctx.tq is not None or ctx.tlow is not None
+    if (numeric_target or isinstance(target, Deadline)) and (
+        ctx.aq is None and not isinstance(actual, Deadline)
+    ):
+        # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
+        # but the number (or date) the target asks for is not there to check
+        findings.append(
+            finding(
+                "ACTUAL_NOT_NUMERIC",
+                ind.cell("actual"),
+                variant="date" if isinstance(target, Deadline) else "",
+                target=target.render(),
+                actual=actual.render(),
+            )
+        )
+    if isinstance(target, Qualitative) and target.scale and text:
+        role = _scale_role(text, target.scale)
+        if role is not None and role in table.roles:
+            tier_name = table.roles[role]
+            basis = "scale"
+    if text and tier_name is None:
+        tier_name = table.words.get(text)
+    if tier_name is None and actual.kind == "outcome":
+        tier_name = table.status.get(actual.status)
+        basis = "status"
+    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
+        role = "on_time" if _on_time(target, actual) else "late"
+        tier_name = table.roles.get(role)
+        basis = "deadline"
+
+    def band_of(name: str) -> Interval:
+        return table.tier(name).band.scaled(weight, policy.quantize)
+
+    def default_of(name: str) -> Decimal:
+        t = table.tier(name)
+        point = (
+            t.default
+            if t.default is not None
+            else (t.band.high if t.band.high is not None else Decimal(1))
+        )
+        return policy.quantize(weight * point)
+
+    claimed = ind.score
+    shown = _q(claimed, Decimal(1).scaleb(-policy.places)) if claimed is not None else None
+    if tier_name is not None:
+        b = band_of(tier_name)
+        if claimed is None:
+            score = default_of(tier_name)
+            if tier_name != table.top.name:
+                findings.append(
+                    finding(
+                        "QUAL_SCORE_ESTIMATED", ind.cell("score"), tier=tier_name, score=_fmt(score)
+                    )
+                )
+            return score, tier_name, basis, b
+        if b.contains(claimed):
+            return policy.quantize(claimed), tier_name, basis, b
+        score = default_of(tier_name)
+        band_text = b.render(points=True)
+        findings.append(
+            finding(
+                "QUAL_SCORE_OUT_OF_BAND",
+                ind.cell("score"),
+                tier=tier_name,
+                band=band_text,
+                claimed=_fmt(shown),
+            )
+        )
+        return score, tier_name, basis, b
+    echo = table.roles.get("echo")
+    echoed = echo is not None and _echoes(actual, target)
+    if claimed is not None and echo is not None and echoed and band_of(echo).contains(claimed):
+        # the actual restates the target and the claim lies in the echo tier: read from the cells
+        return policy.quantize(claimed), echo, "echo", band_of(echo)
+    if claimed is not None:
+        for t in table.tiers:
+            b = band_of(t.name)
+            if b.contains(claimed):
+                findings.append(
+                    finding("QUAL_TIER_FROM_SCORE", ind.where, claimed=_fmt(shown), tier=t.name)
+                )
+                return policy.quantize(claimed), t.name, "claimed", b
+        findings.append(
+            finding(
+                "QUAL_SCORE_OUT_OF_BAND",
+                ind.cell("score"),
+                variant="no_band",
+                claimed=_fmt(shown),
+                weight=_plain(weight),
+            )
+        )
+        return None
+    if echo is not None and echoed:
+        score = default_of(echo)
+        findings.append(
+            finding(
+                "QUAL_SCORE_ESTIMATED",
+                ind.cell("score"),
+                variant="echo",
+                tier=echo,
+                score=_fmt(score),
+            )
+        )
+        return score, echo, "echo", band_of(echo)
+    findings.append(finding("QUAL_TIER_UNKNOWN", ind.cell("actual"), actual=actual.render()))
+    return None
+
+
+_SCALE_PREFIXES = ("评价为", "评定为", "等级为", "等级", "评价", "为")
+
+
+_SCALE_SUFFIXES = ("等级", "等", "级", "档")
+
+
+def _scale_role(text: str, scale: tuple[str, ...]) -> str | None:
+    """The position of the actual *text* in a grade *scale* written as the target: the tier
+    role ``scale_first`` (the scale's first grade), ``scale_last`` or ``scale_middle``; None
+    when the text is not one of the scale's grades (``评定为良``, ``良等`` read as ``良``)."""
+    candidates = [text]
+    for prefix in _SCALE_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            candidates.append(text[len(prefix) :])
+    for c in list(candidates):
+        for suffix in _SCALE_SUFFIXES:
+            if c.endswith(suffix) and len(c) > len(suffix):
+                candidates.append(c[: -len(suffix)])
+    for c in candidates:
+        if c in scale:
+            i = scale.index(c)
+            return (
+                "scale_first" if i == 0 else "scale_last" if i == len(scale) - 1 else "scale_middle"
+            )
+    return None
+
+
+def _echoes(actual: Node, target: Node) -> bool:
+    """True when the actual restates a qualitative target: the same words, or the target's words
+    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths)."""
+    if not isinstance(target, Qualitative | Deadline):
+        return False
+    a = _norm(actual.render())
+    t = _norm(getattr(target, "text", None) or target.render())
+    if not a or not t:
+        return False
+    return t in a or (a in t and len(a) * 5 >= len(t) * 4)
+
+
+def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
+    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
+    the year the target names, or from the budget year when neither side names a year; a date
+    with no year is in the budget year. None when the years cannot be compared (a written year
+    on one side only, or a relative target year against a written actual year)."""
+    ty, ay = target.year, actual.year
+    if ty is not None and ay is not None:
+        return ay, ty
+    if ty is not None:
+        return (ty + actual.year_offset, ty) if actual.year_offset else None
+    if ay is None and actual.year_offset:
+        return actual.year_offset, target.year_offset
+    return None
+
+
+def _on_time(target: Deadline, actual: Deadline) -> bool:
+    if target.month is None:
+        return True
+    years = _years(target, actual)
+    if years is not None and years[0] != years[1]:
+        return years[0] < years[1]
+    a_month = actual.month or target.month
+    if target.relation == "before" and target.day is None:
+        return a_month < target.month
+    a_day = actual.day or 31
+    t_day = target.day or 31
+    return (a_month, a_day) <= (target.month, t_day)
