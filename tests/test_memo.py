@@ -13,12 +13,18 @@ import pytest
 
 import jixiao
 from jixiao import evaluate
-from jixiao.batch import score_rows
 from jixiao.errors import UsageError
 from jixiao.evaluate import indicators, memo
 from jixiao.evaluate import score_indicator_uncached as uncached
 from jixiao.policy.model import Policy
 from test_batch import snapshot
+
+
+def score_rows(rows: list[dict[str, Any]], policy: Policy) -> Iterator[Any]:
+    """Rows through the memo's path, one by one (``jixiao.score_rows`` scores plain numeric
+    rows on columns, past the memo: see jixiao.evaluate.plan)."""
+    for row in rows:
+        yield evaluate.score_indicator(policy, row)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.decimals import in_context
-from jixiao.evaluate.findings import Finding, cell_label, finding, unreadable_cell
+from jixiao.evaluate.findings import Finding, cell_label, finding, rule_title, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.results import BudgetResult
@@ -152,7 +152,7 @@ def _score(
                     "SCORE_OUT_OF_RANGE",
                     where,
                     variant="budget",
-                    rule=rule.name,
+                    rule=rule_title(rule),
                     score=_fmt(score),
                     weight=_plain(weight),
                     where=rule.where,

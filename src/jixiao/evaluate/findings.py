@@ -13,6 +13,7 @@ from jixiao import catalog
 from jixiao.decimals import in_context
 from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx
+from jixiao.policy.model import CompiledRule, Policy
 from jixiao.targets.ast import Range
 from jixiao.units import Unit
 
@@ -184,6 +185,17 @@ CELL_LABELS: dict[str, tuple[str, str]] = {
     "actual": ("实际完成值", "actual"),
     "reason": ("偏差原因分析及改进措施", "reason"),
 }
+
+
+def policy_word(policy: Policy | None, name: str) -> Msg:
+    """A rule, tier or grade name of *policy* as a message field: the name, and its English
+    label under ``en`` when the policy gives one (:meth:`Policy.label`)."""
+    return Msg(name, policy.label(name, "en") if policy is not None else name)
+
+
+def rule_title(rule: CompiledRule) -> Msg:
+    """A rule's name as a message field (its English label under ``en``, when it has one)."""
+    return Msg(rule.name, rule.title("en"))
 
 
 def cell_label(field: str) -> Msg:

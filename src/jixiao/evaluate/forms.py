@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -10,13 +11,14 @@ from jixiao.catalog import joined, part
 from jixiao.decimals import in_context, in_context_iter
 from jixiao.errors import FormError
 from jixiao.evaluate.budget import score_budget
-from jixiao.evaluate.findings import Finding, finding, finding_of, unreadable_cell
+from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, unreadable_cell
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
 from jixiao.evaluate.memo import memo_of as _memo_of
+from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.forms.model import Form, Indicator
@@ -171,7 +173,13 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     claimed_grade = form.grade
     if claimed_grade and grade is not None and claimed_grade != grade:
         extra.append(
-            finding("GRADE_WRONG", "grade", claimed=claimed_grade, grade=grade, total=_fmt(total))
+            finding(
+                "GRADE_WRONG",
+                "grade",
+                claimed=claimed_grade,
+                grade=policy_word(pol, grade),
+                total=_fmt(total),
+            )
         )
     extra = _with_severities(pol.severities, extra)
     return FormResult(
@@ -335,18 +343,51 @@ def score_rows(
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
     pol = load_policy(policy)
+    plan = plan_of(pol)
+    if plan is not None:
+        yield from _score_rows_planned(rows, pol, plan, start)
+        return
     memo = _memo_of(pol)
     for i, row in enumerate(rows, start):
+        yield _score_row(pol, memo, row, i)
+
+
+#: The first chunk of rows scored by the columnar plan; each next chunk is twice as long, up to
+#: :data:`CHUNK_ROWS` (a slow stream gets its first results soon, a long one runs in big chunks).
+FIRST_CHUNK = 64
+CHUNK_ROWS = 1024
+
+
+def _score_rows_planned(
+    rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, plan: Plan, start: int
+) -> Iterator[IndicatorResult]:
+    """:func:`score_rows` through the columnar plan: a chunk of rows is read, the rows the plan
+    handles are scored on columns, the rest one by one; results come out in input order."""
+    memo = _memo_of(pol)
+    it = iter(rows)
+    size = FIRST_CHUNK
+    i = start
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
         try:
-            if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
-                result = _score_mapping(pol, memo, row, f"rows[{i}]")
-            else:
-                result = score_indicator(pol, row)
-        except FormError as err:
-            result = _row_failed(pol, row, i, err)
-        except Exception as err:  # one row never stops the batch; the finding names the error
-            result = _row_failed(pol, row, i, err)
-        yield result
+            done: list[IndicatorResult | None] = score_chunk(plan, chunk)
+        except Exception:  # the plan never loses a row: the row evaluator scores the chunk
+            done = [None] * len(chunk)
+        for row, result in zip(chunk, done, strict=True):
+            yield _score_row(pol, memo, row, i) if result is None else result
+            i += 1
+        size = min(size * 2, CHUNK_ROWS)
+
+
+def _score_row(pol: Policy, memo: Any, row: Any, i: int) -> IndicatorResult:
+    try:
+        if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
+            return _score_mapping(pol, memo, row, f"rows[{i}]")
+        return score_indicator(pol, row)
+    except Exception as err:  # one row never stops the batch; the finding names the error
+        return _row_failed(pol, row, i, err)
 
 
 def _row_failed(pol: Policy, row: Any, i: int, err: Exception) -> IndicatorResult:

@@ -20,6 +20,8 @@ from jixiao.evaluate.findings import (
     VERIFIED_BASES,
     Finding,
     finding,
+    policy_word,
+    rule_title,
     unreadable_cell,
 )
 from jixiao.evaluate.findings import fmt_decimal as _fmt
@@ -48,6 +50,8 @@ __all__ = [
     "is_verified",
     "out_of_range",
     "rule_finding",
+    "score_mismatch",
+    "settle",
 ]
 
 
@@ -117,6 +121,12 @@ def evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> Scored:
     scored = _evaluate_row(policy, ind, exact)
     if scored is INEXACT:
         return scored
+    return settle(policy, ind, scored)
+
+
+def settle(policy: Policy, ind: Indicator, scored: Scored) -> Scored:
+    """The policy's severities applied to built-in codes, and ``SCORE_UNVERIFIED`` added when
+    the row's score does not rest on its cells and nothing else on the row says so."""
     findings = _with_severities(policy.severities, list(scored.findings))
     o = scored.outcome
     if not is_verified(o.score, o.basis, findings) and not any(
@@ -147,7 +157,11 @@ def _unverified(
     if basis == "claimed" and ind.score is not None:
         shown = _fmt(_q(ind.score, Decimal(1).scaleb(-policy.places)))
         return finding(
-            "SCORE_UNVERIFIED", ind.cell("score"), variant="tier", claimed=shown, tier=tier
+            "SCORE_UNVERIFIED",
+            ind.cell("score"),
+            variant="tier",
+            claimed=shown,
+            tier=policy_word(policy, tier or ""),
         )
     codes = sorted({f.code for f in findings if f.code in UNVERIFYING_CODES})
     return finding(
@@ -238,7 +252,7 @@ def out_of_range(rule: CompiledRule, score: Decimal, weight: Decimal, where: str
     return finding(
         "SCORE_OUT_OF_RANGE",
         where,
-        rule=rule.name,
+        rule=rule_title(rule),
         score=_fmt(score),
         weight=_plain(weight),
         where=rule.where,
@@ -252,7 +266,7 @@ def _policy_error(err: EvalError, ind: Indicator, rule: CompiledRule | None = No
         ind.where,
         variant="" if rule else "choosing",
         rule_at=where_rule,
-        rule=rule.name if rule else "",
+        rule=rule_title(rule) if rule else "",
         error=Msg(err.zh, err.en),
         where=where_rule,
     )
@@ -265,7 +279,7 @@ def _overflow(ind: Indicator, rule: CompiledRule, err: ArithmeticError) -> Findi
         ind.where,
         variant="overflow",
         rule_at=rule.where,
-        rule=rule.name,
+        rule=rule_title(rule),
         kind=type(err).__name__,
         where=rule.where,
     )
@@ -403,13 +417,17 @@ def apply_rule(
                 accepted = True
                 break
         if not accepted:
-            findings.append(
-                finding(
-                    "SCORE_MISMATCH",
-                    ind.cell("score"),
-                    claimed=_fmt(ind.score),
-                    computed=_fmt(score),
-                    why=Msg(result.explanation("zh"), result.explanation("en")),
-                )
-            )
+            findings.append(score_mismatch(ind, score, result))
     return Scored(done, findings, draft.severity, draft.at, ctx)
+
+
+def score_mismatch(ind: Indicator, score: Decimal, result: IndicatorResult) -> Finding:
+    """``SCORE_MISMATCH``: the claimed score differs from the computed *score* beyond the
+    tolerance (and no ``accept`` formula gives it); the text quotes the result's explanation."""
+    return finding(
+        "SCORE_MISMATCH",
+        ind.cell("score"),
+        claimed=_fmt(ind.score),
+        computed=_fmt(score),
+        why=Msg(result.explanation("zh"), result.explanation("en")),
+    )

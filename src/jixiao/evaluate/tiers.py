@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.evaluate.findings import Finding, finding
+from jixiao.evaluate.findings import Finding, finding, policy_word
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
@@ -83,7 +83,10 @@ def score_tiers(
             if tier_name != table.top.name:
                 findings.append(
                     finding(
-                        "QUAL_SCORE_ESTIMATED", ind.cell("score"), tier=tier_name, score=_fmt(score)
+                        "QUAL_SCORE_ESTIMATED",
+                        ind.cell("score"),
+                        tier=policy_word(policy, tier_name),
+                        score=_fmt(score),
                     )
                 )
             return score, tier_name, basis, b
@@ -95,7 +98,7 @@ def score_tiers(
             finding(
                 "QUAL_SCORE_OUT_OF_BAND",
                 ind.cell("score"),
-                tier=tier_name,
+                tier=policy_word(policy, tier_name),
                 band=band_text,
                 claimed=_fmt(shown),
             )
@@ -111,7 +114,12 @@ def score_tiers(
             b = band_of(t.name)
             if b.contains(claimed):
                 findings.append(
-                    finding("QUAL_TIER_FROM_SCORE", ind.where, claimed=_fmt(shown), tier=t.name)
+                    finding(
+                        "QUAL_TIER_FROM_SCORE",
+                        ind.where,
+                        claimed=_fmt(shown),
+                        tier=policy_word(policy, t.name),
+                    )
                 )
                 return policy.quantize(claimed), t.name, "claimed", b
         findings.append(
@@ -131,7 +139,7 @@ def score_tiers(
                 "QUAL_SCORE_ESTIMATED",
                 ind.cell("score"),
                 variant="echo",
-                tier=echo,
+                tier=policy_word(policy, echo),
                 score=_fmt(score),
             )
         )

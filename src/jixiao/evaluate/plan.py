@@ -1,0 +1,931 @@
+"""The columnar plan: a policy's indicator rules run over a chunk of rows at once, exactly.
+
+列式计划：把一条策略的指标规则编译成按列执行的计划，一次为一批行评分；能精确处理的行逐列计算，
+其余行交给逐行评分器，两条路径的结果逐字段相同。
+
+The row-by-row evaluator (:mod:`jixiao.evaluate.indicators`) pays Python's price for every row:
+parse, build a context, try each rule's closures, format findings. On rows whose actuals rarely
+repeat (every unit reports its own number) nothing can be shared and that price is the floor. The
+plan moves the per-row work into columns:
+
+1. **Compiled once per policy** (:func:`plan_of`, kept by the evaluator, not on the policy): the
+   indicator rules' syntax trees are read again from the policy's files, and every expression of
+   a rule body (``met when``, ``score =``, ``reason required when``, each ``finding … when``,
+   each ``accept``) is split into the parts that depend only on the row's two cells — target and
+   actual — and the parts that read ``weight``, ``claimed``, ``met`` or ``scored``. A cell part
+   is compiled by the policy's own expression compiler (the same closure the evaluator runs); the
+   rest is interpreted over columns (``+ - * /``, negation, comparisons, ``in``, ``not``/``and``/
+   ``or`` with their short-circuits, ``if``, ``min``/``max``/``clamp``/``abs``/``round``). A node
+   the columns do not cover (``bands`` over the weight, a percent literal meeting a quantity
+   outside a cell part …) makes its rule fall back. A policy whose rules read the row's labels
+   or reason text has no plan.
+2. **Per distinct pair of cells** in a chunk: both cells are parsed once (the shared parse
+   caches), the reading of the actual is checked with the evaluator's own function (a reading
+   that would add a finding — an approximation, a fraction read as a percent, an ambiguous
+   quantity — falls back), units are checked, and the rule is chosen with the policy's own
+   compiled ``when`` closures. The cell parts of the bodies are evaluated once per pair.
+3. **Per rule, over columns**: weights and claimed scores are exact Decimals in object columns
+   (numpy), each operation applied element-wise in jixiao's decimal context, so every value is
+   the very Decimal the evaluator computes (same operations, same order, same context; a
+   division by zero, a ``claimed`` that is missing or any arithmetic error marks the row, which
+   then falls back). The score is rounded by the policy; ``met``, out-of-range scores, the rule's
+   findings, ``reason required``, the claim bounds, ``SCORE_MISMATCH`` with its tolerance and
+   ``accept`` formulas become flag columns.
+4. **Results**: a row with no finding flag becomes a result at once (its context is built only
+   when read); the reason check runs once per distinct (reason text, severity) with the
+   evaluator's own function. A row with a flag has its findings built by the evaluator's own
+   functions (texts, severities, ``SCORE_UNVERIFIED``), in the evaluator's order.
+
+Rows the plan does not handle (qualitative tiers, unscored rules, unreadable cells, a missing
+weight, a reading finding, a policy error …) go through the row evaluator unchanged; the results
+of both paths are compared field by field in ``tests/test_plan.py`` (every shipped policy,
+generated rows and every corpus row). numpy is imported on first use; without it there is no
+plan and the row evaluator does everything.
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import operator
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from jixiao.catalog import stronger
+from jixiao.errors import JixiaoError, PolicyProblem
+from jixiao.evaluate.checks import check_claim_bounds, check_reason
+from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.indicators import assemble
+from jixiao.evaluate.outcome import Outcome, new_ctx
+from jixiao.evaluate.reading import read_actual
+from jixiao.evaluate.results import IndicatorResult, make_result
+from jixiao.evaluate.rows import Scored, out_of_range, rule_finding, score_mismatch, settle
+from jixiao.forms.model import Indicator, cell_text, to_decimal
+from jixiao.i18n import Msg
+from jixiao.limits import CACHED_CHARS
+from jixiao.policy import ast as A
+from jixiao.policy.expressions import ExprCompiler
+from jixiao.policy.files import parse_cached
+from jixiao.policy.merge import merge_files
+from jixiao.policy.model import CompiledRule, Policy
+from jixiao.policy.refs import INDICATOR_REFS, Scope
+from jixiao.policy.types import Ctx, TypeInfo
+from jixiao.targets import parse_actual, parse_target
+
+__all__ = ["Plan", "plan_of", "score_chunk"]
+
+# Names a rule body reads from the row rather than from its two cells.
+_ROW_REFS = frozenset({"weight", "claimed", "met", "scored"})
+_LABEL_REFS = frozenset({"name", "level1", "level2", "reason"})
+_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
+
+
+def _np() -> Any:
+    return importlib.import_module("numpy")
+
+
+class _Unsupported(JixiaoError):
+    """An expression the columns do not cover: its rule falls back to the row evaluator (a
+    signal inside the plan's compiler; it never leaves this module)."""
+
+
+# ----------------------------------------------------------------------------- vectors
+#
+# A column value is ``(values, err)``: an object array (Decimals, bools, strings) and a bool
+# array marking the rows where evaluating it raised (those rows fall back).
+
+Vec = tuple[Any, Any]
+VecFn = Callable[["_Frame"], Vec]
+
+
+class _Frame:
+    """The rows of one rule in one chunk, as columns, while the rule's body is evaluated."""
+
+    def __init__(self, pidx: Any, pairs: list[_Pair], weight: Any, claimed: Any) -> None:
+        np = _np()
+        self.n = len(pidx)
+        self.pidx = pidx  # each row's index into *pairs*
+        self.pairs = pairs
+        self.weight = weight
+        self.claimed = claimed
+        self.claimed_err = np.fromiter((c is None for c in claimed), dtype=bool, count=self.n)
+        self.met: Vec | None = None
+        self.scored: Vec | None = None
+        self.none = np.zeros(self.n, dtype=bool)
+
+
+def _ew(op: Callable[..., Any], args: Sequence[Any], err: Any) -> Vec:
+    """``op`` applied element-wise; a row where it raises is marked (and gets None)."""
+    np = _np()
+    try:
+        values = np.frompyfunc(op, len(args), 1)(*args)
+        if not isinstance(values, np.ndarray):  # zero rows
+            values = np.empty(0, dtype=object)
+        return values, err
+    except Exception:
+        n = len(err)
+        out = np.empty(n, dtype=object)
+        err = err.copy()
+        for i in range(n):
+            if err[i]:
+                continue
+            try:
+                out[i] = op(*(a[i] for a in args))
+            except Exception:
+                err[i] = True
+        return out, err
+
+
+def _truth(v: Vec) -> Any:
+    np = _np()
+    values, err = v
+    out = np.zeros(len(err), dtype=bool)
+    for i, x in enumerate(values):
+        if not err[i]:
+            try:
+                out[i] = bool(x)
+            except Exception:  # pragma: no cover - a policy value is always a bool here
+                err[i] = True
+    return out
+
+
+_BINOPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+_CMPS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class _Compiler:
+    """Splits an expression into cell parts (the policy's closures, run once per pair of cells)
+    and row parts (interpreted over columns)."""
+
+    def __init__(self, policy: Policy, params: dict[str, tuple[TypeInfo, Any]]) -> None:
+        self.params = params
+        self.ec = ExprCompiler([], policy.rounding)
+        self.scope = Scope(INDICATOR_REFS, params, where=Msg("列式计划", "the columnar plan"))
+        self.ratio_params = {
+            name for name, (t, _v) in params.items() if t.ratio or t.concrete or t.dims
+        }
+        self.rounding = self.ec.rounding
+
+    def row_level(self, e: Any) -> bool:
+        stack = [e]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, A.Ref):
+                if x.dotted in _LABEL_REFS:
+                    raise _Unsupported(x.dotted)
+                if len(x.path) == 1 and x.dotted in _ROW_REFS and x.dotted not in self.params:
+                    return True
+            elif isinstance(x, A.Bands):
+                stack.append(x.subject)
+                stack.extend(v for _iv, v in x.bands)
+            elif isinstance(x, A.In):
+                stack.append(x.item)
+            elif isinstance(x, A.Call):
+                stack.extend(x.args)
+            elif isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
+                stack += [x.left, x.right]
+            elif isinstance(x, A.Neg | A.Not):
+                stack.append(x.operand)
+            elif isinstance(x, A.If):
+                stack += [x.cond, x.then, x.otherwise]
+        return False
+
+    def has_units(self, e: Any) -> bool:
+        """A percent or unit literal (or a ``let`` of one) somewhere in *e*: next to a row part
+        the compiler would check its dimension, which the columns do not do."""
+        stack = [e]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, A.Num):
+                if x.unit not in (None, "分") or x.text.endswith(("%", "‰")):
+                    return True
+            elif isinstance(x, A.Ref):
+                if x.dotted in self.ratio_params:
+                    return True
+            elif isinstance(x, A.Bands):
+                return True
+            elif isinstance(x, A.In):
+                stack.append(x.item)
+                stack.extend(x.options)
+            elif isinstance(x, A.Call):
+                stack.extend(x.args)
+            elif isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
+                stack += [x.left, x.right]
+            elif isinstance(x, A.Neg | A.Not):
+                stack.append(x.operand)
+            elif isinstance(x, A.If):
+                stack += [x.cond, x.then, x.otherwise]
+        return False
+
+    def compile(self, e: Any) -> VecFn:
+        if not self.row_level(e):
+            part: VecFn = self.cell_part(e)
+            return part
+        if isinstance(e, A.Ref):
+            name = e.dotted
+            if name == "weight":
+                return lambda f: (f.weight, f.none)
+            if name == "claimed":
+                return lambda f: (f.claimed, f.claimed_err)
+            if name == "met":
+
+                def met(f: _Frame) -> Vec:
+                    assert f.met is not None
+                    return f.met
+
+                return met
+
+            def scored(f: _Frame) -> Vec:
+                assert f.scored is not None
+                return f.scored
+
+            return scored
+        if isinstance(e, A.BinOp):
+            self.no_fit(e.left, e.right, e.op in "+-")
+            lf, rf = self.compile(e.left), self.compile(e.right)
+            if e.op == "/":
+                return _divide(lf, rf)
+            op = _BINOPS[e.op]
+
+            def binop(f: _Frame) -> Vec:
+                (lv, le), (rv, re_) = lf(f), rf(f)
+                return _ew(op, (lv, rv), le | re_)
+
+            return binop
+        if isinstance(e, A.Neg):
+            inner = self.compile(e.operand)
+
+            def neg(f: _Frame) -> Vec:
+                v, err = inner(f)
+                return _ew(operator.neg, (v,), err)
+
+            return neg
+        if isinstance(e, A.Cmp):
+            self.no_fit(e.left, e.right, True)
+            lf, rf = self.compile(e.left), self.compile(e.right)
+            cmp = _CMPS[e.op]
+
+            def compare(f: _Frame) -> Vec:
+                (lv, le), (rv, re_) = lf(f), rf(f)
+                v, err = _ew(cmp, (lv, rv), le | re_)
+                return _truth((v, err)), err
+
+            return compare
+        if isinstance(e, A.In):
+            item = self.compile(e.item)
+            options = frozenset(self.cell_part(o)(None) for o in e.options)  # constants
+            negate = e.negate
+
+            def member(f: _Frame) -> Vec:
+                v, err = item(f)
+                hit, err = _ew(
+                    lambda x: (x not in options) if negate else (x in options), (v,), err
+                )
+                return _truth((hit, err)), err
+
+            return member
+        if isinstance(e, A.Not):
+            inner = self.compile(e.operand)
+
+            def not_(f: _Frame) -> Vec:
+                v, err = inner(f)
+                return ~_truth((v, err)), err
+
+            return not_
+        if isinstance(e, A.And | A.Or):
+            lf, rf = self.compile(e.left), self.compile(e.right)
+            is_and = isinstance(e, A.And)
+
+            def logic(f: _Frame) -> Vec:
+                lv, le = lf(f)
+                lt = _truth((lv, le))
+                rv, re_ = rf(f)
+                rt = _truth((rv, re_))
+                if is_and:  # the right side runs only where the left holds
+                    return lt & rt, le | (lt & re_)
+                return lt | rt, le | (~lt & re_)
+
+            return logic
+        if isinstance(e, A.If):
+            self.no_fit(e.then, e.otherwise, True)
+            cf, tf, of = self.compile(e.cond), self.compile(e.then), self.compile(e.otherwise)
+
+            def if_(f: _Frame) -> Vec:
+                np = _np()
+                cv, ce = cf(f)
+                c = _truth((cv, ce))
+                (tv, te), (ov, oe) = tf(f), of(f)
+                return np.where(c, tv, ov), ce | (c & te) | (~c & oe)
+
+            return if_
+        if isinstance(e, A.Call):
+            return self.call(e)
+        raise _Unsupported(type(e).__name__)
+
+    def no_fit(self, left: Any, right: Any, fits: bool) -> None:
+        if fits and (self.has_units(left) or self.has_units(right)):
+            raise _Unsupported("a percent or unit literal beside a row value")
+
+    def call(self, e: A.Call) -> VecFn:
+        if e.name in ("min", "max", "clamp"):
+            for a in e.args:
+                if self.has_units(a):
+                    raise _Unsupported("a percent or unit literal in min/max")
+            fns = [self.compile(a) for a in e.args]
+            if e.name == "clamp":
+                lo = _fold(operator.gt, fns[:2])  # max(x, lo)
+                return _fold(operator.lt, [lo, fns[2]])  # min(…, hi)
+            return _fold(operator.lt if e.name == "min" else operator.gt, fns)
+        if e.name == "abs" and len(e.args) == 1:
+            inner = self.compile(e.args[0])
+
+            def abs_(f: _Frame) -> Vec:
+                v, err = inner(f)
+                return _ew(abs, (v,), err)
+
+            return abs_
+        if e.name == "round" and len(e.args) == 2 and isinstance(e.args[1], A.Num):
+            inner = self.compile(e.args[0])
+            quantum = Decimal(1).scaleb(-int(e.args[1].value))
+            mode = self.rounding
+
+            def round_(f: _Frame) -> Vec:
+                v, err = inner(f)
+                return _ew(lambda x: x.quantize(quantum, rounding=mode), (v,), err)
+
+            return round_
+        raise _Unsupported(e.name)
+
+    def cell_part(self, e: Any) -> Any:
+        """A part that reads only the cells (or nothing): the policy compiler's own closure,
+        run once per pair of cells (or once, for a constant)."""
+        problems: list[PolicyProblem] = []
+        self.ec.problems = problems
+        fn, t = self.ec.compile(e, self.scope)
+        if problems or t.kind == "error":
+            raise _Unsupported("does not compile alone")
+        if _constant(e):
+            try:
+                value = fn(Ctx())
+            except Exception as err:
+                raise _Unsupported("a constant that fails") from err
+
+            def const(f: _Frame | None) -> Any:
+                if f is None:
+                    return value
+                np = _np()
+                out = np.empty(f.n, dtype=object)
+                out.fill(value)
+                return out, f.none
+
+            return const
+        key = object()
+
+        def cells(f: _Frame | None) -> Any:
+            if f is None:
+                raise _Unsupported("not a constant")
+            np = _np()
+            values = np.empty(len(f.pairs), dtype=object)
+            err = np.zeros(len(f.pairs), dtype=bool)
+            for i, p in enumerate(f.pairs):
+                got = p.parts.get(key, _MISSING)
+                if got is _MISSING:
+                    try:
+                        got = fn(p.ctx)
+                    except Exception:
+                        got = _FAILED
+                    p.parts[key] = got
+                if got is _FAILED:
+                    err[i] = True
+                else:
+                    values[i] = got
+            return values[f.pidx], err[f.pidx]
+
+        return cells
+
+
+_MISSING = object()
+_FAILED = object()
+
+
+def _constant(e: Any) -> bool:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, A.Ref | A.Bands | A.Call):
+            return False
+        if isinstance(x, A.Num) and x.unit not in (None, "分"):
+            return False  # a unit literal checks the indicator's dimension
+        if isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
+            stack += [x.left, x.right]
+        elif isinstance(x, A.Neg | A.Not):
+            stack.append(x.operand)
+        elif isinstance(x, A.If):
+            stack += [x.cond, x.then, x.otherwise]
+        elif isinstance(x, A.In):
+            stack.append(x.item)
+    return True
+
+
+def _divide(lf: VecFn, rf: VecFn) -> VecFn:
+    def divide(f: _Frame) -> Vec:
+        (lv, le), (rv, re_) = lf(f), rf(f)
+        zero, err = _ew(operator.not_, (rv,), le | re_)  # ``if not denominator`` raises
+        bad = err | _truth((zero, err))
+        return _ew(operator.truediv, (lv, rv), bad)
+
+    return divide
+
+
+def _fold(better: Callable[[Any, Any], Any], fns: list[VecFn]) -> VecFn:
+    """``min``/``max`` as Python computes them: the first value, replaced by each later one
+    that is strictly better (so of equal values the first is kept, exponent and all)."""
+
+    def fold(f: _Frame) -> Vec:
+        np = _np()
+        values, err = fns[0](f)
+        for fn in fns[1:]:
+            v, e = fn(f)
+            err = err | e
+            take, err = _ew(better, (v, values), err)
+            values = np.where(_truth((take, err)), v, values)
+        return values, err
+
+    return fold
+
+
+# ----------------------------------------------------------------------------- the plan
+
+
+class _RulePlan:
+    """One rule's body as column functions."""
+
+    __slots__ = ("accepts", "findings", "met", "reason", "reason_always", "rule", "score")
+
+    def __init__(self, rule: CompiledRule, ast_rule: A.Rule, comp: _Compiler) -> None:
+        self.rule = rule
+        met_stmts = [s for s in ast_rule.stmts if isinstance(s, A.MetStmt)]
+        scorers = [s for s in ast_rule.stmts if isinstance(s, A.ScoreStmt)]
+        if rule.score is None or len(scorers) != 1 or len(met_stmts) > 1:
+            raise _Unsupported("not a score formula")
+        self.met = comp.compile(met_stmts[0].cond) if met_stmts else None
+        self.score = comp.compile(scorers[0].expr)
+        self.reason: tuple[VecFn, bool] | None = None
+        self.reason_always = False
+        finding_fns: list[VecFn | None] = []
+        accepts: list[VecFn] = []
+        for s in ast_rule.stmts:
+            if isinstance(s, A.ReasonStmt):
+                if s.cond is None:
+                    self.reason_always = True
+                else:
+                    self.reason = (comp.compile(s.cond), s.unless)
+            elif isinstance(s, A.FindingStmt):
+                finding_fns.append(comp.compile(s.cond) if s.cond is not None else None)
+            elif isinstance(s, A.AcceptStmt):
+                accepts.append(comp.compile(s.expr))
+        if self.reason_always != rule.reason_always or (self.reason is None) != (
+            rule.reason is None
+        ):
+            raise _Unsupported("reason statements do not match")  # pragma: no cover
+        if len(finding_fns) != len(rule.findings) or len(accepts) != len(rule.accepts):
+            raise _Unsupported("body does not match")  # pragma: no cover
+        self.findings = finding_fns
+        self.accepts = accepts
+
+
+class Plan:
+    """A policy's indicator rules compiled for columns (see the module docstring)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.rules = policy.rules
+        # for each rule, in order: whether its ``when`` reads only the cells, and its body plan
+        self.when_cells: list[bool] = []
+        self.bodies: list[_RulePlan | None] = []
+        self.usable = False
+        if policy.row_fields:
+            return  # the rules read the labels or the reason text: every row on its own
+        files = [parse_cached(display, text) for display, text in policy.chain]
+        merged = merge_files(files, [], [])
+        if len(merged.rules) != len(policy.rules):
+            return  # pragma: no cover - the policy was built from these files
+        params = _params(policy, merged.lets)
+        if params is None:
+            return
+        comp = _Compiler(policy, params)
+        for ast_rule, rule in zip(merged.rules, policy.rules, strict=True):
+            if ast_rule.name != rule.name or f"{ast_rule.loc.source}:{ast_rule.loc.line}" != (
+                rule.where
+            ):
+                return  # pragma: no cover - the policy was built from these files
+            try:
+                cells = ast_rule.when is None or not comp.row_level(ast_rule.when)
+            except _Unsupported:
+                cells = False
+            self.when_cells.append(cells)
+            try:
+                body: _RulePlan | None = _RulePlan(rule, ast_rule, comp)
+            except _Unsupported:
+                body = None
+            self.bodies.append(body)
+        self.usable = any(b is not None for b in self.bodies)
+        self.reasons: dict[tuple[str, str], tuple[Finding, ...]] = {}
+        self.numbers: dict[Any, Decimal | bool | None] = {}
+
+
+def _params(
+    policy: Policy, lets: Mapping[str, tuple[A.Expr, Any]]
+) -> dict[str, tuple[TypeInfo, Any]] | None:
+    """The ``let`` values with their types, as the loader compiled them."""
+    problems: list[PolicyProblem] = []
+    ec = ExprCompiler(problems, policy.rounding)
+    params: dict[str, tuple[TypeInfo, Any]] = {}
+    for name, (expr, _loc) in lets.items():
+        fn, t = ec.compile(expr, Scope({}, params, where=Msg("let 定义", "a let definition")))
+        if t.kind == "error":
+            continue
+        try:
+            value = fn(Ctx())
+        except Exception:
+            continue
+        params[name] = (t, value)
+    if problems or {k: v for k, (_t, v) in params.items()} != dict(policy.params):
+        return None  # pragma: no cover - the same files compile the same way
+    return params
+
+
+PLAN_POLICIES = 8
+_PLANS: collections.OrderedDict[int, tuple[Policy, Plan | None]] = collections.OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def plan_of(policy: Policy) -> Plan | None:
+    """The columnar plan of *policy* (compiled on first use and kept, like the outcome memo, by
+    the evaluator for the last :data:`PLAN_POLICIES` policies); None when numpy is missing or no
+    rule of the policy can run on columns."""
+    entry = _PLANS.get(id(policy))
+    if entry is not None and entry[0] is policy:
+        return entry[1]
+    with _PLANS_LOCK:
+        try:
+            _np()
+            plan: Plan | None = Plan(policy)
+        except ImportError:
+            plan = None
+        if plan is not None and not plan.usable:
+            plan = None
+        _PLANS[id(policy)] = (policy, plan)
+        _PLANS.move_to_end(id(policy))
+        while len(_PLANS) > PLAN_POLICIES:
+            _PLANS.popitem(last=False)
+        return plan
+
+
+# ----------------------------------------------------------------------------- chunks
+
+
+class _Pair:
+    """One distinct (target, actual) pair of cells: parsed, read, its rule chosen."""
+
+    __slots__ = ("actual", "ctx", "parts", "rule", "target")
+
+    def __init__(self, target: Any, actual: Any, ctx: Ctx, rule: int) -> None:
+        self.target = target
+        self.actual = actual
+        self.ctx = ctx
+        self.rule = rule
+        self.parts: dict[object, Any] = {}
+
+
+_STUB = Indicator("", "", "", None)
+
+
+def _pair(plan: Plan, target: str, actual: str) -> _Pair | None:
+    """The pair's parse and rule, or None when the row evaluator must score it."""
+    try:
+        tnode = parse_target(target)
+        anode = parse_actual(actual, tnode)
+        notes: list[Finding] = []
+        if not read_actual(_STUB, tnode, anode, notes) or notes:
+            return None
+        ctx = new_ctx(tnode, anode, None, None)
+        if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+            return None
+        for k, r in enumerate(plan.rules):
+            if not plan.when_cells[k]:
+                return None
+            if r.when is None or r.when(ctx):
+                return _Pair(tnode, anode, ctx, k) if plan.bodies[k] is not None else None
+    except Exception:
+        return None
+    return None
+
+
+def _number(plan: Plan, value: Any, where: str) -> Decimal | bool | None:
+    """A weight or claimed cell as the evaluator reads it; False when it is not plain."""
+    t = type(value)
+    if value is None:
+        return None
+    if t is int or t is str:
+        key: Any = (where, t, value)
+    elif t is float:
+        key = (where, "f", repr(value))
+    elif t is Decimal:
+        key = (where, "d", str(value))
+    else:
+        return False
+    if key in plan.numbers:
+        return plan.numbers[key]
+    got: Decimal | bool | None
+    try:
+        got = to_decimal(value, where=where)
+    except Exception:
+        got = False
+    if len(plan.numbers) > 4096:
+        plan.numbers.clear()
+    plan.numbers[key] = got
+    return got
+
+
+class _LazyOutcome(Outcome):
+    """An outcome whose rule context is built when first read (most results never read it)."""
+
+    __slots__ = ("_met",)
+    _met: bool | None
+
+    @property
+    def ctx(self) -> Ctx | None:
+        ctx: Ctx | None = _CTX_SLOT.__get__(self)
+        if ctx is None:
+            assert self.target is not None and self.actual is not None
+            ctx = new_ctx(self.target, self.actual, self.weight, self.claimed)
+            ctx.met = self._met
+            ctx.scored = self.score
+            _CTX_SLOT.__set__(self, ctx)
+        return ctx
+
+    @ctx.setter
+    def ctx(self, value: Ctx | None) -> None:
+        _CTX_SLOT.__set__(self, value)
+
+
+_CTX_SLOT: Any = Outcome.__dict__["ctx"]
+
+
+def _outcome(
+    policy: Policy,
+    rule: CompiledRule,
+    pair: _Pair,
+    weight: Decimal,
+    claimed: Decimal | None,
+    score: Decimal,
+    raw: Decimal,
+    met: bool,
+) -> Outcome:
+    o = _LazyOutcome(
+        weight,
+        score,
+        claimed,
+        met,
+        rule,
+        raw,
+        None,
+        "formula",
+        None,
+        pair.target,
+        pair.actual,
+        policy,
+        None,
+        None,
+    )
+    o._met = met
+    return o
+
+
+def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]:
+    """Score the rows the plan handles (dicts in the ``indicators[]`` shape); None for each row
+    the row evaluator must score. Results are exactly the evaluator's (``score_mapping``)."""
+    np = _np()
+    n = len(rows)
+    out: list[IndicatorResult | None] = [None] * n
+    pairs: dict[tuple[str, str], _Pair | None] = {}
+    # per rule: row numbers, pair of each row, weight, claimed
+    groups: dict[int, tuple[list[int], list[_Pair], list[Decimal], list[Decimal | None]]] = {}
+    labels: list[tuple[str, str, str, Any] | None] = [None] * n
+    for i, row in enumerate(rows):
+        if type(row) is not dict or "target" not in row or "actual" not in row:
+            continue
+        get = row.get
+        plain = True
+        for key in _TEXT_KEYS:
+            v = get(key)
+            if v is None or type(v) is int or type(v) is float:
+                continue
+            if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+                plain = False
+                break
+        if not plain:
+            continue
+        weight = _number(plan, get("weight"), "weight")
+        if weight is None or weight is False:
+            continue
+        claimed = _number(plan, get("score"), "score")
+        if claimed is False:
+            continue
+        target = get("target")
+        target = target.strip() if type(target) is str else cell_text(target)
+        actual = get("actual")
+        actual = actual.strip() if type(actual) is str else cell_text(actual)
+        key2 = (target, actual)
+        pair = pairs.get(key2, _MISSING)
+        if pair is _MISSING:
+            pair = pairs[key2] = _pair(plan, target, actual)
+        if pair is None:
+            continue
+        assert isinstance(pair, _Pair) and isinstance(weight, Decimal)
+        g = groups.get(pair.rule)
+        if g is None:
+            g = groups[pair.rule] = ([], [], [], [])
+        g[0].append(i)
+        g[1].append(pair)
+        g[2].append(weight)
+        g[3].append(claimed)  # type: ignore[arg-type]
+        name, level1, level2, reason = (get(k) for k in ("name", "level1", "level2", "reason"))
+        labels[i] = (
+            name.strip() if type(name) is str else cell_text(name),
+            level1.strip() if type(level1) is str else cell_text(level1),
+            level2.strip() if type(level2) is str else cell_text(level2),
+            reason,
+        )
+    for k, (idx, gpairs, weights, claims) in groups.items():
+        body = plan.bodies[k]
+        assert body is not None
+        _score_rule(plan, body, np, idx, gpairs, weights, claims, labels, out)
+    return out
+
+
+def _invalid_text(text: str) -> bool:
+    return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _score_rule(
+    plan: Plan,
+    body: _RulePlan,
+    np: Any,
+    idx: list[int],
+    gpairs: list[_Pair],
+    weights: list[Decimal],
+    claims: list[Decimal | None],
+    labels: list[tuple[str, str, str, Any] | None],
+    out: list[IndicatorResult | None],
+) -> None:
+    policy = plan.policy
+    rule = body.rule
+    n = len(idx)
+    uniq: dict[int, int] = {}
+    pidx = np.empty(n, dtype=np.int64)
+    plist: list[_Pair] = []
+    for i, p in enumerate(gpairs):
+        j = uniq.get(id(p))
+        if j is None:
+            j = uniq[id(p)] = len(plist)
+            plist.append(p)
+        pidx[i] = j
+    w = np.empty(n, dtype=object)
+    w[:] = weights
+    c = np.empty(n, dtype=object)
+    c[:] = claims
+    f = _Frame(pidx, plist, w, c)
+    bad = np.zeros(n, dtype=bool)
+    if body.met is not None:
+        mv, me = body.met(f)
+        met = _truth((mv, me))
+        bad |= me
+        f.met = (met, np.zeros(n, dtype=bool))
+    raw, re_ = body.score(f)
+    bad |= re_
+    raw = np.where(bad, Decimal(0), raw)
+    if any(type(x) is not Decimal for x in raw):
+        bad |= np.fromiter((type(x) is not Decimal for x in raw), dtype=bool, count=n)
+        raw = np.where(bad, Decimal(0), raw)
+    score, qe = _ew(policy.quantize, (raw,), bad.copy())
+    bad |= qe
+    score = np.where(bad, Decimal(0), score)
+    oor, oe = _ew(lambda s, wt: s > wt or s < 0, (score, w), bad.copy())
+    bad |= oe
+    oor = _truth((oor, oe))
+    if body.met is None:
+        mv, me = _ew(operator.ge, (score, w), bad.copy())
+        met = _truth((mv, me))
+        bad |= me
+    f.met = (met, np.zeros(n, dtype=bool))
+    f.scored = (score, np.zeros(n, dtype=bool))
+    reason = np.zeros(n, dtype=bool)
+    if body.reason_always:
+        reason[:] = True
+    elif body.reason is not None:
+        fn, unless = body.reason
+        rv, rerr = fn(f)
+        r = _truth((rv, rerr))
+        reason = ~r if unless else r
+        bad |= rerr
+    flags = []
+    for cond in body.findings:
+        if cond is None:
+            flags.append(np.ones(n, dtype=bool))
+            continue
+        fv, ferr = cond(f)
+        flags.append(_truth((fv, ferr)))
+        bad |= ferr
+    any_finding = np.zeros(n, dtype=bool)
+    for fl in flags:
+        any_finding |= fl
+    tol = policy.tolerance
+    has_claim = ~f.claimed_err
+    cz = np.where(has_claim, c, Decimal(0))
+    bounds, be = _ew(
+        lambda wt, cl, h: (not 0 < wt <= 100) or (h and (cl > wt or cl < 0)),
+        (w, cz, has_claim),
+        bad.copy(),
+    )
+    bad |= be
+    bounds = _truth((bounds, be))
+    mm, me2 = _ew(lambda s, cl, h: h and abs(cl - s) > tol, (score, cz, has_claim), bad.copy())
+    bad |= me2
+    mismatch = _truth((mm, me2))
+    for fn in body.accepts:
+        if not mismatch.any():
+            break
+        av, ae = fn(f)
+        ae = ae & mismatch  # an accept runs only where the score still differs
+        bad |= ae
+        ok, oke = _ew(
+            lambda a, cl, m: m and abs(cl - policy.quantize(a)) <= tol,
+            (np.where(ae | ~mismatch, Decimal(0), av), cz, mismatch),
+            (ae | bad).copy(),
+        )
+        bad |= oke & mismatch
+        mismatch = mismatch & ~_truth((ok, oke))
+    slow = oor | any_finding | bounds | mismatch
+    reasons = plan.reasons
+    for j in range(n):
+        if bad[j]:
+            continue
+        i = idx[j]
+        lab = labels[i]
+        assert lab is not None
+        name, level1, level2, reason_cell = lab
+        pair = plist[pidx[j]]
+        wj, cj, sj = weights[j], claims[j], score[j]
+        o = _outcome(policy, rule, pair, wj, cj, sj, raw[j], bool(met[j]))
+        sev = "error" if reason[j] else None
+        if not slow[j]:
+            if sev is None:
+                out[i] = make_result(o, name, level1, level2, "", ())
+                continue
+            text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
+            extra = reasons.get((text, sev))
+            if extra is None:
+                found: list[Finding] = []
+                check_reason(policy, text, "reason", sev, found)
+                extra = tuple(found)
+                if len(reasons) > 4096:
+                    reasons.clear()
+                reasons[(text, sev)] = extra
+            out[i] = make_result(o, name, level1, level2, "", extra)
+            continue
+        # findings with text: built by the evaluator's own functions, in its order
+        ind = Indicator("", "", "", wj, cj)
+        findings: list[Finding] = []
+        if oor[j]:
+            findings.append(out_of_range(rule, sj, wj, ""))
+        fields = None
+        for fl, cf in zip(flags, rule.findings, strict=True):
+            if fl[j]:
+                if fields is None:
+                    fields = make_result(o, "", "", "", "", ())._fields("zh")
+                findings.append(rule_finding(cf, None, fields, ""))
+                if cf.reason_required:
+                    sev = stronger(sev, cf.severity)
+        at = len(findings) if sev is not None else None
+        if bounds[j]:
+            check_claim_bounds(ind, findings)
+        if mismatch[j]:
+            findings.append(score_mismatch(ind, sj, make_result(o, "", "", "", "", ())))
+        scored = settle(policy, ind, Scored(o, findings, sev, at, None))
+        text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
+        out[i] = assemble(scored, name, level1, level2, "", text, "reason")
