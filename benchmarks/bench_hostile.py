@@ -5,7 +5,8 @@ workbook in the same run.
     python benchmarks/bench_hostile.py --quick      # one run of each: a smoke run for CI
 
 Each bomb is built small on disk (tests/hostile/build.py), then ``jixiao.read_forms`` is timed on
-it (best of the repeats) and its peak traced memory measured (tracemalloc). The anchor is
+it (best of the repeats) and its peak traced memory measured (tracemalloc); then each of
+``build.HUGE_CELLS`` (cells of ~20,000 characters) is parsed as a target. The anchor is
 ``read_forms("examples/seed.xlsx")``: a refusal should cost about as much as reading one real
 form, whatever the bomb would expand to.
 """
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.hostile import build  # noqa: E402
 
 import jixiao  # noqa: E402
+from jixiao.targets import parse_target_uncached  # noqa: E402
 
 
 def _measure(fn: Callable[[], object], repeat: int) -> tuple[float, int]:
@@ -71,6 +73,25 @@ def main() -> None:
         t, m = _measure(lambda p=path: jixiao.read_forms(p), ns.repeat)  # type: ignore[misc]
         size = path.stat().st_size
         print(f"{name:48} {size / 1024:7.0f}KB {t / anchor_t:12.2f} {m / anchor_m:14.2f}")
+    # cells of ~20,000 characters of shapes a parser could backtrack on: each is answered (a
+    # node or a TargetSyntaxError) in about the time of reading the seed workbook, not more
+    print(f"{'huge target cell (parse, error text)':48} {'chars':>9} {'time/anchor':>12}")
+    for text in build.HUGE_CELLS:
+        t = _parse_time(text, ns.repeat)
+        label = f"{text[:8]!r}… ×{len(text)}"
+        print(f"{label:48} {len(text):9d} {t / anchor_t:12.2f}")
+
+
+def _parse_time(text: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            parse_target_uncached(text)
+        except jixiao.TargetSyntaxError as err:
+            str(err)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ from jixiao.targets import (
     parse_target,
     parse_target_uncached,
 )
-from jixiao.targets.parser import _parse_lark, _parser
+from jixiao.targets._builder import lark_parser as _parser
+from jixiao.targets._builder import parse_lark as _parse_lark
 
 COMPARATORS = ["≥", "≤", ">=", "<=", "=", "≧", "﹦", "＞", "不低于", "不少于", "不超过", "达到"]
 SUFFIXES = ["以上", "及以上", "以内", "以下"]

@@ -69,6 +69,32 @@ def test_every_corpus_form_round_trips(tmp_path: Path) -> None:
         assert len(store.forms(batch_id=batch)) == len(forms)
 
 
+def test_findings_of_more_forms_than_sqlite_takes_parameters(tmp_path: Path) -> None:
+    """The workbench filters findings by the ids of the forms a filter matches: more of them
+    than SQLite's 32,766 parameters in one statement still work, against a real file."""
+    result = jixiao.score_form(jixiao.read_form(SEED_JSON))
+    path = tmp_path / "r.sqlite"
+    with ResultStore(path) as store:
+        kept = [store.add(result, source_name=f"seed{i}.json") for i in range(3)]
+        (other,) = [store.add(result, source_name="other.json")]
+        # ids of no form, more than this SQLite build takes parameters (32,766 by default)
+        cap = sqlite3.connect(":memory:").getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        absent = range(10**7, 10**7 + max(cap, 32_766) + 1)
+        ids = [kept[0], *absent, kept[2]]
+        rows = store.findings(form_ids=ids)
+        assert {r["form_id"] for r in rows} == {kept[0], kept[2]}
+        assert len(rows) == 2 * len(result.findings) > 0
+        assert other not in {r["form_id"] for r in rows}
+        # the same rows as asking for the two forms alone, in the same order
+        assert rows == store.findings(form_ids=[kept[0], kept[2]])
+        assert store.findings(form_ids=[]) == []
+    # the old form of the query (one ? per id) is what SQLite refuses
+    db = sqlite3.connect(path)
+    with pytest.raises(sqlite3.OperationalError, match="too many SQL variables"):
+        db.execute(f"SELECT id FROM forms WHERE id IN ({','.join('?' * len(ids))})", ids)
+    db.close()
+
+
 def test_findings_carry_the_row_they_concern(tmp_path: Path) -> None:
     form = jixiao.read_form(SEED_JSON)
     result = jixiao.score_form(form)

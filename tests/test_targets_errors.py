@@ -4,12 +4,13 @@ under the right character, what would be valid there in words, and a did-you-mea
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
+from tests.hostile.build import HUGE_CELLS
 
 from jixiao.errors import JixiaoError, TargetSyntaxError, display_width
 from jixiao.targets import parse_actual, parse_target, parse_target_uncached
+from jixiao.targets.ast import TARGET_KINDS
 
 COMPARATOR = "比较符 ≥ ≤ > < ="
 
@@ -175,34 +176,15 @@ def test_nothing_but_target_syntax_errors(text: str) -> None:
             str(err)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "≥" + "1" * 20000,
-        "1" * 20000 + "$",
-        "效果明显" * 5000,
-        "效果 " * 5000,
-        "不少于" * 6000,
-        "≥5人" * 5000,
-        "1-" * 10000,
-        "1," * 10000,
-        "。" * 20000,
-        "≥" * 20000,
-        "年底" * 10000,
-        "2023年12月" * 2000,
-        "一二三" * 7000,
-        "$" * 20000,
-        "a" * 20000,
-        "(" * 20000,
-        "约" * 20000,
-        "1" + " " * 20000 + "人",
-        "百分之" * 7000,
-    ],
-)
-def test_a_huge_cell_is_answered_quickly(text: str) -> None:
-    start = time.perf_counter()
+@pytest.mark.parametrize("text", HUGE_CELLS, ids=lambda t: f"{t[:6]}…{len(t)}")
+def test_a_huge_cell_is_answered(text: str) -> None:
+    """A node, or a TargetSyntaxError that points inside the cell and renders (how fast is
+    benchmarks/bench_hostile.py's business)."""
     try:
-        parse_target_uncached(text)
+        node = parse_target_uncached(text)
     except TargetSyntaxError as err:
-        str(err)
-    assert time.perf_counter() - start < 0.5
+        assert 0 <= err.offset <= len(text)
+        assert str(err)
+    else:
+        assert node.kind in TARGET_KINDS
+        node.render()

@@ -17,14 +17,11 @@ from hypothesis import strategies as st
 
 from jixiao.errors import TargetSyntaxError
 from jixiao.targets import lexicon as lx
+from jixiao.targets._actuals import as_actual as _as_actual
+from jixiao.targets._actuals import reading_of as _reading_of
+from jixiao.targets._builder import parse_lark as _parse_lark
 from jixiao.targets.fast import UNITS, fast_parse
-from jixiao.targets.parser import (
-    _as_actual,
-    _parse_lark,
-    _reading_of,
-    parse_actual_uncached,
-    parse_target_uncached,
-)
+from jixiao.targets.parser import parse_actual_uncached, parse_target_uncached
 from jixiao.units import MAGNITUDES, known_words
 
 PROPS = settings(

@@ -24,6 +24,10 @@ from jixiao.testing import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
 EXAMPLES = 60  # generated inputs per property in CI; the fixed grid of seeds comes on top
+# What a "small" counterexample's numbers stay within. Not the exact minimum: which search finds
+# a violation first (hypothesis shrinking, or the fixed grid of seeds, whose rows have weight 10)
+# depends on hypothesis's derandomised seed, which changes with unrelated code.
+SMALL = 10
 
 
 def _fixture(name: str) -> str:
@@ -61,8 +65,9 @@ def test_a_rule_that_scores_above_the_weight() -> None:
     v = _only("above_weight", "score_in_bounds")
     _rule_in(v, "above_weight")
     (row,) = v.example["indicators"]
-    assert row["target"].startswith("≥") and row["weight"] == "1"
-    assert max(_numbers(row)) <= 1
+    # a small row (shrunk by hypothesis, or from the fixed grid, whichever finds it first: which
+    # one does depends on hypothesis's derandomised seed, which changes with the code's text)
+    assert row["target"].startswith("≥") and max(_numbers(row)) <= SMALL
     assert Decimal(v.outcome["results"][0]["score"]) > 1
     assert "超过分值" in v.message("zh") and "above the weight" in v.message("en")
 
@@ -82,7 +87,7 @@ def test_a_non_monotone_formula() -> None:
     _rule_in(v, "non_monotone")
     low, high = v.example["indicators"]
     assert low["target"] == high["target"]
-    assert max(_numbers(low) + _numbers(high)) <= 2
+    assert max(_numbers(low) + _numbers(high)) <= SMALL
     s_low, s_high = (Decimal(r["score"]) for r in v.outcome["results"])
     assert s_low > s_high
 
@@ -105,7 +110,7 @@ def test_an_unrequired_reason() -> None:
     # small: shrunk by hypothesis (numbers of 1) or taken from the fixed grid of rows (weight
     # 10), whichever finds it first; which one does depends on hypothesis's derandomised seed,
     # which changes with the code's text
-    assert row["reason"] == "" and max(_numbers(row)) <= 10
+    assert row["reason"] == "" and max(_numbers(row)) <= SMALL
     result = v.outcome["results"][0]
     assert Decimal(result["score"]) < Decimal(row["weight"])
     assert "REASON_MISSING" not in result["findings"]
@@ -115,7 +120,7 @@ def test_a_budget_score_that_falls_as_the_rate_rises() -> None:
     v = _only("budget_non_monotone", "budget_monotone")
     _rule_in(v, "budget_non_monotone")
     low, high = v.example["budgets"]
-    assert low["annual"] == high["annual"] == "1"
+    assert low["annual"] == high["annual"] and Decimal(low["annual"]) <= SMALL
     r_low, r_high = v.outcome["results"]
     assert Decimal(r_low["rate"]) < Decimal(r_high["rate"])
     assert Decimal(r_low["score"]) > Decimal(r_high["score"])
@@ -150,7 +155,9 @@ def test_tier_bands_catches_a_gap_built_in_python() -> None:
     assert "空档" in v.message("zh") and "a gap between bands [60%, 75%)" in v.message("en")
     assert "gap" not in v.message("zh") and "空档" not in v.message("en")
     (row,) = v.example["indicators"]
-    assert row["weight"] == "1" and row["score"] == "0.75"
+    # the claim lies in the gap [75%, 80%) of the row's weight
+    weight, claimed = Decimal(row["weight"]), Decimal(row["score"])
+    assert weight * Decimal("0.75") <= claimed < weight * Decimal("0.8")
     assert "QUAL_SCORE_OUT_OF_BAND" in v.outcome["results"][0]["findings"]
 
 
@@ -161,7 +168,8 @@ def test_tier_bands_catches_an_overlap_built_in_python() -> None:
     assert "重叠" in v.message("zh") and "overlap" in v.message("en")
     assert "overlap" not in v.message("zh") and "重叠" not in v.message("en")
     (row,) = v.example["indicators"]
-    assert row["weight"] == "1" and row["score"] == "0.8"
+    # the claim is the edge both tiers hold: 80% of the weight, in the policy's places
+    assert Decimal(row["score"]) == policy.quantize(Decimal(row["weight"]) * Decimal("0.8"))
 
 
 # ----------------------------------------------------------------------------- shipped files

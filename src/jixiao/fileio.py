@@ -22,6 +22,7 @@ __all__ = [
     "atomic_write_text",
     "same_file",
     "sheet_title",
+    "unique_sheet_name",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -129,3 +130,19 @@ def sheet_title(name: str, width: int = 28) -> str:
     if text.lower() == "history":  # reserved by Excel
         text += "_"
     return text or "表"
+
+
+def unique_sheet_name(name: str, used: set[str]) -> str:
+    """:func:`sheet_title` of *name*, made unique among *used* by a number (``表``, ``表2``, …)
+    and added to it: at most 31 characters, as Excel allows.
+
+    >>> used = set()
+    >>> unique_sheet_name("表", used), unique_sheet_name("表", used)
+    ('表', '表2')
+    """
+    name = sheet_title(name)
+    candidate, n = name, 2
+    while candidate in used:
+        candidate, n = f"{name[:26]}{n}", n + 1
+    used.add(candidate)
+    return candidate

@@ -1,5 +1,10 @@
 """Resource limits for files from strangers: one place that holds them all.
 
+Longer than 500 lines on purpose: every limit, and every check a reader makes with it before and
+while it reads (file size, zip members and their XML parts, sheets, cells, digits), stand in this
+one module, so that a reader added later calls one place and a review of what jixiao accepts from
+strangers reads one file (docs/security.md).
+
 资源限制：读取来自他人的文件时，jixiao 在解析之前就检查文件大小、解压后大小、行数、列数、合并
 单元格面积、单元格长度等，超过限制的文件立即被拒绝，并给出一条指明限制名称和提高方法的错误。
 

@@ -35,6 +35,33 @@ FORMULAS = (
 CONTROL = "前\x1b[2J\x1b]8;;http://evil.example\x07点我\x1b]8;;\x07\r\x08\x00\x9b31m后"
 
 
+#: Cells of 20,000 characters or so, each of a shape that could make a parser backtrack or
+#: recurse (runs of digits, comparators, words, brackets, dates): parsing one must end in a
+#: node or a TargetSyntaxError, quickly (tests/test_targets_errors.py checks the answer,
+#: benchmarks/bench_hostile.py the time).
+HUGE_CELLS = (
+    "≥" + "1" * 20000,
+    "1" * 20000 + "$",
+    "效果明显" * 5000,
+    "效果 " * 5000,
+    "不少于" * 6000,
+    "≥5人" * 5000,
+    "1-" * 10000,
+    "1," * 10000,
+    "。" * 20000,
+    "≥" * 20000,
+    "年底" * 10000,
+    "2023年12月" * 2000,
+    "一二三" * 7000,
+    "$" * 20000,
+    "a" * 20000,
+    "(" * 20000,
+    "约" * 20000,
+    "1" + " " * 20000 + "人",
+    "百分之" * 7000,
+)
+
+
 def seed() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(SEED_JSON.read_text(encoding="utf-8"))
     return data

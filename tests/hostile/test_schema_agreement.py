@@ -246,6 +246,6 @@ def test_numbers_the_schema_refuses_are_unreadable_cells(path: tuple[Any, ...], 
 
 
 def test_the_reader_uses_the_schemas_number_pattern() -> None:
-    from jixiao.forms.model import _NUMBER_TEXT
+    from jixiao.forms.cells import _NUMBER_TEXT
 
     assert SCHEMA["$defs"]["number"]["anyOf"][1]["pattern"] == _NUMBER_TEXT.pattern

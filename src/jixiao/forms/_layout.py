@@ -16,211 +16,32 @@ Nothing here relies on fixed addresses. The finder looks for header *text*:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
 
-from jixiao.catalog import joined, part
 from jixiao.errors import FormError
 from jixiao.forms._grid import Grid
+from jixiao.forms._labels import (
+    BUDGET_KEYS,
+    CANONICAL,
+    GLUED_TOTAL,
+    INDICATOR_COLUMNS,
+    INDICATOR_KEYS,
+    REQUIRED,
+    STOP_LABELS,
+    TEXT_FIELDS,
+    TOTAL_ROW,
+    anchored_cells,
+    is_budget_header,
+    row_keys,
+)
+from jixiao.forms._preamble import Preamble, read_budget, read_preamble
 from jixiao.forms._text import norm_label, strip_level
-from jixiao.forms.model import Budget, BudgetRow, Form, Indicator, ReadNote, to_decimal
+from jixiao.forms.model import Form, Indicator, ReadNote, to_decimal
 from jixiao.i18n import Msg
 
-__all__ = ["BUDGET_COLUMNS", "INDICATOR_COLUMNS", "find_forms"]
-
-
-def _aliases(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, names in table.items():
-        for name in names:
-            out[norm_label(name)] = key
-    return out
-
-
-# The documented column names (docs/forms.md), gathered from the published forms of the corpus
-# and the provinces' templates (scoring-rules.md): 中央/北京 (年度指标值 | 实际完成值 | 分值),
-# 四川 (指标性质 | 指标值 | 度量单位 | 完成值 | 权重), 安徽/宁夏 (年初目标值（A） | 实际完成值（B）),
-# 云南/湖北 (全年实际值 | 未完成原因及拟采取的改进措施), 山西 (年初指标值 | 年终完成值 | 自评分).
-# Headers are compared after norm_label (no spaces, line breaks, bracketed letters or notes such
-# as （50分）); a header naming none of these exactly is matched by the patterns below.
-# The first name of each is the canonical one.
-INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标", "一级", "一级指标名称", "level1"),
-    "level2": ("二级指标", "二级", "二级指标名称", "level2"),
-    "name": (
-        "三级指标",
-        "三级",
-        "三级指标名称",
-        "指标名称",
-        "绩效指标名称",
-        "三级指标内容",
-        "指标内容",
-        "name",
-    ),
-    "target": (
-        "年度指标值",
-        "年初指标值",
-        "年初目标值",
-        "年度目标值",
-        "目标值",
-        "预期指标值",
-        "计划指标值",
-        "年度绩效指标值",
-        "全年指标值",
-        "年初设定指标值",
-        "年度计划值",
-        "预期目标值",
-        "绩效目标值",
-        "target",
-    ),
-    "actual": (
-        "实际完成值",
-        "完成值",
-        "全年实际完成值",
-        "实际完成指标值",
-        "全年完成值",
-        "年终完成值",
-        "实际值",
-        "全年实际值",
-        "年度实际值",
-        "年度实际完成值",
-        "实际达成值",
-        "实际完成数",
-        "actual",
-    ),
-    "weight": (
-        "分值",
-        "权重",
-        "指标分值",
-        "指标权重",
-        "标准分值",
-        "标准分",
-        "权重分值",
-        "分值权重",
-        "weight",
-    ),
-    "score": ("得分", "自评得分", "自评分", "实际得分", "自评分值", "评价得分", "score"),
-    "reason": (
-        "偏差原因分析及改进措施",
-        "偏差原因分析和改进措施",
-        "偏差原因及改进措施",
-        "偏差原因分析",
-        "偏差原因",
-        "未完成原因分析",
-        "未完成原因分析及改进措施",
-        "未完成原因和改进措施",
-        "未完成原因及改进措施",
-        "未完成原因及拟采取的改进措施",
-        "原因分析及改进措施",
-        "reason",
-    ),
-    "nature": ("指标性质", "指标方向", "计算符号", "nature"),
-    "value": ("指标值", "value"),
-    "unit": ("度量单位", "计量单位", "单位", "unit"),
-}
-BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
-    "initial": ("年初预算数", "年初预算", "initial"),
-    "annual": ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "annual"),
-    "executed": (
-        "全年执行数",
-        "预算执行数",
-        "执行数",
-        "实际执行数",
-        "全年实际执行数",
-        "executed",
-    ),
-    "weight": ("分值", "权重", "weight"),
-    "rate": ("执行率", "预算执行率", "rate"),
-    "score": ("得分", "score"),
-    "reason": ("原因", "偏差原因", "原因分析", "未完成原因", "偏差原因分析及改进措施", "reason"),
-}
-_IND = _aliases(INDICATOR_COLUMNS)
-_BUD = _aliases(BUDGET_COLUMNS)
-# Headers no list names, by what they say: any 原因 column is the reason; a …指标值 / …目标值
-# column the target; a …实际… / …完成值 column the actual.
-_IND_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:偏差|未完成|未达成|差异).*原因"), "reason"),
-    (re.compile(r"^(?!.*(?:实际|完成)).{0,6}(?:指标值|目标值)$"), "target"),
-    (re.compile(r"^.{0,4}实际.{0,4}(?:值|数)$|^.{0,4}完成值$"), "actual"),
-)
-_META = _aliases(
-    {
-        "project": ("项目名称", "project"),
-        "department": ("主管部门", "主管单位", "department"),
-        "implementer": ("实施单位", "implementer"),
-        "year": ("年度", "预算年度", "评价年度", "year"),
-        "total": ("总分", "total"),
-    }
-)
-_GOALS = _aliases(
-    {
-        "expected": ("预期目标", "项目年度目标", "年度目标", "年度绩效目标", "goals.expected"),
-        "actual": (
-            "实际完成情况",
-            "年度目标完成情况",
-            "全年实际完成情况",
-            "项目年度目标完成情况",
-            "goals.actual",
-        ),
-    }
-)
-_SECTIONS = {
-    norm_label(s)
-    for s in (
-        "年度总体目标",
-        "总体目标",
-        "项目基本情况",
-        "绩效指标",
-        "项目资金",
-        "预算执行情况",
-        "项目负责人",
-        "联系电话",
-        "财务负责人",
-        "填报人",
-        "评价结论",
-        "存在问题",
-        "改进措施",
-    )
-}
-_KNOWN_LABELS = set(_META) | set(_GOALS) | _SECTIONS
-_TOTAL_ROW = {
-    norm_label(s) for s in ("总分", "合计", "总计", "合计得分", "总得分", "自评总分", "total")
-}
-_BUDGET_TOTAL = {
-    norm_label(s)
-    for s in ("年度资金总额", "资金总额", "总额", "合计", "总计", "项目资金总额", "total")
-}
-_STOP = tuple(
-    norm_label(s)
-    for s in (
-        "评价结论",
-        "存在问题",
-        "改进措施",
-        "项目负责人",
-        "财务负责人",
-        "填报人",
-        "审核人",
-        "其他需要说明",
-        "其他说明",
-        "项目名称",
-        "注",
-        "说明",
-        "备注",
-        "填表说明",
-        "填报说明",
-        "单位负责人",
-        "联系人",
-        "联系电话",
-        "填报日期",
-    )
-)
-_GLUED_TOTAL = re.compile(r"\s*(?:总分|合计|总计|总得分|自评总分)\s*[:：]\s*(\S+)\s*$")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
-_REQUIRED = ("name", "target", "actual", "weight")
-_TEXT_FIELDS = ("name", "target", "actual", "nature", "value", "unit")
-_CANON = {key: names[0] for key, names in INDICATOR_COLUMNS.items()}
+__all__ = ["find_forms"]
 
 
 @attrs.frozen
@@ -251,34 +72,9 @@ class _Header:
 # header rows
 
 
-def _row_keys(grid: Grid, row: int, aliases: Mapping[str, str]) -> dict[int, str]:
-    """Column → key for the header-like cells of one row (merged continuations skipped)."""
-    out: dict[int, str] = {}
-    seen: set[str] = set()
-    for col in grid.columns(row):
-        cell = grid.cell(row, col)
-        if cell is None or cell.formula is not None or not isinstance(cell.value, str):
-            continue
-        if cell.anchor[0] == row and cell.anchor[1] != col:
-            continue  # the same header merged across columns
-        label = norm_label(cell.value)
-        key = aliases.get(label)
-        if key is None and aliases is _IND:
-            key = next((k for pattern, k in _IND_PATTERNS if pattern.search(label)), None)
-        if key is not None and key not in seen:
-            out[col] = key
-            seen.add(key)
-    return out
-
-
-def _is_budget_header(keys: Iterable[str]) -> bool:
-    found = set(keys)
-    return len(found & {"initial", "annual", "executed", "rate"}) >= 2
-
-
 def _indicator_candidate(grid: Grid, row: int) -> dict[int, str]:
-    keys = _row_keys(grid, row, _IND)
-    if len(set(keys.values())) < 3 or _is_budget_header(_row_keys(grid, row, _BUD).values()):
+    keys = row_keys(grid, row, INDICATOR_KEYS)
+    if len(set(keys.values())) < 3 or is_budget_header(row_keys(grid, row, BUDGET_KEYS).values()):
         return {}
     return keys
 
@@ -315,13 +111,13 @@ def _find_headers(grid: Grid) -> list[_Header]:
 def _check_header(grid: Grid, header: _Header) -> None:
     cols = header.cols
     missing = [
-        key for key in _REQUIRED if key not in cols and not (key == "target" and "value" in cols)
+        key for key in REQUIRED if key not in cols and not (key == "target" and "value" in cols)
     ]
     if not missing:
         return
     found = "、".join(header.headers[k] for k in sorted(cols, key=cols.__getitem__))
     want = "；".join(
-        f"「{_CANON[k]}」（可写作 {' / '.join(INDICATOR_COLUMNS[k][1:4])}）" for k in missing
+        f"「{CANONICAL[k]}」（可写作 {' / '.join(INDICATOR_COLUMNS[k][1:4])}）" for k in missing
     )
     names = ", ".join(missing)
     raise FormError(
@@ -335,237 +131,6 @@ def _check_header(grid: Grid, header: _Header) -> None:
         source=grid.file,
         where=grid.loc(header.last, header.first_col),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# labels
-
-
-def _anchored(grid: Grid, row: int) -> list[tuple[int, str]]:
-    """(column, text) of the non-empty cells whose value belongs to this row and column."""
-    out = []
-    for col in grid.columns(row):
-        cell = grid.cell(row, col)
-        if cell is None or cell.anchor != (row, col) or cell.formula is not None:
-            continue
-        text = grid.text(row, col)
-        if text:
-            out.append((col, text))
-    return out
-
-
-def _value_right(grid: Grid, row: int, col: int) -> tuple[str, int] | None:
-    cell = grid.cell(row, col)
-    start = (cell.last[1] if cell else col) + 1
-    for c in grid.columns(row, start):
-        other = grid.cell(row, c)
-        if other is None or (cell is not None and other.anchor == cell.anchor):
-            continue
-        text = grid.text(row, c)
-        if not text:
-            continue
-        if norm_label(text) in _KNOWN_LABELS:
-            return None
-        return text, c
-    return None
-
-
-def _value_below(grid: Grid, row: int, col: int, stop: int) -> str:
-    cell = grid.cell(row, col)
-    below = (cell.last[0] if cell else row) + 1
-    for r in range(below, stop):
-        other = grid.cell(r, col)
-        if other is None or (cell is not None and other.anchor == cell.anchor):
-            continue
-        text = grid.text(r, col)
-        if text:
-            return "" if norm_label(text) in _KNOWN_LABELS else text
-    return ""
-
-
-def _glued(text: str) -> tuple[str, str] | None:
-    """``项目名称：法治培训服务`` → (label, value)."""
-    match = re.match(r"\s*([^:：]{2,12})[:：]\s*(\S.*)$", text, re.S)
-    if match is None:
-        return None
-    return match.group(1), match.group(2).strip()
-
-
-@attrs.define
-class _Preamble:
-    meta: dict[str, str] = attrs.field(factory=dict)
-    where: dict[str, tuple[int, int]] = attrs.field(factory=dict)
-    goals: dict[str, str] = attrs.field(factory=dict)
-    total: tuple[int, int] | None = None
-    year_text: str | None = None
-
-
-def _preamble(grid: Grid, start: int, stop: int) -> _Preamble:
-    out = _Preamble()
-    for row in range(start, stop):
-        for col, text in _anchored(grid, row):
-            label = norm_label(text)
-            glued = None
-            if label not in _META and label not in _GOALS and (g := _glued(text)):
-                glued = g
-                label = norm_label(g[0])
-            if label in _META:
-                key = _META[label]
-                if key in out.meta or (key == "total" and out.total is not None):
-                    continue
-                if glued is not None:
-                    out.meta[key] = glued[1]
-                    out.where[key] = (row, col)
-                    continue
-                right = _value_right(grid, row, col)
-                if key == "total":
-                    if right is not None:
-                        out.total = (row, right[1])
-                    continue
-                out.meta[key] = right[0] if right else ""
-                out.where[key] = (row, right[1]) if right else (row, col)
-            elif label in _GOALS:
-                key = _GOALS[label]
-                if key in out.goals:
-                    continue
-                if glued is not None:
-                    out.goals[key] = glued[1]
-                    continue
-                right = _value_right(grid, row, col)
-                out.goals[key] = right[0] if right else _value_below(grid, row, col, stop)
-            elif out.year_text is None and len(text) <= 60 and (m := _YEAR.search(text)):
-                out.year_text = m.group(1)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# the 项目资金 table
-
-
-def _budget(grid: Grid, start: int, stop: int) -> Budget | None:
-    header_row = None
-    keys: dict[int, str] = {}
-    for row in range(start, stop):
-        keys = _row_keys(grid, row, _BUD)
-        if _is_budget_header(keys.values()):
-            header_row = row
-            break
-    if header_row is None:
-        return None
-    cols = {key: col for col, key in keys.items()}
-    heads = {key: grid.text(header_row, col) for key, col in cols.items()}
-    first_data = min(cols.values())
-    missing = [
-        (key, canon)
-        for key, canon in (("annual", "全年预算数（A）"), ("executed", "全年执行数（B）"))
-        if key not in cols
-    ]
-    if missing:
-        # The budget cannot be read, but the indicators can: the form is still read and scored,
-        # with an error on the header (the budget row is then unverified, never kept silently).
-        found = joined(heads[k] for k in sorted(cols, key=cols.__getitem__))
-        wanted = joined(
-            (
-                part(
-                    "budget_column",
-                    name=canon,
-                    spellings=joined(BUDGET_COLUMNS[key][1:3], "or"),
-                    key=key,
-                )
-                for key, canon in missing
-            ),
-            "and",
-        )
-        where = grid.loc(header_row, first_data)
-        grid.notes.append(
-            (
-                (header_row, first_data),
-                ReadNote.of(
-                    "UNREADABLE_CELL", where, variant="budget_header", wanted=wanted, found=found
-                ),
-            )
-        )
-        return None
-
-    total: Budget | None = None
-    rows: list[BudgetRow] = []
-    for row in range(header_row + 1, stop):
-        anchored = _anchored(grid, row)
-        if not anchored and not any(grid.text(row, c) for c in cols.values()):
-            continue
-        label_col, label = _row_label(grid, row, first_data, header_row)
-        is_total = total is None and norm_label(label) in _BUDGET_TOTAL
-        if not is_total and (
-            any(norm_label(t) in _KNOWN_LABELS for _, t in anchored)
-            or len(set(_row_keys(grid, row, _IND).values())) >= 3
-        ):
-            break  # the next block of the form (年度总体目标, 绩效指标 …)
-        values: dict[str, Decimal | None] = {}
-        bad: list[tuple[str, str]] = []
-        for key, col in cols.items():
-            if key == "reason" or not grid.owns(row, col):
-                continue
-            values[key], raw = grid.reading(row, col, header=heads[key], key=f"budget.{key}")
-            if raw is not None:
-                bad.append((key, raw))
-        if is_total:
-            rate = values.get("rate")
-            if rate is not None and not grid.explicit_percent(row, cols["rate"]):
-                rate = _as_percent(rate, values.get("annual"), values.get("executed"))
-            total = Budget(
-                initial=values.get("initial"),
-                annual=values.get("annual"),
-                executed=values.get("executed"),
-                weight=values.get("weight"),
-                score=values.get("score"),
-                rate=rate,
-                reason=grid.text(row, cols["reason"]) if "reason" in cols else "",
-                where=grid.row_loc(row, label_col),
-                cells={key: grid.loc(row, col) for key, col in cols.items()},
-                unreadable=tuple(bad),
-            )
-        else:
-            rows.append(
-                BudgetRow(
-                    name=re.sub(r"^\s*其中\s*[:：]?\s*", "", label),
-                    initial=values.get("initial"),
-                    annual=values.get("annual"),
-                    executed=values.get("executed"),
-                    where=grid.row_loc(row, label_col),
-                    unreadable=tuple(bad),
-                    cells={key: grid.loc(row, col) for key, col in cols.items()},
-                )
-            )
-    if total is None:
-        total = Budget(
-            where=grid.row_loc(header_row, first_data),
-            cells={key: grid.loc(header_row, col) for key, col in cols.items()},
-        )
-    return attrs.evolve(total, rows=tuple(rows))
-
-
-def _row_label(grid: Grid, row: int, first_data: int, header_row: int) -> tuple[int, str]:
-    """The rightmost label left of the numbers that belongs to the budget table (a section
-    label such as 项目资金（万元） merged down from the header row is not a row label)."""
-    for col in range(first_data - 1, 0, -1):
-        cell = grid.cell(row, col)
-        if cell is None or cell.anchor[0] <= header_row:
-            continue
-        text = grid.text(row, col)
-        if text:
-            return cell.anchor[1], text
-    return first_data, ""
-
-
-def _as_percent(rate: Decimal, annual: Decimal | None, executed: Decimal | None) -> Decimal:
-    """A bare rate is a percentage (97.06) or a fraction (0.9706): pick the reading that agrees
-    with 全年执行数 / 全年预算数 when both are known."""
-    if annual is None or executed is None or annual == 0:
-        return rate
-    expected = executed / annual * 100
-    if abs(rate.scaleb(2) - expected) < abs(rate - expected):
-        return rate.scaleb(2)
-    return rate
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,15 +149,15 @@ class _Table:
 def _is_stop_row(grid: Grid, row: int, value_cols: list[int]) -> bool:
     """A row that ends the indicator table: 评价结论 / 存在问题 / 项目负责人: … or the title of the
     next form."""
-    anchored = _anchored(grid, row)
+    anchored = anchored_cells(grid, row)
     if not anchored:
         return False
     first = norm_label(anchored[0][1])
-    for label in _STOP:
+    for label in STOP_LABELS:
         if first == label or first.startswith(label + ":"):
             return True
     has_values = any(grid.owns(row, c) and grid.text(row, c) for c in value_cols)
-    return not has_values and ("自评表" in first or any(first.startswith(s) for s in _STOP))
+    return not has_values and ("自评表" in first or any(first.startswith(s) for s in STOP_LABELS))
 
 
 def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
@@ -621,16 +186,16 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
                 row = other.last + 1
                 continue
             break
-        anchored = _anchored(grid, row)
+        anchored = anchored_cells(grid, row)
         if not anchored and not any(grid.text(row, c) for c in cols.values()):
             row += 1
             continue
-        glued = [(c, m) for c, t in anchored if c < first_value and (m := _GLUED_TOTAL.match(t))]
+        glued = [(c, m) for c, t in anchored if c < first_value and (m := GLUED_TOTAL.match(t))]
         if glued:  # 总分：95.71 in one cell
             total_text = (glued[0][1].group(1), (row, glued[0][0]))
             end = row
             break
-        if any(c < first_value and norm_label(t) in _TOTAL_ROW for c, t in anchored):
+        if any(c < first_value and norm_label(t) in TOTAL_ROW for c, t in anchored):
             col = cols.get("score")
             if col is None:
                 numbers = [c for c, _ in anchored if grid.is_number(row, c)]
@@ -639,8 +204,8 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
                 total = (row, col)
             end = row
             break
-        if _is_stop_row(grid, row, value_cols) or _is_budget_header(
-            _row_keys(grid, row, _BUD).values()
+        if _is_stop_row(grid, row, value_cols) or is_budget_header(
+            row_keys(grid, row, BUDGET_KEYS).values()
         ):
             break
         end = row
@@ -659,7 +224,7 @@ def _table(grid: Grid, header: _Header, headers: list[_Header]) -> _Table:
             level1, level2 = new1, new2
         elif new1 or new2:
             level2 = new2 or level2
-        if not any(own(k) for k in _TEXT_FIELDS):
+        if not any(own(k) for k in TEXT_FIELDS):
             if any(own(k) for k in ("weight", "score")):
                 # not an indicator (nothing to score), but not nothing either: an error on the
                 # row, and the rest of the form is still read
@@ -802,8 +367,8 @@ def find_forms(grid: Grid) -> list[Form]:
         _check_header(grid, header)
         table = _table(grid, header, headers)
         absorbed |= table.absorbed
-        pre = _preamble(grid, previous_end + 1, header.first)
-        budget = _budget(grid, previous_end + 1, header.first)
+        pre = read_preamble(grid, previous_end + 1, header.first)
+        budget = read_budget(grid, previous_end + 1, header.first)
         total_cell = table.total or pre.total
         total = None
         total_where = "total"
@@ -850,7 +415,7 @@ def _total_of(text: str, where: str, source: str | None) -> tuple[Decimal | None
         return None, text
 
 
-def _year(grid: Grid, pre: _Preamble) -> int | None:
+def _year(grid: Grid, pre: Preamble) -> int | None:
     text = pre.meta.get("year") or pre.year_text
     if not text:
         return None

@@ -11,15 +11,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from jixiao import catalog
 from jixiao.errors import FormError
+from jixiao.forms.cells import (
+    cached_number,
+    cell_text,
+    decimal_from_float,
+    text_field,
+    to_decimal,
+    value_kind,
+    value_kind_en,
+)
 from jixiao.i18n import Msg
-from jixiao.limits import LimitError, check_cell_text, check_digits
 from jixiao.limits import current as current_limits
 
 __all__ = [
@@ -28,265 +36,11 @@ __all__ = [
     "Form",
     "Indicator",
     "ReadNote",
+    "cell_text",
     "decimal_from_float",
+    "text_field",
     "to_decimal",
 ]
-
-_PLACEHOLDERS = {"", "-", "—", "－", "/", "／", "无", "一", "--", "——"}
-
-
-def to_decimal(
-    value: Any, *, where: str, source: str | None = None, percent: bool = False
-) -> Decimal | None:
-    """A claimed number from JSON/CSV/Excel as a Decimal; None for a blank or placeholder.
-
-    Accepts ints, decimal strings, ``"1,234.5"``, full-width digits, a trailing ``万元``/``元``/``万``
-    /``分`` or ``%`` (kept on the percent scale) and floats (see :func:`decimal_from_float`: the
-    shortest repr, with binary noise such as ``0.0900000762939453`` rounded away).
-
-    >>> to_decimal("215,457.6", where="budget.executed")
-    Decimal('215457.6')
-    """
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise FormError(
-                Msg(f"应为数字，实际为布尔值 {value!r}", f"expected a number, got {value!r}"),
-                source=source,
-                where=where,
-            )
-        return None
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise FormError(
-                Msg(f"应为有限数字，实际为 {value}", f"expected a finite number, got {value}"),
-                source=source,
-                where=where,
-            )
-        check_digits(value, source=source, where=where)
-        return value
-    if isinstance(value, int):
-        number = Decimal(value)
-        check_digits(number, source=source, where=where)
-        return number
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise FormError(
-                Msg(f"应为数字，实际为 {value!r}", f"expected a finite number, got {value!r}"),
-                source=source,
-                where=where,
-            )
-        number = decimal_from_float(value)
-        check_digits(number, source=source, where=where)
-        return number
-    if isinstance(value, str):
-        check_cell_text(value, source=source, where=where)
-        text = value.strip().translate(_FULLWIDTH)
-        if text in _PLACEHOLDERS:
-            return None
-        if _NUMBER_TEXT.match(value) is None:
-            _check_surrogates(value, where=where, source=source)
-            if "," in text or "，" in text:
-                raise FormError(
-                    Msg(
-                        f"千分位逗号位置不对，无法确定数值：「{value}」；应写作 1,234.5 或 1234.5",
-                        f"garbled thousands separators: {value!r}; write 1,234.5 or 1234.5",
-                    ),
-                    source=source,
-                    where=where,
-                )
-            raise FormError(
-                Msg(
-                    f"应为数字，实际为「{value}」",
-                    f"expected a number such as 9.71, got {value!r}",
-                ),
-                source=source,
-                where=where,
-            )
-        text = text.replace(" ", "").replace("\u3000", "").replace("，", "").replace(",", "")
-        for suffix in ("万元", "元", "万", "分"):
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-                break
-        if text.endswith("%"):
-            text = text[:-1]
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            if _NUMBER_TEXT.match(value) is not None:  # well formed: an exponent out of reach
-                m = re.search(r"[eE]([+\-]?)0*([0-9]+)", text)
-                shown = f"E{m.group(1)}{m.group(2)}" if m else text[:40]
-                raise LimitError("digits", shown, source=source, where=where) from None
-            raise FormError(
-                Msg(
-                    f"应为数字，实际为「{value}」",
-                    f"expected a number such as 9.71, got {value!r}",
-                ),
-                source=source,
-                where=where,
-            ) from None
-        if not number.is_finite():
-            raise FormError(
-                Msg(f"应为有限数字，实际为「{value}」", f"expected a finite number, got {value!r}"),
-                source=source,
-                where=where,
-            )
-        check_digits(number, source=source, where=where)
-        return number
-    raise FormError(
-        Msg(f"应为数字，实际为{_kind(value)}", f"expected a number, got {_kind_en(value)}"),
-        source=source,
-        where=where,
-    )
-
-
-# The numbers the JSON Schema accepts ($defs.number in form.schema.json): one pattern, so the
-# reader and the schema agree on every string.
-_NUMBER_TEXT = re.compile(
-    r"^\s*[+\-－]?([0-9０-９]{1,3}([,，][0-9０-９]{3})+([.．][0-9０-９]*)?|[0-9０-９][0-9０-９ 　]*"
-    r"([.．][0-9０-９]*)?|[.．][0-9０-９]+)([eE][+\-]?[0-9]+)?\s*(万元|元|万|分|%|％)?\s*$"
-)
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"布尔值 {value!r}"
-    if isinstance(value, (list, tuple)):
-        return "列表"
-    if isinstance(value, Mapping):
-        return "对象"
-    return f" {type(value).__name__}"
-
-
-def _kind_en(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {value!r}"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return f"a {type(value).__name__}"
-
-
-def _check_surrogates(text: str, *, where: str, source: str | None) -> None:
-    m = _SURROGATE.search(text)
-    if m is not None:
-        raise FormError(
-            Msg(
-                f"文本中有无效的 Unicode 字符（孤立代理 \\u{ord(m.group(0)):04x}，"
-                f"第 {m.start() + 1} 个字符），无法读取",
-                f"the text holds a lone surrogate \\u{ord(m.group(0)):04x} at character "
-                f"{m.start() + 1}: not valid Unicode",
-            ),
-            source=source,
-            where=where,
-        )
-
-
-def text_field(value: Any, *, where: str, source: str | None = None) -> str:
-    """A cell's text from JSON or a dict: a string (or a number, written as text); None is "".
-
-    A list, an object or a boolean where text belongs is a FormError naming the field, as is a
-    lone surrogate or a text over the ``cell_chars`` limit."""
-    if type(value) is str:
-        text = value
-    elif value is None:
-        return ""
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise FormError(
-                Msg(
-                    f"应为文本或有限数字，实际为 {value!r}",
-                    f"expected text or a finite number, got {value!r}",
-                ),
-                source=source,
-                where=where,
-            )
-        return _text(value)
-    elif isinstance(value, str):
-        text = str(value)
-    else:
-        raise FormError(
-            Msg(f"应为文本，实际为{_kind(value)}", f"expected text, got {_kind_en(value)}"),
-            source=source,
-            where=where,
-        )
-    check_cell_text(text, source=source, where=where)
-    if not text.isprintable():
-        _check_surrogates(text, where=where, source=source)
-    return text.strip()
-
-
-# A float whose shortest repr is this long was not typed by a person: it is binary noise from a
-# computation or a float32 round trip (0.0900000762939453, 64.25299999999999).
-_TYPED_DIGITS = 12
-_NOISE = Decimal("0.000001")
-_MAX_PLACES = 6
-
-
-def decimal_from_float(value: float) -> Decimal:
-    """The number a person most plausibly typed, for a float read from a spreadsheet.
-
-    A float whose shortest repr has at most 12 significant digits is taken exactly as that repr
-    (``64.253``, ``0.9706``). A longer one is binary noise: it is rounded to the fewest decimal
-    places (0 to 6) that move it by at most 0.000001; if none does, the shortest repr is kept.
-
-    >>> decimal_from_float(0.0900000762939453), decimal_from_float(0.1 + 0.2)
-    (Decimal('0.09'), Decimal('0.3'))
-    >>> decimal_from_float(64.253), decimal_from_float(5.0)
-    (Decimal('64.253'), Decimal('5.0'))
-    """
-    exact = Decimal(repr(value))
-    if len(exact.as_tuple().digits) <= _TYPED_DIGITS:
-        return exact
-    if abs(exact) >= 10**15:  # no room for decimal noise at this size
-        return exact
-    for places in range(_MAX_PLACES + 1):
-        rounded = exact.quantize(Decimal(1).scaleb(-places))
-        if abs(rounded - exact) <= _NOISE:
-            return rounded
-    return exact
-
-
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９．％－，"}
-
-
-# A number with thousands separators: one to three digits, then groups of exactly three.
-# ``7,00.0,77``, ``1,2,3`` and ``7,00`` are garbled, not numbers (never guessed at).
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-_text = cell_text
-
-
-def _text_fast(value: Any) -> str:
-    return value.strip() if type(value) is str else _text(value)
-
-
-# Weight and score cells repeat a few hundred spellings ("5", "10", "2.5", 8): their Decimals are
-# kept (Decimals are immutable). Only exact str and int cells, so 5, 5.0 and True stay apart.
-_NUMBERS: dict[str | int, Decimal | None] = {}
-_NUMBERS_MAX = 4096
-
-
-def _number(value: Any, where: str, source: str | None) -> Decimal | None:
-    t = type(value)
-    if t is str or t is int:
-        try:
-            return _NUMBERS[value]
-        except KeyError:
-            number = to_decimal(value, where=where, source=source)
-            if len(_NUMBERS) >= _NUMBERS_MAX:
-                _NUMBERS.clear()
-            _NUMBERS[value] = number
-            return number
-    return to_decimal(value, where=where, source=source)
-
 
 _YEAR = re.compile(r"^\s*([0-9]+)\s*(年度|年)?\s*$")
 
@@ -297,7 +51,7 @@ def _raw(value: Any) -> str:
         return f"<{value.bit_length() * 3 // 10}+ 位数字 digits>"
     if isinstance(value, Decimal) and len(value.as_tuple().digits) > 200:
         return f"{value:.6e}"
-    text = value if isinstance(value, str) else _text(value)
+    text = value if isinstance(value, str) else cell_text(value)
     return text if len(text) <= 200 else text[:200] + "…"
 
 
@@ -314,7 +68,7 @@ def _readable(
     ``(field, text as written)`` and read as None, so the rest of the form is still read."""
     try:
         if cached:
-            return _number(value, where, source)
+            return cached_number(value, where, source)
         return to_decimal(value, where=where, source=source)
     except FormError:  # a number over the digits limit too: that cell, not the whole file
         bad.append((field, _raw(value)))
@@ -485,8 +239,8 @@ class Budget:
         if not isinstance(raw_rows, list | tuple):
             raise FormError(
                 Msg(
-                    f"其中行应为列表，实际为{_kind(raw_rows)}",
-                    f"budget rows must be a list, got {_kind_en(raw_rows)}",
+                    f"其中行应为列表，实际为{value_kind(raw_rows)}",
+                    f"budget rows must be a list, got {value_kind_en(raw_rows)}",
                 ),
                 source=source,
                 where=f"{where}.rows",
@@ -666,8 +420,8 @@ class Form:
         if not isinstance(goals, Mapping):
             raise FormError(
                 Msg(
-                    f"goals 应为对象，实际为{_kind(goals)}",
-                    f"goals must be an object, got {_kind_en(goals)}",
+                    f"goals 应为对象，实际为{value_kind(goals)}",
+                    f"goals must be an object, got {value_kind_en(goals)}",
                 ),
                 source=source,
                 where="goals",

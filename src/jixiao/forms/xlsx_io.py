@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from jixiao.errors import FormError
 from jixiao.escape import visible
-from jixiao.fileio import atomic_write_bytes, sheet_title
+from jixiao.fileio import atomic_write_bytes, unique_sheet_name
 from jixiao.forms._book import build_grid, collect_forms, hidden_note
 from jixiao.forms._grid import Grid, GridCell, column_letter
 from jixiao.forms._layout import find_forms
@@ -456,15 +456,6 @@ def _deterministic(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    name = sheet_title(name)
-    candidate, n = name, 2
-    while candidate in used:
-        candidate, n = f"{name[:26]}{n}", n + 1
-    used.add(candidate)
-    return candidate
-
-
 def write_xlsx(
     form: Form | Iterable[Form],
     path: str | os.PathLike[str],
@@ -489,7 +480,7 @@ def write_xlsx(
             name = "绩效自评表"
         else:
             name = f.project or f"表{i + 1}"
-        ws = wb.create_sheet(_sheet_name(name, used))
+        ws = wb.create_sheet(unique_sheet_name(name, used))
         sheet = _Sheet(openpyxl, ws)
         if layout == "split":
             _write_split(sheet, f)

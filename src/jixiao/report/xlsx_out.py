@@ -9,24 +9,20 @@ only read, never written: an output path that resolves to the input is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
-import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.etree import ElementTree as ET  # parsing our own freshly written workbook only
-from xml.sax.saxutils import escape as xml_escape
 
+from jixiao.catalog import severity_rank
 from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.escape import visible
-from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, sheet_title
-from jixiao.i18n import Msg, place_text, section_label
+from jixiao.fileio import atomic_save, atomic_write_bytes, overlaps, same_file, unique_sheet_name
+from jixiao.i18n import Msg, section_label
 from jixiao.limits import open_zip, read_bytes
 from jixiao.report._common import (
     BatchEntry,
@@ -38,9 +34,21 @@ from jixiao.report._common import (
     grade_text,
     row_status,
     rule_name,
-    severity_text,
     t,
     verification_line,
+)
+from jixiao.report._xlsx_cached import cached_values, with_cached_values
+from jixiao.report._xlsx_cells import (
+    FILL,
+    append,
+    as_text,
+    finding_lines,
+    findings_sheet,
+    load_openpyxl,
+    no_recalc,
+    number,
+    put_value,
+    style_header,
 )
 
 if TYPE_CHECKING:
@@ -49,66 +57,6 @@ if TYPE_CHECKING:
 __all__ = ["write_annotated_workbook", "write_results_workbook"]
 
 StrPath = str | os.PathLike[str]
-
-_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-_RANK = {"error": 0, "warning": 1, "info": 2}
-_INSTALL = (
-    "写入 .xlsx 需要 openpyxl，请安装：pip install 'jixiao[xlsx]' "
-    "(writing .xlsx needs openpyxl: pip install 'jixiao[xlsx]')"
-)
-
-
-def _openpyxl() -> Any:
-    try:
-        import openpyxl
-    except ImportError:
-        raise ReportError(_INSTALL) from None
-    return openpyxl
-
-
-def _number(value: Decimal | None) -> float | int | str:
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-def _text(value: object) -> object:
-    """A value for a cell: strings with control characters shown escaped (XML cannot hold them)."""
-    return visible(value) if isinstance(value, str) else value
-
-
-def _as_text(ws: Any, cells: Iterable[Any] | None = None) -> None:
-    """Every string in *cells* (default: the whole sheet) stored as text, never as a formula:
-    openpyxl takes any string starting with ``=`` for a formula, and a form's ``=90%``,
-    ``=HYPERLINK(…)`` or ``=2+2`` must stay the text it is."""
-    for cell in cells if cells is not None else ws._cells.values():
-        if cell.data_type == "f" and isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-def _put(cell: Any, value: object) -> None:
-    cell.value = _text(value)
-    if cell.data_type == "f":
-        cell.data_type = "s"
-
-
-def _append(ws: Any, values: Sequence[object]) -> None:
-    ws.append([_text(v) for v in values])
-    _as_text(ws, ws[ws.max_row])
-
-
-def _no_recalc(wb: Any) -> None:
-    """No ``fullCalcOnLoad`` unless the workbook holds formulas (its own, from the input)."""
-    calc = getattr(wb, "calculation", None)
-    if calc is None:
-        return
-    has_formula = any(
-        c.data_type == "f" for ws in wb.worksheets for c in getattr(ws, "_cells", {}).values()
-    )
-    if not has_formula:
-        calc.fullCalcOnLoad = False
 
 
 class _Marker:
@@ -135,16 +83,13 @@ class _Marker:
             cell = _anchor(ws, coord)
             if cell is None:
                 continue
-            worst = min(findings, key=lambda f: _RANK.get(f.severity, 9)).severity
+            worst = min(findings, key=lambda f: severity_rank(f.severity)).severity
             if worst in ("error", "warning"):
-                color = _FILL[worst]
+                color = FILL[worst]
                 cell.fill = styles.PatternFill(
                     fill_type="solid", start_color=color, end_color=color
                 )
-            text = "\n".join(
-                f"[{severity_text(f.severity, self.lang)}] {f.code}: {f.message(self.lang)}"
-                for f in findings
-            )
+            text = finding_lines(findings, self.lang)
             if cell.comment is not None and cell.comment.text:
                 text = f"{cell.comment.text}\n{text}"
             comment = comments.Comment(visible(text), "jixiao")
@@ -189,12 +134,6 @@ def _rows_of(result: FormResult) -> tuple[dict[str, set[int]], dict[int, tuple[s
     return used, placed
 
 
-def _style_header(openpyxl: Any, cell: Any) -> None:
-    styles = openpyxl.styles
-    cell.font = styles.Font(bold=True, color="1F4E79")
-    cell.alignment = styles.Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
 def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker: _Marker) -> None:
     styles = openpyxl.styles
     wrap = styles.Alignment(wrap_text=True, vertical="center")
@@ -224,8 +163,8 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             for offset, key in ((0, "computed"), (1, "review_notes"), (2, "verified")):
                 cell = ws.cell(row=hr, column=col + offset)
                 if cell.value is None:
-                    _put(cell, t(key, lang))
-                    _style_header(openpyxl, cell)
+                    put_value(cell, t(key, lang))
+                    style_header(openpyxl, cell)
         letter = openpyxl.utils.get_column_letter
         ws.column_dimensions[letter(col)].width = 11
         ws.column_dimensions[letter(col + 1)].width = 48
@@ -246,20 +185,17 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         findings = list(findings)
         status = row_status(findings)
         score_cell = ws.cell(row=row, column=col)
-        _put(score_cell, score)
+        put_value(score_cell, score)
         score_cell.number_format = "0.00"
         score_cell.font = styles.Font(bold=True)
         if status in ("error", "warning"):
-            color = _FILL[status]
+            color = FILL[status]
             score_cell.fill = styles.PatternFill(
                 fill_type="solid", start_color=color, end_color=color
             )
-        lines = [extra] if extra else []
-        lines += [
-            f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}" for f in findings
-        ]
+        text = "\n".join(x for x in (extra, finding_lines(findings, lang)) if x)
         note = ws.cell(row=row, column=col + 1)
-        _put(note, "\n".join(lines) if lines else "✓")
+        put_value(note, text or "✓")
         note.alignment = wrap
         if verified is not None:
             mark = ws.cell(row=row, column=col + 2)
@@ -267,7 +203,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             mark.alignment = wrap
             if not verified:
                 mark.fill = styles.PatternFill(
-                    fill_type="solid", start_color=_FILL["warning"], end_color=_FILL["warning"]
+                    fill_type="solid", start_color=FILL["warning"], end_color=FILL["warning"]
                 )
 
     for i, r in enumerate(result.indicators):
@@ -276,7 +212,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
             put(
                 sheet,
                 row,
-                _number(r.score) if r.score is not None else "—",
+                number(r.score) if r.score is not None else "—",
                 r.findings,
                 verified=r.verified,
             )
@@ -286,7 +222,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         put(
             budget_ref[0],
             budget_ref[2],
-            _number(b.score) if b.score is not None else "—",
+            number(b.score) if b.score is not None else "—",
             b.findings,
             rate,
             verified=b.verified,
@@ -294,7 +230,7 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
     if total_ref is not None:
         grade = f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}"
         grade += "\n" + verification_line(result, lang)
-        put(total_ref[0], total_ref[2], _number(result.total), result.form_findings, grade)
+        put(total_ref[0], total_ref[2], number(result.total), result.form_findings, grade)
     row_cells = {
         ind.where: ind.cells.get("name", ind.where) for ind in form.indicators if ind.where
     }
@@ -302,73 +238,6 @@ def _annotate_form(openpyxl: Any, wb: Any, result: FormResult, lang: str, marker
         # a row-level finding points at the row's first cell, often a 一级指标 merged down many
         # rows: mark the indicator's name cell instead
         marker.add(f, row_cells.get(f.where))
-
-
-def _findings_sheet(
-    openpyxl: Any,
-    wb: Any,
-    results: Sequence[FormResult],
-    lang: str,
-    failures: Sequence[BatchEntry] = (),
-) -> None:
-    """The ``复核结果`` sheet: every finding of every form, with a link to its cell."""
-    name = t("results_sheet", lang)
-    base, n = name, 2
-    while name in wb.sheetnames:
-        name, n = f"{base}{n}", n + 1
-    ws = wb.create_sheet(name)
-    heads = [
-        t(k, lang) for k in ("source", "project", "severity", "code", "where", "level3", "message")
-    ]
-    _append(ws, heads)
-    for cell in ws[1]:
-        _style_header(openpyxl, cell)
-    styles = openpyxl.styles
-    wrap = styles.Alignment(wrap_text=True, vertical="top")
-    for r in results:
-        for f in sorted(r.findings, key=lambda f: _RANK.get(f.severity, 9)):
-            _append(
-                ws,
-                [
-                    r.form.source or "",
-                    form_label(r),
-                    severity_text(f.severity, lang),
-                    f.code,
-                    place_text(f.where, lang),
-                    f.label(lang),
-                    f.message(lang),
-                ],
-            )
-            row = ws.max_row
-            for cell in ws[row]:
-                cell.alignment = wrap
-            color = _FILL.get(f.severity)
-            if color and f.severity != "info":
-                ws.cell(row=row, column=3).fill = styles.PatternFill(
-                    fill_type="solid", start_color=color, end_color=color
-                )
-            ref = cell_ref(f.where)
-            if ref is not None and ref[0] in wb.sheetnames:
-                quoted = "'" + ref[0].replace("'", "''") + "'"
-                link = ws.cell(row=row, column=5)
-                link.hyperlink = f"#{quoted}!{ref[1]}{ref[2]}"
-                link.style = "Hyperlink"
-    for e in failures:
-        _append(
-            ws,
-            [
-                e.source,
-                t("unreadable", lang),
-                severity_text("error", lang),
-                "UNREADABLE_FILE",
-                "",
-                "",
-                e.error or "",
-            ],
-        )
-    for letter, width in zip("ABCDEFG", (28, 22, 8, 24, 22, 24, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
 
 
 @in_context
@@ -401,7 +270,7 @@ def write_annotated_workbook(
         raise ReportError(
             Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
         )
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     items = as_results(results)
     try:
         keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
@@ -409,7 +278,7 @@ def write_annotated_workbook(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba)
-            cached = _cached_values(openpyxl, wb, data)
+            cached = cached_values(openpyxl, wb, data)
     except FormError as exc:
         raise ReportError(
             Msg(f"无法打开工作簿 {src}：{exc}", f"cannot open the workbook {src}: {exc}")
@@ -422,108 +291,13 @@ def write_annotated_workbook(
     for r in items:
         _annotate_form(openpyxl, wb, r, lang, marker)
     marker.apply()
-    _findings_sheet(openpyxl, wb, items, lang)
-    _no_recalc(wb)
+    findings_sheet(openpyxl, wb, items, lang)
+    no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     wb.save(buffer)
-    atomic_write_bytes(out, _with_cached_values(buffer.getvalue(), cached))
+    atomic_write_bytes(out, with_cached_values(buffer.getvalue(), cached))
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# cached formula values: openpyxl keeps a formula but drops the result Excel saved with it, so a
-# viewer that does not recalculate would show blank 执行率/得分/总分 cells, and a reader could not
-# read the copy. The results saved in the source are written back next to their formulas.
-
-Cached = dict[str, dict[str, object]]  # sheet title → cell reference → saved result
-
-
-def _cached_values(openpyxl: Any, wb: Any, data: bytes) -> Cached:
-    formulas = {
-        ws.title: [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
-        for ws in wb.worksheets
-    }
-    if not any(formulas.values()):
-        return {}
-    values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    out: Cached = {}
-    for title, refs in formulas.items():
-        ws = values[title]
-        saved = {ref: ws[ref].value for ref in refs}
-        out[title] = {ref: v for ref, v in saved.items() if v is not None}
-    return out
-
-
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_FORMULA_CELL = re.compile(
-    r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*)>(?P<f><f(?:\s[^>]*)?>.*?</f>|<f(?:\s[^>]*)?/>)'
-    r"(?:<v\s*/>|<v>\s*</v>)?</c>",
-    re.S,
-)
-
-
-def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → its part name (``xl/worksheets/sheet1.xml``), from the workbook's rels."""
-    book = ET.fromstring(z.read("xl/workbook.xml"))
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_NS_PKG}}}Relationship")}
-    out: dict[str, str] = {}
-    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
-        target = targets.get(sheet.get(f"{{{_NS_REL}}}id"), "")
-        if target:
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            out[sheet.get("name", "")] = part
-    return out
-
-
-def _value_xml(value: object) -> tuple[str, str] | None:
-    """(t attribute, <v> text) for a saved result."""
-    if isinstance(value, bool):
-        return "b", "1" if value else "0"
-    if isinstance(value, (int, float)):
-        return "n", repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, Decimal):
-        return "n", format(value, "f")
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        from openpyxl.utils.datetime import to_excel
-
-        return "n", repr(float(to_excel(value)))
-    if isinstance(value, str):
-        kind = "e" if value.startswith("#") and value.endswith(("!", "?", "A")) else "str"
-        return kind, xml_escape(value)
-    return None
-
-
-def _with_cached_values(data: bytes, cached: Cached) -> bytes:
-    if not any(cached.values()):
-        return data
-    src = zipfile.ZipFile(io.BytesIO(data))
-    parts = {part: cached[title] for title, part in _sheet_parts(src).items() if cached.get(title)}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            values = parts.get(info.filename)
-            if values:
-                content = _patch_sheet(content.decode("utf-8"), values).encode("utf-8")
-            dst.writestr(info, content)
-    return out.getvalue()
-
-
-def _patch_sheet(xml: str, values: dict[str, object]) -> str:
-    def replace(m: re.Match[str]) -> str:
-        saved = _value_xml(values.get(m.group("ref")))
-        if saved is None:
-            return m.group(0)
-        kind, text = saved
-        attrs_text = re.sub(r'\st="[^"]*"', "", m.group("attrs"))
-        t_attr = "" if kind == "n" else f' t="{kind}"'
-        return f'<c r="{m.group("ref")}"{attrs_text}{t_attr}>{m.group("f")}<v>{text}</v></c>'
-
-    return _FORMULA_CELL.sub(replace, xml)
 
 
 @in_context
@@ -552,12 +326,12 @@ def write_results_workbook(
         raise ReportError(
             Msg(f"输出文件应以 .xlsx 结尾：{out}", f"the output file must end in .xlsx: {out}")
         )
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     items = as_results(results)
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     summary = wb.create_sheet(t("summary", lang))
-    _append(
+    append(
         summary,
         [
             t(k, lang)
@@ -575,48 +349,37 @@ def write_results_workbook(
         ],
     )
     for cell in summary[1]:
-        _style_header(openpyxl, cell)
+        style_header(openpyxl, cell)
     for r in items:
-        _append(
+        append(
             summary,
             [
                 form_label(r),
                 r.form.source or "",
-                _number(r.claimed_total),
-                _number(r.total),
+                number(r.claimed_total),
+                number(r.total),
                 grade_text(r.grade, lang, r.policy),
                 r.count("error"),
                 r.count("warning"),
                 f"{r.verified_rows}/{len(r.indicators)}",
-                _number(r.unverified_points),
+                number(r.unverified_points),
             ],
         )
     for e in failures:
-        _append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
+        append(summary, [t("unreadable", lang), e.source, "—", "—", "—", 1, 0, "—", "—"])
     for letter, width in zip("ABCDEFGHI", (28, 36, 12, 12, 14, 8, 8, 10, 12), strict=True):
         summary.column_dimensions[letter].width = width
     used: set[str] = set(wb.sheetnames) | {t("results_sheet", lang)}
     for i, r in enumerate(items, start=1):
-        name = _sheet_name(form_label(r) or f"{i}", used)
+        name = unique_sheet_name(form_label(r) or f"{i}", used)
         _results_sheet(openpyxl, wb.create_sheet(name), r, lang)
-    _findings_sheet(openpyxl, wb, items, lang, failures)
+    findings_sheet(openpyxl, wb, items, lang, failures)
     for ws in wb.worksheets:
-        _as_text(ws)  # jixiao writes no formula in a results workbook
-    _no_recalc(wb)
+        as_text(ws)  # jixiao writes no formula in a results workbook
+    no_recalc(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_save(wb, out)
     return out
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    """A sheet title from a form's name: no characters Excel forbids ([]:*?/\\), no control or
-    invisible characters, not starting or ending with ``'``, at most 31 characters, unique."""
-    name = sheet_title(name)
-    candidate, n = name, 2
-    while candidate in used:
-        candidate, n = f"{name[:26]}{n}", n + 1
-    used.add(candidate)
-    return candidate
 
 
 def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> None:
@@ -636,11 +399,11 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
         "review_notes",
         "verified",
     )
-    _append(ws, [t(k, lang) for k in keys])
+    append(ws, [t(k, lang) for k in keys])
     for cell in ws[1]:
-        _style_header(openpyxl, cell)
+        style_header(openpyxl, cell)
     b = result.budget
-    _append(
+    append(
         ws,
         [
             t("budget", lang),
@@ -648,22 +411,19 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             "",
             "",
             f"{t('rate', lang)} {fmt_rate(b.rate)}",
-            _number(b.weight),
-            _number(b.claimed),
-            _number(b.score),
+            number(b.weight),
+            number(b.claimed),
+            number(b.score),
             b.rule.title(lang) if b.rule is not None else "—",
             b.explanation(lang),
-            "\n".join(
-                f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
-                for f in b.findings
-            ),
+            finding_lines(b.findings, lang),
             t("verified_yes" if b.verified else "verified_no", lang),
         ],
     )
     inds = result.form.indicators
     same = len(inds) == len(result.indicators)
     for i, r in enumerate(result.indicators):
-        _append(
+        append(
             ws,
             [
                 r.level1,
@@ -671,26 +431,23 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 r.name,
                 inds[i].target if same else (r.target.render() if r.target else ""),
                 inds[i].actual if same else (r.actual.render() if r.actual else ""),
-                _number(r.weight),
-                _number(r.claimed),
-                _number(r.score),
+                number(r.weight),
+                number(r.claimed),
+                number(r.score),
                 rule_name(r, lang),
                 r.explanation(lang),
-                "\n".join(
-                    f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
-                    for f in r.findings
-                ),
+                finding_lines(r.findings, lang),
                 t("verified_yes" if r.verified else "verified_no", lang),
             ],
         )
         status = row_status(r.findings)
         if status in ("error", "warning"):
-            color = _FILL[status]
+            color = FILL[status]
             ws.cell(row=ws.max_row, column=7).fill = styles.PatternFill(
                 fill_type="solid", start_color=color, end_color=color
             )
     for s in result.sections:
-        _append(
+        append(
             ws,
             [
                 f"{t('subtotal', lang)} {section_label(s.name, lang)}",
@@ -698,13 +455,13 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
                 "",
                 "",
                 "",
-                _number(s.weight),
-                _number(s.claimed),
-                _number(s.score),
+                number(s.weight),
+                number(s.claimed),
+                number(s.score),
             ],
         )
     weight_total = b.weight + sum((r.weight or Decimal(0) for r in result.indicators), Decimal(0))
-    _append(
+    append(
         ws,
         [
             t("total", lang),
@@ -712,15 +469,12 @@ def _results_sheet(openpyxl: Any, ws: Any, result: FormResult, lang: str) -> Non
             "",
             "",
             "",
-            _number(weight_total),
-            _number(result.claimed_total),
-            _number(result.total),
+            number(weight_total),
+            number(result.claimed_total),
+            number(result.total),
             f"{t('grade', lang)} {grade_text(result.grade, lang, result.policy)}",
             "",
-            "\n".join(
-                f"[{severity_text(f.severity, lang)}] {f.code}: {f.message(lang)}"
-                for f in result.form_findings
-            ),
+            finding_lines(result.form_findings, lang),
             verification_line(result, lang),
         ],
     )

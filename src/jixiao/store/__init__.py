@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.errors import JixiaoError
 from jixiao.i18n import Msg
+from jixiao.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, statements
 
 if TYPE_CHECKING:
     from jixiao.evaluate import FormResult
@@ -42,98 +43,6 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ResultStore", "StoreError", "form_ke
 
 class StoreError(JixiaoError):
     """The results store cannot be opened or written (not a jixiao store, newer schema, disk)."""
-
-
-#: Forward migrations, one SQL script per schema version (index 0 → version 1). Never edit a
-#: released script: add a new one.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: forms, their findings and the source files they came from
-    """
-    CREATE TABLE sources (
-        sha256     TEXT PRIMARY KEY,
-        name       TEXT NOT NULL,
-        size       INTEGER NOT NULL,
-        content    BLOB,
-        added_at   TEXT NOT NULL
-    );
-    CREATE TABLE forms (
-        id              INTEGER PRIMARY KEY,
-        source_sha256   TEXT REFERENCES sources(sha256),
-        source_name     TEXT NOT NULL,
-        location        TEXT,
-        project         TEXT,
-        department      TEXT,
-        implementer     TEXT,
-        year            INTEGER,
-        policy_name     TEXT NOT NULL,
-        policy_version  TEXT NOT NULL,
-        policy_digest   TEXT NOT NULL,
-        total           TEXT,
-        claimed_total   TEXT,
-        grade           TEXT,
-        errors          INTEGER NOT NULL,
-        warnings        INTEGER NOT NULL,
-        infos           INTEGER NOT NULL,
-        form_json       TEXT NOT NULL,
-        result_json     TEXT NOT NULL,
-        scored_at       TEXT NOT NULL
-    );
-    CREATE TABLE findings (
-        id        INTEGER PRIMARY KEY,
-        form_id   INTEGER NOT NULL REFERENCES forms(id) ON DELETE CASCADE,
-        code      TEXT NOT NULL,
-        severity  TEXT NOT NULL,
-        message   TEXT NOT NULL,
-        location  TEXT
-    );
-    CREATE INDEX findings_form ON findings(form_id);
-    CREATE INDEX findings_code ON findings(code, severity);
-    """,
-    # 2: batches (one upload or one command run), a stable key per form across re-scorings,
-    # numeric copies of the totals for filtering, row numbers on findings, verified counts
-    """
-    CREATE TABLE batches (
-        id          TEXT PRIMARY KEY,
-        label       TEXT NOT NULL,
-        created_at  TEXT NOT NULL
-    );
-    ALTER TABLE forms ADD COLUMN batch_id TEXT REFERENCES batches(id);
-    ALTER TABLE forms ADD COLUMN form_key TEXT;
-    ALTER TABLE forms ADD COLUMN total_value REAL;
-    ALTER TABLE forms ADD COLUMN claimed_total_value REAL;
-    ALTER TABLE forms ADD COLUMN verified_rows INTEGER;
-    ALTER TABLE forms ADD COLUMN unverified_rows INTEGER;
-    ALTER TABLE findings ADD COLUMN row_number INTEGER;
-    ALTER TABLE findings ADD COLUMN row_name TEXT;
-    UPDATE forms SET form_key = coalesce(source_sha256, source_name) || '#' || coalesce(location, ''),
-                     total_value = CAST(total AS REAL),
-                     claimed_total_value = CAST(claimed_total AS REAL);
-    CREATE INDEX forms_key ON forms(form_key, policy_name, scored_at);
-    CREATE INDEX forms_batch ON forms(batch_id);
-    CREATE TABLE batch_files (
-        id          INTEGER PRIMARY KEY,
-        batch_id    TEXT NOT NULL REFERENCES batches(id),
-        name        TEXT NOT NULL,
-        status      TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
-        message     TEXT,
-        forms       INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX batch_files_batch ON batch_files(batch_id);
-    CREATE TABLE policies (
-        digest      TEXT PRIMARY KEY,
-        name        TEXT NOT NULL,
-        version     TEXT NOT NULL,
-        chain_json  TEXT NOT NULL
-    );
-    CREATE VIEW latest_forms AS
-        SELECT f.* FROM forms f
-        WHERE f.id = (SELECT max(g.id) FROM forms g
-                      WHERE g.form_key = f.form_key AND g.policy_name = f.policy_name);
-    """,
-)
-
-SCHEMA_VERSION = len(MIGRATIONS)
-_APPLICATION_ID = 0x4A58_5354  # "JXST": marks the file as a jixiao store
 
 
 def form_key(sha256: str | None, source_name: str, location: str | None) -> str:
@@ -205,7 +114,7 @@ class ResultStore:
             version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
             app = int(self._db.execute("PRAGMA application_id").fetchone()[0])
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app not in (0, _APPLICATION_ID) or (app == 0 and tables and version == 0):
+            if app not in (0, APPLICATION_ID) or (app == 0 and tables and version == 0):
                 raise StoreError(
                     Msg(
                         f"{self.path} 是其他程序的 SQLite 文件，不是 jixiao 结果库",
@@ -223,10 +132,10 @@ class ResultStore:
                     )
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in _statements(script):
+                for statement in statements(script):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
-            self._db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -517,8 +426,10 @@ class ResultStore:
             where.append("f.batch_id = ?")
             args.append(batch_id)
         if form_ids is not None:
-            where.append(f"f.id IN ({','.join('?' * len(form_ids))})")
-            args.extend(form_ids)
+            # one parameter, a JSON array, however many ids: SQLite allows at most 32,766
+            # parameters in a statement, and a workbench filter can match more forms than that
+            where.append("f.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps([int(i) for i in form_ids]))
         sql = (
             "SELECT x.form_id, x.code, x.severity, x.message, x.location, x.row_number, "
             "x.row_name, f.source_name, f.project, f.department, f.year, f.policy_name "
@@ -578,18 +489,3 @@ def _row_of(where: Any, names: Mapping[Any, tuple[int, Any]]) -> tuple[int | Non
         if isinstance(key, str) and (where == key or where.startswith(key + ".")):
             return value
     return None, None
-
-
-def _statements(script: str) -> list[str]:
-    """The statements of a migration script (each ends with ';' at the end of a line)."""
-    out: list[str] = []
-    buf: list[str] = []
-    for line in script.splitlines():
-        buf.append(line)
-        if line.rstrip().endswith(";") and sqlite3.complete_statement("\n".join(buf)):
-            out.append("\n".join(buf).strip())
-            buf = []
-    rest = "\n".join(buf).strip()
-    if rest:
-        out.append(rest)
-    return out
