@@ -166,3 +166,19 @@ def test_score_rows_uses_the_plan_and_keeps_order_and_places() -> None:
         if isinstance(row, dict) and "weight" in row:
             assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
     assert got[20].name == "甲" and got[20].score == Decimal("8.89")
+
+
+def test_findings_made_on_first_read_are_the_evaluators_in_any_context() -> None:
+    import decimal
+    import pickle
+
+    policy = jixiao.load_policy("central")
+    row = {"target": "≥45人", "actual": "60人", "weight": 10, "score": 9, "reason": ""}
+    (r,) = planned(policy, [row])
+    assert r is not None and r.score == Decimal("10.00")
+    want = score_indicator_uncached(policy, row).findings
+    assert [f.code for f in want] == ["OVERACHIEVED", "REASON_MISSING", "SCORE_MISMATCH"]
+    with decimal.localcontext() as ctx:  # the caller's context does not reach the texts
+        ctx.prec, ctx.rounding = 3, decimal.ROUND_DOWN
+        assert r.findings == want
+    assert pickle.loads(pickle.dumps(r)).findings == want

@@ -34,7 +34,8 @@ plan moves the per-row work into columns:
 4. **Results**: a row with no finding flag becomes a result at once (its context is built only
    when read); the reason check runs once per distinct (reason text, severity) with the
    evaluator's own function. A row with a flag has its findings built by the evaluator's own
-   functions (texts, severities, ``SCORE_UNVERIFIED``), in the evaluator's order.
+   functions (texts, severities, ``SCORE_UNVERIFIED``), in the evaluator's order, when they are
+   first read (in jixiao's decimal context).
 
 Rows the plan does not handle (qualitative tiers, unscored rules, unreadable cells, a missing
 weight, a reading finding, a policy error …) go through the row evaluator unchanged; the results
@@ -54,6 +55,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.catalog import stronger
+from jixiao.decimals import jixiao_context
 from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
 from jixiao.evaluate.findings import Finding
@@ -73,6 +75,7 @@ from jixiao.policy.model import CompiledRule, Policy
 from jixiao.policy.refs import INDICATOR_REFS, Scope
 from jixiao.policy.types import Ctx, TypeInfo
 from jixiao.targets import parse_actual, parse_target
+from jixiao.targets.ast import Amount
 
 __all__ = ["Plan", "plan_of", "score_chunk"]
 
@@ -619,9 +622,11 @@ def _pair(plan: Plan, target: str, actual: str) -> _Pair | None:
     try:
         tnode = parse_target(target)
         anode = parse_actual(actual, tnode)
-        notes: list[Finding] = []
-        if not read_actual(_STUB, tnode, anode, notes) or notes:
-            return None
+        if not (type(anode) is Amount and anode.reading is None and anode.approx is None):
+            # a plain number (``47.23人``) reads as written: no note to check
+            notes: list[Finding] = []
+            if not read_actual(_STUB, tnode, anode, notes) or notes:
+                return None
         ctx = new_ctx(tnode, anode, None, None)
         if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
             return None
@@ -908,24 +913,73 @@ def _score_rule(
                 reasons[(text, sev)] = extra
             out[i] = make_result(o, name, level1, level2, "", extra)
             continue
-        # findings with text: built by the evaluator's own functions, in its order
-        ind = Indicator("", "", "", wj, cj)
-        findings: list[Finding] = []
-        if oor[j]:
-            findings.append(out_of_range(rule, sj, wj, ""))
-        fields = None
-        for fl, cf in zip(flags, rule.findings, strict=True):
-            if fl[j]:
-                if fields is None:
-                    fields = make_result(o, "", "", "", "", ())._fields("zh")
-                findings.append(rule_finding(cf, None, fields, ""))
-                if cf.reason_required:
-                    sev = stronger(sev, cf.severity)
-        at = len(findings) if sev is not None else None
-        if bounds[j]:
-            check_claim_bounds(ind, findings)
-        if mismatch[j]:
-            findings.append(score_mismatch(ind, sj, make_result(o, "", "", "", "", ())))
-        scored = settle(policy, ind, Scored(o, findings, sev, at, None))
+        # findings with text: built by the evaluator's own functions, in its order, when the
+        # result's findings are first read
+        marks = (
+            bool(oor[j]),
+            tuple(bool(fl[j]) for fl in flags),
+            bool(bounds[j]),
+            bool(mismatch[j]),
+        )
         text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
-        out[i] = assemble(scored, name, level1, level2, "", text, "reason")
+        out[i] = _LazyResult(o, name, level1, level2, (policy, rule, o, marks, sev, text))
+
+
+def _findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
+    """A flagged row's findings, exactly as the evaluator makes them (see ``_apply_rule``,
+    ``settle`` and ``assemble`` in :mod:`jixiao.evaluate.indicators`)."""
+    policy, rule, o, (oor, flags, bounds, mismatch), sev, text = args
+    wj, cj, sj = o.weight, o.claimed, o.score
+    ind = Indicator("", "", "", wj, cj)
+    findings: list[Finding] = []
+    if oor:
+        findings.append(out_of_range(rule, sj, wj, ""))
+    fields = None
+    for flag, cf in zip(flags, rule.findings, strict=True):
+        if flag:
+            if fields is None:
+                fields = make_result(o, "", "", "", "", ())._fields("zh")
+            findings.append(rule_finding(cf, None, fields, ""))
+            if cf.reason_required:
+                sev = stronger(sev, cf.severity)
+    at = len(findings) if sev is not None else None
+    if bounds:
+        check_claim_bounds(ind, findings)
+    if mismatch:
+        findings.append(score_mismatch(ind, sj, make_result(o, "", "", "", "", ())))
+    scored = settle(policy, ind, Scored(o, findings, sev, at, None))
+    return assemble(scored, "", "", "", "", text, "reason").findings
+
+
+_FINDINGS_SLOT: Any = IndicatorResult.__dict__["findings"]
+_set = object.__setattr__
+
+
+class _LazyResult(IndicatorResult):
+    """A result whose findings (texts quoting the explanation, the rule's messages …) are made
+    when first read, in jixiao's decimal context; everything else is set at once."""
+
+    __slots__ = ("_make",)
+    _make: tuple[Any, ...]
+
+    def __init__(
+        self, o: Outcome, name: str, level1: str, level2: str, make: tuple[Any, ...]
+    ) -> None:
+        _set(self, "_o", o)
+        _set(self, "_ctx", None)
+        _set(self, "name", name)
+        _set(self, "level1", level1)
+        _set(self, "level2", level2)
+        _set(self, "where", "")
+        _FINDINGS_SLOT.__set__(self, None)
+        _set(self, "row", None)
+        _set(self, "_make", make)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:  # type: ignore[override]
+        got: tuple[Finding, ...] | None = _FINDINGS_SLOT.__get__(self)
+        if got is None:
+            with jixiao_context():
+                got = _findings(self._make)
+            _FINDINGS_SLOT.__set__(self, got)
+        return got
