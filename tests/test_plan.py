@@ -182,3 +182,39 @@ def test_findings_made_on_first_read_are_the_evaluators_in_any_context() -> None
         ctx.prec, ctx.rounding = 3, decimal.ROUND_DOWN
         assert r.findings == want
     assert pickle.loads(pickle.dumps(r)).findings == want
+
+
+def test_score_rows_takes_the_memo_for_repeating_rows_and_the_plan_for_distinct_ones() -> None:
+    """Each chunk goes through whichever path the last memo chunk says is faster; the results
+    are the row evaluator's either way."""
+    from jixiao.evaluate import memo_clear, memo_info
+
+    policy = jixiao.load_policy("central")
+    template = numeric_rows(40, seed=9)
+    repeating = [dict(template[i % len(template)]) for i in range(6000)]
+    memo_clear(policy)
+    got = list(jixiao.score_rows(repeating, policy))
+    # after the first chunks (plan) and a probe (memo) finds the rows repeating, the memo scores
+    # the rest: almost every row is a hit
+    assert memo_info(policy).hits > 4000
+    for row, r in zip(repeating[:200], got[:200], strict=True):
+        assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+
+    distinct = numeric_rows(6000, seed=10)
+    memo_clear(policy)
+    got = list(jixiao.score_rows(distinct, policy))
+    # the probes find no repeats, so the plan scores most chunks: the memo sees only the probes
+    # and the rows the plan hands back
+    assert memo_info(policy).hits + memo_info(policy).misses < 4500
+    for row, r in zip(distinct[::50], got[::50], strict=True):
+        assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+
+
+def test_chunk_path_switches_on_the_memo_hit_share() -> None:
+    from jixiao.evaluate.forms import MEMO_HIT_SHARE, PROBE_EVERY, chunk_path
+
+    assert chunk_path(None, 0) == "plan"
+    assert chunk_path(MEMO_HIT_SHARE, 0) == "memo"
+    assert chunk_path(MEMO_HIT_SHARE - 0.01, 0) == "plan"
+    assert chunk_path(MEMO_HIT_SHARE - 0.01, PROBE_EVERY - 1) == "plan"
+    assert chunk_path(0.0, PROBE_EVERY) == "memo"
