@@ -9,6 +9,7 @@ be a finding code, part of a path, or come from the form or the rule files.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sqlite3
@@ -488,3 +489,64 @@ def test_an_incomplete_installation_is_told_in_one_language(
         err = capsys.readouterr().err
         assert want in err, err
         assert bool(CJK.search(err)) == (want == "安装不完整"), err
+
+
+def _is_lang_test(node: ast.expr) -> bool:
+    """``lang == "en"`` (any name on the left) or a bare ``en`` flag."""
+    if isinstance(node, ast.Name):
+        return node.id == "en"
+    return (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], ast.Eq)
+        and isinstance(node.comparators[0], ast.Constant)
+        and node.comparators[0].value == "en"
+    )
+
+
+def _has_text(nodes: list[ast.stmt] | list[ast.expr]) -> bool:
+    """Whether a branch holds a string constant or an f-string (a text of its own)."""
+    return any(
+        isinstance(sub, ast.JoinedStr)
+        or (isinstance(sub, ast.Constant) and isinstance(sub.value, str))
+        for node in nodes
+        for sub in ast.walk(node)
+    )
+
+
+def inline_language_choices(source: str) -> list[int]:
+    """Lines where code picks between two texts by language instead of using jixiao.i18n."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.IfExp) and _is_lang_test(node.test):
+            texts = _has_text([node.body]) or _has_text([node.orelse])
+        elif isinstance(node, ast.If) and _is_lang_test(node.test) and node.orelse:
+            texts = _has_text(node.body) or _has_text(node.orelse)
+        else:
+            continue
+        if texts:
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_finder_sees_inline_choices() -> None:
+    source = (
+        'a = "x" if lang == "en" else "y"\n'
+        'b = f"{n} x" if en else f"{n} y"\n'
+        'if lang == "en":\n    c = "x"\nelse:\n    c = "y"\n'
+        'd = Msg("y", "x").text(lang)\n'
+        "e = (t[1] or t[0]) if lang == 'en' else t[0]\n"
+    )
+    assert inline_language_choices(source) == [1, 2, 3]
+
+
+def test_reports_choose_their_words_through_i18n() -> None:
+    """Report text goes through :mod:`jixiao.i18n` (``Msg``, ``WORDS``, ``heading``), never an
+    inline ``"English" if lang == "en" else "中文"``."""
+    report = Path(jixiao.__file__).parent / "report"
+    found = {
+        path.name: lines
+        for path in sorted(report.glob("*.py"))
+        if (lines := inline_language_choices(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, f"inline language choices (file: lines): {found}"

@@ -18,6 +18,7 @@ from jixiao.evaluate.examples import run_examples
 from jixiao.i18n import Msg, tr, word
 from jixiao.policy import load_policy, shipped_policies
 from jixiao.report import terminal
+from jixiao.report._common import policy_title
 from jixiao.report.terminal import make_console
 
 if TYPE_CHECKING:
@@ -357,8 +358,7 @@ def list_cmd(ctx: click.Context, as_json: bool, lang: str | None) -> None:
             first = exc.problems[0].message_text(language) if exc.problems else exc.render(language)
             rows.append((name, "?", _DOES_NOT_LOAD.text(language, first=first), ""))
             continue
-        title = (p.title[1] or p.title[0]) if language == "en" else p.title[0]
-        rows.append((p.name, p.version, title, p.path))
+        rows.append((p.name, p.version, policy_title(p, language), p.path))
     if as_json:
         click.echo(
             _dumps([{"name": n, "version": v, "title": t, "file": f} for n, v, t, f in rows])

@@ -13,7 +13,7 @@ from jixiao.catalog import SEVERITIES
 from jixiao.decimals import in_context
 from jixiao.errors import ReportError
 from jixiao.evaluate import FormResult
-from jixiao.i18n import HEADINGS, Msg, heading, place_text, word
+from jixiao.i18n import HEADINGS, Msg, heading, place_text, tr, word
 
 if TYPE_CHECKING:
     from jixiao.evaluate import Finding, IndicatorResult
@@ -32,6 +32,7 @@ __all__ = [
     "fmt_weight",
     "form_label",
     "grade_text",
+    "policy_title",
     "row_status",
     "severity_text",
     "t",
@@ -48,6 +49,11 @@ _GRADE_EN = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
 def t(key: str, lang: str = "zh") -> str:
     """A heading in the chosen language (``zh`` by default): :func:`jixiao.i18n.heading`."""
     return heading(key, lang)
+
+
+def policy_title(policy: Policy, lang: str = "zh") -> str:
+    """The policy author's own title: the English one under ``en`` when the file gives one."""
+    return tr((policy.title[0], policy.title[1] or policy.title[0]), lang)
 
 
 def severity_text(severity: str, lang: str = "zh") -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.decimals import in_context
 from jixiao.escape import markdown_text
-from jixiao.i18n import section_label
+from jixiao.i18n import Msg, heading, section_label
 from jixiao.report._common import (
     BatchEntry,
     as_results,
@@ -24,6 +24,7 @@ from jixiao.report._common import (
     fmt_weight,
     form_label,
     grade_text,
+    policy_title,
     rule_name,
     severity_text,
     t,
@@ -34,6 +35,22 @@ if TYPE_CHECKING:
     from jixiao.evaluate import FormResult, IndicatorResult
 
 __all__ = ["markdown_report"]
+
+_BY_RULE = Msg("（规则：{rule}）", " (rule {rule})")
+_YEAR = Msg("（{year}年度）", " ({year})")
+_BUDGET_LINE = Msg(
+    "执行率 {rate}，复核得分 **{score}**（自评 {claimed}，分值 {weight}）。",
+    "Execution rate {rate}; computed score **{score}** (claimed {claimed}, weight {weight}).",
+)
+_TOTAL_LINE = Msg(
+    "复核总分 **{total}**（满分 {full}，自评 {claimed}），等级 **{grade}**。",
+    "Computed total **{total}** of {full} (claimed {claimed}); grade **{grade}**.",
+)
+_STOP = Msg("。", ".")
+_PLACE = Msg("（{place}）", " ({place})")
+_COLON = Msg("：", ": ")
+#: The heading over the files that could not be read.
+_UNREADABLE = Msg(heading("unreadable", "zh"), heading("unreadable", "en").capitalize())
 
 
 class Md(str):
@@ -71,23 +88,22 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[object]], align: str = "
     return out
 
 
-def _explained(r: IndicatorResult, en: bool) -> str:
-    text = r.explanation("en" if en else "zh")
+def _explained(r: IndicatorResult, lang: str) -> str:
+    text = r.explanation(lang)
     if r.rule is None:
         return text
-    return text + (f" (rule {rule_name(r, 'en')})" if en else f"（规则：{rule_name(r)}）")
+    return text + _BY_RULE.text(lang, rule=rule_name(r, lang))
 
 
 def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     h = "#" * level
-    en = lang == "en"
     places = result.policy.places
     form = result.form
     p = result.policy
     out: list[str] = []
     title = _cell(form_label(result))
     if form.year:
-        title += f" ({form.year})" if en else f"（{form.year}年度）"
+        title += _YEAR.text(lang, year=form.year)
     out.append(f"{h} {title}")
     out.append("")
     meta: list[tuple[str, object]] = [
@@ -97,8 +113,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     if form.implementer:
         meta.append((t("implementer", lang), form.implementer))
     meta.append((t("year", lang), form.year if form.year is not None else "—"))
-    policy_title = (p.title[1] or p.title[0]) if en else p.title[0]
-    meta.append((t("policy", lang), f"{p.name} {p.version} — {policy_title}"))
+    meta.append((t("policy", lang), f"{p.name} {p.version} — {policy_title(p, lang)}"))
     if form.source:
         meta.append((t("source", lang), form.source))
     out += _table(["", ""], meta)
@@ -107,16 +122,15 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     b = result.budget
     out.append(f"{h}# {t('budget_line', lang)}")
     out.append("")
-    if en:
-        out.append(
-            f"Execution rate {fmt_rate(b.rate)}; computed score **{fmt_score(b.score, places)}** "
-            f"(claimed {fmt_score(b.claimed, places)}, weight {fmt_weight(b.weight)})."
+    out.append(
+        _BUDGET_LINE.text(
+            lang,
+            rate=fmt_rate(b.rate),
+            score=fmt_score(b.score, places),
+            claimed=fmt_score(b.claimed, places),
+            weight=fmt_weight(b.weight),
         )
-    else:
-        out.append(
-            f"执行率 {fmt_rate(b.rate)}，复核得分 **{fmt_score(b.score, places)}**"
-            f"（自评 {fmt_score(b.claimed, places)}，分值 {fmt_weight(b.weight)}）。"
-        )
+    )
     out.append("")
     out.append(f"> {_cell(b.explanation(lang))}")
     out.append("")
@@ -157,7 +171,7 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
                 Md(f"**{fmt_score(r.score, places)}**"),
                 check_mark(r.findings, r.verified),
                 t("verified_yes" if r.verified else "verified_no", lang),
-                _explained(r, en),
+                _explained(r, lang),
             ]
         )
     out += _table(head, rows, "lllllrrrccl")
@@ -188,31 +202,26 @@ def _form_section(result: FormResult, lang: str, level: int) -> list[str]:
     total = fmt_score(result.total, places)
     claimed = fmt_score(result.claimed_total, places)
     grade = grade_text(result.grade, lang, result.policy)
-    if en:
-        out.append(
-            f"Computed total **{total}** of {fmt_weight(weight_total)} (claimed {claimed}); "
-            f"grade **{grade}**."
+    out.append(
+        _TOTAL_LINE.text(
+            lang, total=total, full=fmt_weight(weight_total), claimed=claimed, grade=grade
         )
-    else:
-        out.append(
-            f"复核总分 **{total}**（满分 {fmt_weight(weight_total)}，自评 {claimed}），等级 **{grade}**。"
-        )
+    )
     out.append("")
-    out.append(verification_line(result, lang) + ("." if en else "。"))
+    out.append(verification_line(result, lang) + _STOP.text(lang))
     out.append("")
 
     out.append(f"{h}# {t('findings', lang)}")
     out.append("")
     findings = result.findings
     if not findings:
-        out.append(t("no_findings", lang) + ("." if en else "。"))
+        out.append(t("no_findings", lang) + _STOP.text(lang))
     for f in findings:
         place = _cell(finding_place(f, lang))
-        where = f" ({place})" if en else f"（{place}）"
-        sep = ": " if en else "："
+        where = _PLACE.text(lang, place=place) if f.where else ""
         out.append(
             f"- **{severity_text(f.severity, lang)}** {_code(f.code)}"
-            f"{where if f.where else ''}{sep}{_cell(f.message(lang))}"
+            f"{where}{_COLON.text(lang)}{_cell(f.message(lang))}"
         )
     out.append("")
     return out
@@ -230,7 +239,6 @@ def markdown_report(
     *failures* are input files that could not be read; they are listed at the end.
     """
     items = as_results(results)
-    en = lang == "en"
     out: list[str] = []
     if len(items) == 1 and not failures:
         out.append(f"# {t('report_title', lang)}")
@@ -278,9 +286,9 @@ def markdown_report(
     for r in items:
         out += _form_section(r, lang, 2)
     if failures:
-        out.append(f"## {t('unreadable', lang).capitalize() if en else t('unreadable', lang)}")
+        out.append(f"## {_UNREADABLE.text(lang)}")
         out.append("")
         for e in failures:
-            out.append(f"- {_code_span(e.source)}{': ' if en else '：'}{_cell(e.error or '')}")
+            out.append(f"- {_code_span(e.source)}{_COLON.text(lang)}{_cell(e.error or '')}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

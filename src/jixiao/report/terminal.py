@@ -28,7 +28,16 @@ from jixiao.catalog import severity_rank
 from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.escape import visible
-from jixiao.i18n import UNCLASSIFIED, basis_text, kind_text, place_text, section_label, word
+from jixiao.i18n import (
+    UNCLASSIFIED,
+    Msg,
+    basis_text,
+    kind_text,
+    place_text,
+    section_label,
+    tr,
+    word,
+)
 from jixiao.report._common import (
     BatchEntry,
     check_mark,
@@ -38,6 +47,7 @@ from jixiao.report._common import (
     fmt_weight,
     form_label,
     grade_text,
+    policy_title,
     row_status,
     rule_name,
     severity_text,
@@ -62,6 +72,40 @@ __all__ = [
     "render_targets",
     "syntax_error_text",
 ]
+
+_COMPUTED_TOTAL = Msg("复核总分 ", "Computed total ")
+_CLAIMED_GRADE = Msg("（自评 {claimed}）   等级 ", " (claimed {claimed})   Grade ")
+_PARTIAL = Msg("  （部分合计，不评定等级）", "  (partial total, no grade)")
+_FAILED_FILES = Msg("，{failed} {what}", ", {failed} {what}")
+_PASS = Msg("通过 ", "PASS ")
+_FAIL = Msg("失败 ", "FAIL ")
+_EXAMPLE_COUNTS = Msg("{passed} 个通过，{failed} 个失败", "{passed} passed, {failed} failed")
+
+#: The words of ``policy lint``'s summary of a good policy file.
+_POLICY_WORDS: dict[str, Msg] = {
+    "file": Msg("文件", "file"),
+    "source": Msg("依据", "source"),
+    "years": Msg("适用年度", "years"),
+    "rounding": Msg("舍入", "rounding"),
+    "tolerance": Msg("复核容差", "tolerance"),
+    "tiers": Msg("档次表", "tiers"),
+    "findings": Msg("发现代码", "findings"),
+    "examples": Msg("示例", "examples"),
+    "rules": Msg("规则（自上而下，第一条匹配的生效）", "rules"),
+    "kind": Msg("类别", "kind"),
+    "name": Msg("名称", "name"),
+    "where": Msg("位置", "where"),
+    "budget": Msg("预算", "budget"),
+    "indicator": Msg("指标", "indicator"),
+}
+
+#: The columns of ``policy list``.
+_LIST_WORDS: dict[str, Msg] = {
+    "name": Msg("名称", "name"),
+    "version": Msg("版本", "version"),
+    "title": Msg("标题", "title"),
+    "file": Msg("文件", "file"),
+}
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 STATUS_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green"}
@@ -253,20 +297,12 @@ def total_line(result: FormResult, lang: str = "zh") -> Text:
     claimed = fmt_score(result.claimed_total, places)
     style = "bold green" if result.ok else "bold red"
     text = Text()
-    if lang == "en":
-        text.append("Computed total ", style="bold")
-        text.append(fmt_score(result.total, places), style=style)
-        text.append(f" (claimed {claimed})   Grade ", style="bold")
-    else:
-        text.append("复核总分 ", style="bold")
-        text.append(fmt_score(result.total, places), style=style)
-        text.append(f"（自评 {claimed}）   等级 ", style="bold")
+    text.append(_COMPUTED_TOTAL.text(lang), style="bold")
+    text.append(fmt_score(result.total, places), style=style)
+    text.append(_CLAIMED_GRADE.text(lang, claimed=claimed), style="bold")
     text.append(grade_text(result.grade, lang, result.policy), style="bold")
     if result.partial:
-        text.append(
-            "  (partial total, no grade)" if lang == "en" else "  （部分合计，不评定等级）",
-            style="bold red",
-        )
+        text.append(_PARTIAL.text(lang), style="bold red")
     return text
 
 
@@ -277,7 +313,7 @@ def _verification(result: FormResult, lang: str) -> Text:
 
 def _policy_line(result: FormResult, lang: str) -> Text:
     p = result.policy
-    title = (p.title[1] or p.title[0]) if lang == "en" else p.title[0]
+    title = policy_title(p, lang)
     return Text(f"{t('policy', lang)}: {p.name} {p.version}  {title}", style="dim")
 
 
@@ -498,14 +534,9 @@ def render_summary(console: Console, entries: Sequence[BatchEntry], lang: str = 
     console.print(summary_table(entries, lang))
     scored = sum(1 for e in entries if not e.failed)
     failed = len({e.source for e in entries if e.failed})
-    if lang == "en":
-        line = f"{scored} {t('forms_scored', lang)}"
-        if failed:
-            line += f", {failed} {t('files_failed', lang)}"
-    else:
-        line = f"{scored} {t('forms_scored', lang)}"
-        if failed:
-            line += f"，{failed} {t('files_failed', lang)}"
+    line = f"{scored} {t('forms_scored', lang)}"
+    if failed:
+        line += _FAILED_FILES.text(lang, failed=failed, what=t("files_failed", lang))
     console.print(Text(line, style="bold red" if failed else "bold"))
 
 
@@ -562,42 +593,41 @@ def syntax_error_text(err: TargetSyntaxError, lang: str = "zh") -> str:
 
 def render_policy_summary(console: Console, policy: Policy, lang: str = "zh") -> None:
     """Name, version, weights, rules with file:line — what ``policy lint`` prints for a good file."""
-    en = lang == "en"
-    title = (policy.title[1] or policy.title[0]) if en else policy.title[0]
+    title = policy_title(policy, lang)
     head = Text(f"{policy.name} {policy.version}", style="bold green")
     head.append(f"  {title}")
     console.print(head)
     info = Table.grid(padding=(0, 2))
     info.add_column(style="dim")
     info.add_column()
-    _add(info, "file" if en else "文件", policy.path)
+    _add(info, tr(_POLICY_WORDS["file"], lang), policy.path)
     if policy.source:
-        _add(info, "source" if en else "依据", policy.source)
+        _add(info, tr(_POLICY_WORDS["source"], lang), policy.source)
     if policy.years is not None:
         start, end = policy.years
-        _add(info, "years" if en else "适用年度", f"{start}..{end if end is not None else ''}")
-    _add(info, "rounding" if en else "舍入", f"{policy.places} {policy.rounding}")
-    _add(info, "tolerance" if en else "复核容差", f"{policy.tolerance:f}")
+        _add(info, tr(_POLICY_WORDS["years"], lang), f"{start}..{end if end is not None else ''}")
+    _add(info, tr(_POLICY_WORDS["rounding"], lang), f"{policy.places} {policy.rounding}")
+    _add(info, tr(_POLICY_WORDS["tolerance"], lang), f"{policy.tolerance:f}")
     weights = "  ".join(f"{k} {fmt_weight(v)}" for k, v in policy.weights.items())
     _add(info, t("weight", lang), weights)
     grades = "  ".join(f"{name} {_interval(band)}" for name, band in policy.grades)
     _add(info, t("grade", lang), grades)
     if policy.tiers:
-        _add(info, "tiers" if en else "档次表", "、".join(policy.tiers))
+        _add(info, tr(_POLICY_WORDS["tiers"], lang), "、".join(policy.tiers))
     codes = sorted(policy.finding_codes())
     if codes:
-        _add(info, "findings" if en else "发现代码", " ".join(codes))
-    _add(info, "examples" if en else "示例", str(len(policy.examples)))
+        _add(info, tr(_POLICY_WORDS["findings"], lang), " ".join(codes))
+    _add(info, tr(_POLICY_WORDS["examples"], lang), str(len(policy.examples)))
     console.print(info)
-    table = Table(box=box.SIMPLE, title="rules" if en else "规则（自上而下，第一条匹配的生效）")
+    table = Table(box=box.SIMPLE, title=tr(_POLICY_WORDS["rules"], lang))
     table.add_column("#", justify="right")
-    table.add_column("kind" if en else "类别")
-    table.add_column("name" if en else "名称")
-    table.add_column("where" if en else "位置", style="dim")
+    table.add_column(tr(_POLICY_WORDS["kind"], lang))
+    table.add_column(tr(_POLICY_WORDS["name"], lang))
+    table.add_column(tr(_POLICY_WORDS["where"], lang), style="dim")
     n = 0
     for kind, rules in (
-        ("budget" if en else "预算", policy.budget_rules),
-        ("indicator" if en else "指标", policy.rules),
+        (tr(_POLICY_WORDS["budget"], lang), policy.budget_rules),
+        (tr(_POLICY_WORDS["indicator"], lang), policy.rules),
     ):
         for r in rules:
             n += 1
@@ -617,10 +647,10 @@ def render_examples(console: Console, outcomes: Sequence[ExampleOutcome], lang: 
         line = Text()
         if o.passed:
             line.append("✓ ", style="green")
-            line.append("PASS " if lang == "en" else "通过 ", style="green")
+            line.append(_PASS.text(lang), style="green")
         else:
             line.append("✗ ", style="bold red")
-            line.append("FAIL " if lang == "en" else "失败 ", style="bold red")
+            line.append(_FAIL.text(lang), style="bold red")
         line.append(o.name)
         line.append(f"  {o.location}", style="dim")
         console.print(line)
@@ -628,10 +658,7 @@ def render_examples(console: Console, outcomes: Sequence[ExampleOutcome], lang: 
             console.print(Text(f"    {failure}", style="red"))
     failed = sum(1 for o in outcomes if not o.passed)
     passed = len(outcomes) - failed
-    if lang == "en":
-        summary = f"{passed} passed, {failed} failed"
-    else:
-        summary = f"{passed} 个通过，{failed} 个失败"
+    summary = _EXAMPLE_COUNTS.text(lang, passed=passed, failed=failed)
     console.print(Text(summary, style="bold red" if failed else "bold green"))
 
 
@@ -640,10 +667,10 @@ def render_policy_list(
 ) -> None:
     """``(name, version, title, file)`` rows of the shipped policies."""
     table = Table(box=box.SIMPLE_HEAVY)
-    table.add_column("name" if lang == "en" else "名称", style="bold")
-    table.add_column("version" if lang == "en" else "版本")
-    table.add_column("title" if lang == "en" else "标题", overflow="fold")
-    table.add_column("file" if lang == "en" else "文件", style="dim")
+    table.add_column(tr(_LIST_WORDS["name"], lang), style="bold")
+    table.add_column(tr(_LIST_WORDS["version"], lang))
+    table.add_column(tr(_LIST_WORDS["title"], lang), overflow="fold")
+    table.add_column(tr(_LIST_WORDS["file"], lang), style="dim")
     for name, version, title, path in rows:
         _add(table, name, version, title, path)
     console.print(table)
