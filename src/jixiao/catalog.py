@@ -1,5 +1,8 @@
 """The one catalog of finding codes: each code once, with its severity, texts and docs anchor.
 
+Longer than 500 lines on purpose: it is one table, every built-in code with its templates in both languages,
+kept in one place so that a code is defined once and read (and reviewed) together.
+
 A finding is one thing the audit found in a form: a stable code, a severity, where, and a message.
 Every built-in code the evaluator (or a form reader) can raise is listed here, once, with its
 summary and its message templates in Chinese and English; rule files add codes of their own with

@@ -14,6 +14,7 @@ from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.outcome import Outcome
+from jixiao.i18n import Msg
 from jixiao.policy.compiler import EvalError
 from jixiao.targets.ast import Amount, Comparison, Deadline, Node
 
@@ -274,18 +275,27 @@ def budget_explanation(b: BudgetResult, lang: str) -> str:
     """The sentence saying how the budget line was scored, in *lang*."""
     if b.rate is None or b.score is None:
         first = next((f for f in b.findings if f.severity in ("error", "warning")), None)
-        if lang == "en":
-            return f"budget not scored: {first.en}" if first else "budget not scored"
-        return f"预算执行未评分：{first.zh}" if first else "预算执行未评分"
-    if lang == "en":
-        return (
-            f"Executed {_plain(b.executed)} of an annual budget of {_plain(b.annual)}: "
-            f"rate {b.rate:f}%, rule '{b.rule.name if b.rule else ''}' gives {b.score:f} of {_plain(b.weight)}"
-        )
-    return (
-        f"全年执行数{_plain(b.executed)}，全年预算数{_plain(b.annual)}，执行率{b.rate:f}%，"
-        f"按规则「{b.rule.name if b.rule else ''}」得{b.score:f}分（满分{_plain(b.weight)}分）"
+        if first is None:
+            return _BUDGET_UNSCORED.text(lang)
+        return _BUDGET_UNSCORED_BECAUSE.text(lang, why=first.message(lang))
+    return _BUDGET_SCORED.text(
+        lang,
+        executed=_plain(b.executed),
+        annual=_plain(b.annual),
+        rate=b.rate,
+        rule=b.rule.name if b.rule else "",
+        score=b.score,
+        weight=_plain(b.weight),
     )
+
+
+_BUDGET_UNSCORED = Msg("预算执行未评分", "budget not scored")
+_BUDGET_UNSCORED_BECAUSE = Msg("预算执行未评分：{why}", "budget not scored: {why}")
+_BUDGET_SCORED = Msg(
+    "全年执行数{executed}，全年预算数{annual}，执行率{rate:f}%，按规则「{rule}」得{score:f}分（满分{weight}分）",
+    "Executed {executed} of an annual budget of {annual}: rate {rate:f}%, rule '{rule}' gives "
+    "{score:f} of {weight}",
+)
 
 
 def budget_steps(b: BudgetResult) -> tuple[Step, ...]:

@@ -1,5 +1,9 @@
 """The columnar plan: a policy's indicator rules run over a chunk of rows at once, exactly.
 
+Longer than 500 lines on purpose: the plan's compiler (splitting rule expressions into cell
+parts and column parts) and its executor share one private column representation and must
+change together; both are read against the row evaluator they reproduce.
+
 列式计划：把一条策略的指标规则编译成按列执行的计划，一次为一批行评分；能精确处理的行逐列计算，
 其余行交给逐行评分器，两条路径的结果逐字段相同。
 

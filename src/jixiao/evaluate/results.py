@@ -4,7 +4,7 @@ Results are small objects over a shared, immutable outcome (:mod:`jixiao.evaluat
 explanations and steps (:mod:`jixiao.evaluate.explain`) and JSON parts are built on first use.
 They pickle without their closures (a rule travels as its index).
 
-A little over 500 lines: the four result types are read together and each is mostly properties.
+Longer than 500 lines on purpose: the four result types are read together and each is mostly properties.
 """
 
 from __future__ import annotations

@@ -142,7 +142,6 @@ class TypeInfo:
 
     def describe(self, lang: str = "zh") -> str:
         """What the type is, in words (``分值`` / ``points``)."""
-        en = lang == "en"
         if self.kind != "num":
             return _KIND_WORDS[self.kind].text(lang)
         if not self.dims:
@@ -151,9 +150,9 @@ class TypeInfo:
         for base, exp in self.dims:
             label = _DIM_WORDS[base].text(lang) if base in _DIM_WORDS else base
             if base == "q" and self.concrete:
-                label = f"a quantity in {self.concrete}" if en else f"以{self.concrete}计的数量"
-            parts.append(label if exp == 1 else f"({label})^{exp}" if en else f"{label}^{exp}")
-        return ("·" if not en else " × ").join(parts)
+                label = _QUANTITY_IN.text(lang, unit=self.concrete)
+            parts.append(label if exp == 1 else _POWER.text(lang, label=label, exp=exp))
+        return _TIMES.text(lang).join(parts)
 
     def words(self) -> Msg:
         """:meth:`describe` in both languages."""
@@ -166,6 +165,9 @@ _KIND_WORDS = {
     "error": Msg("?", "?"),
 }
 _NUMBER = Msg("数", "a number")
+_QUANTITY_IN = Msg("以{unit}计的数量", "a quantity in {unit}")
+_POWER = Msg("{label}^{exp}", "({label})^{exp}")
+_TIMES = Msg("·", " × ")
 _DIM_WORDS = {
     "points": Msg("分值", "points"),
     "q": Msg("指标数量", "a quantity"),

@@ -3,7 +3,7 @@
 Every function draws on a :class:`rich.console.Console` passed in, so the caller decides where the
 output goes and whether it is coloured (rich leaves colour out when the stream is not a TTY).
 
-Why one module of about 640 lines: it is the terminal's half of every command (forms, findings,
+Longer than 500 lines on purpose: it is the terminal's half of every command (forms, findings,
 explanations, batch summaries, parsed cells, policies), and each part draws with the same few
 private pieces (the console that escapes control characters, the status marks, the severity
 styles, the row helper). Its sections are marked below; a new command's rendering that needs none

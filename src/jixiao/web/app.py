@@ -1,5 +1,8 @@
 """The workbench: a local web application over the scorer and the results store.
 
+Longer than 500 lines on purpose: it is the route table, and each route is a few lines that read the request,
+call :mod:`jixiao.web.pages` and render a template; the pages and the guard live apart.
+
 工作台：本机网页应用。上传自评表（一个或多个文件，或整个文件夹的 zip 包），选择评分策略，逐表查看
 自评与复核得分、每条复核发现所在的行与单元格；一批表的汇总图；策略编辑器。所有结果写入结果库。
 
