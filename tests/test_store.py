@@ -160,6 +160,44 @@ def test_migration_from_the_previous_schema_keeps_rows(tmp_path: Path) -> None:
         assert [f["id"] for f in store.forms(latest=True)] == [1]
 
 
+def test_a_files_message_is_kept_in_both_languages(tmp_path: Path) -> None:
+    """A skipped or failed file's reason is shown in the language of the page that reads it,
+    whatever the language of the upload; a message written in one language is shown as it is."""
+    from jixiao.i18n import Msg
+
+    with ResultStore(tmp_path / "s.sqlite") as store:
+        batch = store.new_batch("two files")
+        store.record_file(batch, "a.txt", "skipped", Msg("不是自评表文件", "not a form file"))
+        store.record_file(batch, "b.xlsx", "failed", "只有一种语言的说明")
+        store.record_file(batch, "c.json", "ok", None, forms=1)
+        zh = [(f["name"], f["status"], f["message"]) for f in store.batch_files(batch)]
+        en = [(f["name"], f["message"]) for f in store.batch_files(batch, "en")]
+    assert zh == [
+        ("a.txt", "skipped", "不是自评表文件"),
+        ("b.xlsx", "failed", "只有一种语言的说明"),
+        ("c.json", "ok", None),
+    ]
+    assert en == [("a.txt", "not a form file"), ("b.xlsx", "只有一种语言的说明"), ("c.json", None)]
+
+
+def test_migration_adds_english_messages_to_a_version_2_store(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO batches(id, label, created_at) VALUES ('b1', 'x', '2024-01-01')")
+    db.execute(
+        "INSERT INTO batch_files(batch_id, name, status, message) "
+        "VALUES ('b1', 'a.txt', 'skipped', '旧的说明')"
+    )
+    db.commit()
+    db.close()
+    with ResultStore(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert [f["message"] for f in store.batch_files("b1", "en")] == ["旧的说明"]
+
+
 def test_refuses_files_that_are_not_its_own(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     db = sqlite3.connect(other)

@@ -61,7 +61,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]
     response = client.post(
         "/upload",
         data={"csrf": csrf.group(1), "policy": "central"},
-        files=[("files", (path.name, path.read_bytes(), "application/json"))],
+        files=[
+            ("files", (path.name, path.read_bytes(), "application/json")),
+            # a skipped and a failed file: their reasons, recorded at upload, follow the page
+            ("files", ("notes.txt", b"not a form", "text/plain")),
+            ("files", ("broken.json", b"{,}", "application/json")),
+        ],
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
@@ -130,3 +135,13 @@ def test_a_csv_forms_places_follow_the_page_language(tmp_path: Path) -> None:
     en = client.get(f"/forms/{form_id}?lang=en").text
     assert "文件第22行第8列" in zh and "row 22, col 8" not in zh
     assert "row 22, col 8" in en and "文件第22行" not in en
+
+
+def test_headings_use_the_page_languages_punctuation(pages: dict[str, tuple[str, str]]) -> None:
+    """A full-width colon joins a heading to its name on a Chinese page only (the scan above
+    cannot tell it from the form's own punctuation)."""
+    zh, en = pages["batch"]
+    assert "批次：" in zh
+    assert "Batch: " in en and "Batch：" not in en
+    assert "Files of the batch" in en  # the upload's skipped and failed files are listed
+    assert "unsupported file type .txt" in en and "不支持的文件类型" in zh

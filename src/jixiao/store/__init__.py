@@ -277,17 +277,20 @@ class ResultStore:
         batch_id: str,
         name: str,
         status: str,
-        message: str | None,
+        message: Msg | str | None,
         *,
         forms: int = 0,
     ) -> None:
         """Note what became of one file of a batch: ``ok`` (with its number of forms),
-        ``failed`` (it could not be read; *message* says where and why) or ``skipped``."""
+        ``failed`` (it could not be read; *message* says where and why) or ``skipped``. A
+        :class:`~jixiao.i18n.Msg` keeps both languages (:meth:`batch_files` gives the one
+        asked for); a plain string is shown as it is in both."""
+        zh, en = (message.zh, message.en) if isinstance(message, Msg) else (message, None)
         with self._write():
             self._db.execute(
-                "INSERT INTO batch_files(batch_id, name, status, message, forms) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (batch_id, name, status, message, forms),
+                "INSERT INTO batch_files(batch_id, name, status, message, message_en, forms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (batch_id, name, status, zh, en, forms),
             )
 
     class _Tx:
@@ -390,13 +393,22 @@ class ResultStore:
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def batch_files(self, batch_id: str) -> list[dict[str, Any]]:
-        """Every file of a batch in the order it was read, with its status and message."""
+    def batch_files(self, batch_id: str, lang: str = "zh") -> list[dict[str, Any]]:
+        """Every file of a batch in the order it was read, with its status and its message in
+        *lang* (a message stored in one language only is given as it is)."""
         rows = self._db.execute(
-            "SELECT name, status, message, forms FROM batch_files WHERE batch_id = ? ORDER BY id",
+            "SELECT name, status, message, message_en, forms FROM batch_files "
+            "WHERE batch_id = ? ORDER BY id",
             (batch_id,),
         ).fetchall()
-        return [dict(r) for r in rows]
+        out = []
+        for r in rows:
+            d = dict(r)
+            en = d.pop("message_en")
+            if lang == "en" and en is not None:
+                d["message"] = en
+            out.append(d)
+        return out
 
     def policy_chain(self, digest: str) -> list[tuple[str, str]] | None:
         """The rule files (display name, text) of a policy a stored form was scored under."""

@@ -97,6 +97,10 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE f.id = (SELECT max(g.id) FROM forms g
                       WHERE g.form_key = f.form_key AND g.policy_name = f.policy_name);
     """,
+    # 3: a file's message in English too (the page shows the one of its own language)
+    """
+    ALTER TABLE batch_files ADD COLUMN message_en TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

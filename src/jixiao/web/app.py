@@ -267,8 +267,7 @@ class _Workbench:
             for name, data in payload:
                 for shown, path, skipped in save_upload(folder, name, data, self.limits):
                     if path is None:
-                        why = skipped.text(lang) if skipped is not None else None
-                        store.record_file(batch_id, shown, "skipped", why)
+                        store.record_file(batch_id, shown, "skipped", skipped)
                         continue
                     content = path.read_bytes()
                     try:
@@ -276,7 +275,13 @@ class _Workbench:
                         results = [score_form(f, policy) for f in forms]
                     except JixiaoError as exc:
                         store.record_file(
-                            batch_id, shown, "failed", exc.render(lang).replace(str(path), shown)
+                            batch_id,
+                            shown,
+                            "failed",
+                            Msg(
+                                exc.render("zh").replace(str(path), shown),
+                                exc.render("en").replace(str(path), shown),
+                            ),
                         )
                         continue
                     except Exception as exc:  # a bug: report it for this file, go on with the rest
@@ -285,7 +290,10 @@ class _Workbench:
                             batch_id,
                             shown,
                             "failed",
-                            f"{label('internal', lang)} {type(exc).__name__}",
+                            Msg(
+                                f"{label('internal', 'zh')} {type(exc).__name__}",
+                                f"{label('internal', 'en')} {type(exc).__name__}",
+                            ),
                         )
                         continue
                     store.add_many(
@@ -305,7 +313,7 @@ class _Workbench:
             if info is None:
                 raise HTTPException(404)
             forms = store.forms(batch_id=batch_id)
-            files = store.batch_files(batch_id)
+            files = store.batch_files(batch_id, self.lang(request))
         return self.page_response(
             request, "batch.html", batch=info, forms=pages.decorate(forms), files=files
         )

@@ -26,6 +26,7 @@ WORKBENCH: dict[str, tuple[str, str]] = {
     "score_button": ("评分并复核", "Score and review"),
     "recent": ("最近的批次", "Recent batches"),
     "batch": ("批次", "Batch"),
+    "colon": ("：", ": "),
     "created": ("时间", "Created"),
     "forms": ("表单数", "Forms"),
     "none_yet": ("尚无记录。", "Nothing stored yet."),
