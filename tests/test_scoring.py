@@ -144,6 +144,13 @@ def test_v22_sichuan_low_rate_needs_reason() -> None:
 # ---------------------------------------------------------------- the seed form
 
 
+def test_budget_sentence_names_the_rule_in_the_run_language() -> None:
+    """The budget line's explanation: the policy's English label of the rule under English."""
+    budget = score_form(SEED, "central").budget
+    assert budget.explanation("zh").endswith("按规则「线性计分」得9.71分（满分10分）")
+    assert budget.explanation("en").endswith("rule 'linear' gives 9.71 of 10")
+
+
 def test_seed_form_scores_as_printed() -> None:
     result = score_form(SEED, "central")
     assert result.total == Decimal("95.71")

@@ -283,7 +283,7 @@ def budget_explanation(b: BudgetResult, lang: str) -> str:
         executed=_plain(b.executed),
         annual=_plain(b.annual),
         rate=b.rate,
-        rule=b.rule.name if b.rule else "",
+        rule=b.rule.title(lang) if b.rule else "",
         score=b.score,
         weight=_plain(b.weight),
     )
