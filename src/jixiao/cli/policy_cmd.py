@@ -17,8 +17,7 @@ from jixiao.errors import PolicyError, PolicyProblem
 from jixiao.evaluate.examples import run_examples
 from jixiao.i18n import Msg, tr, word
 from jixiao.policy import load_policy, shipped_policies
-from jixiao.report import terminal
-from jixiao.report._common import policy_title
+from jixiao.report import policy_title, terminal
 from jixiao.report.terminal import make_console
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from jixiao.report._common import BatchEntry, ReportError
+from jixiao.report._common import BatchEntry, ReportError, policy_title
 
 if TYPE_CHECKING:
     from jixiao.report.json_out import to_json, to_jsonl
@@ -36,6 +36,7 @@ __all__ = [
     "BatchEntry",
     "ReportError",
     "markdown_report",
+    "policy_title",
     "to_json",
     "to_jsonl",
     "write_annotated_workbook",

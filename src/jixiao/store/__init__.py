@@ -397,18 +397,11 @@ class ResultStore:
         """Every file of a batch in the order it was read, with its status and its message in
         *lang* (a message stored in one language only is given as it is)."""
         rows = self._db.execute(
-            "SELECT name, status, message, message_en, forms FROM batch_files "
-            "WHERE batch_id = ? ORDER BY id",
-            (batch_id,),
+            "SELECT name, status, coalesce(CASE WHEN ? THEN message_en END, message) AS message,"
+            " forms FROM batch_files WHERE batch_id = ? ORDER BY id",
+            (lang == "en", batch_id),
         ).fetchall()
-        out = []
-        for r in rows:
-            d = dict(r)
-            en = d.pop("message_en")
-            if lang == "en" and en is not None:
-                d["message"] = en
-            out.append(d)
-        return out
+        return [dict(r) for r in rows]
 
     def policy_chain(self, digest: str) -> list[tuple[str, str]] | None:
         """The rule files (display name, text) of a policy a stored form was scored under."""
