@@ -205,15 +205,18 @@ class LangContext(click.Context):
     formatter_class = LangFormatter
 
 
-class _Localized:
-    """What :class:`LangCommand` and :class:`LangGroup` share: their texts as :class:`Msg`."""
+class _Localized(click.Command):
+    """What :class:`LangCommand` and :class:`LangGroup` share: their texts as :class:`Msg`,
+    shown in the run's language."""
 
-    help: str | None
-    epilog: str | None
-    short_help: str | None
+    context_class = LangContext
     help_msg: Msg | None
     epilog_msg: Msg | None
     short_msg: Msg | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._keep(kwargs)
+        super().__init__(*args, **kwargs)
 
     def _keep(self, kwargs: dict[str, Any]) -> None:
         self.help_msg, kwargs["help"] = _take(kwargs.get("help"))
@@ -232,16 +235,6 @@ class _Localized:
             first = (self.help or "").strip().splitlines()[0] if self.help else ""
             self.short_help = first.rstrip("。.")
 
-
-class LangCommand(_Localized, click.Command):
-    """A command whose ``help``, ``epilog`` and ``short_help`` may be :class:`Msg`."""
-
-    context_class = LangContext
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._keep(kwargs)
-        super().__init__(*args, **kwargs)
-
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._localize()
         super().format_help(ctx, formatter)
@@ -260,6 +253,10 @@ class LangCommand(_Localized, click.Command):
         if found is not None:
             found.help = HELP_HELP.text(cli_lang.current())
         return found
+
+
+class LangCommand(_Localized):
+    """A command whose ``help``, ``epilog`` and ``short_help`` may be :class:`Msg`."""
 
 
 class LangGroup(_Localized, click.Group):
@@ -267,27 +264,3 @@ class LangGroup(_Localized, click.Group):
 
     command_class = LangCommand
     group_class = type  # a subgroup is a LangGroup too
-    context_class = LangContext
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._keep(kwargs)
-        super().__init__(*args, **kwargs)
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self._localize()
-        super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        self._localize()
-        return super().get_short_help_str(limit)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        _choose_lang(args)
-        return super().parse_args(ctx, args)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        # click makes the help option once and keeps it: its text follows the run's language
-        found = super().get_help_option(ctx)
-        if found is not None:
-            found.help = HELP_HELP.text(cli_lang.current())
-        return found

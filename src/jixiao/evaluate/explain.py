@@ -233,42 +233,68 @@ def reading_clause(actual: Node | None, en: bool) -> str:
 
 def tier_sentence(o: Outcome, f: dict[str, str], en: bool) -> str:
     """The sentence of a score read from a tier table."""
-    basis = o.basis
-    if en:
-        head = {
-            "words": "The actual '{actual}' reads as tier '{tier}' (band {band})",
-            "status": "The actual '{actual}' reads as tier '{tier}' (band {band})",
-            "deadline": "Completed {actual} against the deadline {target}: tier '{tier}' (band {band})",
-            "claimed": "The actual does not name a tier; the claimed {claimed} lies in tier '{tier}' (band {band})",
-            "echo": "The actual restates the target; taken as tier '{tier}' (band {band})",
-            "scale": "The actual '{actual}' is grade '{actual}' of the scale {target}: tier '{tier}' (band {band})",
-        }[basis]
-        if basis == "claimed":
-            tail = ", kept as the evaluator's judgment: {score} of {weight}"
-        elif o.claimed is None:
-            tail = "; no score claimed, the tier's default point gives {score} of {weight}"
-        elif o.score == o.claimed:
-            tail = "; the claimed {claimed} lies in the band and is kept as the evaluator's judgment: {score} of {weight}"
-        else:
-            tail = "; the claimed {claimed} lies outside the band, the tier's default point gives {score} of {weight}"
+    lang = "en" if en else "zh"
+    if o.basis == "claimed":
+        tail = "claimed"
+    elif o.claimed is None:
+        tail = "no_claim"
+    elif o.score == o.claimed:
+        tail = "kept"
     else:
-        head = {
-            "words": "实际完成情况「{actual}」属「{tier}」档（得分区间{band}）",
-            "status": "实际完成情况「{actual}」属「{tier}」档（得分区间{band}）",
-            "deadline": "实际完成时间{actual}，期限{target}，属「{tier}」档（得分区间{band}）",
-            "claimed": "实际完成情况未对应到档次，按自评{claimed}分所在的「{tier}」档（得分区间{band}）认定",
-            "echo": "实际完成情况复述了年度指标值，按「{tier}」档（得分区间{band}）认定",
-            "scale": "实际完成情况「{actual}」在等级量表「{target}」中，属「{tier}」档（得分区间{band}）",
-        }[basis]
-        if basis == "claimed":
-            tail = "，保留自评得分作为评价人的判断，得{score}分（满分{weight}分）"
-        elif o.claimed is None:
-            tail = "，未填自评得分，按该档默认分值得{score}分（满分{weight}分）"
-        elif o.score == o.claimed:
-            tail = "，自评{claimed}分在区间内，保留为评价人的判断，得{score}分（满分{weight}分）"
-        else:
-            tail = "，自评{claimed}分不在区间内，按该档默认分值得{score}分（满分{weight}分）"
-    return (head + tail).format(**f)
+        tail = "default"
+    return _TIER_HEAD[o.basis].text(lang, **f) + _TIER_TAIL[tail].text(lang, **f)
+
+
+_READS_AS = Msg(
+    "实际完成情况「{actual}」属「{tier}」档（得分区间{band}）",
+    "The actual '{actual}' reads as tier '{tier}' (band {band})",
+)
+
+#: How a tier was reached, by the basis of the score.
+_TIER_HEAD: dict[str, Msg] = {
+    "words": _READS_AS,
+    "status": _READS_AS,
+    "deadline": Msg(
+        "实际完成时间{actual}，期限{target}，属「{tier}」档（得分区间{band}）",
+        "Completed {actual} against the deadline {target}: tier '{tier}' (band {band})",
+    ),
+    "claimed": Msg(
+        "实际完成情况未对应到档次，按自评{claimed}分所在的「{tier}」档（得分区间{band}）认定",
+        "The actual does not name a tier; the claimed {claimed} lies in tier '{tier}' "
+        "(band {band})",
+    ),
+    "echo": Msg(
+        "实际完成情况复述了年度指标值，按「{tier}」档（得分区间{band}）认定",
+        "The actual restates the target; taken as tier '{tier}' (band {band})",
+    ),
+    "scale": Msg(
+        "实际完成情况「{actual}」在等级量表「{target}」中，属「{tier}」档（得分区间{band}）",
+        "The actual '{actual}' is grade '{actual}' of the scale {target}: tier '{tier}' "
+        "(band {band})",
+    ),
+}
+
+#: What became of the claimed score within the tier.
+_TIER_TAIL: dict[str, Msg] = {
+    "claimed": Msg(
+        "，保留自评得分作为评价人的判断，得{score}分（满分{weight}分）",
+        ", kept as the evaluator's judgment: {score} of {weight}",
+    ),
+    "no_claim": Msg(
+        "，未填自评得分，按该档默认分值得{score}分（满分{weight}分）",
+        "; no score claimed, the tier's default point gives {score} of {weight}",
+    ),
+    "kept": Msg(
+        "，自评{claimed}分在区间内，保留为评价人的判断，得{score}分（满分{weight}分）",
+        "; the claimed {claimed} lies in the band and is kept as the evaluator's judgment: "
+        "{score} of {weight}",
+    ),
+    "default": Msg(
+        "，自评{claimed}分不在区间内，按该档默认分值得{score}分（满分{weight}分）",
+        "; the claimed {claimed} lies outside the band, the tier's default point gives "
+        "{score} of {weight}",
+    ),
+}
 
 
 def budget_explanation(b: BudgetResult, lang: str) -> str:

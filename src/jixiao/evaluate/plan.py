@@ -195,19 +195,7 @@ class _Compiler:
                     raise _Unsupported(x.dotted)
                 if len(x.path) == 1 and x.dotted in _ROW_REFS and x.dotted not in self.params:
                     return True
-            elif isinstance(x, A.Bands):
-                stack.append(x.subject)
-                stack.extend(v for _iv, v in x.bands)
-            elif isinstance(x, A.In):
-                stack.append(x.item)
-            elif isinstance(x, A.Call):
-                stack.extend(x.args)
-            elif isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
-                stack += [x.left, x.right]
-            elif isinstance(x, A.Neg | A.Not):
-                stack.append(x.operand)
-            elif isinstance(x, A.If):
-                stack += [x.cond, x.then, x.otherwise]
+            stack.extend(A.children(x))
         return False
 
     def has_units(self, e: Any) -> bool:
@@ -224,17 +212,7 @@ class _Compiler:
                     return True
             elif isinstance(x, A.Bands):
                 return True
-            elif isinstance(x, A.In):
-                stack.append(x.item)
-                stack.extend(x.options)
-            elif isinstance(x, A.Call):
-                stack.extend(x.args)
-            elif isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
-                stack += [x.left, x.right]
-            elif isinstance(x, A.Neg | A.Not):
-                stack.append(x.operand)
-            elif isinstance(x, A.If):
-                stack += [x.cond, x.then, x.otherwise]
+            stack.extend(A.children(x))
         return False
 
     def compile(self, e: Any) -> VecFn:
@@ -436,14 +414,7 @@ def _constant(e: Any) -> bool:
             return False
         if isinstance(x, A.Num) and x.unit not in (None, "分"):
             return False  # a unit literal checks the indicator's dimension
-        if isinstance(x, A.BinOp | A.Cmp | A.And | A.Or):
-            stack += [x.left, x.right]
-        elif isinstance(x, A.Neg | A.Not):
-            stack.append(x.operand)
-        elif isinstance(x, A.If):
-            stack += [x.cond, x.then, x.otherwise]
-        elif isinstance(x, A.In):
-            stack.append(x.item)
+        stack.extend(A.children(x))
     return True
 
 

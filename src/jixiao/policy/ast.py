@@ -45,6 +45,7 @@ __all__ = [
     "TierTable",
     "TiersStmt",
     "UnscoredStmt",
+    "children",
 ]
 
 
@@ -223,6 +224,28 @@ class Bands:
 
 
 Expr = Num | Str | Bool | Ref | Call | BinOp | Neg | Cmp | In | Not | And | Or | If | Bands
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    """The expressions directly inside *e* (none for a literal or a name).
+
+    >>> [type(c).__name__ for c in children(BinOp("*", Ref(("weight",)), Num(Decimal(2), "2")))]
+    ['Ref', 'Num']
+    """
+    if isinstance(e, BinOp | Cmp | And | Or):
+        return (e.left, e.right)
+    if isinstance(e, Neg | Not):
+        return (e.operand,)
+    if isinstance(e, If):
+        return (e.cond, e.then, e.otherwise)
+    if isinstance(e, In):
+        return (e.item, *e.options)
+    if isinstance(e, Call):
+        return tuple(e.args)
+    if isinstance(e, Bands):
+        return (e.subject, *(v for _band, v in e.bands))
+    return ()
+
 
 # ---------------------------------------------------------------- statements
 
