@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,12 @@ from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, 
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.indicators import Keyed as _Keyed
+from jixiao.evaluate.indicators import from_shared as _from_shared
+from jixiao.evaluate.indicators import mapping_key as _mapping_key
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
+from jixiao.evaluate.indicators import score_missed as _score_missed
 from jixiao.evaluate.memo import memo_of as _memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
@@ -352,75 +356,123 @@ def score_rows(
         yield _score_row(pol, memo, row, i)
 
 
-#: The first chunk of rows scored by the columnar plan; each next chunk is twice as long, up to
-#: :data:`CHUNK_ROWS` (a slow stream gets its first results soon, a long one runs in big chunks).
+#: The first chunk of rows read; each next chunk is twice as long, up to :data:`CHUNK_ROWS` (a
+#: slow stream gets its first results soon, a long one runs in big chunks).
 FIRST_CHUNK = 64
 CHUNK_ROWS = 1024
 
-#: The share of a chunk's rows found in the shared-outcome memo above which the next chunk goes
-#: through the memo rather than the plan. A memo hit costs a fraction of a plan row and a memo
-#: miss more than one, so repeating rows (real returns copied from a template) are scored fastest
-#: from the memo and rows that rarely repeat (every unit's own number) by the plan. Both paths give
-#: identical results; the choice only changes speed.
+#: The share of a chunk's rows found in the shared-outcome memo at or above which the next
+#: chunk's misses go straight to the row evaluator (into the memo) rather than to the plan. When
+#: rows repeat that much, a missed row will most likely come back: scoring it once into the memo
+#: (then a hit of a few µs each time) beats scoring it on columns now and again into the memo
+#: when it returns. Below it, misses are mostly rows that never come back (every unit's own
+#: number), and the plan scores them for a fraction of the evaluator's cost. Hits are taken from
+#: the memo either way; the results are identical either way.
 MEMO_HIT_SHARE = 0.6
 
-#: While the plan is chosen, every this-many-th chunk goes through the memo again to see whether
-#: the rows have started to repeat.
-PROBE_EVERY = 4
+#: How many rows scored by the plan are remembered (by their memo key's hash, in each of two
+#: generations), so that a row coming back goes to the row evaluator and into the memo.
+SEEN_ROWS = 1 << 16
 
 
 def _score_rows_planned(
     rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, plan: Plan, start: int
 ) -> Iterator[IndicatorResult]:
-    """:func:`score_rows` through the columnar plan: a chunk of rows is read, the rows the plan
-    handles are scored on columns, the rest one by one; results come out in input order.
-
-    Each chunk goes either through the plan or through the shared-outcome memo, whichever the
-    last chunk scored through the memo says is faster: the memo when at least
-    :data:`MEMO_HIT_SHARE` of its rows were found there (see :func:`chunk_path`)."""
+    """:func:`score_rows` with a columnar plan, routing each row: read a chunk; a row whose
+    outcome the shared-outcome memo holds is taken from it (a few µs). The other rows (misses)
+    go to the row evaluator, which keeps their outcomes in the memo, when at least
+    :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will come
+    back). Otherwise a miss seen before in the stream (the plan scored it then) goes to the row
+    evaluator too, and the chunk's other misses go together through the plan; the rows the plan
+    does not handle go to the row evaluator (into the memo). Results come out in input order.
+    Every path gives the same results field by field; the routing only changes speed."""
     memo = _memo_of(pol)
+    reasons = memo.reasons  # rules that read the reason: no shared outcomes (and no plan)
     it = iter(rows)
     size = FIRST_CHUNK
     i = start
-    hit_share: float | None = None  # of the last chunk scored through the memo
-    since_probe = 0
+    seen: set[int] = set()  # hashes of the memo keys of rows the plan scored
+    older: set[int] = set()  # the generation before
+    to_memo = False  # the last chunk's hit share says misses go to the evaluator
     while True:
         chunk = list(itertools.islice(it, size))
         if not chunk:
             return
-        path = chunk_path(hit_share, since_probe)
-        if path == "memo":
-            hits = memo.hits
-            for row in chunk:
-                yield _score_row(pol, memo, row, i)
-                i += 1
-            hit_share = (memo.hits - hits) / len(chunk)
-            since_probe = 0
-        else:
-            since_probe += 1
+        n = len(chunk)
+        hits = 0
+        out: list[IndicatorResult | None] = [None] * n
+        to_plan: list[int] = []
+        keys: list[_Keyed] = []
+        for j, row in enumerate(chunk):
             try:
-                done: list[IndicatorResult | None] = score_chunk(plan, chunk)
-            except Exception:  # the plan never loses a row: the row evaluator scores the chunk
-                done = [None] * len(chunk)
-            for row, result in zip(chunk, done, strict=True):
-                yield _score_row(pol, memo, row, i) if result is None else result
-                i += 1
+                keyed = (
+                    _mapping_key(memo, row)
+                    if not reasons
+                    and type(row) is dict
+                    and "target" in row
+                    and "actual" in row
+                    and "weight" in row
+                    else None
+                )
+            except FormError:  # a cell that is not a number: the full path makes its finding
+                keyed = None
+            if keyed is None:
+                out[j] = _score_row(pol, memo, row, i + j)
+                continue
+            scored = memo.get(keyed[0])
+            if scored is not None:
+                hits += 1
+                out[j] = _guarded(pol, row, i + j, _from_shared, pol, row, keyed, scored)
+                continue
+            h = hash(keyed[0])
+            if to_memo or h in seen or h in older:  # the evaluator scores it into the memo
+                out[j] = _guarded(
+                    pol, row, i + j, _score_missed, pol, memo, row, keyed, f"rows[{i + j}]"
+                )
+                continue
+            seen.add(h)
+            if len(seen) >= SEEN_ROWS:
+                older, seen = seen, set()
+            to_plan.append(j)
+            keys.append(keyed)
+        if to_plan:
+            try:
+                done: list[IndicatorResult | None] = score_chunk(plan, [chunk[j] for j in to_plan])
+            except Exception:  # the plan never loses a row: the row evaluator scores them
+                done = [None] * len(to_plan)
+            for j, keyed, result in zip(to_plan, keys, done, strict=True):
+                out[j] = (
+                    _guarded(
+                        pol,
+                        chunk[j],
+                        i + j,
+                        _score_missed,
+                        pol,
+                        memo,
+                        chunk[j],
+                        keyed,
+                        f"rows[{i + j}]",
+                    )
+                    if result is None
+                    else result
+                )
+        to_memo = hits >= MEMO_HIT_SHARE * n
+        for result in out:
+            assert result is not None
+            yield result
+        i += n
         size = min(size * 2, CHUNK_ROWS)
 
 
-def chunk_path(hit_share: float | None, since_probe: int) -> str:
-    """Which path scores the next chunk: ``"memo"`` or ``"plan"``, from the share of memo hits in
-    the last chunk scored through the memo (None before any) and the chunks scored by the plan
-    since then.
-
-    >>> chunk_path(None, 0), chunk_path(0.9, 0), chunk_path(0.1, 0), chunk_path(0.1, PROBE_EVERY)
-    ('plan', 'memo', 'plan', 'memo')
-    """
-    if hit_share is None:
-        return "memo" if since_probe >= PROBE_EVERY else "plan"
-    if hit_share >= MEMO_HIT_SHARE or since_probe >= PROBE_EVERY:
-        return "memo"
-    return "plan"
+def _guarded(
+    pol: Policy, row: Any, i: int, fn: Callable[..., IndicatorResult], *args: Any
+) -> IndicatorResult:
+    """``fn(*args)``, a row's result; an exception becomes the row's finding (as in
+    :func:`_score_row`)."""
+    try:
+        return fn(*args)
+    except Exception as err:  # one row never stops the batch; the finding names the error
+        return _row_failed(pol, row, i, err)
 
 
 def _score_row(pol: Policy, memo: Any, row: Any, i: int) -> IndicatorResult:
