@@ -187,10 +187,12 @@ def test_findings_made_on_first_read_are_the_evaluators_in_any_context() -> None
 # ----------------------------------------------------------------------------- routing per row
 
 
-def spy_plan(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
-    """Record the rows score_rows hands to the plan, call by call."""
+def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]]:
+    """Record the rows score_rows hands to the plan, call by call (the first *warmup* rows'
+    misses go to the row evaluator)."""
     import jixiao.evaluate.forms as forms
 
+    monkeypatch.setattr(forms, "WARMUP_ROWS", warmup)
     calls: list[list[Any]] = []
     real = forms.score_chunk
 
@@ -349,8 +351,43 @@ def test_when_rows_repeat_a_miss_goes_to_the_evaluator_not_the_plan(
     calls = spy_plan(monkeypatch)
     got = list(jixiao.score_rows(rows, policy))
     given = [r for call in calls for r in call]
-    # the first chunk (a cold memo) goes to the plan; after it, the new rows go to the evaluator
+    # the first chunk (a cold memo, no warm-up here) goes to the plan; after it, the new rows go
+    # to the evaluator
     assert given and len(calls) <= 2
     assert all(any(r is x for x in rows[: FIRST_CHUNK * 3]) for r in given)
     for row, r in zip(rows[::7], got[::7], strict=True):
+        assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+
+
+def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jixiao.evaluate.forms as forms
+    from jixiao.evaluate import memo_clear
+
+    policy = jixiao.load_policy("central")
+    compiled: list[Any] = []
+    real = forms.plan_of
+
+    def spy_plan_of(pol: jixiao.Policy) -> Any:
+        compiled.append(pol)
+        return real(pol)
+
+    monkeypatch.setattr(forms, "plan_of", spy_plan_of)
+    calls = spy_plan(monkeypatch, warmup=forms.WARMUP_ROWS)
+    assert forms.WARMUP_ROWS >= forms.FIRST_CHUNK
+    # rows that repeat: the memo scores them all, the plan is never even compiled
+    memo_clear(policy)
+    templates = numeric_rows(30, seed=31)
+    got = list(jixiao.score_rows([dict(templates[i % 30]) for i in range(5000)], policy))
+    assert len(got) == 5000 and not compiled and not calls
+    # distinct rows: the plan after the warm-up, never for the warm-up's rows
+    memo_clear(policy)
+    distinct = numeric_rows(3000, seed=32)
+    got = list(jixiao.score_rows(distinct, policy))
+    given = [r for call in calls for r in call]
+    assert compiled and len(given) > 1000
+    first = {id(r) for r in distinct[: forms.WARMUP_ROWS]}
+    assert not any(id(r) in first for r in given)
+    for row, r in zip(distinct[::25], got[::25], strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))

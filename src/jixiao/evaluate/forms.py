@@ -347,11 +347,11 @@ def score_rows(
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
     pol = load_policy(policy)
-    plan = plan_of(pol)
-    if plan is not None:
-        yield from _score_rows_planned(rows, pol, plan, start)
-        return
     memo = _memo_of(pol)
+    if not memo.reasons:
+        yield from _score_rows_routed(rows, pol, start)
+        return
+    # rules that read the reason text: no shared outcomes and no plan, each row on its own
     for i, row in enumerate(rows, start):
         yield _score_row(pol, memo, row, i)
 
@@ -370,30 +370,38 @@ CHUNK_ROWS = 1024
 #: the memo either way; the results are identical either way.
 MEMO_HIT_SHARE = 0.6
 
+#: The first rows of a stream whose misses go to the row evaluator whatever the hit share: the
+#: memo is cold at first, so the first chunks say little about how much rows repeat; and a stream
+#: whose rows do repeat never needs the plan (compiling it and importing numpy take a few tenths
+#: of a second). The chunk that reaches this many rows decides.
+WARMUP_ROWS = 512
+
 #: How many rows scored by the plan are remembered (by their memo key's hash, in each of two
 #: generations), so that a row coming back goes to the row evaluator and into the memo.
 SEEN_ROWS = 1 << 16
 
 
-def _score_rows_planned(
-    rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, plan: Plan, start: int
+def _score_rows_routed(
+    rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, start: int
 ) -> Iterator[IndicatorResult]:
-    """:func:`score_rows` with a columnar plan, routing each row: read a chunk; a row whose
-    outcome the shared-outcome memo holds is taken from it (a few µs). The other rows (misses)
-    go to the row evaluator, which keeps their outcomes in the memo, when at least
-    :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will come
-    back). Otherwise a miss seen before in the stream (the plan scored it then) goes to the row
-    evaluator too, and the chunk's other misses go together through the plan; the rows the plan
-    does not handle go to the row evaluator (into the memo). Results come out in input order.
-    Every path gives the same results field by field; the routing only changes speed."""
+    """:func:`score_rows` routing each row: read a chunk; a row whose outcome the shared-outcome
+    memo holds is taken from it (a few µs). The other rows (misses) go to the row evaluator,
+    which keeps their outcomes in the memo, during the first :data:`WARMUP_ROWS` rows and when
+    at least :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will
+    come back). Otherwise a miss seen before in the stream (the plan scored it then) goes to the
+    row evaluator too, and the chunk's other misses go together through the columnar plan
+    (compiled on first use); the rows the plan does not handle go to the row evaluator (into the
+    memo). Results come out in input order. Every path gives the same results field by field;
+    the routing only changes speed."""
     memo = _memo_of(pol)
-    reasons = memo.reasons  # rules that read the reason: no shared outcomes (and no plan)
+    plan: Plan | None = None  # compiled when first needed
+    planless = False  # plan_of said there is none (no numpy, or no rule runs on columns)
     it = iter(rows)
     size = FIRST_CHUNK
     i = start
     seen: set[int] = set()  # hashes of the memo keys of rows the plan scored
     older: set[int] = set()  # the generation before
-    to_memo = False  # the last chunk's hit share says misses go to the evaluator
+    to_memo = WARMUP_ROWS > 0  # misses go to the evaluator (see WARMUP_ROWS, MEMO_HIT_SHARE)
     while True:
         chunk = list(itertools.islice(it, size))
         if not chunk:
@@ -407,11 +415,7 @@ def _score_rows_planned(
             try:
                 keyed = (
                     _mapping_key(memo, row)
-                    if not reasons
-                    and type(row) is dict
-                    and "target" in row
-                    and "actual" in row
-                    and "weight" in row
+                    if type(row) is dict and "target" in row and "actual" in row and "weight" in row
                     else None
                 )
             except FormError:  # a cell that is not a number: the full path makes its finding
@@ -436,10 +440,15 @@ def _score_rows_planned(
             to_plan.append(j)
             keys.append(keyed)
         if to_plan:
-            try:
-                done: list[IndicatorResult | None] = score_chunk(plan, [chunk[j] for j in to_plan])
-            except Exception:  # the plan never loses a row: the row evaluator scores them
-                done = [None] * len(to_plan)
+            if plan is None and not planless:
+                plan = plan_of(pol)
+                planless = plan is None
+            done: list[IndicatorResult | None] = [None] * len(to_plan)
+            if plan is not None:
+                try:
+                    done = score_chunk(plan, [chunk[j] for j in to_plan])
+                except Exception:  # the plan never loses a row: the row evaluator scores them
+                    done = [None] * len(to_plan)
             for j, keyed, result in zip(to_plan, keys, done, strict=True):
                 out[j] = (
                     _guarded(
@@ -456,7 +465,7 @@ def _score_rows_planned(
                     if result is None
                     else result
                 )
-        to_memo = hits >= MEMO_HIT_SHARE * n
+        to_memo = planless or hits >= MEMO_HIT_SHARE * n or i + n - start < WARMUP_ROWS
         for result in out:
             assert result is not None
             yield result
