@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -403,7 +403,7 @@ def _score_rows_routed(
     older: set[int] = set()  # the generation before
     to_memo = WARMUP_ROWS > 0  # misses go to the evaluator (see WARMUP_ROWS, MEMO_HIT_SHARE)
     while True:
-        chunk = list(itertools.islice(it, size))
+        chunk: list[Any] = list(itertools.islice(it, size))  # a row keyed below is a dict
         if not chunk:
             return
         n = len(chunk)
@@ -412,27 +412,27 @@ def _score_rows_routed(
         to_plan: list[int] = []
         keys: list[_Keyed] = []
         for j, row in enumerate(chunk):
-            try:
-                keyed = (
-                    _mapping_key(memo, row)
-                    if type(row) is dict and "target" in row and "actual" in row and "weight" in row
-                    else None
-                )
-            except FormError:  # a cell that is not a number: the full path makes its finding
-                keyed = None
+            keyed = None
+            if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
+                try:  # noqa: SIM105 - the hot path: no context manager
+                    keyed = _mapping_key(memo, row)
+                except FormError:  # a cell that is not a number: the full path makes its finding
+                    pass
             if keyed is None:
                 out[j] = _score_row(pol, memo, row, i + j)
                 continue
-            scored = memo.get(keyed[0])
-            if scored is not None:
-                hits += 1
-                out[j] = _guarded(pol, row, i + j, _from_shared, pol, row, keyed, scored)
-                continue
-            h = hash(keyed[0])
-            if to_memo or h in seen or h in older:  # the evaluator scores it into the memo
-                out[j] = _guarded(
-                    pol, row, i + j, _score_missed, pol, memo, row, keyed, f"rows[{i + j}]"
-                )
+            try:
+                scored = memo.get(keyed[0])
+                if scored is not None:
+                    hits += 1
+                    out[j] = _from_shared(pol, row, keyed, scored)
+                    continue
+                h = hash(keyed[0])
+                if to_memo or h in seen or h in older:  # the evaluator scores it into the memo
+                    out[j] = _score_missed(pol, memo, row, keyed, f"rows[{i + j}]")
+                    continue
+            except Exception as err:  # one row never stops the batch; the finding names it
+                out[j] = _row_failed(pol, row, i + j, err)
                 continue
             seen.add(h)
             if len(seen) >= SEEN_ROWS:
@@ -450,38 +450,19 @@ def _score_rows_routed(
                 except Exception:  # the plan never loses a row: the row evaluator scores them
                     done = [None] * len(to_plan)
             for j, keyed, result in zip(to_plan, keys, done, strict=True):
-                out[j] = (
-                    _guarded(
-                        pol,
-                        chunk[j],
-                        i + j,
-                        _score_missed,
-                        pol,
-                        memo,
-                        chunk[j],
-                        keyed,
-                        f"rows[{i + j}]",
-                    )
-                    if result is None
-                    else result
-                )
+                if result is None:  # the row evaluator scores it, into the memo
+                    row = chunk[j]
+                    try:
+                        result = _score_missed(pol, memo, row, keyed, f"rows[{i + j}]")
+                    except Exception as err:  # one row never stops the batch
+                        result = _row_failed(pol, row, i + j, err)
+                out[j] = result
         to_memo = planless or hits >= MEMO_HIT_SHARE * n or i + n - start < WARMUP_ROWS
         for result in out:
             assert result is not None
             yield result
         i += n
         size = min(size * 2, CHUNK_ROWS)
-
-
-def _guarded(
-    pol: Policy, row: Any, i: int, fn: Callable[..., IndicatorResult], *args: Any
-) -> IndicatorResult:
-    """``fn(*args)``, a row's result; an exception becomes the row's finding (as in
-    :func:`_score_row`)."""
-    try:
-        return fn(*args)
-    except Exception as err:  # one row never stops the batch; the finding names the error
-        return _row_failed(pol, row, i, err)
 
 
 def _score_row(pol: Policy, memo: Any, row: Any, i: int) -> IndicatorResult:
