@@ -219,6 +219,7 @@ def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from jixiao.evaluate import memo_clear, memo_info, score_indicator
+    from jixiao.evaluate.forms import PLAN_SIGHTINGS
 
     policy = jixiao.load_policy("central")
     memo_clear(policy)
@@ -232,7 +233,7 @@ def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(
     rows: list[Any] = []
     for i, row in enumerate(fresh):
         rows += [row, dict(known[i % len(known)])]
-    for at in (3, 300, 301, 700):
+    for at in (3, 300, 301, 302, 700):
         rows.insert(at, dict(again))
     calls = spy_plan(monkeypatch)
     hits = memo_info(policy).hits
@@ -245,8 +246,10 @@ def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(
     given = [by_id[i] for i in to_plan]
     assert not any(r in known for r in given)  # rows the memo holds never reach the plan
     assert all(r in fresh or r == again for r in given)
-    # `again`: the plan the first time, the row evaluator (into the memo) the second, then hits
-    assert sum(r == again for r in given) == 1
+    # `again`: the plan the first two times, the row evaluator (into the memo) the third, then
+    # hits
+    assert PLAN_SIGHTINGS == 2
+    assert sum(r == again for r in given) == PLAN_SIGHTINGS
     assert memo_info(policy).hits - hits >= len(fresh) + 2
     for row, r in zip(rows, got, strict=True):  # the evaluator's results, field by field
         want = snapshot(score_indicator_uncached(policy, row))
@@ -320,14 +323,16 @@ def test_rows_seen_long_ago_go_to_the_plan_again(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(forms, "SEEN_ROWS", 8)
     policy = jixiao.load_policy("central")
     memo_clear(policy)
+    sightings = forms.PLAN_SIGHTINGS
     first = {"target": "≥45人", "actual": "46.5人", "weight": 10}
     others = [{"target": "≥45人", "actual": f"{40 + i / 100}人", "weight": 10} for i in range(40)]
-    rows = [first, *others, dict(first), dict(first)]
+    rows = [first, *others] + [dict(first) for _ in range(sightings + 1)]
     calls = spy_plan(monkeypatch)
     got = list(jixiao.score_rows(rows, policy))
     given = [r for call in calls for r in call]
-    assert sum(r == first for r in given) == 2  # forgotten after 16 others: the plan again
-    assert len(given) == len(others) + 2  # ... and remembered the time after: the evaluator
+    # forgotten after 16 others: the plan again, as often as a new row; then the evaluator
+    assert sum(r == first for r in given) == 1 + sightings
+    assert len(given) == len(others) + 1 + sightings
     for row, r in zip(rows, got, strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
 

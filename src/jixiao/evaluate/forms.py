@@ -380,6 +380,11 @@ WARMUP_ROWS = 512
 #: generations), so that a row coming back goes to the row evaluator and into the memo.
 SEEN_ROWS = 1 << 16
 
+#: A row the plan has scored this many times goes to the row evaluator the next time, into the
+#: memo: a hit from then on. A row seen twice is likely to come again; one seen once, among
+#: rows that mostly do not repeat, is not (scoring it into the memo costs about two plan rows).
+PLAN_SIGHTINGS = 2
+
 
 def _score_rows_routed(
     rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, start: int
@@ -388,19 +393,19 @@ def _score_rows_routed(
     memo holds is taken from it (a few µs). The other rows (misses) go to the row evaluator,
     which keeps their outcomes in the memo, during the first :data:`WARMUP_ROWS` rows and when
     at least :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will
-    come back). Otherwise a miss seen before in the stream (the plan scored it then) goes to the
-    row evaluator too, and the chunk's other misses go together through the columnar plan
-    (compiled on first use); the rows the plan does not handle go to the row evaluator (into the
-    memo). Results come out in input order. Every path gives the same results field by field;
-    the routing only changes speed."""
+    come back). Otherwise a miss the plan has scored :data:`PLAN_SIGHTINGS` times before in the
+    stream goes to the row evaluator too, and the chunk's other misses go together through the
+    columnar plan (compiled on first use); the rows the plan does not handle go to the row
+    evaluator (into the memo). Results come out in input order. Every path gives the same
+    results field by field; the routing only changes speed."""
     memo = _memo_of(pol)
     plan: Plan | None = None  # compiled when first needed
     planless = False  # plan_of said there is none (no numpy, or no rule runs on columns)
     it = iter(rows)
     size = FIRST_CHUNK
     i = start
-    seen: set[int] = set()  # hashes of the memo keys of rows the plan scored
-    older: set[int] = set()  # the generation before
+    seen: dict[int, int] = {}  # the hash of the memo key of a row the plan scored: how often
+    older: dict[int, int] = {}  # the generation before
     to_memo = WARMUP_ROWS > 0  # misses go to the evaluator (see WARMUP_ROWS, MEMO_HIT_SHARE)
     while True:
         chunk: list[Any] = list(itertools.islice(it, size))  # a row keyed below is a dict
@@ -427,16 +432,18 @@ def _score_rows_routed(
                     hits += 1
                     out[j] = _from_shared(pol, row, keyed, scored)
                     continue
-                h = hash(keyed[0])
-                if to_memo or h in seen or h in older:  # the evaluator scores it into the memo
+                if not to_memo:
+                    h = hash(keyed[0])
+                    count = seen.get(h) or older.get(h, 0)
+                if to_memo or count >= PLAN_SIGHTINGS:  # the evaluator scores it into the memo
                     out[j] = _score_missed(pol, memo, row, keyed, f"rows[{i + j}]")
                     continue
             except Exception as err:  # one row never stops the batch; the finding names it
                 out[j] = _row_failed(pol, row, i + j, err)
                 continue
-            seen.add(h)
+            seen[h] = count + 1
             if len(seen) >= SEEN_ROWS:
-                older, seen = seen, set()
+                older, seen = seen, {}
             to_plan.append(j)
             keys.append(keyed)
         if to_plan:

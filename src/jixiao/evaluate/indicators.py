@@ -208,20 +208,20 @@ def mapping_key(memo: Memo, row: Mapping[str, Any]) -> Keyed | None:
     # that needs more than that (a long or invalid text, a list where text belongs) takes the
     # full path, which checks it (and raises FormError, which score_rows turns into a finding).
     get = row.get
-    for key in _TEXT_KEYS:
-        v = get(key)
+    cells = (get("name"), get("level1"), get("level2"), get("target"), get("actual"))
+    for v in (*cells, get("reason")):
         if v is None or type(v) is int or type(v) is float:
             continue
-        if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+        if (
+            type(v) is not str
+            or len(v) > CACHED_CHARS
+            or (not v.isprintable() and _invalid_text(v))
+        ):
             return None
-    name = get("name")
+    name, level1, level2, target, actual = cells
     name = name.strip() if type(name) is str else _text(name)
-    level1 = get("level1")
     level1 = level1.strip() if type(level1) is str else _text(level1)
-    level2 = get("level2")
     level2 = level2.strip() if type(level2) is str else _text(level2)
-    target = get("target")
-    actual = get("actual")
     weight = get("weight")
     score = get("score")
     mkey = (
@@ -266,9 +266,6 @@ def from_shared(
 
 
 _score_mapping = score_mapping
-
-
-_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
 
 
 def _invalid_text(text: str) -> bool:
