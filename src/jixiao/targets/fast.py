@@ -27,7 +27,7 @@ from jixiao.targets import lexicon as lx
 from jixiao.targets.ast import Amount, Comparison, Deadline, Quantity, Target
 from jixiao.units import MAGNITUDES, Unit, known_words, lookup_unit
 
-__all__ = ["fast_parse"]
+__all__ = ["fast_parse", "plain_number"]
 
 # Comparators written before the number: the glyphs (ASCII or ≥ ≤) and the words, each with the
 # operator the grammar gives it when no suffix follows (a weak comparator keeps its own op).
@@ -77,6 +77,8 @@ _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
 _QUANTITY = re.compile(rf"({_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
+# a bare number with at most a registered unit word after it (a subset of _QUANTITY's shapes)
+_PLAIN = re.compile(rf"([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
 _DEADLINE = re.compile(
     r"(?:(?P<y>(?:19|20)[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月"
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9])日|(?P<eom>底))?(?P<rel>之前|以前|前)?(?P<suffix>完成)?"
@@ -142,3 +144,19 @@ def _deadline(text: str) -> Target | None:
         suffix=m.group("suffix"),
         span=(0, len(text)),
     )
+
+
+def plain_number(text: str) -> tuple[str, str | None] | None:
+    """``(digits, unit word or None)`` when *text* is a bare number with at most a registered
+    unit word after it (``47.23人``, ``95.5%``, ``100``): a cell :func:`fast_parse` reads as a
+    plain amount, the number as written. Else None.
+
+    >>> plain_number("47.23人"), plain_number("≥45人"), plain_number("约45人")
+    (('47.23', '人'), None, None)
+    """
+    if len(text) > 40:
+        return None
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(1), m.group(2)

@@ -47,6 +47,7 @@ __all__ = [
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
+    "reading_of",
 ]
 
 
