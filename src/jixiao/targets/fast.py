@@ -25,9 +25,9 @@ from decimal import Decimal
 
 from jixiao.targets import lexicon as lx
 from jixiao.targets.ast import Amount, Comparison, Deadline, Quantity, Target
-from jixiao.units import MAGNITUDES, known_words, lookup_unit
+from jixiao.units import MAGNITUDES, Unit, known_words, lookup_unit
 
-__all__ = ["fast_parse"]
+__all__ = ["fast_parse", "plain_number"]
 
 # Comparators written before the number: the glyphs (ASCII or ≥ ≤) and the words, each with the
 # operator the grammar gives it when no suffix follows (a weak comparator keeps its own op).
@@ -68,23 +68,34 @@ _UNIT_OF = {word: lookup_unit(word) for word in UNITS}
 # every character the two patterns below can match is one NFKC leaves alone, so a cell they
 # match is already in the form the grammar reads (checked here once, not per cell)
 assert all(unicodedata.is_normalized("NFKC", w) for w in (*_LEADS, *UNITS, "年月日底前之以完成"))
+# and one of the Basic Multilingual Plane, so a cell they match takes at most 74 + 2 bytes a
+# character (what the parse caches charge for its text)
+assert all(ord(ch) < 0x10000 for w in (*_LEADS, *UNITS) for ch in w)
 
 _LEAD_FIRSTS = frozenset(w[0] for w in lx.COMPARATOR_WORDS)
 _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
 _QUANTITY = re.compile(rf"({_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
+# a bare number with at most a registered unit word after it (a subset of _QUANTITY's shapes)
+_PLAIN = re.compile(rf"([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
 _DEADLINE = re.compile(
     r"(?:(?P<y>(?:19|20)[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月"
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9])日|(?P<eom>底))?(?P<rel>之前|以前|前)?(?P<suffix>完成)?"
 )
 
 
-def fast_parse(text: str) -> Target | None:
+def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
     """The node Lark builds for *text* when *text* is one of the simple shapes, else None.
+
+    *implied* is the unit a bare number takes: an actual read under a numeric target
+    (``47.23`` under ``≥45人``), the node ``as_actual`` would make of the bare one in that mode,
+    built once instead of twice.
 
     >>> fast_parse("≥45人").to_dict()
     {'kind': 'comparison', 'op': '>=', 'value': '45', 'unit': '人', 'inclusive': True}
+    >>> fast_parse("47.23", lookup_unit("人")).render()
+    '47.23人'
     >>> fast_parse("合格率≥90%") is None
     True
     """
@@ -94,15 +105,15 @@ def fast_parse(text: str) -> Target | None:
     if "0" <= first <= "9" or first in "≥≤<>=" or first in _LEAD_FIRSTS:
         m = _QUANTITY.fullmatch(text)
         if m is not None:
-            return _quantity(m)
+            return _quantity(m, implied)
         if "0" <= first <= "9" and "月" in text:
             return _deadline(text)
     return None
 
 
-def _quantity(m: re.Match[str]) -> Target:
+def _quantity(m: re.Match[str], implied: Unit | None) -> Target:
     lead, num, unit_text = m.groups()
-    amount = Quantity(Decimal(num), _UNIT_OF[unit_text] if unit_text is not None else None)
+    amount = Quantity(Decimal(num), _UNIT_OF[unit_text] if unit_text is not None else implied)
     span = (0, len(m.string))
     if lead is None:
         return Amount(amount, None, None, None, span=span)
@@ -133,3 +144,19 @@ def _deadline(text: str) -> Target | None:
         suffix=m.group("suffix"),
         span=(0, len(text)),
     )
+
+
+def plain_number(text: str) -> tuple[str, str | None] | None:
+    """``(digits, unit word or None)`` when *text* is a bare number with at most a registered
+    unit word after it (``47.23人``, ``95.5%``, ``100``): a cell :func:`fast_parse` reads as a
+    plain amount, the number as written. Else None.
+
+    >>> plain_number("47.23人"), plain_number("≥45人"), plain_number("约45人")
+    (('47.23', '人'), None, None)
+    """
+    if len(text) > 40:
+        return None
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(1), m.group(2)
