@@ -31,16 +31,21 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from jixiao.decimals import jixiao_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.targets import (
+    Target,
     cache_clear,
     parse_actual,
     parse_actual_uncached,
     parse_target,
     parse_target_uncached,
 )
+from jixiao.targets._actuals import as_actual as _as_actual
+from jixiao.targets._actuals import reading_of as _reading_of
 from jixiao.targets._builder import lark_parser as _parser
 from jixiao.targets._builder import parse_lark as _parse_lark
+from jixiao.targets.fast import fast_parse
 
 COMPARATORS = ["≥", "≤", ">=", "<=", "=", "≧", "﹦", "＞", "不低于", "不少于", "不超过", "达到"]
 SUFFIXES = ["以上", "及以上", "以内", "以下"]
@@ -130,6 +135,152 @@ def _rate(fn: Callable[[str], object], cells: Sequence[str]) -> tuple[float, int
     return len(cells) / (time.perf_counter() - start), errors
 
 
+#: Targets the cold actuals are read under (each parsed once, then cached), with the unit their
+#: actuals are written in (None: a bare number) and the scale of the numbers reported.
+COLD_TARGETS: list[tuple[str, list[str | None], int]] = [
+    ("≥45人", ["人", None], 45),
+    ("≤64.253万元", ["万元"], 64),
+    ("≥90%", ["%", None], 90),
+    ("不少于4次", ["次"], 4),
+    ("≥100个", ["个", None], 100),
+    ("≤300公里", ["公里"], 300),
+    ("≥1000亩", ["亩"], 1000),
+]
+
+
+def cold_pairs(count: int, seed: int, simple: bool = True) -> list[tuple[str, Target]]:
+    """*count* distinct (actual, target) pairs: a number near the target's with two decimals,
+    in the target's unit or bare (``47.23人``, ``61.80万元``, ``93.5``), sometimes after a
+    comparator; with *simple* False, shapes the fast path leaves to Lark (``约47.23人``,
+    ``47.23人（含补训3人）``, ``1,047.23万元``)."""
+    rng = random.Random(seed)
+    targets = [(parse_target(t), units, scale) for t, units, scale in COLD_TARGETS]
+    pairs: dict[str, Target] = {}
+    while len(pairs) < count:
+        target, units, scale = rng.choice(targets)
+        unit = rng.choice(units) or ""
+        number = f"{scale * rng.uniform(0.7, 1.3):.2f}"
+        if simple:
+            cell = rng.choice(["", "", "", "≥", "不少于"]) + number + unit
+        else:
+            unit = unit or units[0] or ""
+            cell = rng.choice(
+                [
+                    f"约{number}{unit}",
+                    f"{number}{unit}（含补训{rng.randint(1, 9)}{unit}）",
+                    f"{rng.randint(1, 9)},{rng.randint(0, 999):03d}.{rng.randint(0, 99):02d}{unit}",
+                    f"{number}{unit}左右",
+                ]
+            )
+        pairs.setdefault(cell, target)
+    return list(pairs.items())
+
+
+def _per_cell(fn: Callable[[], object], count: int, clear: bool) -> float:
+    """Seconds a cell for one run of *fn* over *count* cells (the caches emptied first when
+    *clear*, the targets parsed again so that only the actuals are cold)."""
+    if clear:
+        cache_clear()
+        for t, _, _ in COLD_TARGETS:
+            parse_target(t)
+    gc.collect()
+    start = time.process_time()  # CPU time: the machine may be shared
+    fn()
+    return (time.process_time() - start) / count
+
+
+def cold_actuals(count: int, seed: int, rounds: int) -> None:
+    """Distinct actuals under cached targets, cold: CPU µs a cell and ratios in this run (the
+    best of *rounds*, the ways interleaved)."""
+    pairs = cold_pairs(count, seed)
+    taken = sum(fast_parse(a) is not None for a, _ in pairs)
+    lark_pairs = pairs[: max(1, count // 10)]
+    hard = cold_pairs(max(1, count // 5), seed + 1, simple=False)
+    # targets as distinct: the same cells, each with a comparator
+    simple_targets = list(dict.fromkeys(f"≤{a}" if a[0].isdigit() else a for a, _ in pairs))
+
+    def fast() -> None:
+        for a, _ in pairs:
+            fast_parse(a)
+
+    def cold() -> None:
+        for a, t in pairs:
+            parse_actual(a, t)
+
+    def uncached() -> None:
+        for a, t in pairs:
+            parse_actual_uncached(a, t)
+
+    def lark(cells: list[tuple[str, Target]]) -> Callable[[], None]:
+        def run() -> None:
+            with jixiao_context():
+                for a, t in cells:
+                    _as_actual(_parse_lark(a), *_reading_of(t))
+
+        return run
+
+    def hard_cold() -> None:
+        for a, t in hard:
+            parse_actual(a, t)
+
+    def targets_fast() -> None:
+        for t in simple_targets:
+            fast_parse(t)
+
+    def targets_cold() -> None:
+        for t in simple_targets:
+            parse_target(t)
+
+    ways: dict[str, tuple[Callable[[], object], int, bool]] = {
+        "fast": (fast, len(pairs), False),
+        "cold": (cold, len(pairs), True),
+        "uncached": (uncached, len(pairs), False),
+        "lark": (lark(lark_pairs), len(lark_pairs), False),
+        "hard cold": (hard_cold, len(hard), True),
+        "hard lark": (lark(hard), len(hard), False),
+        "targets fast": (targets_fast, len(simple_targets), False),
+        "targets cold": (targets_cold, len(simple_targets), True),
+    }
+    # a first pass, not timed: Lark and the regular expressions compile what they need lazily
+    warm = (pairs[:200], hard[:200], simple_targets[:200])
+    for a, t in (*warm[0], *warm[1]):
+        parse_actual(a, t)
+        parse_actual_uncached(a, t)
+        lark([(a, t)])()
+    for t in warm[2]:
+        parse_target(t)
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(rounds):
+        for name, (fn, n, clear) in ways.items():
+            best[name] = min(best[name], _per_cell(fn, n, clear))
+    us = {name: t * 1e6 for name, t in best.items()}
+    cache_clear()
+    print(
+        f"cold distinct actuals under cached targets ({len(pairs):,} cells, {taken:,} on the "
+        f"fast path; best of {rounds}):"
+    )
+    print(f"  fast_parse alone:            {us['fast']:8.2f} µs a cell  (the anchor)")
+    for name, label in (
+        ("cold", "parse_actual, cold cache:"),
+        ("uncached", "parse_actual_uncached:"),
+    ):
+        print(
+            f"  {label:<28} {us[name]:8.2f} µs a cell  ({us[name] / us['fast']:.2f}x fast_parse; "
+            f"{us['lark'] / us[name]:.1f}x faster than Lark)"
+        )
+    print(
+        f"  Lark, same reading:          {us['lark']:8.2f} µs a cell  ({us['lark'] / us['fast']:.1f}x fast_parse)"
+    )
+    print(
+        f"  not simple, cold ({len(hard):,} cells):  {us['hard cold']:8.2f} µs a cell  "
+        f"({us['hard cold'] / us['hard lark']:.2f}x Lark alone on them)"
+    )
+    print(
+        f"  targets, distinct simple, cold ({len(simple_targets):,}): {us['targets cold']:6.2f} µs a "
+        f"cell  ({us['targets cold'] / us['targets fast']:.2f}x fast_parse)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--distinct", type=int, default=50_000, help="distinct cells (uncached)")
@@ -137,16 +288,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=500, help="distinct cells behind the cached run")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="cProfile the uncached path")
+    ap.add_argument("--cold", type=int, default=50_000, help="cold distinct actuals")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the cold measurements")
+    ap.add_argument("--only-cold", action="store_true", help="only the cold actuals")
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run for CI)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.distinct, args.repeat = 5_000, 200_000
+        args.distinct, args.repeat, args.cold, args.rounds = 5_000, 200_000, 5_000, 2
 
     print(f"python {platform.python_version()} on {platform.machine()} ({platform.system()})")
     start = time.perf_counter()
     _parser()
     print(f"parser built in {(time.perf_counter() - start) * 1000:.0f} ms (once per process)")
 
+    if args.only_cold:
+        cold_actuals(args.cold, args.seed, args.rounds)
+        return 0
     cells = make_cells(args.distinct, args.seed)
     if args.profile:
         profile = cProfile.Profile()
@@ -198,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rate, _ = _rate(lambda c: parse_actual(c, target), repeated)
     print(f"actuals, repeated, cached:   {rate:>12,.0f} cells/s  (with a target lending its unit)")
+    cold_actuals(args.cold, args.seed, args.rounds)
     return 0
 
 

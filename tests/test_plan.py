@@ -396,3 +396,113 @@ def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_
     assert not any(id(r) in first for r in given)
     for row, r in zip(distinct[::25], got[::25], strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+
+
+# ----------------------------------------------------------------------------- classes of plain numbers
+#
+# A plain number (``47.23人``) is scored with its class: the plain numbers with that unit word
+# under that target, read and given their rule once, the number itself a column. A class is
+# built from its first row and then used for every other number, so each test below scores one
+# row to build the class and then other values through it.
+
+
+def _class_of(policy: jixiao.Policy, target: str, word: str | None) -> Any:
+    plan = plan_of(policy)
+    assert plan is not None
+    return plan.classes.get((target, word), "not built")
+
+
+def test_plain_numbers_share_a_class_built_from_the_first_and_score_as_the_evaluator() -> None:
+    policy = jixiao.load_policy("central")
+    first = [{"target": "≥45人", "actual": "47.23人", "weight": 10, "score": 10}]
+    assert check(policy, first) == 1
+    cls = _class_of(policy, "≥45人", "人")
+    assert cls is not None and policy.rules[cls.rule].name == "正向指标"
+    values = ["0", "0.5", "40", "44.999", "45", "45.0", "53.99", "54", "54.01", "100000"]
+    rows = [
+        {"target": "≥45人", "actual": f"{v}人", "weight": w, "score": c, "reason": r}
+        for v in values
+        for w, c, r in [(10, 10, ""), ("8", None, "因故延期，将加强督促"), (2.5, "1.1", "")]
+    ]
+    assert check(policy, rows) == len(rows)  # every row by the class, as the evaluator
+    assert _class_of(policy, "≥45人", "人") is cls
+    # the actual's node is read when it is first asked for, and is the parser's
+    got = planned(policy, rows[:1])[0]
+    assert got is not None and got.actual == jixiao.parse_actual(
+        "0人", jixiao.parse_target("≥45人")
+    )
+
+
+def test_numbers_read_otherwise_than_as_written_are_not_a_class() -> None:
+    policy = jixiao.load_policy("central")
+    rows = [
+        # a bare number under a percent target: 0.95 reads as 95%, 95 as 95%
+        {"target": "≥90%", "actual": "95", "weight": 10},
+        {"target": "≥90%", "actual": "0.95", "weight": 10},
+        # a bare number under a date target may be an Excel date
+        {"target": "2023年12月底前", "actual": "45260", "weight": 10},
+        # a unit of another dimension
+        {"target": "≥45人", "actual": "45公里", "weight": 10},
+        # a negative target: which rule applies depends on the actual's value
+        {"target": "≥-5%", "actual": "3%", "weight": 10},
+        {"target": "≥-5%", "actual": "-6%", "weight": 10},
+    ]
+    check(policy, rows)
+    for target, word in [
+        ("≥90%", None),
+        ("2023年12月底前", None),
+        ("≥45人", "公里"),
+        ("≥-5%", "%"),
+    ]:
+        assert _class_of(policy, target, word) is None, target
+    # with its unit, a percent is a class; a positive target's rule does not read the actual
+    check(policy, [{"target": "≥90%", "actual": "95%", "weight": 10}])
+    check(policy, [{"target": "≥5%", "actual": "3%", "weight": 10}])
+    assert _class_of(policy, "≥90%", "%") is not None
+    assert _class_of(policy, "≥5%", "%") is not None
+
+
+def test_rules_chosen_or_scored_by_the_actuals_value_or_text_leave_the_class(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "t.policy").write_text(
+        'policy "t" version "1"\nextends "central"\n'
+        'rule "双倍" "double" before "目标空白" when target.op == "=" and actual.numeric'
+        " and actual > target * 2 {\n  met when true\n  score = weight\n}\n"
+        'rule "文字" "text" before "目标空白" when target.op == ">" and actual.numeric {\n'
+        "  met when actual >= target\n"
+        "  score = if len(actual.text) > 4 then weight else weight / 2\n}\n",
+        encoding="utf-8",
+    )
+    policy = jixiao.load_policy(str(tmp_path / "t.policy"))
+    rows = [
+        {"target": t, "actual": a, "weight": 10}
+        for t, a in [
+            ("=10人", "25人"),
+            ("=10人", "15人"),
+            (">10人", "12人"),
+            (">10人", "12.55人"),
+            ("≥10人", "8人"),
+            ("≥10人", "12人"),
+        ]
+    ]
+    check(policy, rows)
+    assert [r.rule.name for r in jixiao.score_rows(rows, policy) if r.rule] == (
+        ["双倍", "正向指标", "文字", "文字", "正向指标", "正向指标"]
+    )
+    assert _class_of(policy, "=10人", "人") is None  # chosen by the actual's value
+    assert _class_of(policy, ">10人", "人") is None  # scored by the actual's text
+    cls = _class_of(policy, "≥10人", "人")
+    assert cls is not None and policy.rules[cls.rule].name == "正向指标"
+
+
+def test_a_class_result_pickles_with_its_actual() -> None:
+    import pickle
+
+    policy = jixiao.load_policy("central")
+    rows = [{"target": "≤64.253万元", "actual": v, "weight": 10} for v in ["60万元", "70.5万元"]]
+    got = planned(policy, rows)
+    assert all(r is not None for r in got)
+    for r, row in zip(got, rows, strict=True):
+        back = pickle.loads(pickle.dumps(r))
+        assert snapshot(back) == snapshot(score_indicator_uncached(policy, row))

@@ -265,6 +265,7 @@ def test_documented_examples() -> None:
 
     import jixiao.numerals
     import jixiao.targets.ast
+    import jixiao.targets.fast
     import jixiao.targets.lexicon
     import jixiao.targets.parser
     import jixiao.units
@@ -273,6 +274,7 @@ def test_documented_examples() -> None:
         jixiao.numerals,
         jixiao.units,
         jixiao.targets.ast,
+        jixiao.targets.fast,
         jixiao.targets.lexicon,
         jixiao.targets.parser,
     ):

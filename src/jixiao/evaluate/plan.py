@@ -28,6 +28,18 @@ plan moves the per-row work into columns:
    that would add a finding — an approximation, a fraction read as a percent, an ambiguous
    quantity — falls back), units are checked, and the rule is chosen with the policy's own
    compiled ``when`` closures. The cell parts of the bodies are evaluated once per pair.
+   **Per class of plain numbers**: a row whose actual is a bare number with at most a unit word
+   (``47.23人``, ``61.8万元``, ``95.5%``: real returns rarely repeat these) is not paired. Its
+   class — the plain numbers with that unit word under that target — is read once, from its first
+   row: the number must read as written (not a bare number under a percent target, which may be
+   a fraction, nor under a date target, which may be an Excel date), the units must agree, and
+   every ``when`` up to the chosen rule must be decided without the actual's value (``and``/
+   ``or``/``not`` short-circuit as the closures do: a negative target's rules read the actual,
+   a positive target's do not). The rule's body is compiled with ``actual`` as a column (each
+   row's number times its unit's factor, as the parser computes it) and every other cell part
+   evaluated once per class. The actual's node is parsed only when a result's ``actual`` is read.
+   A class that cannot be decided (or a body that reads ``actual.text``) sends its rows to the
+   pair path.
 3. **Per rule, over columns**: weights and claimed scores are exact Decimals in object columns
    (numpy), each operation applied element-wise in jixiao's decimal context, so every value is
    the very Decimal the evaluator computes (same operations, same order, same context; a
@@ -59,7 +71,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.catalog import stronger
-from jixiao.decimals import jixiao_context
+from jixiao.decimals import in_context, jixiao_context
 from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
 from jixiao.evaluate.findings import Finding
@@ -76,10 +88,13 @@ from jixiao.policy.expressions import ExprCompiler
 from jixiao.policy.files import parse_cached
 from jixiao.policy.merge import merge_files
 from jixiao.policy.model import CompiledRule, Policy
-from jixiao.policy.refs import INDICATOR_REFS, Scope
-from jixiao.policy.types import Ctx, TypeInfo
+from jixiao.policy.refs import BODY_ONLY, INDICATOR_REFS, Scope
+from jixiao.policy.types import BOOL, Ctx, TypeInfo
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Amount
+from jixiao.targets.ast import Amount, Node
+from jixiao.targets.fast import plain_number
+from jixiao.targets.parser import reading_of
+from jixiao.units import Unit
 
 __all__ = ["Plan", "plan_of", "score_chunk"]
 
@@ -87,6 +102,9 @@ __all__ = ["Plan", "plan_of", "score_chunk"]
 _ROW_REFS = frozenset({"weight", "claimed", "met", "scored"})
 _LABEL_REFS = frozenset({"name", "level1", "level2", "reason"})
 _TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
+# Names whose value differs between two plain numbers under the same target (``47.23人`` and
+# ``51.9人`` under ``≥45人``): everything else a rule reads is the same for both.
+_VARYING_REFS = frozenset({"actual", "actual.text"})
 
 
 def _np() -> Any:
@@ -110,11 +128,14 @@ VecFn = Callable[["_Frame"], Vec]
 class _Frame:
     """The rows of one rule in one chunk, as columns, while the rule's body is evaluated."""
 
-    def __init__(self, pidx: Any, pairs: list[_Pair], weight: Any, claimed: Any) -> None:
+    def __init__(
+        self, pidx: Any, pairs: Sequence[_Pair | _Class], weight: Any, claimed: Any, aq: Any
+    ) -> None:
         np = _np()
         self.n = len(pidx)
-        self.pidx = pidx  # each row's index into *pairs*
+        self.pidx = pidx  # each row's index into *pairs* (pairs of cells, or classes)
         self.pairs = pairs
+        self.aq = aq  # each row's actual in its base unit (classes only)
         self.weight = weight
         self.claimed = claimed
         self.claimed_err = np.fromiter((c is None for c in claimed), dtype=bool, count=self.n)
@@ -146,16 +167,23 @@ def _ew(op: Callable[..., Any], args: Sequence[Any], err: Any) -> Vec:
 
 
 def _truth(v: Vec) -> Any:
+    """Each value's truth (``bool(x)``, as the closures' ``if``/``and``/``or`` take it); False
+    where evaluating it raised."""
     np = _np()
     values, err = v
-    out = np.zeros(len(err), dtype=bool)
-    for i, x in enumerate(values):
-        if not err[i]:
-            try:
-                out[i] = bool(x)
-            except Exception:  # pragma: no cover - a policy value is always a bool here
-                err[i] = True
-    return out
+    if values.dtype == bool:
+        return values & ~err
+    try:
+        return values.astype(bool) & ~err  # bool() of each object, in numpy's loop
+    except Exception:  # pragma: no cover - a policy value is always a bool here
+        out = np.zeros(len(err), dtype=bool)
+        for i, x in enumerate(values):
+            if not err[i]:
+                try:
+                    out[i] = bool(x)
+                except Exception:
+                    err[i] = True
+        return out
 
 
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -177,8 +205,13 @@ class _Compiler:
     """Splits an expression into cell parts (the policy's closures, run once per pair of cells)
     and row parts (interpreted over columns)."""
 
-    def __init__(self, policy: Policy, params: dict[str, tuple[TypeInfo, Any]]) -> None:
+    def __init__(
+        self, policy: Policy, params: dict[str, tuple[TypeInfo, Any]], *, classes: bool = False
+    ) -> None:
         self.params = params
+        # for classes of plain numbers (see _Class): the actual's value is a column, the rest of
+        # the cells' parts are the same for every row of a class
+        self.classes = classes
         self.ec = ExprCompiler([], policy.rounding)
         self.scope = Scope(INDICATOR_REFS, params, where=Msg("列式计划", "the columnar plan"))
         self.ratio_params = {
@@ -216,7 +249,13 @@ class _Compiler:
         return False
 
     def compile(self, e: Any) -> VecFn:
-        if not self.row_level(e):
+        row = self.row_level(e)
+        if self.classes and _varying(e, self.params):
+            if isinstance(e, A.Ref):
+                if e.dotted != "actual":
+                    raise _Unsupported(e.dotted)
+                return lambda f: (f.aq, f.none)
+        elif not row:
             part: VecFn = self.cell_part(e)
             return part
         if isinstance(e, A.Ref):
@@ -297,6 +336,8 @@ class _Compiler:
             def logic(f: _Frame) -> Vec:
                 lv, le = lf(f)
                 lt = _truth((lv, le))
+                if not (lt.any() if is_and else not lt.all()):
+                    return lt, le  # the right side runs on no row
                 rv, re_ = rf(f)
                 rt = _truth((rv, re_))
                 if is_and:  # the right side runs only where the left holds
@@ -406,6 +447,70 @@ _MISSING = object()
 _FAILED = object()
 
 
+def _varying(e: Any, params: Mapping[str, Any]) -> bool:
+    """Whether *e* reads the actual's own value (see :data:`_VARYING_REFS`)."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, A.Ref) and x.dotted in _VARYING_REFS and x.dotted not in params:
+            return True
+        stack.extend(A.children(x))
+    return False
+
+
+# ----------------------------------------------------------------------------- choosing a rule
+#
+# A rule's ``when`` as a tree of and/or/not over leaves: a leaf that does not read the actual's
+# own value is the policy compiler's closure; one that does is _VARY. Deciding the tree on the
+# context of one plain number of a class decides it for the whole class, or says it cannot.
+
+_VARY = object()
+_ERROR = object()
+WhenTree = tuple[Any, ...]
+
+
+def _when_tree(e: Any, ec: ExprCompiler, scope: Scope) -> WhenTree:
+    if e is None:
+        return ("true",)
+    if isinstance(e, A.And | A.Or):
+        kind = "and" if isinstance(e, A.And) else "or"
+        return (kind, _when_tree(e.left, ec, scope), _when_tree(e.right, ec, scope))
+    if isinstance(e, A.Not):
+        return ("not", _when_tree(e.operand, ec, scope))
+    if _varying(e, scope.params):
+        return ("vary",)
+    problems: list[PolicyProblem] = []
+    ec.problems = problems
+    fn = ec.expect(e, scope, BOOL, Msg("when 条件", "a when condition"))
+    if problems:
+        return ("vary",)  # pragma: no cover - the policy compiled these very expressions
+    return ("leaf", fn)
+
+
+def _decide(tree: WhenTree, ctx: Ctx) -> Any:
+    """True, False, _VARY (it depends on the actual's value) or _ERROR (evaluating raised): as
+    the policy's own closure (``lf(c) and rf(c)``, ``lf(c) or rf(c)``, ``not f(c)``) would."""
+    kind = tree[0]
+    if kind == "true":
+        return True
+    if kind == "leaf":
+        try:
+            return bool(tree[1](ctx))
+        except Exception:
+            return _ERROR
+    if kind == "vary":
+        return _VARY
+    if kind == "not":
+        got = _decide(tree[1], ctx)
+        return got if got is _VARY or got is _ERROR else not got
+    left = _decide(tree[1], ctx)
+    if left is _VARY or left is _ERROR:
+        return left
+    if (kind == "and" and not left) or (kind == "or" and left):
+        return left
+    return _decide(tree[2], ctx)
+
+
 def _constant(e: Any) -> bool:
     stack = [e]
     while stack:
@@ -455,6 +560,8 @@ class _RulePlan:
 
     def __init__(self, rule: CompiledRule, ast_rule: A.Rule, comp: _Compiler) -> None:
         self.rule = rule
+        if comp.classes and _varying(ast_rule.when, comp.params):
+            raise _Unsupported("the rule is chosen by the actual's value")
         met_stmts = [s for s in ast_rule.stmts if isinstance(s, A.MetStmt)]
         scorers = [s for s in ast_rule.stmts if isinstance(s, A.ScoreStmt)]
         if rule.score is None or len(scorers) != 1 or len(met_stmts) > 1:
@@ -505,6 +612,19 @@ class Plan:
         if params is None:
             return
         comp = _Compiler(policy, params)
+        classes = _Compiler(policy, params, classes=True)
+        when_ec = ExprCompiler([], policy.rounding)
+        when_scope = Scope(
+            INDICATOR_REFS,
+            params,
+            forbid=BODY_ONLY,
+            where=Msg("when 条件", "a when condition"),
+            lenient_units=True,
+        )
+        # for each rule, in order: its ``when`` as a tree, and its body for classes of plain
+        # numbers (see _Class)
+        self.when_trees: list[WhenTree] = []
+        self.class_bodies: list[_RulePlan | None] = []
         for ast_rule, rule in zip(merged.rules, policy.rules, strict=True):
             if ast_rule.name != rule.name or f"{ast_rule.loc.source}:{ast_rule.loc.line}" != (
                 rule.where
@@ -520,9 +640,16 @@ class Plan:
             except _Unsupported:
                 body = None
             self.bodies.append(body)
+            self.when_trees.append(_when_tree(ast_rule.when, when_ec, when_scope))
+            try:
+                cbody: _RulePlan | None = _RulePlan(rule, ast_rule, classes)
+            except _Unsupported:
+                cbody = None
+            self.class_bodies.append(cbody)
         self.usable = any(b is not None for b in self.bodies)
         self.reasons: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self.numbers: dict[Any, Decimal | bool | None] = {}
+        self.classes: dict[tuple[str, str | None], _Class | None] = {}
 
 
 def _params(
@@ -589,6 +716,57 @@ class _Pair:
         self.parts: dict[object, Any] = {}
 
 
+class _Class:
+    """The plain numbers (``47.23人``, ``51.9人`` …) written with one unit word, or none, under
+    one target: read as written, the same rule chosen for each, and every part of a rule that
+    does not read the actual's own value the same for each. Its context is one member's."""
+
+    __slots__ = ("ctx", "factor", "parts", "rule", "target")
+
+    def __init__(self, target: Any, ctx: Ctx, rule: int, unit: Unit | None) -> None:
+        self.target = target
+        self.ctx = ctx
+        self.rule = rule
+        self.factor = unit.factor if unit is not None else None
+        self.parts: dict[object, Any] = {}
+
+
+#: Classes a plan keeps (then it starts again): targets times the unit words their actuals use.
+PLAN_CLASSES = 65536
+
+
+def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) -> _Class | None:
+    """The class of a plain number *actual* (``plain``: its digits and unit word) under
+    *target*, or None when its rows take the pair path: the number is not always read as
+    written (a bare number under a percent target may be a fraction, under a date target an
+    Excel date), the units do not match, or choosing the rule needs the actual's value."""
+    try:
+        tnode = parse_target(target)
+        unit, mode = reading_of(tnode)
+        if mode == "date" or (plain[1] is None and mode in ("fraction", "either")):
+            return None
+        anode = parse_actual(actual, tnode)
+        if not (type(anode) is Amount and anode.reading is None and anode.approx is None):
+            return None  # pragma: no cover - a plain number reads as a plain amount
+        q = anode.amount
+        if q.value != Decimal(plain[0]) or (plain[1] is None and q.unit is not unit):
+            return None  # pragma: no cover - as the fast path reads it
+        ctx = new_ctx(tnode, anode, None, None)
+        if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+            return None
+        for k, tree in enumerate(plan.when_trees):
+            if not plan.when_cells[k]:
+                return None
+            got = _decide(tree, ctx)
+            if got is _VARY or got is _ERROR:
+                return None
+            if got:
+                return _Class(tnode, ctx, k, q.unit) if plan.class_bodies[k] is not None else None
+    except Exception:
+        return None
+    return None
+
+
 _STUB = Indicator("", "", "", None)
 
 
@@ -642,10 +820,24 @@ def _number(plan: Plan, value: Any, where: str) -> Decimal | bool | None:
 
 
 class _LazyOutcome(Outcome):
-    """An outcome whose rule context is built when first read (most results never read it)."""
+    """An outcome whose rule context (and, for a class of plain numbers, the actual's node) is
+    built when first read (most results never read them)."""
 
-    __slots__ = ("_met",)
+    __slots__ = ("_atext", "_met")
     _met: bool | None
+    _atext: str | None
+
+    @property
+    def actual(self) -> Node | None:
+        node: Node | None = _ACTUAL_SLOT.__get__(self)
+        if node is None and self._atext is not None:
+            node = parse_actual(self._atext, self.target)  # type: ignore[arg-type]
+            _ACTUAL_SLOT.__set__(self, node)
+        return node
+
+    @actual.setter
+    def actual(self, value: Node | None) -> None:
+        _ACTUAL_SLOT.__set__(self, value)
 
     @property
     def ctx(self) -> Ctx | None:
@@ -664,12 +856,15 @@ class _LazyOutcome(Outcome):
 
 
 _CTX_SLOT: Any = Outcome.__dict__["ctx"]
+_ACTUAL_SLOT: Any = Outcome.__dict__["actual"]
 
 
 def _outcome(
     policy: Policy,
     rule: CompiledRule,
-    pair: _Pair,
+    target: Any,
+    actual: Any,
+    atext: str | None,
     weight: Decimal,
     claimed: Decimal | None,
     score: Decimal,
@@ -686,25 +881,35 @@ def _outcome(
         None,
         "formula",
         None,
-        pair.target,
-        pair.actual,
+        target,
+        actual,
         policy,
         None,
         None,
     )
     o._met = met
+    o._atext = atext
     return o
 
 
+@in_context
 def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]:
     """Score the rows the plan handles (dicts in the ``indicators[]`` shape); None for each row
-    the row evaluator must score. Results are exactly the evaluator's (``score_mapping``)."""
+    the row evaluator must score. Results are exactly the evaluator's (``score_mapping``).
+
+    A row whose actual is a plain number (``47.23人``) is scored with its class (the plain
+    numbers with that unit word under that target: :class:`_Class`), which is read and given its
+    rule once; the number itself is a column. Any other row is scored with its pair of cells."""
     np = _np()
     n = len(rows)
     out: list[IndicatorResult | None] = [None] * n
     pairs: dict[tuple[str, str], _Pair | None] = {}
+    classes = plan.classes
     # per rule: row numbers, pair of each row, weight, claimed
     groups: dict[int, tuple[list[int], list[_Pair], list[Decimal], list[Decimal | None]]] = {}
+    # per rule: row numbers, class of each row, weight, claimed, actual (base unit), actual text
+    cgroups: dict[int, tuple[list[int], list[_Class], list[Any], list[Any], list[Any], list[str]]]
+    cgroups = {}
     labels: list[tuple[str, str, str, Any] | None] = [None] * n
     for i, row in enumerate(rows):
         if type(row) is not dict or "target" not in row or "actual" not in row:
@@ -730,21 +935,43 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         target = target.strip() if type(target) is str else cell_text(target)
         actual = get("actual")
         actual = actual.strip() if type(actual) is str else cell_text(actual)
-        key2 = (target, actual)
-        pair = pairs.get(key2, _MISSING)
-        if pair is _MISSING:
-            pair = pairs[key2] = _pair(plan, target, actual)
-        if pair is None:
-            continue
-        assert isinstance(pair, _Pair) and isinstance(weight, Decimal)
-        g = groups.get(pair.rule)
-        if g is None:
-            g = groups[pair.rule] = ([], [], [], [])
-        g[0].append(i)
-        g[1].append(pair)
-        g[2].append(weight)
-        g[3].append(claimed)  # type: ignore[arg-type]
-        name, level1, level2, reason = (get(k) for k in ("name", "level1", "level2", "reason"))
+        num = plain_number(actual)
+        cls: Any = None
+        if num is not None:
+            ckey = (target, num[1])
+            cls = classes.get(ckey, _MISSING)
+            if cls is _MISSING:
+                cls = _class(plan, target, actual, num)
+                if len(classes) >= PLAN_CLASSES:
+                    classes.clear()
+                classes[ckey] = cls
+        if cls is not None:
+            value = Decimal(num[0])  # type: ignore[index]
+            cg = cgroups.get(cls.rule)
+            if cg is None:
+                cg = cgroups[cls.rule] = ([], [], [], [], [], [])
+            cg[0].append(i)
+            cg[1].append(cls)
+            cg[2].append(weight)
+            cg[3].append(claimed)
+            cg[4].append(value * cls.factor if cls.factor is not None else value)
+            cg[5].append(actual)
+        else:
+            key2 = (target, actual)
+            pair = pairs.get(key2, _MISSING)
+            if pair is _MISSING:
+                pair = pairs[key2] = _pair(plan, target, actual)
+            if pair is None:
+                continue
+            assert isinstance(pair, _Pair) and isinstance(weight, Decimal)
+            g = groups.get(pair.rule)
+            if g is None:
+                g = groups[pair.rule] = ([], [], [], [])
+            g[0].append(i)
+            g[1].append(pair)
+            g[2].append(weight)
+            g[3].append(claimed)  # type: ignore[arg-type]
+        name, level1, level2, reason = get("name"), get("level1"), get("level2"), get("reason")
         labels[i] = (
             name.strip() if type(name) is str else cell_text(name),
             level1.strip() if type(level1) is str else cell_text(level1),
@@ -755,6 +982,10 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         body = plan.bodies[k]
         assert body is not None
         _score_rule(plan, body, np, idx, gpairs, weights, claims, labels, out)
+    for k, (idx, gclasses, weights, claims, aq, texts) in cgroups.items():
+        body = plan.class_bodies[k]
+        assert body is not None
+        _score_rule(plan, body, np, idx, gclasses, weights, claims, labels, out, aq, texts)
     return out
 
 
@@ -767,18 +998,22 @@ def _score_rule(
     body: _RulePlan,
     np: Any,
     idx: list[int],
-    gpairs: list[_Pair],
+    gpairs: Sequence[_Pair | _Class],
     weights: list[Decimal],
     claims: list[Decimal | None],
     labels: list[tuple[str, str, str, Any] | None],
     out: list[IndicatorResult | None],
+    aq: list[Decimal] | None = None,
+    atexts: list[str] | None = None,
 ) -> None:
+    """Score the rows of one rule (by pairs of cells, or by classes with *aq* and *atexts*: each
+    row's actual in its base unit and as written)."""
     policy = plan.policy
     rule = body.rule
     n = len(idx)
     uniq: dict[int, int] = {}
     pidx = np.empty(n, dtype=np.int64)
-    plist: list[_Pair] = []
+    plist: list[_Pair | _Class] = []
     for i, p in enumerate(gpairs):
         j = uniq.get(id(p))
         if j is None:
@@ -789,7 +1024,11 @@ def _score_rule(
     w[:] = weights
     c = np.empty(n, dtype=object)
     c[:] = claims
-    f = _Frame(pidx, plist, w, c)
+    a = None
+    if aq is not None:
+        a = np.empty(n, dtype=object)
+        a[:] = aq
+    f = _Frame(pidx, plist, w, c, a)
     bad = np.zeros(n, dtype=bool)
     if body.met is not None:
         mv, me = body.met(f)
@@ -871,7 +1110,15 @@ def _score_rule(
         name, level1, level2, reason_cell = lab
         pair = plist[pidx[j]]
         wj, cj, sj = weights[j], claims[j], score[j]
-        o = _outcome(policy, rule, pair, wj, cj, sj, raw[j], bool(met[j]))
+        if atexts is None:
+            assert isinstance(pair, _Pair)
+            o = _outcome(
+                policy, rule, pair.target, pair.actual, None, wj, cj, sj, raw[j], bool(met[j])
+            )
+        else:
+            o = _outcome(
+                policy, rule, pair.target, None, atexts[j], wj, cj, sj, raw[j], bool(met[j])
+            )
         sev = "error" if reason[j] else None
         if not slow[j]:
             if sev is None:

@@ -25,9 +25,9 @@ from decimal import Decimal
 
 from jixiao.targets import lexicon as lx
 from jixiao.targets.ast import Amount, Comparison, Deadline, Quantity, Target
-from jixiao.units import MAGNITUDES, known_words, lookup_unit
+from jixiao.units import MAGNITUDES, Unit, known_words, lookup_unit
 
-__all__ = ["fast_parse"]
+__all__ = ["fast_parse", "plain_number"]
 
 # Comparators written before the number: the glyphs (ASCII or ≥ ≤) and the words, each with the
 # operator the grammar gives it when no suffix follows (a weak comparator keeps its own op).
@@ -74,17 +74,32 @@ _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
 _QUANTITY = re.compile(rf"({_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
+# The same cells, read by splitting at the number and looking the two sides up: as no lead has a
+# digit and no unit starts with a digit or a point, the only way to cut a cell into a lead, a
+# number and a unit is at its first digit and after the longest number there (the pattern
+# above, kept as the definition, is checked against this in tests/test_targets_fast.py).
+_SPLIT = re.compile(r"([^0-9]*)([0-9]{1,15}(?:\.[0-9]{1,12})?)(.*)", re.DOTALL)
+assert not any(ch.isdigit() for w in _LEADS for ch in w)
+assert not any(w[0] == "." or w[0].isdigit() for w in UNITS)
+# a bare number with at most a registered unit word after it (a subset of _QUANTITY's shapes)
+_PLAIN = re.compile(rf"([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
 _DEADLINE = re.compile(
     r"(?:(?P<y>(?:19|20)[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月"
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9])日|(?P<eom>底))?(?P<rel>之前|以前|前)?(?P<suffix>完成)?"
 )
 
 
-def fast_parse(text: str) -> Target | None:
+def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
     """The node Lark builds for *text* when *text* is one of the simple shapes, else None.
+
+    *implied* is the unit a bare number takes: an actual read under a numeric target
+    (``47.23`` under ``≥45人``), the node ``as_actual`` would make of the bare one in that mode,
+    built once instead of twice.
 
     >>> fast_parse("≥45人").to_dict()
     {'kind': 'comparison', 'op': '>=', 'value': '45', 'unit': '人', 'inclusive': True}
+    >>> fast_parse("47.23", lookup_unit("人")).render()
+    '47.23人'
     >>> fast_parse("合格率≥90%") is None
     True
     """
@@ -92,21 +107,18 @@ def fast_parse(text: str) -> Target | None:
         return None
     first = text[0]
     if "0" <= first <= "9" or first in "≥≤<>=" or first in _LEAD_FIRSTS:
-        m = _QUANTITY.fullmatch(text)
+        m = _SPLIT.fullmatch(text)
         if m is not None:
-            return _quantity(m)
+            lead, num, word = m.groups()
+            if (not lead or lead in _LEADS) and (not word or word in _UNIT_OF):
+                amount = Quantity(Decimal(num), _UNIT_OF[word] if word else implied)
+                if not lead:
+                    return Amount(amount, None, None, None, span=(0, len(text)))
+                op = _LEADS[lead]
+                return Comparison(op, amount, None, None, span=(0, len(text)))  # type: ignore[arg-type]
         if "0" <= first <= "9" and "月" in text:
             return _deadline(text)
     return None
-
-
-def _quantity(m: re.Match[str]) -> Target:
-    lead, num, unit_text = m.groups()
-    amount = Quantity(Decimal(num), _UNIT_OF[unit_text] if unit_text is not None else None)
-    span = (0, len(m.string))
-    if lead is None:
-        return Amount(amount, None, None, None, span=span)
-    return Comparison(_LEADS[lead], amount, None, None, span=span)  # type: ignore[arg-type]
 
 
 def _deadline(text: str) -> Target | None:
@@ -133,3 +145,19 @@ def _deadline(text: str) -> Target | None:
         suffix=m.group("suffix"),
         span=(0, len(text)),
     )
+
+
+def plain_number(text: str) -> tuple[str, str | None] | None:
+    """``(digits, unit word or None)`` when *text* is a bare number with at most a registered
+    unit word after it (``47.23人``, ``95.5%``, ``100``): a cell :func:`fast_parse` reads as a
+    plain amount, the number as written. Else None.
+
+    >>> plain_number("47.23人"), plain_number("≥45人"), plain_number("约45人")
+    (('47.23', '人'), None, None)
+    """
+    if len(text) > 40:
+        return None
+    m = _PLAIN.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(1), m.group(2)

@@ -19,8 +19,10 @@ those pass between them), :mod:`~jixiao.targets._recovery` (errors from Lark) an
 from __future__ import annotations
 
 import re
+import sys
+from decimal import Decimal
 
-from jixiao.cache import MISSING, ByteLRU, CacheInfo, text_bytes
+from jixiao.cache import MISSING, ByteLRU, CacheInfo
 from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.targets import lexicon as lx
@@ -30,8 +32,11 @@ from jixiao.targets._recovery import DIGIT_RUN, VALID_NUMBER
 from jixiao.targets.ast import (
     Actual,
     Qualitative,
+    Quantity,
+    Range,
     Target,
 )
+from jixiao.targets.fast import fast_parse
 from jixiao.targets.normalize import normalize
 from jixiao.units import Unit
 
@@ -43,6 +48,7 @@ __all__ = [
     "parse_actual_uncached",
     "parse_target",
     "parse_target_uncached",
+    "reading_of",
 ]
 
 
@@ -81,28 +87,85 @@ ACTUAL_CACHE_BYTES = 32 * 2**20
 # the node, its quantity, number and span, and the cache's own entry, around the cell's text
 _ENTRY_BYTES = 600
 
-_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
-_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+def _cell_bytes(text: str) -> int:
+    # the text is kept twice: as the key and (for prose) inside the node
+    return 2 * sys.getsizeof(text) + _ENTRY_BYTES
+
+
+def _actual_bytes(key: tuple[Unit | None, str | None, str]) -> int:
+    return 2 * sys.getsizeof(key[2]) + _ENTRY_BYTES
+
+
+# charged by their keys: an entry is its node alone (see ByteLRU)
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES, sizer=_cell_bytes)
+_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(
+    ACTUAL_CACHE_BYTES, sizer=_actual_bytes
+)
+
+# The entry points look their caches up outside jixiao's decimal context, and a cell the fast
+# path reads is read outside it too: neither does arithmetic (a Decimal made from a string is
+# exact in any context; the rest is comparisons and new nodes). Only what can compute enters
+# the context: Lark, and the readings of an actual in _actuals (a sentence's quantity, a
+# fraction under a percent target).
 
 
 def _target_cached(text: str) -> Target:
     node = _targets.get(text)
     if node is MISSING:
-        node = parse_cell(text)
-        # the text is kept twice: as the key and (for prose) inside the node
-        _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+        node = fast_parse(text) if isinstance(text, str) else None
+        if node is not None:
+            _targets.put(text, node)
+        else:
+            node = _target_read(text)
+    return node
+
+
+@in_context
+def _target_read(text: str) -> Target:
+    node = parse_cell(text)
+    _targets.put(text, node)
     return node
 
 
 def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
     key = (unit, mode, text)
     node = _actuals.get(key)
-    if node is MISSING:
-        node = _actual_read(text, unit, mode)
-        _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    if node is not MISSING:
+        return node
+    node = _actual_fast(text, unit, mode) if isinstance(text, str) else None
+    if node is not None:
+        # not kept in the target cache: reading the cell again is cheaper than keeping it twice
+        _actuals.put(key, node)
+        return node
+    node = _actual_read(text, unit, mode)
+    _actuals.put(key, node)
     return node
 
 
+def _actual_fast(text: str, unit: Unit | None, mode: str | None) -> Actual | None:
+    """``as_actual(fast_parse(text), unit, mode)`` when the fast path reads *text* and the
+    reading does no arithmetic (everything but a bare number under a percent target), else
+    None."""
+    if mode == "numeric" or mode is None:
+        return fast_parse(text, unit)  # a bare number takes the target's unit, nothing else
+    node = fast_parse(text)
+    if node is None:
+        return None
+    if mode == "date":
+        return as_actual(node, unit, mode)  # an Excel serial number becomes its date
+    quantity = node.quantity
+    if quantity is None or quantity.unit is not None:
+        return node  # a percent target reads a written unit, or a date, as it is
+    return _as_actual(node, unit, mode)  # a bare number: perhaps a fraction (0.95 → 95%)
+
+
+@in_context
+def _as_actual(node: Target, unit: Unit | None, mode: str | None) -> Actual:
+    return as_actual(node, unit, mode)
+
+
+@in_context
 def _actual_read(text: str, unit: Unit | None, mode: str | None) -> Actual:
     try:
         node = _target_cached(text)
@@ -136,7 +199,6 @@ def _sentence(text: str, mode: str | None) -> Qualitative | None:
     return node if isinstance(node, Qualitative) else None
 
 
-@in_context
 def parse_target(text: str) -> Target:
     """Parse a 年度指标值 (target) cell.
 
@@ -151,7 +213,6 @@ def parse_target(text: str) -> Target:
     return _target_cached(text)
 
 
-@in_context
 def parse_actual(text: str, target: Target | None = None) -> Actual:
     """Parse a 实际完成值 (actual) cell; *target* lends its unit to a bare number.
 
@@ -171,8 +232,31 @@ def parse_actual(text: str, target: Target | None = None) -> Actual:
     quantity = target.quantity
     if quantity is not None and quantity.unit is not PERCENT_UNIT:
         return _actual_cached(text, quantity.unit, "numeric")  # the common case, inlined
-    unit, mode = reading_of(target)
+    if quantity is None or _finite(target, quantity):
+        unit, mode = reading_of(target)  # no number to compare, or finite ones: any context
+    else:
+        unit, mode = _reading(target)
     return _actual_cached(text, unit, mode)
+
+
+def _finite(target: Target, quantity: Quantity) -> bool:
+    """Whether the numbers :func:`reading_of` compares are finite Decimals (a comparison that
+    could signal, with a NaN, is made in jixiao's context)."""
+    if isinstance(target, Range):
+        low, high = target.low, target.high
+        return (
+            isinstance(low, Decimal)
+            and isinstance(high, Decimal)
+            and low.is_finite()
+            and high.is_finite()
+        )
+    value = quantity.value
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+@in_context
+def _reading(target: Target) -> tuple[Unit | None, str | None]:
+    return reading_of(target)
 
 
 def cache_clear() -> None:
