@@ -205,14 +205,17 @@ def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]
 
 
 def memo_only(policy: jixiao.Policy, rows: list[Any], start: int = 0) -> list[IndicatorResult]:
-    """score_rows without a plan: every row through the shared outcomes and the row evaluator."""
+    """Every row on its own through the shared outcomes and the row evaluator (no routing, no
+    plan): what score_rows gives for each row."""
     import jixiao.evaluate.forms as forms
+    from jixiao.decimals import jixiao_context
     from jixiao.evaluate import memo_clear
+    from jixiao.evaluate.memo import memo_of
 
     memo_clear(policy)
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(forms, "plan_of", lambda _policy: None)
-        return list(jixiao.score_rows(rows, policy, start=start))
+    with jixiao_context():
+        memo = memo_of(policy)
+        return [forms._score_row(policy, memo, row, i) for i, row in enumerate(rows, start)]
 
 
 def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(

@@ -361,19 +361,14 @@ def score_rows(
 FIRST_CHUNK = 64
 CHUNK_ROWS = 1024
 
-#: The share of a chunk's rows found in the shared-outcome memo at or above which the next
-#: chunk's misses go straight to the row evaluator (into the memo) rather than to the plan. When
-#: rows repeat that much, a missed row will most likely come back: scoring it once into the memo
-#: (then a hit of a few µs each time) beats scoring it on columns now and again into the memo
-#: when it returns. Below it, misses are mostly rows that never come back (every unit's own
-#: number), and the plan scores them for a fraction of the evaluator's cost. Hits are taken from
-#: the memo either way; the results are identical either way.
+#: The share of memo hits in a chunk at or above which the next chunk's misses go to the row
+#: evaluator (into the memo: rows repeat that much, so a miss will most likely come back and be
+#: a hit of a few µs) rather than to the plan (a fraction of the evaluator's cost, for rows that
+#: never come back). Hits are taken from the memo either way; results are identical either way.
 MEMO_HIT_SHARE = 0.6
 
-#: The first rows of a stream whose misses go to the row evaluator whatever the hit share: the
-#: memo is cold at first, so the first chunks say little about how much rows repeat; and a stream
-#: whose rows do repeat never needs the plan (compiling it and importing numpy take a few tenths
-#: of a second). The chunk that reaches this many rows decides.
+#: The first rows of a stream, whose misses go to the row evaluator: the memo starts cold, and a
+#: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
 WARMUP_ROWS = 512
 
 #: How many rows scored by the plan are remembered (by their memo key's hash, in each of two
@@ -381,8 +376,7 @@ WARMUP_ROWS = 512
 SEEN_ROWS = 1 << 16
 
 #: A row the plan has scored this many times goes to the row evaluator the next time, into the
-#: memo: a hit from then on. A row seen twice is likely to come again; one seen once, among
-#: rows that mostly do not repeat, is not (scoring it into the memo costs about two plan rows).
+#: memo (a row seen twice is likely to come again; into the memo costs about two plan rows).
 PLAN_SIGHTINGS = 2
 
 
