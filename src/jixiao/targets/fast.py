@@ -7,11 +7,15 @@ exactly these shapes, and only when it is certain the grammar reads them the sam
 
 * a number and a unit, with an optional comparator before them: ``≥45人``, ``不少于4次``,
   ``<=64.253万元``, ``95.5%``, ``100``;
-* a simple deadline: ``2023年12月底前``, ``12月31日前完成``, ``6月底``.
+* a simple deadline: ``2023年12月底前``, ``12月31日前完成``, ``6月底``;
+* the extended quantity shapes: an approximation word before the number (``约45人``), 余 or 多
+  after it (``200.12余人``), one space before the unit (``12.34 公里``), magnitude and compound
+  units (``12.34万粒``, ``35.12元/人*天``, ``12.3万``), a comparator suffix or approximation word
+  ending the cell (``95.12%及以上``, ``45人左右``) or a short note (``81.23%覆盖``).
 
-Everything else — whitespace, full-width or compatibility characters (anything NFKC would
-change), separators, signs, labels, notes, suffix words, approximations, ranges, compound or
-unregistered units, impossible dates — returns None, and the caller parses the cell with Lark.
+Everything else — other whitespace, full-width or compatibility characters (anything NFKC would
+change), separators, signs, labels, brackets, ranges, unregistered units, impossible dates, a
+note the grammar would not keep — returns None, and the caller parses the cell with Lark.
 The node returned is the one Lark builds for the same text, spans included (checked shape by
 shape and by a property test over generated cells in ``tests/test_targets_fast.py``).
 """
@@ -118,7 +122,7 @@ def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
                     return Amount(amount, None, None, None, span=(0, len(text)))
                 op = _LEADS[lead]
                 return Comparison(op, amount, None, None, span=(0, len(text)))  # type: ignore[arg-type]
-            node = _extended(text, lead, num, len(lead) + len(num), implied)
+            node = _extended(text, lead, num, word, implied)
             if node is not None:
                 return node
         if "0" <= first <= "9" and "月" in text:
@@ -184,31 +188,69 @@ def _reads_back(unit: Unit, note: str) -> bool:
     return lx.AFTER_UNIT_RE.match(written, len(unit.symbol)) is None
 
 
-def _extended(text: str, lead: str, num: str, pos: int, implied: Unit | None) -> Target | None:
+#: what a lead word makes of the cell: (operator, weak, approximation)
+_LEAD_OF: dict[str, tuple[str | None, bool, str | None]] = {
+    **{w: (None, False, a) for w, a in lx.APPROX_PRE.items()},
+    **{w: (op, w in _WEAK, None) for w, op in _LEADS.items()},
+}
+assert not set(lx.APPROX_PRE) & set(_LEADS)
+
+# what follows the number: (unit, approximation of 余/多, trail as (suffix?, meaning), note)
+_Tail = tuple[Unit | None, str | None, tuple[bool, str] | None, str | None]
+
+
+def _extended(text: str, lead: str, num: str, rest: str, implied: Unit | None) -> Target | None:
     op: str | None = None
     weak = False
     approx: str | None = None
     if lead:
-        if lead in _LEADS:
-            op = _LEADS[lead]
-            weak = lead in _WEAK
-        elif lead in lx.APPROX_PRE:
-            approx = lx.APPROX_PRE[lead]
-        else:
+        read = _LEAD_OF.get(lead)
+        if read is None:
             return None
-    n = len(text)
-    if pos < n and text[pos] in lx.APPROX_MID:
-        if approx is None:
-            approx = lx.APPROX_MID[text[pos]]
-        pos += 1
-    elif pos < n - 1 and text[pos] == " ":
-        pos += 1  # one space between the number and its unit (the grammar ignores it)
-        if text[pos] in _NO_UNIT_AT or text[pos].isspace():
+        op, weak, approx = read
+    tail = _tail(rest)
+    if tail is None:
+        return None
+    unit, mid, trail, note = tail
+    if approx is None:
+        approx = mid  # an approximation word before the number wins (_pieces.make_bound)
+    if trail is not None:
+        suffix, meaning = trail
+        if suffix:
+            if op is None or weak:
+                op = meaning
+            elif _DIRECTION[op] != _DIRECTION[meaning] and _DIRECTION[op] != 0:
+                return None  # contradictory comparators: Lark reports them
+        elif approx is None:
+            approx = meaning
+    elif unit is None and op is None and approx is None:
+        return None  # a bare number: the simple shape, already tried
+    amount = Quantity(Decimal(num), unit if unit is not None else implied)
+    if op is not None:
+        return Comparison(op, amount, None, note, span=(0, len(text)))  # type: ignore[arg-type]
+    return Amount(amount, approx, None, note, span=(0, len(text)))  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=4096)
+def _tail(rest: str) -> _Tail | None:
+    """How the lexer reads what follows the number: 余/多 or one space, a unit, then a trailing
+    word or a note. It depends on *rest* alone (the number ends where it ends whatever follows,
+    and no terminal tried after it looks behind), so it is read once for each tail: the tails
+    of distinct actuals repeat (万粒, %覆盖, 元/人*天) while their numbers do not."""
+    pos = 0
+    n = len(rest)
+    mid: str | None = None
+    if n and rest[0] in lx.APPROX_MID:
+        mid = lx.APPROX_MID[rest[0]]
+        pos = 1
+    elif n > 1 and rest[0] == " ":
+        pos = 1  # one space between the number and its unit (the grammar ignores it)
+        if rest[1] in _NO_UNIT_AT or rest[1].isspace():
             return None
     unit: Unit | None = None
     unit_word = ""
-    if pos < n and text[pos] not in _NO_UNIT_AT:
-        m = lx.UNIT_RE.match(text, pos)
+    if pos < n and rest[pos] not in _NO_UNIT_AT:
+        m = lx.UNIT_RE.match(rest, pos)
         if m is None:
             return None
         unit_word = m.group()
@@ -216,43 +258,29 @@ def _extended(text: str, lead: str, num: str, pos: int, implied: Unit | None) ->
         if unit is None:
             return None
         pos = m.end()
-    note: str | None = None
-    if pos < n:
-        rest = text[pos:]
-        trail = _TRAILS.get(rest)
-        if trail is not None:
-            suffix, meaning = trail
-            if suffix:
-                if op is None or weak:
-                    op = meaning
-                elif _DIRECTION[op] != _DIRECTION[meaning] and _DIRECTION[op] != 0:
-                    return None  # contradictory comparators: Lark reports them
-            elif approx is None:
-                approx = meaning
-        else:
-            if unit is None or not _note_ok(text, pos, unit_word, unit):
-                return None
-            note = rest
-    elif unit is None and not (op is not None or approx is not None):
-        return None  # a bare number: the simple shape, already tried
-    amount = Quantity(Decimal(num), unit if unit is not None else implied)
-    if op is not None:
-        return Comparison(op, amount, None, note, span=(0, n))  # type: ignore[arg-type]
-    return Amount(amount, approx, None, note, span=(0, n))  # type: ignore[arg-type]
+    if pos == n:
+        return unit, mid, None, None
+    after = rest[pos:]
+    trail = _TRAILS.get(after)
+    if trail is not None:
+        return unit, mid, trail, None
+    if unit is None or not _note_ok(unit_word, after):
+        return None
+    return unit, mid, None, after
 
 
-def _note_ok(text: str, pos: int, unit_word: str, unit: Unit) -> bool:
-    """Whether the rest of *text* from *pos*, after a unit, is one TEXT token the grammar keeps
-    as the quantity's note (_pieces.note_and_unit)."""
-    note = text[pos:]
-    if len(note) > lx.NOTE_MAX or not note.isalpha():
+def _note_ok(unit_word: str, note: str) -> bool:
+    """Whether *note*, ending a cell right after the unit written *unit_word*, is one TEXT token
+    the grammar keeps as the quantity's note (_pieces.note_and_unit)."""
+    unit = _unit_word(unit_word)
+    if unit is None or len(note) > lx.NOTE_MAX or not note.isalpha():
         return False
     if normalize(note) != note or not unicodedata.is_normalized("NFKC", note):
         return False
-    if lx.AFTER_UNIT_RE.match(text, pos) is not None:
+    if lx.AFTER_UNIT_RE.match(note) is not None:
         return False  # the lexer reads a suffix, an approximation or a range here
-    m = _TEXT.match(text, pos)
-    if m is None or m.end() != len(text):
+    m = _TEXT.match(note)
+    if m is None or m.end() != len(note):
         return False
     if unit.dimension == "dimensionless":
         # _pieces.check_near_miss: 万圆 is a damaged 万元, an error, not 万 and a note
