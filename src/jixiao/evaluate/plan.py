@@ -923,7 +923,11 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
             v = get(key)
             if v is None or type(v) is int or type(v) is float:
                 continue
-            if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+            if (
+                type(v) is not str
+                or len(v) > CACHED_CHARS
+                or (not v.isprintable() and _invalid_text(v))
+            ):
                 plain = False
                 break
         if not plain:
