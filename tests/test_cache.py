@@ -45,22 +45,59 @@ def test_an_entry_larger_than_the_budget_is_not_kept() -> None:
         ByteLRU(-1)
 
 
-def test_threads_keep_the_accounting_right() -> None:
-    cache: ByteLRU[int, int] = ByteLRU(5000)
+@pytest.mark.parametrize("sized_by_key", [False, True])
+def test_threads_keep_the_accounting_right(sized_by_key: bool) -> None:
+    def size(key: int) -> int:
+        return 10 + key % 50
+
+    cache: ByteLRU[int, int] = ByteLRU(5000, sizer=size) if sized_by_key else ByteLRU(5000)
 
     def work(offset: int) -> None:
         for i in range(3000):
             key = (i * 7 + offset) % 400
             if cache.get(key) is MISSING:
-                cache.put(key, key, 10 + key % 50)
+                if sized_by_key:
+                    cache.put(key, key)
+                else:
+                    cache.put(key, key, size(key))
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    charged = sum(10 + k % 50 for k in range(400) if k in cache)
+    charged = sum(size(k) for k in range(400) if k in cache)
     assert cache.bytes == charged <= 5000
+
+
+def test_a_cache_sized_by_its_keys() -> None:
+    """Entries charged ``sizer(key)``: the same bounds, evictions and accounting, with nothing
+    kept for an entry but its value (None among the values)."""
+    cache: ByteLRU[str, str | None] = ByteLRU(100, maxsize=4, sizer=len)
+    cache.put("a" * 30, None)
+    assert cache.get("a" * 30) is None and cache.bytes == 30
+    cache.put("b" * 30, "x")
+    cache.put("c" * 30, "y")
+    assert cache.get("a" * 30) is None  # now the most recent
+    cache.put("d" * 30, "z")  # over 100 bytes: the least recently used (b) goes
+    assert "b" * 30 not in cache and cache.bytes == 90 and len(cache) == 3
+    cache.put("c" * 30, "w")  # replacing: charged once, now the most recent
+    assert cache.bytes == 90 and cache.get("c" * 30) == "w"
+    cache.put("e" * 101, "too big")
+    assert "e" * 101 not in cache and cache.bytes == 90
+    for key in ("f", "g", "h"):
+        cache.put(key, key)  # the entry bound bites first
+    assert len(cache) == 4 and cache.bytes == sum(len(k) for k in ("c" * 30, "f", "g", "h"))
+    cache.resize(2)
+    assert cache.bytes == 2 and len(cache) == 2 and "g" in cache and "h" in cache
+    info = cache.info()
+    assert (info.currsize, info.bytes, info.maxbytes, info.maxsize) == (2, 2, 2, 4)
+    with pytest.raises(ValueError):
+        cache.put("i", "i", 1)  # charged by its key: a size of its own is refused
+    with pytest.raises(ValueError):
+        ByteLRU[str, str](100).put("j", "j")  # and a cache without a sizer needs one
+    cache.clear()
+    assert (len(cache), cache.bytes) == (0, 0)
 
 
 def test_parse_caches_hold_bytes_not_entries() -> None:

@@ -26,7 +26,7 @@ from jixiao.targets import Target, parse_actual, parse_actual_uncached, parse_ta
 from jixiao.targets._actuals import as_actual, reading_of
 from jixiao.targets._builder import parse_lark
 from jixiao.targets.fast import fast_parse
-from jixiao.targets.parser import _ENTRY_BYTES, _FAST_ENTRY_BYTES, parse_target_uncached
+from jixiao.targets.parser import _ENTRY_BYTES, parse_target_uncached
 
 PROPS = settings(
     max_examples=250,
@@ -138,9 +138,8 @@ def test_fast_actuals_are_kept_once_and_charged_what_they_keep() -> None:
     # read by the fast path: not kept in the target cache as well
     assert info["target"] == before
     assert info["actual"].currsize == info["actual"].misses == len(cells)
-    # each entry is charged at least its text (the key) and the fixed overhead of the node
-    assert info["actual"].bytes >= sum(text_bytes(c) + _ENTRY_BYTES for c in cells)
-    assert all(text_bytes(c) <= _FAST_ENTRY_BYTES - _ENTRY_BYTES + 2 * len(c) for c in cells)
+    # each entry is charged its text twice and the fixed overhead of the node, as any other
+    assert info["actual"].bytes == sum(2 * text_bytes(c) + _ENTRY_BYTES for c in cells)
     for cell in cells:
         assert parse_actual(cell, people) is parse_actual(cell, people)
     assert targets.cache_info()["actual"].hits == 2 * len(cells)

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jixiao.errors import TargetSyntaxError
@@ -211,3 +211,47 @@ def test_generated_cells_are_mostly_taken() -> None:
 
     count()
     assert taken >= total // 10, (taken, total)
+
+
+def by_pattern(text: str) -> Any:
+    """The quantity the defining pattern (``fast._QUANTITY``) reads, or None."""
+    from jixiao.targets import fast
+    from jixiao.targets.ast import Amount, Comparison, Quantity
+
+    m = fast._QUANTITY.fullmatch(text)
+    if m is None:
+        return None
+    lead, num, word = m.groups()
+    amount = Quantity(Decimal(num), fast._UNIT_OF[word] if word is not None else None)
+    if lead is None:
+        return deep(Amount(amount, span=(0, len(text))))
+    return deep(Comparison(fast._LEADS[lead], amount, span=(0, len(text))))  # type: ignore[arg-type]
+
+
+@PROPS
+@given(
+    st.one_of(SIMPLE, SIMPLEISH, st.text(alphabet="0123456789.≥<=>人%万元不少于次个", max_size=20))
+)
+@example("1" * 15 + "人")
+@example("1" * 16 + "人")
+@example("1" * 16)
+@example("1." + "2" * 12 + "人")
+@example("1." + "2" * 13 + "人")
+@example("1." + "2" * 13)
+@example("45.人")
+@example("≥.5")
+@example("≥>5")
+@example(">=5%")
+@example("=>5")
+@example("不少于不少于5")
+@example("5人人")
+def test_split_reads_what_the_pattern_defines(text: str) -> None:
+    """fast_parse cuts a cell at its first digit and looks the lead and the unit up; it takes
+    exactly the cells the one pattern of lead, number and unit matches, as that pattern reads
+    them (deadlines aside)."""
+    node = fast_parse(text)
+    expected = by_pattern(text)
+    if expected is None:
+        assert node is None or node.kind == "deadline", text
+    else:
+        assert deep(node) == expected, text

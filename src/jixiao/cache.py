@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from jixiao.errors import UsageError
@@ -54,11 +55,32 @@ def text_bytes(text: object) -> int:
 
 class ByteLRU(Generic[K, V]):
     """A least-recently-used map holding at most *maxbytes* bytes (as charged by :meth:`put`)
-    and, when *maxsize* is given, at most that many entries."""
+    and, when *maxsize* is given, at most that many entries.
 
-    __slots__ = ("_data", "_lock", "bytes", "hits", "maxbytes", "maxsize", "misses")
+    With *sizer*, every entry is charged ``sizer(key)`` (a cache of cells keyed by their text),
+    and nothing but the value is kept for an entry: one object fewer for each of the tens of
+    thousands of entries a parse cache holds, for the allocator and the garbage collector to
+    walk. Without it, :meth:`put` is given each entry's size, which is remembered."""
 
-    def __init__(self, maxbytes: int, maxsize: int | None = None) -> None:
+    __slots__ = (
+        "_data",
+        "_lock",
+        "_sizer",
+        "_sizes",
+        "bytes",
+        "hits",
+        "maxbytes",
+        "maxsize",
+        "misses",
+    )
+
+    def __init__(
+        self,
+        maxbytes: int,
+        maxsize: int | None = None,
+        *,
+        sizer: Callable[[K], int] | None = None,
+    ) -> None:
         if maxbytes < 0 or (maxsize is not None and maxsize < 0):
             raise UsageError(
                 "缓存的字节数上限和条目数上限不能为负",
@@ -66,7 +88,9 @@ class ByteLRU(Generic[K, V]):
             )
         self.maxbytes = maxbytes
         self.maxsize = maxsize  # an optional bound on the number of entries as well
-        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._sizer = sizer
+        self._sizes: dict[K, int] = {}  # what each entry was charged, when there is no sizer
         self._lock = threading.Lock()
         self.bytes = 0
         self.hits = 0
@@ -75,8 +99,8 @@ class ByteLRU(Generic[K, V]):
     def get(self, key: K) -> V | Any:
         """The value kept for *key* (now the most recently used), or :data:`MISSING`."""
         data = self._data
-        entry = data.get(key)
-        if entry is None:
+        value = data.get(key, MISSING)
+        if value is MISSING:
             self.misses += 1
             return MISSING
         try:  # noqa: SIM105 - the hot path: no context manager
@@ -84,35 +108,56 @@ class ByteLRU(Generic[K, V]):
         except KeyError:  # evicted by another thread in between: still a valid answer
             pass
         self.hits += 1
-        return entry[0]
+        return value
 
-    def put(self, key: K, value: V, size: int) -> None:
-        """Keep *value* for *key*, charged *size* bytes; evict the oldest entries over budget."""
+    def put(self, key: K, value: V, size: int | None = None) -> None:
+        """Keep *value* for *key*, charged *size* bytes (with a *sizer*: ``sizer(key)``, and
+        *size* is not given); evict the oldest entries over budget."""
+        sizer = self._sizer
+        if sizer is not None:
+            if size is not None:
+                raise UsageError(
+                    "这个缓存按键计算每项的字节数，不能另给",
+                    en="this cache charges an entry by its key: no size is given",
+                )
+            size = sizer(key)
+        elif size is None:
+            raise UsageError("缓存的每一项需要给出字节数", en="a cache entry needs its size")
         if size > self.maxbytes:
             return
         data = self._data
         with self._lock:
-            old = data.pop(key, None)
-            if old is not None:
-                self.bytes -= old[1]
-            data[key] = (value, size)
+            if key in data:
+                self.bytes -= self._charged(key)
+                data.move_to_end(key)
+            data[key] = value
+            if sizer is None:
+                self._sizes[key] = size
             self.bytes += size
-            limit = self.maxsize
-            while self.bytes > self.maxbytes or (limit is not None and len(data) > limit):
-                _, (_, dropped) = data.popitem(last=False)
-                self.bytes -= dropped
+            self._evict()
+
+    def _charged(self, key: K) -> int:
+        sizer = self._sizer
+        return sizer(key) if sizer is not None else self._sizes.pop(key)
+
+    def _evict(self) -> None:
+        # under the lock: the oldest entries go until the cache is within its bounds
+        data = self._data
+        limit = self.maxsize
+        while data and (self.bytes > self.maxbytes or (limit is not None and len(data) > limit)):
+            key, _ = data.popitem(last=False)
+            self.bytes -= self._charged(key)
 
     def resize(self, maxbytes: int) -> None:
         """Change the budget (evicting at once if the cache now holds too much)."""
         with self._lock:
             self.maxbytes = maxbytes
-            while self.bytes > maxbytes and self._data:
-                _, (_, dropped) = self._data.popitem(last=False)
-                self.bytes -= dropped
+            self._evict()
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._sizes.clear()
             self.bytes = 0
             self.hits = 0
             self.misses = 0

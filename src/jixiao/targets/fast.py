@@ -68,15 +68,19 @@ _UNIT_OF = {word: lookup_unit(word) for word in UNITS}
 # every character the two patterns below can match is one NFKC leaves alone, so a cell they
 # match is already in the form the grammar reads (checked here once, not per cell)
 assert all(unicodedata.is_normalized("NFKC", w) for w in (*_LEADS, *UNITS, "年月日底前之以完成"))
-# and one of the Basic Multilingual Plane, so a cell they match takes at most 74 + 2 bytes a
-# character (what the parse caches charge for its text)
-assert all(ord(ch) < 0x10000 for w in (*_LEADS, *UNITS) for ch in w)
 
 _LEAD_FIRSTS = frozenset(w[0] for w in lx.COMPARATOR_WORDS)
 _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
 _QUANTITY = re.compile(rf"({_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
+# The same cells, read by splitting at the number and looking the two sides up: as no lead has a
+# digit and no unit starts with a digit or a point, the only way to cut a cell into a lead, a
+# number and a unit is at its first digit and after the longest number there (the pattern
+# above, kept as the definition, is checked against this in tests/test_targets_fast.py).
+_SPLIT = re.compile(r"([^0-9]*)([0-9]{1,15}(?:\.[0-9]{1,12})?)(.*)", re.DOTALL)
+assert not any(ch.isdigit() for w in _LEADS for ch in w)
+assert not any(w[0] == "." or w[0].isdigit() for w in UNITS)
 # a bare number with at most a registered unit word after it (a subset of _QUANTITY's shapes)
 _PLAIN = re.compile(rf"([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
 _DEADLINE = re.compile(
@@ -103,21 +107,18 @@ def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
         return None
     first = text[0]
     if "0" <= first <= "9" or first in "≥≤<>=" or first in _LEAD_FIRSTS:
-        m = _QUANTITY.fullmatch(text)
+        m = _SPLIT.fullmatch(text)
         if m is not None:
-            return _quantity(m, implied)
+            lead, num, word = m.groups()
+            if (not lead or lead in _LEADS) and (not word or word in _UNIT_OF):
+                amount = Quantity(Decimal(num), _UNIT_OF[word] if word else implied)
+                if not lead:
+                    return Amount(amount, None, None, None, span=(0, len(text)))
+                op = _LEADS[lead]
+                return Comparison(op, amount, None, None, span=(0, len(text)))  # type: ignore[arg-type]
         if "0" <= first <= "9" and "月" in text:
             return _deadline(text)
     return None
-
-
-def _quantity(m: re.Match[str], implied: Unit | None) -> Target:
-    lead, num, unit_text = m.groups()
-    amount = Quantity(Decimal(num), _UNIT_OF[unit_text] if unit_text is not None else implied)
-    span = (0, len(m.string))
-    if lead is None:
-        return Amount(amount, None, None, None, span=span)
-    return Comparison(_LEADS[lead], amount, None, None, span=span)  # type: ignore[arg-type]
 
 
 def _deadline(text: str) -> Target | None:

@@ -19,9 +19,10 @@ those pass between them), :mod:`~jixiao.targets._recovery` (errors from Lark) an
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 
-from jixiao.cache import MISSING, ByteLRU, CacheInfo, text_bytes
+from jixiao.cache import MISSING, ByteLRU, CacheInfo
 from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.targets import lexicon as lx
@@ -85,19 +86,28 @@ TARGET_CACHE_BYTES = 16 * 2**20
 ACTUAL_CACHE_BYTES = 32 * 2**20
 # the node, its quantity, number and span, and the cache's own entry, around the cell's text
 _ENTRY_BYTES = 600
-# A cell the fast path read is ASCII digits and signs and words of the Basic Multilingual Plane
-# (checked in jixiao.targets.fast), so its text takes at most 74 + 2 bytes a character
-# (sys.getsizeof), kept once (as the key: the node holds numbers, not the text).
-_FAST_ENTRY_BYTES = _ENTRY_BYTES + 74
 
-_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES)
-_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(ACTUAL_CACHE_BYTES)
+
+def _cell_bytes(text: str) -> int:
+    # the text is kept twice: as the key and (for prose) inside the node
+    return 2 * sys.getsizeof(text) + _ENTRY_BYTES
+
+
+def _actual_bytes(key: tuple[Unit | None, str | None, str]) -> int:
+    return 2 * sys.getsizeof(key[2]) + _ENTRY_BYTES
+
+
+# charged by their keys: an entry is its node alone (see ByteLRU)
+_targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES, sizer=_cell_bytes)
+_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(
+    ACTUAL_CACHE_BYTES, sizer=_actual_bytes
+)
 
 # The entry points look their caches up outside jixiao's decimal context, and a cell the fast
 # path reads is read outside it too: neither does arithmetic (a Decimal made from a string is
-# exact in any context; the rest is comparisons and new nodes). Only what
-# can compute enters the context: Lark, and the readings of an actual in _actuals (a sentence's
-# quantity, a fraction under a percent target).
+# exact in any context; the rest is comparisons and new nodes). Only what can compute enters
+# the context: Lark, and the readings of an actual in _actuals (a sentence's quantity, a
+# fraction under a percent target).
 
 
 def _target_cached(text: str) -> Target:
@@ -105,7 +115,7 @@ def _target_cached(text: str) -> Target:
     if node is MISSING:
         node = fast_parse(text) if isinstance(text, str) else None
         if node is not None:
-            _targets.put(text, node, _FAST_ENTRY_BYTES + 2 * len(text))
+            _targets.put(text, node)
         else:
             node = _target_read(text)
     return node
@@ -114,8 +124,7 @@ def _target_cached(text: str) -> Target:
 @in_context
 def _target_read(text: str) -> Target:
     node = parse_cell(text)
-    # the text is kept twice: as the key and (for prose) inside the node
-    _targets.put(text, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    _targets.put(text, node)
     return node
 
 
@@ -127,10 +136,10 @@ def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
     node = _actual_fast(text, unit, mode) if isinstance(text, str) else None
     if node is not None:
         # not kept in the target cache: reading the cell again is cheaper than keeping it twice
-        _actuals.put(key, node, _FAST_ENTRY_BYTES + 2 * len(text))
+        _actuals.put(key, node)
         return node
     node = _actual_read(text, unit, mode)
-    _actuals.put(key, node, 2 * text_bytes(text) + _ENTRY_BYTES)
+    _actuals.put(key, node)
     return node
 
 
