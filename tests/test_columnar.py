@@ -8,6 +8,7 @@ and NaN), reasons, and labels that a policy reads or that are not text.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,64 @@ def test_generated_int_and_dictionary_tables(rows: list[dict[str, Any]]) -> None
     same(encoded, "central")
 
 
+def mostly_distinct_rows(n: int, seed: int) -> list[dict[str, Any]]:
+    """Rows whose actuals rarely repeat (every unit's own number, as in real returns) under
+    repeating targets: most rows are their own group, and the plan flags many of them (scores
+    off the claim, over- and under-achieved, equal targets missed, weights and claims out of
+    bounds, reasons missing, placeholders, contradicting or incomplete)."""
+    rng = random.Random(seed)
+    shapes = [("≥45人", "人", 30, 70), ("≥90%", "%", 60, 100), ("≤64.253万元", "万元", 50, 80),
+              ("=100%", "%", 90, 101), ("≤0起", "起", 0, 3), ("≥50个", "个", 20, 90),
+              ("≥ 45 人", "人次", 40, 50), ("效果明显", "", 0, 0), ("100", "", 80, 120)]  # fmt: skip
+    rows = []
+    for _ in range(n):
+        target, unit, lo, hi = rng.choice(shapes)
+        actual = rng.choice(ACTUALS) if hi == 0 else f"{rng.uniform(lo, hi):.2f}{unit}"
+        rows.append(
+            {
+                "name": rng.choice(NAMES),
+                "target": target,
+                "actual": actual,
+                "weight": rng.choice(["10", "10", "5", "7.5", "0", "150", None]),
+                "score": rng.choice(["10", "10", "8", "5.6", "11", "-1", "8.888", None]),
+                "reason": rng.choice([*REASONS, "无", "已完成", f"原因{rng.random()}"]),
+            }
+        )
+    return rows
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_mostly_distinct_actuals_on_every_policy(policy: str) -> None:
+    table = pa.Table.from_pylist(mostly_distinct_rows(1500, seed=len(policy)))
+    same(table, policy)
+    same(table, policy, explain=False, chunk_rows=331)
+
+
+def test_flagged_rows_share_their_finding_columns_by_shape() -> None:
+    """A plan result whose findings are made when read has its finding columns taken from an
+    earlier result of the same shape: most of them are never formatted, and the columns are
+    still what the findings say (``same`` above compares every row)."""
+    from jixiao.batch import record
+    from jixiao.columnar import _Records
+    from jixiao.evaluate.plan import plan_of, score_chunk
+
+    pol = jixiao.load_policy("central")
+    plan = plan_of(pol)
+    assert plan is not None
+    # full marks claimed, no reason: the common case of real returns
+    rows = [
+        {**r, "weight": "10", "score": "10", "reason": None} for r in mostly_distinct_rows(800, 7)
+    ]
+    results = [r for r in score_chunk(plan, rows) if r is not None]
+    records = _Records(pol, explain=False, lang="zh")
+    records.extend(results)
+    shaped = [r for r in results if records._shape(r) is not None]
+    assert len(shaped) > 50 and len(records.shapes) < len(shaped) / 4
+    want = [record(r) for r in results]
+    for c in RESULT_COLUMNS:
+        assert records.columns[c] == [w[c] for w in want], c
+
+
 def test_a_policy_that_reads_the_name_groups_by_name(tmp_path: Path) -> None:
     path = tmp_path / "p.policy"
     path.write_text(
@@ -164,6 +223,16 @@ def test_groups_are_numbered_by_first_appearance() -> None:
     )
     group, first = group_rows(table.to_batches()[0], ["a", "b"])
     assert group.to_pylist() == [0, 1, 0, 2] and list(first) == [0, 1, 3]
+
+
+def test_rows_equal_in_no_column_pair_are_never_grouped() -> None:
+    # the first column has 2 values and the second 3: combining by (key * 2 + code) would give
+    # ("x", "r") and ("y", "p") the same number
+    table = pa.Table.from_pylist(
+        [{"a": a, "b": b} for a, b in [("x", "p"), ("x", "q"), ("x", "r"), ("y", "p"), ("x", "r")]]
+    )
+    group, first = group_rows(table.to_batches()[0], ["a", "b"])
+    assert group.to_pylist() == [0, 1, 2, 3, 2] and list(first) == [0, 1, 2, 3]
 
 
 def test_empty_tables() -> None:

@@ -12,9 +12,12 @@ reason come back row after row. The plan for one batch:
    group number per row, re-encoded after each column so the numbers stay small. Values are
    grouped by their exact bits (a float ``-0.0`` is not ``0.0``; distinct NaN payloads are
    distinct), so two rows share a group only if every cell the evaluator reads is the same.
-2. **Score each group once** — one representative row per group goes through
-   :func:`jixiao.score_rows`, the row-by-row evaluator, with its caches (so a group's result *is*
-   the row evaluator's result for every row of the group).
+2. **Score each group once** — the groups' first rows go, a block at a time, straight to the
+   policy's columnar plan (:func:`jixiao.evaluate.plan.score_chunk`), and the rows it leaves to
+   the row evaluator with the shared outcomes: for each row what :func:`jixiao.score_rows` gives
+   (so a group's result *is* the row evaluator's result for every row of the group). The finding
+   columns of a row the plan flagged are taken from the first row of the same shape (see
+   :class:`_Records`), so finding texts are not formatted for rows that only need codes.
 3. **Gather** — each result column is built with one entry per group and taken back to the rows
    by group number (``Array.take``); the text columns (``rule``, ``tier``, ``basis``,
    ``finding_codes``, ``explanation``) as dictionary arrays whose indices are taken, so a row
@@ -28,10 +31,18 @@ per-group work is Python; per row, everything happens in Arrow's kernels.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
-from jixiao.batch import RESULT_COLUMNS, collecting, record, score_rows
+from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
+from jixiao.decimals import jixiao_context
+from jixiao.evaluate.checks import check_reason
+from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.indicators import score_mapping
+from jixiao.evaluate.memo import memo_of
+from jixiao.evaluate.plan import Plan, plan_of, score_chunk
+from jixiao.evaluate.results import IndicatorResult
 from jixiao.policy.model import Policy
 
 __all__ = [
@@ -61,6 +72,16 @@ def _pa() -> Any:
     return importlib.import_module("pyarrow")  # optional, without type stubs
 
 
+def _pool() -> Any:
+    """The Arrow memory pool of the columnar path's arrays: the system allocator's.
+
+    Grouping a batch hashes its columns and makes a few arrays as long as the batch, all freed
+    at once; Arrow's default pool (mimalloc) keeps the pages so freed, and on a batch of 100,000
+    mostly distinct rows held about 30 MB more at the peak than the system allocator, which
+    gives large blocks back when they are freed (measured: docs/scale.md)."""
+    return _pa().system_memory_pool()
+
+
 _LABELS = ("name", "level1", "level2")
 
 
@@ -87,20 +108,21 @@ def _codes(column: Any) -> tuple[Any, int]:
     value of their own. Floats are compared by their bits."""
     pa = _pa()
     pc = importlib.import_module("pyarrow.compute")
+    pool = _pool()
     t = column.type
     if pa.types.is_dictionary(t):
-        column = column.cast(t.value_type)
+        column = column.cast(t.value_type, memory_pool=pool)
         t = column.type
     if pa.types.is_floating(t):
         width = {16: pa.int16(), 32: pa.int32(), 64: pa.int64()}[t.bit_width]
         column = column.view(width)
     try:
-        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=pool)
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
         # a type Arrow cannot hash (lists, structs …): every row is its own value
         n = len(column)
-        return pa.array(range(n), type=pa.int64()), n
-    return encoded.indices.cast(pa.int64()), len(encoded.dictionary)
+        return pa.array(range(n), type=pa.int64(), memory_pool=pool), n
+    return encoded.indices.cast(pa.int64(), memory_pool=pool), len(encoded.dictionary)
 
 
 def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
@@ -109,17 +131,20 @@ def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     pa = _pa()
     pc = importlib.import_module("pyarrow.compute")
     np = importlib.import_module("numpy")
+    pool = _pool()
     n = batch.num_rows
     if n == 0 or not columns:
         return pa.array([0] * n, type=pa.int64()), np.array([0][:n], dtype=np.int64)
-    key, groups = _codes(batch.column(columns[0]))
+    key, _groups = _codes(batch.column(columns[0]))
     for c in columns[1:]:
-        codes, _size = _codes(batch.column(c))
-        # key < groups and codes < _size, so the combination is below groups * size <= n * n
-        # (checked: a batch of billions of rows fails loudly rather than merging groups)
-        key = pc.add_checked(pc.multiply_checked(key, groups), codes)
-        encoded = pc.dictionary_encode(key)
-        key, groups = encoded.indices.cast(pa.int64()), len(encoded.dictionary)
+        codes, size = _codes(batch.column(c))
+        # key < groups <= n and codes < size <= n: key * size + codes is one number per (key,
+        # codes) pair, below n * n (checked: a batch of billions of rows fails loudly rather
+        # than merging groups); re-encoded so that the numbers stay below n
+        combined = pc.multiply_checked(key, size, memory_pool=pool)
+        combined = pc.add_checked(combined, codes, memory_pool=pool)
+        encoded = pc.dictionary_encode(combined, memory_pool=pool)
+        key = encoded.indices.cast(pa.int64(), memory_pool=pool)
     _, first = np.unique(key.to_numpy(zero_copy_only=False), return_index=True)
     return key, first
 
@@ -131,31 +156,174 @@ def score_batch(
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
     keys = key_columns(policy, batch.schema)
     group, first = group_rows(batch, keys)
-    reps = _representatives(batch, keys, first)
     columns = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
-    per_group: dict[str, list[Any]] = {c: [] for c in columns}
-    with collecting():
-        for r in score_rows(reps, policy):
-            rec = record(r, explain=explain, lang=lang)
-            for c in columns:
-                per_group[c].append(rec[c])
+    out = _Records(policy, explain, lang)
+    plan = plan_of(policy)
+    with collecting(), jixiao_context():
+        for block, rows in _representatives(batch, keys, first):
+            out.extend(_score_block(policy, plan, block, rows))
     types = arrow_types(policy)
-    return {c: gather(per_group[c], types[c], group) for c in columns}
+    return {c: gather(out.columns[c], types[c], group) for c in columns}
 
 
-#: Groups whose representative rows are turned into Python dicts at a time.
+def _score_block(
+    policy: Policy, plan: Plan | None, block: list[dict[str, Any]], rows: list[int]
+) -> list[IndicatorResult]:
+    """The results of a block of representative rows (*rows*: their numbers in the batch, which
+    name an unreadable cell's place): the columnar plan on the whole block, the row evaluator
+    (with the shared outcomes) on the rows the plan leaves — for each row exactly what
+    :func:`jixiao.score_rows` gives, without its choice of path per chunk (the rows of a block
+    are distinct, so the shared outcomes would rarely hold them)."""
+    done: list[IndicatorResult | None] = [None] * len(block)
+    if plan is not None:
+        try:
+            done = score_chunk(plan, block)
+        except Exception:  # the plan never loses a row: the row evaluator scores the block
+            done = [None] * len(block)
+    memo = memo_of(policy)
+    out: list[IndicatorResult] = []
+    for row, i, result in zip(block, rows, done, strict=True):
+        if result is None:
+            try:
+                result = score_mapping(policy, memo, row, f"rows[{i}]")
+            except Exception:  # the unscored result with its finding, as score_rows makes it
+                result = next(iter(score_rows([row], policy, start=i)))
+        out.append(result)
+    return out
+
+
+class _Records:
+    """The result columns, one entry per result: what :func:`jixiao.batch.record` gives, built
+    column by column.
+
+    The finding columns of a result whose findings the plan makes only when read (a row with a
+    finding flag: its texts quote the explanation) are taken from an earlier result of the same
+    *shape* — the same rule, flags, reason severity, claim bounds and reason-check codes — whose
+    findings were made: the codes, severities and count of a flagged row depend on nothing else
+    (see :func:`_shape`), so the texts of most such rows are never formatted."""
+
+    def __init__(self, policy: Policy, explain: bool, lang: str) -> None:
+        self.policy = policy
+        self.explain = explain
+        self.lang = lang
+        names = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
+        self.columns: dict[str, list[Any]] = {c: [] for c in names}
+        self.labels: dict[int, str] = {}
+        self.shapes: dict[tuple[Any, ...], tuple[int, int, str, bool]] = {}
+        self.reasons: dict[str, tuple[str, ...]] = {}
+
+    def extend(self, results: Iterable[IndicatorResult]) -> None:
+        c = self.columns
+        score, met, rule, tier, basis = (
+            c["computed_score"],
+            c["met"],
+            c["rule"],
+            c["tier"],
+            c["basis"],
+        )
+        n_findings, n_errors, codes, verified = (
+            c["n_findings"],
+            c["n_errors"],
+            c["finding_codes"],
+            c["verified"],
+        )
+        labels = self.labels
+        shapes = self.shapes
+        for r in results:
+            score.append(r.score)
+            met.append(r.met)
+            compiled = r.rule
+            if compiled is None:
+                rule.append(None)
+            else:
+                label = labels.get(id(compiled))
+                if label is None:
+                    label = labels[id(compiled)] = compiled.label
+                rule.append(label)
+            tier.append(r.tier)
+            basis.append(r.basis)
+            shape = self._shape(r)
+            got = None if shape is None else shapes.get(shape)
+            if got is None:
+                findings = r.findings
+                got = (
+                    len(findings),
+                    sum(1 for f in findings if f.severity == "error"),
+                    ";".join(f.code for f in findings),
+                    r.verified,
+                )
+                if shape is not None:
+                    if len(shapes) > _SHAPES:
+                        shapes.clear()
+                    shapes[shape] = got
+            n_findings.append(got[0])
+            n_errors.append(got[1])
+            codes.append(got[2])
+            verified.append(got[3])
+            if self.explain:
+                c["explanation"].append(r.explanation(self.lang))
+
+    def _shape(self, r: IndicatorResult) -> tuple[Any, ...] | None:
+        """What the finding columns of a plan result with unmade findings depend on, or None
+        for any other result (its findings are already made: they are counted directly).
+
+        A flagged row's findings are made by the evaluator's functions from: the rule (its own
+        findings' codes and severities), which flags are set (score out of range, each rule
+        finding, claim bounds, ``SCORE_MISMATCH``), the reason severity, which claim bound is
+        crossed (the weight and claim), and the codes of the reason check (its text); the score
+        is set and the basis is the formula's, so ``SCORE_UNVERIFIED`` and ``verified`` follow
+        from those too. Anything unexpected in the result's private state: None."""
+        make = getattr(r, "_make", None)
+        if not (type(make) is tuple and len(make) == 6) or _FINDINGS_SLOT.__get__(r) is not None:
+            return None
+        policy, rule, o, marks, sev, text = make
+        if policy is not self.policy or type(marks) is not tuple or len(marks) != 4:
+            return None
+        w, c = o.weight, o.claimed
+        if type(w) is not Decimal or not (c is None or type(c) is Decimal) or type(text) is not str:
+            return None
+        # the codes the reason check would give (whether it runs depends on the severity and
+        # on the rule's findings that require a reason, both part of the shape)
+        reason = self.reasons.get(text)
+        if reason is None:
+            found: list[Finding] = []
+            check_reason(policy, text, "reason", "error", found)
+            reason = tuple(f.code for f in found)
+            if len(self.reasons) > _SHAPES:
+                self.reasons.clear()
+            self.reasons[text] = reason
+        bounds = (
+            not 0 < w <= 100,
+            c is not None and c > w,
+            c is not None and c < 0,
+        )
+        return (id(rule), marks, sev, bounds, reason, r.basis, r.score is None)
+
+
+#: The most finding shapes (and reason texts) kept while a batch is gathered.
+_SHAPES = 4096
+_FINDINGS_SLOT: Any = IndicatorResult.__dict__["findings"]
+
+
+#: Groups whose representative rows are turned into Python dicts (and scored) at a time.
 _REPRESENTATIVES = 4096
 
 
-def _representatives(batch: Any, keys: list[str], first: Any) -> Iterator[dict[str, Any]]:
-    """Each group's first row as a dict of its *keys* cells, made a block at a time (so the
-    Python objects of a batch's many groups are not all alive at once)."""
+def _representatives(
+    batch: Any, keys: list[str], first: Any
+) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
+    """Each group's first row as a dict of its *keys* cells, with its number in the batch, a
+    block at a time (so the Python objects of a batch's many groups are not all alive at
+    once)."""
     pa = _pa()
+    pc = importlib.import_module("pyarrow.compute")
+    pool = _pool()
     for start in range(0, len(first), _REPRESENTATIVES):
-        picked = pa.array(first[start : start + _REPRESENTATIVES])
-        values = [batch.column(c).take(picked).to_pylist() for c in keys]
-        for cells in zip(*values, strict=True):
-            yield dict(zip(keys, cells, strict=True))
+        numbers = first[start : start + _REPRESENTATIVES]
+        picked = pa.array(numbers, memory_pool=pool)
+        values = [pc.take(batch.column(c), picked, memory_pool=pool).to_pylist() for c in keys]
+        block = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
+        yield block, numbers.tolist()
 
 
 def gather(values: list[Any], type: Any, group: Any) -> Any:
@@ -164,10 +332,15 @@ def gather(values: list[Any], type: Any, group: Any) -> Any:
     A text column comes out dictionary-encoded (:func:`text_type`): its distinct values once,
     and a 4-byte index per row, taken from the groups' indices (no row's text is hashed)."""
     pa = _pa()
+    pc = importlib.import_module("pyarrow.compute")
+    pool = _pool()
     if pa.types.is_dictionary(type):
-        encoded = pa.array(values, type=type.value_type).dictionary_encode()
-        return pa.DictionaryArray.from_arrays(encoded.indices.take(group), encoded.dictionary)
-    return pa.array(values, type=type).take(group)
+        encoded = pc.dictionary_encode(
+            pa.array(values, type=type.value_type, memory_pool=pool), memory_pool=pool
+        )
+        indices = pc.take(encoded.indices, group, memory_pool=pool)
+        return pa.DictionaryArray.from_arrays(indices, encoded.dictionary)
+    return pc.take(pa.array(values, type=type, memory_pool=pool), group, memory_pool=pool)
 
 
 def text_type() -> Any:
