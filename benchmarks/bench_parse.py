@@ -4,6 +4,7 @@
     python benchmarks/bench_parse.py --distinct 200000 --repeat 5000000
     python benchmarks/bench_parse.py --profile       # cProfile of the uncached path
     python benchmarks/bench_parse.py --quick         # small sizes: a smoke run for CI
+    python benchmarks/bench_parse.py --only-cold --cold 20000 --rounds 5   # the cold actuals only
 
 Two numbers matter:
 

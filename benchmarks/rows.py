@@ -287,11 +287,14 @@ def _distinct(n: int, seed: int) -> Iterator[dict[str, Any]]:
         }
 
 
-_NUMBER_CELL = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^0-9.]*)")
+# a number and what follows it; not a date (2023年, 12月完成: a year or month is not a quantity a
+# unit reports, and 10.53月 is no month)
+_NUMBER_CELL = re.compile(r"([0-9]+(?:\.[0-9]+)?)((?![年月日号])[^0-9.]*)")
 
 
 def mostly_distinct(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
-    """The realistic rows with each numeric actual replaced by a nearby two-decimal number."""
+    """The realistic rows with each numeric actual (a quantity, with whatever unit or note follows
+    it; not a date) replaced by a nearby two-decimal number."""
     rng = random.Random(seed + 1)
     for row in rows(n, seed=seed):
         actual = row["actual"]

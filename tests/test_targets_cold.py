@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.test_targets_fast import DEADLINEISH, SIMPLE, SIMPLEISH, deep
@@ -27,6 +28,7 @@ from jixiao.targets._actuals import as_actual, reading_of
 from jixiao.targets._builder import parse_lark
 from jixiao.targets.fast import fast_parse
 from jixiao.targets.parser import _ENTRY_BYTES, parse_target_uncached
+from jixiao.units import Unit
 
 PROPS = settings(
     max_examples=250,
@@ -199,3 +201,34 @@ def test_a_target_with_no_number_is_compared_in_jixiaos_context() -> None:
             else:
                 raise AssertionError("a NaN bound was compared outside jixiao's context")
     check_cell("0.5")
+
+
+def test_the_actual_cache_tells_units_apart_by_equality(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The actual cache keys a unit by a small number: equal units (not the same object) share
+    entries, units with the same symbol but another dimension do not, and past the cap on
+    numbered units a unit stands for itself — every answer still the parser's."""
+    targets.cache_clear()
+    people = parse_target("≥45人")
+    unit = people.quantity.unit if people.quantity is not None else None
+    assert unit is not None
+    twin = Unit(unit.symbol, unit.dimension, unit.factor, unit.known)
+    other = Unit(unit.symbol, "count:其他", unit.factor, False)
+    assert twin == unit and twin is not unit and other != unit
+
+    def under(u: Unit) -> Target:
+        return targets.Comparison(">=", targets.Quantity(decimal.Decimal(45), u))
+
+    first = parse_actual("47", people)
+    assert parse_actual("47", under(twin)) is first
+    apart = parse_actual("47", under(other))
+    assert apart is not first and apart.to_dict()["unit"] == unit.symbol
+    assert apart.quantity is not None and apart.quantity.unit == other
+    monkeypatch.setattr(targets.parser, "_UNIT_IDS_CAP", len(targets.parser._UNIT_IDS))
+    for i in range(3):
+        odd = Unit(f"瓢{i}", f"count:瓢{i}", decimal.Decimal(1), False)
+        read = parse_actual("47.5", under(odd))
+        assert read.quantity is not None and read.quantity.unit == odd
+        assert (
+            parse_actual("47.5", under(Unit(odd.symbol, odd.dimension, odd.factor, False))) is read
+        )
+    assert deep(parse_actual("47", under(other))) == deep(apart)

@@ -127,14 +127,17 @@ class ByteLRU(Generic[K, V]):
             return
         data = self._data
         with self._lock:
-            if key in data:
-                self.bytes -= self._charged(key)
-                data.move_to_end(key)
+            held = len(data)
             data[key] = value
+            if len(data) == held:  # it replaced an entry: charged anew, now the most recent
+                data.move_to_end(key)
+                self.bytes -= size if sizer is not None else self._sizes[key]
             if sizer is None:
                 self._sizes[key] = size
             self.bytes += size
-            self._evict()
+            limit = self.maxsize
+            if self.bytes > self.maxbytes or (limit is not None and len(data) > limit):
+                self._evict()
 
     def _charged(self, key: K) -> int:
         sizer = self._sizer

@@ -94,7 +94,7 @@ def _fill(template: str, fields: Mapping[str, object], lang: str) -> str:
         return template
     values = {k: _value(v, lang) for k, v in fields.items()}
     try:
-        return string.Formatter().vformat(template, (), values)
+        return template.format_map(values)  # str.format's own parser, in C
     except (KeyError, IndexError, ValueError):  # every raise is checked by tests/test_one_house.py
         return template
 

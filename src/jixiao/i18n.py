@@ -14,7 +14,6 @@ severities, the labels of an error) live in :data:`WORDS`.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -47,7 +46,7 @@ def _format(template: str, fields: Mapping[str, object]) -> str:
     if not fields:
         return template
     try:
-        return string.Formatter().vformat(template, (), dict(fields))
+        return template.format_map(fields)  # str.format's own parser, in C
     except (KeyError, IndexError, ValueError):
         return template
 

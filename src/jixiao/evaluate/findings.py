@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -288,7 +287,7 @@ _value_text = value_text
 
 def format_template(template: str, fields: Mapping[str, str]) -> str:
     try:
-        return string.Formatter().vformat(template, (), dict(fields))
+        return template.format_map(fields)  # str.format's own parser, in C
     except (KeyError, IndexError, ValueError):  # pragma: no cover - templates are checked at load
         return template
 

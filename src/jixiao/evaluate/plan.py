@@ -650,6 +650,7 @@ class Plan:
         self.reasons: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self.numbers: dict[Any, Decimal | bool | None] = {}
         self.classes: dict[tuple[str, str | None], _Class | None] = {}
+        self.pairs: dict[tuple[str, str], _Pair | None] = {}
 
 
 def _params(
@@ -732,7 +733,9 @@ class _Class:
 
 
 #: Classes a plan keeps (then it starts again): targets times the unit words their actuals use.
-PLAN_CLASSES = 65536
+PLAN_CLASSES = 16384
+#: Pairs of cells a plan keeps, read and given their rule (or found to need the row evaluator).
+PLAN_PAIRS = 8192
 
 
 def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) -> _Class | None:
@@ -903,7 +906,7 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
     np = _np()
     n = len(rows)
     out: list[IndicatorResult | None] = [None] * n
-    pairs: dict[tuple[str, str], _Pair | None] = {}
+    pairs = plan.pairs
     classes = plan.classes
     # per rule: row numbers, pair of each row, weight, claimed
     groups: dict[int, tuple[list[int], list[_Pair], list[Decimal], list[Decimal | None]]] = {}
@@ -920,7 +923,11 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
             v = get(key)
             if v is None or type(v) is int or type(v) is float:
                 continue
-            if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
+            if (
+                type(v) is not str
+                or len(v) > CACHED_CHARS
+                or (not v.isprintable() and _invalid_text(v))
+            ):
                 plain = False
                 break
         if not plain:
@@ -960,7 +967,10 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
             key2 = (target, actual)
             pair = pairs.get(key2, _MISSING)
             if pair is _MISSING:
-                pair = pairs[key2] = _pair(plan, target, actual)
+                pair = _pair(plan, target, actual)
+                if len(pairs) >= PLAN_PAIRS:
+                    pairs.clear()
+                pairs[key2] = pair
             if pair is None:
                 continue
             assert isinstance(pair, _Pair) and isinstance(weight, Decimal)

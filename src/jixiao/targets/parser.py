@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from decimal import Decimal
 
 from jixiao.cache import MISSING, ByteLRU, CacheInfo
@@ -27,7 +28,7 @@ from jixiao.decimals import in_context
 from jixiao.errors import TargetSyntaxError
 from jixiao.targets import lexicon as lx
 from jixiao.targets._actuals import PERCENT_UNIT, as_actual, mode_of, reading_of
-from jixiao.targets._builder import parse_cell, prose_node
+from jixiao.targets._builder import parse_cell, parse_lark, prose_node
 from jixiao.targets._recovery import DIGIT_RUN, VALID_NUMBER
 from jixiao.targets.ast import (
     Actual,
@@ -93,13 +94,13 @@ def _cell_bytes(text: str) -> int:
     return 2 * sys.getsizeof(text) + _ENTRY_BYTES
 
 
-def _actual_bytes(key: tuple[Unit | None, str | None, str]) -> int:
+def _actual_bytes(key: tuple[Unit | int | None, str | None, str]) -> int:
     return 2 * sys.getsizeof(key[2]) + _ENTRY_BYTES
 
 
 # charged by their keys: an entry is its node alone (see ByteLRU)
 _targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES, sizer=_cell_bytes)
-_actuals: ByteLRU[tuple[Unit | None, str | None, str], Actual] = ByteLRU(
+_actuals: ByteLRU[tuple[Unit | int | None, str | None, str], Actual] = ByteLRU(
     ACTUAL_CACHE_BYTES, sizer=_actual_bytes
 )
 
@@ -114,22 +115,43 @@ def _target_cached(text: str) -> Target:
     node = _targets.get(text)
     if node is MISSING:
         node = fast_parse(text) if isinstance(text, str) else None
-        if node is not None:
-            _targets.put(text, node)
-        else:
+        if node is None:
             node = _target_read(text)
+        _targets.put(text, node)
     return node
 
 
-@in_context
-def _target_read(text: str) -> Target:
-    node = parse_cell(text)
-    _targets.put(text, node)
-    return node
+def _lark(text: str) -> Target:
+    """A cell the fast path does not take, read by the grammar (parse_cell: what is not text
+    is refused)."""
+    return parse_lark(text) if isinstance(text, str) else parse_cell(text)
+
+
+_target_read = in_context(_lark)
+
+
+# A small number for each unit an actual cache key names: the key is then a tuple of a number
+# and two strings, hashed without calling Unit.__hash__ (twice for a look-up, three times for a
+# new entry) and left alone by the garbage collector. Equal units share a number (a dict); past
+# the cap a unit stands for itself, so a key is always right and the map stays small.
+_UNIT_IDS: dict[Unit | None, int] = {None: 0}
+_UNIT_IDS_CAP = 10_000
+_UNIT_IDS_LOCK = threading.Lock()
+
+
+def _unit_id(unit: Unit | None) -> Unit | int | None:
+    with _UNIT_IDS_LOCK:
+        uid = _UNIT_IDS.get(unit)
+        if uid is None:
+            if len(_UNIT_IDS) >= _UNIT_IDS_CAP:
+                return unit
+            uid = _UNIT_IDS[unit] = len(_UNIT_IDS)
+    return uid
 
 
 def _actual_cached(text: str, unit: Unit | None, mode: str | None) -> Actual:
-    key = (unit, mode, text)
+    uid = _UNIT_IDS.get(unit)
+    key = (uid if uid is not None else _unit_id(unit), mode, text)
     node = _actuals.get(key)
     if node is not MISSING:
         return node
@@ -167,8 +189,13 @@ def _as_actual(node: Target, unit: Unit | None, mode: str | None) -> Actual:
 
 @in_context
 def _actual_read(text: str, unit: Unit | None, mode: str | None) -> Actual:
+    """An actual the fast path does not take: the cell read once through the target cache
+    (an outcome word under many targets is parsed once), then against the target."""
     try:
-        node = _target_cached(text)
+        node = _targets.get(text)
+        if node is MISSING:
+            node = _lark(text)  # in jixiao's context already
+            _targets.put(text, node)
     except TargetSyntaxError:
         sentence = _sentence(text, mode)
         if sentence is None:
