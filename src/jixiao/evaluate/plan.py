@@ -1106,6 +1106,7 @@ def _score_rule(
     slow = oor | any_finding | bounds | mismatch
     reasons = plan.reasons
     src = _Rows(policy, rule, plist, pidx, weights, claims, score, raw, met, atexts)
+    by_row = np.column_stack(flags).tolist() if flags else [[]] * n  # each row's finding flags
     new = _new
     for j in range(n):
         if bad[j]:
@@ -1146,7 +1147,7 @@ def _score_rule(
         # result's findings are first read
         marks = (
             bool(oor[j]),
-            tuple(bool(fl[j]) for fl in flags),
+            tuple(by_row[j]),
             bool(bounds[j]),
             bool(mismatch[j]),
         )
