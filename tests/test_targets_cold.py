@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.test_targets_fast import DEADLINEISH, SIMPLE, SIMPLEISH, deep
+from tests.test_targets_fast import DEADLINEISH, EXTENDEDISH, SIMPLE, SIMPLEISH, deep
 
 from jixiao import targets
 from jixiao.cache import text_bytes
@@ -108,7 +108,9 @@ def check_cell(text: str) -> None:
 
 
 @PROPS
-@given(st.one_of(SIMPLE, SIMPLEISH, DEADLINEISH, FRACTIONS, SERIALS, st.text(max_size=12)))
+@given(
+    st.one_of(SIMPLE, SIMPLEISH, EXTENDEDISH, DEADLINEISH, FRACTIONS, SERIALS, st.text(max_size=12))
+)
 def test_cold_warm_uncached_and_lark_agree(text: str) -> None:
     check_cell(text)
 
@@ -153,7 +155,7 @@ def test_a_cell_lark_reads_is_parsed_once_for_every_target() -> None:
     targets.cache_clear()
     under = [parse_target(t) for t in ("≥45人", "≤5万元", "≥90%", "≤5%", "12月底前", "好")]
     before = targets.cache_info()["target"]
-    for cell in ("已完成", "约47.23人"):
+    for cell in ("已完成", "约47.23人（含）"):
         for target in under:
             assert deep(parse_actual(cell, target)) == deep(parse_actual_uncached(cell, target))
     after = targets.cache_info()

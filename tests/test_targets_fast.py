@@ -101,6 +101,67 @@ def test_every_deadline_form(year: str, rel: str, suffix: str) -> None:
             check(text, taken=possible)
 
 
+# the shapes of distinct actuals the simple path left to Lark, as measured on the mostly-distinct
+# benchmark (benchmarks/rows.py), and their relatives
+EXTENDED_CELLS = [
+    "81.23%覆盖",  # a note after the unit
+    "95.12%及以上",  # a comparator suffix
+    "12.34万粒",  # a magnitude and a unit
+    "12.34 公里",  # one space before the unit
+    "200.12余人",  # an approximation between the number and the unit
+    "35.12元/人*天",  # compound units
+    "35.12元/人",
+    "35.12元/户",
+    "12.3万",
+]
+APPROX_LEADS = sorted(lx.APPROX_PRE)
+TRAILS = sorted([*lx.SUFFIX_WORDS, *lx.APPROX_POST])
+
+
+@pytest.mark.parametrize("text", EXTENDED_CELLS)
+def test_takes_the_extended_shapes(text: str) -> None:
+    check(text, taken=True)
+
+
+@pytest.mark.parametrize("trail", TRAILS)
+def test_every_trailing_word(trail: str) -> None:
+    for cell in ("45人", "90%", "64.253万元", "12", "35.12元/人", "12.34 公里", "200余人"):
+        check(cell + trail, taken=True)
+        for lead in ("≥", "达到", "控制在", "=", "约", "不到"):
+            check(lead + cell + trail)  # taken unless the comparators contradict each other
+    check("≥45人以上", taken=True)
+    check("≤45人以下", taken=True)
+    check("达到90%以上", taken=True)
+    check("控制在5%以内", taken=True)
+
+
+@pytest.mark.parametrize("lead", APPROX_LEADS)
+def test_every_approximation_word(lead: str) -> None:
+    for cell in ("45人", "90%", "64.253万元", "12", "200余人", "35.12元/人*天", "12.34 公里"):
+        check(lead + cell, taken=True)
+    for mid in lx.APPROX_MID:
+        check("200" + mid + "人", taken=True)
+        check("200" + mid + "万元", taken=True)
+        check("200" + mid, taken=True)
+
+
+@pytest.mark.parametrize(
+    "unit", ["万粒", "万人", "千亩", "亿元", "万", "千", "元/人", "元/人*天", "元/人·月", "元/户"]
+)
+def test_magnitude_and_compound_units(unit: str) -> None:
+    for number in ("45", "0.5", "12.34"):
+        check(number + unit, taken=True)
+        check(number + " " + unit, taken=True)
+        check("≥" + number + unit + "以上", taken=True)
+
+
+@pytest.mark.parametrize("note", ["覆盖", "完成", "覆盖率", "全覆盖", "次数", "以上覆盖", "左右"])
+def test_notes(note: str) -> None:
+    for cell in ("100%", "45人", "12.3万", "35.12元/人", "≥90%", "约45人"):
+        check(cell + note)
+    check("81.23%" + note, taken=note != "以上覆盖")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -117,21 +178,36 @@ def test_every_deadline_form(year: str, rel: str, suffix: str) -> None:
         "+5",
         ".5",
         "45.",
-        "45人以上",  # suffix words, approximations, notes, ranges
-        "约45人",
-        "200余人",
-        "45人左右",
-        "100%覆盖",
-        "90%-100%",
+        "90%-100%",  # ranges
         "18—54周岁",
+        "45人 以上",  # whitespace other than one space between the number and its unit
+        "45 以上",
+        "12.34  公里",
+        "12.34\u3000公里",
+        "12.34\t公里",
+        "200 余人",
+        "约 45人",
+        "45元 /人",
+        "45人以下 ",
+        "≥45人以下",  # contradictory comparators (an error)
+        "<45人以上",
+        "45人以上（含）",  # brackets, inclusivity notes, remarks
+        "45人（含）",
+        "≥80%（抽样调查）",
+        "100%覆盖。",  # notes the grammar keeps as prose or reads otherwise
+        "100%全部覆盖完成",
+        "45人以上覆盖",
+        "5万圆",
+        "45瓢以上",  # open units
+        "5瓢",
+        "45人次１",
+        "45⼈以上",  # a character normalisation folds
         "≥≥45人",  # damaged comparators and junk
         "=>45",
         "==45",
         "工5%",
         "290$",
         "≥9O%",
-        "45元/人",  # compound, magnitude-prefixed and open units
-        "5万人",
         "5瓢",
         "2023年",  # dates that are not simple deadlines
         "2023年度",
@@ -192,10 +268,57 @@ DEADLINEISH = st.builds(
 )
 
 
+EXT_UNITS = [
+    *ALL_UNITS,
+    *(m + w for m in ("万", "千", "亿") for w in ("粒", "人", "元", "亩", "瓢")),
+    *("元" + sep + w for sep in ("/", "／", " /", "/ ") for w in ("人", "户", "人*天", "人·月")),
+]
+EXT_NOTES = st.sampled_from(
+    ["覆盖", "完成", "覆盖率", "全覆盖", "次数", "圆", "元", "年", "月", "日", "内容", "以上覆盖",
+     "上下", "之内", "内容多", "超一", "近五", "abc", "Ab", "（含）", "(含)", "。", "，", "覆盖。",
+     "覆 盖", " ", "以上 ", "１", "⼈", "ﾊ", "多", "余", "-5", "至", "~", "一"]
+)  # fmt: skip
+EXTENDEDISH = st.builds(
+    lambda lead, number, mid, unit, trail: lead + number + mid + unit + trail,
+    st.one_of(st.sampled_from(LEADS + APPROX_LEADS), LEAD_GEN),
+    NUMBERS,
+    st.sampled_from(["", "", "", " ", " ", "  ", "\u3000", "\t", *lx.APPROX_MID]),
+    st.one_of(st.just(""), st.sampled_from(EXT_UNITS)),
+    st.one_of(st.just(""), st.sampled_from(TRAILS), EXT_NOTES),
+)
+
+
 @PROPS
-@given(st.one_of(SIMPLE, SIMPLEISH, DEADLINEISH, st.text(max_size=12)))
+@given(st.one_of(SIMPLE, SIMPLEISH, EXTENDEDISH, DEADLINEISH, st.text(max_size=12)))
+@example("81.23%覆盖")
+@example("12.34 公里")
 def test_fast_path_equals_lark(text: str) -> None:
     check(text)
+
+
+@settings(PROPS, max_examples=800)
+@given(EXTENDEDISH)
+def test_extended_shapes_equal_lark(text: str) -> None:
+    check(text)
+
+
+def test_extended_shapes_are_taken() -> None:
+    """The extended shapes are read without Lark: the share of generated cells of these shapes
+    the fast path takes is far above what the simple shapes alone would take."""
+    from jixiao.targets import fast
+
+    taken = simple = total = 0
+
+    @settings(max_examples=400, derandomize=True, deadline=None, database=None)
+    @given(EXTENDEDISH)
+    def count(text: str) -> None:
+        nonlocal taken, simple, total
+        total += 1
+        taken += fast_parse(text) is not None
+        simple += fast._QUANTITY.fullmatch(text) is not None
+
+    count()
+    assert taken >= 2 * simple and taken >= total // 4, (taken, simple, total)
 
 
 def test_generated_cells_are_mostly_taken() -> None:
@@ -248,11 +371,14 @@ def by_pattern(text: str) -> Any:
 def test_split_reads_what_the_pattern_defines(text: str) -> None:
     """fast_parse cuts a cell at its first digit and looks the lead and the unit up; it takes
     exactly the cells the one pattern of lead, number and unit matches, as that pattern reads
-    them (deadlines aside)."""
+    them (deadlines and the extended shapes aside)."""
+    from jixiao.targets import fast
+
     node = fast_parse(text)
     expected = by_pattern(text)
     if expected is None:
-        assert node is None or node.kind == "deadline", text
+        # the rest it takes are deadlines or the extended shapes (their own definition)
+        assert node is None or node.kind == "deadline" or fast.EXTENDED.fullmatch(text), text
     else:
         assert deep(node) == expected, text
 

@@ -7,11 +7,15 @@ exactly these shapes, and only when it is certain the grammar reads them the sam
 
 * a number and a unit, with an optional comparator before them: ``≥45人``, ``不少于4次``,
   ``<=64.253万元``, ``95.5%``, ``100``;
-* a simple deadline: ``2023年12月底前``, ``12月31日前完成``, ``6月底``.
+* a simple deadline: ``2023年12月底前``, ``12月31日前完成``, ``6月底``;
+* the extended quantity shapes: an approximation word before the number (``约45人``), 余 or 多
+  after it (``200.12余人``), one space before the unit (``12.34 公里``), magnitude and compound
+  units (``12.34万粒``, ``35.12元/人*天``, ``12.3万``), a comparator suffix or approximation word
+  ending the cell (``95.12%及以上``, ``45人左右``) or a short note (``81.23%覆盖``).
 
-Everything else — whitespace, full-width or compatibility characters (anything NFKC would
-change), separators, signs, labels, notes, suffix words, approximations, ranges, compound or
-unregistered units, impossible dates — returns None, and the caller parses the cell with Lark.
+Everything else — other whitespace, full-width or compatibility characters (anything NFKC would
+change), separators, signs, labels, brackets, ranges, unregistered units, impossible dates, a
+note the grammar would not keep — returns None, and the caller parses the cell with Lark.
 The node returned is the one Lark builds for the same text, spans included (checked shape by
 shape and by a property test over generated cells in ``tests/test_targets_fast.py``).
 """
@@ -19,13 +23,15 @@ shape and by a property test over generated cells in ``tests/test_targets_fast.p
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from decimal import Decimal
 
 from jixiao.targets import lexicon as lx
 from jixiao.targets.ast import Amount, Comparison, Deadline, Quantity, Target
-from jixiao.units import MAGNITUDES, Unit, known_words, lookup_unit
+from jixiao.targets.normalize import normalize
+from jixiao.units import MAGNITUDES, Unit, known_words, lookup_unit, near_miss_unit
 
 __all__ = ["fast_parse", "plain_number"]
 
@@ -69,7 +75,7 @@ _UNIT_OF = {word: lookup_unit(word) for word in UNITS}
 # match is already in the form the grammar reads (checked here once, not per cell)
 assert all(unicodedata.is_normalized("NFKC", w) for w in (*_LEADS, *UNITS, "年月日底前之以完成"))
 
-_LEAD_FIRSTS = frozenset(w[0] for w in lx.COMPARATOR_WORDS)
+_LEAD_FIRSTS = frozenset(w[0] for w in (*lx.COMPARATOR_WORDS, *lx.APPROX_PRE))
 _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
@@ -117,9 +123,174 @@ def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
                     return Amount(amount, None, None, None, span=(0, len(text)))
                 op = _LEADS[lead]
                 return Comparison(op, amount, None, None, span=(0, len(text)))  # type: ignore[arg-type]
+            node = _extended(text, lead, num, word, implied)
+            if node is not None:
+                return node
         if "0" <= first <= "9" and "月" in text:
             return _deadline(text)
     return None
+
+
+# ------------------------------------------------------------------------------------------
+# The extended shapes: a comparator or an approximation word before the number, 余/多 after it,
+# one space before the unit, any unit the lexer reads whole (万粒, 元/人*天, 12.3万), and after
+# the unit a comparator suffix (以上, 及以下, 以内), an approximation (左右) or a short note
+# (覆盖). Each piece is read the way the grammar's contextual lexer reads it: with the same
+# regexes (lexicon.UNIT_RE, AFTER_UNIT_RE, the TEXT terminal), tried in the lexer's priority
+# order, and the node is built by the rules of _pieces.make_bound and note_and_unit. Anything
+# else (brackets, more whitespace, punctuation, an unregistered or changed character, a note
+# the grammar would keep as prose, contradictory comparators) returns None.
+
+_DIRECTION = {">=": 1, ">": 1, "<=": -1, "<": -1, "=": 0}
+_WEAK = frozenset(w for w in _LEADS if w in lx.WEAK_COMPARATORS)
+#: the words the lexer reads as a comparator suffix or an approximation after a quantity when
+#: they end the cell (内 only when no letter follows it, which at the end of the cell is true)
+_TRAILS: dict[str, tuple[bool, str]] = {
+    **{w: (True, op) for w, op in lx.SUFFIX_WORDS.items()},
+    **{w: (False, a) for w, a in lx.APPROX_POST.items()},
+}
+_TEXT = re.compile(lx._text_regex())  # the grammar's TEXT terminal
+# the first characters after a number (or 余/多) at which the lexer may read a unit: none that
+# starts a higher-priority terminal (a suffix, an approximation, a range, an inclusivity
+# bracket) or, at the start of a cell, a date (年 月 日 号)
+_NO_UNIT_AT = _NOT_FIRST | set("(（") | {ch for ch in lx.COMPARATOR_CHARS}
+
+_EXT_LEAD_RE = "|".join(
+    re.escape(w) for w in sorted({*_LEADS, *lx.APPROX_PRE}, key=len, reverse=True)
+)
+_TRAIL_RE = "|".join(re.escape(w) for w in sorted(_TRAILS, key=len, reverse=True))
+#: The definition of the extended shapes (a superset of what _extended reads; checked in
+#: tests/test_targets_fast.py): lead, number, 余/多, a space, a unit as the lexer reads it, and
+#: a suffix, an approximation or a note of at most NOTE_MAX letters.
+EXTENDED = re.compile(
+    rf"({_EXT_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)([{''.join(lx.APPROX_MID)}])?( )?"
+    rf"({lx.UNIT_RE.pattern})?({_TRAIL_RE}|[^\W\d_]{{1,{lx.NOTE_MAX}}})?"
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def _unit_word(word: str) -> Unit | None:
+    """The unit a word the lexer read as a UNIT token names, or None when the word is not read
+    as written (whitespace in it, a character normalisation would fold)."""
+    if any(ch.isspace() for ch in word) or normalize(word) != word:
+        return None
+    if not unicodedata.is_normalized("NFKC", word):
+        return None
+    return lookup_unit(word)
+
+
+def _reads_back(unit: Unit, note: str) -> bool:
+    """_pieces.reads_back for a unit: the note written after the unit's symbol is read back as
+    the same unit followed by the note."""
+    written = unit.symbol + note
+    match = lx.UNIT_RE.match(written)
+    if (match.end() if match else 0) != len(unit.symbol):
+        return False
+    return lx.AFTER_UNIT_RE.match(written, len(unit.symbol)) is None
+
+
+#: what a lead word makes of the cell: (operator, weak, approximation)
+_LEAD_OF: dict[str, tuple[str | None, bool, str | None]] = {
+    **{w: (None, False, a) for w, a in lx.APPROX_PRE.items()},
+    **{w: (op, w in _WEAK, None) for w, op in _LEADS.items()},
+}
+assert not set(lx.APPROX_PRE) & set(_LEADS)
+
+# what follows the number: (unit, approximation of 余/多, trail as (suffix?, meaning), note)
+_Tail = tuple[Unit | None, str | None, tuple[bool, str] | None, str | None]
+
+
+def _extended(text: str, lead: str, num: str, rest: str, implied: Unit | None) -> Target | None:
+    op: str | None = None
+    weak = False
+    approx: str | None = None
+    if lead:
+        read = _LEAD_OF.get(lead)
+        if read is None:
+            return None
+        op, weak, approx = read
+    tail = _tail(rest)
+    if tail is None:
+        return None
+    unit, mid, trail, note = tail
+    if approx is None:
+        approx = mid  # an approximation word before the number wins (_pieces.make_bound)
+    if trail is not None:
+        suffix, meaning = trail
+        if suffix:
+            if op is None or weak:
+                op = meaning
+            elif _DIRECTION[op] != _DIRECTION[meaning] and _DIRECTION[op] != 0:
+                return None  # contradictory comparators: Lark reports them
+        elif approx is None:
+            approx = meaning
+    elif unit is None and op is None and approx is None:
+        return None  # a bare number: the simple shape, already tried
+    amount = Quantity(Decimal(num), unit if unit is not None else implied)
+    if op is not None:
+        return Comparison(op, amount, None, note, span=(0, len(text)))  # type: ignore[arg-type]
+    return Amount(amount, approx, None, note, span=(0, len(text)))  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=4096)
+def _tail(rest: str) -> _Tail | None:
+    """How the lexer reads what follows the number: 余/多 or one space, a unit, then a trailing
+    word or a note. It depends on *rest* alone (the number ends where it ends whatever follows,
+    and no terminal tried after it looks behind), so it is read once for each tail: the tails
+    of distinct actuals repeat (万粒, %覆盖, 元/人*天) while their numbers do not."""
+    pos = 0
+    n = len(rest)
+    mid: str | None = None
+    if n and rest[0] in lx.APPROX_MID:
+        mid = lx.APPROX_MID[rest[0]]
+        pos = 1
+    elif n > 1 and rest[0] == " ":
+        pos = 1  # one space between the number and its unit (the grammar ignores it)
+        if rest[1] in _NO_UNIT_AT or rest[1].isspace():
+            return None
+    unit: Unit | None = None
+    unit_word = ""
+    if pos < n and rest[pos] not in _NO_UNIT_AT:
+        m = lx.UNIT_RE.match(rest, pos)
+        if m is None:
+            return None
+        unit_word = m.group()
+        unit = _unit_word(unit_word)
+        if unit is None:
+            return None
+        pos = m.end()
+    if pos == n:
+        return unit, mid, None, None
+    after = rest[pos:]
+    trail = _TRAILS.get(after)
+    if trail is not None:
+        return unit, mid, trail, None
+    if unit is None or not _note_ok(unit_word, after):
+        return None
+    return unit, mid, None, after
+
+
+def _note_ok(unit_word: str, note: str) -> bool:
+    """Whether *note*, ending a cell right after the unit written *unit_word*, is one TEXT token
+    the grammar keeps as the quantity's note (_pieces.note_and_unit)."""
+    unit = _unit_word(unit_word)
+    if unit is None or len(note) > lx.NOTE_MAX or not note.isalpha():
+        return False
+    if normalize(note) != note or not unicodedata.is_normalized("NFKC", note):
+        return False
+    if lx.AFTER_UNIT_RE.match(note) is not None:
+        return False  # the lexer reads a suffix, an approximation or a range here
+    m = _TEXT.match(note)
+    if m is None or m.end() != len(note):
+        return False
+    if unit.dimension == "dimensionless":
+        # _pieces.check_near_miss: 万圆 is a damaged 万元, an error, not 万 and a note
+        for k in range(min(len(note), 4), 0, -1):
+            if near_miss_unit(unit_word + note[:k]) is not None:
+                return False
+    if lx.SUFFIX_AT_END.search(note):
+        return False
+    return _reads_back(unit, note)
 
 
 def _deadline(text: str) -> Target | None:
