@@ -184,40 +184,221 @@ def test_findings_made_on_first_read_are_the_evaluators_in_any_context() -> None
     assert pickle.loads(pickle.dumps(r)).findings == want
 
 
-def test_score_rows_takes_the_memo_for_repeating_rows_and_the_plan_for_distinct_ones() -> None:
-    """Each chunk goes through whichever path the last memo chunk says is faster; the results
-    are the row evaluator's either way."""
-    from jixiao.evaluate import memo_clear, memo_info
+# ----------------------------------------------------------------------------- routing per row
+
+
+def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]]:
+    """Record the rows score_rows hands to the plan, call by call (the first *warmup* rows'
+    misses go to the row evaluator)."""
+    import jixiao.evaluate.forms as forms
+
+    monkeypatch.setattr(forms, "WARMUP_ROWS", warmup)
+    calls: list[list[Any]] = []
+    real = forms.score_chunk
+
+    def spy(plan: Any, rows: Any) -> list[IndicatorResult | None]:
+        calls.append(list(rows))
+        return real(plan, rows)
+
+    monkeypatch.setattr(forms, "score_chunk", spy)
+    return calls
+
+
+def memo_only(policy: jixiao.Policy, rows: list[Any], start: int = 0) -> list[IndicatorResult]:
+    """Every row on its own through the shared outcomes and the row evaluator (no routing, no
+    plan): what score_rows gives for each row."""
+    import jixiao.evaluate.forms as forms
+    from jixiao.decimals import jixiao_context
+    from jixiao.evaluate import memo_clear
+    from jixiao.evaluate.memo import memo_of
+
+    memo_clear(policy)
+    with jixiao_context():
+        memo = memo_of(policy)
+        return [forms._score_row(policy, memo, row, i) for i, row in enumerate(rows, start)]
+
+
+def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jixiao.evaluate import memo_clear, memo_info, score_indicator
+    from jixiao.evaluate.forms import PLAN_SIGHTINGS
 
     policy = jixiao.load_policy("central")
-    template = numeric_rows(40, seed=9)
-    repeating = [dict(template[i % len(template)]) for i in range(6000)]
     memo_clear(policy)
-    got = list(jixiao.score_rows(repeating, policy))
-    # after the first chunks (plan) and a probe (memo) finds the rows repeating, the memo scores
-    # the rest: almost every row is a hit
-    assert memo_info(policy).hits > 4000
-    for row, r in zip(repeating[:200], got[:200], strict=True):
+    known = numeric_rows(40, seed=11)
+    for row in known:  # their outcomes are in the memo now
+        score_indicator(policy, row)
+    fresh = numeric_rows(400, seed=12)
+    again = {"name": "重复", "target": "≥45人", "actual": "47.31人", "weight": 10, "score": 10}
+    assert planned(policy, [again])[0] is not None  # a row the plan scores
+    # every chunk mixes rows the memo holds with new ones; `again` comes back in later chunks
+    rows: list[Any] = []
+    for i, row in enumerate(fresh):
+        rows += [row, dict(known[i % len(known)])]
+    for at in (3, 300, 301, 302, 700):
+        rows.insert(at, dict(again))
+    calls = spy_plan(monkeypatch)
+    hits = memo_info(policy).hits
+    got = list(jixiao.score_rows(iter(rows), policy))
+
+    assert len(got) == len(rows)
+    to_plan = [id(r) for call in calls for r in call]
+    assert len(calls) > 2 and len(to_plan) == len(set(to_plan))  # several chunks, each row once
+    by_id = {id(r): r for r in rows}
+    given = [by_id[i] for i in to_plan]
+    assert not any(r in known for r in given)  # rows the memo holds never reach the plan
+    assert all(r in fresh or r == again for r in given)
+    # `again`: the plan the first two times, the row evaluator (into the memo) the third, then
+    # hits
+    assert PLAN_SIGHTINGS == 2
+    assert sum(r == again for r in given) == PLAN_SIGHTINGS
+    assert memo_info(policy).hits - hits >= len(fresh) + 2
+    for row, r in zip(rows, got, strict=True):  # the evaluator's results, field by field
+        want = snapshot(score_indicator_uncached(policy, row))
+        assert snapshot(r) == want, row
+        assert snapshot(score_indicator(policy, row)) == want, row
+
+
+BAD_ROWS: list[Any] = [
+    "not a row",
+    None,
+    {"target": "≥45人"},
+    {"target": "≥45人", "actual": "40人", "weight": float("nan")},
+    {"target": "≥45人", "actual": "40人", "weight": "1e30"},
+    {"target": "≥45人", "actual": "40人", "weight": "abc", "score": 3},
+    {"target": "≥45人", "actual": "40人", "weight": 10, "score": "九"},
+    {"target": "≥45人", "actual": "4" * 60 + "人", "weight": 5},
+    {"target": "≥45人", "actual": ["40人"], "weight": 5},
+    {"target": "≥45人", "actual": "40人", "weight": 5, "name": "\ud800"},
+    jixiao.Indicator("甲", "≥45人", "40人", Decimal(10)),
+]
+
+
+@pytest.mark.parametrize(
+    "name", ["central", "central-linear", "guangxi", str(ROOT / "examples" / "myprovince.policy")]
+)
+def test_routing_gives_what_the_memo_alone_gives_on_every_kind_of_row(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad rows, corpus rows, generated rows of every shape, repeats and rows the memo holds,
+    mixed in every chunk: the same results (places of findings included) as scoring every row
+    through the shared outcomes."""
+    from jixiao.evaluate import memo_clear
+
+    policy = jixiao.load_policy(name)
+    rng = random.Random(3)
+    base = corpus_rows() + generated_rows(500, seed=5) + numeric_rows(500, seed=6)
+    rows = base + BAD_ROWS * 3 + base[::-1]
+    rng.shuffle(rows)
+    want = [snapshot(r) for r in memo_only(policy, rows, start=5)]
+    memo_clear(policy)
+    calls = spy_plan(monkeypatch)
+    got = [snapshot(r) for r in jixiao.score_rows(rows, policy, start=5)]
+    assert calls or plan_of(policy) is None
+    assert len(got) == len(want)
+    for row, a, b in zip(rows, got, want, strict=True):
+        assert a == b, row
+
+
+def test_rows_the_plan_fails_on_are_scored_by_the_evaluator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jixiao.evaluate.forms as forms
+
+    policy = jixiao.load_policy("central")
+    rows: list[Any] = numeric_rows(200, seed=13) + BAD_ROWS
+    want = [snapshot(r) for r in memo_only(policy, rows)]
+
+    def broken(plan: Any, rows: Any) -> list[IndicatorResult | None]:
+        raise RuntimeError("a bug in the plan")
+
+    monkeypatch.setattr(forms, "score_chunk", broken)
+    assert [snapshot(r) for r in jixiao.score_rows(rows, policy)] == want
+
+
+def test_rows_seen_long_ago_go_to_the_plan_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows the plan scored are remembered in two bounded generations (memory stays flat):
+    a row coming back after many others is new again."""
+    import jixiao.evaluate.forms as forms
+    from jixiao.evaluate import memo_clear
+
+    monkeypatch.setattr(forms, "SEEN_ROWS", 8)
+    policy = jixiao.load_policy("central")
+    memo_clear(policy)
+    sightings = forms.PLAN_SIGHTINGS
+    first = {"target": "≥45人", "actual": "46.5人", "weight": 10}
+    others = [{"target": "≥45人", "actual": f"{40 + i / 100}人", "weight": 10} for i in range(40)]
+    rows = [first, *others] + [dict(first) for _ in range(sightings + 1)]
+    calls = spy_plan(monkeypatch)
+    got = list(jixiao.score_rows(rows, policy))
+    given = [r for call in calls for r in call]
+    # forgotten after 16 others: the plan again, as often as a new row; then the evaluator
+    assert sum(r == first for r in given) == 1 + sightings
+    assert len(given) == len(others) + 1 + sightings
+    for row, r in zip(rows, got, strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
 
-    distinct = numeric_rows(6000, seed=10)
+
+def test_when_rows_repeat_a_miss_goes_to_the_evaluator_not_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At or above MEMO_HIT_SHARE of hits in a chunk, the next chunk's misses are scored into
+    the memo by the row evaluator (they will most likely come back); below it, by the plan."""
+    from jixiao.evaluate import memo_clear
+    from jixiao.evaluate.forms import FIRST_CHUNK, MEMO_HIT_SHARE
+
+    assert 0 < MEMO_HIT_SHARE < 0.95
+    policy = jixiao.load_policy("central")
     memo_clear(policy)
+    templates = numeric_rows(20, seed=21)
+    fresh = numeric_rows(200, seed=22)
+    rows = [dict(templates[i % len(templates)]) for i in range(4000)]
+    for k, row in enumerate(fresh):  # one row in 20 is new: 95% hits once the templates are in
+        rows[k * 20 + 19] = row
+    calls = spy_plan(monkeypatch)
+    got = list(jixiao.score_rows(rows, policy))
+    given = [r for call in calls for r in call]
+    # the first chunk (a cold memo, no warm-up here) goes to the plan; after it, the new rows go
+    # to the evaluator
+    assert given and len(calls) <= 2
+    assert all(any(r is x for x in rows[: FIRST_CHUNK * 3]) for r in given)
+    for row, r in zip(rows[::7], got[::7], strict=True):
+        assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
+
+
+def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jixiao.evaluate.forms as forms
+    from jixiao.evaluate import memo_clear
+
+    policy = jixiao.load_policy("central")
+    compiled: list[Any] = []
+    real = forms.plan_of
+
+    def spy_plan_of(pol: jixiao.Policy) -> Any:
+        compiled.append(pol)
+        return real(pol)
+
+    monkeypatch.setattr(forms, "plan_of", spy_plan_of)
+    calls = spy_plan(monkeypatch, warmup=forms.WARMUP_ROWS)
+    assert forms.WARMUP_ROWS >= forms.FIRST_CHUNK
+    # rows that repeat: the memo scores them all, the plan is never even compiled
+    memo_clear(policy)
+    templates = numeric_rows(30, seed=31)
+    got = list(jixiao.score_rows([dict(templates[i % 30]) for i in range(5000)], policy))
+    assert len(got) == 5000 and not compiled and not calls
+    # distinct rows: the plan after the warm-up, never for the warm-up's rows
+    memo_clear(policy)
+    distinct = numeric_rows(3000, seed=32)
     got = list(jixiao.score_rows(distinct, policy))
-    # the probes find no repeats, so the plan scores most chunks: the memo sees only the probes
-    # and the rows the plan hands back
-    assert memo_info(policy).hits + memo_info(policy).misses < 4500
-    for row, r in zip(distinct[::50], got[::50], strict=True):
+    given = [r for call in calls for r in call]
+    assert compiled and len(given) > 1000
+    first = {id(r) for r in distinct[: forms.WARMUP_ROWS]}
+    assert not any(id(r) in first for r in given)
+    for row, r in zip(distinct[::25], got[::25], strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
-
-
-def test_chunk_path_switches_on_the_memo_hit_share() -> None:
-    from jixiao.evaluate.forms import MEMO_HIT_SHARE, PROBE_EVERY, chunk_path
-
-    assert chunk_path(None, 0) == "plan"
-    assert chunk_path(MEMO_HIT_SHARE, 0) == "memo"
-    assert chunk_path(MEMO_HIT_SHARE - 0.01, 0) == "plan"
-    assert chunk_path(MEMO_HIT_SHARE - 0.01, PROBE_EVERY - 1) == "plan"
-    assert chunk_path(0.0, PROBE_EVERY) == "memo"
 
 
 # ----------------------------------------------------------------------------- classes of plain numbers

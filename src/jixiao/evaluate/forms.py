@@ -15,8 +15,12 @@ from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, 
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
+from jixiao.evaluate.indicators import Keyed as _Keyed
+from jixiao.evaluate.indicators import from_shared as _from_shared
+from jixiao.evaluate.indicators import mapping_key as _mapping_key
 from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
+from jixiao.evaluate.indicators import score_missed as _score_missed
 from jixiao.evaluate.memo import memo_of as _memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
@@ -343,84 +347,123 @@ def score_rows(
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
     pol = load_policy(policy)
-    plan = plan_of(pol)
-    if plan is not None:
-        yield from _score_rows_planned(rows, pol, plan, start)
-        return
     memo = _memo_of(pol)
+    if not memo.reasons:
+        yield from _score_rows_routed(rows, pol, start)
+        return
+    # rules that read the reason text: no shared outcomes and no plan, each row on its own
     for i, row in enumerate(rows, start):
         yield _score_row(pol, memo, row, i)
 
 
-#: The first chunk of rows scored by the columnar plan; each next chunk is twice as long, up to
-#: :data:`CHUNK_ROWS` (a slow stream gets its first results soon, a long one runs in big chunks).
+#: The first chunk of rows read; each next chunk is twice as long, up to :data:`CHUNK_ROWS` (a
+#: slow stream gets its first results soon, a long one runs in big chunks).
 FIRST_CHUNK = 64
 CHUNK_ROWS = 1024
 
-#: The share of a chunk's rows found in the shared-outcome memo above which the next chunk goes
-#: through the memo rather than the plan. A memo hit costs a fraction of a plan row and a memo
-#: miss more than one, so repeating rows (real returns copied from a template) are scored fastest
-#: from the memo and rows that rarely repeat (every unit's own number) by the plan. Both paths give
-#: identical results; the choice only changes speed.
+#: The share of memo hits in a chunk at or above which the next chunk's misses go to the row
+#: evaluator (into the memo: rows repeat that much, so a miss will most likely come back and be
+#: a hit of a few µs) rather than to the plan (a fraction of the evaluator's cost, for rows that
+#: never come back). Hits are taken from the memo either way; results are identical either way.
 MEMO_HIT_SHARE = 0.6
 
-#: While the plan is chosen, every this-many-th chunk goes through the memo again to see whether
-#: the rows have started to repeat.
-PROBE_EVERY = 4
+#: The first rows of a stream, whose misses go to the row evaluator: the memo starts cold, and a
+#: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
+WARMUP_ROWS = 512
+
+#: How many rows scored by the plan are remembered (by their memo key's hash, in each of two
+#: generations), so that a row coming back goes to the row evaluator and into the memo.
+SEEN_ROWS = 1 << 16
+
+#: A row the plan has scored this many times goes to the row evaluator the next time, into the
+#: memo (a row seen twice is likely to come again; into the memo costs about two plan rows).
+PLAN_SIGHTINGS = 2
 
 
-def _score_rows_planned(
-    rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, plan: Plan, start: int
+def _score_rows_routed(
+    rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, start: int
 ) -> Iterator[IndicatorResult]:
-    """:func:`score_rows` through the columnar plan: a chunk of rows is read, the rows the plan
-    handles are scored on columns, the rest one by one; results come out in input order.
-
-    Each chunk goes either through the plan or through the shared-outcome memo, whichever the
-    last chunk scored through the memo says is faster: the memo when at least
-    :data:`MEMO_HIT_SHARE` of its rows were found there (see :func:`chunk_path`)."""
+    """:func:`score_rows` routing each row: read a chunk; a row whose outcome the shared-outcome
+    memo holds is taken from it (a few µs). The other rows (misses) go to the row evaluator,
+    which keeps their outcomes in the memo, during the first :data:`WARMUP_ROWS` rows and when
+    at least :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will
+    come back). Otherwise a miss the plan has scored :data:`PLAN_SIGHTINGS` times before in the
+    stream goes to the row evaluator too, and the chunk's other misses go together through the
+    columnar plan (compiled on first use); the rows the plan does not handle go to the row
+    evaluator (into the memo). Results come out in input order. Every path gives the same
+    results field by field; the routing only changes speed."""
     memo = _memo_of(pol)
+    plan: Plan | None = None  # compiled when first needed
+    planless = False  # plan_of said there is none (no numpy, or no rule runs on columns)
     it = iter(rows)
     size = FIRST_CHUNK
     i = start
-    hit_share: float | None = None  # of the last chunk scored through the memo
-    since_probe = 0
+    seen: dict[int, int] = {}  # the hash of the memo key of a row the plan scored: how often
+    older: dict[int, int] = {}  # the generation before
+    to_memo = WARMUP_ROWS > 0  # misses go to the evaluator (see WARMUP_ROWS, MEMO_HIT_SHARE)
     while True:
-        chunk = list(itertools.islice(it, size))
+        chunk: list[Any] = list(itertools.islice(it, size))  # a row keyed below is a dict
         if not chunk:
             return
-        path = chunk_path(hit_share, since_probe)
-        if path == "memo":
-            hits = memo.hits
-            for row in chunk:
-                yield _score_row(pol, memo, row, i)
-                i += 1
-            hit_share = (memo.hits - hits) / len(chunk)
-            since_probe = 0
-        else:
-            since_probe += 1
+        n = len(chunk)
+        hits = 0
+        out: list[IndicatorResult | None] = [None] * n
+        to_plan: list[int] = []
+        keys: list[_Keyed] = []
+        for j, row in enumerate(chunk):
+            keyed = None
+            if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
+                try:  # noqa: SIM105 - the hot path: no context manager
+                    keyed = _mapping_key(memo, row)
+                except FormError:  # a cell that is not a number: the full path makes its finding
+                    pass
+            if keyed is None:
+                out[j] = _score_row(pol, memo, row, i + j)
+                continue
             try:
-                done: list[IndicatorResult | None] = score_chunk(plan, chunk)
-            except Exception:  # the plan never loses a row: the row evaluator scores the chunk
-                done = [None] * len(chunk)
-            for row, result in zip(chunk, done, strict=True):
-                yield _score_row(pol, memo, row, i) if result is None else result
-                i += 1
+                scored = memo.get(keyed[0])
+                if scored is not None:
+                    hits += 1
+                    out[j] = _from_shared(pol, row, keyed, scored)
+                    continue
+                if not to_memo:
+                    h = hash(keyed[0])
+                    count = seen.get(h) or older.get(h, 0)
+                if to_memo or count >= PLAN_SIGHTINGS:  # the evaluator scores it into the memo
+                    out[j] = _score_missed(pol, memo, row, keyed, f"rows[{i + j}]")
+                    continue
+            except Exception as err:  # one row never stops the batch; the finding names it
+                out[j] = _row_failed(pol, row, i + j, err)
+                continue
+            seen[h] = count + 1
+            if len(seen) >= SEEN_ROWS:
+                older, seen = seen, {}
+            to_plan.append(j)
+            keys.append(keyed)
+        if to_plan:
+            if plan is None and not planless:
+                plan = plan_of(pol)
+                planless = plan is None
+            done: list[IndicatorResult | None] = [None] * len(to_plan)
+            if plan is not None:
+                try:
+                    done = score_chunk(plan, [chunk[j] for j in to_plan])
+                except Exception:  # the plan never loses a row: the row evaluator scores them
+                    done = [None] * len(to_plan)
+            for j, keyed, result in zip(to_plan, keys, done, strict=True):
+                if result is None:  # the row evaluator scores it, into the memo
+                    row = chunk[j]
+                    try:
+                        result = _score_missed(pol, memo, row, keyed, f"rows[{i + j}]")
+                    except Exception as err:  # one row never stops the batch
+                        result = _row_failed(pol, row, i + j, err)
+                out[j] = result
+        to_memo = planless or hits >= MEMO_HIT_SHARE * n or i + n - start < WARMUP_ROWS
+        for result in out:
+            assert result is not None
+            yield result
+        i += n
         size = min(size * 2, CHUNK_ROWS)
-
-
-def chunk_path(hit_share: float | None, since_probe: int) -> str:
-    """Which path scores the next chunk: ``"memo"`` or ``"plan"``, from the share of memo hits in
-    the last chunk scored through the memo (None before any) and the chunks scored by the plan
-    since then.
-
-    >>> chunk_path(None, 0), chunk_path(0.9, 0), chunk_path(0.1, 0), chunk_path(0.1, PROBE_EVERY)
-    ('plan', 'memo', 'plan', 'memo')
-    """
-    if hit_share is None:
-        return "memo" if since_probe >= PROBE_EVERY else "plan"
-    if hit_share >= MEMO_HIT_SHARE or since_probe >= PROBE_EVERY:
-        return "memo"
-    return "plan"
 
 
 def _score_row(pol: Policy, memo: Any, row: Any, i: int) -> IndicatorResult:

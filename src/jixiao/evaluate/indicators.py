@@ -180,56 +180,92 @@ def score_mapping(
     result as ``score_indicator(policy, Indicator.from_dict(row))``."""
     if memo.reasons:  # rules that read the reason text score each row on its own
         return score_indicator_uncached(policy, row)
+    try:
+        keyed = mapping_key(memo, row)
+        scored = None
+        if keyed is not None:
+            scored = memo.get(keyed[0])
+            if scored is None:
+                scored = memo.add(keyed[0], memo_miss(policy, *keyed[0]))
+    except FormError:  # a weight or score cell that is not a number: a finding on the row
+        return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
+    if keyed is None or scored is None:  # a row the hot path cannot take: the full path checks it
+        return score_indicator(policy, Indicator.from_dict(row, where=where))
+    return from_shared(policy, row, keyed, scored)
+
+
+#: A dict row's memo key with the row's name, level1 and level2 (see :func:`mapping_key`).
+Keyed = tuple[tuple[Any, ...], str, str, str]
+
+
+def mapping_key(memo: Memo, row: Mapping[str, Any]) -> Keyed | None:
+    """The memo key :func:`score_mapping` looks a dict row up by, with the row's name and levels;
+    None for a row that takes the full path (a long or invalid text, a list where text belongs).
+    Raises FormError for a weight or score cell that is not a number (the row's finding is made
+    by the full path). The caller checks ``memo.reasons`` first: such a policy keeps no outcomes.
+    """
     # The hot path of score_rows: the cell normalisation of Indicator.from_dict, inlined. A row
     # that needs more than that (a long or invalid text, a list where text belongs) takes the
     # full path, which checks it (and raises FormError, which score_rows turns into a finding).
     get = row.get
-    for key in _TEXT_KEYS:
-        v = get(key)
+    cells = (get("name"), get("level1"), get("level2"), get("target"), get("actual"))
+    for v in (*cells, get("reason")):
         if v is None or type(v) is int or type(v) is float:
             continue
-        if type(v) is not str or len(v) > CACHED_CHARS or _invalid_text(v):
-            return score_indicator(policy, Indicator.from_dict(row, where=where))
-    name = get("name")
+        if (
+            type(v) is not str
+            or len(v) > CACHED_CHARS
+            or (not v.isprintable() and _invalid_text(v))
+        ):
+            return None
+    name, level1, level2, target, actual = cells
     name = name.strip() if type(name) is str else _text(name)
-    level1 = get("level1")
     level1 = level1.strip() if type(level1) is str else _text(level1)
-    level2 = get("level2")
     level2 = level2.strip() if type(level2) is str else _text(level2)
-    target = get("target")
-    actual = get("actual")
     weight = get("weight")
     score = get("score")
+    mkey = (
+        target.strip() if type(target) is str else _text(target),
+        actual.strip() if type(actual) is str else _text(actual),
+        weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
+        score
+        if score is None or type(score) is int or type(score) is str
+        else _num_key(score, "score"),
+        name if memo.names else "",
+        level1 if memo.levels else "",
+        level2 if memo.levels else "",
+    )
+    return mkey, name, level1, level2
+
+
+def score_missed(
+    policy: Policy, memo: Memo, row: Mapping[str, Any], keyed: Keyed, where: str = ""
+) -> IndicatorResult:
+    """:func:`score_mapping` for a row whose key (from :func:`mapping_key`) the memo was just
+    found not to hold: the row evaluator scores it and the memo keeps the outcome."""
     try:
-        mkey = (
-            target.strip() if type(target) is str else _text(target),
-            actual.strip() if type(actual) is str else _text(actual),
-            weight if type(weight) is int or type(weight) is str else _num_key(weight, "weight"),
-            score
-            if score is None or type(score) is int or type(score) is str
-            else _num_key(score, "score"),
-            name if memo.names else "",
-            level1 if memo.levels else "",
-            level2 if memo.levels else "",
-        )
-        scored = memo.get(mkey)
-        if scored is None:
-            scored = memo.add(mkey, memo_miss(policy, *mkey))
+        scored = memo.add(keyed[0], memo_miss(policy, *keyed[0]))
     except FormError:  # a weight or score cell that is not a number: a finding on the row
         return score_indicator_uncached(policy, Indicator.from_dict(row, where=where))
+    return from_shared(policy, row, keyed, scored)
+
+
+def from_shared(
+    policy: Policy, row: Mapping[str, Any], keyed: Keyed, scored: Scored
+) -> IndicatorResult:
+    """A dict row's result from the shared outcome kept for its key (:func:`mapping_key`): the
+    row's labels, and the reason check made on this row's own text."""
+    _, name, level1, level2 = keyed
     if scored.reason is None and scored.exact:
         return _result(scored.outcome, name, level1, level2, "", scored.findings)
     if not scored.exact:
         return score_indicator_uncached(policy, row)
-    reason = get("reason")
+    reason = row.get("reason")
     reason = reason.strip() if type(reason) is str else _text(reason)
     return _assemble(scored, name, level1, level2, "", reason, "reason")
 
 
 _score_mapping = score_mapping
-
-
-_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
 
 
 def _invalid_text(text: str) -> bool:
