@@ -134,9 +134,9 @@ def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
 
 # ------------------------------------------------------------------------------------------
 # The extended shapes: a comparator or an approximation word before the number, 余/多 after it,
-# any unit the lexer reads whole (万粒, 元/人*天, 12.3万), at most one space between pieces, and after
-# the unit a comparator suffix (以上, 及以下, 以内), an approximation (左右) or a short note
-# (覆盖). Each piece is read the way the grammar's contextual lexer reads it: with the same
+# any unit the lexer reads whole (万粒, 元/人*天, 12.3万), and after the unit a comparator suffix
+# (以上, 及以下, 以内), an approximation (左右) or a short note (覆盖); at most one ASCII space
+# between two pieces but before the note (the grammar ignores it). Each piece is read the way the grammar's contextual lexer reads it: with the same
 # regexes (lexicon.UNIT_RE, AFTER_UNIT_RE, the TEXT terminal), tried in the lexer's priority
 # order, and the node is built by the rules of _pieces.make_bound and note_and_unit. Anything
 # else (brackets, more whitespace, punctuation, an unregistered or changed character, a note
@@ -161,8 +161,9 @@ _EXT_LEAD_RE = "|".join(
 )
 _TRAIL_RE = "|".join(re.escape(w) for w in sorted(_TRAILS, key=len, reverse=True))
 #: The definition of the extended shapes (a superset of what _extended reads; checked in
-#: tests/test_targets_fast.py): lead, number, 余/多, a space, a unit as the lexer reads it, and
-#: a suffix, an approximation or a note of at most NOTE_MAX letters.
+#: tests/test_targets_fast.py): a lead (a word or a glyph run), the number, 余/多, a unit as the
+#: lexer reads it, and a suffix, an approximation or a note of at most NOTE_MAX letters, with at
+#: most one space between two pieces but before the note.
 EXTENDED = re.compile(
     rf"([{re.escape(lx.COMPARATOR_CHARS)}]{{1,2}}|{_EXT_LEAD_RE})?( ?)([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)"
     rf"( ?)([{''.join(lx.APPROX_MID)}])?( ?)({lx.UNIT_RE.pattern})?"
