@@ -430,3 +430,30 @@ def test_split_reads_what_the_pattern_defines(text: str) -> None:
         assert node is None or node.kind == "deadline" or fast.EXTENDED.fullmatch(text), text
     else:
         assert deep(node) == expected, text
+
+
+@PROPS
+@given(
+    st.one_of(SIMPLE, SIMPLEISH, st.text(alphabet="0123456789.人%万元公里次个约余 ", max_size=20))
+)
+@example("1" * 15 + "人")
+@example("1" * 16 + "人")
+@example("1." + "2" * 13 + "人")
+@example("45.人")
+@example("5人人")
+@example("")
+def test_plain_number_takes_what_its_pattern_defines(text: str) -> None:
+    """plain_number (which the columnar plan's classes of plain numbers rest on) cuts after the
+    number and looks the rest up; it takes exactly what its pattern (``fast._PLAIN``) matches,
+    and fast_parse reads each such cell as a plain amount of that number and unit."""
+    from jixiao.targets import fast
+    from jixiao.targets.ast import Amount
+
+    m = fast._PLAIN.fullmatch(text) if len(text) <= 40 else None
+    got = fast.plain_number(text)
+    assert got == (None if m is None else (m.group(1), m.group(2))), text
+    if got is not None:
+        node = fast_parse(text)
+        assert type(node) is Amount and node.approx is None and node.reading is None
+        assert node.amount.value == Decimal(got[0])
+        assert node.amount.unit is (None if got[1] is None else fast.lookup_unit(got[1]))

@@ -30,6 +30,7 @@ per-group work is Python; per row, everything happens in Arrow's kernels.
 
 from __future__ import annotations
 
+import array
 import importlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -156,14 +157,12 @@ def score_batch(
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
     keys = key_columns(policy, batch.schema)
     group, first = group_rows(batch, keys)
-    columns = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     with collecting(), jixiao_context():
         for block, rows in _representatives(batch, keys, first):
             out.extend(_score_block(policy, plan, block, rows))
-    types = arrow_types(policy)
-    return {c: gather(out.columns[c], types[c], group) for c in columns}
+    return out.arrays(group)
 
 
 def _score_block(
@@ -192,56 +191,88 @@ def _score_block(
     return out
 
 
+class _Text:
+    """A text result column while it is built: each distinct value once, a 4-byte code per
+    entry (-1 for None), so a batch's many groups hold no string (nor pointer) each."""
+
+    __slots__ = ("codes", "index", "values")
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.values: list[str] = []
+        self.codes = array.array("i")
+
+    def code(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        k = self.index.get(value)
+        if k is None:
+            k = self.index[value] = len(self.values)
+            self.values.append(value)
+        return k
+
+
 class _Records:
     """The result columns, one entry per result: what :func:`jixiao.batch.record` gives, built
-    column by column.
+    column by column in compact form (codes for the text columns, machine integers for the
+    counts and flags, the scores as Arrow decimals a block at a time), then taken back to the
+    rows by :meth:`arrays`.
 
     The finding columns of a result whose findings the plan makes only when read (a row with a
     finding flag: its texts quote the explanation) are taken from an earlier result of the same
     *shape* — the same rule, flags, reason severity, claim bounds and reason-check codes — whose
     findings were made: the codes, severities and count of a flagged row depend on nothing else
-    (see :func:`_shape`), so the texts of most such rows are never formatted."""
+    (see :meth:`_shape`), so the texts of most such rows are never formatted."""
 
     def __init__(self, policy: Policy, explain: bool, lang: str) -> None:
         self.policy = policy
         self.explain = explain
         self.lang = lang
-        names = [*RESULT_COLUMNS, *(["explanation"] if explain else [])]
-        self.columns: dict[str, list[Any]] = {c: [] for c in names}
-        self.labels: dict[int, str] = {}
-        self.shapes: dict[tuple[Any, ...], tuple[int, int, str, bool]] = {}
+        self.types = arrow_types(policy)
+        self.n = 0
+        self.scores: list[Any] = []  # Arrow decimal arrays, one a block
+        self.met = array.array("b")  # 1, 0, or -1 for None
+        self.verified = array.array("b")
+        self.n_findings = array.array("i")
+        self.n_errors = array.array("i")
+        self.text = {c: _Text() for c in _TEXT_COLUMNS if explain or c != "explanation"}
+        self.rules: dict[int, int] = {}  # id of a compiled rule: the code of its label
+        self.shapes: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
 
     def extend(self, results: Iterable[IndicatorResult]) -> None:
-        c = self.columns
-        score, met, rule, tier, basis = (
-            c["computed_score"],
-            c["met"],
-            c["rule"],
-            c["tier"],
-            c["basis"],
+        scores: list[Decimal | None] = []
+        met, verified = self.met, self.verified
+        n_findings, n_errors = self.n_findings, self.n_errors
+        text = self.text
+        rule_text, tier_text, basis_text, codes_text = (
+            text["rule"],
+            text["tier"],
+            text["basis"],
+            text["finding_codes"],
         )
-        n_findings, n_errors, codes, verified = (
-            c["n_findings"],
-            c["n_errors"],
-            c["finding_codes"],
-            c["verified"],
+        rule, tier, basis, codes = (
+            rule_text.codes,
+            tier_text.codes,
+            basis_text.codes,
+            codes_text.codes,
         )
-        labels = self.labels
+        rules = self.rules
         shapes = self.shapes
         for r in results:
-            score.append(r.score)
-            met.append(r.met)
+            scores.append(r.score)
+            m = r.met
+            met.append(-1 if m is None else 1 if m else 0)
             compiled = r.rule
             if compiled is None:
-                rule.append(None)
+                rule.append(-1)
             else:
-                label = labels.get(id(compiled))
-                if label is None:
-                    label = labels[id(compiled)] = compiled.label
-                rule.append(label)
-            tier.append(r.tier)
-            basis.append(r.basis)
+                k = rules.get(id(compiled))
+                if k is None:
+                    k = rules[id(compiled)] = rule_text.code(compiled.label)
+                rule.append(k)
+            tier.append(tier_text.code(r.tier))
+            basis.append(basis_text.code(r.basis))
             shape = self._shape(r)
             got = None if shape is None else shapes.get(shape)
             if got is None:
@@ -249,8 +280,8 @@ class _Records:
                 got = (
                     len(findings),
                     sum(1 for f in findings if f.severity == "error"),
-                    ";".join(f.code for f in findings),
-                    r.verified,
+                    codes_text.code(";".join(f.code for f in findings)),
+                    1 if r.verified else 0,
                 )
                 if shape is not None:
                     if len(shapes) > _SHAPES:
@@ -261,7 +292,42 @@ class _Records:
             codes.append(got[2])
             verified.append(got[3])
             if self.explain:
-                c["explanation"].append(r.explanation(self.lang))
+                explanation = text["explanation"]
+                explanation.codes.append(explanation.code(r.explanation(self.lang)))
+        self.n += len(scores)
+        pa = _pa()
+        self.scores.append(pa.array(scores, type=self.types["computed_score"], memory_pool=_pool()))
+
+    def arrays(self, group: Any) -> dict[str, Any]:
+        """The result columns taken back to the rows by *group* (each row's entry number)."""
+        pa = _pa()
+        pc = importlib.import_module("pyarrow.compute")
+        np = importlib.import_module("numpy")
+        pool = _pool()
+        types = self.types
+
+        def take(values: Any) -> Any:
+            return pc.take(values, group, memory_pool=pool)
+
+        def ints(a: array.array[int]) -> Any:
+            return np.frombuffer(a, dtype=np.dtype(a.typecode)).astype(np.int32)
+
+        score_type = types["computed_score"]
+        scores = pa.concat_arrays(self.scores) if self.scores else pa.array([], type=score_type)
+        met = ints(self.met)
+        out = {
+            "computed_score": take(scores),
+            "met": take(pa.array(met == 1, mask=met < 0, type=pa.bool_())),
+            "n_findings": take(pa.array(ints(self.n_findings), type=pa.int32())),
+            "n_errors": take(pa.array(ints(self.n_errors), type=pa.int32())),
+            "verified": take(pa.array(ints(self.verified) == 1, type=pa.bool_())),
+        }
+        for c, t in self.text.items():
+            codes = ints(t.codes)
+            indices = take(pa.array(codes, mask=codes < 0, type=pa.int32()))
+            dictionary = pa.array(t.values, type=types[c].value_type, memory_pool=pool)
+            out[c] = pa.DictionaryArray.from_arrays(indices, dictionary)
+        return {c: out[c] for c in [*RESULT_COLUMNS, *(["explanation"] if self.explain else [])]}
 
     def _shape(self, r: IndicatorResult) -> tuple[Any, ...] | None:
         """What the finding columns of a plan result with unmade findings depend on, or None
@@ -299,6 +365,8 @@ class _Records:
         )
         return (id(rule), marks, sev, bounds, reason, r.basis, r.score is None)
 
+
+_TEXT_COLUMNS = ("rule", "tier", "basis", "finding_codes", "explanation")
 
 #: The most finding shapes (and reason texts) kept while a batch is gathered.
 _SHAPES = 4096

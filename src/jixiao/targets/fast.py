@@ -91,6 +91,7 @@ assert not any(ch.isdigit() for w in _LEADS for ch in w)
 assert not any(w[0] == "." or w[0].isdigit() for w in UNITS)
 # a bare number with at most a registered unit word after it (a subset of _QUANTITY's shapes)
 _PLAIN = re.compile(rf"([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)({_UNIT_RE})?")
+_NUMBER_FIRST = re.compile(r"([0-9]{1,15}(?:\.[0-9]{1,12})?)(.*)", re.DOTALL)
 _DEADLINE = re.compile(
     r"(?:(?P<y>(?:19|20)[0-9]{2})年)?(?P<m>1[0-2]|0?[1-9])月"
     r"(?:(?P<d>3[01]|[12][0-9]|0?[1-9])日|(?P<eom>底))?(?P<rel>之前|以前|前)?(?P<suffix>完成)?"
@@ -348,14 +349,18 @@ def _deadline(text: str) -> Target | None:
 def plain_number(text: str) -> tuple[str, str | None] | None:
     """``(digits, unit word or None)`` when *text* is a bare number with at most a registered
     unit word after it (``47.23人``, ``95.5%``, ``100``): a cell :func:`fast_parse` reads as a
-    plain amount, the number as written. Else None.
+    plain amount, the number as written. Else None. (``_PLAIN`` is the definition; the cell is
+    cut after its number and the rest looked up, as :func:`fast_parse` does.)
 
     >>> plain_number("47.23人"), plain_number("≥45人"), plain_number("约45人")
     (('47.23', '人'), None, None)
     """
-    if len(text) > 40:
+    if not text or len(text) > 40 or not "0" <= text[0] <= "9":
         return None
-    m = _PLAIN.fullmatch(text)
+    m = _NUMBER_FIRST.fullmatch(text)
     if m is None:
         return None
-    return m.group(1), m.group(2)
+    num, word = m.groups()
+    if not word:
+        return num, None
+    return (num, word) if word in _UNIT_OF else None
