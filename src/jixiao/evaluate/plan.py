@@ -101,7 +101,6 @@ __all__ = ["Plan", "plan_of", "score_chunk"]
 # Names a rule body reads from the row rather than from its two cells.
 _ROW_REFS = frozenset({"weight", "claimed", "met", "scored"})
 _LABEL_REFS = frozenset({"name", "level1", "level2", "reason"})
-_TEXT_KEYS = ("name", "level1", "level2", "target", "actual", "reason")
 # Names whose value differs between two plain numbers under the same target (``47.23人`` and
 # ``51.9人`` under ``≥45人``): everything else a rule reads is the same for both.
 _VARYING_REFS = frozenset({"actual", "actual.text"})
@@ -918,19 +917,17 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         if type(row) is not dict or "target" not in row or "actual" not in row:
             continue
         get = row.get
-        plain = True
-        for key in _TEXT_KEYS:
-            v = get(key)
-            if v is None or type(v) is int or type(v) is float:
-                continue
-            if (
-                type(v) is not str
-                or len(v) > CACHED_CHARS
-                or (not v.isprintable() and _invalid_text(v))
-            ):
-                plain = False
+        name, level1, level2 = get("name"), get("level1"), get("level2")
+        target, actual, reason = row["target"], row["actual"], get("reason")
+        for v in (name, level1, level2, target, actual, reason):
+            if type(v) is str:
+                if len(v) > CACHED_CHARS or (not v.isprintable() and _invalid_text(v)):
+                    break  # a long or invalid text: the row evaluator checks it
+            elif v is not None and type(v) is not int and type(v) is not float:
                 break
-        if not plain:
+        else:
+            v = _MISSING
+        if v is not _MISSING:
             continue
         weight = _number(plan, get("weight"), "weight")
         if weight is None or weight is False:
@@ -938,9 +935,7 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         claimed = _number(plan, get("score"), "score")
         if claimed is False:
             continue
-        target = get("target")
         target = target.strip() if type(target) is str else cell_text(target)
-        actual = get("actual")
         actual = actual.strip() if type(actual) is str else cell_text(actual)
         num = plain_number(actual)
         cls: Any = None
@@ -981,7 +976,6 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
             g[1].append(pair)
             g[2].append(weight)
             g[3].append(claimed)  # type: ignore[arg-type]
-        name, level1, level2, reason = get("name"), get("level1"), get("level2"), get("reason")
         labels[i] = (
             name.strip() if type(name) is str else cell_text(name),
             level1.strip() if type(level1) is str else cell_text(level1),
@@ -1111,6 +1105,9 @@ def _score_rule(
         mismatch = mismatch & ~_truth((ok, oke))
     slow = oor | any_finding | bounds | mismatch
     reasons = plan.reasons
+    src = _Rows(policy, rule, plist, pidx, weights, claims, score, raw, met, atexts)
+    by_row = np.column_stack(flags).tolist() if flags else [[]] * n  # each row's finding flags
+    new = _new
     for j in range(n):
         if bad[j]:
             continue
@@ -1118,21 +1115,22 @@ def _score_rule(
         lab = labels[i]
         assert lab is not None
         name, level1, level2, reason_cell = lab
-        pair = plist[pidx[j]]
-        wj, cj, sj = weights[j], claims[j], score[j]
-        if atexts is None:
-            assert isinstance(pair, _Pair)
-            o = _outcome(
-                policy, rule, pair.target, pair.actual, None, wj, cj, sj, raw[j], bool(met[j])
-            )
-        else:
-            o = _outcome(
-                policy, rule, pair.target, None, atexts[j], wj, cj, sj, raw[j], bool(met[j])
-            )
+        r = new(_ColumnResult)
+        _O_SLOT.__set__(r, None)
+        _set(r, "_ctx", None)
+        _set(r, "name", name)
+        _set(r, "level1", level1)
+        _set(r, "level2", level2)
+        _set(r, "where", "")
+        _set(r, "row", None)
+        _set(r, "_src", src)
+        _set(r, "_j", j)
+        out[i] = r
         sev = "error" if reason[j] else None
         if not slow[j]:
+            _set(r, "_pending", None)
             if sev is None:
-                out[i] = make_result(o, name, level1, level2, "", ())
+                _FINDINGS_SLOT.__set__(r, ())
                 continue
             text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
             extra = reasons.get((text, sev))
@@ -1143,18 +1141,19 @@ def _score_rule(
                 if len(reasons) > 4096:
                     reasons.clear()
                 reasons[(text, sev)] = extra
-            out[i] = make_result(o, name, level1, level2, "", extra)
+            _FINDINGS_SLOT.__set__(r, extra)
             continue
         # findings with text: built by the evaluator's own functions, in its order, when the
         # result's findings are first read
         marks = (
             bool(oor[j]),
-            tuple(bool(fl[j]) for fl in flags),
+            tuple(by_row[j]),
             bool(bounds[j]),
             bool(mismatch[j]),
         )
         text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
-        out[i] = _LazyResult(o, name, level1, level2, (policy, rule, o, marks, sev, text))
+        _FINDINGS_SLOT.__set__(r, None)
+        _set(r, "_pending", (marks, sev, text))
 
 
 def _findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
@@ -1187,31 +1186,137 @@ _FINDINGS_SLOT: Any = IndicatorResult.__dict__["findings"]
 _set = object.__setattr__
 
 
-class _LazyResult(IndicatorResult):
-    """A result whose findings (texts quoting the explanation, the rule's messages …) are made
-    when first read, in jixiao's decimal context; everything else is set at once."""
+class _Rows:
+    """The rows of one rule in one chunk as the plan left them (by index): what a result made
+    from them reads."""
 
-    __slots__ = ("_make",)
-    _make: tuple[Any, ...]
+    __slots__ = (
+        "atexts",
+        "claims",
+        "met",
+        "pairs",
+        "pidx",
+        "policy",
+        "raw",
+        "rule",
+        "score",
+        "weights",
+    )
 
     def __init__(
-        self, o: Outcome, name: str, level1: str, level2: str, make: tuple[Any, ...]
+        self,
+        policy: Policy,
+        rule: CompiledRule,
+        pairs: Sequence[_Pair | _Class],
+        pidx: Any,
+        weights: list[Decimal],
+        claims: list[Decimal | None],
+        score: Any,
+        raw: Any,
+        met: Any,
+        atexts: list[str] | None,
     ) -> None:
-        _set(self, "_o", o)
-        _set(self, "_ctx", None)
-        _set(self, "name", name)
-        _set(self, "level1", level1)
-        _set(self, "level2", level2)
-        _set(self, "where", "")
-        _FINDINGS_SLOT.__set__(self, None)
-        _set(self, "row", None)
-        _set(self, "_make", make)
+        self.policy = policy
+        self.rule = rule
+        self.pairs = pairs
+        self.pidx = pidx
+        self.weights = weights
+        self.claims = claims
+        self.score = score
+        self.raw = raw
+        self.met = met
+        self.atexts = atexts
+
+    def outcome(self, j: int) -> Outcome:
+        pair = self.pairs[self.pidx[j]]
+        if self.atexts is None:
+            assert isinstance(pair, _Pair)
+            target, actual, atext = pair.target, pair.actual, None
+        else:
+            target, actual, atext = pair.target, None, self.atexts[j]
+        return _outcome(
+            self.policy,
+            self.rule,
+            target,
+            actual,
+            atext,
+            self.weights[j],
+            self.claims[j],
+            self.score[j],
+            self.raw[j],
+            bool(self.met[j]),
+        )
+
+
+class _ColumnResult(IndicatorResult):
+    """A result made from a chunk's columns: its score, weight, claim, met and rule are read
+    from them; its outcome (target and actual nodes, explanation …) is made when first read, and
+    so are the findings of a flagged row (texts quoting the explanation, the rule's messages …),
+    in jixiao's decimal context."""
+
+    __slots__ = ("_j", "_pending", "_src")
+    _src: _Rows
+    _j: int
+    _pending: tuple[Any, ...] | None
+
+    @property
+    def _o(self) -> Outcome:  # type: ignore[override]
+        o: Outcome | None = _O_SLOT.__get__(self)
+        if o is None:
+            o = self._src.outcome(self._j)
+            _O_SLOT.__set__(self, o)
+        return o
+
+    @property
+    def score(self) -> Decimal | None:
+        got: Decimal = self._src.score[self._j]
+        return got
+
+    @property
+    def weight(self) -> Decimal | None:
+        return self._src.weights[self._j]
+
+    @property
+    def claimed(self) -> Decimal | None:
+        return self._src.claims[self._j]
+
+    @property
+    def met(self) -> bool | None:
+        return bool(self._src.met[self._j])
+
+    @property
+    def rule(self) -> CompiledRule | None:
+        return self._src.rule
+
+    @property
+    def basis(self) -> str:
+        return "formula"
+
+    @property
+    def tier(self) -> str | None:
+        return None
+
+    @property
+    def _make(self) -> tuple[Any, ...] | None:
+        """What a flagged row's findings are made from (None once made, or with none to make):
+        ``(policy, rule, outcome, flags, reason severity, reason text)``."""
+        pending = self._pending
+        if pending is None or _FINDINGS_SLOT.__get__(self) is not None:
+            return None
+        marks, sev, text = pending
+        return (self._src.policy, self._src.rule, self._o, marks, sev, text)
 
     @property
     def findings(self) -> tuple[Finding, ...]:  # type: ignore[override]
         got: tuple[Finding, ...] | None = _FINDINGS_SLOT.__get__(self)
         if got is None:
+            make = self._make
+            assert make is not None
             with jixiao_context():
-                got = _findings(self._make)
+                got = _findings(make)
             _FINDINGS_SLOT.__set__(self, got)
         return got
+
+
+_O_SLOT: Any = IndicatorResult.__dict__["_o"]
+_new = object.__new__
