@@ -509,3 +509,19 @@ def test_a_class_result_pickles_with_its_actual() -> None:
     for r, row in zip(got, rows, strict=True):
         back = pickle.loads(pickle.dumps(r))
         assert snapshot(back) == snapshot(score_indicator_uncached(policy, row))
+
+
+def test_rows_without_a_weight_are_unscored_by_the_plan_as_by_the_evaluator() -> None:
+    policy = jixiao.load_policy("central")
+    rows = [
+        {"target": t, "actual": a, "weight": w, "score": c, "name": "参训人数"}
+        for t, a in [("≥45人", "47.23人"), ("≥90%", "达成"), ("/", ""), ("≥45人", "约40人")]
+        for w in (None, "")
+        for c in (None, 5, "5.0", -1, 120, "1e2")
+    ]
+    assert check(policy, rows) == len(rows)  # every one by the plan, as the evaluator
+    # a cell that does not read is named by the row evaluator
+    damaged = [{"target": "≥45人", "actual": "工5", "weight": None, "score": 5}]
+    assert planned(policy, damaged) == [None]
+    got = next(iter(jixiao.score_rows(damaged, policy)))
+    assert [f.code for f in got.findings][:2] == ["UNREADABLE_CELL", "WEIGHT_MISSING"]
