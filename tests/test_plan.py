@@ -525,3 +525,19 @@ def test_rows_without_a_weight_are_unscored_by_the_plan_as_by_the_evaluator() ->
     assert planned(policy, damaged) == [None]
     got = next(iter(jixiao.score_rows(damaged, policy)))
     assert [f.code for f in got.findings][:2] == ["UNREADABLE_CELL", "WEIGHT_MISSING"]
+
+
+def test_score_rows_hands_the_caller_its_own_context_at_every_row() -> None:
+    import decimal
+
+    rows = [{"target": "≥45.123人", "actual": f"{v}人", "weight": 10} for v in ("40.5", "44.9")]
+    rows = rows * 40
+    expected = [r.score for r in jixiao.score_rows(rows)]
+    with decimal.localcontext() as caller:
+        caller.prec = 3
+        caller.rounding = decimal.ROUND_DOWN
+        got = []
+        for r in jixiao.score_rows(rows):
+            assert decimal.getcontext() is caller
+            got.append(r.score)
+    assert got == expected and expected[0] == Decimal("8.98")
