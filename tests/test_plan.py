@@ -541,3 +541,25 @@ def test_score_rows_hands_the_caller_its_own_context_at_every_row() -> None:
             assert decimal.getcontext() is caller
             got.append(r.score)
     assert got == expected and expected[0] == Decimal("8.98")
+
+
+def test_a_plan_result_read_later_in_a_callers_context_is_the_evaluators() -> None:
+    import decimal
+
+    policy = jixiao.load_policy("central")
+    rows = [
+        {"target": "≥64.253万元", "actual": f"{v}万元", "weight": 10} for v in ("61.8234", "70")
+    ]
+    got = planned(policy, rows)
+    with decimal.localcontext() as caller:
+        caller.prec = 3  # the caller reads the results in its own context
+        for r, row in zip(got, rows, strict=True):
+            assert r is not None
+            want = score_indicator_uncached(policy, row)
+            assert r.ctx is not None and want.ctx is not None
+            assert (
+                (r.ctx.aq, r.ctx.tq)
+                == (want.ctx.aq, want.ctx.tq)
+                == (r.ctx.aq, Decimal("642530.000"))
+            )
+            assert snapshot(r) == snapshot(want)

@@ -857,7 +857,8 @@ class _LazyOutcome(Outcome):
         ctx: Ctx | None = _CTX_SLOT.__get__(self)
         if ctx is None:
             assert self.target is not None and self.actual is not None
-            ctx = new_ctx(self.target, self.actual, self.weight, self.claimed)
+            with jixiao_context():  # read later, perhaps in the caller's context
+                ctx = new_ctx(self.target, self.actual, self.weight, self.claimed)
             ctx.met = self._met
             ctx.scored = self.score
             _CTX_SLOT.__set__(self, ctx)
