@@ -162,6 +162,30 @@ def test_mostly_distinct_actuals_on_every_policy(policy: str) -> None:
     same(table, policy, explain=False, chunk_rows=331)
 
 
+def test_rows_left_to_the_evaluator_skip_the_memo_when_it_does_not_hold_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In small blocks, most distinct rows the plan leaves are scored without the shared
+    outcomes (they would not be asked for again); the columns stay the same."""
+    from jixiao import columnar
+    from jixiao.evaluate import memo_clear, memo_info
+
+    monkeypatch.setattr(columnar, "_REPRESENTATIVES", 64)
+    pol = jixiao.load_policy("central")
+    rows = mostly_distinct_rows(3000, seed=11)
+    for k, r in enumerate(rows):  # blank weights: the plan leaves these rows, all distinct
+        if k % 2:
+            r["weight"], r["actual"] = None, f"{k}.5人"
+    table = pa.Table.from_pylist(rows)
+    memo_clear(pol)
+    score_table(table, pol)
+    kept = memo_info(pol).currsize
+    left = sum(1 for r in rows if r["weight"] is None)
+    assert 0 < kept < left / 2
+    memo_clear(pol)
+    same(table, "central")
+
+
 def test_flagged_rows_share_their_finding_columns_by_shape() -> None:
     """A plan result whose findings are made when read has its finding columns taken from an
     earlier result of the same shape: most of them are never formatted, and the columns are

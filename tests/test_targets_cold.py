@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.test_targets_fast import DEADLINEISH, EXTENDEDISH, SIMPLE, SIMPLEISH, deep
+from tests.test_targets_fast import (
+    DEADLINEISH,
+    EXTENDED_SHAPES,
+    EXTENDEDISH,
+    SIMPLE,
+    SIMPLEISH,
+    deep,
+)
 
 from jixiao import targets
 from jixiao.cache import text_bytes
@@ -109,7 +116,16 @@ def check_cell(text: str) -> None:
 
 @PROPS
 @given(
-    st.one_of(SIMPLE, SIMPLEISH, EXTENDEDISH, DEADLINEISH, FRACTIONS, SERIALS, st.text(max_size=12))
+    st.one_of(
+        SIMPLE,
+        SIMPLEISH,
+        EXTENDED_SHAPES,
+        EXTENDEDISH,
+        DEADLINEISH,
+        FRACTIONS,
+        SERIALS,
+        st.text(max_size=12),
+    )
 )
 def test_cold_warm_uncached_and_lark_agree(text: str) -> None:
     check_cell(text)

@@ -41,7 +41,7 @@ from jixiao.decimals import jixiao_context
 from jixiao.evaluate.checks import check_reason
 from jixiao.evaluate.findings import Finding
 from jixiao.evaluate.indicators import score_mapping
-from jixiao.evaluate.memo import memo_of
+from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk
 from jixiao.evaluate.results import IndicatorResult
 from jixiao.policy.model import Policy
@@ -159,27 +159,33 @@ def score_batch(
     group, first = group_rows(batch, keys)
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
+    memos = _Memos(policy)
     with collecting(), jixiao_context():
         for block, rows in _representatives(batch, keys, first):
-            out.extend(_score_block(policy, plan, block, rows))
+            out.extend(_score_block(policy, plan, memos, block, rows))
     return out.arrays(group)
 
 
 def _score_block(
-    policy: Policy, plan: Plan | None, block: list[dict[str, Any]], rows: list[int]
+    policy: Policy,
+    plan: Plan | None,
+    memos: _Memos,
+    block: list[dict[str, Any]],
+    rows: list[int],
 ) -> list[IndicatorResult]:
     """The results of a block of representative rows (*rows*: their numbers in the batch, which
-    name an unreadable cell's place): the columnar plan on the whole block, the row evaluator
-    (with the shared outcomes) on the rows the plan leaves — for each row exactly what
-    :func:`jixiao.score_rows` gives, without its choice of path per chunk (the rows of a block
-    are distinct, so the shared outcomes would rarely hold them)."""
+    name an unreadable cell's place): the columnar plan on the whole block, the row evaluator on
+    the rows the plan leaves (through the shared outcomes while they hold enough of them, see
+    :class:`_Memos`) — for each row exactly what :func:`jixiao.score_rows` gives, without its
+    choice of path per chunk (the rows of a block are distinct, so the plan takes them all)."""
     done: list[IndicatorResult | None] = [None] * len(block)
     if plan is not None:
         try:
             done = score_chunk(plan, block)
         except Exception:  # the plan never loses a row: the row evaluator scores the block
             done = [None] * len(block)
-    memo = memo_of(policy)
+    memo = memos.next()
+    hits, misses = memo.hits, memo.misses
     out: list[IndicatorResult] = []
     for row, i, result in zip(block, rows, done, strict=True):
         if result is None:
@@ -188,7 +194,53 @@ def _score_block(
             except Exception:  # the unscored result with its finding, as score_rows makes it
                 result = next(iter(score_rows([row], policy, start=i)))
         out.append(result)
+    memos.seen(memo, memo.hits - hits, memo.misses - misses)
     return out
+
+
+#: Below this share of shared outcomes found among the rows a block leaves to the row evaluator,
+#: the next blocks of the batch score them without the shared outcomes; every
+#: :data:`MEMO_PROBE`-th block tries them again.
+MEMO_HIT_SHARE = 0.25
+MEMO_PROBE = 4
+
+
+class _NoMemo(Memo):
+    """A memo that never holds an outcome: the row evaluator's result without the cost of
+    keeping (and charging) outcomes that will not be asked for again."""
+
+    __slots__ = ()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        self.misses += 1
+        return None
+
+    def add(self, key: tuple[Any, ...], scored: Any) -> Any:
+        return scored
+
+
+class _Memos:
+    """Which memo the row evaluator uses for a batch's next block: the policy's shared outcomes
+    while they are found for at least :data:`MEMO_HIT_SHARE` of the rows (rows repeating across
+    groups in all but their labels or reason, or across batches and tables), none otherwise —
+    on mostly distinct rows a kept outcome is rarely asked for again, and keeping it costs time
+    and fills the bounded memo (tens of MB) for nothing. Either way the result is the same."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.shared = memo_of(policy)
+        self.none = _NoMemo(policy, 0)
+        self.skipped: int | None = None  # blocks scored without the memo since it last missed
+
+    def next(self) -> Memo:
+        if self.skipped is None or self.skipped >= MEMO_PROBE:
+            return self.shared
+        self.skipped += 1
+        return self.none
+
+    def seen(self, memo: Memo, hits: int, misses: int) -> None:
+        if memo is not self.shared or hits + misses == 0:
+            return
+        self.skipped = None if hits >= MEMO_HIT_SHARE * (hits + misses) else 0
 
 
 class _Text:
@@ -273,7 +325,8 @@ class _Records:
                 rule.append(k)
             tier.append(tier_text.code(r.tier))
             basis.append(basis_text.code(r.basis))
-            shape = self._shape(r)
+            # a plain result has its findings made already
+            shape = None if type(r) is IndicatorResult else self._shape(r)
             got = None if shape is None else shapes.get(shape)
             if got is None:
                 findings = r.findings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from jixiao.catalog import joined, part
 from jixiao.decimals import in_context, in_context_iter
@@ -327,7 +327,6 @@ def _apply_caps(
     return removed
 
 
-@in_context_iter
 def score_rows(
     rows: Iterable[Indicator | Mapping[str, Any]],
     policy: Policy | str = "central",
@@ -346,6 +345,14 @@ def score_rows(
     >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
+    for results in _scored(rows, policy, start):  # a chunk at a time in jixiao's context,
+        yield from results  # then its results without switching the context for each
+
+
+@in_context_iter
+def _scored(
+    rows: Iterable[Indicator | Mapping[str, Any]], policy: Policy | str, start: int
+) -> Iterator[list[IndicatorResult]]:
     pol = load_policy(policy)
     memo = _memo_of(pol)
     if not memo.reasons:
@@ -353,7 +360,7 @@ def score_rows(
         return
     # rules that read the reason text: no shared outcomes and no plan, each row on its own
     for i, row in enumerate(rows, start):
-        yield _score_row(pol, memo, row, i)
+        yield [_score_row(pol, memo, row, i)]
 
 
 #: The first chunk of rows read; each next chunk is twice as long, up to :data:`CHUNK_ROWS` (a
@@ -371,8 +378,7 @@ MEMO_HIT_SHARE = 0.6
 #: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
 WARMUP_ROWS = 512
 
-#: How many rows scored by the plan are remembered (by their memo key's hash, in each of two
-#: generations), so that a row coming back goes to the row evaluator and into the memo.
+#: How many rows scored by the plan are remembered (by memo key hash), in each of 2 generations.
 SEEN_ROWS = 1 << 16
 
 #: A row the plan has scored this many times goes to the row evaluator the next time, into the
@@ -382,16 +388,12 @@ PLAN_SIGHTINGS = 2
 
 def _score_rows_routed(
     rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, start: int
-) -> Iterator[IndicatorResult]:
-    """:func:`score_rows` routing each row: read a chunk; a row whose outcome the shared-outcome
-    memo holds is taken from it (a few µs). The other rows (misses) go to the row evaluator,
-    which keeps their outcomes in the memo, during the first :data:`WARMUP_ROWS` rows and when
-    at least :data:`MEMO_HIT_SHARE` of the last chunk's rows were hits (rows repeat: a miss will
-    come back). Otherwise a miss the plan has scored :data:`PLAN_SIGHTINGS` times before in the
-    stream goes to the row evaluator too, and the chunk's other misses go together through the
-    columnar plan (compiled on first use); the rows the plan does not handle go to the row
-    evaluator (into the memo). Results come out in input order. Every path gives the same
-    results field by field; the routing only changes speed."""
+) -> Iterator[list[IndicatorResult]]:
+    """:func:`score_rows` routing each row, a chunk's results at a time: a memo hit is taken
+    (a few µs); a miss goes to the row evaluator, into the memo, in the first WARMUP_ROWS, when
+    MEMO_HIT_SHARE of the last chunk hit, or when the plan scored it PLAN_SIGHTINGS times; the
+    chunk's other misses go together through the plan (compiled on first use), the rows it does
+    not handle to the row evaluator. Every path gives the same results field by field."""
     memo = _memo_of(pol)
     plan: Plan | None = None  # compiled when first needed
     planless = False  # plan_of said there is none (no numpy, or no rule runs on columns)
@@ -459,9 +461,7 @@ def _score_rows_routed(
                         result = _row_failed(pol, row, i + j, err)
                 out[j] = result
         to_memo = planless or hits >= MEMO_HIT_SHARE * n or i + n - start < WARMUP_ROWS
-        for result in out:
-            assert result is not None
-            yield result
+        yield cast(list[IndicatorResult], out)  # every row's result is in
         i += n
         size = min(size * 2, CHUNK_ROWS)
 

@@ -8,10 +8,12 @@ exactly these shapes, and only when it is certain the grammar reads them the sam
 * a number and a unit, with an optional comparator before them: ``≥45人``, ``不少于4次``,
   ``<=64.253万元``, ``95.5%``, ``100``;
 * a simple deadline: ``2023年12月底前``, ``12月31日前完成``, ``6月底``;
-* the extended quantity shapes: an approximation word before the number (``约45人``), 余 or 多
-  after it (``200.12余人``), one space before the unit (``12.34 公里``), magnitude and compound
-  units (``12.34万粒``, ``35.12元/人*天``, ``12.3万``), a comparator suffix or approximation word
-  ending the cell (``95.12%及以上``, ``45人左右``) or a short note (``81.23%覆盖``).
+* the extended quantity shapes: an approximation word or any comparator glyph run before the
+  number (``约45人``, ``≧45人``, ``=>45``), 余 or 多 after it (``200.12余人``), magnitude and
+  compound units (``12.34万粒``, ``35.12元/人*天``, ``12.3万``), a comparator suffix or
+  approximation word ending the cell (``95.12%及以上``, ``45人左右``) or a short note
+  (``81.23%覆盖``), with one space allowed between the pieces but before a note
+  (``12.34 公里``, ``≥ 90 %``).
 
 Everything else — other whitespace, full-width or compatibility characters (anything NFKC would
 change), separators, signs, labels, brackets, ranges, unregistered units, impossible dates, a
@@ -75,7 +77,7 @@ _UNIT_OF = {word: lookup_unit(word) for word in UNITS}
 # match is already in the form the grammar reads (checked here once, not per cell)
 assert all(unicodedata.is_normalized("NFKC", w) for w in (*_LEADS, *UNITS, "年月日底前之以完成"))
 
-_LEAD_FIRSTS = frozenset(w[0] for w in (*lx.COMPARATOR_WORDS, *lx.APPROX_PRE))
+_LEAD_FIRSTS = frozenset(w[0] for w in (*lx.COMPARATOR_WORDS, *lx.APPROX_PRE, *lx.COMPARATOR_CHARS))
 _LEAD_RE = "|".join(re.escape(w) for w in sorted(_LEADS, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(w) for w in sorted(UNITS, key=len, reverse=True))
 # at most 15 integer and 12 fraction digits: far inside Decimal's 28, and no thousands separator
@@ -133,9 +135,9 @@ def fast_parse(text: str, implied: Unit | None = None) -> Target | None:
 
 # ------------------------------------------------------------------------------------------
 # The extended shapes: a comparator or an approximation word before the number, 余/多 after it,
-# one space before the unit, any unit the lexer reads whole (万粒, 元/人*天, 12.3万), and after
-# the unit a comparator suffix (以上, 及以下, 以内), an approximation (左右) or a short note
-# (覆盖). Each piece is read the way the grammar's contextual lexer reads it: with the same
+# any unit the lexer reads whole (万粒, 元/人*天, 12.3万), and after the unit a comparator suffix
+# (以上, 及以下, 以内), an approximation (左右) or a short note (覆盖); at most one ASCII space
+# between two pieces but before the note (the grammar ignores it). Each piece is read the way the grammar's contextual lexer reads it: with the same
 # regexes (lexicon.UNIT_RE, AFTER_UNIT_RE, the TEXT terminal), tried in the lexer's priority
 # order, and the node is built by the rules of _pieces.make_bound and note_and_unit. Anything
 # else (brackets, more whitespace, punctuation, an unregistered or changed character, a note
@@ -160,11 +162,13 @@ _EXT_LEAD_RE = "|".join(
 )
 _TRAIL_RE = "|".join(re.escape(w) for w in sorted(_TRAILS, key=len, reverse=True))
 #: The definition of the extended shapes (a superset of what _extended reads; checked in
-#: tests/test_targets_fast.py): lead, number, 余/多, a space, a unit as the lexer reads it, and
-#: a suffix, an approximation or a note of at most NOTE_MAX letters.
+#: tests/test_targets_fast.py): a lead (a word or a glyph run), the number, 余/多, a unit as the
+#: lexer reads it, and a suffix, an approximation or a note of at most NOTE_MAX letters, with at
+#: most one space between two pieces but before the note.
 EXTENDED = re.compile(
-    rf"({_EXT_LEAD_RE})?([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)([{''.join(lx.APPROX_MID)}])?( )?"
-    rf"({lx.UNIT_RE.pattern})?({_TRAIL_RE}|[^\W\d_]{{1,{lx.NOTE_MAX}}})?"
+    rf"([{re.escape(lx.COMPARATOR_CHARS)}]{{1,2}}|{_EXT_LEAD_RE})?( ?)([0-9]{{1,15}}(?:\.[0-9]{{1,12}})?)"
+    rf"( ?)([{''.join(lx.APPROX_MID)}])?( ?)({lx.UNIT_RE.pattern})?"
+    rf"( ?(?:{_TRAIL_RE})|[^\W\d_]{{1,{lx.NOTE_MAX}}})?"
 )
 
 
@@ -196,6 +200,25 @@ _LEAD_OF: dict[str, tuple[str | None, bool, str | None]] = {
 }
 assert not set(lx.APPROX_PRE) & set(_LEADS)
 
+
+def _glyph_runs() -> dict[str, tuple[str | None, bool, str | None]]:
+    """Every run of one or two comparator glyphs the lexer reads as one COMP_SYM and the
+    builder folds into a known comparator (≧ → ≥, => → ≥, == → =; _pieces._comparator), when
+    no character of it would be changed by NFKC or normalisation (＞ and ﹦ are left to Lark)."""
+    chars = lx.COMPARATOR_CHARS
+    out: dict[str, tuple[str | None, bool, str | None]] = {}
+    for run in [*chars, *(a + b for a in chars for b in chars)]:
+        folded = lx.fold_comparator(run)
+        op = lx.COMPARATOR_SYMBOLS.get(folded)
+        if op is None or normalize(run) != run or not unicodedata.is_normalized("NFKC", run):
+            continue
+        out[run] = (op, folded in lx.WEAK_COMPARATORS, None)
+    return out
+
+
+for _run, _read in _glyph_runs().items():
+    assert _LEAD_OF.setdefault(_run, _read) == _read, _run  # the same as the simple path's
+
 # what follows the number: (unit, approximation of 余/多, trail as (suffix?, meaning), note)
 _Tail = tuple[Unit | None, str | None, tuple[bool, str] | None, str | None]
 
@@ -206,6 +229,8 @@ def _extended(text: str, lead: str, num: str, rest: str, implied: Unit | None) -
     approx: str | None = None
     if lead:
         read = _LEAD_OF.get(lead)
+        if read is None and len(lead) > 1 and lead[-1] == " ":
+            read = _LEAD_OF.get(lead[:-1])  # one space after the lead (the grammar ignores it)
         if read is None:
             return None
         op, weak, approx = read
@@ -234,23 +259,25 @@ def _extended(text: str, lead: str, num: str, rest: str, implied: Unit | None) -
 
 @functools.lru_cache(maxsize=4096)
 def _tail(rest: str) -> _Tail | None:
-    """How the lexer reads what follows the number: 余/多 or one space, a unit, then a trailing
-    word or a note. It depends on *rest* alone (the number ends where it ends whatever follows,
-    and no terminal tried after it looks behind), so it is read once for each tail: the tails
-    of distinct actuals repeat (万粒, %覆盖, 元/人*天) while their numbers do not."""
-    pos = 0
+    """How the lexer reads what follows the number: 余/多, a unit, then a trailing word or a
+    note, with at most one space (which the grammar ignores) before each piece but the note. It
+    depends on *rest* alone (the number ends where it ends whatever follows, and no terminal
+    tried after it looks behind), so it is read once for each tail: the tails of distinct
+    actuals repeat (万粒, %覆盖, 元/人*天) while their numbers do not."""
     n = len(rest)
+
+    def space(pos: int) -> int:
+        # one ASCII space with something other than whitespace after it
+        return pos + 1 if pos < n - 1 and rest[pos] == " " and not rest[pos + 1].isspace() else pos
+
+    pos = space(0)
     mid: str | None = None
-    if n and rest[0] in lx.APPROX_MID:
-        mid = lx.APPROX_MID[rest[0]]
-        pos = 1
-    elif n > 1 and rest[0] == " ":
-        pos = 1  # one space between the number and its unit (the grammar ignores it)
-        if rest[1] in _NO_UNIT_AT or rest[1].isspace():
-            return None
+    if pos < n and rest[pos] in lx.APPROX_MID:
+        mid = lx.APPROX_MID[rest[pos]]
+        pos = space(pos + 1)
     unit: Unit | None = None
     unit_word = ""
-    if pos < n and rest[pos] not in _NO_UNIT_AT:
+    if pos < n and rest[pos] not in _NO_UNIT_AT and not rest[pos].isspace():
         m = lx.UNIT_RE.match(rest, pos)
         if m is None:
             return None
@@ -261,10 +288,10 @@ def _tail(rest: str) -> _Tail | None:
         pos = m.end()
     if pos == n:
         return unit, mid, None, None
-    after = rest[pos:]
-    trail = _TRAILS.get(after)
+    trail = _TRAILS.get(rest[space(pos) :])
     if trail is not None:
         return unit, mid, trail, None
+    after = rest[pos:]  # a note: right after the unit
     if unit is None or not _note_ok(unit_word, after):
         return None
     return unit, mid, None, after
