@@ -509,3 +509,57 @@ def test_a_class_result_pickles_with_its_actual() -> None:
     for r, row in zip(got, rows, strict=True):
         back = pickle.loads(pickle.dumps(r))
         assert snapshot(back) == snapshot(score_indicator_uncached(policy, row))
+
+
+def test_rows_without_a_weight_are_unscored_by_the_plan_as_by_the_evaluator() -> None:
+    policy = jixiao.load_policy("central")
+    rows = [
+        {"target": t, "actual": a, "weight": w, "score": c, "name": "参训人数"}
+        for t, a in [("≥45人", "47.23人"), ("≥90%", "达成"), ("/", ""), ("≥45人", "约40人")]
+        for w in (None, "")
+        for c in (None, 5, "5.0", -1, 120, "1e2")
+    ]
+    assert check(policy, rows) == len(rows)  # every one by the plan, as the evaluator
+    # a cell that does not read is named by the row evaluator
+    damaged = [{"target": "≥45人", "actual": "工5", "weight": None, "score": 5}]
+    assert planned(policy, damaged) == [None]
+    got = next(iter(jixiao.score_rows(damaged, policy)))
+    assert [f.code for f in got.findings][:2] == ["UNREADABLE_CELL", "WEIGHT_MISSING"]
+
+
+def test_score_rows_hands_the_caller_its_own_context_at_every_row() -> None:
+    import decimal
+
+    rows = [{"target": "≥45.123人", "actual": f"{v}人", "weight": 10} for v in ("40.5", "44.9")]
+    rows = rows * 40
+    expected = [r.score for r in jixiao.score_rows(rows)]
+    with decimal.localcontext() as caller:
+        caller.prec = 3
+        caller.rounding = decimal.ROUND_DOWN
+        got = []
+        for r in jixiao.score_rows(rows):
+            assert decimal.getcontext() is caller
+            got.append(r.score)
+    assert got == expected and expected[0] == Decimal("8.98")
+
+
+def test_a_plan_result_read_later_in_a_callers_context_is_the_evaluators() -> None:
+    import decimal
+
+    policy = jixiao.load_policy("central")
+    rows = [
+        {"target": "≥64.253万元", "actual": f"{v}万元", "weight": 10} for v in ("61.8234", "70")
+    ]
+    got = planned(policy, rows)
+    with decimal.localcontext() as caller:
+        caller.prec = 3  # the caller reads the results in its own context
+        for r, row in zip(got, rows, strict=True):
+            assert r is not None
+            want = score_indicator_uncached(policy, row)
+            assert r.ctx is not None and want.ctx is not None
+            assert (
+                (r.ctx.aq, r.ctx.tq)
+                == (want.ctx.aq, want.ctx.tq)
+                == (r.ctx.aq, Decimal("642530.000"))
+            )
+            assert snapshot(r) == snapshot(want)

@@ -111,12 +111,24 @@ def in_context_iter(fn: Callable[P, Iterator[Y]]) -> Callable[P, Iterator[Y]]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Iterator[Y]:
         with jixiao_context():
             it = fn(*args, **kwargs)
+        getcontext, setcontext = decimal.getcontext, decimal.setcontext
         while True:
-            with jixiao_context():
+            # jixiao_context() written out: this runs once per item of a long stream
+            previous = getcontext()
+            ctx = _ours()
+            if previous is ctx:
                 try:
                     item = next(it)
                 except StopIteration:
                     return
+            else:
+                setcontext(ctx)
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+                finally:
+                    setcontext(previous)
             yield item
 
     return wrapper

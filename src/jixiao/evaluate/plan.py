@@ -74,12 +74,19 @@ from jixiao.catalog import stronger
 from jixiao.decimals import in_context, jixiao_context
 from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
-from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.findings import Finding, finding
 from jixiao.evaluate.indicators import assemble
 from jixiao.evaluate.outcome import Outcome, new_ctx
 from jixiao.evaluate.reading import read_actual
 from jixiao.evaluate.results import IndicatorResult, make_result
-from jixiao.evaluate.rows import Scored, out_of_range, rule_finding, score_mismatch, settle
+from jixiao.evaluate.rows import (
+    Scored,
+    finish_unscored,
+    out_of_range,
+    rule_finding,
+    score_mismatch,
+    settle,
+)
 from jixiao.forms.model import Indicator, cell_text, to_decimal
 from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS
@@ -650,6 +657,10 @@ class Plan:
         self.numbers: dict[Any, Decimal | bool | None] = {}
         self.classes: dict[tuple[str, str | None], _Class | None] = {}
         self.pairs: dict[tuple[str, str], _Pair | None] = {}
+        # rows without a weight: their cells' nodes (None: a cell does not read), and by claimed
+        # value their findings and note
+        self.nodes: dict[tuple[str, str], tuple[Any, Any] | None] = {}
+        self.weightless: dict[str | None, tuple[tuple[Finding, ...], Any]] = {}
 
 
 def _params(
@@ -846,7 +857,8 @@ class _LazyOutcome(Outcome):
         ctx: Ctx | None = _CTX_SLOT.__get__(self)
         if ctx is None:
             assert self.target is not None and self.actual is not None
-            ctx = new_ctx(self.target, self.actual, self.weight, self.claimed)
+            with jixiao_context():  # read later, perhaps in the caller's context
+                ctx = new_ctx(self.target, self.actual, self.weight, self.claimed)
             ctx.met = self._met
             ctx.scored = self.score
             _CTX_SLOT.__set__(self, ctx)
@@ -930,13 +942,16 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         if v is not _MISSING:
             continue
         weight = _number(plan, get("weight"), "weight")
-        if weight is None or weight is False:
+        if weight is False:
             continue
         claimed = _number(plan, get("score"), "score")
         if claimed is False:
             continue
         target = target.strip() if type(target) is str else cell_text(target)
         actual = actual.strip() if type(actual) is str else cell_text(actual)
+        if weight is None:  # no weight: not scored, whatever the cells say (once they read)
+            out[i] = _weightless(plan, target, actual, claimed, name, level1, level2)  # type: ignore[arg-type]
+            continue
         num = plain_number(actual)
         cls: Any = None
         if num is not None:
@@ -991,6 +1006,68 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         assert body is not None
         _score_rule(plan, body, np, idx, gclasses, weights, claims, labels, out, aq, texts)
     return out
+
+
+def _weightless(
+    plan: Plan,
+    target: str,
+    actual: str,
+    claimed: Decimal | None,
+    name: Any,
+    level1: Any,
+    level2: Any,
+) -> IndicatorResult | None:
+    """A row without a weight whose cells read (else None: the row evaluator names the cell
+    that does not): unscored, with ``WEIGHT_MISSING`` and what the claim adds, as the row
+    evaluator makes them (``finish_unscored``), once per claimed value."""
+    key = (target, actual)
+    nodes: Any = plan.nodes.get(key, _MISSING)
+    if nodes is _MISSING:
+        try:
+            tnode = parse_target(target)
+            nodes = (tnode, parse_actual(actual, tnode))
+        except Exception:
+            nodes = None
+        if len(plan.nodes) >= PLAN_PAIRS:
+            plan.nodes.clear()
+        plan.nodes[key] = nodes
+    if nodes is None:
+        return None
+    ckey = None if claimed is None else str(claimed)
+    made = plan.weightless.get(ckey)
+    if made is None:
+        ind = Indicator("", "", "", None, claimed)
+        scored = finish_unscored(
+            plan.policy, ind, [finding("WEIGHT_MISSING", ind.cell("weight"))], None, None
+        )
+        made = plan.weightless[ckey] = (tuple(scored.findings), scored.outcome.note)
+        if len(plan.weightless) > 4096:
+            plan.weightless.clear()
+    tnode, anode = nodes
+    o = Outcome(
+        None,
+        None,
+        claimed,
+        None,
+        None,
+        None,
+        None,
+        "unscored",
+        None,
+        tnode,
+        anode,
+        plan.policy,
+        None,
+        made[1],
+    )
+    return make_result(
+        o,
+        name.strip() if type(name) is str else cell_text(name),
+        level1.strip() if type(level1) is str else cell_text(level1),
+        level2.strip() if type(level2) is str else cell_text(level2),
+        "",
+        made[0],
+    )
 
 
 def _invalid_text(text: str) -> bool:

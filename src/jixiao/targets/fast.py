@@ -151,7 +151,7 @@ _TRAILS: dict[str, tuple[bool, str]] = {
     **{w: (True, op) for w, op in lx.SUFFIX_WORDS.items()},
     **{w: (False, a) for w, a in lx.APPROX_POST.items()},
 }
-_TEXT = re.compile(lx._text_regex())  # the grammar's TEXT terminal
+_TEXT = re.compile(lx.text_regex())  # the grammar's TEXT terminal
 # the first characters after a number (or 余/多) at which the lexer may read a unit: none that
 # starts a higher-priority terminal (a suffix, an approximation, a range, an inclusivity
 # bracket) or, at the start of a cell, a date (年 月 日 号)

@@ -43,6 +43,7 @@ __all__ = [
     "is_junk",
     "outcome_status",
     "scale_of",
+    "text_regex",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -401,7 +402,7 @@ def _incl_regex() -> str:
     )
 
 
-def _text_regex() -> str:
+def text_regex() -> str:
     stops = [
         rf"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE])}){_NUM_AHEAD}",
         rf"(?:{_alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
@@ -442,7 +443,7 @@ def grammar_text(template: str) -> str:
         # a unit may be written in brackets: ≥45（人）, 45(人)以上
         "UNIT": rf"(?:{_unit_regex()}|[(（]\s*(?:{_unit_regex()})\s*[)）])",
         "INCL": _incl_regex(),
-        "TEXT": _text_regex(),
+        "TEXT": text_regex(),
         "COMP_WORD": f"(?:{_alternation(COMPARATOR_WORDS)}){_NUM_AHEAD}",
         "COMP_SYM": f"[{re.escape(COMPARATOR_CHARS)}]+",
         "SUFFIX": _suffix_regex(),
