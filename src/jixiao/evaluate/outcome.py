@@ -137,6 +137,23 @@ def restore_outcome(
     )
 
 
+def unscored_outcome(
+    weight: Decimal | None,
+    claimed: Decimal | None,
+    rule: CompiledRule | None,
+    target: Node | None,
+    actual: Node | None,
+    policy: Policy | None,
+    ctx: Ctx | None,
+    note: tuple[str, str] | None,
+) -> Outcome:
+    """The outcome of a row that could not be scored (basis ``unscored``: no score, no met)."""
+    return Outcome(
+        weight, None, claimed, None, rule, None, None, "unscored", None, target, actual, policy, ctx,
+        note,
+    )  # fmt: skip
+
+
 def quantity_base(node: Node | None) -> tuple[Decimal | None, str | None]:
     if node is None or node.kind == "range":
         return None, None

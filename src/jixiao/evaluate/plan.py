@@ -76,7 +76,7 @@ from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
 from jixiao.evaluate.findings import Finding, finding
 from jixiao.evaluate.indicators import assemble
-from jixiao.evaluate.outcome import Outcome, new_ctx
+from jixiao.evaluate.outcome import Outcome, new_ctx, unscored_outcome
 from jixiao.evaluate.reading import read_actual
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.rows import (
@@ -759,13 +759,13 @@ def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) 
         if mode == "date" or (plain[1] is None and mode in ("fraction", "either")):
             return None
         anode = parse_actual(actual, tnode)
-        if not (type(anode) is Amount and anode.reading is None and anode.approx is None):
+        if not _as_written(anode):
             return None  # pragma: no cover - a plain number reads as a plain amount
-        q = anode.amount
+        q = anode.amount  # type: ignore[union-attr]
         if q.value != Decimal(plain[0]) or (plain[1] is None and q.unit is not unit):
             return None  # pragma: no cover - as the fast path reads it
-        ctx = new_ctx(tnode, anode, None, None)
-        if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+        ctx = _context(tnode, anode)
+        if ctx is None:
             return None
         for k, tree in enumerate(plan.when_trees):
             if not plan.when_cells[k]:
@@ -783,18 +783,30 @@ def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) 
 _STUB = Indicator("", "", "", None)
 
 
+def _as_written(anode: Any) -> bool:
+    """An amount read as written (``47.23人``): no reading or approximation to note."""
+    return type(anode) is Amount and anode.reading is None and anode.approx is None
+
+
+def _context(tnode: Any, anode: Any) -> Ctx | None:
+    """The rule context of two cells, or None when their units do not agree."""
+    ctx = new_ctx(tnode, anode, None, None)
+    if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+        return None
+    return ctx
+
+
 def _pair(plan: Plan, target: str, actual: str) -> _Pair | None:
     """The pair's parse and rule, or None when the row evaluator must score it."""
     try:
         tnode = parse_target(target)
         anode = parse_actual(actual, tnode)
-        if not (type(anode) is Amount and anode.reading is None and anode.approx is None):
-            # a plain number (``47.23人``) reads as written: no note to check
+        if not _as_written(anode):  # else the reading may add a finding: check it
             notes: list[Finding] = []
             if not read_actual(_STUB, tnode, anode, notes) or notes:
                 return None
-        ctx = new_ctx(tnode, anode, None, None)
-        if ctx.aq is not None and ctx.target_dim is not None and ctx.actual_dim != ctx.target_dim:
+        ctx = _context(tnode, anode)
+        if ctx is None:
             return None
         for k, r in enumerate(plan.rules):
             if not plan.when_cells[k]:
@@ -1044,22 +1056,7 @@ def _weightless(
         if len(plan.weightless) > 4096:
             plan.weightless.clear()
     tnode, anode = nodes
-    o = Outcome(
-        None,
-        None,
-        claimed,
-        None,
-        None,
-        None,
-        None,
-        "unscored",
-        None,
-        tnode,
-        anode,
-        plan.policy,
-        None,
-        made[1],
-    )
+    o = unscored_outcome(None, claimed, None, tnode, anode, plan.policy, None, made[1])
     return make_result(
         o,
         name.strip() if type(name) is str else cell_text(name),

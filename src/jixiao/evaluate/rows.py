@@ -29,7 +29,7 @@ from jixiao.evaluate.findings import format_template as _format
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
-from jixiao.evaluate.outcome import Outcome, new_ctx
+from jixiao.evaluate.outcome import Outcome, new_ctx, unscored_outcome
 from jixiao.evaluate.reading import read_actual, unreadable_text
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.tiers import score_tiers
@@ -307,22 +307,7 @@ def finish_unscored(
             if first
             else ("无法评分", "not scored")
         )
-    outcome = Outcome(
-        ind.weight,
-        None,
-        ind.score,
-        None,
-        rule,
-        None,
-        None,
-        "unscored",
-        None,
-        tnode,
-        anode,
-        policy,
-        ctx,
-        note,
-    )
+    outcome = unscored_outcome(ind.weight, ind.score, rule, tnode, anode, policy, ctx, note)
     return Scored(outcome, findings, ctx=ctx)
 
 
