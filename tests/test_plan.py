@@ -563,3 +563,20 @@ def test_a_plan_result_read_later_in_a_callers_context_is_the_evaluators() -> No
                 == (r.ctx.aq, Decimal("642530.000"))
             )
             assert snapshot(r) == snapshot(want)
+
+
+def test_unmade_findings_say_what_a_flagged_rows_findings_come_from_until_made() -> None:
+    from jixiao.evaluate.plan import unmade_findings
+
+    policy = jixiao.load_policy("central")
+    row = {"target": "≥45人", "actual": "40人", "weight": 10, "score": 10, "reason": ""}
+    got = planned(policy, [row])[0]
+    assert got is not None
+    unmade = unmade_findings(got)
+    assert unmade is not None
+    pol, rule, weight, claimed, flags, severity, text = unmade
+    assert (pol, rule.name, weight, claimed) == (policy, "正向指标", Decimal(10), Decimal(10))
+    assert flags[3] is True and severity == "error" and text == ""  # SCORE_MISMATCH; no reason
+    assert [f.code for f in got.findings] == ["REASON_MISSING", "SCORE_MISMATCH"]
+    assert unmade_findings(got) is None  # made now
+    assert unmade_findings(score_indicator_uncached(policy, row)) is None  # not the plan's

@@ -42,7 +42,7 @@ from jixiao.evaluate.checks import check_reason
 from jixiao.evaluate.findings import Finding
 from jixiao.evaluate.indicators import score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
-from jixiao.evaluate.plan import Plan, plan_of, score_chunk
+from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
 from jixiao.policy.model import Policy
 
@@ -391,14 +391,13 @@ class _Records:
         finding, claim bounds, ``SCORE_MISMATCH``), the reason severity, which claim bound is
         crossed (the weight and claim), and the codes of the reason check (its text); the score
         is set and the basis is the formula's, so ``SCORE_UNVERIFIED`` and ``verified`` follow
-        from those too. Anything unexpected in the result's private state: None."""
-        make = getattr(r, "_make", None)
-        if not (type(make) is tuple and len(make) == 6) or _FINDINGS_SLOT.__get__(r) is not None:
+        from those too (:func:`jixiao.evaluate.plan.unmade_findings`). Anything unexpected: None."""
+        unmade = unmade_findings(r)
+        if unmade is None:
             return None
-        policy, rule, o, marks, sev, text = make
+        policy, rule, w, c, marks, sev, text = unmade
         if policy is not self.policy or type(marks) is not tuple or len(marks) != 4:
             return None
-        w, c = o.weight, o.claimed
         if type(w) is not Decimal or not (c is None or type(c) is Decimal) or type(text) is not str:
             return None
         # the codes the reason check would give (whether it runs depends on the severity and
@@ -423,7 +422,6 @@ _TEXT_COLUMNS = ("rule", "tier", "basis", "finding_codes", "explanation")
 
 #: The most finding shapes (and reason texts) kept while a batch is gathered.
 _SHAPES = 4096
-_FINDINGS_SLOT: Any = IndicatorResult.__dict__["findings"]
 
 
 #: Groups whose representative rows are turned into Python dicts (and scored) at a time.

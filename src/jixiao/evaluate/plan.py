@@ -103,7 +103,7 @@ from jixiao.targets.fast import plain_number
 from jixiao.targets.parser import reading_of
 from jixiao.units import Unit
 
-__all__ = ["Plan", "plan_of", "score_chunk"]
+__all__ = ["Plan", "plan_of", "score_chunk", "unmade_findings"]
 
 # Names a rule body reads from the row rather than from its two cells.
 _ROW_REFS = frozenset({"weight", "claimed", "met", "scored"})
@@ -1393,4 +1393,22 @@ class _ColumnResult(IndicatorResult):
 
 
 _O_SLOT: Any = IndicatorResult.__dict__["_o"]
+
+
+def unmade_findings(result: IndicatorResult) -> tuple[Any, ...] | None:
+    """What a plan result's findings will be made from when they are first read: ``(policy,
+    rule, weight, claimed, flags, reason severity, reason text)``, where *flags* is ``(score out
+    of range, each rule finding's flag, claim bounds, SCORE_MISMATCH)``; None once they are made,
+    or for a result the plan did not make. Nothing is built: a caller that needs only what the
+    findings depend on (the Arrow path's finding columns) reads it here."""
+    if type(result) is not _ColumnResult:
+        return None
+    pending = result._pending
+    if pending is None or _FINDINGS_SLOT.__get__(result) is not None:
+        return None
+    marks, sev, text = pending
+    src, j = result._src, result._j
+    return (src.policy, src.rule, src.weights[j], src.claims[j], marks, sev, text)
+
+
 _new = object.__new__
