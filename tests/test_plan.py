@@ -196,9 +196,9 @@ def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]
     calls: list[list[Any]] = []
     real = forms.score_chunk
 
-    def spy(plan: Any, rows: Any) -> list[IndicatorResult | None]:
+    def spy(plan: Any, rows: Any, *keyed: Any) -> list[IndicatorResult | None]:
         calls.append(list(rows))
-        return real(plan, rows)
+        return real(plan, rows, *keyed)
 
     monkeypatch.setattr(forms, "score_chunk", spy)
     return calls

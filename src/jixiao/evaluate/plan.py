@@ -919,9 +919,13 @@ def _outcome(
 
 
 @in_context
-def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]:
+def score_chunk(
+    plan: Plan, rows: Sequence[Any], keyed: Sequence[Any] | None = None
+) -> list[IndicatorResult | None]:
     """Score the rows the plan handles (dicts in the ``indicators[]`` shape); None for each row
     the row evaluator must score. Results are exactly the evaluator's (``score_mapping``).
+    *keyed*: each row's shared-outcome key as ``score_rows`` made it (``mapping_key``: its text
+    cells already checked and trimmed, in the same way), so that they are not checked again.
 
     A row whose actual is a plain number (``47.23人``) is scored with its class (the plain
     numbers with that unit word under that target: :class:`_Class`), which is read and given its
@@ -941,26 +945,34 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
         if type(row) is not dict or "target" not in row or "actual" not in row:
             continue
         get = row.get
-        name, level1, level2 = get("name"), get("level1"), get("level2")
-        target, actual, reason = row["target"], row["actual"], get("reason")
-        for v in (name, level1, level2, target, actual, reason):
-            if type(v) is str:
-                if len(v) > CACHED_CHARS or (not v.isprintable() and _invalid_text(v)):
-                    break  # a long or invalid text: the row evaluator checks it
-            elif v is not None and type(v) is not int and type(v) is not float:
-                break
+        reason = get("reason")
+        if keyed is not None:
+            mkey, name, level1, level2 = keyed[i]
+            target, actual = mkey[0], mkey[1]
         else:
-            v = _MISSING
-        if v is not _MISSING:
-            continue
+            name, level1, level2 = get("name"), get("level1"), get("level2")
+            target, actual = row["target"], row["actual"]
+            for v in (name, level1, level2, target, actual, reason):
+                if type(v) is str:
+                    if len(v) > CACHED_CHARS or (not v.isprintable() and _invalid_text(v)):
+                        break  # a long or invalid text: the row evaluator checks it
+                elif v is not None and type(v) is not int and type(v) is not float:
+                    break
+            else:
+                v = _MISSING
+            if v is not _MISSING:
+                continue
+            name = name.strip() if type(name) is str else cell_text(name)
+            level1 = level1.strip() if type(level1) is str else cell_text(level1)
+            level2 = level2.strip() if type(level2) is str else cell_text(level2)
+            target = target.strip() if type(target) is str else cell_text(target)
+            actual = actual.strip() if type(actual) is str else cell_text(actual)
         weight = _number(plan, get("weight"), "weight")
         if weight is False:
             continue
         claimed = _number(plan, get("score"), "score")
         if claimed is False:
             continue
-        target = target.strip() if type(target) is str else cell_text(target)
-        actual = actual.strip() if type(actual) is str else cell_text(actual)
         if weight is None:  # no weight: not scored, whatever the cells say (once they read)
             out[i] = _weightless(plan, target, actual, claimed, name, level1, level2)  # type: ignore[arg-type]
             continue
@@ -1003,12 +1015,7 @@ def score_chunk(plan: Plan, rows: Sequence[Any]) -> list[IndicatorResult | None]
             g[1].append(pair)
             g[2].append(weight)
             g[3].append(claimed)  # type: ignore[arg-type]
-        labels[i] = (
-            name.strip() if type(name) is str else cell_text(name),
-            level1.strip() if type(level1) is str else cell_text(level1),
-            level2.strip() if type(level2) is str else cell_text(level2),
-            reason,
-        )
+        labels[i] = (name, level1, level2, reason)
     for k, (idx, gpairs, weights, claims) in groups.items():
         body = plan.bodies[k]
         assert body is not None
@@ -1025,9 +1032,9 @@ def _weightless(
     target: str,
     actual: str,
     claimed: Decimal | None,
-    name: Any,
-    level1: Any,
-    level2: Any,
+    name: str,
+    level1: str,
+    level2: str,
 ) -> IndicatorResult | None:
     """A row without a weight whose cells read (else None: the row evaluator names the cell
     that does not): unscored, with ``WEIGHT_MISSING`` and what the claim adds, as the row
@@ -1057,14 +1064,7 @@ def _weightless(
             plan.weightless.clear()
     tnode, anode = nodes
     o = unscored_outcome(None, claimed, None, tnode, anode, plan.policy, None, made[1])
-    return make_result(
-        o,
-        name.strip() if type(name) is str else cell_text(name),
-        level1.strip() if type(level1) is str else cell_text(level1),
-        level2.strip() if type(level2) is str else cell_text(level2),
-        "",
-        made[0],
-    )
+    return make_result(o, name, level1, level2, "", made[0])
 
 
 def _invalid_text(text: str) -> bool:
