@@ -108,6 +108,7 @@ def _rows(weights: list[Any], scores: list[Any]) -> Any:
 )
 def test_generated_text_tables(rows: list[dict[str, Any]], policy: str) -> None:
     same(pa.Table.from_pylist(rows), policy)
+    same(pa.Table.from_pylist(rows), policy, explain=False)
 
 
 @PROPS
@@ -231,6 +232,41 @@ def test_a_policy_that_reads_the_name_groups_by_name(tmp_path: Path) -> None:
     out = score_table(table, jixiao.load_policy(str(path)))
     assert [str(s) for s in out.column("computed_score").to_pylist()] == ["0.00", "9.44"] * 3
     same(table, str(path))
+
+
+def test_without_explanations_rows_group_by_the_class_of_their_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the same deducted row under reasons of every class: blank and null, placeholders, cause
+    # and measure, cause only, contradicting, spaces around; and a cell with no class (too long
+    # to keep), a group of its own (Arrow text cannot hold the other kind, invalid text)
+    reasons = [None, "", "  ", "无", " 无 ", "/", "因疫情影响延期，下一步将加强管理",
+               "因天气原因延期，将加快进度", "因疫情影响", "已全部完成", "已全部完成 ",
+               "原因" * 200]  # fmt: skip
+    rows = [
+        {"target": "≥45人", "actual": "40人", "weight": "10", "score": "8", "reason": r}
+        for r in reasons * 3
+    ]
+    table = pa.Table.from_pylist(rows)
+    same(table, "central")
+    same(table, "central", explain=False, chunk_rows=len(rows))
+    import jixiao.columnar as columnar
+
+    scored: list[int] = []
+    real = columnar._score_block
+
+    def spy(*args: Any) -> Any:
+        scored.append(len(args[3]))
+        return real(*args)
+
+    monkeypatch.setattr(columnar, "_score_block", spy)
+    score_table(table, "central", explain=False)
+    classes = {jixiao.evaluate.indicators.reason_class(jixiao.load_policy("central"), r)
+               for r in reasons} - {None}  # fmt: skip
+    assert sum(scored) == len(classes) + 1  # one row per class, and the one without
+    scored.clear()
+    score_table(table, "central", explain=True)  # explanations quote the reason: every text
+    assert sum(scored) == len(reasons)
 
 
 def test_labels_that_are_not_text_are_part_of_the_group() -> None:

@@ -8,10 +8,15 @@ reason come back row after row. The plan for one batch:
 
 1. **Group** — every column a row's result can depend on (``target``, ``actual``, ``weight``,
    ``score``, ``reason``; ``name``, ``level1``, ``level2`` when the policy's rules read them,
-   :attr:`Policy.row_fields`, or when they are not text) is dictionary-encoded by Arrow, and the codes are combined into one
-   group number per row, re-encoded after each column so the numbers stay small. Values are
-   grouped by their exact bits (a float ``-0.0`` is not ``0.0``; distinct NaN payloads are
-   distinct), so two rows share a group only if every cell the evaluator reads is the same.
+   :attr:`Policy.row_fields`, or when they are not text) is dictionary-encoded by Arrow, and the
+   codes are combined into one group number per row, re-encoded after each column so the
+   numbers stay small. Values are grouped by their exact bits (a float ``-0.0`` is not ``0.0``;
+   distinct NaN payloads are distinct), so two rows share a group only if every cell the
+   evaluator reads is the same — except that without explanations the ``reason`` column takes
+   part by the *class* of its text (what the reason check makes of it: blank, a placeholder, no
+   cause …; :func:`jixiao.evaluate.indicators.reason_class`, worked out once per distinct
+   text), since that is all the result columns take from it. Explanations quote the text: with
+   them, the text itself is grouped.
 2. **Score each group once** — the groups' first rows go, a block at a time, straight to the
    policy's columnar plan (:func:`jixiao.evaluate.plan.score_chunk`), and the rows it leaves to
    the row evaluator with the shared outcomes: for each row what :func:`jixiao.score_rows` gives
@@ -40,7 +45,7 @@ from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.decimals import jixiao_context
 from jixiao.evaluate.checks import check_reason
 from jixiao.evaluate.findings import Finding
-from jixiao.evaluate.indicators import score_mapping
+from jixiao.evaluate.indicators import reason_class, score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
@@ -129,16 +134,20 @@ def _codes(column: Any) -> tuple[Any, int]:
 def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     """Group numbers (an int64 Arrow array, one per row, numbered in order of first appearance)
     and each group's first row (a numpy array), for the rows of *batch* equal in *columns*."""
+    return _group([batch.column(c) for c in columns], batch.num_rows)
+
+
+def _group(arrays: Sequence[Any], n: int) -> tuple[Any, Any]:
+    """:func:`group_rows` of the rows equal in every one of *arrays* (each *n* long)."""
     pa = _pa()
     pc = importlib.import_module("pyarrow.compute")
     np = importlib.import_module("numpy")
     pool = _pool()
-    n = batch.num_rows
-    if n == 0 or not columns:
+    if n == 0 or not arrays:
         return pa.array([0] * n, type=pa.int64()), np.array([0][:n], dtype=np.int64)
-    key, _groups = _codes(batch.column(columns[0]))
-    for c in columns[1:]:
-        codes, size = _codes(batch.column(c))
+    key, _groups = _codes(arrays[0])
+    for column in arrays[1:]:
+        codes, size = _codes(column)
         # key < groups <= n and codes < size <= n: key * size + codes is one number per (key,
         # codes) pair, below n * n (checked: a batch of billions of rows fails loudly rather
         # than merging groups); re-encoded so that the numbers stay below n
@@ -150,13 +159,45 @@ def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     return key, first
 
 
+def _reason_classes(policy: Policy, column: Any) -> Any:
+    """The reason column of a batch as class numbers (int64, one per row): rows whose reason
+    cells have the same :func:`~jixiao.evaluate.indicators.reason_class` get the same number;
+    a cell with no class (not text, too long, invalid) a number of its own. None when the column
+    is not text (then its values are grouped as they are)."""
+    pa = _pa()
+    pc = importlib.import_module("pyarrow.compute")
+    np = importlib.import_module("numpy")
+    pool = _pool()
+    t = column.type
+    if pa.types.is_dictionary(t):
+        column = column.cast(t.value_type, memory_pool=pool)
+        t = column.type
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
+        return None
+    encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=pool)
+    numbers: dict[tuple[str, ...], int] = {}
+    ids = np.empty(len(encoded.dictionary), dtype=np.int64)
+    for k, value in enumerate(encoded.dictionary.to_pylist()):
+        found = reason_class(policy, value)
+        ids[k] = len(ids) + k if found is None else numbers.setdefault(found, len(numbers))
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    return pa.array(ids[indices], type=pa.int64(), memory_pool=pool)
+
+
 def score_batch(
     batch: Any, policy: Policy, *, explain: bool = False, lang: str = "zh"
 ) -> dict[str, Any]:
     """The result columns (:data:`jixiao.batch.RESULT_COLUMNS`, and ``explanation`` with
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
     keys = key_columns(policy, batch.schema)
-    group, first = group_rows(batch, keys)
+    arrays = [batch.column(c) for c in keys]
+    if not explain and "reason" in keys and not memo_of(policy).reasons:
+        # without explanations a row's result takes only the class of its reason text from it
+        i = keys.index("reason")
+        classes = _reason_classes(policy, arrays[i])
+        if classes is not None:
+            arrays[i] = classes
+    group, first = _group(arrays, batch.num_rows)
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     memos = _Memos(policy)

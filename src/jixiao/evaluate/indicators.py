@@ -268,6 +268,24 @@ def from_shared(
 _score_mapping = score_mapping
 
 
+def reason_class(policy: Policy, reason: Any) -> tuple[str, ...] | None:
+    """What a dict row's result takes from its reason cell, when the policy's rules do not read
+    the reason text (``memo.reasons`` is false): the codes the reason check gives for it (blank,
+    a placeholder, contradicting, incomplete, or none). Two rows with the same outcome and the
+    same class have the same score, flags, finding codes, severities and counts; only the
+    findings' texts may differ (a placeholder is quoted). None for a cell the full path reads on
+    its own (not text, too long to keep, or invalid): such a row is in a class of its own."""
+    if reason is None:
+        text = ""
+    elif type(reason) is str and len(reason) <= CACHED_CHARS and not _invalid_text(reason):
+        text = reason.strip()
+    else:
+        return None
+    found: list[Finding] = []
+    _check_reason(policy, text, "reason", "error", found)
+    return tuple(f.code for f in found)
+
+
 def _invalid_text(text: str) -> bool:
     return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
 
