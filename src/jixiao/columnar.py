@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import array
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -45,10 +45,13 @@ from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.decimals import jixiao_context
 from jixiao.evaluate.checks import check_reason
 from jixiao.evaluate.findings import Finding
-from jixiao.evaluate.indicators import reason_class, score_mapping
+from jixiao.evaluate.indicators import score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
+from jixiao.grouping import KEY_COLUMNS as KEY_COLUMNS
+from jixiao.grouping import arrow, group_arrays, key_columns, pool, reason_classes
+from jixiao.grouping import group_rows as group_rows
 from jixiao.policy.model import Policy
 
 __all__ = [
@@ -61,128 +64,6 @@ __all__ = [
     "text_type",
 ]
 
-#: The columns a row's result can depend on, in the order they are combined.
-KEY_COLUMNS: tuple[str, ...] = (
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "reason",
-    "name",
-    "level1",
-    "level2",
-)
-
-
-def _pa() -> Any:
-    return importlib.import_module("pyarrow")  # optional, without type stubs
-
-
-def _pool() -> Any:
-    """The Arrow memory pool of the columnar path's arrays: the system allocator's.
-
-    Grouping a batch hashes its columns and makes a few arrays as long as the batch, all freed
-    at once; Arrow's default pool (mimalloc) keeps the pages so freed, and on a batch of 100,000
-    mostly distinct rows held about 30 MB more at the peak than the system allocator, which
-    gives large blocks back when they are freed (measured: docs/scale.md)."""
-    return _pa().system_memory_pool()
-
-
-_LABELS = ("name", "level1", "level2")
-
-
-def key_columns(policy: Policy, schema: Any) -> list[str]:
-    """The columns of *schema* a row's result may depend on under *policy*: the cells, and the
-    labels when the policy's rules read them (:attr:`Policy.row_fields`) or when they are not
-    text (a label that is not text makes the row unreadable)."""
-    pa = _pa()
-    observed = set(policy.row_fields)
-    out = []
-    for c in KEY_COLUMNS:
-        if c not in schema.names:
-            continue
-        if c in _LABELS and c not in observed:
-            t = schema.field(c).type
-            if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
-                continue
-        out.append(c)
-    return out
-
-
-def _codes(column: Any) -> tuple[Any, int]:
-    """Dictionary codes (int64) of one column and the number of distinct values; nulls form a
-    value of their own. Floats are compared by their bits."""
-    pa = _pa()
-    pc = importlib.import_module("pyarrow.compute")
-    pool = _pool()
-    t = column.type
-    if pa.types.is_dictionary(t):
-        column = column.cast(t.value_type, memory_pool=pool)
-        t = column.type
-    if pa.types.is_floating(t):
-        width = {16: pa.int16(), 32: pa.int32(), 64: pa.int64()}[t.bit_width]
-        column = column.view(width)
-    try:
-        encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=pool)
-    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-        # a type Arrow cannot hash (lists, structs …): every row is its own value
-        n = len(column)
-        return pa.array(range(n), type=pa.int64(), memory_pool=pool), n
-    return encoded.indices.cast(pa.int64(), memory_pool=pool), len(encoded.dictionary)
-
-
-def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
-    """Group numbers (an int64 Arrow array, one per row, numbered in order of first appearance)
-    and each group's first row (a numpy array), for the rows of *batch* equal in *columns*."""
-    return _group([batch.column(c) for c in columns], batch.num_rows)
-
-
-def _group(arrays: Sequence[Any], n: int) -> tuple[Any, Any]:
-    """:func:`group_rows` of the rows equal in every one of *arrays* (each *n* long)."""
-    pa = _pa()
-    pc = importlib.import_module("pyarrow.compute")
-    np = importlib.import_module("numpy")
-    pool = _pool()
-    if n == 0 or not arrays:
-        return pa.array([0] * n, type=pa.int64()), np.array([0][:n], dtype=np.int64)
-    key, _groups = _codes(arrays[0])
-    for column in arrays[1:]:
-        codes, size = _codes(column)
-        # key < groups <= n and codes < size <= n: key * size + codes is one number per (key,
-        # codes) pair, below n * n (checked: a batch of billions of rows fails loudly rather
-        # than merging groups); re-encoded so that the numbers stay below n
-        combined = pc.multiply_checked(key, size, memory_pool=pool)
-        combined = pc.add_checked(combined, codes, memory_pool=pool)
-        encoded = pc.dictionary_encode(combined, memory_pool=pool)
-        key = encoded.indices.cast(pa.int64(), memory_pool=pool)
-    _, first = np.unique(key.to_numpy(zero_copy_only=False), return_index=True)
-    return key, first
-
-
-def _reason_classes(policy: Policy, column: Any) -> Any:
-    """The reason column of a batch as class numbers (int64, one per row): rows whose reason
-    cells have the same :func:`~jixiao.evaluate.indicators.reason_class` get the same number;
-    a cell with no class (not text, too long, invalid) a number of its own. None when the column
-    is not text (then its values are grouped as they are)."""
-    pa = _pa()
-    pc = importlib.import_module("pyarrow.compute")
-    np = importlib.import_module("numpy")
-    pool = _pool()
-    t = column.type
-    if pa.types.is_dictionary(t):
-        column = column.cast(t.value_type, memory_pool=pool)
-        t = column.type
-    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
-        return None
-    encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=pool)
-    numbers: dict[tuple[str, ...], int] = {}
-    ids = np.empty(len(encoded.dictionary), dtype=np.int64)
-    for k, value in enumerate(encoded.dictionary.to_pylist()):
-        found = reason_class(policy, value)
-        ids[k] = len(ids) + k if found is None else numbers.setdefault(found, len(numbers))
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    return pa.array(ids[indices], type=pa.int64(), memory_pool=pool)
-
 
 def score_batch(
     batch: Any, policy: Policy, *, explain: bool = False, lang: str = "zh"
@@ -194,10 +75,10 @@ def score_batch(
     if not explain and "reason" in keys and not memo_of(policy).reasons:
         # without explanations a row's result takes only the class of its reason text from it
         i = keys.index("reason")
-        classes = _reason_classes(policy, arrays[i])
+        classes = reason_classes(policy, arrays[i])
         if classes is not None:
             arrays[i] = classes
-    group, first = _group(arrays, batch.num_rows)
+    group, first = group_arrays(arrays, batch.num_rows)
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     memos = _Memos(policy)
@@ -389,19 +270,19 @@ class _Records:
                 explanation = text["explanation"]
                 explanation.codes.append(explanation.code(r.explanation(self.lang)))
         self.n += len(scores)
-        pa = _pa()
-        self.scores.append(pa.array(scores, type=self.types["computed_score"], memory_pool=_pool()))
+        pa = arrow()
+        self.scores.append(pa.array(scores, type=self.types["computed_score"], memory_pool=pool()))
 
     def arrays(self, group: Any) -> dict[str, Any]:
         """The result columns taken back to the rows by *group* (each row's entry number)."""
-        pa = _pa()
+        pa = arrow()
         pc = importlib.import_module("pyarrow.compute")
         np = importlib.import_module("numpy")
-        pool = _pool()
+        mem = pool()
         types = self.types
 
         def take(values: Any) -> Any:
-            return pc.take(values, group, memory_pool=pool)
+            return pc.take(values, group, memory_pool=mem)
 
         def ints(a: array.array[int]) -> Any:
             return np.frombuffer(a, dtype=np.dtype(a.typecode)).astype(np.int32)
@@ -419,7 +300,7 @@ class _Records:
         for c, t in self.text.items():
             codes = ints(t.codes)
             indices = take(pa.array(codes, mask=codes < 0, type=pa.int32()))
-            dictionary = pa.array(t.values, type=types[c].value_type, memory_pool=pool)
+            dictionary = pa.array(t.values, type=types[c].value_type, memory_pool=mem)
             out[c] = pa.DictionaryArray.from_arrays(indices, dictionary)
         return {c: out[c] for c in [*RESULT_COLUMNS, *(["explanation"] if self.explain else [])]}
 
@@ -475,13 +356,13 @@ def _representatives(
     """Each group's first row as a dict of its *keys* cells, with its number in the batch, a
     block at a time (so the Python objects of a batch's many groups are not all alive at
     once)."""
-    pa = _pa()
+    pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
-    pool = _pool()
+    mem = pool()
     for start in range(0, len(first), _REPRESENTATIVES):
         numbers = first[start : start + _REPRESENTATIVES]
-        picked = pa.array(numbers, memory_pool=pool)
-        values = [pc.take(batch.column(c), picked, memory_pool=pool).to_pylist() for c in keys]
+        picked = pa.array(numbers, memory_pool=mem)
+        values = [pc.take(batch.column(c), picked, memory_pool=mem).to_pylist() for c in keys]
         block = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
         yield block, numbers.tolist()
 
@@ -491,16 +372,16 @@ def gather(values: list[Any], type: Any, group: Any) -> Any:
 
     A text column comes out dictionary-encoded (:func:`text_type`): its distinct values once,
     and a 4-byte index per row, taken from the groups' indices (no row's text is hashed)."""
-    pa = _pa()
+    pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
-    pool = _pool()
+    mem = pool()
     if pa.types.is_dictionary(type):
         encoded = pc.dictionary_encode(
-            pa.array(values, type=type.value_type, memory_pool=pool), memory_pool=pool
+            pa.array(values, type=type.value_type, memory_pool=mem), memory_pool=mem
         )
-        indices = pc.take(encoded.indices, group, memory_pool=pool)
+        indices = pc.take(encoded.indices, group, memory_pool=mem)
         return pa.DictionaryArray.from_arrays(indices, encoded.dictionary)
-    return pc.take(pa.array(values, type=type, memory_pool=pool), group, memory_pool=pool)
+    return pc.take(pa.array(values, type=type, memory_pool=mem), group, memory_pool=mem)
 
 
 def text_type() -> Any:
@@ -508,14 +389,14 @@ def text_type() -> Any:
     ``finding_codes``, ``explanation``): ``dictionary<int32, string>``. A batch has few distinct
     values in them, so a row costs 4 bytes rather than its text (the values read as the same
     strings: ``to_pylist``, and pandas output is unchanged, see :mod:`jixiao.tables`)."""
-    pa = _pa()
+    pa = arrow()
     return pa.dictionary(pa.int32(), pa.string())
 
 
 def arrow_types(policy: Policy) -> dict[str, Any]:
     """The Arrow type of each result column (:data:`jixiao.batch.RESULT_COLUMNS` and
     ``explanation``)."""
-    pa = _pa()
+    pa = arrow()
     text = text_type()
     return {
         "computed_score": pa.decimal128(38, policy.places),
