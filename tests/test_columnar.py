@@ -204,7 +204,7 @@ def test_flagged_rows_share_their_finding_columns_by_shape() -> None:
     ]
     results = [r for r in score_chunk(plan, rows) if r is not None]
     records = _Records(pol, explain=False, lang="zh")
-    records.extend(results)
+    records.add(records.entries(results))
     shaped = [r for r in results if records._shape(r) is not None]
     assert len(shaped) > 50 and len(records.shapes) < len(shaped) / 4
     want = [record(r) for r in results]
@@ -260,6 +260,7 @@ def test_without_explanations_rows_group_by_the_class_of_their_reason(
         return real(*args)
 
     monkeypatch.setattr(columnar, "_score_block", spy)
+    columnar.cache_clear()  # `same` has just scored these rows: nothing kept from then
     score_table(table, "central", explain=False)
     classes = {jixiao.evaluate.indicators.reason_class(jixiao.load_policy("central"), r)
                for r in reasons} - {None}  # fmt: skip
@@ -267,6 +268,44 @@ def test_without_explanations_rows_group_by_the_class_of_their_reason(
     scored.clear()
     score_table(table, "central", explain=True)  # explanations quote the reason: every text
     assert sum(scored) == len(reasons)
+
+
+def test_groups_that_repeat_are_kept_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jixiao.columnar as columnar
+
+    scored: list[int] = []
+    real = columnar._score_block
+
+    def spy(*args: Any) -> Any:
+        scored.append(len(args[3]))
+        return real(*args)
+
+    def count(table: Any, chunk_rows: int) -> int:
+        scored.clear()
+        same(table, "central", explain=False, chunk_rows=chunk_rows)
+        return sum(scored)  # (the row-by-row reference in `same` scores without blocks)
+
+    monkeypatch.setattr(columnar, "_score_block", spy)
+    columnar.cache_clear()
+    rows = [r for r in mostly_distinct_rows(40, seed=3) for _ in range(2)]  # each twice
+    texts = pa.Table.from_pylist(rows * 3)  # batches of 40: 20 groups of 2 rows each
+    first = count(texts, 40)
+    assert 0 < first <= 40  # the first two batches; the other four take what was kept
+    assert count(texts, 40) == 0  # another table with the same cells: nothing scored
+    # 0.0 == -0.0 but they read differently: never kept, scored in each batch
+    zeros = pa.Table.from_pylist([{**rows[0], "weight": w} for w in (0.0, -0.0)] * 2 * 3)
+    assert count(zeros, 4) == 2 * 3
+    # 10 and 10.0 are different cells: the float table is scored, not taken from the int one
+    ints = pa.Table.from_pylist([{**rows[0], "weight": 10}] * 4)
+    floats = pa.Table.from_pylist([{**rows[0], "weight": 10.0}] * 4)
+    assert count(ints, 4) == 1 and count(floats, 4) == 1 and count(ints, 2) == 0
+    # groups of one row: kept when nearly every row of the batch repeats (96 of 100 here), not
+    # when half the rows are groups of one (as where actuals are mostly distinct)
+    more = mostly_distinct_rows(200, seed=4)
+    columnar.cache_clear()
+    assert count(pa.Table.from_pylist((more[:4] * 24 + more[4:8]) * 3), 100) == 8
+    columnar.cache_clear()
+    assert count(pa.Table.from_pylist((more[:2] * 25 + more[8:58]) * 2), 100) == 2 + 50 + 50
 
 
 def test_labels_that_are_not_text_are_part_of_the_group() -> None:

@@ -39,24 +39,32 @@ import array
 import importlib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.decimals import jixiao_context
-from jixiao.evaluate.checks import check_reason
-from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.checks import reason_problems
 from jixiao.evaluate.indicators import score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
 from jixiao.grouping import KEY_COLUMNS as KEY_COLUMNS
-from jixiao.grouping import arrow, group_arrays, key_columns, pool, reason_classes
+from jixiao.grouping import (
+    arrow,
+    clear_reasons,
+    group_arrays,
+    key_columns,
+    known_reasons,
+    pool,
+    reason_classes,
+)
 from jixiao.grouping import group_rows as group_rows
 from jixiao.policy.model import Policy
 
 __all__ = [
     "KEY_COLUMNS",
     "arrow_types",
+    "cache_clear",
     "gather",
     "group_rows",
     "key_columns",
@@ -72,19 +80,41 @@ def score_batch(
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
     keys = key_columns(policy, batch.schema)
     arrays = [batch.column(c) for c in keys]
+    classed = False
     if not explain and "reason" in keys and not memo_of(policy).reasons:
         # without explanations a row's result takes only the class of its reason text from it
         i = keys.index("reason")
         classes = reason_classes(policy, arrays[i])
         if classes is not None:
             arrays[i] = classes
-    group, first = group_arrays(arrays, batch.num_rows)
+            classed = True
+    group, first, sizes = group_arrays(arrays, batch.num_rows)
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     memos = _Memos(policy)
+    kept = None if explain else _kept_entries(policy)
+    if kept is not None:
+        kept.reasons = known_reasons(policy)
+        # groups of one row are kept too when nearly all the batch's rows repeat in it
+        singles = int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows
     with collecting(), jixiao_context():
-        for block, rows in _representatives(batch, keys, first):
-            out.extend(_score_block(policy, plan, memos, block, rows))
+        for start, block, rows in _representatives(batch, keys, first):
+            if kept is None:
+                out.add(out.entries(_score_block(policy, plan, memos, block, rows)))
+                continue
+            cells = [kept.key(row, keys, classed) for row in block]
+            entries = [None if k is None else kept.get(k) for k in cells]
+            todo = [j for j, e in enumerate(entries) if e is None]
+            if todo:
+                scored = _score_block(
+                    policy, plan, memos, [block[j] for j in todo], [rows[j] for j in todo]
+                )
+                for j, entry in zip(todo, out.entries(scored), strict=True):
+                    entries[j] = entry
+                    k = cells[j]
+                    if k is not None and (singles or sizes[start + j] > 1):
+                        kept.put(k, entry)
+            out.add(cast(list[_Entry], entries))
     return out.arrays(group)
 
 
@@ -210,43 +240,23 @@ class _Records:
         self.n_findings = array.array("i")
         self.n_errors = array.array("i")
         self.text = {c: _Text() for c in _TEXT_COLUMNS if explain or c != "explanation"}
-        self.rules: dict[int, int] = {}  # id of a compiled rule: the code of its label
-        self.shapes: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
+        self.labels: dict[int, str] = {}  # id of a compiled rule: its label
+        self.shapes: dict[tuple[Any, ...], tuple[int, int, str, int]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
 
-    def extend(self, results: Iterable[IndicatorResult]) -> None:
-        scores: list[Decimal | None] = []
-        met, verified = self.met, self.verified
-        n_findings, n_errors = self.n_findings, self.n_errors
-        text = self.text
-        rule_text, tier_text, basis_text, codes_text = (
-            text["rule"],
-            text["tier"],
-            text["basis"],
-            text["finding_codes"],
-        )
-        rule, tier, basis, codes = (
-            rule_text.codes,
-            tier_text.codes,
-            basis_text.codes,
-            codes_text.codes,
-        )
-        rules = self.rules
-        shapes = self.shapes
+    def entries(self, results: Iterable[IndicatorResult]) -> list[_Entry]:
+        """What each result puts in the result columns, as values (see :data:`_Entry`)."""
+        out: list[_Entry] = []
+        labels, shapes = self.labels, self.shapes
+        explain, lang = self.explain, self.lang
         for r in results:
-            scores.append(r.score)
             m = r.met
-            met.append(-1 if m is None else 1 if m else 0)
             compiled = r.rule
-            if compiled is None:
-                rule.append(-1)
-            else:
-                k = rules.get(id(compiled))
-                if k is None:
-                    k = rules[id(compiled)] = rule_text.code(compiled.label)
-                rule.append(k)
-            tier.append(tier_text.code(r.tier))
-            basis.append(basis_text.code(r.basis))
+            label = None
+            if compiled is not None:
+                label = labels.get(id(compiled))
+                if label is None:
+                    label = labels[id(compiled)] = compiled.label
             # a plain result has its findings made already
             shape = None if type(r) is IndicatorResult else self._shape(r)
             got = None if shape is None else shapes.get(shape)
@@ -255,23 +265,55 @@ class _Records:
                 got = (
                     len(findings),
                     sum(1 for f in findings if f.severity == "error"),
-                    codes_text.code(";".join(f.code for f in findings)),
+                    ";".join(f.code for f in findings),
                     1 if r.verified else 0,
                 )
                 if shape is not None:
                     if len(shapes) > _SHAPES:
                         shapes.clear()
                     shapes[shape] = got
-            n_findings.append(got[0])
-            n_errors.append(got[1])
-            codes.append(got[2])
-            verified.append(got[3])
-            if self.explain:
-                explanation = text["explanation"]
-                explanation.codes.append(explanation.code(r.explanation(self.lang)))
-        self.n += len(scores)
-        pa = arrow()
-        self.scores.append(pa.array(scores, type=self.types["computed_score"], memory_pool=pool()))
+            out.append(
+                (
+                    r.score,
+                    -1 if m is None else 1 if m else 0,
+                    label,
+                    r.tier,
+                    r.basis,
+                    *got,
+                    r.explanation(lang) if explain else None,
+                )
+            )
+        return out
+
+    def add(self, entries: list[_Entry]) -> None:
+        """Append the *entries* (one per group, in order) to the columns."""
+        met, verified = self.met, self.verified
+        n_findings, n_errors = self.n_findings, self.n_errors
+        text = self.text
+        rule, tier, basis, codes = (
+            text["rule"],
+            text["tier"],
+            text["basis"],
+            text["finding_codes"],
+        )
+        explanation = text.get("explanation")
+        for e in entries:
+            met.append(e[1])
+            rule.codes.append(rule.code(e[2]))
+            tier.codes.append(tier.code(e[3]))
+            basis.codes.append(basis.code(e[4]))
+            n_findings.append(e[5])
+            n_errors.append(e[6])
+            codes.codes.append(codes.code(e[7]))
+            verified.append(e[8])
+            if explanation is not None:
+                explanation.codes.append(explanation.code(e[9]))
+        self.n += len(entries)
+        self.scores.append(
+            arrow().array(
+                [e[0] for e in entries], type=self.types["computed_score"], memory_pool=pool()
+            )
+        )
 
     def arrays(self, group: Any) -> dict[str, Any]:
         """The result columns taken back to the rows by *group* (each row's entry number)."""
@@ -326,9 +368,7 @@ class _Records:
         # on the rule's findings that require a reason, both part of the shape)
         reason = self.reasons.get(text)
         if reason is None:
-            found: list[Finding] = []
-            check_reason(policy, text, "reason", "error", found)
-            reason = tuple(f.code for f in found)
+            reason = tuple(code for code, _detail in reason_problems(policy, text.strip()))
             if len(self.reasons) > _SHAPES:
                 self.reasons.clear()
             self.reasons[text] = reason
@@ -338,6 +378,93 @@ class _Records:
             c is not None and c < 0,
         )
         return (id(rule), marks, sev, bounds, reason, r.basis, r.score is None)
+
+
+#: What one group puts in the result columns: computed score, met (1, 0, -1 for None), rule
+#: label, tier, basis, number of findings, of errors, the finding codes (``;``-joined), verified
+#: (1 or 0), and the explanation (None without explanations).
+_Entry = tuple[Decimal | None, int, str | None, str | None, str, int, int, str, int, str | None]
+
+#: Groups kept per policy across batches (each of two generations; see :class:`_Kept`).
+KEPT_GROUPS = 1 << 14
+#: The share of a batch's rows in groups of more than one row at or above which its groups of
+#: one row are kept as well (in a table that repeats that much they come back in later batches;
+#: in one whose actuals are mostly distinct, about half the rows are groups of one, and they
+#: do not).
+KEPT_REPEATED = 0.9
+
+
+class _Kept:
+    """What the groups that repeat put in the result columns, kept across the batches of a
+    table (and across tables) for one policy, without explanations: a group of a later batch
+    with the same cells takes its entry rather than being scored again. Real tables repeat
+    their rows across batches as much as within one: after the first batch, most groups are
+    found here.
+
+    Only groups of more than one row in their batch are kept (a row that never repeats would
+    only churn the cache), and groups of one row too when at least :data:`KEPT_REPEATED` of the
+    batch's rows are in groups of more than one. Two generations of :data:`KEPT_GROUPS`.
+
+    Keyed by the group's cells as Python values *with their types* (``5``, ``5.0`` and ``"5"``
+    are three keys), and the reason by its class when the batch grouped it so; a group with a
+    cell whose equality is not exact (a float zero, since ``0.0 == -0.0``; a Decimal, since equal
+    Decimals may be written differently), with a reason that has no class, or with a cell that
+    cannot be hashed, is not kept."""
+
+    __slots__ = ("_new", "_old", "reasons")
+
+    def __init__(self) -> None:
+        self._new: dict[tuple[Any, ...], _Entry] = {}
+        self._old: dict[tuple[Any, ...], _Entry] = {}
+        self.reasons: dict[Any, Any] = {}  # a reason text: its class (grouping.known_reasons)
+
+    def key(self, row: dict[str, Any], keys: list[str], classed: bool) -> tuple[Any, ...] | None:
+        parts: list[Any] = []
+        for c in keys:
+            v = row[c]
+            t = type(v)
+            if (t is float and not v) or t is Decimal:
+                return None
+            if classed and c == "reason":
+                v = self.reasons.get(v, self.reasons)
+                if v is None or v is self.reasons:  # no class, or not known (cleared)
+                    return None
+            parts.append(v)
+            parts.append(t)
+        key = tuple(parts)
+        try:
+            hash(key)
+        except TypeError:  # a list where text belongs: its own group, never kept
+            return None
+        return key
+
+    def get(self, key: tuple[Any, ...]) -> _Entry | None:
+        got = self._new.get(key)
+        return self._old.get(key) if got is None else got
+
+    def put(self, key: tuple[Any, ...], entry: _Entry) -> None:
+        if len(self._new) >= KEPT_GROUPS:
+            self._old, self._new = self._new, {}
+        self._new[key] = entry
+
+
+_KEPT: dict[int, tuple[Policy, _Kept]] = {}
+
+
+def cache_clear() -> None:
+    """Forget the groups kept across batches and the reason classes (every policy's)."""
+    _KEPT.clear()
+    clear_reasons()
+
+
+def _kept_entries(policy: Policy) -> _Kept:
+    """The kept groups of *policy* (by identity; the last few policies' only)."""
+    entry = _KEPT.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        if len(_KEPT) >= 4:
+            _KEPT.clear()
+        entry = _KEPT[id(policy)] = (policy, _Kept())
+    return entry[1]
 
 
 _TEXT_COLUMNS = ("rule", "tier", "basis", "finding_codes", "explanation")
@@ -352,9 +479,9 @@ _REPRESENTATIVES = 4096
 
 def _representatives(
     batch: Any, keys: list[str], first: Any
-) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
+) -> Iterator[tuple[int, list[dict[str, Any]], list[int]]]:
     """Each group's first row as a dict of its *keys* cells, with its number in the batch, a
-    block at a time (so the Python objects of a batch's many groups are not all alive at
+    block at a time (with the group number of the block's first) (so the Python objects of a batch's many groups are not all alive at
     once)."""
     pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
@@ -364,7 +491,7 @@ def _representatives(
         picked = pa.array(numbers, memory_pool=mem)
         values = [pc.take(batch.column(c), picked, memory_pool=mem).to_pylist() for c in keys]
         block = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
-        yield block, numbers.tolist()
+        yield start, block, numbers.tolist()
 
 
 def gather(values: list[Any], type: Any, group: Any) -> Any:

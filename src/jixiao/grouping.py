@@ -20,9 +20,11 @@ from jixiao.policy.model import Policy
 __all__ = [
     "KEY_COLUMNS",
     "arrow",
+    "clear_reasons",
     "group_arrays",
     "group_rows",
     "key_columns",
+    "known_reasons",
     "pool",
     "reason_classes",
 ]
@@ -102,17 +104,20 @@ def _codes(column: Any) -> tuple[Any, int]:
 def group_rows(batch: Any, columns: Sequence[str]) -> tuple[Any, Any]:
     """Group numbers (an int64 Arrow array, one per row, numbered in order of first appearance)
     and each group's first row (a numpy array), for the rows of *batch* equal in *columns*."""
-    return group_arrays([batch.column(c) for c in columns], batch.num_rows)
+    key, first, _sizes = group_arrays([batch.column(c) for c in columns], batch.num_rows)
+    return key, first
 
 
-def group_arrays(arrays: Sequence[Any], n: int) -> tuple[Any, Any]:
-    """:func:`group_rows` of the rows equal in every one of *arrays* (each *n* long)."""
+def group_arrays(arrays: Sequence[Any], n: int) -> tuple[Any, Any, Any]:
+    """:func:`group_rows` of the rows equal in every one of *arrays* (each *n* long), and the
+    number of rows in each group (a numpy array)."""
     pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
     np = importlib.import_module("numpy")
     mem = pool()
     if n == 0 or not arrays:
-        return pa.array([0] * n, type=pa.int64()), np.array([0][:n], dtype=np.int64)
+        none = np.array([0][:n], dtype=np.int64)
+        return pa.array([0] * n, type=pa.int64()), none, none + n
     key, _groups = _codes(arrays[0])
     for column in arrays[1:]:
         codes, size = _codes(column)
@@ -123,8 +128,10 @@ def group_arrays(arrays: Sequence[Any], n: int) -> tuple[Any, Any]:
         combined = pc.add_checked(combined, codes, memory_pool=mem)
         encoded = pc.dictionary_encode(combined, memory_pool=mem)
         key = encoded.indices.cast(pa.int64(), memory_pool=mem)
-    _, first = np.unique(key.to_numpy(zero_copy_only=False), return_index=True)
-    return key, first
+    _, first, sizes = np.unique(
+        key.to_numpy(zero_copy_only=False), return_index=True, return_counts=True
+    )
+    return key, first, sizes
 
 
 def reason_classes(policy: Policy, column: Any) -> Any:
@@ -143,7 +150,7 @@ def reason_classes(policy: Policy, column: Any) -> Any:
     if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
         return None
     encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=mem)
-    known = _known_reasons(policy)
+    known = known_reasons(policy)
     numbers: dict[tuple[str, ...], int] = {}
     ids = np.empty(len(encoded.dictionary), dtype=np.int64)
     for k, value in enumerate(encoded.dictionary.to_pylist()):
@@ -160,7 +167,12 @@ REASON_TEXTS = 1 << 16
 _REASONS: dict[int, tuple[Policy, dict[Any, Any]]] = {}
 
 
-def _known_reasons(policy: Policy) -> dict[Any, Any]:
+def clear_reasons() -> None:
+    """Forget the reason classes kept for every policy."""
+    _REASONS.clear()
+
+
+def known_reasons(policy: Policy) -> dict[Any, Any]:
     """The reason classes kept for *policy* (by identity; the last few policies' only), emptied
     when they reach :data:`REASON_TEXTS`."""
     entry = _REASONS.get(id(policy))

@@ -11,7 +11,7 @@ from jixiao.forms.model import Indicator
 from jixiao.policy.model import Policy
 from jixiao.policy.names import norm_word as _norm
 
-__all__ = ["check_claim_bounds", "check_reason"]
+__all__ = ["check_claim_bounds", "check_reason", "reason_problems"]
 
 
 def check_claim_bounds(ind: Indicator, findings: list[Finding]) -> None:
@@ -37,20 +37,33 @@ def check_reason(
     policy: Policy | None, reason: str, cell: str, severity: str, findings: list[Finding]
 ) -> None:
     text = reason.strip()
+    for code, detail in reason_problems(policy, text):
+        if code == "REASON_MISSING":
+            findings.append(finding("REASON_MISSING", cell, severity=severity))
+        elif code == "REASON_PLACEHOLDER":
+            findings.append(finding("REASON_PLACEHOLDER", cell, severity=severity, reason=text))
+        elif code == "REASON_CONTRADICTS":
+            findings.append(finding("REASON_CONTRADICTS", cell, word=detail))
+        else:
+            findings.append(finding("REASON_INCOMPLETE", cell, variant=detail))
+
+
+def reason_problems(policy: Policy | None, text: str) -> list[tuple[str, str]]:
+    """What the reason check finds in a (trimmed) reason *text*, without making findings: each
+    problem's code and detail (the contradicting word; which of cause and measure is missing)."""
     if not text:
-        findings.append(finding("REASON_MISSING", cell, severity=severity))
-        return
+        return [("REASON_MISSING", "")]
     assert policy is not None
     if _norm(text) in policy.placeholders:
-        findings.append(finding("REASON_PLACEHOLDER", cell, severity=severity, reason=text))
-        return
+        return [("REASON_PLACEHOLDER", "")]
+    found: list[tuple[str, str]] = []
     cues = policy.reason_cues
     contradicting = [w for w in cues.get("contradicts", ()) if w in text]
     if contradicting:
-        findings.append(finding("REASON_CONTRADICTS", cell, word=contradicting[0]))
+        found.append(("REASON_CONTRADICTS", contradicting[0]))
     required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
     if required:
         missing = [k for k, words in required.items() if not any(w in text for w in words)]
         if missing:
-            variant = missing[0] if len(missing) == 1 else "both"
-            findings.append(finding("REASON_INCOMPLETE", cell, variant=variant))
+            found.append(("REASON_INCOMPLETE", missing[0] if len(missing) == 1 else "both"))
+    return found

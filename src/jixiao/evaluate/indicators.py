@@ -16,6 +16,7 @@ from typing import Any
 from jixiao.decimals import in_context
 from jixiao.errors import FormError
 from jixiao.evaluate.checks import check_reason as _check_reason
+from jixiao.evaluate.checks import reason_problems
 from jixiao.evaluate.findings import (
     Finding,
 )
@@ -281,9 +282,7 @@ def reason_class(policy: Policy, reason: Any) -> tuple[str, ...] | None:
         text = reason.strip()
     else:
         return None
-    found: list[Finding] = []
-    _check_reason(policy, text, "reason", "error", found)
-    return tuple(f.code for f in found)
+    return tuple(code for code, _detail in reason_problems(policy, text))
 
 
 def _invalid_text(text: str) -> bool:
