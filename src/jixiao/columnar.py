@@ -92,13 +92,13 @@ def score_batch(
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     memos = _Memos(policy)
-    kept = None if explain else _kept_entries(policy)
-    if kept is not None:
+    kept = None
+    if not explain and int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows:
+        # nearly all the rows repeat in the batch: its groups will come back in later ones
+        kept = _kept_entries(policy)
         kept.reasons = known_reasons(policy)
-        # groups of one row are kept too when nearly all the batch's rows repeat in it
-        singles = int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows
     with collecting(), jixiao_context():
-        for start, block, rows in _representatives(batch, keys, first):
+        for block, rows in _representatives(batch, keys, first):
             if kept is None:
                 out.add(out.entries(_score_block(policy, plan, memos, block, rows)))
                 continue
@@ -112,7 +112,7 @@ def score_batch(
                 for j, entry in zip(todo, out.entries(scored), strict=True):
                     entries[j] = entry
                     k = cells[j]
-                    if k is not None and (singles or sizes[start + j] > 1):
+                    if k is not None:
                         kept.put(k, entry)
             out.add(cast(list[_Entry], entries))
     return out.arrays(group)
@@ -387,10 +387,9 @@ _Entry = tuple[Decimal | None, int, str | None, str | None, str, int, int, str, 
 
 #: Groups kept per policy across batches (each of two generations; see :class:`_Kept`).
 KEPT_GROUPS = 1 << 14
-#: The share of a batch's rows in groups of more than one row at or above which its groups of
-#: one row are kept as well (in a table that repeats that much they come back in later batches;
-#: in one whose actuals are mostly distinct, about half the rows are groups of one, and they
-#: do not).
+#: The share of a batch's rows in groups of more than one row at or above which its groups are
+#: looked up and kept (in a table that repeats that much they come back in later batches; in
+#: one whose actuals are mostly distinct, about half the rows are groups of one, which do not).
 KEPT_REPEATED = 0.9
 
 
@@ -401,9 +400,9 @@ class _Kept:
     their rows across batches as much as within one: after the first batch, most groups are
     found here.
 
-    Only groups of more than one row in their batch are kept (a row that never repeats would
-    only churn the cache), and groups of one row too when at least :data:`KEPT_REPEATED` of the
-    batch's rows are in groups of more than one. Two generations of :data:`KEPT_GROUPS`.
+    Used for a batch in which at least :data:`KEPT_REPEATED` of the rows are in groups of more
+    than one (elsewhere, rows that never repeat would only churn it and cost a lookup each).
+    Two generations of :data:`KEPT_GROUPS`.
 
     Keyed by the group's cells as Python values *with their types* (``5``, ``5.0`` and ``"5"``
     are three keys), and the reason by its class when the batch grouped it so; a group with a
@@ -479,9 +478,9 @@ _REPRESENTATIVES = 4096
 
 def _representatives(
     batch: Any, keys: list[str], first: Any
-) -> Iterator[tuple[int, list[dict[str, Any]], list[int]]]:
+) -> Iterator[tuple[list[dict[str, Any]], list[int]]]:
     """Each group's first row as a dict of its *keys* cells, with its number in the batch, a
-    block at a time (with the group number of the block's first) (so the Python objects of a batch's many groups are not all alive at
+    block at a time (so the Python objects of a batch's many groups are not all alive at
     once)."""
     pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
@@ -491,7 +490,7 @@ def _representatives(
         picked = pa.array(numbers, memory_pool=mem)
         values = [pc.take(batch.column(c), picked, memory_pool=mem).to_pylist() for c in keys]
         block = [dict(zip(keys, cells, strict=True)) for cells in zip(*values, strict=True)]
-        yield start, block, numbers.tolist()
+        yield block, numbers.tolist()
 
 
 def gather(values: list[Any], type: Any, group: Any) -> Any:
