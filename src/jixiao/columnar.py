@@ -472,8 +472,11 @@ _TEXT_COLUMNS = ("rule", "tier", "basis", "finding_codes", "explanation")
 _SHAPES = 4096
 
 
-#: Groups whose representative rows are turned into Python dicts (and scored) at a time.
-_REPRESENTATIVES = 4096
+#: Groups whose representative rows are turned into Python dicts (and scored) at a time. Their
+#: Python objects (dicts, results, the plan's columns) are what the path holds besides Arrow's
+#: arrays: on 1M mostly distinct rows, blocks of 1,024 took peak memory from 2.5 to 2.3 times
+#: the input table's size (4,096) at the same speed; 512 cost a fifth of the speed.
+_REPRESENTATIVES = 1024
 
 
 def _representatives(
