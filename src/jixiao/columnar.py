@@ -286,33 +286,30 @@ class _Records:
         return out
 
     def add(self, entries: list[_Entry]) -> None:
-        """Append the *entries* (one per group, in order) to the columns."""
-        met, verified = self.met, self.verified
-        n_findings, n_errors = self.n_findings, self.n_errors
-        text = self.text
-        rule, tier, basis, codes = (
-            text["rule"],
-            text["tier"],
-            text["basis"],
-            text["finding_codes"],
+        """Append the *entries* (one per group, in order) to the columns, a column at a time."""
+        if not entries:
+            return
+        score, met, rule, tier, basis, n_findings, n_errors, codes, verified, explained = zip(
+            *entries, strict=True
         )
-        explanation = text.get("explanation")
-        for e in entries:
-            met.append(e[1])
-            rule.codes.append(rule.code(e[2]))
-            tier.codes.append(tier.code(e[3]))
-            basis.codes.append(basis.code(e[4]))
-            n_findings.append(e[5])
-            n_errors.append(e[6])
-            codes.codes.append(codes.code(e[7]))
-            verified.append(e[8])
-            if explanation is not None:
-                explanation.codes.append(explanation.code(e[9]))
+        self.met.extend(met)
+        self.n_findings.extend(n_findings)
+        self.n_errors.extend(n_errors)
+        self.verified.extend(verified)
+        text = self.text
+        for column, values in (
+            ("rule", rule),
+            ("tier", tier),
+            ("basis", basis),
+            ("finding_codes", codes),
+            ("explanation", explained),
+        ):
+            built = text.get(column)
+            if built is not None:
+                built.codes.extend(map(built.code, values))
         self.n += len(entries)
         self.scores.append(
-            arrow().array(
-                [e[0] for e in entries], type=self.types["computed_score"], memory_pool=pool()
-            )
+            arrow().array(list(score), type=self.types["computed_score"], memory_pool=pool())
         )
 
     def arrays(self, group: Any) -> dict[str, Any]:
