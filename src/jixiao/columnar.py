@@ -48,16 +48,20 @@ from jixiao.evaluate.indicators import score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
-from jixiao.grouping import KEY_COLUMNS as KEY_COLUMNS
 from jixiao.grouping import (
+    KEPT_REPEATED,
+    Entry,
     arrow,
+    clear_kept,
     clear_reasons,
     group_arrays,
+    kept_for,
     key_columns,
     known_reasons,
     pool,
     reason_classes,
 )
+from jixiao.grouping import KEY_COLUMNS as KEY_COLUMNS
 from jixiao.grouping import group_rows as group_rows
 from jixiao.policy.model import Policy
 
@@ -95,7 +99,7 @@ def score_batch(
     kept = None
     if not explain and int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows:
         # nearly all the rows repeat in the batch: its groups will come back in later ones
-        kept = _kept_entries(policy)
+        kept = kept_for(policy)
         kept.reasons = known_reasons(policy)
     with collecting(), jixiao_context():
         for block, rows in _representatives(batch, keys, first):
@@ -114,7 +118,7 @@ def score_batch(
                     k = cells[j]
                     if k is not None:
                         kept.put(k, entry)
-            out.add(cast(list[_Entry], entries))
+            out.add(cast(list[Entry], entries))
     return out.arrays(group)
 
 
@@ -244,9 +248,9 @@ class _Records:
         self.shapes: dict[tuple[Any, ...], tuple[int, int, str, int]] = {}
         self.reasons: dict[str, tuple[str, ...]] = {}
 
-    def entries(self, results: Iterable[IndicatorResult]) -> list[_Entry]:
-        """What each result puts in the result columns, as values (see :data:`_Entry`)."""
-        out: list[_Entry] = []
+    def entries(self, results: Iterable[IndicatorResult]) -> list[Entry]:
+        """What each result puts in the result columns, as values (see :data:`Entry`)."""
+        out: list[Entry] = []
         labels, shapes = self.labels, self.shapes
         explain, lang = self.explain, self.lang
         for r in results:
@@ -285,7 +289,7 @@ class _Records:
             )
         return out
 
-    def add(self, entries: list[_Entry]) -> None:
+    def add(self, entries: list[Entry]) -> None:
         """Append the *entries* (one per group, in order) to the columns, a column at a time."""
         if not entries:
             return
@@ -377,90 +381,10 @@ class _Records:
         return (id(rule), marks, sev, bounds, reason, r.basis, r.score is None)
 
 
-#: What one group puts in the result columns: computed score, met (1, 0, -1 for None), rule
-#: label, tier, basis, number of findings, of errors, the finding codes (``;``-joined), verified
-#: (1 or 0), and the explanation (None without explanations).
-_Entry = tuple[Decimal | None, int, str | None, str | None, str, int, int, str, int, str | None]
-
-#: Groups kept per policy across batches (each of two generations; see :class:`_Kept`).
-KEPT_GROUPS = 1 << 14
-#: The share of a batch's rows in groups of more than one row at or above which its groups are
-#: looked up and kept (in a table that repeats that much they come back in later batches; in
-#: one whose actuals are mostly distinct, about half the rows are groups of one, which do not).
-KEPT_REPEATED = 0.9
-
-
-class _Kept:
-    """What the groups that repeat put in the result columns, kept across the batches of a
-    table (and across tables) for one policy, without explanations: a group of a later batch
-    with the same cells takes its entry rather than being scored again. Real tables repeat
-    their rows across batches as much as within one: after the first batch, most groups are
-    found here.
-
-    Used for a batch in which at least :data:`KEPT_REPEATED` of the rows are in groups of more
-    than one (elsewhere, rows that never repeat would only churn it and cost a lookup each).
-    Two generations of :data:`KEPT_GROUPS`.
-
-    Keyed by the group's cells as Python values *with their types* (``5``, ``5.0`` and ``"5"``
-    are three keys), and the reason by its class when the batch grouped it so; a group with a
-    cell whose equality is not exact (a float zero, since ``0.0 == -0.0``; a Decimal, since equal
-    Decimals may be written differently), with a reason that has no class, or with a cell that
-    cannot be hashed, is not kept."""
-
-    __slots__ = ("_new", "_old", "reasons")
-
-    def __init__(self) -> None:
-        self._new: dict[tuple[Any, ...], _Entry] = {}
-        self._old: dict[tuple[Any, ...], _Entry] = {}
-        self.reasons: dict[Any, Any] = {}  # a reason text: its class (grouping.known_reasons)
-
-    def key(self, row: dict[str, Any], keys: list[str], classed: bool) -> tuple[Any, ...] | None:
-        parts: list[Any] = []
-        for c in keys:
-            v = row[c]
-            t = type(v)
-            if (t is float and not v) or t is Decimal:
-                return None
-            if classed and c == "reason":
-                v = self.reasons.get(v, self.reasons)
-                if v is None or v is self.reasons:  # no class, or not known (cleared)
-                    return None
-            parts.append(v)
-            parts.append(t)
-        key = tuple(parts)
-        try:
-            hash(key)
-        except TypeError:  # a list where text belongs: its own group, never kept
-            return None
-        return key
-
-    def get(self, key: tuple[Any, ...]) -> _Entry | None:
-        got = self._new.get(key)
-        return self._old.get(key) if got is None else got
-
-    def put(self, key: tuple[Any, ...], entry: _Entry) -> None:
-        if len(self._new) >= KEPT_GROUPS:
-            self._old, self._new = self._new, {}
-        self._new[key] = entry
-
-
-_KEPT: dict[int, tuple[Policy, _Kept]] = {}
-
-
 def cache_clear() -> None:
     """Forget the groups kept across batches and the reason classes (every policy's)."""
-    _KEPT.clear()
+    clear_kept()
     clear_reasons()
-
-
-def _kept_entries(policy: Policy) -> _Kept:
-    """The kept groups of *policy* (by identity; the last few policies' only)."""
-    entry = _KEPT.get(id(policy))
-    if entry is None or entry[0] is not policy:
-        if len(_KEPT) >= 4:
-            _KEPT.clear()
-        entry = _KEPT[id(policy)] = (policy, _Kept())
-    return entry[1]
 
 
 _TEXT_COLUMNS = ("rule", "tier", "basis", "finding_codes", "explanation")

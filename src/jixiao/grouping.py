@@ -5,24 +5,33 @@ Arrow 批内分组：按结果可能依赖的各列（不写说明时偏差原�
 
 :func:`key_columns` names the columns a row's result may depend on under a policy,
 :func:`reason_classes` turns a reason column into the classes of its texts, and
-:func:`group_rows` / :func:`group_arrays` number the rows equal in all of them.
+:func:`group_rows` / :func:`group_arrays` number the rows equal in all of them, and
+:class:`Kept` holds what the groups of tables whose rows repeat put in the result columns, across
+batches.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from jixiao.evaluate.indicators import reason_class
 from jixiao.policy.model import Policy
 
 __all__ = [
+    "KEPT_GROUPS",
+    "KEPT_REPEATED",
     "KEY_COLUMNS",
+    "Entry",
+    "Kept",
     "arrow",
+    "clear_kept",
     "clear_reasons",
     "group_arrays",
     "group_rows",
+    "kept_for",
     "key_columns",
     "known_reasons",
     "pool",
@@ -182,4 +191,89 @@ def known_reasons(policy: Policy) -> dict[Any, Any]:
         entry = _REASONS[id(policy)] = (policy, {})
     if len(entry[1]) >= REASON_TEXTS:
         entry[1].clear()
+    return entry[1]
+
+
+#: What one group puts in the result columns: computed score, met (1, 0, -1 for None), rule
+#: label, tier, basis, number of findings, of errors, the finding codes (``;``-joined), verified
+#: (1 or 0), and the explanation (None without explanations).
+Entry = tuple[Decimal | None, int, str | None, str | None, str, int, int, str, int, str | None]
+
+#: Groups kept per policy across batches (each of two generations; see :class:`Kept`).
+KEPT_GROUPS = 1 << 14
+#: The share of a batch's rows in groups of more than one row at or above which its groups are
+#: looked up and kept (in a table that repeats that much they come back in later batches; in
+#: one whose actuals are mostly distinct, about half the rows are groups of one, which do not).
+KEPT_REPEATED = 0.9
+
+
+class Kept:
+    """What the groups that repeat put in the result columns, kept across the batches of a
+    table (and across tables) for one policy, without explanations: a group of a later batch
+    with the same cells takes its entry rather than being scored again. Real tables repeat
+    their rows across batches as much as within one: after the first batch, most groups are
+    found here.
+
+    Used for a batch in which at least :data:`KEPT_REPEATED` of the rows are in groups of more
+    than one (elsewhere, rows that never repeat would only churn it and cost a lookup each).
+    Two generations of :data:`KEPT_GROUPS`.
+
+    Keyed by the group's cells as Python values *with their types* (``5``, ``5.0`` and ``"5"``
+    are three keys), and the reason by its class when the batch grouped it so; a group with a
+    cell whose equality is not exact (a float zero, since ``0.0 == -0.0``; a Decimal, since equal
+    Decimals may be written differently), with a reason that has no class, or with a cell that
+    cannot be hashed, is not kept."""
+
+    __slots__ = ("_new", "_old", "reasons")
+
+    def __init__(self) -> None:
+        self._new: dict[tuple[Any, ...], Entry] = {}
+        self._old: dict[tuple[Any, ...], Entry] = {}
+        self.reasons: dict[Any, Any] = {}  # a reason text: its class (grouping.known_reasons)
+
+    def key(self, row: dict[str, Any], keys: list[str], classed: bool) -> tuple[Any, ...] | None:
+        parts: list[Any] = []
+        for c in keys:
+            v = row[c]
+            t = type(v)
+            if (t is float and not v) or t is Decimal:
+                return None
+            if classed and c == "reason":
+                v = self.reasons.get(v, self.reasons)
+                if v is None or v is self.reasons:  # no class, or not known (cleared)
+                    return None
+            parts.append(v)
+            parts.append(t)
+        key = tuple(parts)
+        try:
+            hash(key)
+        except TypeError:  # a list where text belongs: its own group, never kept
+            return None
+        return key
+
+    def get(self, key: tuple[Any, ...]) -> Entry | None:
+        got = self._new.get(key)
+        return self._old.get(key) if got is None else got
+
+    def put(self, key: tuple[Any, ...], entry: Entry) -> None:
+        if len(self._new) >= KEPT_GROUPS:
+            self._old, self._new = self._new, {}
+        self._new[key] = entry
+
+
+_KEPT_BY_POLICY: dict[int, tuple[Policy, Kept]] = {}
+
+
+def clear_kept() -> None:
+    """Forget the groups kept for every policy."""
+    _KEPT_BY_POLICY.clear()
+
+
+def kept_for(policy: Policy) -> Kept:
+    """The kept groups of *policy* (by identity; the last few policies' only)."""
+    entry = _KEPT_BY_POLICY.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        if len(_KEPT_BY_POLICY) >= 4:
+            _KEPT_BY_POLICY.clear()
+        entry = _KEPT_BY_POLICY[id(policy)] = (policy, Kept())
     return entry[1]
