@@ -112,6 +112,16 @@ def uncached(policy: jixiao.Policy, row: Any) -> dict[str, Any]:
 
 ROWS = corpus_rows() + generated_rows(1500)
 
+#: A policy whose rules read the row's name: stricter for 满意度 (satisfaction) rows.
+NAME_RULE_POLICY = (
+    'policy "p" version "1"\nextends "central"\n'
+    'rule "满意度从严" before "正向指标" when contains(name, "满意度") and target.op == ">=" {\n'
+    "  met when actual >= target\n"
+    "  score = if met then weight else 0分\n"
+    "  reason required when scored < weight\n"
+    "}\n"
+)
+
 
 # ----------------------------------------------------------------------------- shared outcomes
 

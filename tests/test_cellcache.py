@@ -21,7 +21,7 @@ import jixiao
 import jixiao.evaluate.streams as streams
 from jixiao.evaluate import memo_clear
 from jixiao.evaluate.cellcache import CellCache
-from test_batch import corpus_rows, generated_rows, snapshot
+from test_batch import NAME_RULE_POLICY, corpus_rows, generated_rows, snapshot
 
 POLICIES = sorted(
     p.stem for p in (Path(__file__).resolve().parent.parent / "rules").glob("*.policy")
@@ -111,14 +111,7 @@ def test_cells_that_read_differently_are_different_keys() -> None:
 
 def test_a_policy_that_reads_the_name_is_not_cached(tmp_path: Path) -> None:
     path = tmp_path / "p.policy"
-    path.write_text(
-        'policy "p" version "1"\nextends "central"\n'
-        'rule "满意度从严" before "正向指标" when contains(name, "满意度") and target.op == ">=" {\n'
-        "  met when actual >= target\n"
-        "  score = if met then weight else 0分\n"
-        "}\n",
-        encoding="utf-8",
-    )
+    path.write_text(NAME_RULE_POLICY, encoding="utf-8")
     policy = jixiao.load_policy(str(path))
     rows = [
         {"name": n, "target": "≥90%", "actual": "85%", "weight": "10", "score": "10"}

@@ -20,6 +20,7 @@ import jixiao
 from jixiao.batch import RESULT_COLUMNS
 from jixiao.columnar import group_rows
 from jixiao.tables import _score_arrow_rows, score_table
+from test_batch import NAME_RULE_POLICY
 
 pa = pytest.importorskip("pyarrow")
 
@@ -215,15 +216,7 @@ def test_flagged_rows_share_their_finding_columns_by_shape() -> None:
 
 def test_a_policy_that_reads_the_name_groups_by_name(tmp_path: Path) -> None:
     path = tmp_path / "p.policy"
-    path.write_text(
-        'policy "p" version "1"\nextends "central"\n'
-        'rule "满意度从严" before "正向指标" when contains(name, "满意度") and target.op == ">=" {\n'
-        "  met when actual >= target\n"
-        "  score = if met then weight else 0分\n"
-        "  reason required when scored < weight\n"
-        "}\n",
-        encoding="utf-8",
-    )
+    path.write_text(NAME_RULE_POLICY, encoding="utf-8")
     rows = [
         {"name": "服务对象满意度", "target": "≥90%", "actual": "85%", "weight": "10"},
         {"name": "验收合格率", "target": "≥90%", "actual": "85%", "weight": "10"},

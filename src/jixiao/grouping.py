@@ -88,16 +88,22 @@ def key_columns(policy: Policy, schema: Any) -> list[str]:
     return out
 
 
+def _values(column: Any) -> Any:
+    """*column* with its values in place of dictionary codes (a dictionary column decoded)."""
+    t = column.type
+    if arrow().types.is_dictionary(t):
+        return column.cast(t.value_type, memory_pool=pool())
+    return column
+
+
 def _codes(column: Any) -> tuple[Any, int]:
     """Dictionary codes (int64) of one column and the number of distinct values; nulls form a
     value of their own. Floats are compared by their bits."""
     pa = arrow()
     pc = importlib.import_module("pyarrow.compute")
     mem = pool()
+    column = _values(column)
     t = column.type
-    if pa.types.is_dictionary(t):
-        column = column.cast(t.value_type, memory_pool=mem)
-        t = column.type
     if pa.types.is_floating(t):
         width = {16: pa.int16(), 32: pa.int32(), 64: pa.int64()}[t.bit_width]
         column = column.view(width)
@@ -152,10 +158,8 @@ def reason_classes(policy: Policy, column: Any) -> Any:
     pc = importlib.import_module("pyarrow.compute")
     np = importlib.import_module("numpy")
     mem = pool()
+    column = _values(column)
     t = column.type
-    if pa.types.is_dictionary(t):
-        column = column.cast(t.value_type, memory_pool=mem)
-        t = column.type
     if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)):
         return None
     encoded = pc.dictionary_encode(column, null_encoding="encode", memory_pool=mem)

@@ -49,7 +49,7 @@ def score_rows(
     A row that cannot even be read as an indicator yields an unscored result with a finding
     located at ``rows[i]`` (counting from *start*, e.g. a partition's first row number); the
     stream never stops on a bad row. Memory stays flat however long the stream: nothing is kept
-    but the bounded caches (parsed cells, shared outcomes).
+    but the bounded caches (parsed cells, shared outcomes, rows found by their cells).
 
     >>> import jixiao
     >>> rows = [{"target": "≥45人", "actual": "40人", "weight": 10}, {"target": "≥45人"}]
