@@ -8,7 +8,7 @@ for the others, against memo only and plan only.
 ``jixiao.score_rows`` reads its input in chunks and routes each row: a row whose outcome the
 shared-outcome memo holds is taken from it; a row seen before in the stream (scored by the plan
 then) goes to the row evaluator, which puts its outcome in the memo; the chunk's other rows go
-together through the columnar plan (see ``jixiao.evaluate.forms._score_rows_planned``). This
+together through the columnar plan (see ``jixiao.evaluate.streams._score_rows_routed``). This
 measures, under central, three ways on the same rows: ``routing`` (the default), ``memo-only``
 (no plan: every row through the memo, a miss scored by the row evaluator) and ``plan-only``
 (every chunk wholly through the plan, the rows it does not handle through the memo), on
@@ -36,7 +36,7 @@ PATHS = ("routing", "memo-only", "plan-only")
 
 def _plan_only(rows: Iterable[Any], policy: Any) -> Iterator[Any]:
     """Every chunk of 1,024 rows through the plan; the rows it hands back through the memo."""
-    import jixiao.evaluate.forms as forms
+    import jixiao.evaluate.streams as streams
     from jixiao.decimals import jixiao_context
     from jixiao.evaluate.memo import memo_of
     from jixiao.evaluate.plan import plan_of, score_chunk
@@ -47,9 +47,9 @@ def _plan_only(rows: Iterable[Any], policy: Any) -> Iterator[Any]:
     it = iter(rows)
     i = 0
     with jixiao_context():
-        while chunk := list(itertools.islice(it, forms.CHUNK_ROWS)):
+        while chunk := list(itertools.islice(it, streams.CHUNK_ROWS)):
             for row, result in zip(chunk, score_chunk(plan, chunk), strict=True):
-                yield forms._score_row(policy, memo, row, i) if result is None else result
+                yield streams._score_row(policy, memo, row, i) if result is None else result
                 i += 1
 
 
@@ -58,11 +58,11 @@ def _child(data: str, n: int, path: str) -> None:
     import rows
 
     import jixiao
-    import jixiao.evaluate.forms as forms
+    import jixiao.evaluate.streams as streams
 
     stream = list(rows.mostly_distinct(n, seed=1) if data == "md" else rows.rows(n, seed=1))
     if path == "memo-only":
-        forms.plan_of = lambda policy: None  # type: ignore[assignment]
+        streams.plan_of = lambda policy: None  # type: ignore[assignment]
     policy = jixiao.load_policy("central")
     jixiao.parse_target("合格率≥45人")  # a cell only Lark reads: build the parser now
     start, cpu = time.perf_counter(), time.process_time()

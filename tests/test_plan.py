@@ -190,24 +190,24 @@ def test_findings_made_on_first_read_are_the_evaluators_in_any_context() -> None
 def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]]:
     """Record the rows score_rows hands to the plan, call by call (the first *warmup* rows'
     misses go to the row evaluator)."""
-    import jixiao.evaluate.streams as forms
+    import jixiao.evaluate.streams as streams
 
-    monkeypatch.setattr(forms, "WARMUP_ROWS", warmup)
+    monkeypatch.setattr(streams, "WARMUP_ROWS", warmup)
     calls: list[list[Any]] = []
-    real = forms.score_chunk
+    real = streams.score_chunk
 
     def spy(plan: Any, rows: Any, *keyed: Any) -> list[IndicatorResult | None]:
         calls.append(list(rows))
         return real(plan, rows, *keyed)
 
-    monkeypatch.setattr(forms, "score_chunk", spy)
+    monkeypatch.setattr(streams, "score_chunk", spy)
     return calls
 
 
 def memo_only(policy: jixiao.Policy, rows: list[Any], start: int = 0) -> list[IndicatorResult]:
     """Every row on its own through the shared outcomes and the row evaluator (no routing, no
     plan): what score_rows gives for each row."""
-    import jixiao.evaluate.streams as forms
+    import jixiao.evaluate.streams as streams
     from jixiao.decimals import jixiao_context
     from jixiao.evaluate import memo_clear
     from jixiao.evaluate.memo import memo_of
@@ -215,7 +215,7 @@ def memo_only(policy: jixiao.Policy, rows: list[Any], start: int = 0) -> list[In
     memo_clear(policy)
     with jixiao_context():
         memo = memo_of(policy)
-        return [forms._score_row(policy, memo, row, i) for i, row in enumerate(rows, start)]
+        return [streams._score_row(policy, memo, row, i) for i, row in enumerate(rows, start)]
 
 
 def test_each_row_goes_to_the_memo_or_the_plan_and_a_repeat_goes_into_the_memo(
@@ -306,7 +306,7 @@ def test_routing_gives_what_the_memo_alone_gives_on_every_kind_of_row(
 def test_rows_the_plan_fails_on_are_scored_by_the_evaluator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import jixiao.evaluate.streams as forms
+    import jixiao.evaluate.streams as streams
 
     policy = jixiao.load_policy("central")
     rows: list[Any] = numeric_rows(200, seed=13) + BAD_ROWS
@@ -315,20 +315,20 @@ def test_rows_the_plan_fails_on_are_scored_by_the_evaluator(
     def broken(plan: Any, rows: Any) -> list[IndicatorResult | None]:
         raise RuntimeError("a bug in the plan")
 
-    monkeypatch.setattr(forms, "score_chunk", broken)
+    monkeypatch.setattr(streams, "score_chunk", broken)
     assert [snapshot(r) for r in jixiao.score_rows(rows, policy)] == want
 
 
 def test_rows_seen_long_ago_go_to_the_plan_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """The rows the plan scored are remembered in two bounded generations (memory stays flat):
     a row coming back after many others is new again."""
-    import jixiao.evaluate.streams as forms
+    import jixiao.evaluate.streams as streams
     from jixiao.evaluate import memo_clear
 
-    monkeypatch.setattr(forms, "SEEN_ROWS", 8)
+    monkeypatch.setattr(streams, "SEEN_ROWS", 8)
     policy = jixiao.load_policy("central")
     memo_clear(policy)
-    sightings = forms.PLAN_SIGHTINGS
+    sightings = streams.PLAN_SIGHTINGS
     first = {"target": "≥45人", "actual": "46.5人", "weight": 10}
     others = [{"target": "≥45人", "actual": f"{40 + i / 100}人", "weight": 10} for i in range(40)]
     rows = [first, *others] + [dict(first) for _ in range(sightings + 1)]
@@ -372,20 +372,20 @@ def test_when_rows_repeat_a_miss_goes_to_the_evaluator_not_the_plan(
 def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_plan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import jixiao.evaluate.streams as forms
+    import jixiao.evaluate.streams as streams
     from jixiao.evaluate import memo_clear
 
     policy = jixiao.load_policy("central")
     compiled: list[Any] = []
-    real = forms.plan_of
+    real = streams.plan_of
 
     def spy_plan_of(pol: jixiao.Policy) -> Any:
         compiled.append(pol)
         return real(pol)
 
-    monkeypatch.setattr(forms, "plan_of", spy_plan_of)
-    calls = spy_plan(monkeypatch, warmup=forms.WARMUP_ROWS)
-    assert forms.WARMUP_ROWS >= forms.FIRST_CHUNK
+    monkeypatch.setattr(streams, "plan_of", spy_plan_of)
+    calls = spy_plan(monkeypatch, warmup=streams.WARMUP_ROWS)
+    assert streams.WARMUP_ROWS >= streams.FIRST_CHUNK
     # rows that repeat: the memo scores them all, the plan is never even compiled
     memo_clear(policy)
     templates = numeric_rows(30, seed=31)
@@ -397,7 +397,7 @@ def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_
     got = list(jixiao.score_rows(distinct, policy))
     given = [r for call in calls for r in call]
     assert compiled and len(given) > 1000
-    first = {id(r) for r in distinct[: forms.WARMUP_ROWS]}
+    first = {id(r) for r in distinct[: streams.WARMUP_ROWS]}
     assert not any(id(r) in first for r in given)
     for row, r in zip(distinct[::25], got[::25], strict=True):
         assert snapshot(r) == snapshot(score_indicator_uncached(policy, row))
