@@ -292,6 +292,12 @@ def test_groups_that_repeat_are_kept_across_batches(monkeypatch: pytest.MonkeyPa
     ints = pa.Table.from_pylist([{**rows[0], "weight": 10}] * 4)
     floats = pa.Table.from_pylist([{**rows[0], "weight": 10.0}] * 4)
     assert count(ints, 4) == 1 and count(floats, 4) == 1 and count(ints, 2) == 0
+    # tables with other columns whose values line up are other groups: a reason cell 8 (not
+    # text, so not classed) without a score is not a score 8 without a reason
+    base = {"target": "≥45人", "actual": "40人", "weight": "10"}
+    scored_8 = pa.Table.from_pylist([{**base, "score": 8}] * 4)
+    reason_8 = pa.Table.from_pylist([{**base, "reason": 8}] * 4)
+    assert count(scored_8, 4) == 1 and count(reason_8, 4) == 1
     # a batch in which many rows are groups of one (as where actuals are mostly distinct): its
     # groups are not kept, and a later batch scores them again
     more = mostly_distinct_rows(200, seed=4)

@@ -236,7 +236,11 @@ class Kept:
         self.reasons: dict[Any, Any] = {}  # a reason text: its class (grouping.known_reasons)
 
     def key(self, row: dict[str, Any], keys: list[str], classed: bool) -> tuple[Any, ...] | None:
-        parts: list[Any] = []
+        """The key of a group whose first row is *row* (its *keys* cells; the reason by its class
+        when *classed*), or None for a group not kept. The column names and *classed* are part
+        of it: a table without a score column whose reason reads ``"10"`` is not one whose score
+        does."""
+        parts: list[Any] = [tuple(keys), classed]
         for c in keys:
             v = row[c]
             t = type(v)
