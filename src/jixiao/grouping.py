@@ -225,8 +225,8 @@ class Kept:
     Keyed by the group's cells as Python values *with their types* (``5``, ``5.0`` and ``"5"``
     are three keys), and the reason by its class when the batch grouped it so; a group with a
     cell whose equality is not exact (a float zero, since ``0.0 == -0.0``; a Decimal, since equal
-    Decimals may be written differently), with a reason that has no class, or with a cell that
-    cannot be hashed, is not kept."""
+    Decimals may be written differently; a date-time; any kind not in :data:`_EXACT`) or with a
+    reason that has no class is not kept."""
 
     __slots__ = ("_new", "_old", "reasons")
 
@@ -244,7 +244,7 @@ class Kept:
         for c in keys:
             v = row[c]
             t = type(v)
-            if (t is float and not v) or t is Decimal:
+            if t not in _EXACT or (t is float and not v):
                 return None
             if classed and c == "reason":
                 v = self.reasons.get(v, self.reasons)
@@ -252,12 +252,7 @@ class Kept:
                     return None
             parts.append(v)
             parts.append(t)
-        key = tuple(parts)
-        try:
-            hash(key)
-        except TypeError:  # a list where text belongs: its own group, never kept
-            return None
-        return key
+        return tuple(parts)
 
     def get(self, key: tuple[Any, ...]) -> Entry | None:
         got = self._new.get(key)
@@ -268,6 +263,11 @@ class Kept:
             self._old, self._new = self._new, {}
         self._new[key] = entry
 
+
+#: The kinds of cell kept groups are keyed by: those whose equality (with the type) means the
+#: same cell. Not a Decimal (``Decimal("5") == Decimal("5.0")``), a date-time (equal across time
+#: zones, written differently) or anything else; a float zero is left out as well.
+_EXACT = frozenset({str, int, float, bool, bytes, type(None)})
 
 _KEPT_BY_POLICY: dict[int, tuple[Policy, Kept]] = {}
 
