@@ -222,17 +222,23 @@ def cold_actuals(count: int, seed: int, rounds: int) -> None:
     # targets as distinct: the same cells, each with a comparator
     simple_targets = list(dict.fromkeys(f"≤{a}" if a[0].isdigit() else a for a, _ in pairs))
 
-    def fast() -> None:
-        for a, _ in pairs:
-            fast_parse(a)
+    def each(parse: Callable[..., object], cells: list[tuple[str, Target]]) -> Callable[[], None]:
+        """A timed pass: *parse* on each actual with its target."""
 
-    def cold() -> None:
-        for a, t in pairs:
-            parse_actual(a, t)
+        def run() -> None:
+            for a, t in cells:
+                parse(a, t)
 
-    def uncached() -> None:
-        for a, t in pairs:
-            parse_actual_uncached(a, t)
+        return run
+
+    def alone(parse: Callable[[str], object], texts: list[str]) -> Callable[[], None]:
+        """A timed pass: *parse* on each cell by itself."""
+
+        def run() -> None:
+            for text in texts:
+                parse(text)
+
+        return run
 
     def lark(cells: list[tuple[str, Target]]) -> Callable[[], None]:
         def run() -> None:
@@ -242,38 +248,19 @@ def cold_actuals(count: int, seed: int, rounds: int) -> None:
 
         return run
 
-    def hard_cold() -> None:
-        for a, t in hard:
-            parse_actual(a, t)
-
-    def ext_fast() -> None:
-        for a, _ in ext:
-            fast_parse(a)
-
-    def ext_cold() -> None:
-        for a, t in ext:
-            parse_actual(a, t)
-
-    def targets_fast() -> None:
-        for t in simple_targets:
-            fast_parse(t)
-
-    def targets_cold() -> None:
-        for t in simple_targets:
-            parse_target(t)
-
+    actuals, ext_actuals = [a for a, _ in pairs], [a for a, _ in ext]
     ways: dict[str, tuple[Callable[[], object], int, bool]] = {
-        "fast": (fast, len(pairs), False),
-        "cold": (cold, len(pairs), True),
-        "uncached": (uncached, len(pairs), False),
+        "fast": (alone(fast_parse, actuals), len(pairs), False),
+        "cold": (each(parse_actual, pairs), len(pairs), True),
+        "uncached": (each(parse_actual_uncached, pairs), len(pairs), False),
         "lark": (lark(lark_pairs), len(lark_pairs), False),
-        "hard cold": (hard_cold, len(hard), True),
+        "hard cold": (each(parse_actual, hard), len(hard), True),
         "hard lark": (lark(hard), len(hard), False),
-        "ext fast": (ext_fast, len(ext), False),
-        "ext cold": (ext_cold, len(ext), True),
+        "ext fast": (alone(fast_parse, ext_actuals), len(ext), False),
+        "ext cold": (each(parse_actual, ext), len(ext), True),
         "ext lark": (lark(ext), len(ext), False),
-        "targets fast": (targets_fast, len(simple_targets), False),
-        "targets cold": (targets_cold, len(simple_targets), True),
+        "targets fast": (alone(fast_parse, simple_targets), len(simple_targets), False),
+        "targets cold": (alone(parse_target, simple_targets), len(simple_targets), True),
     }
     # a first pass, not timed: Lark and the regular expressions compile what they need lazily
     warm = (pairs[:200], hard[:200], simple_targets[:200], ext[:200])
@@ -281,8 +268,8 @@ def cold_actuals(count: int, seed: int, rounds: int) -> None:
         parse_actual(a, t)
         parse_actual_uncached(a, t)
         lark([(a, t)])()
-    for t in warm[2]:
-        parse_target(t)
+    for text in warm[2]:
+        parse_target(text)
     best = dict.fromkeys(ways, float("inf"))
     for _ in range(rounds):
         for name, (fn, n, clear) in ways.items():

@@ -92,9 +92,9 @@ def test_a_cache_sized_by_its_keys() -> None:
     assert cache.bytes == 2 and len(cache) == 2 and "g" in cache and "h" in cache
     info = cache.info()
     assert (info.currsize, info.bytes, info.maxbytes, info.maxsize) == (2, 2, 2, 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="按键计算每项的字节数，不能另给"):
         cache.put("i", "i", 1)  # charged by its key: a size of its own is refused
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="需要给出字节数"):
         ByteLRU[str, str](100).put("j", "j")  # and a cache without a sizer needs one
     cache.clear()
     assert (len(cache), cache.bytes) == (0, 0)

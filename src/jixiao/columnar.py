@@ -96,17 +96,18 @@ def score_batch(
     out = _Records(policy, explain, lang)
     plan = plan_of(policy)
     memos = _Memos(policy)
+    named = tuple(keys)
+    reasons = known_reasons(policy) if classed else None
     kept = None
     if not explain and int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows:
         # nearly all the rows repeat in the batch: its groups will come back in later ones
         kept = kept_for(policy)
-        kept.reasons = known_reasons(policy)
     with collecting(), jixiao_context():
         for block, rows in _representatives(batch, keys, first):
             if kept is None:
                 out.add(out.entries(_score_block(policy, plan, memos, block, rows)))
                 continue
-            cells = [kept.key(row, keys, classed) for row in block]
+            cells = [kept.key(row, named, reasons) for row in block]
             entries = [None if k is None else kept.get(k) for k in cells]
             todo = [j for j, e in enumerate(entries) if e is None]
             if todo:

@@ -228,27 +228,30 @@ class Kept:
     Decimals may be written differently; a date-time; any kind not in :data:`_EXACT`) or with a
     reason that has no class is not kept."""
 
-    __slots__ = ("_new", "_old", "reasons")
+    __slots__ = ("_new", "_old")
 
     def __init__(self) -> None:
         self._new: dict[tuple[Any, ...], Entry] = {}
         self._old: dict[tuple[Any, ...], Entry] = {}
-        self.reasons: dict[Any, Any] = {}  # a reason text: its class (grouping.known_reasons)
 
-    def key(self, row: dict[str, Any], keys: list[str], classed: bool) -> tuple[Any, ...] | None:
-        """The key of a group whose first row is *row* (its *keys* cells; the reason by its class
-        when *classed*), or None for a group not kept. The column names and *classed* are part
+    @staticmethod
+    def key(
+        row: dict[str, Any], keys: tuple[str, ...], reasons: dict[Any, Any] | None
+    ) -> tuple[Any, ...] | None:
+        """The key of a group whose first row is *row*: its *keys* cells, and the reason by its
+        class in *reasons* (:func:`known_reasons`) when the batch grouped it so (else None); or
+        None for a group not kept. The column names and whether the reason is classed are part
         of it: a table without a score column whose reason reads ``"10"`` is not one whose score
         does."""
-        parts: list[Any] = [tuple(keys), classed]
+        parts: list[Any] = [keys, reasons is not None]
         for c in keys:
             v = row[c]
             t = type(v)
             if t not in _EXACT or (t is float and not v):
                 return None
-            if classed and c == "reason":
-                v = self.reasons.get(v, self.reasons)
-                if v is None or v is self.reasons:  # no class, or not known (cleared)
+            if reasons is not None and c == "reason":
+                v = reasons.get(v, reasons)
+                if v is None or v is reasons:  # no class, or not known (cleared)
                     return None
             parts.append(v)
             parts.append(t)
