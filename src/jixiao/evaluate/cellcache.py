@@ -28,11 +28,11 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.evaluate.findings import Finding
+from jixiao.evaluate.indicators import label_of
 from jixiao.evaluate.memo import Memo
 from jixiao.evaluate.outcome import Outcome
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.rows import Scored
-from jixiao.limits import CACHED_CHARS
 
 __all__ = ["CELL_ROWS", "CellCache"]
 
@@ -43,18 +43,6 @@ _NUMBER_CELLS = frozenset({str, int, float, type(None)})
 
 Key = tuple[Any, ...]
 Parts = tuple[Outcome, tuple[Finding, ...]]
-
-
-def _label(v: Any) -> str | None:
-    """A label cell as the memo's path reads it (trimmed; blank for None), or None for one that
-    path would not take: not text, too long, or invalid text (a lone surrogate)."""
-    if v is None:
-        return ""
-    if type(v) is not str or len(v) > CACHED_CHARS:
-        return None
-    if not v.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in v):
-        return None
-    return v.strip()
 
 
 class CellCache:
@@ -121,7 +109,7 @@ class CellCache:
         """The labels of *row* as the memo's path reads them, kept for the next rows; None if
         that path would not take one of them."""
         cells = (row.get("name"), row.get("level1"), row.get("level2"))
-        name, level1, level2 = (_label(v) for v in cells)
+        name, level1, level2 = (label_of(v) for v in cells)
         if name is None or level1 is None or level2 is None:
             return None
         known = self._labels

@@ -285,6 +285,16 @@ def reason_class(policy: Policy, reason: Any) -> tuple[str, ...] | None:
     return tuple(code for code, _detail in reason_problems(policy, text))
 
 
+def label_of(cell: Any) -> str | None:
+    """A label cell (name, level1, level2) as :func:`mapping_key` reads it (trimmed; blank for
+    None), or None for one it leaves to the full path: not text, too long, or invalid text."""
+    if cell is None:
+        return ""
+    if type(cell) is not str or len(cell) > CACHED_CHARS or _invalid_text(cell):
+        return None
+    return cell.strip()
+
+
 def _invalid_text(text: str) -> bool:
     return not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text)
 
