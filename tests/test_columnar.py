@@ -7,6 +7,7 @@ and NaN), reasons, and labels that a policy reads or that are not text.
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 from pathlib import Path
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jixiao
+from jixiao import grouping
 from jixiao.batch import RESULT_COLUMNS
 from jixiao.columnar import group_rows
 from jixiao.tables import _score_arrow_rows, score_table
@@ -308,6 +310,39 @@ def test_groups_that_repeat_are_kept_across_batches(monkeypatch: pytest.MonkeyPa
     assert count(pa.Table.from_pylist((more[:4] * 24 + more[4:8]) * 3), 100) == 8
 
 
+def test_batches_grow_while_rows_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jixiao.columnar as columnar
+    import jixiao.tables as tables
+
+    sizes: list[int] = []
+    real = columnar.scored_batch
+
+    def spy(batch: Any, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(batch.num_rows)
+        return real(batch, *args, **kwargs)
+
+    monkeypatch.setattr(tables, "scored_batch", spy)
+    monkeypatch.setattr(tables, "COLUMNAR_CHUNK_ROWS", 10)
+    monkeypatch.setattr(tables, "REPEATED_CHUNK_ROWS", 100)
+    distinct = mostly_distinct_rows(200, seed=5)
+    repeating = [r for r in distinct[:5] for _ in range(2)]
+    # 90 repeating rows, 20 distinct ones, 200 repeating; split by the table's own chunks too
+    parts = [repeating * 9, distinct[5:25], repeating * 12, repeating * 8]
+    table = pa.concat_tables([pa.Table.from_pylist(p) for p in parts])
+    columnar.cache_clear()
+    got = score_table(table, "central")
+    want = _score_arrow_rows(table, jixiao.load_policy("central"), False, "zh", 50_000)
+    for c in RESULT_COLUMNS:
+        assert got.column(c).to_pylist() == want.column(c).to_pylist(), c
+    # 10 rows, then four times as many while they repeat, up to 100 and each chunk's end; the
+    # batch of distinct rows sets the size back to 10
+    assert sizes == [10, 40, 40, 20, 10, 40, 70, 80]
+    # a size given by the caller is kept
+    sizes.clear()
+    score_table(table, "central", chunk_rows=30)
+    assert sizes == [30, 30, 30, 20, 30, 30, 30, 30, 30, 30, 20]
+
+
 def test_labels_that_are_not_text_are_part_of_the_group() -> None:
     rows = [
         {"name": ["a", "list"], "target": "≥45人", "actual": "40人", "weight": "10"},
@@ -333,6 +368,34 @@ def test_rows_equal_in_no_column_pair_are_never_grouped() -> None:
     )
     group, first = group_rows(table.to_batches()[0], ["a", "b"])
     assert group.to_pylist() == [0, 1, 2, 3, 2] and list(first) == [0, 1, 2, 3]
+
+
+def test_groups_past_the_combined_number_limit_are_renumbered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with a limit of 5 the numbers of the first two columns (2 and 3 values) are renumbered
+    # before the third is combined; the groups are those of the rows equal in all three
+    monkeypatch.setattr(grouping, "_KEY_LIMIT", 5)
+    rows = [("x", "p", 1), ("x", "q", 1), ("y", "p", 2), ("x", "p", 1), ("y", "r", 1)]
+    rows += [("x", "p", 2), ("y", "p", 2)]
+    batch = pa.Table.from_pylist([{"a": a, "b": b, "c": c} for a, b, c in rows]).to_batches()[0]
+    key, first, sizes = grouping.group_arrays([batch.column(c) for c in "abc"], batch.num_rows)
+    assert key.to_pylist() == [0, 1, 2, 0, 3, 4, 2]
+    assert list(first) == [0, 1, 2, 4, 5] and list(sizes) == [2, 1, 2, 1, 1]
+
+
+def test_groups_numbered_out_of_order_are_still_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a group's first row is found from the order Arrow numbers values in; were that order
+    # different, the sort-based count gives the same groups
+    pc = importlib.import_module("pyarrow.compute")
+    renumbered = grouping._renumbered
+    monkeypatch.setattr(grouping, "_renumbered", lambda key: pc.subtract(3, renumbered(key)))
+    batch = pa.Table.from_pylist(
+        [{"a": a, "b": b} for a, b in [("x", 1), ("y", 1), ("x", 1), ("z", 2), ("w", 1), ("y", 1)]]
+    ).to_batches()[0]
+    key, first, sizes = grouping.group_arrays([batch.column("a"), batch.column("b")], 6)
+    assert key.to_pylist() == [3, 2, 3, 1, 0, 2]
+    assert list(first) == [4, 3, 1, 0] and list(sizes) == [1, 1, 2, 2]
 
 
 def test_empty_tables() -> None:

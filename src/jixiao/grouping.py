@@ -133,20 +133,47 @@ def group_arrays(arrays: Sequence[Any], n: int) -> tuple[Any, Any, Any]:
     if n == 0 or not arrays:
         none = np.array([0][:n], dtype=np.int64)
         return pa.array([0] * n, type=pa.int64()), none, none + n
-    key, _groups = _codes(arrays[0])
+    key, bound = _codes(arrays[0])
+    encoded = True  # key is numbered in order of first appearance
     for column in arrays[1:]:
         codes, size = _codes(column)
-        # key < groups <= n and codes < size <= n: key * size + codes is one number per (key,
-        # codes) pair, below n * n (checked: a batch of billions of rows fails loudly rather
-        # than merging groups); re-encoded so that the numbers stay below n
-        combined = pc.multiply_checked(key, size, memory_pool=mem)
-        combined = pc.add_checked(combined, codes, memory_pool=mem)
-        encoded = pc.dictionary_encode(combined, memory_pool=mem)
-        key = encoded.indices.cast(pa.int64(), memory_pool=mem)
-    _, first, sizes = np.unique(
-        key.to_numpy(zero_copy_only=False), return_index=True, return_counts=True
-    )
+        if bound * size > _KEY_LIMIT:
+            # the combined numbers would not fit in int64: number the groups so far 0, 1, …
+            # (fewer than n) first
+            key = _renumbered(key)
+            bound = int(pc.max(key).as_py()) + 1
+        # key < bound and codes < size: key * size + codes is one number per (key, codes) pair,
+        # below bound * size <= _KEY_LIMIT (the operations are checked all the same)
+        key = pc.multiply_checked(key, size, memory_pool=mem)
+        key = pc.add_checked(key, codes, memory_pool=mem)
+        bound *= size
+        encoded = False
+    if not encoded:
+        key = _renumbered(key)
+    numbers = key.to_numpy(zero_copy_only=False)
+    # Arrow numbers a dictionary's values in order of first appearance, so a group's first row
+    # is where the running maximum of the numbers first reaches it; checked (every step of the
+    # running maximum is 0 or 1), with numpy's sort-based unique where it would not hold
+    steps = np.diff(np.maximum.accumulate(numbers), prepend=-1)
+    if steps.max() > 1:
+        _, first, sizes = np.unique(numbers, return_index=True, return_counts=True)
+        return key, first, sizes
+    first = np.flatnonzero(steps)
+    sizes = np.bincount(numbers, minlength=len(first))
     return key, first, sizes
+
+
+#: The largest combined group number :func:`group_arrays` makes before renumbering.
+_KEY_LIMIT = 2**62
+
+
+def _renumbered(key: Any) -> Any:
+    """*key* (int64) as the numbers 0, 1, … of its distinct values, in order of first appearance."""
+    pa = arrow()
+    pc = importlib.import_module("pyarrow.compute")
+    mem = pool()
+    encoded = pc.dictionary_encode(key, memory_pool=mem)
+    return encoded.indices.cast(pa.int64(), memory_pool=mem)
 
 
 def reason_classes(policy: Policy, column: Any) -> Any:
