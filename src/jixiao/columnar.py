@@ -73,6 +73,7 @@ __all__ = [
     "group_rows",
     "key_columns",
     "score_batch",
+    "scored_batch",
     "text_type",
 ]
 
@@ -82,6 +83,14 @@ def score_batch(
 ) -> dict[str, Any]:
     """The result columns (:data:`jixiao.batch.RESULT_COLUMNS`, and ``explanation`` with
     *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
+    return scored_batch(batch, policy, explain=explain, lang=lang)[0]
+
+
+def scored_batch(
+    batch: Any, policy: Policy, *, explain: bool = False, lang: str = "zh"
+) -> tuple[dict[str, Any], bool]:
+    """:func:`score_batch`, and whether the batch's rows repeat (at least :data:`KEPT_REPEATED`
+    of them in groups of more than one: its groups were kept for later batches)."""
     keys = key_columns(policy, batch.schema)
     arrays = [batch.column(c) for c in keys]
     classed = False
@@ -120,7 +129,7 @@ def score_batch(
                     if k is not None:
                         kept.put(k, entry)
             out.add(cast(list[Entry], entries))
-    return out.arrays(group)
+    return out.arrays(group), kept is not None
 
 
 def _score_block(

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
-from jixiao.columnar import arrow_types, score_batch
+from jixiao.columnar import arrow_types, scored_batch
 from jixiao.errors import ArgumentTypeError, UsageError
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
@@ -55,6 +55,11 @@ _REQUIRED = ("target", "actual", "weight")
 #: Rows per batch by default: columnar (grouped in Arrow), and row by row (a dict per row).
 COLUMNAR_CHUNK_ROWS = 200_000
 ROW_CHUNK_ROWS = 50_000
+#: The columnar path's batches after one whose rows repeat (:func:`jixiao.columnar.scored_batch`)
+#: grow fourfold up to this many rows: such a batch has few groups for its rows, and each batch
+#: looks its groups up again, so fewer, longer batches score a repeating table sooner (measured:
+#: docs/scale.md). A batch whose rows do not repeat sets the size back to the first batch's.
+REPEATED_CHUNK_ROWS = 1_000_000
 
 
 def score_table(
@@ -68,9 +73,10 @@ def score_table(
     """Score every row of *table* (pandas DataFrame or pyarrow Table); return the same kind.
 
     The result has the input's columns followed by the result columns. Rows are read and scored
-    *chunk_rows* at a time, so besides the input and the output nothing grows with the table:
-    by default 200,000 for the columnar path (each batch is grouped into equal rows, so larger
-    batches score fewer groups) and 50,000 for a DataFrame scored row by row.
+    *chunk_rows* at a time, so besides the input and the output nothing grows with the table.
+    By default: 50,000 for a DataFrame scored row by row; 200,000 for the columnar path (each
+    batch is grouped into equal rows, so larger batches score fewer groups), four times as many
+    after a batch whose rows repeat, up to 1,000,000 (few groups for their rows).
     """
     pol = load_policy(policy)
     module = type(table).__module__
@@ -80,7 +86,7 @@ def score_table(
             en=f"chunk_rows must be a positive integer, got {chunk_rows}",
         )
     if module.startswith("pyarrow"):
-        return _score_arrow(table, pol, explain, lang, chunk_rows or COLUMNAR_CHUNK_ROWS)
+        return _score_arrow(table, pol, explain, lang, chunk_rows)
     if module.startswith("pandas"):
         return _score_pandas(table, pol, explain, lang, chunk_rows)
     raise ArgumentTypeError(
@@ -174,7 +180,7 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
     read, added = _columns([str(c) for c in df.columns], explain)
     arrow = _pandas_as_arrow(df, read)
     if arrow is not None:  # the columnar path, when every column converts without a doubt
-        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows or COLUMNAR_CHUNK_ROWS)
+        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows)
         result = pd.DataFrame(
             {
                 c: pd.Series(
@@ -248,22 +254,30 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 # ----------------------------------------------------------------------------- Arrow
 
 
-def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
+def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int | None) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
-    columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row."""
+    columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row.
+    Batches of *chunk_rows*; without it, :data:`COLUMNAR_CHUNK_ROWS`, growing after a batch
+    whose rows repeat (see :data:`REPEATED_CHUNK_ROWS`)."""
     pa = importlib.import_module("pyarrow")  # an optional dependency without type stubs
 
     read, added = _columns(list(table.column_names), explain)
     parts: dict[str, list[Any]] = {c: [] for c in added}
     pool = pa.default_memory_pool()
-    for batch in table.select(read).to_batches(max_chunksize=chunk_rows):
-        cols = score_batch(batch, pol, explain=explain, lang=lang)
-        for c in added:
-            parts[c].append(cols[c])
-        del cols
-        # the batch's grouping and gathering intermediates are freed: give their pages back
-        # now, or the allocator keeps them and the process holds a batch's worth per batch
-        pool.release_unused()
+    first = size = chunk_rows or COLUMNAR_CHUNK_ROWS
+    longest = chunk_rows or max(first, REPEATED_CHUNK_ROWS)
+    for chunk in table.select(read).to_batches():  # the table's own chunks, each sliced
+        start = 0
+        while start < chunk.num_rows:
+            cols, repeats = scored_batch(chunk.slice(start, size), pol, explain=explain, lang=lang)
+            start += size
+            size = min(size * 4, longest) if repeats else first
+            for c in added:
+                parts[c].append(cols[c])
+            del cols
+            # the batch's grouping and gathering intermediates are freed: give their pages back
+            # now, or the allocator keeps them and the process holds a batch's worth per batch
+            pool.release_unused()
     types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.chunked_array(parts[c], type=types[c]))
