@@ -4,6 +4,8 @@ or a measure."""
 
 from __future__ import annotations
 
+import re
+
 from jixiao.evaluate.findings import Finding, finding
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
@@ -57,13 +59,40 @@ def reason_problems(policy: Policy | None, text: str) -> list[tuple[str, str]]:
     if _norm(text) in policy.placeholders:
         return [("REASON_PLACEHOLDER", "")]
     found: list[tuple[str, str]] = []
-    cues = policy.reason_cues
-    contradicting = [w for w in cues.get("contradicts", ()) if w in text]
-    if contradicting:
-        found.append(("REASON_CONTRADICTS", contradicting[0]))
-    required = {k: v for k, v in cues.items() if k in ("cause", "measure")}
+    contradicts, required = _cues_of(policy)
+    if contradicts is not None and contradicts[1].search(text) is not None:
+        found.append(("REASON_CONTRADICTS", next(w for w in contradicts[0] if w in text)))
     if required:
-        missing = [k for k, words in required.items() if not any(w in text for w in words)]
+        missing = [k for k, words in required if words is None or words.search(text) is None]
         if missing:
             found.append(("REASON_INCOMPLETE", missing[0] if len(missing) == 1 else "both"))
     return found
+
+
+_Cues = tuple[
+    tuple[tuple[str, ...], re.Pattern[str]] | None, tuple[tuple[str, re.Pattern[str] | None], ...]
+]
+_CUES: dict[int, tuple[Policy, _Cues]] = {}
+
+
+def _cues_of(policy: Policy) -> _Cues:
+    """The policy's reason cues as patterns that find any of their words (one scan of the text
+    for each list, rather than one for each word): the contradicting words (with the words, in
+    the policy's order, to name the first one found), and the cause and measure lists in the
+    policy's order (None for an empty list: nothing to find)."""
+    got = _CUES.get(id(policy))
+    if got is not None and got[0] is policy:
+        return got[1]
+    cues = policy.reason_cues
+
+    def any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, words))) if words else None
+
+    words = tuple(cues.get("contradicts", ()))
+    pattern = any_of(words)
+    contradicts = None if pattern is None else (words, pattern)
+    required = tuple((k, any_of(tuple(v))) for k, v in cues.items() if k in ("cause", "measure"))
+    if len(_CUES) >= 8:
+        _CUES.clear()
+    _CUES[id(policy)] = (policy, (contradicts, required))
+    return contradicts, required

@@ -11,6 +11,7 @@ function, so the two can never drift apart (a tier word would silently stop matc
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from jixiao.i18n import Msg
@@ -19,12 +20,13 @@ __all__ = ["IGNORED_PUNCTUATION", "did_you_mean", "join_msgs", "known", "norm_wo
 
 #: Punctuation that does not change what a word says (dropped with all whitespace).
 IGNORED_PUNCTUATION = "。.,，；;！!、"
-_DROP = str.maketrans("", "", IGNORED_PUNCTUATION)
+# \s is what str.split() splits on (Unicode whitespace): one scan of the text drops both
+_DROP = re.compile(r"[\s" + re.escape(IGNORED_PUNCTUATION) + "]+")
 
 
 def norm_word(text: str) -> str:
     """*text* without whitespace and the punctuation that does not change its meaning."""
-    return "".join(text.split()).translate(_DROP)
+    return _DROP.sub("", text)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> Msg | None:
