@@ -33,6 +33,7 @@ from jixiao.evaluate.results import make_result as _result
 from jixiao.evaluate.rows import Scored, evaluate
 from jixiao.evaluate.rows import is_verified as is_verified  # where it was
 from jixiao.evaluate.rows import rule_finding as rule_finding
+from jixiao.forms.cells import cached_number
 from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
 from jixiao.limits import CACHED_CHARS
@@ -159,7 +160,7 @@ def _key_decimal(key: Any, where: str) -> Decimal | None:
         return None
     if type(key) is tuple:
         return to_decimal(float(key[1]), where=where) if key[0] == "f" else Decimal(key[1])
-    return to_decimal(key, where=where)
+    return cached_number(key, where, None)  # a str or int cell: a few hundred spellings repeat
 
 
 def _num_key(value: Any, where: str) -> Any:
