@@ -529,6 +529,29 @@ def test_rows_without_a_weight_are_unscored_by_the_plan_as_by_the_evaluator() ->
     assert [f.code for f in got.findings][:2] == ["UNREADABLE_CELL", "WEIGHT_MISSING"]
 
 
+def test_rows_without_a_weight_read_their_plain_numbers_only_when_asked() -> None:
+    import pickle
+
+    from jixiao.targets import cache_clear, cache_info
+
+    policy = jixiao.load_policy("central")
+    # targets no other test uses: the plan (and what it learnt of them) is kept per policy
+    cells = [("≥41人", "47.23人"), ("≥41人", "40"), ("≥91%", "95.5%"), ("≥91%", "0.95")]
+    cells += [("≥91%", "95"), ("≤64.251万元", "60.1万元"), ("2023年11月底前", "45291")]
+    rows = [{"target": t, "actual": a, "weight": None, "score": 5} for t, a in cells]
+    cache_clear()
+    got = planned(policy, rows)
+    assert all(r is not None for r in got)
+    # the plain numbers were not parsed (the first of each target and unit word was, to check
+    # it reads; a bare number under a date target is a pair: it may be an Excel date)
+    assert cache_info()["actual"].misses == 6
+    for r, row in zip(got, rows, strict=True):
+        assert r is not None
+        want = snapshot(score_indicator_uncached(policy, row))
+        assert snapshot(r) == want
+        assert snapshot(pickle.loads(pickle.dumps(r))) == want
+
+
 def test_score_rows_hands_the_caller_its_own_context_at_every_row() -> None:
     import decimal
 

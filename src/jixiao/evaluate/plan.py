@@ -660,6 +660,8 @@ class Plan:
         # rows without a weight: their cells' nodes (None: a cell does not read), and by claimed
         # value their findings and note
         self.nodes: dict[tuple[str, str], tuple[Any, Any] | None] = {}
+        # (target, unit word): the target's node when a plain number under it reads as written
+        self.plain_reads: dict[tuple[str, str | None], Any] = {}
         self.weightless: dict[str | None, tuple[tuple[Finding, ...], Any]] = {}
 
 
@@ -844,12 +846,11 @@ def _number(plan: Plan, value: Any, where: str) -> Decimal | bool | None:
     return got
 
 
-class _LazyOutcome(Outcome):
-    """An outcome whose rule context (and, for a class of plain numbers, the actual's node) is
-    built when first read (most results never read them)."""
+class _LazyActual(Outcome):
+    """An outcome whose actual's node (a plain number's: it always reads) is parsed when first
+    read (most results never read it)."""
 
-    __slots__ = ("_atext", "_met")
-    _met: bool | None
+    __slots__ = ("_atext",)
     _atext: str | None
 
     @property
@@ -863,6 +864,14 @@ class _LazyOutcome(Outcome):
     @actual.setter
     def actual(self, value: Node | None) -> None:
         _ACTUAL_SLOT.__set__(self, value)
+
+
+class _LazyOutcome(_LazyActual):
+    """An outcome whose rule context (and, for a class of plain numbers, the actual's node) is
+    built when first read (most results never read them)."""
+
+    __slots__ = ("_met",)
+    _met: bool | None
 
     @property
     def ctx(self) -> Ctx | None:
@@ -1039,6 +1048,32 @@ def _weightless(
     """A row without a weight whose cells read (else None: the row evaluator names the cell
     that does not): unscored, with ``WEIGHT_MISSING`` and what the claim adds, as the row
     evaluator makes them (``finish_unscored``), once per claimed value."""
+    plain = plain_number(actual)
+    if plain is not None:
+        # a plain number reads under any target but a date's (there it may be an Excel date):
+        # checked once for each target and unit word, from its first row; parsed when read
+        ckey = (target, plain[1])
+        tnode = plan.plain_reads.get(ckey, _MISSING)
+        if tnode is _MISSING:
+            try:
+                tnode = parse_target(target)
+                if reading_of(tnode)[1] == "date":
+                    tnode = None
+                else:
+                    parse_actual(actual, tnode)
+            except Exception:
+                tnode = None
+            if len(plan.plain_reads) >= PLAN_CLASSES:
+                plan.plain_reads.clear()
+            plan.plain_reads[ckey] = tnode
+        if tnode is not None:
+            made = _weightless_findings(plan, claimed)
+            o = _LazyActual(
+                None, None, claimed, None, None, None, None, "unscored", None, tnode, None,
+                plan.policy, None, made[1],
+            )  # fmt: skip
+            o._atext = actual
+            return make_result(o, name, level1, level2, "", made[0])
     key = (target, actual)
     nodes: Any = plan.nodes.get(key, _MISSING)
     if nodes is _MISSING:
@@ -1052,6 +1087,17 @@ def _weightless(
         plan.nodes[key] = nodes
     if nodes is None:
         return None
+    made = _weightless_findings(plan, claimed)
+    tnode, anode = nodes
+    o = unscored_outcome(None, claimed, None, tnode, anode, plan.policy, None, made[1])
+    return make_result(o, name, level1, level2, "", made[0])
+
+
+def _weightless_findings(
+    plan: Plan, claimed: Decimal | None
+) -> tuple[tuple[Finding, ...], tuple[str, str] | None]:
+    """The findings and note of a row without a weight that claims *claimed*, as the row
+    evaluator makes them, once per claimed value."""
     ckey = None if claimed is None else str(claimed)
     made = plan.weightless.get(ckey)
     if made is None:
@@ -1062,9 +1108,7 @@ def _weightless(
         made = plan.weightless[ckey] = (tuple(scored.findings), scored.outcome.note)
         if len(plan.weightless) > 4096:
             plan.weightless.clear()
-    tnode, anode = nodes
-    o = unscored_outcome(None, claimed, None, tnode, anode, plan.policy, None, made[1])
-    return make_result(o, name, level1, level2, "", made[0])
+    return made
 
 
 def _invalid_text(text: str) -> bool:
