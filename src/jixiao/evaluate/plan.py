@@ -1068,12 +1068,12 @@ def _weightless(
             plan.plain_reads[ckey] = tnode
         if tnode is not None:
             made = _weightless_findings(plan, claimed)
-            o = _LazyActual(
+            lazy = _LazyActual(
                 None, None, claimed, None, None, None, None, "unscored", None, tnode, None,
                 plan.policy, None, made[1],
             )  # fmt: skip
-            o._atext = actual
-            return make_result(o, name, level1, level2, "", made[0])
+            lazy._atext = actual
+            return make_result(lazy, name, level1, level2, "", made[0])
     key = (target, actual)
     nodes: Any = plan.nodes.get(key, _MISSING)
     if nodes is _MISSING:
