@@ -343,6 +343,29 @@ def test_batches_grow_while_rows_repeat(monkeypatch: pytest.MonkeyPatch) -> None
     assert sizes == [30, 30, 30, 20, 30, 30, 30, 30, 30, 30, 20]
 
 
+def test_groups_of_rows_that_repeat_are_scored_in_longer_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jixiao.columnar as columnar
+
+    blocks: list[int] = []
+    real = columnar._score_block
+
+    def spy(*args: Any) -> Any:
+        blocks.append(len(args[3]))
+        return real(*args)
+
+    monkeypatch.setattr(columnar, "_score_block", spy)
+    monkeypatch.setattr(columnar, "_REPRESENTATIVES", 2)
+    monkeypatch.setattr(columnar, "_REPEATED_REPRESENTATIVES", 5)
+    rows = mostly_distinct_rows(7, seed=6)
+    for table in (rows, [r for r in rows for _ in range(3)]):  # distinct, then each thrice
+        blocks.clear()
+        columnar.cache_clear()
+        same(pa.Table.from_pylist(table), "central")
+        assert blocks == ([2, 2, 2, 1] if table is rows else [5, 2])
+
+
 def test_labels_that_are_not_text_are_part_of_the_group() -> None:
     rows = [
         {"name": ["a", "list"], "target": "≥45人", "actual": "40人", "weight": "10"},
