@@ -134,6 +134,42 @@ def test_fresh_error_every_time() -> None:
     assert second.offset == 3
 
 
+def fields(err: TargetSyntaxError) -> tuple[object, ...]:
+    return (
+        type(err), err.message, err.message_en, err.hint, err.hint_en, err.text, err.offset,
+        err.length, err.expected, err.expected_en, err.cell, err.location, str(err),
+        err.render("en"),
+    )  # fmt: skip
+
+
+def test_a_cell_the_grammar_cannot_read_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.targets import _builder, cache_clear, parser
+
+    cells = ["工5%", "≥≥45人", "2023年6月31日前", "290$", "≥45\n人$", "^100"]
+    cache_clear()
+    first = {c: error_of(c) for c in cells}
+    calls: list[str] = []
+    real = _builder.parse_lark
+    monkeypatch.setattr(parser, "parse_lark", lambda text: calls.append(text) or real(text))
+    target = parse_target("≥45人")
+    for c in cells:
+        for again in (error_of(c), error_of(c, actual=True), error_of_under(c, target)):
+            assert again is not first[c] and fields(again) == fields(first[c])
+        with pytest.raises(TargetSyntaxError) as uncached:
+            parse_target_uncached(c)
+        assert fields(uncached.value) == fields(first[c])
+    assert calls == []  # every error above came from the first reading
+    cache_clear()
+    error_of(cells[0])
+    assert calls == [cells[0]]
+
+
+def error_of_under(text: str, target: object) -> TargetSyntaxError:
+    with pytest.raises(TargetSyntaxError) as info:
+        parse_actual(text, target)  # type: ignore[arg-type]
+    return info.value
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -103,6 +103,10 @@ _targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES, sizer=_cell_bytes)
 _actuals: ByteLRU[tuple[Unit | int | None, str | None, str], Actual] = ByteLRU(
     ACTUAL_CACHE_BYTES, sizer=_actual_bytes
 )
+# cells the grammar cannot read, with the error it gave (a damaged cell comes back on every
+# row of its indicator, under every target: reading it again costs a failed parse and its
+# recovery each time); an eighth of the target cache's budget
+_unreadable: ByteLRU[str, TargetSyntaxError] = ByteLRU(TARGET_CACHE_BYTES // 8, sizer=_cell_bytes)
 
 # The entry points look their caches up outside jixiao's decimal context, and a cell the fast
 # path reads is read outside it too: neither does arithmetic (a Decimal made from a string is
@@ -123,8 +127,35 @@ def _target_cached(text: str) -> Target:
 
 def _lark(text: str) -> Target:
     """A cell the fast path does not take, read by the grammar (parse_cell: what is not text
-    is refused)."""
-    return parse_lark(text) if isinstance(text, str) else parse_cell(text)
+    is refused). A text the grammar cannot read raises the same error every time, read once."""
+    if not isinstance(text, str):
+        return parse_cell(text)
+    failed = _unreadable.get(text)
+    if failed is not MISSING:
+        raise _again(failed)
+    try:
+        return parse_lark(text)
+    except TargetSyntaxError as err:
+        if type(err) is TargetSyntaxError:
+            _unreadable.put(text, _again(err))  # a copy: the caller may change what it caught
+        raise
+
+
+def _again(err: TargetSyntaxError) -> TargetSyntaxError:
+    """A new error equal to *err* in every field (raised afresh: no traceback or context of
+    the first one's)."""
+    return TargetSyntaxError(
+        err.message,
+        err.text,
+        err.offset,
+        expected=err.expected,
+        expected_en=err.expected_en,
+        hint=err.hint,
+        length=err.length,
+        cell=err.cell,
+        en=err.message_en,
+        hint_en=err.hint_en,
+    )
 
 
 _target_read = in_context(_lark)
@@ -290,6 +321,7 @@ def cache_clear() -> None:
     """Empty the parse caches."""
     _targets.clear()
     _actuals.clear()
+    _unreadable.clear()
 
 
 def cache_info() -> dict[str, CacheInfo]:
@@ -301,3 +333,4 @@ def cache_resize(target_bytes: int, actual_bytes: int) -> None:
     """Set the byte budgets of the target and the actual cache (0 turns a cache off)."""
     _targets.resize(target_bytes)
     _actuals.resize(actual_bytes)
+    _unreadable.resize(target_bytes // 8)
