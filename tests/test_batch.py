@@ -269,6 +269,37 @@ def test_score_rows_is_lazy_and_keeps_order() -> None:
     assert [r.score for r in first][:3] == [Decimal("1.00"), Decimal("2.00"), Decimal("3.00")]
 
 
+def test_score_rows_pauses_the_collector_only_while_it_scores() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def rows(n: int, fail: bool = False) -> Iterator[dict[str, Any]]:
+        for k in range(n):
+            seen.append(gc.isenabled())  # read while a chunk is read and scored
+            yield {"target": "≥10人", "actual": f"{k}人", "weight": 10}
+        if fail:
+            raise RuntimeError("the source broke")
+
+    assert gc.isenabled()
+    for r in score_rows(rows(300)):
+        assert gc.isenabled() and r.score is not None  # the caller's own loop: collected
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(RuntimeError):  # a source that fails leaves the collector on
+        list(score_rows(rows(10, fail=True)))
+    assert gc.isenabled()
+    stream = score_rows(rows(300))
+    next(stream)
+    stream.close()  # given up half way
+    assert gc.isenabled()
+    gc.disable()  # and a caller who paused it finds it paused still
+    try:
+        list(score_rows(rows(10)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_bad_row_yields_a_finding_and_the_batch_goes_on() -> None:
     rows: list[Any] = [
         {"target": "≥45人", "actual": "40人", "weight": 10},

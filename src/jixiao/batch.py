@@ -22,8 +22,6 @@ Memory stays flat whatever the input size: nothing is kept between items but bou
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import multiprocessing
 import os
@@ -47,6 +45,7 @@ from jixiao.evaluate import (
     score_rows,
 )
 from jixiao.evaluate.findings import finding
+from jixiao.evaluate.streams import collecting
 from jixiao.forms.model import Form
 from jixiao.forms.read import read_forms
 from jixiao.i18n import Msg
@@ -186,24 +185,6 @@ def write_jsonl(
         buf.append("")
         out.write("\n".join(buf))
     return count
-
-
-@contextlib.contextmanager
-def collecting() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a large list of results is built.
-
-    Scoring makes no reference cycles, but every result allocated and kept makes the collector
-    walk everything already alive again: building a partition of 125,000 results costs a third
-    more with it running. Used by the table and Dask adapters around each chunk or partition;
-    the previous state is restored on exit (cycles made meanwhile are collected then).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ----------------------------------------------------------------------------- files

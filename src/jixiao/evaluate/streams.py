@@ -13,6 +13,8 @@ field by field.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
@@ -35,7 +37,7 @@ from jixiao.i18n import Msg
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
-__all__ = ["score_rows"]
+__all__ = ["collecting", "score_rows"]
 
 
 def score_rows(
@@ -67,7 +69,7 @@ def _scored(
     pol = load_policy(policy)
     memo = _memo_of(pol)
     if not memo.reasons:
-        yield from _score_rows_routed(rows, pol, start)
+        yield from _paused(_score_rows_routed(rows, pol, start))
         return
     # rules that read the reason text: no shared outcomes and no plan, each row on its own
     for i, row in enumerate(rows, start):
@@ -84,6 +86,37 @@ CHUNK_ROWS = 1024
 #: a hit of a few µs) rather than to the plan (a fraction of the evaluator's cost, for rows that
 #: never come back). Hits are taken from the memo either way; results are identical either way.
 MEMO_HIT_SHARE = 0.6
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large list of results is built.
+
+    Scoring makes no reference cycles, but every result allocated and kept makes the collector
+    walk everything already alive again: building a partition of 125,000 results costs a third
+    more with it running. Used by :func:`score_rows` around each chunk (not while the caller
+    reads its results) and by the table and Dask adapters around each chunk or partition; the
+    previous state is restored on exit (cycles made meanwhile are collected then).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _paused(chunks: Iterator[list[IndicatorResult]]) -> Iterator[list[IndicatorResult]]:
+    """*chunks* with the collector paused while each is read and scored (see
+    :func:`collecting`; on 300,000 realistic rows streamed, a tenth less time)."""
+    while True:
+        with collecting():
+            got = next(chunks, None)
+        if got is None:
+            return
+        yield got
+
 
 #: The first rows of a stream, whose misses go to the row evaluator: the memo starts cold, and a
 #: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
