@@ -21,6 +21,8 @@ import jixiao
 import jixiao.evaluate.streams as streams
 from jixiao.evaluate import memo_clear
 from jixiao.evaluate.cellcache import CellCache
+from jixiao.evaluate.indicators import from_shared, mapping_key, memo_miss
+from jixiao.evaluate.memo import memo_of
 from test_batch import NAME_RULE_POLICY, corpus_rows, generated_rows, snapshot
 
 POLICIES = sorted(
@@ -141,3 +143,24 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     (cache,) = caches
     assert len(cache._new) <= 8 and len(cache._old) <= 8 and len(cache._labels) <= 8 + 3
     assert cache.hits > 0
+
+
+def test_a_row_found_in_the_older_generation_moves_to_the_newer() -> None:
+    policy = jixiao.load_policy("central")
+    cache = CellCache(limit=4)
+    memo = memo_of(policy)
+    rows = [
+        {"target": "≥45人", "actual": f"{40 + k}人", "weight": 10, "name": "人数"} for k in range(6)
+    ]
+    keys = []
+    for row in rows:
+        key, keyed = cache.key(row), mapping_key(memo, row)
+        assert key is not None and keyed is not None
+        scored = memo.get(keyed[0]) or memo.add(keyed[0], memo_miss(policy, *keyed[0]))
+        cache.add(key, scored, from_shared(policy, row, keyed, scored))
+        keys.append(key)
+    # 4 then 2: the first four are the older generation
+    assert keys[0] in cache._old and keys[5] in cache._new and len(cache._new) == 2
+    got = cache.get(keys[0], rows[0])
+    assert got is not None and got.score == Decimal("8.89")
+    assert keys[0] in cache._new and len(cache._new) == 3

@@ -20,7 +20,8 @@ otherwise each hit checks its own labels as the memo's path does, and a label th
 take (too long, invalid text, not text) sends the row there.
 
 Bounded by count: two generations of :data:`CELL_ROWS` rows each (the older is dropped when the
-newer fills), so a stream of rows that never repeat only churns it.
+newer fills; a row found in the older moves to the newer), so a stream of rows that never repeat
+only churns it, and the rows that keep coming back are found with one look-up.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class CellCache:
             parts = self._old.get(key)
             if parts is None:
                 return None
+            self._keep(key, parts)  # used again: into the newer generation (found first)
         get = row.get
         known = self._labels
         try:  # the hot path: labels seen before, as the memo's path reads them
@@ -125,6 +127,9 @@ class CellCache:
         whose findings do not depend on the reason text already)."""
         if not scored.exact or type(result) is not IndicatorResult:
             return
+        self._keep(key, (scored.outcome, result.findings))
+
+    def _keep(self, key: Key, parts: Parts) -> None:
         if len(self._new) >= self.limit:
             self._old, self._new = self._new, {}
-        self._new[key] = (scored.outcome, result.findings)
+        self._new[key] = parts
