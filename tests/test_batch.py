@@ -26,6 +26,7 @@ from jixiao.evaluate import (
     score_indicator_uncached,
     set_memo_size,
 )
+from jixiao.evaluate.streams import CHUNK_ROWS
 from jixiao.forms.model import Indicator
 from jixiao.policy.model import Policy
 
@@ -353,7 +354,8 @@ def test_memory_does_not_grow_with_the_stream() -> None:
         return top
 
     peak(2_000)  # fill the memo and the parse caches
-    small, large = peak(4_000), peak(40_000)
+    # both past the first chunks of the longest size (the stream's chunks grow to CHUNK_ROWS)
+    small, large = peak(4 * CHUNK_ROWS), peak(20 * CHUNK_ROWS)
     assert large < small + 256 * 1024, (small, large)
 
 

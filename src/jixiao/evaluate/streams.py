@@ -77,9 +77,11 @@ def _scored(
 
 
 #: The first chunk of rows read; each next chunk is twice as long, up to :data:`CHUNK_ROWS` (a
-#: slow stream gets its first results soon, a long one runs in big chunks).
+#: slow stream gets its first results soon, a long one runs in big chunks: the plan runs each
+#: rule over longer columns; on mostly distinct rows 2,048 took about a twentieth less time than
+#: 1,024, and 4,096 no less than 2,048).
 FIRST_CHUNK = 64
-CHUNK_ROWS = 1024
+CHUNK_ROWS = 2048
 
 #: The share of memo hits in a chunk at or above which the next chunk's misses go to the row
 #: evaluator (into the memo: rows repeat that much, so a miss will most likely come back and be
