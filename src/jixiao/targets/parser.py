@@ -132,7 +132,8 @@ def _lark(text: str) -> Target:
         return parse_cell(text)
     failed = _unreadable.get(text)
     if failed is not MISSING:
-        raise _again(failed)
+        err: TargetSyntaxError = _again(failed)
+        raise err
     try:
         return parse_lark(text)
     except TargetSyntaxError as err:
