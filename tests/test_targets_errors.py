@@ -164,6 +164,25 @@ def test_a_cell_the_grammar_cannot_read_is_read_once(monkeypatch: pytest.MonkeyP
     assert calls == [cells[0]]
 
 
+def test_a_kept_error_raised_again_leaves_no_garbage() -> None:
+    # no cycle of the error, its traceback and the raising frame: with the collector paused (as
+    # score_rows pauses it while it scores) nothing piles up however often the cell comes back
+    import gc
+
+    error_of("^100")  # read once: kept
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        for _ in range(300):
+            with pytest.raises(TargetSyntaxError):
+                parse_target("^100")
+        grown = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert grown < 100, grown
+
+
 def error_of_under(text: str, target: object) -> TargetSyntaxError:
     with pytest.raises(TargetSyntaxError) as info:
         parse_actual(text, target)  # type: ignore[arg-type]

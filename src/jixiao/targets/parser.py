@@ -133,7 +133,10 @@ def _lark(text: str) -> Target:
     failed = _unreadable.get(text)
     if failed is not MISSING:
         err: TargetSyntaxError = _again(failed)
-        raise err
+        try:
+            raise err
+        finally:  # as `except … as err` does: no cycle of the error, its traceback and this frame
+            del err
     try:
         return parse_lark(text)
     except TargetSyntaxError as err:
