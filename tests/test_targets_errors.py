@@ -159,6 +159,8 @@ def test_a_cell_the_grammar_cannot_read_is_read_once(monkeypatch: pytest.MonkeyP
             parse_target_uncached(c)
         assert fields(uncached.value) == fields(first[c])
     assert calls == []  # every error above came from the first reading
+    kept = parser.cache_info()["unreadable"]
+    assert kept.currsize == len(cells) and kept.hits >= 3 * len(cells) and kept.bytes > 0
     cache_clear()
     error_of(cells[0])
     assert calls == [cells[0]]

@@ -329,8 +329,9 @@ def cache_clear() -> None:
 
 
 def cache_info() -> dict[str, CacheInfo]:
-    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``)."""
-    return {"target": _targets.info(), "actual": _actuals.info()}
+    """Hits, misses, entries and bytes of the two parse caches (``target`` and ``actual``), and
+    of the errors kept for cells the grammar cannot read (``unreadable``)."""
+    return {"target": _targets.info(), "actual": _actuals.info(), "unreadable": _unreadable.info()}
 
 
 def cache_resize(target_bytes: int, actual_bytes: int) -> None:
