@@ -17,6 +17,7 @@ characters because each of those takes two terminal columns.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import attrs
 
@@ -239,6 +240,23 @@ class TargetSyntaxError(JixiaoError, ValueError):
         if hint:
             out.append(word("hint", lang) + hint)
         return "\n".join(out)
+
+    def arguments(self, text: str | None = None) -> dict[str, Any]:
+        """What makes this error again, field for field: ``TargetSyntaxError(**err.arguments())``
+        is a fresh error (no traceback or context of this one's); with *text*, the same error
+        placed in that text (a cell as written rather than as normalised)."""
+        return {
+            "message": self.message,
+            "text": self.text if text is None else text,
+            "offset": self.offset,
+            "expected": self.expected,
+            "expected_en": self.expected_en,
+            "hint": self.hint,
+            "length": self.length,
+            "cell": self.cell,
+            "en": self.message_en,
+            "hint_en": self.hint_en,
+        }
 
     def to_dict(self) -> dict[str, object]:
         return {

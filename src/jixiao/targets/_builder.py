@@ -421,17 +421,7 @@ def parse_lark(cell: str) -> Target:
     except TargetSyntaxError as err:
         if text is cell:
             raise
-        raise TargetSyntaxError(
-            err.message,
-            cell,
-            err.offset,
-            expected=err.expected,
-            expected_en=err.expected_en,
-            hint=err.hint,
-            length=err.length,
-            en=err.message_en,
-            hint_en=err.hint_en,
-        ) from None
+        raise TargetSyntaxError(**err.arguments(cell)) from None
 
 
 def parse_normal(text: str) -> Target:

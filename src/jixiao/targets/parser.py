@@ -22,6 +22,7 @@ import re
 import sys
 import threading
 from decimal import Decimal
+from typing import Any
 
 from jixiao.cache import MISSING, ByteLRU, CacheInfo
 from jixiao.decimals import in_context
@@ -103,10 +104,10 @@ _targets: ByteLRU[str, Target] = ByteLRU(TARGET_CACHE_BYTES, sizer=_cell_bytes)
 _actuals: ByteLRU[tuple[Unit | int | None, str | None, str], Actual] = ByteLRU(
     ACTUAL_CACHE_BYTES, sizer=_actual_bytes
 )
-# cells the grammar cannot read, with the error it gave (a damaged cell comes back on every
-# row of its indicator, under every target: reading it again costs a failed parse and its
-# recovery each time); an eighth of the target cache's budget
-_unreadable: ByteLRU[str, TargetSyntaxError] = ByteLRU(TARGET_CACHE_BYTES // 8, sizer=_cell_bytes)
+# cells the grammar cannot read, with the arguments of the error it gave (a damaged cell comes
+# back on every row of its indicator, under every target: reading it again costs a failed parse
+# and its recovery each time); an eighth of the target cache's budget
+_unreadable: ByteLRU[str, dict[str, Any]] = ByteLRU(TARGET_CACHE_BYTES // 8, sizer=_cell_bytes)
 
 # The entry points look their caches up outside jixiao's decimal context, and a cell the fast
 # path reads is read outside it too: neither does arithmetic (a Decimal made from a string is
@@ -131,35 +132,14 @@ def _lark(text: str) -> Target:
     if not isinstance(text, str):
         return parse_cell(text)
     failed = _unreadable.get(text)
-    if failed is not MISSING:
-        err: TargetSyntaxError = _again(failed)
-        try:
-            raise err
-        finally:  # as `except … as err` does: no cycle of the error, its traceback and this frame
-            del err
+    if failed is not MISSING:  # raised afresh, equal in every field
+        raise TargetSyntaxError(**failed)
     try:
         return parse_lark(text)
     except TargetSyntaxError as err:
         if type(err) is TargetSyntaxError:
-            _unreadable.put(text, _again(err))  # a copy: the caller may change what it caught
+            _unreadable.put(text, err.arguments())  # not the error: the caller may change it
         raise
-
-
-def _again(err: TargetSyntaxError) -> TargetSyntaxError:
-    """A new error equal to *err* in every field (raised afresh: no traceback or context of
-    the first one's)."""
-    return TargetSyntaxError(
-        err.message,
-        err.text,
-        err.offset,
-        expected=err.expected,
-        expected_en=err.expected_en,
-        hint=err.hint,
-        length=err.length,
-        cell=err.cell,
-        en=err.message_en,
-        hint_en=err.hint_en,
-    )
 
 
 _target_read = in_context(_lark)
