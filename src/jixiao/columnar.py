@@ -9,8 +9,8 @@ reason come back row after row. The plan for one batch:
 1. **Group** — every column a row's result can depend on (``target``, ``actual``, ``weight``,
    ``score``, ``reason``; ``name``, ``level1``, ``level2`` when the policy's rules read them,
    :attr:`Policy.row_fields`, or when they are not text) is dictionary-encoded by Arrow, and the
-   codes are combined into one group number per row, re-encoded after each column so the
-   numbers stay small. Values are grouped by their exact bits (a float ``-0.0`` is not ``0.0``;
+   codes are combined into one group number per row and numbered once at the end
+   (:func:`jixiao.grouping.group_arrays`). Values are grouped by their exact bits (a float ``-0.0`` is not ``0.0``;
    distinct NaN payloads are distinct), so two rows share a group only if every cell the
    evaluator reads is the same — except that without explanations the ``reason`` column takes
    part by the *class* of its text (what the reason check makes of it: blank, a placeholder, no

@@ -660,7 +660,8 @@ class Plan:
         # rows without a weight: their cells' nodes (None: a cell does not read), and by claimed
         # value their findings and note
         self.nodes: dict[tuple[str, str], tuple[Any, Any] | None] = {}
-        # (target, unit word): the target's node when a plain number under it reads as written
+        # (target, unit word): the target's node when a plain number under it reads (None: not
+        # a date target's, checked once from the first such row)
         self.plain_reads: dict[tuple[str, str | None], Any] = {}
         self.weightless: dict[str | None, tuple[tuple[Finding, ...], Any]] = {}
 

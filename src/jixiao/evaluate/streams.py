@@ -89,6 +89,17 @@ CHUNK_ROWS = 2048
 #: never come back). Hits are taken from the memo either way; results are identical either way.
 MEMO_HIT_SHARE = 0.6
 
+#: The first rows of a stream, whose misses go to the row evaluator: the memo starts cold, and a
+#: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
+WARMUP_ROWS = 512
+
+#: How many rows scored by the plan are remembered (by memo key hash), in each of 2 generations.
+SEEN_ROWS = 1 << 16
+
+#: A row the plan has scored this many times goes to the row evaluator the next time, into the
+#: memo (a row seen twice is likely to come again; into the memo costs about two plan rows).
+PLAN_SIGHTINGS = 2
+
 
 @contextlib.contextmanager
 def collecting() -> Iterator[None]:
@@ -120,18 +131,6 @@ def _paused(chunks: Iterator[list[IndicatorResult]]) -> Iterator[list[IndicatorR
         yield got
 
 
-#: The first rows of a stream, whose misses go to the row evaluator: the memo starts cold, and a
-#: stream of repeating rows never needs the plan (compiling it, importing numpy: tenths of a s).
-WARMUP_ROWS = 512
-
-#: How many rows scored by the plan are remembered (by memo key hash), in each of 2 generations.
-SEEN_ROWS = 1 << 16
-
-#: A row the plan has scored this many times goes to the row evaluator the next time, into the
-#: memo (a row seen twice is likely to come again; into the memo costs about two plan rows).
-PLAN_SIGHTINGS = 2
-
-
 def _score_rows_routed(
     rows: Iterable[Indicator | Mapping[str, Any]], pol: Policy, start: int
 ) -> Iterator[list[IndicatorResult]]:
@@ -139,9 +138,9 @@ def _score_rows_routed(
     those of an earlier memo hit takes what that row got (:mod:`.cellcache`, about a µs); a memo
     hit is taken (a few µs); a miss goes to the row evaluator, into the memo, in the first
     WARMUP_ROWS, when MEMO_HIT_SHARE of the last chunk hit, or when the plan scored it
-    PLAN_SIGHTINGS times; the
-    chunk's other misses go together through the plan (compiled on first use), the rows it does
-    not handle to the row evaluator. Every path gives the same results field by field."""
+    PLAN_SIGHTINGS times; the chunk's other misses go together through the plan (compiled on
+    first use), the rows it does not handle to the row evaluator. Every path gives the same
+    results field by field."""
     memo = _memo_of(pol)
     cells = CellCache() if CellCache.usable(memo) else None
     plan: Plan | None = None  # compiled when first needed
