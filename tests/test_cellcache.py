@@ -98,6 +98,24 @@ def test_a_repeat_is_found_by_its_cells(monkeypatch: pytest.MonkeyPatch) -> None
     }
 
 
+def test_a_repeat_whose_labels_read_the_same_is_the_same_result() -> None:
+    policy = jixiao.load_policy("central")
+    memo_clear(policy)
+    row = {"name": "参训人数", "level1": "产出指标", "target": "≥45人", "actual": "40人",
+           "weight": 10, "score": 8, "reason": "因疫情影响延期，下一步将加强管理"}  # fmt: skip
+    # equal labels in new string objects, other labels, then the first labels again
+    same = [dict(row, name="".join(["参训", "人数"])) for _ in range(6)]
+    other = [dict(row, name="培训人数"), dict(row, level1=" 产出指标"), dict(row, name=None)]
+    got = list(jixiao.score_rows([dict(row), *same, *other, dict(row)], policy))
+    assert len({id(r) for r in got[2:7]}) == 1  # hits after the first memo hit: one object
+    assert [(r.name, r.level1) for r in got[7:]] == [
+        ("培训人数", "产出指标"), ("参训人数", "产出指标"), ("", "产出指标"), ("参训人数", "产出指标")
+    ]  # fmt: skip
+    assert len({id(r) for r in got[6:]}) == 5  # each label change: a result of its own
+    assert all(r.score == Decimal("8.89") and r.where == "" and r.row is None for r in got)
+    assert {tuple(f.code for f in r.findings) for r in got} == {("SCORE_MISMATCH",)}
+
+
 def test_cells_that_read_differently_are_different_keys() -> None:
     def key(**cells: Any) -> Any:
         return CellCache.key({"target": "≥45人", "actual": "40人", **cells})

@@ -157,19 +157,22 @@ def _score_rows_routed(
             return
         n = len(chunk)
         hits = 0
-        out: list[IndicatorResult | None] = [None] * n
+        out: list[Any] = [None] * n if cells is None else cells.found(chunk)
         to_plan: list[int] = []
         keys: list[_Keyed] = []
         for j, row in enumerate(chunk):
-            keyed = ck = None
+            ck = out[j]  # a result found by the row's cells, its cells' key, or None
+            if ck is not None:
+                if type(ck) is not tuple:
+                    hits += 1
+                    continue
+                got = cast(CellCache, cells).get(ck, row)  # kept since the chunk began?
+                if got is not None:
+                    hits += 1
+                    out[j] = got
+                    continue
+            keyed = None
             if type(row) is dict and "target" in row and "actual" in row and "weight" in row:
-                if cells is not None:
-                    ck = cells.key(row)
-                    got = None if ck is None else cells.get(ck, row)
-                    if got is not None:  # the same cells as an earlier row's
-                        hits += 1
-                        out[j] = got
-                        continue
                 try:  # noqa: SIM105 - the hot path: no context manager
                     keyed = _mapping_key(memo, row)
                 except FormError:  # a cell that is not a number: the full path makes its finding
