@@ -79,14 +79,15 @@ class CellCache:
     def key(row: dict[str, Any]) -> Key | None:
         """The cells of *row* as a key, or None for a row whose cells are not all of the kinds
         keyed (see the module's text)."""
-        got = _NOTHING_KEPT.found([row])[0]
+        got = _NOTHING_KEPT.found([row])[0][0]
         return got if type(got) is tuple else None
 
-    def found(self, chunk: list[Any]) -> list[Any]:
+    def found(self, chunk: list[Any]) -> tuple[list[Any], list[int]]:
         """For each row of *chunk*, in order: its result, if rows with the same cells were kept
         (:meth:`add`) and its labels are ones the memo's path takes; else its key, to
         :meth:`add` what that path makes of it; else (not a dict with target, actual and
-        weight, or cells not all of the kinds keyed) None.
+        weight, or cells not all of the kinds keyed) None. Then the indices of the rows not
+        found.
 
         The hot path of :func:`jixiao.score_rows` on repeating rows: a chunk at a time, so each
         row costs a tuple, a dict look-up and its labels, without a call."""
@@ -94,9 +95,11 @@ class CellCache:
         known = self._labels
         out: list[Any] = []
         put = out.append
-        hits = 0
-        for row in chunk:
+        missed: list[int] = []
+        miss = missed.append
+        for j, row in enumerate(chunk):
             if type(row) is not dict or "target" not in row or "actual" not in row:
+                miss(j)
                 put(None)
                 continue
             get = row.get
@@ -117,6 +120,7 @@ class CellCache:
                 or (tw is float and not w)  # 0.0 == -0.0, read differently
                 or (ts is float and not s)
             ):
+                miss(j)
                 put(None)
                 continue
             key = (target, actual, w, tw, s, ts, reason)
@@ -124,6 +128,7 @@ class CellCache:
             if parts is None:
                 parts = self._old.get(key)
                 if parts is None:
+                    miss(j)
                     put(key)
                     continue
                 self._keep(key, parts)  # used again: into the newer generation (found first)
@@ -137,6 +142,7 @@ class CellCache:
             except (KeyError, TypeError):  # a label not seen yet (or not hashable)
                 labels = self._learn(row)
                 if labels is None:
+                    miss(j)
                     put(key)
                     continue
                 name, level1, level2 = labels
@@ -148,17 +154,16 @@ class CellCache:
                 or last.level2 is not level2
             ):  # (the same labels read to the same, identical, strings: the same result)
                 parts[2] = last = make_result(parts[0], name, level1, level2, "", parts[1])
-            hits += 1
             put(last)
-        self.hits += hits
-        return out
+        self.hits += len(chunk) - len(missed)
+        return out, missed
 
     def get(self, key: Key, row: dict[str, Any]) -> IndicatorResult | None:
         """The result of *row* (whose key is *key*) from the parts kept for it with the row's
         own labels, or None (not kept, or a label the memo's path would not take)."""
         if key not in self._new and key not in self._old:
             return None
-        got = self.found([row])[0]
+        got = self.found([row])[0][0]
         return got if type(got) is IndicatorResult else None
 
     def _learn(self, row: dict[str, Any]) -> tuple[str, str, str] | None:

@@ -156,16 +156,18 @@ def _score_rows_routed(
         if not chunk:
             return
         n = len(chunk)
-        hits = 0
-        out: list[Any] = [None] * n if cells is None else cells.found(chunk)
+        out: list[Any]  # each row's result; until found, its cells' key or None
+        if cells is None:
+            out, missed = [None] * n, list(range(n))
+        else:
+            out, missed = cells.found(chunk)
+        hits = n - len(missed)
         to_plan: list[int] = []
         keys: list[_Keyed] = []
-        for j, row in enumerate(chunk):
-            ck = out[j]  # a result found by the row's cells, its cells' key, or None
+        for j in missed:
+            row = chunk[j]
+            ck = out[j]
             if ck is not None:
-                if type(ck) is not tuple:
-                    hits += 1
-                    continue
                 got = cast(CellCache, cells).get(ck, row)  # kept since the chunk began?
                 if got is not None:
                     hits += 1
