@@ -116,6 +116,20 @@ def test_a_repeat_whose_labels_read_the_same_is_the_same_result() -> None:
     assert {tuple(f.code for f in r.findings) for r in got} == {("SCORE_MISMATCH",)}
 
 
+@pytest.mark.parametrize("label", ["name", "level1", "level2"])
+def test_one_label_that_changes_gets_its_own_result(label: str) -> None:
+    policy = jixiao.load_policy("central")
+    memo_clear(policy)
+    labels = {"name": "参训人数", "level1": "产出指标", "level2": "数量指标"}
+    row = {**labels, "target": "≥45人", "actual": "40人", "weight": 10, "score": 8}
+    # the same label objects in every row but one label, which alternates between two
+    rows = [dict(row, **{label: ("甲", "乙")[k % 2]}) for k in range(40)]
+    got = list(jixiao.score_rows(rows, policy))
+    assert [getattr(r, label) for r in got] == ["甲", "乙"] * 20
+    assert all(getattr(r, x) == labels[x] for r in got for x in labels if x != label)
+    assert {r.score for r in got} == {Decimal("8.89")}
+
+
 def test_cells_that_read_differently_are_different_keys() -> None:
     def key(**cells: Any) -> Any:
         return CellCache.key({"target": "≥45人", "actual": "40人", **cells})

@@ -49,9 +49,12 @@ _NUMBER_CELLS = frozenset({str, int, float, type(None)})
 _ABSENT = object()
 
 Key = tuple[Any, ...]
-#: What is kept for a key: the shared outcome, the findings after the reason check, and the last
+#: What is kept for a key: the shared outcome, the findings after the reason check, the last
 #: result made from them (handed out again to a row whose labels read the same: results are
-#: immutable, and every field of it would be the same).
+#: immutable, and every field of a new one would be the same) and the label cells (name,
+#: level1, level2) of the row it was made for (a row whose label cells are those very objects,
+#: as rows read from one sheet's shared strings or copied from one template are, takes it
+#: without reading them).
 Parts = list[Any]
 
 
@@ -80,17 +83,17 @@ class CellCache:
         """The cells of *row* as a key, or None for a row whose cells are not all of the kinds
         keyed (see the module's text)."""
         got = _NOTHING_KEPT.found([row])[0][0]
-        return got if type(got) is tuple else None
+        return got if type(got) is tuple and keyable(got) else None
 
     def found(self, chunk: list[Any]) -> tuple[list[Any], list[int]]:
         """For each row of *chunk*, in order: its result, if rows with the same cells were kept
-        (:meth:`add`) and its labels are ones the memo's path takes; else its key, to
-        :meth:`add` what that path makes of it; else (not a dict with target, actual and
-        weight, or cells not all of the kinds keyed) None. Then the indices of the rows not
-        found.
+        (:meth:`add`) and its labels are ones the memo's path takes; else its cells' key (for
+        :meth:`add`, which keeps only :func:`keyable` ones); else None (not a dict). Then the
+        indices of the rows not found.
 
-        The hot path of :func:`jixiao.score_rows` on repeating rows: a chunk at a time, so each
-        row costs a tuple, a dict look-up and its labels, without a call."""
+        The hot path of :func:`jixiao.score_rows` on repeating rows: a chunk at a time, and each
+        row costs a tuple of its cells and their types, a dict look-up and its labels (a key
+        of cells not keyable is never kept, so it is looked up without being checked)."""
         new_get = self._new.get
         known = self._labels
         out: list[Any] = []
@@ -98,47 +101,41 @@ class CellCache:
         missed: list[int] = []
         miss = missed.append
         for j, row in enumerate(chunk):
-            if type(row) is not dict or "target" not in row or "actual" not in row:
+            if type(row) is not dict:
                 miss(j)
                 put(None)
                 continue
             get = row.get
             target, actual, w, s, reason = (
-                get("target"),
-                get("actual"),
+                get("target", _ABSENT),
+                get("actual", _ABSENT),
                 get("weight", _ABSENT),
                 get("score"),
                 get("reason"),
             )
-            tw, ts = type(w), type(s)
-            if (
-                not (type(target) is str or target is None)
-                or not (type(actual) is str or actual is None)
-                or not (type(reason) is str or reason is None)
-                or tw not in _NUMBER_CELLS
-                or ts not in _NUMBER_CELLS
-                or (tw is float and not w)  # 0.0 == -0.0, read differently
-                or (ts is float and not s)
-            ):
+            key = (target, type(target), actual, type(actual), w, type(w), s, type(s), reason,
+                   type(reason))  # fmt: skip
+            try:
+                parts = new_get(key)
+                if parts is None:
+                    parts = self._old.get(key)
+                    if parts is None:
+                        miss(j)
+                        put(key)
+                        continue
+                    self._keep(key, parts)  # used again: into the newer generation
+                    new_get = self._new.get  # (which _keep may have replaced)
+            except TypeError:  # a cell that cannot be hashed
                 miss(j)
                 put(None)
                 continue
-            key = (target, actual, w, tw, s, ts, reason)
-            parts = new_get(key)
-            if parts is None:
-                parts = self._old.get(key)
-                if parts is None:
-                    miss(j)
-                    put(key)
-                    continue
-                self._keep(key, parts)  # used again: into the newer generation (found first)
-                new_get = self._new.get  # (which _keep may have replaced)
+            n1, n2, n3 = get("name"), get("level1"), get("level2")
+            last = parts[2]
+            if last is not None and n1 is parts[3] and n2 is parts[4] and n3 is parts[5]:
+                put(last)  # the very label cells the last result was made for
+                continue
             try:  # labels seen before, as the memo's path reads them
-                name, level1, level2 = (
-                    known[get("name")],
-                    known[get("level1")],
-                    known[get("level2")],
-                )
+                name, level1, level2 = known[n1], known[n2], known[n3]
             except (KeyError, TypeError):  # a label not seen yet (or not hashable)
                 labels = self._learn(row)
                 if labels is None:
@@ -146,14 +143,14 @@ class CellCache:
                     put(key)
                     continue
                 name, level1, level2 = labels
-            last: IndicatorResult | None = parts[2]
             if (
                 last is None
                 or last.name is not name
                 or last.level1 is not level1
                 or last.level2 is not level2
-            ):  # (the same labels read to the same, identical, strings: the same result)
+            ):
                 parts[2] = last = make_result(parts[0], name, level1, level2, "", parts[1])
+            parts[3:] = n1, n2, n3
             put(last)
         self.hits += len(chunk) - len(missed)
         return out, missed
@@ -184,9 +181,9 @@ class CellCache:
         """Keep what the memo's path made of *key*'s row: the shared outcome (*scored*) and the
         findings of its *result* (after the reason check). Only an exact outcome is kept (one
         whose findings do not depend on the reason text already)."""
-        if not scored.exact or type(result) is not IndicatorResult:
+        if not scored.exact or type(result) is not IndicatorResult or not keyable(key):
             return
-        self._keep(key, [scored.outcome, result.findings, None])
+        self._keep(key, [scored.outcome, result.findings, None, None, None, None])
 
     def _keep(self, key: Key, parts: Parts) -> None:
         if len(self._new) >= self.limit:
@@ -195,3 +192,18 @@ class CellCache:
 
 
 _NOTHING_KEPT = CellCache(limit=1)  # finds nothing: only works out keys
+
+
+def keyable(key: Key) -> bool:
+    """Whether rows with the cells of *key* (from :meth:`CellCache.found`) may share results:
+    only if each cell is of a kind whose equality is exact (see the module's text)."""
+    target, tt, actual, ta, w, tw, s, ts, reason, tr = key
+    return (
+        (tt is str or target is None)
+        and (ta is str or actual is None)
+        and (tr is str or reason is None)
+        and tw in _NUMBER_CELLS
+        and ts in _NUMBER_CELLS
+        and not (tw is float and not w)  # 0.0 == -0.0, read differently
+        and not (ts is float and not s)
+    )
