@@ -62,12 +62,15 @@ class CellCache:
     """One stream's cache (see the module's text): :meth:`key` of a dict row, :meth:`get` the
     row's result from an earlier row with the same key, :meth:`add` what the memo's path made."""
 
-    __slots__ = ("_labels", "_new", "_old", "hits", "limit")
+    __slots__ = ("_labels", "_new", "_old", "added", "hits", "limit")
 
     def __init__(self, limit: int = CELL_ROWS) -> None:
         self._new: dict[Key, Parts] = {}
         self._old: dict[Key, Parts] = {}
         self._labels: dict[str | None, str] = {}  # a label cell: as the memo's path reads it
+        #: The keys kept (:meth:`add`) since the last :meth:`found`: only a row with one of
+        #: these can be found again before the next chunk (:meth:`get`).
+        self.added: set[Key] = set()
         self.limit = limit
         self.hits = 0
 
@@ -82,7 +85,7 @@ class CellCache:
     def key(row: dict[str, Any]) -> Key | None:
         """The cells of *row* as a key, or None for a row whose cells are not all of the kinds
         keyed (see the module's text)."""
-        got = _NOTHING_KEPT.found([row])[0][0]
+        got = _NOTHING_KEPT._look([row])[0][0]
         return got if type(got) is tuple and keyable(got) else None
 
     def found(self, chunk: list[Any]) -> tuple[list[Any], list[int]]:
@@ -94,6 +97,10 @@ class CellCache:
         The hot path of :func:`jixiao.score_rows` on repeating rows: a chunk at a time, and each
         row costs a tuple of its cells and their types, a dict look-up and its labels (a key
         of cells not keyable is never kept, so it is looked up without being checked)."""
+        self.added.clear()
+        return self._look(chunk)
+
+    def _look(self, chunk: list[Any]) -> tuple[list[Any], list[int]]:
         new_get = self._new.get
         known = self._labels
         out: list[Any] = []
@@ -156,11 +163,13 @@ class CellCache:
         return out, missed
 
     def get(self, key: Key, row: dict[str, Any]) -> IndicatorResult | None:
-        """The result of *row* (whose key is *key*) from the parts kept for it with the row's
-        own labels, or None (not kept, or a label the memo's path would not take)."""
-        if key not in self._new and key not in self._old:
+        """The result of *row* (whose key is *key*, from :meth:`found`) if its key was kept
+        since :meth:`found` looked it up (a row repeating one earlier in its chunk), with the
+        row's own labels; else None (as :meth:`found` said, or a label the memo's path would
+        not take)."""
+        if key not in self.added:
             return None
-        got = self.found([row])[0][0]
+        got = self._look([row])[0][0]
         return got if type(got) is IndicatorResult else None
 
     def _learn(self, row: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -184,6 +193,7 @@ class CellCache:
         if not scored.exact or type(result) is not IndicatorResult or not keyable(key):
             return
         self._keep(key, [scored.outcome, result.findings, None, None, None, None])
+        self.added.add(key)
 
     def _keep(self, key: Key, parts: Parts) -> None:
         if len(self._new) >= self.limit:

@@ -157,18 +157,20 @@ def _score_rows_routed(
             return
         n = len(chunk)
         out: list[Any]  # each row's result; until found, its cells' key or None
+        added: set[Any] | frozenset[Any] = frozenset()
         if cells is None:
             out, missed = [None] * n, list(range(n))
         else:
             out, missed = cells.found(chunk)
+            added = cells.added
         hits = n - len(missed)
         to_plan: list[int] = []
         keys: list[_Keyed] = []
         for j in missed:
             row = chunk[j]
             ck = out[j]
-            if ck is not None:
-                got = cast(CellCache, cells).get(ck, row)  # kept since the chunk began?
+            if ck is not None and ck in added:  # its cells kept since the chunk began
+                got = cast(CellCache, cells).get(ck, row)
                 if got is not None:
                     hits += 1
                     out[j] = got
