@@ -445,9 +445,10 @@ def _clear_caches() -> None:
 def run_dask(mode: str, n: int, seed: int, policy_name: str, partitions: int) -> dict[str, Any]:
     """``jixiao.dask.score_bag`` on a LocalCluster of *k* worker processes (one thread each),
     ``dask-k``; ``dask-ref`` scores the same partitions in this process with ``score_rows``.
-    The rows are made and persisted on the workers before the clock starts, and each process
-    is set up as the other runs are (:func:`_clear_caches`: parser built, caches empty). Timed: scoring, each result read (:func:`_checksum`). Then, untimed, a digest of
-    every result per partition."""
+    The rows are made and persisted on the workers (evenly, in turn) before the clock starts,
+    and each process is set up as the other runs are (:func:`_clear_caches`: parser built,
+    caches empty). Timed: scoring, each result read (:func:`_checksum`). Then, untimed, a
+    digest of every result per partition."""
     import jixiao
 
     policy = jixiao.load_policy(policy_name)

@@ -59,8 +59,10 @@ Parts = list[Any]
 
 
 class CellCache:
-    """One stream's cache (see the module's text): :meth:`key` of a dict row, :meth:`get` the
-    row's result from an earlier row with the same key, :meth:`add` what the memo's path made."""
+    """One stream's cache (see the module's text): :meth:`found` a chunk's results from
+    earlier rows with the same cells (and the keys of the rows not found), :meth:`add` what the
+    memo's path made of a row, :meth:`get` a row whose key was kept since; :meth:`key` of one
+    dict row."""
 
     __slots__ = ("_labels", "_new", "_old", "added", "hits", "limit")
 
