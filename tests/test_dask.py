@@ -51,6 +51,29 @@ def test_a_bag_of_rows_scores_as_in_one_process(client: Any) -> None:
     assert len({t["worker"] for t in stream.data}) == 2  # both worker processes scored
 
 
+_MADE: list[int] = []
+
+
+def _made(k: int) -> list[dict[str, Any]]:
+    """A partition read lazily (as from a file): each call is counted."""
+    _MADE.append(k)
+    return [dict(r) for r in ROWS[k::4]]
+
+
+def test_a_lazy_bag_reads_each_partition_once() -> None:
+    # the start numbers count each partition, and the scoring reads it too: the same task,
+    # not a second reading fused into the counting (``to_delayed`` optimised on its own)
+    import dask
+
+    _MADE.clear()
+    bag = db.from_delayed([dask.delayed(_made)(k) for k in range(4)])
+    with dask.config.set(scheduler="sync"):
+        got = jd.score_bag(bag, "central").compute()
+    assert sorted(_MADE) == [0, 1, 2, 3]
+    want = list(score_rows([r for k in range(4) for r in ROWS[k::4]], "central"))
+    assert [snapshot(g) for g in got] == [snapshot(w) for w in want]
+
+
 def test_bag_outputs_and_a_custom_policy(client: Any) -> None:
     policy = jixiao.load_policy(str(ROOT / "examples" / "myprovince.policy"))
     rows = generated_rows(300, seed=12)

@@ -65,7 +65,9 @@ def _starts(bag: Any) -> Any:
     db = importlib.import_module("dask.bag")
     delayed = importlib.import_module("dask").delayed
 
-    counts = bag.map_partitions(_count).to_delayed()
+    # not optimised on its own: that would fuse each partition's making into its count, and a
+    # bag read lazily (from files) would then be read twice, once to count and once to score
+    counts = bag.map_partitions(_count).to_delayed(optimize_graph=False)
     starts: list[Any] = []
     total: Any = 0
     for count in counts:
