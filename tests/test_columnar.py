@@ -229,6 +229,21 @@ def test_a_policy_that_reads_the_name_groups_by_name(tmp_path: Path) -> None:
     same(table, str(path))
 
 
+def blocks_scored(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the blocks of representative rows the columnar path scores, from now on."""
+    import jixiao.columnar as columnar
+
+    sizes: list[int] = []
+    real = columnar._score_block
+
+    def spy(*args: Any) -> Any:
+        sizes.append(len(args[3]))
+        return real(*args)
+
+    monkeypatch.setattr(columnar, "_score_block", spy)
+    return sizes
+
+
 def test_without_explanations_rows_group_by_the_class_of_their_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -247,14 +262,7 @@ def test_without_explanations_rows_group_by_the_class_of_their_reason(
     same(table, "central", explain=False, chunk_rows=len(rows))
     import jixiao.columnar as columnar
 
-    scored: list[int] = []
-    real = columnar._score_block
-
-    def spy(*args: Any) -> Any:
-        scored.append(len(args[3]))
-        return real(*args)
-
-    monkeypatch.setattr(columnar, "_score_block", spy)
+    scored = blocks_scored(monkeypatch)
     columnar.cache_clear()  # `same` has just scored these rows: nothing kept from then
     score_table(table, "central", explain=False)
     classes = {jixiao.evaluate.indicators.reason_class(jixiao.load_policy("central"), r)
@@ -268,19 +276,13 @@ def test_without_explanations_rows_group_by_the_class_of_their_reason(
 def test_groups_that_repeat_are_kept_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     import jixiao.columnar as columnar
 
-    scored: list[int] = []
-    real = columnar._score_block
-
-    def spy(*args: Any) -> Any:
-        scored.append(len(args[3]))
-        return real(*args)
+    scored = blocks_scored(monkeypatch)
 
     def count(table: Any, chunk_rows: int) -> int:
         scored.clear()
         same(table, "central", explain=False, chunk_rows=chunk_rows)
         return sum(scored)  # (the row-by-row reference in `same` scores without blocks)
 
-    monkeypatch.setattr(columnar, "_score_block", spy)
     columnar.cache_clear()
     rows = [r for r in mostly_distinct_rows(40, seed=3) for _ in range(2)]  # each twice
     texts = pa.Table.from_pylist(rows * 3)  # batches of 40: 20 groups of 2 rows each
@@ -348,14 +350,7 @@ def test_groups_of_rows_that_repeat_are_scored_in_longer_blocks(
 ) -> None:
     import jixiao.columnar as columnar
 
-    blocks: list[int] = []
-    real = columnar._score_block
-
-    def spy(*args: Any) -> Any:
-        blocks.append(len(args[3]))
-        return real(*args)
-
-    monkeypatch.setattr(columnar, "_score_block", spy)
+    blocks = blocks_scored(monkeypatch)
     monkeypatch.setattr(columnar, "_REPRESENTATIVES", 2)
     monkeypatch.setattr(columnar, "_REPEATED_REPRESENTATIVES", 5)
     rows = mostly_distinct_rows(7, seed=6)
