@@ -245,3 +245,68 @@ def test_a_huge_cell_is_answered(text: str) -> None:
     else:
         assert node.kind in TARGET_KINDS
         node.render()
+
+
+def _corpus_cells() -> list[str]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "indicators.jsonl"
+    cells: set[str] = {"≥45人", "≤64.253万元", "=100%", "2023年12月底前完成", "18—54周岁"}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            cells.update(v for v in (row.get("target"), row.get("actual")) if isinstance(v, str))
+    return sorted(c for c in cells if c.strip())
+
+
+#: Characters put into cells to damage them: junk, and pieces the grammar reads elsewhere (a
+#: comparator after a number, a unit before one …), which Lark's lexer reports as a token.
+_INSERTED = ["^", "$", "≥", "<", "%", "年", "人", "-", "/", "约", "12", "。", "万元", "底前"]
+
+
+def test_the_state_lexer_reads_every_cell_as_lark_s_own_lexer_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kept parser's lexer (``_builder._StateLexer``) skips Lark's second try at a character
+    the parser state has no terminal for; cells, damaged or not, give the same node or the same
+    error, field by field, as under Lark's own contextual lexer. Some of the damaged cells are
+    ones where Lark's second try finds a token (so its error differs in kind)."""
+    from jixiao.targets import _builder
+
+    base = _corpus_cells()
+    cells = list(base)
+    for text in base[:: max(1, len(base) // 150)]:
+        for piece in _INSERTED:
+            for at in {0, len(text) // 2, len(text)}:
+                cells.append(text[:at] + piece + text[at:])
+
+    def outcomes() -> list[object]:
+        got: list[object] = []
+        for text in cells:
+            try:
+                got.append(_builder.parse_lark(text))
+            except TargetSyntaxError as err:
+                got.append(fields(err))
+        return got
+
+    mine = outcomes()
+    stock = _builder.build_parser(state_lexer=False)
+    assert type(stock.parser.lexer) is not type(_builder.lark_parser().parser.lexer)
+    retried: list[str] = []
+    root = stock.parser.lexer.root_lexer
+    first_try = root.next_token
+
+    def second_try(lexer_state: object, parser_state: object = None) -> object:
+        token = first_try(lexer_state, parser_state)  # raises when no terminal reads it either
+        retried.append(token)
+        return token
+
+    monkeypatch.setattr(root, "next_token", second_try)
+    monkeypatch.setattr(_builder, "_PARSER", stock)
+    theirs = outcomes()
+    assert len(retried) > 1000  # Lark's second try found a token: its error was UnexpectedToken
+    errors = sum(1 for got in mine if isinstance(got, tuple))
+    assert errors > 2000
+    for text, a, b in zip(cells, mine, theirs, strict=True):
+        assert a == b, text

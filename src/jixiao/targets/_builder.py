@@ -15,6 +15,7 @@ from lark.exceptions import (
     LarkError,
     UnexpectedInput,
 )
+from lark.lexer import ContextualLexer
 
 from jixiao.errors import ArgumentTypeError, TargetSyntaxError
 from jixiao.numerals import parse_chinese, parse_decimal, to_ascii_digits
@@ -64,7 +65,7 @@ from jixiao.targets.fast import fast_parse
 from jixiao.targets.normalize import normalize
 from jixiao.units import lookup_unit
 
-__all__ = ["lark_parser", "parse_cell", "parse_lark", "parse_normal", "prose_node"]
+__all__ = ["build_parser", "lark_parser", "parse_cell", "parse_lark", "parse_normal", "prose_node"]
 
 
 # ---------------------------------------------------------------------------------- transformer
@@ -363,6 +364,41 @@ _LOCK = threading.Lock()
 _PARSER: Lark | None = None
 
 
+class _StateLexer(ContextualLexer):
+    """Lark's contextual lexer without its second try at a character no terminal of the parser
+    state reads. That try matches the character against every terminal of the grammar, only to
+    raise ``UnexpectedToken`` in place of ``UnexpectedCharacters`` when one matches, and on first
+    use it compiles a scanner of all the terminals (34–55 ms, once a process, at the first
+    damaged cell). :func:`~jixiao.targets._recovery.recover` reads both errors the same way (the
+    position, the token before it and the parser state are the same), so a cell's result is
+    unchanged; ``tests/test_targets_errors.py`` checks it against Lark's own lexer."""
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Any:
+        lexers = self.lexers
+        try:
+            while True:
+                yield lexers[parser_state.position].next_token(lexer_state, parser_state)
+        except EOFError:
+            return
+
+
+def build_parser(*, state_lexer: bool = True) -> Lark:
+    """A new parser of the target grammar; with *state_lexer* (what :func:`lark_parser` keeps)
+    its lexer is :class:`_StateLexer`, else Lark's own contextual lexer (the tests compare)."""
+    template = grammar_path("target.lark").read_text(encoding="utf-8")
+    parser = Lark(
+        lx.grammar_text(template),
+        parser="lalr",
+        lexer="contextual",
+        transformer=_Builder(),
+        maybe_placeholders=True,
+    )
+    frontend = getattr(parser, "parser", None)
+    if state_lexer and type(getattr(frontend, "lexer", None)) is ContextualLexer:
+        frontend.lexer.__class__ = _StateLexer  # type: ignore[union-attr]
+    return parser
+
+
 def lark_parser() -> Lark:
     global _PARSER
     parser = _PARSER
@@ -370,15 +406,7 @@ def lark_parser() -> Lark:
         with _LOCK:
             parser = _PARSER
             if parser is None:
-                template = grammar_path("target.lark").read_text(encoding="utf-8")
-                parser = Lark(
-                    lx.grammar_text(template),
-                    parser="lalr",
-                    lexer="contextual",
-                    transformer=_Builder(),
-                    maybe_placeholders=True,
-                )
-                _PARSER = parser
+                parser = _PARSER = build_parser()
     return parser
 
 
