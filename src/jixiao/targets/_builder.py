@@ -393,9 +393,13 @@ def build_parser(*, state_lexer: bool = True) -> Lark:
         transformer=_Builder(),
         maybe_placeholders=True,
     )
-    frontend = getattr(parser, "parser", None)
-    if state_lexer and type(getattr(frontend, "lexer", None)) is ContextualLexer:
-        frontend.lexer.__class__ = _StateLexer  # type: ignore[union-attr]
+    lexer = getattr(getattr(parser, "parser", None), "lexer", None)
+    if (
+        state_lexer
+        and type(lexer) is ContextualLexer
+        and isinstance(getattr(lexer, "lexers", None), dict)
+    ):
+        lexer.__class__ = _StateLexer  # a Lark laid out otherwise keeps its own lexer
     return parser
 
 
