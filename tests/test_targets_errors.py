@@ -247,17 +247,13 @@ def test_a_huge_cell_is_answered(text: str) -> None:
         node.render()
 
 
-def _corpus_cells() -> list[str]:
-    import json
-    from pathlib import Path
+def _cells() -> list[str]:
+    """The cells of the golden files (in the repository) and of the shared corpus (when it is
+    beside the checkout)."""
+    from tests.targets_golden import GOLDENS, corpus_cells, read
 
-    path = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "indicators.jsonl"
-    cells: set[str] = {"≥45人", "≤64.253万元", "=100%", "2023年12月底前完成", "18—54周岁"}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            cells.update(v for v in (row.get("target"), row.get("actual")) if isinstance(v, str))
-    return sorted(c for c in cells if c.strip())
+    records = [r for path in GOLDENS for _n, _line, r in read(path) if r is not None]
+    return sorted({r.cell for r in [*records, *corpus_cells()] if r.cell.strip()})
 
 
 #: Characters put into cells to damage them: junk, and pieces the grammar reads elsewhere (a
@@ -274,11 +270,11 @@ def test_the_state_lexer_reads_every_cell_as_lark_s_own_lexer_does(
     ones where Lark's second try finds a token (so its error differs in kind)."""
     from jixiao.targets import _builder
 
-    base = _corpus_cells()
+    base = _cells()
     cells = list(base)
     for text in base[:: max(1, len(base) // 150)]:
         for piece in _INSERTED:
-            for at in {0, len(text) // 2, len(text)}:
+            for at in sorted({0, len(text) // 2, len(text)}):
                 cells.append(text[:at] + piece + text[at:])
 
     def outcomes() -> list[object]:
