@@ -470,3 +470,33 @@ def test_chunk_rows_must_be_positive() -> None:
     table = pa.Table.from_pylist([{"target": "≥1人", "actual": "1人", "weight": "1"}])
     with pytest.raises(UsageError, match="chunk_rows"):
         score_table(table, chunk_rows=0)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_tier_rows_on_every_policy(policy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qualitative and deadline rows (claims in, out of and without their band, every class of
+    reason): the columns are the row-by-row ones, and the rows whose cells name their tier are
+    scored by the plan, not the row evaluator."""
+    from jixiao import columnar
+    from test_plan import tier_rows
+
+    rows = [  # the number cells as text: one Arrow type per column
+        {k: str(v) if k in ("weight", "score") and v is not None else v for k, v in r.items()}
+        for r in tier_rows(1500, seed=len(policy))
+    ]
+    table = pa.Table.from_pylist(rows)
+    same(table, policy)
+    same(table, policy, explain=False, chunk_rows=293)
+    calls: list[Any] = []
+    real = columnar.score_mapping
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        calls.append(result.basis)
+        return result
+
+    monkeypatch.setattr(columnar, "score_mapping", spy)
+    got = score_table(table, jixiao.load_policy(policy))
+    assert calls and set(calls) <= {"echo", "claimed", "unscored", "formula"}
+    tiers = got.column("basis").to_pylist()
+    assert sum(b in ("words", "scale", "deadline") for b in tiers) > len(rows) // 3

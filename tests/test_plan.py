@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import jixiao
 from jixiao.decimals import jixiao_context
 from jixiao.evaluate import IndicatorResult, score_indicator_uncached
-from jixiao.evaluate.plan import plan_of, score_chunk
+from jixiao.evaluate.plan import plan_of, score_chunk, unmade_findings
 from test_batch import corpus_rows, generated_rows, snapshot
 
 pytest.importorskip("numpy")
@@ -196,9 +196,9 @@ def spy_plan(monkeypatch: pytest.MonkeyPatch, warmup: int = 0) -> list[list[Any]
     calls: list[list[Any]] = []
     real = streams.score_chunk
 
-    def spy(plan: Any, rows: Any, *keyed: Any) -> list[IndicatorResult | None]:
+    def spy(plan: Any, rows: Any, *keyed: Any, **kw: Any) -> list[IndicatorResult | None]:
         calls.append(list(rows))
-        return real(plan, rows, *keyed)
+        return real(plan, rows, *keyed, **kw)
 
     monkeypatch.setattr(streams, "score_chunk", spy)
     return calls
@@ -591,7 +591,6 @@ def test_a_plan_result_read_later_in_a_callers_context_is_the_evaluators() -> No
 
 
 def test_unmade_findings_say_what_a_flagged_rows_findings_come_from_until_made() -> None:
-    from jixiao.evaluate.plan import unmade_findings
 
     policy = jixiao.load_policy("central")
     row = {"target": "≥45人", "actual": "40人", "weight": 10, "score": 10, "reason": ""}
@@ -605,3 +604,138 @@ def test_unmade_findings_say_what_a_flagged_rows_findings_come_from_until_made()
     assert [f.code for f in got.findings] == ["REASON_MISSING", "SCORE_MISMATCH"]
     assert unmade_findings(got) is None  # made now
     assert unmade_findings(score_indicator_uncached(policy, row)) is None  # not the plan's
+
+
+# ----------------------------------------------------------------------------- tier rows
+
+TIER_TARGETS = ["定性 效果明显", "优、良、中、差", "满意/基本满意/不满意", "≥45人", "≥90%"]
+TIER_TARGETS += ["2023年12月底前完成", "12月底之前完成", "有效提升", "按时完成"]
+TIER_ACTUALS = ["已完成", "达成年度指标", "部分完成", "基本完成", "未完成", "否", "良", "差"]
+TIER_ACTUALS += ["评定为优", "基本满意", "2023年11月完成", "2024年3月完成", "12月完成"]
+TIER_ACTUALS += ["有效提升", "效果一般", "40人"]
+TIER_WEIGHTS: list[Any] = [10, "8", "2.5", Decimal("7"), 0, 150, 5.0]
+TIER_CLAIMS: list[Any] = [None, "full", "7.5", "5.6", "2", 0, "-1", "200", "7.005", 8.89]
+TIER_REASONS: list[Any] = ["", "无", "因天气原因导致延期，下一步将加强管理", "已全部完成", None]
+
+
+def tier_rows(n: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        weight = rng.choice(TIER_WEIGHTS)
+        claim = rng.choice(TIER_CLAIMS)
+        rows.append(
+            {"name": "指标", "target": rng.choice(TIER_TARGETS),
+             "actual": rng.choice(TIER_ACTUALS), "weight": weight,
+             "score": weight if claim == "full" else claim,
+             "reason": rng.choice(TIER_REASONS)}
+        )  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_tier_rows_whose_cells_name_the_tier_are_scored_by_the_plan_as_by_the_evaluator(
+    name: str,
+) -> None:
+    """Qualitative and deadline rows whose words, status, grade scale or date name their tier
+    are scored on the plan (claims in, below, above the band or missing; weights out of
+    bounds; reasons of every class), field by field as the evaluator scores them; the rows
+    whose tier the cells do not name (an echo, a tier read from the claim, none) are not."""
+    policy = jixiao.load_policy(name)
+    rows = tier_rows(1200, seed=11)
+    check(policy, rows)
+    if policy.row_fields:
+        return
+    got = planned(policy, rows)
+    bases = {r.basis for r in got if r is not None}
+    assert {"words", "scale", "deadline"} <= bases
+    tiered = [r for r in got if r is not None and r.tier is not None]
+    assert len(tiered) > len(rows) // 3
+    assert not {r.basis for r in got if r is not None} & {"echo", "claimed"}
+    codes = {f.code for r in tiered for f in r.findings}
+    assert {"ACTUAL_NOT_NUMERIC", "QUAL_SCORE_ESTIMATED", "QUAL_SCORE_OUT_OF_BAND"} <= codes
+    assert {
+        "SCORE_MISMATCH",
+        "SCORE_ABOVE_WEIGHT",
+        "SCORE_NEGATIVE",
+        "WEIGHT_OUT_OF_RANGE",
+    } <= codes
+    assert {"REASON_MISSING", "REASON_PLACEHOLDER", "REASON_CONTRADICTS"} <= codes
+    left = [row for row, r in zip(rows, got, strict=True) if r is None]
+    left_bases = {score_indicator_uncached(policy, row).basis for row in left}
+    assert {"echo", "claimed"} <= left_bases
+
+
+def test_a_tier_rows_findings_are_made_when_read_in_any_context() -> None:
+    import decimal
+
+    policy = jixiao.load_policy("central")
+    row = {"target": "≥45人", "actual": "部分完成", "weight": "10", "score": "9.5",
+           "reason": "无"}  # fmt: skip
+    got = planned(policy, [row])[0]
+    assert got is not None and got.tier == "部分达成" and got.basis == "words"
+    assert unmade_findings(got) is not None  # nothing formatted yet
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.rounding = decimal.ROUND_DOWN
+        findings = got.findings
+    want = score_indicator_uncached(policy, row)
+    assert findings == want.findings and got.score == want.score == Decimal("7.00")
+    assert [f.code for f in findings] == [
+        "ACTUAL_NOT_NUMERIC", "QUAL_SCORE_OUT_OF_BAND", "REASON_PLACEHOLDER", "SCORE_MISMATCH"
+    ]  # fmt: skip
+    assert snapshot(got) == snapshot(want)
+
+
+def test_tier_claims_are_checked_against_the_score_with_the_policys_tolerance(
+    tmp_path: Path,
+) -> None:
+    """Under a policy with no tolerance, a claim inside its tier's band that rounds to another
+    score (``7.005`` → ``7.01``) is a ``SCORE_MISMATCH`` on the plan as in the evaluator; a
+    policy that asks a reason for every tier row gets it on every row."""
+    path = tmp_path / "strict.policy"
+    path.write_text(
+        'policy "strict" version "1"\nextends "central"\ntolerance 0\n'
+        'amend rule "定性指标" {\n  reason required\n}\n',
+        encoding="utf-8",
+    )
+    policy = jixiao.load_policy(str(path))
+    rows = [
+        {"target": "定性 效果明显", "actual": a, "weight": 10, "score": c, "reason": r}
+        for a in ("部分完成", "已完成")
+        for c in ("7.005", "7.00", "10", None)
+        for r in ("", "因天气原因导致延期，下一步将加强管理")
+    ]
+    got = planned(policy, rows)
+    assert all(r is not None for r in got)
+    check(policy, rows)
+    codes = [[f.code for f in r.findings] for r in got if r is not None]
+    assert codes[0] == ["REASON_MISSING", "SCORE_MISMATCH"]  # 部分完成, 7.005, no reason
+    assert codes[3] == []  # 部分完成, 7.00 with a reason
+    blank = [c for c, row in zip(codes, rows, strict=True) if not row["reason"]]
+    assert blank and all("REASON_MISSING" in c for c in blank)
+
+
+def test_score_rows_leaves_tier_rows_to_the_memo_where_they_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stream's tier rows repeat (a few words, a few claims): the plan's routing leaves them
+    to the row evaluator and the shared outcomes, where a repeat is a hit, and the results are
+    still the evaluator's."""
+    from jixiao.evaluate import memo_clear, memo_info, streams
+
+    policy = jixiao.load_policy("central")
+    memo_clear(policy)
+    monkeypatch.setattr(streams, "WARMUP_ROWS", 0)
+    rows = tier_rows(600, seed=5)
+    got = list(jixiao.score_rows(rows, policy))
+    assert [snapshot(r) for r in got] == [
+        snapshot(score_indicator_uncached(policy, row)) for row in rows
+    ]
+    assert not any(type(r).__name__ == "_TierResult" for r in got)
+    assert memo_info(policy).currsize > 0
+    plan = plan_of(policy)
+    assert plan is not None
+    with jixiao_context():
+        assert any(r is not None and r.tier for r in score_chunk(plan, rows))
+        assert not any(r is not None and r.tier for r in score_chunk(plan, rows, tiers=False))

@@ -366,14 +366,15 @@ class _Records:
         A flagged row's findings are made by the evaluator's functions from: the rule (its own
         findings' codes and severities), which flags are set (score out of range, each rule
         finding, claim bounds, ``SCORE_MISMATCH``), the reason severity, which claim bound is
-        crossed (the weight and claim), and the codes of the reason check (its text); the score
-        is set and the basis is the formula's, so ``SCORE_UNVERIFIED`` and ``verified`` follow
-        from those too (:func:`jixiao.evaluate.plan.unmade_findings`). Anything unexpected: None."""
+        crossed (the weight and claim), and the codes of the reason check (its text). A tier
+        row's flags are what its tier notes (``ACTUAL_NOT_NUMERIC``, the claim estimated or out
+        of its band), the claim bounds and ``SCORE_MISMATCH``. The score is set and the basis is
+        part of the shape, so ``SCORE_UNVERIFIED`` and ``verified`` follow from those too (:func:`jixiao.evaluate.plan.unmade_findings`). Anything unexpected: None."""
         unmade = unmade_findings(r)
         if unmade is None:
             return None
         policy, rule, w, c, marks, sev, text = unmade
-        if policy is not self.policy or type(marks) is not tuple or len(marks) != 4:
+        if policy is not self.policy or type(marks) is not tuple or len(marks) not in (4, 5):
             return None
         if type(w) is not Decimal or not (c is None or type(c) is Decimal) or type(text) is not str:
             return None

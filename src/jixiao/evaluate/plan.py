@@ -53,8 +53,17 @@ plan moves the per-row work into columns:
    functions (texts, severities, ``SCORE_UNVERIFIED``), in the evaluator's order, when they are
    first read (in jixiao's decimal context).
 
-Rows the plan does not handle (qualitative tiers, unscored rules, unreadable cells, a missing
-weight, a reading finding, a policy error …) go through the row evaluator unchanged; the results
+5. **Tier rules** (``score by tiers``, without findings or ``accept`` formulas of their own):
+   for a pair of cells whose words, status, grade scale or date name its tier, the tier and its
+   basis are read once per pair by the evaluator's own function (``cells_tier``), and each row's
+   score, band and note on its claim by another (``tier_score``, the claim when it lies in the
+   band, else the tier's default); ``reason required`` is a column as above. A flagged row's
+   findings are made when first read by the evaluator's ``apply_rule`` and ``settle`` on its
+   cells. The rows whose tier the cells do not name (an echo of the target, a tier read from
+   the claim, none) go to the row evaluator.
+
+Rows the plan does not handle (tiers the cells do not name, unscored rules, unreadable cells, a
+missing weight, a reading finding, a policy error …) go through the row evaluator unchanged; the results
 of both paths are compared field by field in ``tests/test_plan.py`` (every shipped policy,
 generated rows and every corpus row). numpy is imported on first use; without it there is no
 plan and the row evaluator does everything.
@@ -74,19 +83,22 @@ from jixiao.catalog import stronger
 from jixiao.decimals import in_context, jixiao_context
 from jixiao.errors import JixiaoError, PolicyProblem
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
-from jixiao.evaluate.findings import Finding, finding
+from jixiao.evaluate.findings import VERIFIED_BASES, Finding, finding
 from jixiao.evaluate.indicators import assemble
 from jixiao.evaluate.outcome import Outcome, new_ctx, unscored_outcome
 from jixiao.evaluate.reading import read_actual
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.rows import (
+    Draft,
     Scored,
+    apply_rule,
     finish_unscored,
     out_of_range,
     rule_finding,
     score_mismatch,
     settle,
 )
+from jixiao.evaluate.tiers import cells_tier, not_numeric, tier_score
 from jixiao.forms.model import Indicator, cell_text, to_decimal
 from jixiao.i18n import Msg
 from jixiao.limits import CACHED_CHARS
@@ -94,7 +106,7 @@ from jixiao.policy import ast as A
 from jixiao.policy.expressions import ExprCompiler
 from jixiao.policy.files import parse_cached
 from jixiao.policy.merge import merge_files
-from jixiao.policy.model import CompiledRule, Policy
+from jixiao.policy.model import CompiledRule, Policy, TierTableRT
 from jixiao.policy.refs import BODY_ONLY, INDICATOR_REFS, Scope
 from jixiao.policy.types import BOOL, Ctx, TypeInfo
 from jixiao.targets import parse_actual, parse_target
@@ -598,6 +610,41 @@ class _RulePlan:
         self.accepts = accepts
 
 
+class _TierPlan:
+    """A rule that scores by a tier table (``score by tiers``), for the rows whose cells name
+    their tier (words, status, a grade scale, a date against the deadline: :func:`cells_tier`,
+    once per pair of cells): each row's score and band follow from its tier, weight and claim
+    (:func:`tier_score`), its ``reason required`` is a column. A rule with a ``met``, findings
+    or ``accept`` formulas of its own is left to the row evaluator, and so are the rows whose
+    tier the cells do not name (an echo of the target, a tier read from the claim, none)."""
+
+    __slots__ = ("reason", "reason_always", "rule", "table")
+
+    def __init__(
+        self, policy: Policy, rule: CompiledRule, ast_rule: A.Rule, comp: _Compiler
+    ) -> None:
+        if rule.tiers is None or rule.score is not None or rule.met is not None:
+            raise _Unsupported("not a tier rule")  # pragma: no cover - only tier rules come here
+        if rule.findings or rule.accepts:
+            raise _Unsupported("a tier rule with findings or accept formulas of its own")
+        self.rule = rule
+        self.table: TierTableRT = policy.tiers[rule.tiers]
+        self.reason: tuple[VecFn, bool] | None = None
+        self.reason_always = False
+        for st in ast_rule.stmts:
+            if isinstance(st, A.ReasonStmt):
+                if st.cond is None:
+                    self.reason_always = True
+                else:
+                    self.reason = (comp.compile(st.cond), st.unless)
+            elif not isinstance(st, A.TiersStmt | A.ExplainStmt):
+                raise _Unsupported(type(st).__name__)
+        if self.reason_always != rule.reason_always or (self.reason is None) != (
+            rule.reason is None
+        ):
+            raise _Unsupported("reason statements do not match")  # pragma: no cover
+
+
 class Plan:
     """A policy's indicator rules compiled for columns (see the module docstring)."""
 
@@ -631,6 +678,9 @@ class Plan:
         # numbers (see _Class)
         self.when_trees: list[WhenTree] = []
         self.class_bodies: list[_RulePlan | None] = []
+        # for each rule scored by a tier table: what the rows need besides their tier (see
+        # _TierPlan); None for any other rule, or one the columns do not cover
+        self.tier_bodies: list[_TierPlan | None] = []
         for ast_rule, rule in zip(merged.rules, policy.rules, strict=True):
             if ast_rule.name != rule.name or f"{ast_rule.loc.source}:{ast_rule.loc.line}" != (
                 rule.where
@@ -652,7 +702,12 @@ class Plan:
             except _Unsupported:
                 cbody = None
             self.class_bodies.append(cbody)
-        self.usable = any(b is not None for b in self.bodies)
+            try:
+                tbody = _TierPlan(policy, rule, ast_rule, comp) if rule.tiers is not None else None
+            except _Unsupported:
+                tbody = None
+            self.tier_bodies.append(tbody)
+        self.usable = any(b is not None for b in (*self.bodies, *self.tier_bodies))
         self.reasons: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self.numbers: dict[Any, Decimal | bool | None] = {}
         self.classes: dict[tuple[str, str | None], _Class | None] = {}
@@ -720,7 +775,7 @@ def plan_of(policy: Policy) -> Plan | None:
 class _Pair:
     """One distinct (target, actual) pair of cells: parsed, read, its rule chosen."""
 
-    __slots__ = ("actual", "ctx", "parts", "rule", "target")
+    __slots__ = ("actual", "ctx", "parts", "rule", "target", "tier")
 
     def __init__(self, target: Any, actual: Any, ctx: Ctx, rule: int) -> None:
         self.target = target
@@ -728,6 +783,9 @@ class _Pair:
         self.ctx = ctx
         self.rule = rule
         self.parts: dict[object, Any] = {}
+        # under a tier rule: the tier the cells name, how (the basis), and whether the actual
+        # lacks the number or date the target asks for (ACTUAL_NOT_NUMERIC)
+        self.tier: tuple[str, str, bool] | None = None
 
 
 class _Class:
@@ -815,7 +873,17 @@ def _pair(plan: Plan, target: str, actual: str) -> _Pair | None:
             if not plan.when_cells[k]:
                 return None
             if r.when is None or r.when(ctx):
-                return _Pair(tnode, anode, ctx, k) if plan.bodies[k] is not None else None
+                if plan.bodies[k] is not None:
+                    return _Pair(tnode, anode, ctx, k)
+                tbody = plan.tier_bodies[k]
+                if tbody is None:
+                    return None
+                tier, basis = cells_tier(tbody.table, ctx)
+                if tier is None:
+                    return None  # an echo, a tier read from the claim, or none: the evaluator
+                pair = _Pair(tnode, anode, ctx, k)
+                pair.tier = (tier, basis, not_numeric(ctx))
+                return pair
     except Exception:
         return None
     return None
@@ -930,7 +998,7 @@ def _outcome(
 
 @in_context
 def score_chunk(
-    plan: Plan, rows: Sequence[Any], keyed: Sequence[Any] | None = None
+    plan: Plan, rows: Sequence[Any], keyed: Sequence[Any] | None = None, *, tiers: bool = True
 ) -> list[IndicatorResult | None]:
     """Score the rows the plan handles (dicts in the ``indicators[]`` shape); None for each row
     the row evaluator must score. Results are exactly the evaluator's (``score_mapping``).
@@ -939,7 +1007,11 @@ def score_chunk(
 
     A row whose actual is a plain number (``47.23人``) is scored with its class (the plain
     numbers with that unit word under that target: :class:`_Class`), which is read and given its
-    rule once; the number itself is a column. Any other row is scored with its pair of cells."""
+    rule once; the number itself is a column. Any other row is scored with its pair of cells.
+
+    *tiers*: whether to score the rows of tier rules too (:class:`_TierPlan`). ``score_rows``
+    leaves them to the row evaluator: a stream's tier rows repeat (a few words, a few claims),
+    and there a miss scored into the shared outcomes makes every repeat a hit."""
     np = _np()
     n = len(rows)
     out: list[IndicatorResult | None] = [None] * n
@@ -1018,6 +1090,8 @@ def score_chunk(
             if pair is None:
                 continue
             assert isinstance(pair, _Pair) and isinstance(weight, Decimal)
+            if pair.tier is not None and not tiers:
+                continue
             g = groups.get(pair.rule)
             if g is None:
                 g = groups[pair.rule] = ([], [], [], [])
@@ -1028,7 +1102,11 @@ def score_chunk(
         labels[i] = (name, level1, level2, reason)
     for k, (idx, gpairs, weights, claims) in groups.items():
         body = plan.bodies[k]
-        assert body is not None
+        if body is None:
+            tbody = plan.tier_bodies[k]
+            assert tbody is not None
+            _score_tiers(plan, tbody, np, idx, gpairs, weights, claims, labels, out)
+            continue
         _score_rule(plan, body, np, idx, gpairs, weights, claims, labels, out)
     for k, (idx, gclasses, weights, claims, aq, texts) in cgroups.items():
         body = plan.class_bodies[k]
@@ -1134,24 +1212,8 @@ def _score_rule(
     policy = plan.policy
     rule = body.rule
     n = len(idx)
-    uniq: dict[int, int] = {}
-    pidx = np.empty(n, dtype=np.int64)
-    plist: list[_Pair | _Class] = []
-    for i, p in enumerate(gpairs):
-        j = uniq.get(id(p))
-        if j is None:
-            j = uniq[id(p)] = len(plist)
-            plist.append(p)
-        pidx[i] = j
-    w = np.empty(n, dtype=object)
-    w[:] = weights
-    c = np.empty(n, dtype=object)
-    c[:] = claims
-    a = None
-    if aq is not None:
-        a = np.empty(n, dtype=object)
-        a[:] = aq
-    f = _Frame(pidx, plist, w, c, a)
+    f = _frame(np, gpairs, weights, claims, aq)
+    pidx, plist, w, c = f.pidx, f.pairs, f.weight, f.claimed
     bad = np.zeros(n, dtype=bool)
     if body.met is not None:
         mv, me = body.met(f)
@@ -1223,18 +1285,72 @@ def _score_rule(
         bad |= oke & mismatch
         mismatch = mismatch & ~_truth((ok, oke))
     slow = oor | any_finding | bounds | mismatch
-    reasons = plan.reasons
     src = _Rows(policy, rule, plist, pidx, weights, claims, score, raw, met, atexts)
     by_row = np.column_stack(flags).tolist() if flags else [[]] * n  # each row's finding flags
+
+    def marks(j: int) -> tuple[Any, ...]:
+        return (bool(oor[j]), tuple(by_row[j]), bool(bounds[j]), bool(mismatch[j]))
+
+    _emit(plan, _ColumnResult, src, idx, labels, out, bad, reason, slow, marks)
+
+
+def _frame(
+    np: Any,
+    gpairs: Sequence[_Pair | _Class],
+    weights: list[Decimal],
+    claims: list[Decimal | None],
+    aq: list[Decimal] | None = None,
+) -> _Frame:
+    """The columns of one rule's rows: each row's pair (or class) as an index into the
+    distinct ones, its weight, claim and (classes) actual as object columns."""
+    n = len(gpairs)
+    uniq: dict[int, int] = {}
+    pidx = np.empty(n, dtype=np.int64)
+    plist: list[_Pair | _Class] = []
+    for i, p in enumerate(gpairs):
+        j = uniq.get(id(p))
+        if j is None:
+            j = uniq[id(p)] = len(plist)
+            plist.append(p)
+        pidx[i] = j
+    w = np.empty(n, dtype=object)
+    w[:] = weights
+    c = np.empty(n, dtype=object)
+    c[:] = claims
+    a = None
+    if aq is not None:
+        a = np.empty(n, dtype=object)
+        a[:] = aq
+    return _Frame(pidx, plist, w, c, a)
+
+
+def _emit(
+    plan: Plan,
+    cls: type[_ColumnResult],
+    src: _Rows,
+    idx: list[int],
+    labels: list[tuple[str, str, str, Any] | None],
+    out: list[IndicatorResult | None],
+    bad: Any,
+    reason: Any,
+    slow: Any,
+    marks: Callable[[int], tuple[Any, ...]],
+) -> None:
+    """The results of one rule's rows (a row marked *bad* is left to the row evaluator). A row
+    that is not *slow* (no finding but the reason check's) has its findings at once, the reason
+    check made once per distinct (text, severity); a slow row's findings are made when first
+    read, from its *marks*."""
+    policy = plan.policy
+    reasons = plan.reasons
     new = _new
-    for j in range(n):
+    for j in range(len(idx)):
         if bad[j]:
             continue
         i = idx[j]
         lab = labels[i]
         assert lab is not None
         name, level1, level2, reason_cell = lab
-        r = new(_ColumnResult)
+        r = new(cls)
         _O_SLOT.__set__(r, None)
         _set(r, "_ctx", None)
         _set(r, "name", name)
@@ -1264,15 +1380,75 @@ def _score_rule(
             continue
         # findings with text: built by the evaluator's own functions, in its order, when the
         # result's findings are first read
-        marks = (
-            bool(oor[j]),
-            tuple(by_row[j]),
-            bool(bounds[j]),
-            bool(mismatch[j]),
-        )
         text = reason_cell.strip() if type(reason_cell) is str else cell_text(reason_cell)
         _FINDINGS_SLOT.__set__(r, None)
-        _set(r, "_pending", (marks, sev, text))
+        _set(r, "_pending", (marks(j), sev, text))
+
+
+def _score_tiers(
+    plan: Plan,
+    body: _TierPlan,
+    np: Any,
+    idx: list[int],
+    gpairs: Sequence[_Pair],
+    weights: list[Decimal],
+    claims: list[Decimal | None],
+    labels: list[tuple[str, str, str, Any] | None],
+    out: list[IndicatorResult | None],
+) -> None:
+    """Score the rows of one tier rule whose cells name their tier (see :class:`_TierPlan`):
+    each row's score, band and what the tier notes about its claim by :func:`tier_score`, as
+    the evaluator's ``score_tiers`` takes them; the claim bounds and ``SCORE_MISMATCH`` as the
+    evaluator's ``apply_rule`` checks them; its ``reason required`` over columns."""
+    policy = plan.policy
+    table = body.table
+    top = table.top.name
+    tol = policy.tolerance
+    n = len(idx)
+    scores: list[Decimal] = [_ZERO] * n
+    bands: list[Any] = [None] * n
+    met = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    notes: list[tuple[bool, str | None, bool, bool]] = [(False, None, False, False)] * n
+    slow = np.zeros(n, dtype=bool)
+    for j in range(n):
+        tier, basis, unchecked = gpairs[j].tier  # type: ignore[misc]
+        w, c = weights[j], claims[j]
+        try:
+            s, band, flag = tier_score(policy, table, tier, w, c)
+            bounds = (not 0 < w <= 100) or (c is not None and (c > w or c < 0))
+            mismatch = c is not None and abs(c - s) > tol
+        except Exception:
+            bad[j] = True
+            continue
+        scores[j] = s
+        bands[j] = band
+        met[j] = tier == top
+        notes[j] = (unchecked, flag, bounds, mismatch)
+        slow[j] = unchecked or flag is not None or bounds or mismatch or basis not in VERIFIED_BASES
+    reason = np.zeros(n, dtype=bool)
+    if body.reason_always:
+        reason[:] = True
+    elif body.reason is not None:
+        f = _frame(np, gpairs, weights, claims)
+        score = np.empty(n, dtype=object)
+        score[:] = scores
+        f.met = (met, np.zeros(n, dtype=bool))
+        f.scored = (score, np.zeros(n, dtype=bool))
+        fn, unless = body.reason
+        rv, rerr = fn(f)
+        r = _truth((rv, rerr))
+        reason = ~r if unless else r
+        bad |= rerr
+    src = _TierRows(policy, body.rule, gpairs, weights, claims, scores, met, bands)
+
+    def marks(j: int) -> tuple[Any, ...]:
+        return ("tier", *notes[j])
+
+    _emit(plan, _TierResult, src, idx, labels, out, bad, reason, slow, marks)
+
+
+_ZERO = Decimal(0)
 
 
 def _findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
@@ -1440,13 +1616,112 @@ class _ColumnResult(IndicatorResult):
 _O_SLOT: Any = IndicatorResult.__dict__["_o"]
 
 
+class _TierRows(_Rows):
+    """The rows of one tier rule in one chunk (:func:`_score_tiers`): each row's pair of cells
+    (with its tier), weight, claim, score, met and band."""
+
+    __slots__ = ("bands",)
+
+    def __init__(
+        self,
+        policy: Policy,
+        rule: CompiledRule,
+        pairs: Sequence[_Pair],
+        weights: list[Decimal],
+        claims: list[Decimal | None],
+        score: list[Decimal],
+        met: Any,
+        bands: list[Any],
+    ) -> None:
+        self.policy = policy
+        self.rule = rule
+        self.pairs = pairs
+        self.pidx = None
+        self.weights = weights
+        self.claims = claims
+        self.score = score
+        self.raw = None
+        self.met = met
+        self.atexts = None
+        self.bands = bands
+
+    def tier(self, j: int) -> tuple[str, str, bool]:
+        got: tuple[str, str, bool] | None = self.pairs[j].tier  # type: ignore[union-attr]
+        assert got is not None
+        return got
+
+    def outcome(self, j: int) -> Outcome:
+        pair = self.pairs[j]
+        assert isinstance(pair, _Pair)
+        tier, basis, _unchecked = self.tier(j)
+        o = _LazyOutcome(
+            self.weights[j],
+            self.score[j],
+            self.claims[j],
+            bool(self.met[j]),
+            self.rule,
+            None,
+            tier,
+            basis,
+            self.bands[j],
+            pair.target,
+            pair.actual,
+            self.policy,
+            None,
+            None,
+        )
+        o._met = bool(self.met[j])
+        o._atext = None
+        return o
+
+
+class _TierResult(_ColumnResult):
+    """A result of a tier rule's row made by the plan: its tier and basis are its pair's, its
+    findings (when it has any but the reason check's) are made when first read by the
+    evaluator's own ``apply_rule`` and ``settle`` on the row's cells (:func:`_tier_findings`)."""
+
+    __slots__ = ()
+    _src: _TierRows
+
+    @property
+    def basis(self) -> str:
+        return self._src.tier(self._j)[1]
+
+    @property
+    def tier(self) -> str | None:
+        return self._src.tier(self._j)[0]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:  # type: ignore[override]
+        got: tuple[Finding, ...] | None = _FINDINGS_SLOT.__get__(self)
+        if got is None:
+            make = self._make
+            assert make is not None
+            with jixiao_context():
+                got = _tier_findings(make)
+            _FINDINGS_SLOT.__set__(self, got)
+        return got
+
+
+def _tier_findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
+    """A tier row's findings, made by the row evaluator's own functions from its cells, weight
+    and claim (``apply_rule``, ``settle``, then the reason check by ``assemble``)."""
+    policy, rule, o, _marks, _sev, text = args
+    ind = Indicator("", "", "", o.weight, o.claimed)
+    ctx = new_ctx(o.target, o.actual, o.weight, o.claimed)
+    scored = settle(policy, ind, apply_rule(policy, rule, ind, ctx, [], Draft()))
+    return assemble(scored, "", "", "", "", text, "reason").findings
+
+
 def unmade_findings(result: IndicatorResult) -> tuple[Any, ...] | None:
     """What a plan result's findings will be made from when they are first read: ``(policy,
     rule, weight, claimed, flags, reason severity, reason text)``, where *flags* is ``(score out
-    of range, each rule finding's flag, claim bounds, SCORE_MISMATCH)``; None once they are made,
-    or for a result the plan did not make. Nothing is built: a caller that needs only what the
+    of range, each rule finding's flag, claim bounds, SCORE_MISMATCH)`` for a formula's row, and
+    ``("tier", ACTUAL_NOT_NUMERIC, the tier's note on the claim ("estimated", "out_of_band" or
+    None), claim bounds, SCORE_MISMATCH)`` for a tier's; None once they are made, or for a result
+    the plan did not make. Nothing is built: a caller that needs only what the
     findings depend on (the Arrow path's finding columns) reads it here."""
-    if type(result) is not _ColumnResult:
+    if type(result) is not _ColumnResult and type(result) is not _TierResult:
         return None
     pending = result._pending
     if pending is None or _FINDINGS_SLOT.__get__(result) is not None:

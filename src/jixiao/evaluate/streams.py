@@ -213,7 +213,8 @@ def _score_rows_routed(
             done: list[IndicatorResult | None] = [None] * len(to_plan)
             if plan is not None:
                 try:
-                    done = score_chunk(plan, [chunk[j] for j in to_plan], keys)
+                    # tier rows repeat in a stream: to the evaluator, into the memo
+                    done = score_chunk(plan, [chunk[j] for j in to_plan], keys, tiers=False)
                 except Exception:  # the plan never loses a row: the row evaluator scores them
                     done = [None] * len(to_plan)
             for j, keyed, result in zip(to_plan, keys, done, strict=True):

@@ -17,7 +17,7 @@ from jixiao.policy.model import Policy, TierTableRT
 from jixiao.policy.names import norm_word as _norm
 from jixiao.targets.ast import Deadline, Node, Qualitative
 
-__all__ = ["score_tiers"]
+__all__ = ["cells_tier", "not_numeric", "score_tiers", "tier_band", "tier_default", "tier_score"]
 
 
 def score_tiers(
@@ -27,15 +27,7 @@ def score_tiers(
     assert weight is not None
     actual = ctx.actual
     target = ctx.target
-    tier_name: str | None = None
-    basis = "words"
-    text = _norm(
-        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
-    )
-    numeric_target = ctx.tq is not None or ctx.tlow is not None
-    if (numeric_target or isinstance(target, Deadline)) and (
-        ctx.aq is None and not isinstance(actual, Deadline)
-    ):
+    if not_numeric(ctx):
         # 已完成 / 达成预期指标 under ≥10场 or 12月底前完成: a tier may be read from the words,
         # but the number (or date) the target asks for is not there to check
         findings.append(
@@ -47,71 +39,44 @@ def score_tiers(
                 actual=actual.render(),
             )
         )
-    if isinstance(target, Qualitative) and target.scale and text:
-        role = _scale_role(text, target.scale)
-        if role is not None and role in table.roles:
-            tier_name = table.roles[role]
-            basis = "scale"
-    if text and tier_name is None:
-        tier_name = table.words.get(text)
-    if tier_name is None and actual.kind == "outcome":
-        tier_name = table.status.get(actual.status)
-        basis = "status"
-    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
-        role = "on_time" if _on_time(target, actual) else "late"
-        tier_name = table.roles.get(role)
-        basis = "deadline"
-
-    def band_of(name: str) -> Interval:
-        return table.tier(name).band.scaled(weight, policy.quantize)
-
-    def default_of(name: str) -> Decimal:
-        t = table.tier(name)
-        point = (
-            t.default
-            if t.default is not None
-            else (t.band.high if t.band.high is not None else Decimal(1))
-        )
-        return policy.quantize(weight * point)
-
+    tier_name, basis = cells_tier(table, ctx)
     claimed = ind.score
     shown = _q(claimed, Decimal(1).scaleb(-policy.places)) if claimed is not None else None
     if tier_name is not None:
-        b = band_of(tier_name)
-        if claimed is None:
-            score = default_of(tier_name)
-            if tier_name != table.top.name:
-                findings.append(
-                    finding(
-                        "QUAL_SCORE_ESTIMATED",
-                        ind.cell("score"),
-                        tier=policy_word(policy, tier_name),
-                        score=_fmt(score),
-                    )
+        score, b, flag = tier_score(policy, table, tier_name, weight, claimed)
+        if flag == "estimated":
+            findings.append(
+                finding(
+                    "QUAL_SCORE_ESTIMATED",
+                    ind.cell("score"),
+                    tier=policy_word(policy, tier_name),
+                    score=_fmt(score),
                 )
-            return score, tier_name, basis, b
-        if b.contains(claimed):
-            return policy.quantize(claimed), tier_name, basis, b
-        score = default_of(tier_name)
-        band_text = b.render(points=True)
-        findings.append(
-            finding(
-                "QUAL_SCORE_OUT_OF_BAND",
-                ind.cell("score"),
-                tier=policy_word(policy, tier_name),
-                band=band_text,
-                claimed=_fmt(shown),
             )
-        )
+        elif flag == "out_of_band":
+            findings.append(
+                finding(
+                    "QUAL_SCORE_OUT_OF_BAND",
+                    ind.cell("score"),
+                    tier=policy_word(policy, tier_name),
+                    band=b.render(points=True),
+                    claimed=_fmt(shown),
+                )
+            )
         return score, tier_name, basis, b
     echo = table.roles.get("echo")
     echoed = echo is not None and _echoes(actual, target)
-    if claimed is not None and echo is not None and echoed and band_of(echo).contains(claimed):
+    if (
+        claimed is not None
+        and echo is not None
+        and echoed
+        and tier_band(policy, table, echo, weight).contains(claimed)
+    ):
         # the actual restates the target and the claim lies in the echo tier: read from the cells
-        return policy.quantize(claimed), echo, "echo", band_of(echo)
+        return policy.quantize(claimed), echo, "echo", tier_band(policy, table, echo, weight)
     if claimed is not None:
         for t in table.tiers:
-            b = band_of(t.name)
+            b = tier_band(policy, table, t.name, weight)
             if b.contains(claimed):
                 findings.append(
                     finding(
@@ -133,7 +98,7 @@ def score_tiers(
         )
         return None
     if echo is not None and echoed:
-        score = default_of(echo)
+        score = tier_default(policy, table, echo, weight)
         findings.append(
             finding(
                 "QUAL_SCORE_ESTIMATED",
@@ -143,9 +108,79 @@ def score_tiers(
                 score=_fmt(score),
             )
         )
-        return score, echo, "echo", band_of(echo)
+        return score, echo, "echo", tier_band(policy, table, echo, weight)
     findings.append(finding("QUAL_TIER_UNKNOWN", ind.cell("actual"), actual=actual.render()))
     return None
+
+
+def not_numeric(ctx: Ctx) -> bool:
+    """True when the target asks for a number or a date and the actual gives neither
+    (``ACTUAL_NOT_NUMERIC``): a tier may be read from its words, but not checked."""
+    numeric_target = ctx.tq is not None or ctx.tlow is not None
+    return (numeric_target or isinstance(ctx.target, Deadline)) and (
+        ctx.aq is None and not isinstance(ctx.actual, Deadline)
+    )
+
+
+def cells_tier(table: TierTableRT, ctx: Ctx) -> tuple[str | None, str]:
+    """The tier the cells name, and how (``scale``, ``words``, ``status`` or ``deadline``):
+    the actual's place in a grade scale the target writes out, its words, its status, or its
+    date against the target's deadline. ``(None, …)`` when the cells name none (the echo of the
+    target and the claimed score are read by :func:`score_tiers`)."""
+    actual = ctx.actual
+    target = ctx.target
+    tier_name: str | None = None
+    basis = "words"
+    text = _norm(
+        actual.text if hasattr(actual, "text") and isinstance(actual.text, str) else actual.render()
+    )
+    if isinstance(target, Qualitative) and target.scale and text:
+        role = _scale_role(text, target.scale)
+        if role is not None and role in table.roles:
+            tier_name = table.roles[role]
+            basis = "scale"
+    if text and tier_name is None:
+        tier_name = table.words.get(text)
+    if tier_name is None and actual.kind == "outcome":
+        tier_name = table.status.get(actual.status)
+        basis = "status"
+    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
+        role = "on_time" if _on_time(target, actual) else "late"
+        tier_name = table.roles.get(role)
+        basis = "deadline"
+    return tier_name, basis
+
+
+def tier_band(policy: Policy, table: TierTableRT, name: str, weight: Decimal) -> Interval:
+    """The band of tier *name* in points, for a row of *weight*."""
+    return table.tier(name).band.scaled(weight, policy.quantize)
+
+
+def tier_default(policy: Policy, table: TierTableRT, name: str, weight: Decimal) -> Decimal:
+    """The score tier *name* gives a row of *weight* when its claim cannot be taken."""
+    t = table.tier(name)
+    point = (
+        t.default
+        if t.default is not None
+        else (t.band.high if t.band.high is not None else Decimal(1))
+    )
+    return policy.quantize(weight * point)
+
+
+def tier_score(
+    policy: Policy, table: TierTableRT, name: str, weight: Decimal, claimed: Decimal | None
+) -> tuple[Decimal, Interval, str | None]:
+    """The score of a row whose cells name tier *name*: the claim when it lies in the tier's
+    band, else the tier's default. With the band, and what :func:`score_tiers` notes about the
+    claim: ``"estimated"`` (no claim, below the top tier: ``QUAL_SCORE_ESTIMATED``),
+    ``"out_of_band"`` (``QUAL_SCORE_OUT_OF_BAND``) or None."""
+    b = tier_band(policy, table, name, weight)
+    if claimed is None:
+        flag = "estimated" if name != table.top.name else None
+        return tier_default(policy, table, name, weight), b, flag
+    if b.contains(claimed):
+        return policy.quantize(claimed), b, None
+    return tier_default(policy, table, name, weight), b, "out_of_band"
 
 
 _SCALE_PREFIXES = ("评价为", "评定为", "等级为", "等级", "评价", "为")
