@@ -535,9 +535,10 @@ def _summary(runs: list[dict[str, Any]]) -> str:
     med = statistics.median(rates)
     spread = (max(rates) - min(rates)) / med * 100 if med else 0.0
     rss = max(r["peak_rss_mb"] for r in runs)
+    rounds = f"; rounds {' / '.join(f'{r:,.0f}' for r in rates)}" if len(rates) > 1 else ""
     return (
         f"{med:>12,.0f} rows/s  (min {min(rates):,.0f}, max {max(rates):,.0f}, "
-        f"spread {spread:.0f}%)  peak RSS {rss:,.0f} MB"
+        f"spread {spread:.0f}%{rounds})  peak RSS {rss:,.0f} MB"
     )
 
 
