@@ -1601,6 +1601,10 @@ class _ColumnResult(IndicatorResult):
         marks, sev, text = pending
         return (self._src.policy, self._src.rule, self._o, marks, sev, text)
 
+    def _build(self, make: tuple[Any, ...]) -> tuple[Finding, ...]:
+        """A flagged row's findings from what :attr:`_make` gives."""
+        return _findings(make)
+
     @property
     def findings(self) -> tuple[Finding, ...]:  # type: ignore[override]
         got: tuple[Finding, ...] | None = _FINDINGS_SLOT.__get__(self)
@@ -1608,7 +1612,7 @@ class _ColumnResult(IndicatorResult):
             make = self._make
             assert make is not None
             with jixiao_context():
-                got = _findings(make)
+                got = self._build(make)
             _FINDINGS_SLOT.__set__(self, got)
         return got
 
@@ -1675,34 +1679,6 @@ class _TierRows(_Rows):
         return o
 
 
-class _TierResult(_ColumnResult):
-    """A result of a tier rule's row made by the plan: its tier and basis are its pair's, its
-    findings (when it has any but the reason check's) are made when first read by the
-    evaluator's own ``apply_rule`` and ``settle`` on the row's cells (:func:`_tier_findings`)."""
-
-    __slots__ = ()
-    _src: _TierRows
-
-    @property
-    def basis(self) -> str:
-        return self._src.tier(self._j)[1]
-
-    @property
-    def tier(self) -> str | None:
-        return self._src.tier(self._j)[0]
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:  # type: ignore[override]
-        got: tuple[Finding, ...] | None = _FINDINGS_SLOT.__get__(self)
-        if got is None:
-            make = self._make
-            assert make is not None
-            with jixiao_context():
-                got = _tier_findings(make)
-            _FINDINGS_SLOT.__set__(self, got)
-        return got
-
-
 def _tier_findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
     """A tier row's findings, made by the row evaluator's own functions from its cells, weight
     and claim (``apply_rule``, ``settle``, then the reason check by ``assemble``)."""
@@ -1711,6 +1687,26 @@ def _tier_findings(args: tuple[Any, ...]) -> tuple[Finding, ...]:
     ctx = new_ctx(o.target, o.actual, o.weight, o.claimed)
     scored = settle(policy, ind, apply_rule(policy, rule, ind, ctx, [], Draft()))
     return assemble(scored, "", "", "", "", text, "reason").findings
+
+
+class _TierResult(_ColumnResult):
+    """A result of a tier rule's row made by the plan: its tier and basis are its pair's, its
+    findings (when it has any but the reason check's) are made when first read by the
+    evaluator's own ``apply_rule`` and ``settle`` on the row's cells (:func:`_tier_findings`)."""
+
+    __slots__ = ()
+    _src: _TierRows
+
+    def _build(self, make: tuple[Any, ...]) -> tuple[Finding, ...]:
+        return _tier_findings(make)
+
+    @property
+    def basis(self) -> str:
+        return self._src.tier(self._j)[1]
+
+    @property
+    def tier(self) -> str | None:
+        return self._src.tier(self._j)[0]
 
 
 def unmade_findings(result: IndicatorResult) -> tuple[Any, ...] | None:
