@@ -369,7 +369,8 @@ class _Records:
         crossed (the weight and claim), and the codes of the reason check (its text). A tier
         row's flags are what its tier notes (``ACTUAL_NOT_NUMERIC``, the claim estimated or out
         of its band), the claim bounds and ``SCORE_MISMATCH``. The score is set and the basis is
-        part of the shape, so ``SCORE_UNVERIFIED`` and ``verified`` follow from those too (:func:`jixiao.evaluate.plan.unmade_findings`). Anything unexpected: None."""
+        part of the shape, so ``SCORE_UNVERIFIED`` and ``verified`` follow from those too
+        (:func:`jixiao.evaluate.plan.unmade_findings`). Anything unexpected: None."""
         unmade = unmade_findings(r)
         if unmade is None:
             return None

@@ -586,24 +586,14 @@ class _RulePlan:
             raise _Unsupported("not a score formula")
         self.met = comp.compile(met_stmts[0].cond) if met_stmts else None
         self.score = comp.compile(scorers[0].expr)
-        self.reason: tuple[VecFn, bool] | None = None
-        self.reason_always = False
+        self.reason, self.reason_always = _reason(rule, ast_rule, comp)
         finding_fns: list[VecFn | None] = []
         accepts: list[VecFn] = []
         for s in ast_rule.stmts:
-            if isinstance(s, A.ReasonStmt):
-                if s.cond is None:
-                    self.reason_always = True
-                else:
-                    self.reason = (comp.compile(s.cond), s.unless)
-            elif isinstance(s, A.FindingStmt):
+            if isinstance(s, A.FindingStmt):
                 finding_fns.append(comp.compile(s.cond) if s.cond is not None else None)
             elif isinstance(s, A.AcceptStmt):
                 accepts.append(comp.compile(s.expr))
-        if self.reason_always != rule.reason_always or (self.reason is None) != (
-            rule.reason is None
-        ):
-            raise _Unsupported("reason statements do not match")  # pragma: no cover
         if len(finding_fns) != len(rule.findings) or len(accepts) != len(rule.accepts):
             raise _Unsupported("body does not match")  # pragma: no cover
         self.findings = finding_fns
@@ -629,20 +619,28 @@ class _TierPlan:
             raise _Unsupported("a tier rule with findings or accept formulas of its own")
         self.rule = rule
         self.table: TierTableRT = policy.tiers[rule.tiers]
-        self.reason: tuple[VecFn, bool] | None = None
-        self.reason_always = False
         for st in ast_rule.stmts:
-            if isinstance(st, A.ReasonStmt):
-                if st.cond is None:
-                    self.reason_always = True
-                else:
-                    self.reason = (comp.compile(st.cond), st.unless)
-            elif not isinstance(st, A.TiersStmt | A.ExplainStmt):
+            if not isinstance(st, A.ReasonStmt | A.TiersStmt | A.ExplainStmt):
                 raise _Unsupported(type(st).__name__)
-        if self.reason_always != rule.reason_always or (self.reason is None) != (
-            rule.reason is None
-        ):
-            raise _Unsupported("reason statements do not match")  # pragma: no cover
+        self.reason, self.reason_always = _reason(rule, ast_rule, comp)
+
+
+def _reason(
+    rule: CompiledRule, ast_rule: A.Rule, comp: _Compiler
+) -> tuple[tuple[VecFn, bool] | None, bool]:
+    """A rule's ``reason required``: its condition as a column function with whether it is an
+    ``unless``, or None; and whether a reason is always required (no condition)."""
+    reason: tuple[VecFn, bool] | None = None
+    always = False
+    for st in ast_rule.stmts:
+        if isinstance(st, A.ReasonStmt):
+            if st.cond is None:
+                always = True
+            else:
+                reason = (comp.compile(st.cond), st.unless)
+    if always != rule.reason_always or (reason is None) != (rule.reason is None):
+        raise _Unsupported("reason statements do not match")  # pragma: no cover
+    return reason, always
 
 
 class Plan:
