@@ -411,7 +411,9 @@ def test_the_first_rows_warm_the_memo_and_a_repeating_stream_never_compiles_the_
 # row to build the class and then other values through it.
 
 
-def _class_of(policy: jixiao.Policy, target: str, word: str | None) -> Any:
+def _class_of(policy: jixiao.Policy, target: str, word: str | bool) -> Any:
+    """The class built for plain numbers under *target* with unit *word* (for bare numbers:
+    True for those in (0, 1], False for the others)."""
     plan = plan_of(policy)
     assert plan is not None
     return plan.classes.get((target, word), "not built")
@@ -441,8 +443,7 @@ def test_plain_numbers_share_a_class_built_from_the_first_and_score_as_the_evalu
 def test_numbers_read_otherwise_than_as_written_are_not_a_class() -> None:
     policy = jixiao.load_policy("central")
     rows = [
-        # a bare number under a percent target: 0.95 reads as 95%, 95 as 95%
-        {"target": "≥90%", "actual": "95", "weight": 10},
+        # a bare number in (0, 1] under a percent target: 0.95 reads as 95%
         {"target": "≥90%", "actual": "0.95", "weight": 10},
         # a bare number under a date target may be an Excel date
         {"target": "2023年12月底前", "actual": "45260", "weight": 10},
@@ -454,8 +455,8 @@ def test_numbers_read_otherwise_than_as_written_are_not_a_class() -> None:
     ]
     check(policy, rows)
     for target, word in [
-        ("≥90%", None),
-        ("2023年12月底前", None),
+        ("≥90%", True),
+        ("2023年12月底前", False),
         ("≥45人", "公里"),
         ("≥-5%", "%"),
     ]:
@@ -465,6 +466,39 @@ def test_numbers_read_otherwise_than_as_written_are_not_a_class() -> None:
     check(policy, [{"target": "≥5%", "actual": "3%", "weight": 10}])
     assert _class_of(policy, "≥90%", "%") is not None
     assert _class_of(policy, "≥5%", "%") is not None
+
+
+@pytest.mark.parametrize("reverse", [False, True])  # the class built from a fraction or not
+@pytest.mark.parametrize("target", ["≥90%", "≤5%", "80%-95%", "=100%"])
+def test_bare_numbers_under_a_percent_target_are_two_classes(target: str, reverse: bool) -> None:
+    """Bare numbers outside (0, 1] read as a percent as written: one class, whichever comes
+    first; those in (0, 1] read as a fraction (or two ways, under a bound ≤ 10%), which the
+    row evaluator notes: they are left to it."""
+    policy = jixiao.load_policy("central")
+    values = ["0.95", "72.56", "0", "0.0", "1", "1.0", "1.000001", "0.05", "3", "100000", "95"]
+    if reverse:
+        values.reverse()
+    plan = plan_of(policy)
+    assert plan is not None
+    plan.classes.clear()
+    rows = [
+        {"target": target, "actual": v, "weight": w, "score": c}
+        for v in values
+        for w, c in [(10, 10), (10, None), ("7.5", "2")]
+    ]
+    check(policy, rows)
+    as_written = _class_of(policy, target, False)
+    assert as_written is not None and as_written != "not built"
+    assert _class_of(policy, target, True) is None
+    got = planned(policy, rows)
+    for row, result in zip(rows, got, strict=True):
+        if 0 < Decimal(row["actual"]) <= 1:
+            assert result is None, row
+            codes = {f.code for f in score_indicator_uncached(policy, row).findings}
+            assert codes & {"FRACTION_AS_PERCENT", "FRACTION_AMBIGUOUS"}, row
+            continue
+        assert result is not None, row  # every other bare number by the class
+        assert result.actual == jixiao.parse_actual(row["actual"], jixiao.parse_target(target))
 
 
 def test_rules_chosen_or_scored_by_the_actuals_value_or_text_leave_the_class(

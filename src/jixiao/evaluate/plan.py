@@ -708,7 +708,8 @@ class Plan:
         self.usable = any(b is not None for b in (*self.bodies, *self.tier_bodies))
         self.reasons: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self.numbers: dict[Any, Decimal | bool | None] = {}
-        self.classes: dict[tuple[str, str | None], _Class | None] = {}
+        # (target, unit word, or for a bare number whether it is in (0, 1]): see _class
+        self.classes: dict[tuple[str, str | bool], _Class | None] = {}
         self.pairs: dict[tuple[str, str], _Pair | None] = {}
         # rows without a weight: their cells' nodes (None: a cell does not read), and by claimed
         # value their findings and note
@@ -810,12 +811,16 @@ PLAN_PAIRS = 8192
 def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) -> _Class | None:
     """The class of a plain number *actual* (``plain``: its digits and unit word) under
     *target*, or None when its rows take the pair path: the number is not always read as
-    written (a bare number under a percent target may be a fraction, under a date target an
-    Excel date), the units do not match, or choosing the rule needs the actual's value."""
+    written (under a date target a bare number may be an Excel date), the units do not match,
+    or choosing the rule needs the actual's value. Under a percent target a bare number in
+    (0, 1] is a fraction (or reads two ways) and any other is a percent as written: the caller
+    keys bare numbers by which of the two they are, and the first has no class."""
     try:
         tnode = parse_target(target)
         unit, mode = reading_of(tnode)
-        if mode == "date" or (plain[1] is None and mode in ("fraction", "either")):
+        if mode == "date" or (
+            plain[1] is None and mode in ("fraction", "either") and 0 < Decimal(plain[0]) <= 1
+        ):
             return None
         anode = parse_actual(actual, tnode)
         if not _as_written(anode):
@@ -1059,7 +1064,9 @@ def score_chunk(
         num = plain_number(actual)
         cls: Any = None
         if num is not None:
-            ckey = (target, num[1])
+            value = Decimal(num[0])
+            # a bare number is read by its value under a percent target (see _class)
+            ckey = (target, num[1] if num[1] is not None else 0 < value <= 1)
             cls = classes.get(ckey, _MISSING)
             if cls is _MISSING:
                 cls = _class(plan, target, actual, num)
@@ -1067,7 +1074,6 @@ def score_chunk(
                     classes.clear()
                 classes[ckey] = cls
         if cls is not None:
-            value = Decimal(num[0])  # type: ignore[index]
             cg = cgroups.get(cls.rule)
             if cg is None:
                 cg = cgroups[cls.rule] = ([], [], [], [], [], [])
