@@ -72,6 +72,7 @@ plan and the row evaluator does everything.
 from __future__ import annotations
 
 import collections
+import functools
 import importlib
 import operator
 import threading
@@ -125,6 +126,7 @@ _LABEL_REFS = frozenset({"name", "level1", "level2", "reason"})
 _VARYING_REFS = frozenset({"actual", "actual.text"})
 
 
+@functools.cache  # numpy once imported (import_module itself costs a lock and a lookup)
 def _np() -> Any:
     return importlib.import_module("numpy")
 
