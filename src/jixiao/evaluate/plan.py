@@ -1687,16 +1687,8 @@ class _TierRows(_Rows):
         met: Any,
         bands: list[Any],
     ) -> None:
-        self.policy = policy
-        self.rule = rule
-        self.pairs = pairs
-        self.pidx = None
-        self.weights = weights
-        self.claims = claims
-        self.score = score
-        self.raw = None
-        self.met = met
-        self.atexts = None
+        # one pair a row (no index into distinct ones), no raw score, no actual texts
+        super().__init__(policy, rule, pairs, None, weights, claims, score, None, met, None)
         self.bands = bands
 
     def tier(self, j: int) -> tuple[str, str, bool]:

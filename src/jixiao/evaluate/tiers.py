@@ -66,14 +66,15 @@ def score_tiers(
         return score, tier_name, basis, b
     echo = table.roles.get("echo")
     echoed = echo is not None and _echoes(actual, target)
+    echo_band = tier_band(policy, table, echo, weight) if echo is not None and echoed else None
     if (
         claimed is not None
         and echo is not None
-        and echoed
-        and tier_band(policy, table, echo, weight).contains(claimed)
+        and echo_band is not None
+        and echo_band.contains(claimed)
     ):
         # the actual restates the target and the claim lies in the echo tier: read from the cells
-        return policy.quantize(claimed), echo, "echo", tier_band(policy, table, echo, weight)
+        return policy.quantize(claimed), echo, "echo", echo_band
     if claimed is not None:
         for t in table.tiers:
             b = tier_band(policy, table, t.name, weight)
@@ -97,7 +98,7 @@ def score_tiers(
             )
         )
         return None
-    if echo is not None and echoed:
+    if echo is not None and echo_band is not None:
         score = tier_default(policy, table, echo, weight)
         findings.append(
             finding(
@@ -108,7 +109,7 @@ def score_tiers(
                 score=_fmt(score),
             )
         )
-        return score, echo, "echo", tier_band(policy, table, echo, weight)
+        return score, echo, "echo", echo_band
     findings.append(finding("QUAL_TIER_UNKNOWN", ind.cell("actual"), actual=actual.render()))
     return None
 
