@@ -74,6 +74,25 @@ def test_a_lazy_bag_reads_each_partition_once() -> None:
     assert [snapshot(g) for g in got] == [snapshot(w) for w in want]
 
 
+def test_each_start_number_is_one_hop_from_its_partition() -> None:
+    # scoring a partition waits only for its own partition and its start number, and that
+    # number is counted from the partition and the number before it: no small task between two
+    # partitions that the scheduler could place on a worker busy scoring another one
+    from dask.core import get_dependencies
+
+    bag = db.from_sequence(ROWS, npartitions=5)
+    scored = jd.score_bag(bag, "central")
+    graph = dict(scored.__dask_graph__())
+    before: set[Any] = set()
+    for p in range(bag.npartitions):
+        deps = get_dependencies(graph, (scored.name, p))
+        assert (bag.name, p) in deps and len(deps) == 2
+        (start,) = deps - {(bag.name, p)}
+        assert get_dependencies(graph, start) == {(bag.name, p), *before}
+        before = {start}
+    assert scored.npartitions == bag.npartitions
+
+
 def test_bag_outputs_and_a_custom_policy(client: Any) -> None:
     policy = jixiao.load_policy(str(ROOT / "examples" / "myprovince.policy"))
     rows = generated_rows(300, seed=12)

@@ -45,35 +45,38 @@ def _check_output(output: str) -> None:
         )
 
 
-def _count(partition: Any) -> list[int]:
-    return [sum(1 for _ in partition)]
-
-
-def _add(total: int, count: list[int]) -> int:
-    return total + count[0]
-
-
-def _one(value: int) -> list[int]:
-    return [value]
+def _span(before: list[int] | None, partition: Any) -> list[int]:
+    """``[start, end]``: the numbers of a partition's first item and of the first after it."""
+    start = 0 if before is None else before[1]
+    return [start, start + sum(1 for _ in partition)]
 
 
 def _starts(bag: Any) -> Any:
     """A bag holding, for each partition of *bag*, the number of its first item in the whole
-    bag: a row that cannot be read is located at ``rows[i]`` as it is in one process. Counting
-    runs in the same graph, on the partitions the scoring reads anyway."""
-    # typed as Any whether or not dask (partly typed) is installed where mypy runs
-    db = importlib.import_module("dask.bag")
-    delayed = importlib.import_module("dask").delayed
+    bag (and of the first after it): a row that cannot be read is located at ``rows[i]`` as it
+    is in one process.
 
-    # not optimised on its own: that would fuse each partition's making into its count, and a
-    # bag read lazily (from files) would then be read twice, once to count and once to score
-    counts = bag.map_partitions(_count).to_delayed(optimize_graph=False)
-    starts: list[Any] = []
-    total: Any = 0
-    for count in counts:
-        starts.append(delayed(_one)(total))
-        total = delayed(_add)(total, count)
-    return db.from_delayed(starts)
+    One small task a partition, ``span[p] = [end of span[p - 1], that + len(partition[p])]``,
+    taking the partition itself: the scheduler places it with the partition (its bytes outweigh
+    a number), one hop a partition. (A chain of small tasks placed anywhere made workers idle: a
+    small task placed on a worker that is scoring waits for that whole partition, and the
+    partition needing its number waits with it.) Scoring a partition takes its span, so a worker
+    counts a partition just before scoring it and the next partition's number is out while it
+    scores. The counting reads what the scoring reads (the same task's result: a bag read lazily
+    is read once), partition after partition, as the scoring does."""
+    # typed as Any whether or not dask (partly typed) is installed where mypy runs
+    tokenize = importlib.import_module("dask.base").tokenize
+    bag_type = importlib.import_module("dask.bag").Bag
+    graph_type = importlib.import_module("dask.highlevelgraph").HighLevelGraph
+
+    # tasks as tuples (a key inside one is the value of that key), understood by every dask
+    # version jixiao supports
+    name = "jixiao-starts-" + tokenize(bag.name)
+    layer: dict[Any, Any] = {}
+    for p in range(bag.npartitions):
+        layer[(name, p)] = (_span, (name, p - 1) if p else None, (bag.name, p))
+    graph = graph_type.from_collections(name, layer, dependencies=[bag])
+    return bag_type(graph, name, bag.npartitions)
 
 
 def _rows_partition(
