@@ -563,6 +563,50 @@ def test_rows_without_a_weight_are_unscored_by_the_plan_as_by_the_evaluator() ->
     assert [f.code for f in got.findings][:2] == ["UNREADABLE_CELL", "WEIGHT_MISSING"]
 
 
+@pytest.mark.parametrize("name", POLICIES)
+def test_rows_whose_target_does_not_read_are_unscored_by_the_plan_as_by_the_evaluator(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from jixiao.evaluate import plan as plan_module
+
+    policy = jixiao.load_policy(name)
+    # targets no other test uses (what the plan learnt of a target is kept per policy)
+    targets = ["合格率290$", "^107", "工6%", "≥≥46人", "≤≤64.2万元"]
+    numbers = ["47.23", "0.95", "0", "1", "45291", "120.5", "3"]
+    words = ["", "人", "%", "万元"]
+    claims: list[Any] = [None, 5, "5.0", "10", -1, 120, "1e2"]
+    rows = [
+        {"target": t, "actual": n + w, "weight": wt, "score": c, "name": "参训人数",
+         "reason": "受疫情影响" if k % 2 else ""}
+        for k, (t, n, w, wt, c) in enumerate(
+            (t, n, w, wt, c)
+            for t in targets for n in numbers for w in words for wt in (10, "2.5") for c in claims
+        )
+    ]  # fmt: skip
+    calls: list[str] = []
+    evaluate = plan_module.evaluate
+
+    def counted(policy: jixiao.Policy, ind: Any, exact: bool = False) -> Any:
+        calls.append(ind.target)
+        return evaluate(policy, ind, exact)
+
+    monkeypatch.setattr(plan_module, "evaluate", counted)
+    got = planned(policy, rows)
+    if plan_of(policy) is None:
+        return
+    assert all(r is not None for r in got)
+    # the row evaluator ran once for each target, unit word, weight and claim, not each row
+    assert len(calls) == len(targets) * len(words) * 2 * len(claims) < len(rows)
+    for r, row in zip(got, rows, strict=True):
+        assert r is not None
+        want = score_indicator_uncached(policy, row)
+        assert snapshot(r) == snapshot(want), row
+        assert r.findings[0].code == "UNREADABLE_CELL" and not r.verified
+        assert snapshot(pickle.loads(pickle.dumps(r))) == snapshot(want)
+
+
 def test_rows_without_a_weight_read_their_plain_numbers_only_when_asked() -> None:
     import pickle
 

@@ -82,7 +82,7 @@ from typing import Any
 
 from jixiao.catalog import stronger
 from jixiao.decimals import in_context, jixiao_context
-from jixiao.errors import JixiaoError, PolicyProblem
+from jixiao.errors import JixiaoError, PolicyProblem, TargetSyntaxError
 from jixiao.evaluate.checks import check_claim_bounds, check_reason
 from jixiao.evaluate.findings import VERIFIED_BASES, Finding, finding
 from jixiao.evaluate.indicators import assemble
@@ -93,6 +93,7 @@ from jixiao.evaluate.rows import (
     Draft,
     Scored,
     apply_rule,
+    evaluate,
     finish_unscored,
     out_of_range,
     rule_finding,
@@ -741,6 +742,9 @@ class Plan:
         # a date target's, checked once from the first such row)
         self.plain_reads: dict[tuple[str, str | None], Any] = {}
         self.weightless: dict[str | None, tuple[tuple[Finding, ...], Any]] = {}
+        # rows whose target does not read, with a plain number actual: by (target, unit word,
+        # weight, claimed) their findings and note (None: the row evaluator scores them)
+        self.unreadable: dict[tuple[str, str | None, str, str | None], Any] = {}
 
 
 def _params(
@@ -831,15 +835,32 @@ PLAN_CLASSES = 16384
 PLAN_PAIRS = 8192
 
 
-def _class(plan: Plan, target: str, actual: str, plain: tuple[str, str | None]) -> _Class | None:
+class _Unreadable:
+    """The class of the plain numbers under a target that does not read (see _unreadable)."""
+
+    __slots__ = ()
+
+
+_UNREADABLE = _Unreadable()
+
+
+def _class(
+    plan: Plan, target: str, actual: str, plain: tuple[str, str | None]
+) -> _Class | _Unreadable | None:
     """The class of a plain number *actual* (``plain``: its digits and unit word) under
     *target*, or None when its rows take the pair path: the number is not always read as
     written (under a date target a bare number may be an Excel date), the units do not match,
     or choosing the rule needs the actual's value. Under a percent target a bare number in
     (0, 1] is a fraction (or reads two ways) and any other is a percent as written: the caller
-    keys bare numbers by which of the two they are, and the first has no class."""
+    keys bare numbers by which of the two they are, and the first has no class. Under a target
+    that does not read, every plain number is one class: :data:`_UNREADABLE`."""
     try:
         tnode = parse_target(target)
+    except TargetSyntaxError:
+        return _UNREADABLE
+    except Exception:  # pragma: no cover - parsing raises only TargetSyntaxError
+        return None
+    try:
         unit, mode = reading_of(tnode)
         if mode == "date" or (
             plain[1] is None and mode in ("fraction", "either") and 0 < Decimal(plain[0]) <= 1
@@ -1096,6 +1117,11 @@ def score_chunk(
                 if len(classes) >= PLAN_CLASSES:
                     classes.clear()
                 classes[ckey] = cls
+        if cls is _UNREADABLE:
+            got = _unreadable(plan, target, actual, num[1], weight, claimed, name, level1, level2)  # type: ignore[arg-type, index]
+            if got is not None:
+                out[i] = got
+            continue  # else the row evaluator scores it
         if cls is not None:
             cg = cgroups.get(cls.rule)
             if cg is None:
@@ -1215,6 +1241,51 @@ def _weightless_findings(
         if len(plan.weightless) > 4096:
             plan.weightless.clear()
     return made
+
+
+def _unreadable(
+    plan: Plan,
+    target: str,
+    actual: str,
+    word: str | None,
+    weight: Decimal,
+    claimed: Decimal | None,
+    name: str,
+    level1: str,
+    level2: str,
+) -> IndicatorResult | None:
+    """A row whose target does not read and whose actual is a plain number: unscored, with the
+    target's ``UNREADABLE_CELL`` and what the claim adds. The row evaluator makes the findings
+    and note once for each target, unit word, weight and claim, from the first such row; the
+    number changes nothing but the actual's node, parsed when read. None when that first row
+    came out otherwise (the row evaluator then scores each such row)."""
+    key = (target, word, str(weight), None if claimed is None else str(claimed))
+    made = plan.unreadable.get(key, _MISSING)
+    if made is _MISSING:
+        ind = Indicator(name="", target=target, actual=actual, weight=weight, score=claimed)
+        scored = evaluate(plan.policy, ind, exact=True)
+        o = scored.outcome
+        made = None
+        if (
+            o.basis == "unscored"
+            and o.target is None
+            and o.actual is not None
+            and o.rule is None
+            and scored.ctx is None
+            and scored.reason is None
+        ):
+            made = (tuple(scored.findings), o.note)
+        if len(plan.unreadable) >= PLAN_CLASSES:
+            plan.unreadable.clear()
+        plan.unreadable[key] = made
+    if made is None:
+        return None
+    lazy = _LazyActual(
+        weight, None, claimed, None, None, None, None, "unscored", None, None, None, plan.policy,
+        None, made[1],
+    )  # fmt: skip
+    lazy._atext = actual
+    return make_result(lazy, name, level1, level2, "", made[0])
 
 
 def _invalid_text(text: str) -> bool:
