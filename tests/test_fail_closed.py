@@ -88,6 +88,52 @@ def test_words_under_a_deadline_target_are_unverified() -> None:
     assert dated.verified and "ACTUAL_NOT_NUMERIC" not in codes(dated)
 
 
+POLICY_NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize(
+    ("target", "actual", "year"),
+    [
+        ("12月底前完成", "2024年1月完成", 2024),  # a year late, if the budget year is 2023
+        ("12月底前", "2023年11月", 2023),  # on time, if it is
+        ("次年3月底前完成", "2025年2月完成", 2025),  # relative to a budget year not on the row
+        ("12月底前", "已于2024年1月完成验收", 2024),  # the date out of a sentence
+    ],
+)
+def test_a_dated_actual_against_a_deadline_without_a_year_is_unverified(
+    policy: str, target: str, actual: str, year: int
+) -> None:
+    # comparing months alone called 2024年1月 on time against 12月底前 (full marks, verified)
+    r = one(form_of(row(target, actual, score=9)), policy)
+    assert r.score is None and r.basis == "unscored" and not r.verified
+    (f,) = [f for f in r.findings if f.code == "DEADLINE_YEAR_UNKNOWN"]
+    assert f.severity == "warning" and f.where == "indicators[0].actual"
+    assert f"{year}年" in f.zh and target in f.zh and "写明年份" in f.zh
+    assert f"year {year}" in f.en
+    assert "SCORE_UNVERIFIED" in codes(r)  # the claim counts, and says so
+    assert next(iter(jixiao.score_rows([row(target, actual, score=9)], policy))).verified is False
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "on_time"),
+    [
+        ("2023年12月底前完成", "2024年1月完成", False),
+        ("2023年12月底前完成", "12月完成", True),  # a date without a year is in the budget year
+        ("12月底前完成", "11月完成", True),
+        ("2023年完成", "2024年5月完成", False),  # a year as the deadline: any date in it
+        ("2023年完成", "2023年12月完成", True),
+        ("2023年完成", "5月完成", True),
+    ],
+)
+def test_deadlines_the_row_can_place_are_scored_and_verified(
+    target: str, actual: str, on_time: bool
+) -> None:
+    r = one(form_of(row(target, actual)))
+    assert r.verified and r.basis == "deadline"
+    assert (r.tier == "达成") is on_time and "DEADLINE_YEAR_UNKNOWN" not in codes(r)
+
+
 def test_qualitative_words_stay_verified() -> None:
     r = one(form_of(row("定性 效果明显", "达成年度指标")))
     assert r.verified and r.basis == "words" and not warned(r)

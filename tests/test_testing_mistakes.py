@@ -95,12 +95,12 @@ def test_a_not_done_word_in_the_top_tier() -> None:
 
 
 def test_a_late_completion_in_the_top_tier_is_caught_too() -> None:
-    # by hand: 6月底前 done on 8月15日 is late; with the late role on 达成 it scores 10.00
+    # by hand: 2023年6月底前 done on 8月15日 is late; with the late role on 达成 it scores 10.00
     central = jixiao.load_policy("central")
     table = central.tiers["定性三档"]
     late_on_top = attrs.evolve(table, roles={**table.roles, "late": "达成"})
     policy = attrs.evolve(central, name="late-on-top", tiers={table.name: late_on_top})
-    row = {"target": "6月底前", "actual": "2023年8月15日", "weight": 10}
+    row = {"target": "2023年6月底前", "actual": "2023年8月15日", "weight": 10}
     assert central.score(row).tier == "部分达成"
     assert policy.score(row).tier == "达成" and policy.score(row).score == Decimal("10.00")
     v = check_policy(policy, only=["tier_words"]).violation("tier_words")

@@ -852,6 +852,22 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "DEADLINE_YEAR_UNKNOWN",
+        "warning",
+        "实际完成时间写了年份，期限没有写年份，无法判断是否按期",
+        "the actual's date names a year and the deadline does not: on time or late cannot be told",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成值「{actual}」写明了{year}年，年度指标值的期限「{target}」没有写年份，"
+                "不知道预算年度就无法判断是否按期完成；请在期限中写明年份（如「2023年12月底前」）",
+                "the actual {actual!r} names the year {year} but the deadline {target!r} names none: "
+                "without the budget year, on time or late cannot be told; write the year in the "
+                "deadline (such as 2023年12月底前)",
+            )
+        },
+    ),
+    _c(
         "NO_INDICATORS",
         "error",
         "表中没有绩效指标行，不评定等级",

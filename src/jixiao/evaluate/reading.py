@@ -38,8 +38,9 @@ def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Findi
 def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Finding]) -> bool:
     """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
     a fraction as a percent, an approximation). False when it cannot be scored as read: the
-    cell names several comparable quantities and no rule picks one, or a bare fraction under a
-    small percent target reads two ways."""
+    cell names several comparable quantities and no rule picks one, a bare fraction under a
+    small percent target reads two ways, or the actual's date names a year the deadline does not
+    (the budget year is not on the row)."""
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
@@ -57,6 +58,25 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
             return False
         return True
+    if (
+        isinstance(anode, Deadline)
+        and isinstance(tnode, Deadline)
+        and anode.year is not None
+        and tnode.year is None
+    ):
+        # 12月底前 against 2024年1月: the deadline is in the budget year (or the one after, for
+        # 次年3月底前), which the row does not name; comparing months alone would call a date a
+        # year late on time
+        findings.append(
+            finding(
+                "DEADLINE_YEAR_UNKNOWN",
+                where,
+                actual=_date_only(anode),
+                year=anode.year,
+                target=tnode.render(),
+            )
+        )
+        return False
     if isinstance(anode, Deadline) and anode.reading == "chosen":
         date = _date_only(anode)
         findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))

@@ -226,8 +226,10 @@ def _echoes(actual: Node, target: Node) -> bool:
 def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
     """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
     the year the target names, or from the budget year when neither side names a year; a date
-    with no year is in the budget year. None when the years cannot be compared (a written year
-    on one side only, or a relative target year against a written actual year)."""
+    with no year is in the budget year. None when the years cannot be compared: a written target
+    year against an actual without one (taken as the same year), or a written actual year against
+    a deadline without one (such a row is not scored: ``DEADLINE_YEAR_UNKNOWN``, see
+    :func:`jixiao.evaluate.reading.read_actual`)."""
     ty, ay = target.year, actual.year
     if ty is not None and ay is not None:
         return ay, ty
@@ -239,11 +241,11 @@ def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
 
 
 def _on_time(target: Deadline, actual: Deadline) -> bool:
-    if target.month is None:
-        return True
     years = _years(target, actual)
     if years is not None and years[0] != years[1]:
         return years[0] < years[1]
+    if target.month is None:  # a year (2023年完成): any date in it
+        return True
     a_month = actual.month or target.month
     if target.relation == "before" and target.day is None:
         return a_month < target.month
