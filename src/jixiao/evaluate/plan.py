@@ -1200,12 +1200,7 @@ def _weightless(
             plan.plain_reads[ckey] = tnode
         if tnode is not None:
             made = _weightless_findings(plan, claimed)
-            lazy = _LazyActual(
-                None, None, claimed, None, None, None, None, "unscored", None, tnode, None,
-                plan.policy, None, made[1],
-            )  # fmt: skip
-            lazy._atext = actual
-            return make_result(lazy, name, level1, level2, "", made[0])
+            return _unscored(plan, None, claimed, tnode, actual, made, name, level1, level2)
     key = (target, actual)
     nodes: Any = plan.nodes.get(key, _MISSING)
     if nodes is _MISSING:
@@ -1280,8 +1275,24 @@ def _unreadable(
         plan.unreadable[key] = made
     if made is None:
         return None
+    return _unscored(plan, weight, claimed, None, actual, made, name, level1, level2)
+
+
+def _unscored(
+    plan: Plan,
+    weight: Decimal | None,
+    claimed: Decimal | None,
+    tnode: Any,
+    actual: str,
+    made: tuple[tuple[Finding, ...], Any],
+    name: str,
+    level1: str,
+    level2: str,
+) -> IndicatorResult:
+    """An unscored result with *made*'s findings and note; its actual (a plain number, which
+    always reads) is parsed when read."""
     lazy = _LazyActual(
-        weight, None, claimed, None, None, None, None, "unscored", None, None, None, plan.policy,
+        weight, None, claimed, None, None, None, None, "unscored", None, tnode, None, plan.policy,
         None, made[1],
     )  # fmt: skip
     lazy._atext = actual
