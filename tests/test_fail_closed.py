@@ -134,6 +134,78 @@ def test_deadlines_the_row_can_place_are_scored_and_verified(
     assert (r.tier == "达成") is on_time and "DEADLINE_YEAR_UNKNOWN" not in codes(r)
 
 
+# (deadline without a year, dated actual, the same deadline written with the year of a 2023 form)
+PLACED = [
+    ("12月底前完成", "2024年1月完成", "2023年12月底前完成"),  # late
+    ("12月底前", "2023年11月", "2023年12月底前"),  # on time
+    ("次年3月底前完成", "2024年2月完成", "2024年3月底前完成"),  # the year after the budget year
+    ("次年3月底前完成", "2025年2月完成", "2024年3月底前完成"),
+    ("12月底前", "已于2024年1月完成验收", "2023年12月底前"),  # the date out of a sentence
+    ("9月前", "2023年9月", "2023年9月前"),  # strictly before September
+    ("1月1日-12月31日", "2023年12月", "2023年1月1日-12月31日"),  # a period
+]
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize(("target", "actual", "written"), PLACED)
+def test_a_form_that_names_its_year_places_a_deadline_without_one(
+    policy: str, target: str, actual: str, written: str
+) -> None:
+    # the row is scored as if the deadline named the form's year, and says where the year came from
+    placed = one(form_of(row(target, actual, score=9), year="2023年度"), policy)
+    as_written = one(form_of(row(written, actual, score=9), year=2023), policy)
+    assert placed.verified and placed.basis == "deadline"
+    assert (placed.score, placed.tier, placed.counted) == (
+        as_written.score,
+        as_written.tier,
+        as_written.counted,
+    )
+    assert codes(placed) == ["DEADLINE_YEAR_FROM_FORM", *codes(as_written)]
+    f = placed.findings[0]
+    assert f.severity == "info" and f.where == "indicators[0].target"
+    assert "2023年" in f.zh and "(2023)" in f.en and f"「{target.removesuffix('完成')}」" in f.zh
+    assert (
+        written.removesuffix("完成") in f.zh
+        and written.removesuffix("完成") in placed.explanation()
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("12月底前", "11月"),  # neither names a year: the months are compared
+        ("2023年12月底前", "2024年1月"),  # the deadline's own year stands
+        ("2022年12月底前", "2022年11月"),
+        ("12月底前", "次年1月"),  # relative to the budget year on both sides
+        ("≥45人", "2024年1月"),  # not a deadline
+        ("12月底前", "按时完成"),
+    ],
+)
+def test_rows_that_need_no_year_are_scored_alike_on_any_form(target: str, actual: str) -> None:
+    with_year = one(form_of(row(target, actual), year=2023))
+    without = one(form_of(row(target, actual)))
+    assert with_year.to_dict() == without.to_dict()
+    assert "DEADLINE_YEAR_FROM_FORM" not in codes(with_year)
+
+
+def test_a_policy_may_warn_of_a_deadline_placed_in_the_form_year(tmp_path: Path) -> None:
+    strict = jixiao.load_policy(policy_file(tmp_path, "severity DEADLINE_YEAR_FROM_FORM warning"))
+    r = one(form_of(row("12月底前", "2023年11月"), year=2023), strict)
+    assert r.verified and r.tier == "达成"
+    assert [f.severity for f in r.findings if f.code == "DEADLINE_YEAR_FROM_FORM"] == ["warning"]
+
+
+def test_a_form_year_read_from_the_heading_places_the_deadline(tmp_path: Path) -> None:
+    form = copy.deepcopy(SEED)
+    form["indicators"][0].update(target="12月底前完成", actual="2024年1月完成", score=None)
+    path = tmp_path / "form.xlsx"
+    write_xlsx(jixiao.Form.from_dict(form), path)
+    read = read_form(path)
+    assert read.year == 2023  # from the title row
+    r = score_form(read).indicators[0]
+    assert r.verified and r.tier != "达成" and "DEADLINE_YEAR_FROM_FORM" in codes(r)
+
+
 def test_qualitative_words_stay_verified() -> None:
     r = one(form_of(row("定性 效果明显", "达成年度指标")))
     assert r.verified and r.basis == "words" and not warned(r)

@@ -868,6 +868,21 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "DEADLINE_YEAR_FROM_FORM",
+        "info",
+        "期限没有写年份，按表单的预算年度认定",
+        "the deadline names no year: it is placed in the form's budget year",
+        settable=True,
+        msgs={
+            "": (
+                "期限「{target}」没有写年份，实际完成时间写了年份，按表单的预算年度（{year}年）认定为"
+                "「{placed}」",
+                "the deadline {target!r} names no year and the actual's date does: it is placed in "
+                "the form's budget year ({year}) as {placed!r}",
+            )
+        },
+    ),
+    _c(
         "NO_INDICATORS",
         "error",
         "表中没有绩效指标行，不评定等级",

@@ -13,11 +13,11 @@ from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, 
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
-from jixiao.evaluate.indicators import score_indicator
+from jixiao.evaluate.indicators import score_indicator, score_indicator_uncached
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.evaluate.streams import score_rows as score_rows  # where it was
-from jixiao.forms.model import Form
+from jixiao.forms.model import Form, Indicator
 from jixiao.i18n import UNCLASSIFIED, Msg, section_label
 from jixiao.policy.choose import AUTO, choose_policy
 from jixiao.policy.loader import load_policy
@@ -55,7 +55,7 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
         pol = load_policy(policy)
     budget = score_budget(pol, form.budget)
     results = tuple(
-        _numbered(score_indicator(pol, ind), i) for i, ind in enumerate(form.indicators, 1)
+        _numbered(_score_row(pol, ind, form.year), i) for i, ind in enumerate(form.indicators, 1)
     )
     extra: list[Finding] = [
         unreadable_cell(field, raw, form.total_where if field == "total" else field)
@@ -181,6 +181,16 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
     return FormResult(
         form, pol, budget, results, tuple(section_results), total, grade, tuple(extra), partial
     )
+
+
+def _score_row(pol: Policy, ind: Indicator, year: int | None) -> IndicatorResult:
+    """One row of a form. A row that the memo (shared with rows on no form) finds it cannot
+    place in a year, a deadline without one against a dated actual, is scored again with the
+    form's budget year where the form names it (``DEADLINE_YEAR_FROM_FORM``)."""
+    r = score_indicator(pol, ind)
+    if year is not None and any(f.code == "DEADLINE_YEAR_UNKNOWN" for f in r.findings):
+        return score_indicator_uncached(pol, ind, year=year)
+    return r
 
 
 def _numbered(r: IndicatorResult, row: int) -> IndicatorResult:

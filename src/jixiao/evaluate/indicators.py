@@ -88,11 +88,15 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
 
 
 @in_context
-def score_indicator_uncached(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
-    """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal)."""
+def score_indicator_uncached(
+    policy: Policy, ind: Indicator | Mapping[str, Any], *, year: int | None = None
+) -> IndicatorResult:
+    """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal).
+    *year*: the budget year of the row's form, for a deadline without a year (see
+    :func:`jixiao.evaluate.rows.evaluate`)."""
     if not isinstance(ind, Indicator):
         ind = Indicator.from_dict(ind)
-    scored = evaluate(policy, ind, exact=True)
+    scored = evaluate(policy, ind, exact=True, year=year)
     return _assemble(
         scored,
         ind.name,

@@ -4,6 +4,8 @@ approximation or a bound)."""
 
 from __future__ import annotations
 
+import attrs
+
 from jixiao.catalog import joined
 from jixiao.errors import TargetSyntaxError
 from jixiao.evaluate.findings import Finding, cell_label, finding
@@ -21,7 +23,7 @@ from jixiao.targets.ast import (
     Target,
 )
 
-__all__ = ["read_actual", "unreadable_text"]
+__all__ = ["place_deadline", "read_actual", "unreadable_text"]
 
 
 def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
@@ -120,6 +122,44 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         findings.append(finding("ACTUAL_NOTE", where, quantity=shown, rest=rest))
     _approximation(anode, tnode, shown, where, findings)
     return True
+
+
+def place_deadline(
+    ind: Indicator, tnode: Target, anode: Node, year: int | None, findings: list[Finding]
+) -> Target:
+    """The target deadline placed in the form's budget *year*, where the row needs it: the
+    actual's date names a year and the deadline names none (``12月底前`` against ``2024年1月``;
+    ``次年3月底前`` is in the year after). The info ``DEADLINE_YEAR_FROM_FORM`` on the target cell
+    says which year was taken. Any other row, or no budget year, keeps its target as read (and
+    such a row is then :func:`read_actual`'s ``DEADLINE_YEAR_UNKNOWN``)."""
+    if (
+        year is None
+        or not isinstance(tnode, Deadline)
+        or not isinstance(anode, Deadline)
+        or tnode.year is not None
+        or anode.year is None
+    ):
+        return tnode
+    placed_year = year + tnode.year_offset
+    start = tnode.start
+    if start is not None and start[0] is None:  # 1月1日-12月31日: the period is in that year
+        start = (placed_year, start[1], start[2])
+    placed = attrs.evolve(tnode, year=placed_year, year_offset=0, start=start)
+    findings.append(
+        finding(
+            "DEADLINE_YEAR_FROM_FORM",
+            ind.cell("target"),
+            target=_deadline_only(tnode),
+            year=year,
+            placed=_deadline_only(placed),
+        )
+    )
+    return placed
+
+
+def _deadline_only(node: Deadline) -> str:
+    """A deadline as written, without the words or the quantity around it (``12月底前``)."""
+    return attrs.evolve(node, goal=None, prefix=None, suffix=None, reading=None).render()
 
 
 def _date_only(node: Deadline) -> str:

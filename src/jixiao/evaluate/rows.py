@@ -30,7 +30,7 @@ from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
 from jixiao.evaluate.outcome import Outcome, new_ctx, unscored_outcome
-from jixiao.evaluate.reading import read_actual, unreadable_text
+from jixiao.evaluate.reading import place_deadline, read_actual, unreadable_text
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.tiers import score_tiers
 from jixiao.forms.model import Indicator
@@ -111,14 +111,18 @@ class Draft:
         self.severity: str | None = None
 
 
-def evaluate(policy: Policy, ind: Indicator, exact: bool = False) -> Scored:
+def evaluate(
+    policy: Policy, ind: Indicator, exact: bool = False, *, year: int | None = None
+) -> Scored:
     """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
     the reason text is computed in full (the reference path); otherwise it is marked inexact.
+    *year* is the budget year of the form the row is on, if known: a deadline without a year is
+    placed in it where the actual's date names a year (:func:`place_deadline`).
 
     Fails closed: the policy's severities are applied to built-in codes, and a row whose score
     does not rest on what its cells say (see :func:`is_verified`) always carries a warning or an
     error (``SCORE_UNVERIFIED`` is added when nothing else on the row says so)."""
-    scored = _evaluate_row(policy, ind, exact)
+    scored = _evaluate_row(policy, ind, exact, year)
     if scored is INEXACT:
         return scored
     return settle(policy, ind, scored)
@@ -169,7 +173,7 @@ def _unverified(
     )
 
 
-def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> Scored:
+def _evaluate_row(policy: Policy, ind: Indicator, exact: bool, year: int | None = None) -> Scored:
     findings: list[Finding] = [unreadable_cell(f, raw, ind.cell(f)) for f, raw in ind.unreadable]
     bad_weight = any(f == "weight" for f, _raw in ind.unreadable)
     tnode: Target | None = None
@@ -186,6 +190,7 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool) -> Scored:
         findings.append(finding("WEIGHT_MISSING", ind.cell("weight")))
     if tnode is None or anode is None or ind.weight is None:
         return finish_unscored(policy, ind, findings, tnode, anode)
+    tnode = place_deadline(ind, tnode, anode, year, findings)
     if not read_actual(ind, tnode, anode, findings):
         return finish_unscored(policy, ind, findings, tnode, anode)
 
