@@ -160,7 +160,7 @@ def test_a_form_that_names_its_year_places_a_deadline_without_one(
         as_written.tier,
         as_written.counted,
     )
-    assert codes(placed) == ["DEADLINE_YEAR_FROM_FORM", *codes(as_written)]
+    assert codes(placed) == ["DEADLINE_IN_BUDGET_YEAR", *codes(as_written)]
     f = placed.findings[0]
     assert f.severity == "info" and f.where == "indicators[0].target"
     assert "2023年" in f.zh and "(2023)" in f.en and f"「{target.removesuffix('完成')}」" in f.zh
@@ -185,14 +185,14 @@ def test_rows_that_need_no_year_are_scored_alike_on_any_form(target: str, actual
     with_year = one(form_of(row(target, actual), year=2023))
     without = one(form_of(row(target, actual)))
     assert with_year.to_dict() == without.to_dict()
-    assert "DEADLINE_YEAR_FROM_FORM" not in codes(with_year)
+    assert "DEADLINE_IN_BUDGET_YEAR" not in codes(with_year)
 
 
 def test_a_policy_may_warn_of_a_deadline_placed_in_the_form_year(tmp_path: Path) -> None:
-    strict = jixiao.load_policy(policy_file(tmp_path, "severity DEADLINE_YEAR_FROM_FORM warning"))
+    strict = jixiao.load_policy(policy_file(tmp_path, "severity DEADLINE_IN_BUDGET_YEAR warning"))
     r = one(form_of(row("12月底前", "2023年11月"), year=2023), strict)
     assert r.verified and r.tier == "达成"
-    assert [f.severity for f in r.findings if f.code == "DEADLINE_YEAR_FROM_FORM"] == ["warning"]
+    assert [f.severity for f in r.findings if f.code == "DEADLINE_IN_BUDGET_YEAR"] == ["warning"]
 
 
 def test_a_form_year_read_from_the_heading_places_the_deadline(tmp_path: Path) -> None:
@@ -203,7 +203,7 @@ def test_a_form_year_read_from_the_heading_places_the_deadline(tmp_path: Path) -
     read = read_form(path)
     assert read.year == 2023  # from the title row
     r = score_form(read).indicators[0]
-    assert r.verified and r.tier != "达成" and "DEADLINE_YEAR_FROM_FORM" in codes(r)
+    assert r.verified and r.tier != "达成" and "DEADLINE_IN_BUDGET_YEAR" in codes(r)
 
 
 def test_qualitative_words_stay_verified() -> None:

@@ -868,10 +868,10 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
-        "DEADLINE_YEAR_FROM_FORM",
+        "DEADLINE_IN_BUDGET_YEAR",
         "info",
-        "期限没有写年份，按表单的预算年度认定",
-        "the deadline names no year: it is placed in the form's budget year",
+        "期限没有写年份，按预算年度认定",
+        "the deadline names no year: it is placed in the budget year",
         settable=True,
         msgs={
             "": (
@@ -879,7 +879,13 @@ _CODES: tuple[CodeInfo, ...] = (
                 "「{placed}」",
                 "the deadline {target!r} names no year and the actual's date does: it is placed in "
                 "the form's budget year ({year}) as {placed!r}",
-            )
+            ),
+            "given": (
+                "期限「{target}」没有写年份，实际完成时间写了年份，按评分时给定的预算年度（{year}年）"
+                "认定为「{placed}」",
+                "the deadline {target!r} names no year and the actual's date does: it is placed in "
+                "the budget year given for scoring ({year}) as {placed!r}",
+            ),
         },
     ),
     _c(

@@ -44,7 +44,7 @@ from typing import Any, cast
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.decimals import jixiao_context
 from jixiao.evaluate.checks import reason_problems
-from jixiao.evaluate.indicators import score_mapping
+from jixiao.evaluate.indicators import budget_year, in_budget_year, score_mapping
 from jixiao.evaluate.memo import Memo, memo_of
 from jixiao.evaluate.plan import Plan, plan_of, score_chunk, unmade_findings
 from jixiao.evaluate.results import IndicatorResult
@@ -79,19 +79,31 @@ __all__ = [
 
 
 def score_batch(
-    batch: Any, policy: Policy, *, explain: bool = False, lang: str = "zh"
+    batch: Any,
+    policy: Policy,
+    *,
+    explain: bool = False,
+    lang: str = "zh",
+    year: int | None = None,
 ) -> dict[str, Any]:
     """The result columns (:data:`jixiao.batch.RESULT_COLUMNS`, and ``explanation`` with
-    *explain*) of one Arrow record batch of indicator rows, as Arrow arrays."""
-    return scored_batch(batch, policy, explain=explain, lang=lang)[0]
+    *explain*) of one Arrow record batch of indicator rows, as Arrow arrays. *year*: the budget
+    year of the rows, as for :func:`jixiao.score_rows`."""
+    return scored_batch(batch, policy, explain=explain, lang=lang, year=year)[0]
 
 
 def scored_batch(
-    batch: Any, policy: Policy, *, explain: bool = False, lang: str = "zh"
+    batch: Any,
+    policy: Policy,
+    *,
+    explain: bool = False,
+    lang: str = "zh",
+    year: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """:func:`score_batch`, and whether the batch's rows repeat (at least :data:`KEPT_REPEATED`
-    of them in groups of more than one: without explanations, its groups are kept for later
-    batches)."""
+    of them in groups of more than one: without explanations or a budget *year*, its groups are
+    kept for later batches)."""
+    year = budget_year(year)
     keys = key_columns(policy, batch.schema)
     arrays = [batch.column(c) for c in keys]
     classed = False
@@ -111,19 +123,20 @@ def scored_batch(
     # nearly all the rows repeat in the batch: its groups will come back in later ones, and
     # they are few for its rows (their Python objects are few: larger blocks)
     repeats = int(sizes[sizes > 1].sum()) >= KEPT_REPEATED * batch.num_rows
-    kept = kept_for(policy) if repeats and not explain else None
+    # (the groups kept are those of calls without a year: a deadline's result may rest on it)
+    kept = kept_for(policy) if repeats and not explain and year is None else None
     block_size = _REPEATED_REPRESENTATIVES if repeats else _REPRESENTATIVES
     with collecting(), jixiao_context():
         for block, rows in _representatives(batch, keys, first, block_size):
             if kept is None:
-                out.add(out.entries(_score_block(policy, plan, memos, block, rows)))
+                out.add(out.entries(_score_block(policy, plan, memos, block, rows, year)))
                 continue
             cells = [kept.key(row, named, reasons) for row in block]
             entries = [None if k is None else kept.get(k) for k in cells]
             todo = [j for j, e in enumerate(entries) if e is None]
             if todo:
                 scored = _score_block(
-                    policy, plan, memos, [block[j] for j in todo], [rows[j] for j in todo]
+                    policy, plan, memos, [block[j] for j in todo], [rows[j] for j in todo], year
                 )
                 for j, entry in zip(todo, out.entries(scored), strict=True):
                     entries[j] = entry
@@ -140,12 +153,14 @@ def _score_block(
     memos: _Memos,
     block: list[dict[str, Any]],
     rows: list[int],
+    year: int | None = None,
 ) -> list[IndicatorResult]:
     """The results of a block of representative rows (*rows*: their numbers in the batch, which
     name an unreadable cell's place): the columnar plan on the whole block, the row evaluator on
     the rows the plan leaves (through the shared outcomes while they hold enough of them, see
     :class:`_Memos`) — for each row exactly what :func:`jixiao.score_rows` gives, without its
-    choice of path per chunk (the rows of a block are distinct, so the plan takes them all)."""
+    choice of path per chunk (the rows of a block are distinct, so the plan takes them all).
+    With a budget *year*, a deadline without one is placed in it as there."""
     done: list[IndicatorResult | None] = [None] * len(block)
     if plan is not None:
         try:
@@ -161,6 +176,8 @@ def _score_block(
                 result = score_mapping(policy, memo, row, f"rows[{i}]")
             except Exception:  # the unscored result with its finding, as score_rows makes it
                 result = next(iter(score_rows([row], policy, start=i)))
+        if year is not None:
+            result = in_budget_year(policy, row, result, year, given=True)
         out.append(result)
     memos.seen(memo, memo.hits - hits, memo.misses - misses)
     return out

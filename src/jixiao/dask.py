@@ -24,6 +24,7 @@ from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, record, score_forms, score_rows
 from jixiao.errors import UsageError
+from jixiao.evaluate.indicators import budget_year
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 from jixiao.tables import score_table
@@ -80,9 +81,15 @@ def _starts(bag: Any) -> Any:
 
 
 def _rows_partition(
-    rows: Any, start: list[int], policy: Policy, output: str, lang: str, explain: bool
+    rows: Any,
+    start: list[int],
+    policy: Policy,
+    output: str,
+    lang: str,
+    explain: bool,
+    year: int | None = None,
 ) -> list[Any]:
-    results = score_rows(rows, policy, start=start[0])
+    results = score_rows(rows, policy, start=start[0], year=year)
     with collecting():
         if output == "dicts":
             return [r.to_dict(lang) for r in results]
@@ -108,16 +115,19 @@ def score_bag(
     output: str = "results",
     lang: str = "zh",
     explain: bool = False,
+    year: int | None = None,
 ) -> Any:
     """A ``dask.bag.Bag`` of indicator rows → a bag of their results, partition for partition.
 
     *output*: ``"results"`` (:class:`~jixiao.evaluate.IndicatorResult`, the default),
     ``"dicts"`` (``to_dict(lang)``: JSON-ready, e.g. for ``.map(json.dumps).to_textfiles()``) or
     ``"records"`` (:func:`jixiao.batch.record`, flat; *explain* adds the explanation).
+    *year*: the budget year of the rows, as for :func:`jixiao.score_rows`.
     """
     _check_output(output)
     pol = _policy(policy)
-    return bag.map_partitions(_rows_partition, _starts(bag), pol, output, lang, explain)
+    placed = budget_year(year)
+    return bag.map_partitions(_rows_partition, _starts(bag), pol, output, lang, explain, placed)
 
 
 def score_forms_bag(
@@ -137,15 +147,18 @@ def score_dataframe(
     *,
     explain: bool = False,
     lang: str = "zh",
+    year: int | None = None,
 ) -> Any:
     """A Dask DataFrame of indicator rows → the same rows with the result columns added.
 
     Each partition goes through :func:`jixiao.tables.score_table`; the columns are those of
-    the input followed by :data:`jixiao.batch.RESULT_COLUMNS` (and ``explanation``).
+    the input followed by :data:`jixiao.batch.RESULT_COLUMNS` (and ``explanation``). *year*: the
+    budget year of the rows, as for :func:`jixiao.score_rows`.
     """
     pol = _policy(policy)
-    meta = score_table(ddf._meta, pol, explain=explain, lang=lang)
-    return ddf.map_partitions(score_table, pol, explain=explain, lang=lang, meta=meta)
+    placed = budget_year(year)
+    meta = score_table(ddf._meta, pol, explain=explain, lang=lang, year=placed)
+    return ddf.map_partitions(score_table, pol, explain=explain, lang=lang, year=placed, meta=meta)
 
 
 __all__ += ["RESULT_COLUMNS"]

@@ -35,6 +35,7 @@ from typing import Any
 from jixiao.batch import RESULT_COLUMNS, collecting, score_rows
 from jixiao.columnar import arrow_types, scored_batch
 from jixiao.errors import ArgumentTypeError, UsageError
+from jixiao.evaluate.indicators import budget_year
 from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
@@ -69,6 +70,7 @@ def score_table(
     explain: bool = False,
     lang: str = "zh",
     chunk_rows: int | None = None,
+    year: int | None = None,
 ) -> Any:
     """Score every row of *table* (pandas DataFrame or pyarrow Table); return the same kind.
 
@@ -77,8 +79,12 @@ def score_table(
     By default: 50,000 for a DataFrame scored row by row; 200,000 for the columnar path (each
     batch is grouped into equal rows, so larger batches score fewer groups), four times as many
     after a batch whose rows repeat, up to 1,000,000 (few groups for their rows).
+
+    *year*: the budget year of the rows, as for :func:`jixiao.score_rows` (a deadline without a
+    year is placed in it where a dated actual needs it).
     """
     pol = load_policy(policy)
+    placed = budget_year(year)
     module = type(table).__module__
     if chunk_rows is not None and chunk_rows < 1:
         raise UsageError(
@@ -86,9 +92,9 @@ def score_table(
             en=f"chunk_rows must be a positive integer, got {chunk_rows}",
         )
     if module.startswith("pyarrow"):
-        return _score_arrow(table, pol, explain, lang, chunk_rows)
+        return _score_arrow(table, pol, explain, lang, chunk_rows, placed)
     if module.startswith("pandas"):
-        return _score_pandas(table, pol, explain, lang, chunk_rows)
+        return _score_pandas(table, pol, explain, lang, chunk_rows, placed)
     raise ArgumentTypeError(
         f"score_table 需要 pandas.DataFrame 或 pyarrow.Table，收到 {type(table).__name__} "
         f"(expected a pandas DataFrame or a pyarrow Table)"
@@ -113,7 +119,12 @@ def _columns(names: list[str], explain: bool) -> tuple[list[str], list[str]]:
 
 
 def _results(
-    rows: Iterator[list[dict[str, Any]]], pol: Policy, explain: bool, lang: str, added: list[str]
+    rows: Iterator[list[dict[str, Any]]],
+    pol: Policy,
+    explain: bool,
+    lang: str,
+    added: list[str],
+    year: int | None = None,
 ) -> dict[str, list[Any]]:
     """The result columns, as :func:`jixiao.batch.record` gives them row by row (built column
     by column here: no record dict per row)."""
@@ -130,7 +141,7 @@ def _results(
     labels: dict[int, str] = {}
     for chunk in rows:
         with collecting():  # per chunk: the reader's temporaries are collected in between
-            for r in score_rows(chunk, pol):
+            for r in score_rows(chunk, pol, year=year):
                 score.append(r.score)
                 met.append(r.met)
                 compiled = r.rule
@@ -174,13 +185,15 @@ def _results(
 # ----------------------------------------------------------------------------- pandas
 
 
-def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int | None) -> Any:
+def _score_pandas(
+    df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int | None, year: int | None
+) -> Any:
     import pandas as pd
 
     read, added = _columns([str(c) for c in df.columns], explain)
     arrow = _pandas_as_arrow(df, read)
     if arrow is not None:  # the columnar path, when every column converts without a doubt
-        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows)
+        scored = _score_arrow(arrow, pol, explain, lang, chunk_rows, year)
         result = pd.DataFrame(
             {
                 c: pd.Series(
@@ -209,7 +222,7 @@ def _score_pandas(df: Any, pol: Policy, explain: bool, lang: str, chunk_rows: in
                 columns.append(values)
             yield [dict(zip(read, cells, strict=True)) for cells in zip(*columns, strict=True)]
 
-    cols = _results(chunks(), pol, explain, lang, added)
+    cols = _results(chunks(), pol, explain, lang, added, year)
     result = pd.DataFrame(
         {c: pd.Series(cols[c], index=df.index, dtype=_PANDAS_DTYPES.get(c, object)) for c in added},
         index=df.index,
@@ -254,7 +267,14 @@ def _pandas_as_arrow(df: Any, read: list[str]) -> Any:
 # ----------------------------------------------------------------------------- Arrow
 
 
-def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int | None) -> Any:
+def _score_arrow(
+    table: Any,
+    pol: Policy,
+    explain: bool,
+    lang: str,
+    chunk_rows: int | None,
+    year: int | None = None,
+) -> Any:
     """Columnar: each batch grouped into equal rows by Arrow, each group scored once, the result
     columns taken back to the rows (see :mod:`jixiao.columnar`); no Python object per row.
     Batches of *chunk_rows*; without it, :data:`COLUMNAR_CHUNK_ROWS`, growing after a batch
@@ -269,7 +289,9 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
     for chunk in table.select(read).to_batches():  # the table's own chunks, each sliced
         start = 0
         while start < chunk.num_rows:
-            cols, repeats = scored_batch(chunk.slice(start, size), pol, explain=explain, lang=lang)
+            cols, repeats = scored_batch(
+                chunk.slice(start, size), pol, explain=explain, lang=lang, year=year
+            )
             start += size
             size = min(size * 4, longest) if repeats else first
             for c in added:
@@ -284,7 +306,9 @@ def _score_arrow(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: 
     return table
 
 
-def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
+def _score_arrow_rows(
+    table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int, year: int | None = None
+) -> Any:
     """Row by row (the reference the columnar path must equal): each row a dict, scored alone."""
     pa = importlib.import_module("pyarrow")
 
@@ -295,7 +319,7 @@ def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_r
             rows: list[dict[str, Any]] = batch.to_pylist()
             yield rows
 
-    cols = _results(chunks(), pol, explain, lang, added)
+    cols = _results(chunks(), pol, explain, lang, added, year)
     types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.array(cols[c], type=types[c]))

@@ -13,7 +13,7 @@ from jixiao.evaluate.findings import Finding, finding, finding_of, policy_word, 
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import with_severities as _with_severities
-from jixiao.evaluate.indicators import score_indicator, score_indicator_uncached
+from jixiao.evaluate.indicators import in_budget_year, score_indicator
 from jixiao.evaluate.results import BudgetResult, FormResult, IndicatorResult, SectionResult
 from jixiao.evaluate.results import make_result as _result
 from jixiao.evaluate.streams import score_rows as score_rows  # where it was
@@ -184,13 +184,9 @@ def score_form(form: Form | Mapping[str, Any], policy: Policy | str = "central")
 
 
 def _score_row(pol: Policy, ind: Indicator, year: int | None) -> IndicatorResult:
-    """One row of a form. A row that the memo (shared with rows on no form) finds it cannot
-    place in a year, a deadline without one against a dated actual, is scored again with the
-    form's budget year where the form names it (``DEADLINE_YEAR_FROM_FORM``)."""
-    r = score_indicator(pol, ind)
-    if year is not None and any(f.code == "DEADLINE_YEAR_UNKNOWN" for f in r.findings):
-        return score_indicator_uncached(pol, ind, year=year)
-    return r
+    """One row of a form: a deadline without a year that its dated actual needs placed is placed
+    in the form's budget year, where the form names one (:func:`in_budget_year`)."""
+    return in_budget_year(pol, ind, score_indicator(pol, ind), year)
 
 
 def _numbered(r: IndicatorResult, row: int) -> IndicatorResult:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.decimals import in_context
-from jixiao.errors import FormError
+from jixiao.errors import FormError, UsageError
 from jixiao.evaluate.checks import check_reason as _check_reason
 from jixiao.evaluate.checks import reason_problems
 from jixiao.evaluate.findings import (
@@ -89,14 +89,18 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
 
 @in_context
 def score_indicator_uncached(
-    policy: Policy, ind: Indicator | Mapping[str, Any], *, year: int | None = None
+    policy: Policy,
+    ind: Indicator | Mapping[str, Any],
+    *,
+    year: int | None = None,
+    given: bool = False,
 ) -> IndicatorResult:
     """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal).
-    *year*: the budget year of the row's form, for a deadline without a year (see
-    :func:`jixiao.evaluate.rows.evaluate`)."""
+    *year*: the budget year of the row's form (*given*: given by the caller for rows on no form),
+    for a deadline without a year (see :func:`jixiao.evaluate.rows.evaluate`)."""
     if not isinstance(ind, Indicator):
         ind = Indicator.from_dict(ind)
-    scored = evaluate(policy, ind, exact=True, year=year)
+    scored = evaluate(policy, ind, exact=True, year=year, given=given)
     return _assemble(
         scored,
         ind.name,
@@ -107,6 +111,35 @@ def score_indicator_uncached(
         ind.cell("reason"),
         scored.ctx,
     )
+
+
+def budget_year(year: object) -> int | None:
+    """*year* as a budget year (a whole number from 1000 to 9999, or None); else a usage error."""
+    if year is None:
+        return None
+    if isinstance(year, int) and not isinstance(year, bool) and 1000 <= year <= 9999:
+        return year
+    raise UsageError(
+        f"year 应为四位数的预算年度（如 2023），收到 {year!r}",
+        en=f"year must be a four-digit budget year such as 2023, got {year!r}",
+    )
+
+
+def in_budget_year(
+    policy: Policy, row: Any, result: IndicatorResult, year: int | None, given: bool = False
+) -> IndicatorResult:
+    """*result*, the result of *row* (an :class:`Indicator` or a dict row), or where it could not
+    tell whether a dated actual met a deadline without a year (``DEADLINE_YEAR_UNKNOWN``) and the
+    budget *year* is known (the form's; *given*: given by the caller), the row scored again with
+    the deadline placed in that year (``DEADLINE_IN_BUDGET_YEAR``). Results, memo and plan stay as
+    they are for every other row: only such rows are scored again, by the row evaluator."""
+    if year is None or not any(f.code == "DEADLINE_YEAR_UNKNOWN" for f in result.findings):
+        return result
+    try:
+        ind = row if isinstance(row, Indicator) else Indicator.from_dict(row, where=result.where)
+        return score_indicator_uncached(policy, ind, year=year, given=given)
+    except Exception:  # never lose the row: it keeps its unverified result and its warning
+        return result
 
 
 def _restamp(f: Finding, ind: Indicator) -> Finding:

@@ -125,13 +125,19 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
 
 
 def place_deadline(
-    ind: Indicator, tnode: Target, anode: Node, year: int | None, findings: list[Finding]
+    ind: Indicator,
+    tnode: Target,
+    anode: Node,
+    year: int | None,
+    findings: list[Finding],
+    given: bool = False,
 ) -> Target:
-    """The target deadline placed in the form's budget *year*, where the row needs it: the
-    actual's date names a year and the deadline names none (``12月底前`` against ``2024年1月``;
-    ``次年3月底前`` is in the year after). The info ``DEADLINE_YEAR_FROM_FORM`` on the target cell
-    says which year was taken. Any other row, or no budget year, keeps its target as read (and
-    such a row is then :func:`read_actual`'s ``DEADLINE_YEAR_UNKNOWN``)."""
+    """The target deadline placed in the budget *year* (the form's, or with *given* the one the
+    caller gave for its rows), where the row needs it: the actual's date names a year and the
+    deadline names none (``12月底前`` against ``2024年1月``; ``次年3月底前`` is in the year after).
+    The info ``DEADLINE_IN_BUDGET_YEAR`` on the target cell says which year was taken. Any other
+    row, or no budget year, keeps its target as read (and such a row is then
+    :func:`read_actual`'s ``DEADLINE_YEAR_UNKNOWN``)."""
     if (
         year is None
         or not isinstance(tnode, Deadline)
@@ -147,8 +153,9 @@ def place_deadline(
     placed = attrs.evolve(tnode, year=placed_year, year_offset=0, start=start)
     findings.append(
         finding(
-            "DEADLINE_YEAR_FROM_FORM",
+            "DEADLINE_IN_BUDGET_YEAR",
             ind.cell("target"),
+            variant="given" if given else "",
             target=_deadline_only(tnode),
             year=year,
             placed=_deadline_only(placed),

@@ -112,17 +112,23 @@ class Draft:
 
 
 def evaluate(
-    policy: Policy, ind: Indicator, exact: bool = False, *, year: int | None = None
+    policy: Policy,
+    ind: Indicator,
+    exact: bool = False,
+    *,
+    year: int | None = None,
+    given: bool = False,
 ) -> Scored:
     """Score *ind* except for its reason check. With ``exact`` the rare outcome that depends on
     the reason text is computed in full (the reference path); otherwise it is marked inexact.
-    *year* is the budget year of the form the row is on, if known: a deadline without a year is
-    placed in it where the actual's date names a year (:func:`place_deadline`).
+    *year* is the budget year of the form the row is on, if known (*given*: the year the caller
+    gave for rows on no form): a deadline without a year is placed in it where the actual's date
+    names a year (:func:`place_deadline`).
 
     Fails closed: the policy's severities are applied to built-in codes, and a row whose score
     does not rest on what its cells say (see :func:`is_verified`) always carries a warning or an
     error (``SCORE_UNVERIFIED`` is added when nothing else on the row says so)."""
-    scored = _evaluate_row(policy, ind, exact, year)
+    scored = _evaluate_row(policy, ind, exact, year, given)
     if scored is INEXACT:
         return scored
     return settle(policy, ind, scored)
@@ -173,7 +179,9 @@ def _unverified(
     )
 
 
-def _evaluate_row(policy: Policy, ind: Indicator, exact: bool, year: int | None = None) -> Scored:
+def _evaluate_row(
+    policy: Policy, ind: Indicator, exact: bool, year: int | None = None, given: bool = False
+) -> Scored:
     findings: list[Finding] = [unreadable_cell(f, raw, ind.cell(f)) for f, raw in ind.unreadable]
     bad_weight = any(f == "weight" for f, _raw in ind.unreadable)
     tnode: Target | None = None
@@ -190,7 +198,7 @@ def _evaluate_row(policy: Policy, ind: Indicator, exact: bool, year: int | None 
         findings.append(finding("WEIGHT_MISSING", ind.cell("weight")))
     if tnode is None or anode is None or ind.weight is None:
         return finish_unscored(policy, ind, findings, tnode, anode)
-    tnode = place_deadline(ind, tnode, anode, year, findings)
+    tnode = place_deadline(ind, tnode, anode, year, findings, given)
     if not read_actual(ind, tnode, anode, findings):
         return finish_unscored(policy, ind, findings, tnode, anode)
 

@@ -13,6 +13,7 @@ field by field.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import itertools
@@ -24,9 +25,9 @@ from jixiao.errors import FormError
 from jixiao.evaluate.cellcache import CellCache
 from jixiao.evaluate.findings import finding
 from jixiao.evaluate.indicators import Keyed as _Keyed
+from jixiao.evaluate.indicators import budget_year, in_budget_year, score_indicator
 from jixiao.evaluate.indicators import from_shared as _from_shared
 from jixiao.evaluate.indicators import mapping_key as _mapping_key
-from jixiao.evaluate.indicators import score_indicator
 from jixiao.evaluate.indicators import score_mapping as _score_mapping
 from jixiao.evaluate.indicators import score_missed as _score_missed
 from jixiao.evaluate.memo import memo_of as _memo_of
@@ -45,6 +46,7 @@ def score_rows(
     policy: Policy | str = "central",
     *,
     start: int = 0,
+    year: int | None = None,
 ) -> Iterator[IndicatorResult]:
     """Score a stream of indicator rows (dicts in the ``indicators[]`` shape) lazily, in order.
 
@@ -53,13 +55,32 @@ def score_rows(
     stream never stops on a bad row. Memory stays flat however long the stream: nothing is kept
     but the bounded caches (parsed cells, shared outcomes, rows found by their cells).
 
+    *year*: the budget year of the rows, when they are all of one year. A deadline without a
+    year whose actual names one (``12月底前`` against ``2024年1月``) is then placed in it, as on a
+    form that names its year (``DEADLINE_IN_BUDGET_YEAR``); without it such a row is unscored
+    and unverified (``DEADLINE_YEAR_UNKNOWN``).
+
     >>> import jixiao
     >>> rows = [{"target": "≥45人", "actual": "40人", "weight": 10}, {"target": "≥45人"}]
     >>> [(r.score, [f.code for f in r.findings]) for r in jixiao.score_rows(rows)]
     [(Decimal('8.89'), ['REASON_MISSING']), (None, ['UNREADABLE_CELL'])]
     """
-    for results in _scored(rows, policy, start):  # a chunk at a time in jixiao's context,
-        yield from results  # then its results without switching the context for each
+    placed = budget_year(year)
+    if placed is None:
+        for results in _scored(rows, policy, start):  # a chunk at a time in jixiao's context,
+            yield from results  # then its results without switching the context for each
+        return
+    pol = load_policy(policy)
+    read: collections.deque[Any] = collections.deque()  # rows read, results not yet given out
+
+    def reading() -> Iterator[Any]:
+        for row in rows:
+            read.append(row)
+            yield row
+
+    for results in _scored(reading(), pol, start):
+        for r in results:
+            yield in_budget_year(pol, read.popleft(), r, placed, given=True)
 
 
 @in_context_iter
