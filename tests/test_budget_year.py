@@ -85,6 +85,14 @@ def test_rows_given_a_year_score_as_on_a_form_of_that_year(policy: str) -> None:
             assert g.to_dict() == w.to_dict()
 
 
+@pytest.mark.parametrize("year", [23, 123, 20230, None])
+def test_a_form_year_that_is_not_four_digits_places_nothing(year: Any) -> None:
+    form = {"year": year, "indicators": [row("12月底前", "2024年1月")]}
+    (r,) = score_form(form).indicators
+    assert not r.verified and "DEADLINE_YEAR_UNKNOWN" in codes(r)
+    assert "DEADLINE_IN_BUDGET_YEAR" not in codes(r)
+
+
 def test_a_year_is_a_four_digit_whole_number() -> None:
     for bad in ("2023", 2023.0, True, 23, 20230):
         with pytest.raises(UsageError, match="year"):

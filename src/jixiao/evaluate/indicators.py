@@ -132,8 +132,11 @@ def in_budget_year(
     tell whether a dated actual met a deadline without a year (``DEADLINE_YEAR_UNKNOWN``) and the
     budget *year* is known (the form's; *given*: given by the caller), the row scored again with
     the deadline placed in that year (``DEADLINE_IN_BUDGET_YEAR``). Results, memo and plan stay as
-    they are for every other row: only such rows are scored again, by the row evaluator."""
-    if year is None or not any(f.code == "DEADLINE_YEAR_UNKNOWN" for f in result.findings):
+    they are for every other row: only such rows are scored again, by the row evaluator. A year
+    that is not four digits (a form's ``"year": 23``) places nothing: the row stays unverified."""
+    if year is None or not 1000 <= year <= 9999:
+        return result
+    if not any(f.code == "DEADLINE_YEAR_UNKNOWN" for f in result.findings):
         return result
     try:
         ind = row if isinstance(row, Indicator) else Indicator.from_dict(row, where=result.where)
