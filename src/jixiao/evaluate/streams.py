@@ -80,7 +80,9 @@ def score_rows(
 
     for results in _scored(reading(), pol, start):
         for r in results:
-            yield in_budget_year(pol, read.popleft(), r, placed, given=True)
+            row = read.popleft()
+            # a scored row has no deadline to place (checked here: most rows, no call)
+            yield r if r.score is not None else in_budget_year(pol, row, r, placed, given=True)
 
 
 @in_context_iter
