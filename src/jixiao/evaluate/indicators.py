@@ -113,11 +113,15 @@ def score_indicator_uncached(
     )
 
 
+#: The budget years a deadline may be placed in: four digits.
+BUDGET_YEARS = range(1000, 10000)
+
+
 def budget_year(year: object) -> int | None:
     """*year* as a budget year (a whole number from 1000 to 9999, or None); else a usage error."""
     if year is None:
         return None
-    if isinstance(year, int) and not isinstance(year, bool) and 1000 <= year <= 9999:
+    if isinstance(year, int) and not isinstance(year, bool) and year in BUDGET_YEARS:
         return year
     raise UsageError(
         f"year 应为四位数的预算年度（如 2023），收到 {year!r}",
@@ -134,7 +138,7 @@ def in_budget_year(
     the deadline placed in that year (``DEADLINE_IN_BUDGET_YEAR``). Results, memo and plan stay as
     they are for every other row: only such rows are scored again, by the row evaluator. A year
     that is not four digits (a form's ``"year": 23``) places nothing: the row stays unverified."""
-    if year is None or not 1000 <= year <= 9999:
+    if year not in BUDGET_YEARS:  # None too
         return result
     # such a row is unscored: a score means there is nothing to place (and a result the plan
     # made keeps its findings unmade: on mostly distinct rows, making them for every row cost

@@ -60,12 +60,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
             return False
         return True
-    if (
-        isinstance(anode, Deadline)
-        and isinstance(tnode, Deadline)
-        and anode.year is not None
-        and tnode.year is None
-    ):
+    if isinstance(anode, Deadline) and _needs_year(tnode, anode):
         # 12月底前 against 2024年1月: the deadline is in the budget year (or the one after, for
         # 次年3月底前), which the row does not name; comparing months alone would call a date a
         # year late on time
@@ -138,13 +133,7 @@ def place_deadline(
     The info ``DEADLINE_IN_BUDGET_YEAR`` on the target cell says which year was taken. Any other
     row, or no budget year, keeps its target as read (and such a row is then
     :func:`read_actual`'s ``DEADLINE_YEAR_UNKNOWN``)."""
-    if (
-        year is None
-        or not isinstance(tnode, Deadline)
-        or not isinstance(anode, Deadline)
-        or tnode.year is not None
-        or anode.year is None
-    ):
+    if year is None or not isinstance(tnode, Deadline) or not _needs_year(tnode, anode):
         return tnode
     placed_year = year + tnode.year_offset
     start = tnode.start
@@ -162,6 +151,17 @@ def place_deadline(
         )
     )
     return placed
+
+
+def _needs_year(tnode: Node, anode: Node) -> bool:
+    """True when the actual's date names a year and the target's deadline names none: whether
+    it is on time rests on the budget year."""
+    return (
+        isinstance(anode, Deadline)
+        and isinstance(tnode, Deadline)
+        and anode.year is not None
+        and tnode.year is None
+    )
 
 
 def _deadline_only(node: Deadline) -> str:
