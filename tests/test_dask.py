@@ -74,23 +74,57 @@ def test_a_lazy_bag_reads_each_partition_once() -> None:
     assert [snapshot(g) for g in got] == [snapshot(w) for w in want]
 
 
-def test_each_start_number_is_one_hop_from_its_partition() -> None:
-    # scoring a partition waits only for its own partition and its start number, and that
-    # number is counted from the partition and the number before it: no small task between two
-    # partitions that the scheduler could place on a worker busy scoring another one
+def test_start_numbers_come_from_one_sum_of_counts_taken_beside_each_partition() -> None:
+    # a count takes its partition alone (the scheduler can only run it where the partition is);
+    # one small task adds the counts up; scoring a partition takes that partition and that sum,
+    # nothing else: no small task between two partitions, no chain
     from dask.core import get_dependencies
 
     bag = db.from_sequence(ROWS, npartitions=5)
     scored = jd.score_bag(bag, "central")
     graph = dict(scored.__dask_graph__())
-    before: set[Any] = set()
+    sums = set()
+    counts = set()
     for p in range(bag.npartitions):
         deps = get_dependencies(graph, (scored.name, p))
         assert (bag.name, p) in deps and len(deps) == 2
-        (start,) = deps - {(bag.name, p)}
-        assert get_dependencies(graph, start) == {(bag.name, p), *before}
-        before = {start}
+        (firsts,) = deps - {(bag.name, p)}
+        sums.add(firsts)
+        counts |= get_dependencies(graph, firsts)
+    assert len(sums) == 1 and len(counts) == bag.npartitions
+    assert sorted(next(iter(get_dependencies(graph, c))) for c in counts) == [
+        (bag.name, p) for p in range(bag.npartitions)
+    ]
     assert scored.npartitions == bag.npartitions
+
+
+def _rows_of(seed: int) -> list[dict[str, Any]]:
+    return generated_rows(400, seed=seed)
+
+
+def test_partitions_held_by_workers_are_scored_where_they_are(client: Any) -> None:
+    # rows already on the workers (as read there, or persisted), in turn: each partition is
+    # scored by the worker holding it, never sent to the other one (Dask sends a list of rows
+    # item by item, slower than scoring it); the results are those of one process
+    import dask
+
+    workers = sorted(client.scheduler_info()["workers"])
+    seeds = list(range(40, 48))
+    parts = [
+        client.persist(dask.delayed(_rows_of)(s), workers=[workers[i % 2]])
+        for i, s in enumerate(seeds)
+    ]
+    distributed.wait(parts)
+    held = {p: next(iter(client.who_has(parts[p]).values()))[0] for p in range(len(parts))}
+    assert sorted(set(held.values())) == workers
+    bag = db.from_delayed(parts)
+    scored = jd.score_bag(bag, "central")
+    with distributed.get_task_stream(client) as stream:
+        got = scored.compute()
+    ran = {t["key"][1]: t["worker"] for t in stream.data if t["key"][0] == scored.name}
+    assert ran == held
+    rows = [r for s in seeds for r in _rows_of(s)]
+    assert [snapshot(g) for g in got] == [snapshot(w) for w in score_rows(rows, "central")]
 
 
 def test_bag_outputs_and_a_custom_policy(client: Any) -> None:

@@ -46,50 +46,62 @@ def _check_output(output: str) -> None:
         )
 
 
-def _span(before: list[int] | None, partition: Any) -> list[int]:
-    """``[start, end]``: the numbers of a partition's first item and of the first after it."""
-    start = 0 if before is None else before[1]
-    return [start, start + sum(1 for _ in partition)]
+def _count(partition: Any) -> int:
+    return sum(1 for _ in partition)
 
 
-def _starts(bag: Any) -> Any:
-    """A bag holding, for each partition of *bag*, the number of its first item in the whole
-    bag (and of the first after it): a row that cannot be read is located at ``rows[i]`` as it
-    is in one process.
+def _firsts(counts: list[int]) -> list[int]:
+    """The number of each partition's first item in the whole bag, from every partition's count."""
+    firsts, at = [], 0
+    for n in counts:
+        firsts.append(at)
+        at += n
+    return firsts
 
-    One small task a partition, ``span[p] = [end of span[p - 1], that + len(partition[p])]``,
-    taking the partition itself: the scheduler places it with the partition (its bytes outweigh
-    a number), one hop a partition. (A chain of small tasks placed anywhere made workers idle: a
-    small task placed on a worker that is scoring waits for that whole partition, and the
-    partition needing its number waits with it.) Scoring a partition takes its span, so a worker
-    counts a partition just before scoring it and the next partition's number is out while it
-    scores. The counting reads what the scoring reads (the same task's result: a bag read lazily
-    is read once), partition after partition, as the scoring does."""
+
+def _each_partition(bag: Any, name: str, func: Any, *args: Any) -> Any:
+    """A bag whose partition *p* is ``func(partition p, firsts, p, *args)``, ``firsts[p]`` being
+    the number of the partition's first item in the whole *bag*: a row that cannot be read is
+    located at ``rows[i]`` as it is in one process.
+
+    Each partition is counted by a task taking that partition alone, so the scheduler runs it
+    where the partition is, and one small task adds the counts up. Every partition's scoring then
+    becomes ready at once, before any worker is busy scoring, so the scheduler gives each to the
+    worker holding its partition. (With the start numbers a chain, one a partition, the scheduler
+    placed each number, and then each scoring, while the worker holding that partition was
+    scoring: it could move the partition to an idle worker, which Dask sends item by item and
+    which took longer than scoring it (docs/scale.md), or make a small task wait for a whole
+    partition.) The counting reads what the scoring reads (the same task's result: a bag read
+    lazily is read once), so every partition is read before any is scored."""
     # typed as Any whether or not dask (partly typed) is installed where mypy runs
     tokenize = importlib.import_module("dask.base").tokenize
     bag_type = importlib.import_module("dask.bag").Bag
     graph_type = importlib.import_module("dask.highlevelgraph").HighLevelGraph
 
     # tasks as tuples (a key inside one is the value of that key), understood by every dask
-    # version jixiao supports
-    name = "jixiao-starts-" + tokenize(bag.name)
-    layer: dict[Any, Any] = {}
-    for p in range(bag.npartitions):
-        layer[(name, p)] = (_span, (name, p - 1) if p else None, (bag.name, p))
-    graph = graph_type.from_collections(name, layer, dependencies=[bag])
-    return bag_type(graph, name, bag.npartitions)
+    # version jixiao supports; one layer, so Dask optimises the counting with the scoring
+    token = tokenize(bag.name, func, *args)
+    out, counts, firsts = (f"{name}-{token}", f"jixiao-counts-{token}", f"jixiao-firsts-{token}")
+    parts = range(bag.npartitions)
+    layer: dict[Any, Any] = {(counts, p): (_count, (bag.name, p)) for p in parts}
+    layer[firsts] = (_firsts, [(counts, p) for p in parts])
+    for p in parts:
+        layer[(out, p)] = (func, (bag.name, p), firsts, p, *args)
+    graph = graph_type.from_collections(out, layer, dependencies=[bag])
+    return bag_type(graph, out, bag.npartitions)
 
 
 def _rows_partition(
     rows: Any,
-    start: list[int],
+    firsts: list[int],
+    p: int,
     policy: Policy,
     output: str,
     lang: str,
     explain: bool,
     year: int | None = None,
 ) -> list[Any]:
-    results = score_rows(rows, policy, start=start[0], year=year)
+    results = score_rows(rows, policy, start=firsts[p], year=year)
     with collecting():
         if output == "dicts":
             return [r.to_dict(lang) for r in results]
@@ -99,9 +111,9 @@ def _rows_partition(
 
 
 def _forms_partition(
-    forms: Any, start: list[int], policy: Policy, output: str, lang: str
+    forms: Any, firsts: list[int], p: int, policy: Policy, output: str, lang: str
 ) -> list[Any]:
-    results = score_forms(forms, policy, start=start[0])
+    results = score_forms(forms, policy, start=firsts[p])
     with collecting():
         if output == "dicts":
             return [r.to_dict(lang) for r in results]
@@ -127,7 +139,7 @@ def score_bag(
     _check_output(output)
     pol = _policy(policy)
     placed = budget_year(year)
-    return bag.map_partitions(_rows_partition, _starts(bag), pol, output, lang, explain, placed)
+    return _each_partition(bag, "jixiao-rows", _rows_partition, pol, output, lang, explain, placed)
 
 
 def score_forms_bag(
@@ -138,7 +150,7 @@ def score_forms_bag(
     if output not in ("results", "dicts"):
         _check_output("?")
     pol = _policy(policy)
-    return bag.map_partitions(_forms_partition, _starts(bag), pol, output, lang)
+    return _each_partition(bag, "jixiao-forms", _forms_partition, pol, output, lang)
 
 
 def score_dataframe(
