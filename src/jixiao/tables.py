@@ -306,9 +306,7 @@ def _score_arrow(
     return table
 
 
-def _score_arrow_rows(
-    table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int, year: int | None = None
-) -> Any:
+def _score_arrow_rows(table: Any, pol: Policy, explain: bool, lang: str, chunk_rows: int) -> Any:
     """Row by row (the reference the columnar path must equal): each row a dict, scored alone."""
     pa = importlib.import_module("pyarrow")
 
@@ -319,7 +317,7 @@ def _score_arrow_rows(
             rows: list[dict[str, Any]] = batch.to_pylist()
             yield rows
 
-    cols = _results(chunks(), pol, explain, lang, added, year)
+    cols = _results(chunks(), pol, explain, lang, added)
     types = arrow_types(pol)
     for c in added:
         table = table.append_column(c, pa.array(cols[c], type=types[c]))
