@@ -95,8 +95,11 @@ def test_a_form_year_that_is_not_four_digits_places_nothing(year: Any) -> None:
 
 def test_a_year_is_a_four_digit_whole_number() -> None:
     for bad in ("2023", 2023.0, True, 23, 20230):
-        with pytest.raises(UsageError, match="year"):
+        with pytest.raises(UsageError, match="year") as err:
             list(score_rows([row("12月底前", "2023年11月")], year=bad))  # type: ignore[arg-type]
+        # what was given, and what would be valid, in both languages
+        assert repr(bad) in err.value.message and "四位数" in err.value.message
+        assert err.value.message_en and "four-digit" in err.value.message_en
 
 
 pd = pytest.importorskip("pandas")
