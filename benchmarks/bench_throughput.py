@@ -48,6 +48,11 @@ peak RSS is its own):
   one process's (the run fails otherwise). Reported: 2 workers / 1 worker, and the load average
   before and after each run (the machine's cores may be busy with other work; 2 workers cannot
   go faster than the idle cores allow).
+* ``procs-2`` — the anchor for ``dask-2`` / ``dask-1``: the same halves of the Dask partitions
+  (each the one a ``dask-2`` worker holds) scored by ``score_rows`` in two plain processes,
+  released together once both are set up, timed until the later one is done; against
+  ``dask-ref`` (one process, every partition) it is the parallelism this machine gave plain
+  Python in that round, the ceiling for what Dask's two workers can show.
 
 At the end, the goals of issue 14 with this run's numbers (at ``--quick`` sizes they say nothing:
 the goals are for the full sizes).
@@ -520,6 +525,30 @@ def run_dask(mode: str, n: int, seed: int, policy_name: str, partitions: int) ->
     }
 
 
+def run_half(n: int, seed: int, policy_name: str, partitions: int, which: int) -> dict[str, Any]:
+    """One of the two processes of ``procs-2``: the partitions worker *which* of ``dask-2``
+    holds (every other one), scored with ``score_rows`` in this process, no Dask. Set up as a
+    worker is (rows made, :func:`_clear_caches`), then it says ``ready`` and waits for ``go`` on
+    stdin, so the two start together; timed as ``dask-2`` is (each result read)."""
+    import jixiao
+
+    policy = jixiao.load_policy(policy_name)
+    per = n // partitions
+    parts = [_partition(seed * 1000 + p, per) for p in range(which, partitions, 2)]
+    _clear_caches()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.perf_counter()
+    sums = [_checksum(jixiao.score_rows(part, policy))[0] for part in parts]
+    elapsed = time.perf_counter() - start
+    return {
+        "rows": per * len(parts),
+        "seconds": elapsed,
+        "peak_rss_mb": _rss_mb(),
+        "checksum": [sum(c for c, _ in sums), str(sum(Decimal(t) for _, t in sums))],
+    }
+
+
 # ----------------------------------------------------------------------------- driver
 
 
@@ -528,6 +557,62 @@ def _child(args: list[str]) -> dict[str, Any]:
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def _procs_2(n: int, seed: int, policy: str, partitions: int) -> dict[str, Any]:
+    """``procs-2``: two plain processes (:func:`run_half`), each scoring the partitions one
+    ``dask-2`` worker holds, released together once both are set up; the time until the later
+    one has finished. Against ``dask-ref`` (one process, every partition), the parallelism this
+    machine gives plain Python at that moment: the ceiling for ``dask-2`` / ``dask-1``."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "half", str(n), str(seed)]
+    procs = [
+        subprocess.Popen(
+            [*cmd, policy, str(partitions), str(which)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for which in (0, 1)
+    ]
+    load = os.getloadavg()[0]
+    outs: list[dict[str, Any]] = []
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError("a procs-2 child failed before it was ready")
+        start = time.perf_counter()
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        ends = []
+        for proc in procs:
+            assert proc.stdout is not None
+            outs.append(json.loads(proc.stdout.readline()))
+            ends.append(time.perf_counter())
+        # the later of the two ends (each read as soon as that process printed it)
+        elapsed = max(ends) - start
+    finally:
+        for proc in procs:
+            proc.wait()
+    if any(proc.returncode for proc in procs):
+        raise RuntimeError("a procs-2 child failed")
+    rows = sum(o["rows"] for o in outs)
+    return {
+        "mode": "procs-2",
+        "rows": rows,
+        "seconds": elapsed,
+        "rows_per_s": rows / elapsed,
+        "halves_s": [o["seconds"] for o in outs],
+        "peak_rss_mb": max(o["peak_rss_mb"] for o in outs),
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+        "checksum": [
+            sum(o["checksum"][0] for o in outs),
+            str(sum(Decimal(o["checksum"][1]) for o in outs)),
+        ],
+    }
 
 
 def _summary(runs: list[dict[str, Any]]) -> str:
@@ -557,14 +642,31 @@ def _dask_summary(results: dict[str, list[dict[str, Any]]]) -> None:
         r["digests"] == ref["digests"] and r["checksum"] == ref["checksum"]
         for mode in ("dask-1", "dask-2")
         for r in results[mode]
-    )
+    ) and all(r["checksum"] == ref["checksum"] for r in results["procs-2"])
     print(
         f"  dask: {len(ref['digests'])} partitions of realistic rows; results "
         f"{'IDENTICAL to' if same else 'DIFFERENT FROM'} one process (a digest of every "
         f"result's to_dict, per partition); 2 workers / 1 worker: {two / one:.2f}x; "
         f"1 worker / one process (score_rows): {one / _median(results['dask-ref']):.2f}x"
     )
-    for mode in ("dask-1", "dask-2"):
+    # the ceiling for dask-2 / dask-1 at that moment: two plain processes against one, with
+    # the same halves (rounds paired, as the runs are interleaved)
+    pairs = [
+        (p["rows_per_s"] / r["rows_per_s"], d2["rows_per_s"] / d1["rows_per_s"])
+        for r, p, d1, d2 in zip(
+            results["dask-ref"],
+            results["procs-2"],
+            results["dask-1"],
+            results["dask-2"],
+            strict=True,
+        )
+    ]
+    print(
+        "    this machine's parallelism, the same halves in two plain processes (procs-2) / one "
+        "process (dask-ref), against dask-2 / dask-1, round by round: "
+        + "; ".join(f"{m:.2f}x / {d:.2f}x" for m, d in pairs)
+    )
+    for mode in ("procs-2", "dask-1", "dask-2"):
         loads = ", ".join(f"{r['load_before']:.1f}→{r['load_after']:.1f}" for r in results[mode])
         print(f"    {mode}: 1-minute load average before→after each run: {loads}")
     if not same:
@@ -600,7 +702,11 @@ def _goals(
                 lines.append(f"{mode}: peak memory {x:.2f}x the input table (< 2x)")
     if "dask-1" in results:
         speedup = _median(results["dask-2"]) / _median(results["dask-1"])
-        lines.append(f"dask 2 workers / 1: {speedup:.2f}x (≥ 1.8x)")
+        machine = _median(results["procs-2"]) / _median(results["dask-ref"])
+        lines.append(
+            f"dask 2 workers / 1: {speedup:.2f}x (≥ 1.8x; two plain processes / one, the same "
+            f"run: {machine:.2f}x)"
+        )
     print("  goals of issue 14 (this run's sizes):")
     for line in lines:
         print("    " + line)
@@ -646,6 +752,8 @@ def main() -> None:
             result = run_rule_engine(mode, n, seed, policy)
         elif mode.startswith("dask"):
             result = run_dask(mode, n, seed, policy, int(ns.child[4]))
+        elif mode == "half":
+            result = run_half(n, seed, policy, int(ns.child[4]), int(ns.child[5]))
         elif mode == "build":
             result = build_arrow(ns.child[4], n, seed, ns.child[5])
         elif mode.startswith("arrow"):
@@ -697,7 +805,7 @@ def main() -> None:
             plan.append(("arrow-md", md))
     dn = ns.rows if ns.dask_rows is None else ns.dask_rows
     if not ns.no_dask and dn:
-        plan += [("dask-ref", dn), ("dask-1", dn), ("dask-2", dn)]
+        plan += [("dask-ref", dn), ("procs-2", dn), ("dask-1", dn), ("dask-2", dn)]
     print(
         f"python {platform.python_version()} on {platform.machine()} ({platform.system()}), "
         f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved; "
@@ -713,6 +821,9 @@ def main() -> None:
         for _ in range(ns.repeat):
             for mode, n in plan:
                 extra = [str(files[mode])] if mode in files else []
+                if mode == "procs-2":
+                    results[mode].append(_procs_2(n, ns.seed, ns.policy, ns.partitions))
+                    continue
                 if mode.startswith("dask"):
                     extra = [str(ns.partitions)]
                 results[mode].append(_child([mode, str(n), str(ns.seed), ns.policy, *extra]))
