@@ -589,10 +589,17 @@ def _procs_2(n: int, seed: int, policy: str, partitions: int) -> dict[str, Any]:
         ends = []
         for proc in procs:
             assert proc.stdout is not None
-            outs.append(json.loads(proc.stdout.readline()))
+            line = proc.stdout.readline()
+            if not line:
+                raise RuntimeError("a procs-2 child failed while scoring")
+            outs.append(json.loads(line))
             ends.append(time.perf_counter())
         # the later of the two ends (each read as soon as that process printed it)
         elapsed = max(ends) - start
+    except BaseException:
+        for proc in procs:  # one failed: the other may be waiting for "go"
+            proc.kill()
+        raise
     finally:
         for proc in procs:
             proc.wait()
