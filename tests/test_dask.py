@@ -80,22 +80,48 @@ def test_start_numbers_come_from_one_sum_of_counts_taken_beside_each_partition()
     # nothing else: no small task between two partitions, no chain
     from dask.core import get_dependencies
 
+    # (the partition reaches both as one list: a task taking the bag's partition alone)
     bag = db.from_sequence(ROWS, npartitions=5)
     scored = jd.score_bag(bag, "central")
     graph = dict(scored.__dask_graph__())
     sums = set()
     counts = set()
+    held = []
     for p in range(bag.npartitions):
         deps = get_dependencies(graph, (scored.name, p))
-        assert (bag.name, p) in deps and len(deps) == 2
-        (firsts,) = deps - {(bag.name, p)}
+        assert len(deps) == 2
+        (part,) = [d for d in deps if isinstance(d, tuple) and d[1] == p]
+        assert get_dependencies(graph, part) == {(bag.name, p)}
+        held.append(part)
+        (firsts,) = deps - {part}
         sums.add(firsts)
         counts |= get_dependencies(graph, firsts)
     assert len(sums) == 1 and len(counts) == bag.npartitions
-    assert sorted(next(iter(get_dependencies(graph, c))) for c in counts) == [
-        (bag.name, p) for p in range(bag.npartitions)
-    ]
+    assert sorted(next(iter(get_dependencies(graph, c))) for c in counts) == held
     assert scored.npartitions == bag.npartitions
+
+
+def _one_by_one(partition: list[Any]) -> Iterator[Any]:
+    yield from partition
+
+
+def test_partitions_that_are_iterators_are_scored_whole() -> None:
+    # a partition may be a generator (map_partitions, a reader yielding rows): counting it for
+    # the start numbers must not use it up and leave the scoring nothing
+    import dask
+
+    rows = ROWS + generated_rows(200, seed=13)
+    bag = db.from_sequence(rows, npartitions=4).map_partitions(_one_by_one)
+    with dask.config.set(scheduler="sync"):
+        got = jd.score_bag(bag, "central").compute()
+    assert [snapshot(g) for g in got] == [snapshot(w) for w in score_rows(rows, "central")]
+    seed = json.loads((ROOT / "examples" / "seed.json").read_text(encoding="utf-8"))
+    forms = [seed, {"indicators": None}, seed]
+    bag = db.from_sequence(forms, npartitions=2).map_partitions(_one_by_one)
+    with dask.config.set(scheduler="sync"):
+        got_forms = jd.score_forms_bag(bag, "central").compute()
+    assert [g.to_dict() for g in got_forms] == [w.to_dict() for w in score_forms(forms)]
+    assert got_forms[1].findings[0].where == "forms[1]"
 
 
 def _rows_of(seed: int) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ docs/scale.md for running on a cluster and the throughput per worker.
 from __future__ import annotations
 
 import importlib
+import itertools
 from typing import Any
 
 from jixiao.batch import RESULT_COLUMNS, collecting, record, score_forms, score_rows
@@ -46,17 +47,17 @@ def _check_output(output: str) -> None:
         )
 
 
-def _count(partition: Any) -> int:
-    return sum(1 for _ in partition)
+def _held(partition: Any) -> list[Any] | tuple[Any, ...]:
+    """A partition as a list both its counting and its scoring can read: a bag's partition may be
+    an iterator (a generator from ``map_partitions``), which counting would use up and leave the
+    scoring nothing. A list or tuple is passed as it is, not copied. (Not ``dask.bag.core.reify``:
+    it also turns rows that are iterators into lists, which one process would not.)"""
+    return partition if isinstance(partition, (list, tuple)) else list(partition)
 
 
 def _firsts(counts: list[int]) -> list[int]:
     """The number of each partition's first item in the whole bag, from every partition's count."""
-    firsts, at = [], 0
-    for n in counts:
-        firsts.append(at)
-        at += n
-    return firsts
+    return list(itertools.accumulate(counts, initial=0))[:-1]
 
 
 def _each_partition(bag: Any, name: str, func: Any, *args: Any) -> Any:
@@ -64,15 +65,16 @@ def _each_partition(bag: Any, name: str, func: Any, *args: Any) -> Any:
     the number of the partition's first item in the whole *bag*: a row that cannot be read is
     located at ``rows[i]`` as it is in one process.
 
-    Each partition is counted by a task taking that partition alone, so the scheduler runs it
-    where the partition is, and one small task adds the counts up. Every partition's scoring then
-    becomes ready at once, before any worker is busy scoring, so the scheduler gives each to the
-    worker holding its partition. (With the start numbers a chain, one a partition, the scheduler
-    placed each number, and then each scoring, while the worker holding that partition was
-    scoring: it could move the partition to an idle worker, which Dask sends item by item and
-    which took longer than scoring it (docs/scale.md), or make a small task wait for a whole
-    partition.) The counting reads what the scoring reads (the same task's result: a bag read
-    lazily is read once), so every partition is read before any is scored."""
+    Each partition is made a list (:func:`_held`) and counted by tasks taking that partition
+    alone, so the scheduler runs them where the partition is, and one small task adds the counts
+    up. Every partition's scoring then becomes ready at once, before any worker is busy scoring,
+    so the scheduler gives each to the worker holding its partition. (With the start numbers a
+    chain, one a partition, the scheduler placed each number, and then each scoring, while the
+    worker holding that partition was scoring: it could move the partition to an idle worker,
+    which Dask sends item by item and which took longer than scoring it (docs/scale.md), or make
+    a small task wait for a whole partition.) The counting reads what the scoring reads (the same
+    task's result: a bag read lazily is read once), so every partition is read before any is
+    scored."""
     # typed as Any whether or not dask (partly typed) is installed where mypy runs
     tokenize = importlib.import_module("dask.base").tokenize
     bag_type = importlib.import_module("dask.bag").Bag
@@ -81,12 +83,14 @@ def _each_partition(bag: Any, name: str, func: Any, *args: Any) -> Any:
     # tasks as tuples (a key inside one is the value of that key), understood by every dask
     # version jixiao supports; one layer, so Dask optimises the counting with the scoring
     token = tokenize(bag.name, func, *args)
-    out, counts, firsts = (f"{name}-{token}", f"jixiao-counts-{token}", f"jixiao-firsts-{token}")
+    out, held = f"{name}-{token}", f"jixiao-held-{token}"
+    counts, firsts = f"jixiao-counts-{token}", f"jixiao-firsts-{token}"
     parts = range(bag.npartitions)
-    layer: dict[Any, Any] = {(counts, p): (_count, (bag.name, p)) for p in parts}
+    layer: dict[Any, Any] = {(held, p): (_held, (bag.name, p)) for p in parts}
+    layer.update({(counts, p): (len, (held, p)) for p in parts})
     layer[firsts] = (_firsts, [(counts, p) for p in parts])
     for p in parts:
-        layer[(out, p)] = (func, (bag.name, p), firsts, p, *args)
+        layer[(out, p)] = (func, (held, p), firsts, p, *args)
     graph = graph_type.from_collections(out, layer, dependencies=[bag])
     return bag_type(graph, out, bag.npartitions)
 
