@@ -868,6 +868,51 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "DEADLINE_UNCHECKED",
+        "warning",
+        "实际完成值不能说明是否按期完成",
+        "the actual cannot show whether the deadline was kept",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成时间「{date}」只写到月，期限「{deadline}」在这个月之内，无法判断是否按期完成；"
+                "请写明完成日期（如「{month}月10日完成」）",
+                "the actual's date {date!r} names only the month and the deadline {deadline!r} "
+                "falls within it: on time or late cannot be told; write the day it was done (such "
+                "as {month}月10日完成)",
+            ),
+            "year": (
+                "实际完成时间「{date}」只写到年，期限「{deadline}」在这一年之内，无法判断是否按期完成；"
+                "请写明完成的月份和日期",
+                "the actual's date {date!r} names only the year and the deadline {deadline!r} "
+                "falls within it: on time or late cannot be told; write the month and day it was "
+                "done",
+            ),
+            "no_date": (
+                "年度指标值「{target}」要求在{deadline}完成，实际完成值「{actual}」只有完成数量，"
+                "没有完成时间，无法判断是否按期完成；请在实际完成值中写明完成时间",
+                "the target {target!r} asks for it by {deadline} and the actual {actual!r} gives "
+                "the quantity but no date: on time or late cannot be told; write in the actual when "
+                "it was done",
+            ),
+        },
+    ),
+    _c(
+        "DEADLINE_LATE",
+        "warning",
+        "实际完成时间晚于期限，按完成数量计分没有计入逾期",
+        "the actual's date is after the deadline: a score on the quantity does not count the delay",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成时间「{date}」晚于期限「{deadline}」；按完成数量（{quantity}）计分没有计入"
+                "逾期，得分须人工复核",
+                "the actual's date {date!r} is after the deadline {deadline!r}; a score on the "
+                "quantity ({quantity}) does not count the delay: review the score by hand",
+            )
+        },
+    ),
+    _c(
         "DEADLINE_IN_BUDGET_YEAR",
         "info",
         "期限没有写年份，按预算年度认定",

@@ -112,7 +112,7 @@ from jixiao.policy.model import CompiledRule, Policy, TierTableRT
 from jixiao.policy.refs import BODY_ONLY, INDICATOR_REFS, Scope
 from jixiao.policy.types import BOOL, Ctx, TypeInfo
 from jixiao.targets import parse_actual, parse_target
-from jixiao.targets.ast import Amount, Node
+from jixiao.targets.ast import Amount, Deadline, Node
 from jixiao.targets.fast import plain_number
 from jixiao.targets.parser import reading_of
 from jixiao.units import Unit
@@ -862,7 +862,9 @@ def _class(
         return None
     try:
         unit, mode = reading_of(tnode)
-        if mode == "date" or (
+        # under a deadline a bare number may be an Excel date, and whether the row says when it
+        # was done is read (read_actual): such rows take the pair path
+        if isinstance(tnode, Deadline) or (
             plain[1] is None and mode in ("fraction", "either") and 0 < Decimal(plain[0]) <= 1
         ):
             return None
@@ -909,7 +911,8 @@ def _pair(plan: Plan, target: str, actual: str) -> _Pair | None:
     try:
         tnode = parse_target(target)
         anode = parse_actual(actual, tnode)
-        if not _as_written(anode):  # else the reading may add a finding: check it
+        # else the reading may add a finding (under a deadline, on the date): check it
+        if isinstance(tnode, Deadline) or not _as_written(anode):
             notes: list[Finding] = []
             if not read_actual(_STUB, tnode, anode, notes) or notes:
                 return None

@@ -4,6 +4,8 @@ approximation or a bound)."""
 
 from __future__ import annotations
 
+import calendar
+
 import attrs
 
 from jixiao.catalog import joined
@@ -23,7 +25,7 @@ from jixiao.targets.ast import (
     Target,
 )
 
-__all__ = ["place_deadline", "read_actual", "unreadable_text"]
+__all__ = ["on_time", "place_deadline", "read_actual", "unreadable_text"]
 
 
 def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
@@ -74,6 +76,8 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
         )
         return False
+    if isinstance(tnode, Deadline):
+        _read_timing(tnode, anode, where, findings)
     if isinstance(anode, Deadline) and anode.reading == "chosen":
         date = _date_only(anode)
         findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))
@@ -208,3 +212,96 @@ def _approximation(
         )
         return
     findings.append(finding("ACTUAL_APPROXIMATE", where, variant=side, actual=text, quantity=shown))
+
+
+def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Finding]) -> None:
+    """Findings when what the actual says cannot show that the deadline was kept, or shows that
+    it was not while a quantity will be scored. Its date only a month (or a year) with the
+    deadline inside it (``11月完成`` against ``11月15日前``): on time or late cannot be told
+    (``DEADLINE_UNCHECKED``). Under a deadline fused with a quantity (``11月底完成100%``), which
+    a policy scores by the quantity: an actual giving the quantity but no date
+    (``DEADLINE_UNCHECKED``, ``no_date``), or a date after the deadline (``DEADLINE_LATE``):
+    scoring the quantity alone would give the marks of a row done on time."""
+    if isinstance(anode, Deadline):
+        met = on_time(tnode, anode)
+        if met is None:
+            findings.append(
+                finding(
+                    "DEADLINE_UNCHECKED",
+                    where,
+                    variant="" if anode.month is not None else "year",
+                    date=_date_only(anode),
+                    deadline=_deadline_only(tnode),
+                    month=anode.month or "",
+                )
+            )
+        elif not met and tnode.quantity is not None and anode.quantity is not None:
+            findings.append(
+                finding(
+                    "DEADLINE_LATE",
+                    where,
+                    date=_date_only(anode),
+                    deadline=_deadline_only(tnode),
+                    quantity=anode.quantity.render(),
+                )
+            )
+    elif tnode.quantity is not None and isinstance(anode, Amount | Comparison):
+        findings.append(
+            finding(
+                "DEADLINE_UNCHECKED",
+                where,
+                variant="no_date",
+                actual=anode.render(),
+                target=tnode.render(),
+                deadline=_deadline_only(tnode),
+            )
+        )
+
+
+def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
+    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
+    the year the target names, or from the budget year when neither side names a year; a date
+    with no year is in the budget year. None when the years cannot be compared: a written target
+    year against an actual without one (taken as the same year), or a written actual year against
+    a deadline without one (such a row is not scored: ``DEADLINE_YEAR_UNKNOWN``, see
+    :func:`read_actual`)."""
+    ty, ay = target.year, actual.year
+    if ty is not None and ay is not None:
+        return ay, ty
+    if ty is not None:
+        return (ty + actual.year_offset, ty) if actual.year_offset else None
+    if ay is None and actual.year_offset:
+        return actual.year_offset, target.year_offset
+    return None
+
+
+def on_time(target: Deadline, actual: Deadline) -> bool | None:
+    """Whether the actual's date keeps the deadline: True on time, False late, None when the
+    date is too coarse to tell. A date written to the month (``11月完成``) is any day of that
+    month, and one written to the year (``2023年完成``) any day of that year: on time when its
+    last day keeps the deadline, late when its first day does not, else None (``11月完成``
+    against ``11月15日前``). ``by`` and ``at`` deadlines include their date (a month or 底/末:
+    its last day); ``before`` excludes it (``9月前``: before September; ``早于12月31日``)."""
+    years = _years(target, actual)
+    if years is not None and years[0] != years[1]:
+        return years[0] < years[1]
+    if target.month is None:  # a year (2023年完成): any date in it
+        return True
+    year = actual.year or target.year or 2001  # the calendar Deadline.day reads months in
+    month, day = target.month, target.day
+    strict = target.relation == "before"
+    if day is None:  # a month: by its last day, or (9月前) before its first
+        day = 1 if strict else calendar.monthrange(year, month)[1]
+    limit = (month, day)
+    if actual.month is None:
+        first, last = (1, 1), (12, 31)
+    elif actual.day is None:
+        first = (actual.month, 1)
+        last = (actual.month, calendar.monthrange(year, actual.month)[1])
+    else:
+        first = last = (actual.month, actual.day)
+    if (last < limit) if strict else (last <= limit):
+        return True
+    if (first < limit) if strict else (first <= limit):
+        return None
+    return False

@@ -10,6 +10,7 @@ from jixiao.evaluate.findings import Finding, finding, policy_word
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
+from jixiao.evaluate.reading import on_time
 from jixiao.forms.model import Indicator
 from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx
@@ -146,9 +147,10 @@ def cells_tier(table: TierTableRT, ctx: Ctx) -> tuple[str | None, str]:
         tier_name = table.status.get(actual.status)
         basis = "status"
     if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
-        role = "on_time" if _on_time(target, actual) else "late"
-        tier_name = table.roles.get(role)
-        basis = "deadline"
+        met = on_time(target, actual)
+        if met is not None:  # else the date is too coarse to tell (DEADLINE_UNCHECKED)
+            tier_name = table.roles.get("on_time" if met else "late")
+            basis = "deadline"
     return tier_name, basis
 
 
@@ -221,34 +223,3 @@ def _echoes(actual: Node, target: Node) -> bool:
     if not a or not t:
         return False
     return t in a or (a in t and len(a) * 5 >= len(t) * 4)
-
-
-def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
-    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
-    the year the target names, or from the budget year when neither side names a year; a date
-    with no year is in the budget year. None when the years cannot be compared: a written target
-    year against an actual without one (taken as the same year), or a written actual year against
-    a deadline without one (such a row is not scored: ``DEADLINE_YEAR_UNKNOWN``, see
-    :func:`jixiao.evaluate.reading.read_actual`)."""
-    ty, ay = target.year, actual.year
-    if ty is not None and ay is not None:
-        return ay, ty
-    if ty is not None:
-        return (ty + actual.year_offset, ty) if actual.year_offset else None
-    if ay is None and actual.year_offset:
-        return actual.year_offset, target.year_offset
-    return None
-
-
-def _on_time(target: Deadline, actual: Deadline) -> bool:
-    years = _years(target, actual)
-    if years is not None and years[0] != years[1]:
-        return years[0] < years[1]
-    if target.month is None:  # a year (2023年完成): any date in it
-        return True
-    a_month = actual.month or target.month
-    if target.relation == "before" and target.day is None:
-        return a_month < target.month
-    a_day = actual.day or 31
-    t_day = target.day or 31
-    return (a_month, a_day) <= (target.month, t_day)
