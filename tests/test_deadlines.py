@@ -132,6 +132,21 @@ def test_a_deadline_with_a_quantity_and_an_actual_without_a_date_is_unverified()
         )
 
 
+def test_a_date_with_part_of_the_work_names_no_tier() -> None:
+    """Under a deadline asking for the work done, ``11月完成80%`` tells when, not that it was
+    done: no tier from the date (it was 达成, verified, full marks), the row unverified."""
+    for actual in ("11月完成80%", "截至11月完成80%", "12月完成80%"):
+        r = scored("11月底前完成", actual, 7)
+        assert r.basis == "claimed" and r.tier == "部分达成" and not r.verified, actual
+        (f,) = [f for f in r.findings if f.code == "DEADLINE_UNCHECKED"]
+        assert "只完成了80%" in f.zh and "only 80% done" in f.en
+    done = scored("11月底前完成", "11月完成100%")
+    assert (done.tier, done.basis, done.verified, codes(done)) == ("达成", "deadline", True, [])
+    # under a deadline with a quantity the percent is scored as usual
+    fused = scored("11月底完成100%", "11月完成80%", 8)
+    assert fused.score == Decimal("8.00") and fused.verified
+
+
 def test_a_form_counts_such_rows_as_unverified() -> None:
     form = {
         "year": 2023,
@@ -149,7 +164,8 @@ def test_a_form_counts_such_rows_as_unverified() -> None:
 TARGETS = ["11月底前完成", "11月15日前完成", "9月前", "早于12月31日", "2023年11月底前完成"]
 TARGETS += ["11月底完成100%", "2023年12月底前完成≥95%", "≥45人"]
 ACTUALS = ["11月完成", "11月10日完成", "9月", "12月", "2023年完成", "12月完成100%"]
-ACTUALS += ["10月完成100%", "100%", "90%", "96%", "已完成", "45人"]
+ACTUALS += ["10月完成100%", "100%", "90%", "96%", "已完成", "45人", "11月完成80%"]
+ACTUALS += ["截至11月完成80%"]
 
 
 def deadline_rows(filler: int) -> list[dict[str, Any]]:

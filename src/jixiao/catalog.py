@@ -888,6 +888,12 @@ _CODES: tuple[CodeInfo, ...] = (
                 "falls within it: on time or late cannot be told; write the month and day it was "
                 "done",
             ),
+            "part": (
+                "实际完成值「{actual}」只完成了{quantity}，期限「{deadline}」要求完成：完成时间只说明何时，"
+                "不说明已经完成，不能据此认定档次",
+                "the actual {actual!r} has only {quantity} done and the deadline {deadline!r} asks for "
+                "it done: its date tells when, not that it was done, and names no tier",
+            ),
             "no_date": (
                 "年度指标值「{target}」要求在{deadline}完成，实际完成值「{actual}」只有完成数量，"
                 "没有完成时间，无法判断是否按期完成；请在实际完成值中写明完成时间",

@@ -25,7 +25,7 @@ from jixiao.targets.ast import (
     Target,
 )
 
-__all__ = ["on_time", "place_deadline", "read_actual", "unreadable_text"]
+__all__ = ["on_time", "part_done", "place_deadline", "read_actual", "unreadable_text"]
 
 
 def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
@@ -218,13 +218,26 @@ def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Findin
     """Findings when what the actual says cannot show that the deadline was kept, or shows that
     it was not while a quantity will be scored. Its date only a month (or a year) with the
     deadline inside it (``11月完成`` against ``11月15日前``): on time or late cannot be told
-    (``DEADLINE_UNCHECKED``). Under a deadline fused with a quantity (``11月底完成100%``), which
+    (``DEADLINE_UNCHECKED``); its date with part of the work (``11月完成80%``, :func:`part_done`):
+    the date names no tier (``DEADLINE_UNCHECKED``, ``part``). Under a deadline fused with a quantity (``11月底完成100%``), which
     a policy scores by the quantity: an actual giving the quantity but no date
     (``DEADLINE_UNCHECKED``, ``no_date``), or a date after the deadline (``DEADLINE_LATE``):
     scoring the quantity alone would give the marks of a row done on time."""
     if isinstance(anode, Deadline):
         met = on_time(tnode, anode)
-        if met is None:
+        if part_done(tnode, anode):
+            assert anode.quantity is not None
+            findings.append(
+                finding(
+                    "DEADLINE_UNCHECKED",
+                    where,
+                    variant="part",
+                    actual=anode.render(),
+                    quantity=anode.quantity.render(),
+                    deadline=_deadline_only(tnode),
+                )
+            )
+        elif met is None:
             findings.append(
                 finding(
                     "DEADLINE_UNCHECKED",
@@ -256,6 +269,20 @@ def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Findin
                 deadline=_deadline_only(tnode),
             )
         )
+
+
+def part_done(target: Deadline, actual: Deadline) -> bool:
+    """True when the actual's date comes with less than all of the work (``11月完成80%``,
+    ``截至11月完成80%``) under a deadline asking for it done, with no quantity of its own
+    (``11月底前完成``): the date shows when, not that it was done, so it names no tier."""
+    q = actual.quantity
+    return (
+        target.quantity is None
+        and q is not None
+        and q.unit is not None
+        and q.unit.symbol == "%"
+        and q.value < 100
+    )
 
 
 def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:

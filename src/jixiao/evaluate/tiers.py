@@ -10,7 +10,7 @@ from jixiao.evaluate.findings import Finding, finding, policy_word
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
-from jixiao.evaluate.reading import on_time
+from jixiao.evaluate.reading import on_time, part_done
 from jixiao.forms.model import Indicator
 from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx
@@ -146,7 +146,12 @@ def cells_tier(table: TierTableRT, ctx: Ctx) -> tuple[str | None, str]:
     if tier_name is None and actual.kind == "outcome":
         tier_name = table.status.get(actual.status)
         basis = "status"
-    if tier_name is None and isinstance(target, Deadline) and isinstance(actual, Deadline):
+    if (
+        tier_name is None
+        and isinstance(target, Deadline)
+        and isinstance(actual, Deadline)
+        and not part_done(target, actual)  # 11月完成80%: when, not that it was done
+    ):
         met = on_time(target, actual)
         if met is not None:  # else the date is too coarse to tell (DEADLINE_UNCHECKED)
             tier_name = table.roles.get("on_time" if met else "late")
