@@ -54,6 +54,17 @@ POLICY_NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
         ("2023年完成", "2023年5月", True),
         ("12月底前", "次年1月", False),
         ("次年3月底前", "次年3月", True),
+        # an actual that is itself a deadline: done on that day or an earlier one
+        ("12月31日前", "11月底前完成", True),
+        ("11月底前", "12月底前完成", None),
+        ("11月15日前", "11月底前完成", None),
+        ("9月前", "9月前完成", True),
+        ("9月前", "10月前完成", None),
+        ("11月底前完成", "12月前", True),  # before December: by the end of November
+        ("11月底前", "早于12月1日", True),
+        ("11月底前", "早于12月2日", None),
+        ("2023年12月底前", "2023年1月1日至12月31日", True),  # a period: done at its end
+        ("2月29日前", "2月完成", True),  # no year: a February of 28 days
     ],
 )
 def test_whether_a_date_keeps_a_deadline(target: str, actual: str, expected: bool | None) -> None:
@@ -102,6 +113,9 @@ def test_a_date_too_coarse_for_the_deadline_leaves_the_row_unverified() -> None:
     assert f.severity == "warning" and f.where == "actual"
     assert "「11月」只写到月" in f.zh and "「11月15日前」" in f.zh and "11月10日完成" in f.zh
     assert "names only the month" in f.en
+    by = scored("11月底前完成", "12月底前完成")
+    (f,) = [f for f in by.findings if f.code == "DEADLINE_UNCHECKED"]
+    assert not by.verified and "「12月底前」只说明不晚于这个时间" in f.zh and "done by then" in f.en
     year = scored("2023年11月底前完成", "2023年完成")
     (f,) = [f for f in year.findings if f.code == "DEADLINE_UNCHECKED"]
     assert not year.verified and "只写到年" in f.zh and "names only the year" in f.en
@@ -165,7 +179,7 @@ TARGETS = ["11月底前完成", "11月15日前完成", "9月前", "早于12月31
 TARGETS += ["11月底完成100%", "2023年12月底前完成≥95%", "≥45人"]
 ACTUALS = ["11月完成", "11月10日完成", "9月", "12月", "2023年完成", "12月完成100%"]
 ACTUALS += ["10月完成100%", "100%", "90%", "96%", "已完成", "45人", "11月完成80%"]
-ACTUALS += ["截至11月完成80%"]
+ACTUALS += ["截至11月完成80%", "12月底前完成", "11月底前完成"]
 
 
 def deadline_rows(filler: int) -> list[dict[str, Any]]:

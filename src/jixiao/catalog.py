@@ -888,6 +888,12 @@ _CODES: tuple[CodeInfo, ...] = (
                 "falls within it: on time or late cannot be told; write the month and day it was "
                 "done",
             ),
+            "by": (
+                "实际完成值「{by}」只说明不晚于这个时间，期限「{deadline}」比它早，无法判断是否按期完成；"
+                "请写明完成日期",
+                "the actual {by!r} says only that it was done by then and the deadline {deadline!r} "
+                "is earlier: on time or late cannot be told; write the day it was done",
+            ),
             "part": (
                 "实际完成值「{actual}」只完成了{quantity}，期限「{deadline}」要求完成：完成时间只说明何时，"
                 "不说明已经完成，不能据此认定档次",

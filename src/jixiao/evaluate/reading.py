@@ -5,6 +5,7 @@ approximation or a bound)."""
 from __future__ import annotations
 
 import calendar
+import datetime
 
 import attrs
 
@@ -242,8 +243,9 @@ def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Findin
                 finding(
                     "DEADLINE_UNCHECKED",
                     where,
-                    variant="" if anode.month is not None else "year",
+                    variant="by" if _by(anode) else "" if anode.month is not None else "year",
                     date=_date_only(anode),
+                    by=_deadline_only(anode),
                     deadline=_deadline_only(tnode),
                     month=anode.month or "",
                 )
@@ -269,6 +271,12 @@ def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Findin
                 deadline=_deadline_only(tnode),
             )
         )
+
+
+def _by(actual: Deadline) -> bool:
+    """True when the actual is itself a deadline (``12月底前完成``): done on that day or an
+    earlier one it does not say (a period, ``1月1日-12月31日``, is done at its end)."""
+    return actual.relation != "at" and actual.start is None
 
 
 def part_done(target: Deadline, actual: Deadline) -> bool:
@@ -307,28 +315,34 @@ def on_time(target: Deadline, actual: Deadline) -> bool | None:
     date is too coarse to tell. A date written to the month (``11月完成``) is any day of that
     month, and one written to the year (``2023年完成``) any day of that year: on time when its
     last day keeps the deadline, late when its first day does not, else None (``11月完成``
-    against ``11月15日前``). ``by`` and ``at`` deadlines include their date (a month or 底/末:
-    its last day); ``before`` excludes it (``9月前``: before September; ``早于12月31日``)."""
+    against ``11月15日前``). An actual that is itself a deadline (``12月底前完成``) is any day up
+    to it. ``by`` and ``at`` deadlines include their date (a month or 底/末: its last day);
+    ``before`` excludes it (``9月前``: before September; ``早于12月31日``)."""
     years = _years(target, actual)
     if years is not None and years[0] != years[1]:
         return years[0] < years[1]
     if target.month is None:  # a year (2023年完成): any date in it
         return True
     year = actual.year or target.year or 2001  # the calendar Deadline.day reads months in
-    month, day = target.month, target.day
-    strict = target.relation == "before"
-    if day is None:  # a month: by its last day, or (9月前) before its first
-        day = 1 if strict else calendar.monthrange(year, month)[1]
-    limit = (month, day)
-    if actual.month is None:
-        first, last = (1, 1), (12, 31)
-    elif actual.day is None:
-        first = (actual.month, 1)
-        last = (actual.month, calendar.monthrange(year, actual.month)[1])
+
+    def day_of(month: int, day: int | None, last: bool) -> datetime.date:
+        end = calendar.monthrange(year, month)[1]
+        return datetime.date(year, month, min(day, end) if day else end if last else 1)
+
+    before = datetime.timedelta(days=1)
+    if target.relation == "before":  # 9月前: by the day before September; 早于12月31日
+        limit = day_of(target.month, target.day, False) - before
+    else:  # by or at: the date itself, a month's last day
+        limit = day_of(target.month, target.day, True)
+    if actual.month is None:  # 2023年完成: any day of the year
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     else:
-        first = last = (actual.month, actual.day)
-    if (last < limit) if strict else (last <= limit):
+        first = day_of(actual.month, actual.day, False)
+        last = day_of(actual.month, actual.day, True)
+    if _by(actual):  # 12月底前完成 as the actual: done by that date, on a day it does not say
+        if actual.relation == "before":  # 12月前: by the end of November; 早于12月31日
+            last = first - before
+        first = datetime.date(year, 1, 1)
+    if last <= limit:
         return True
-    if (first < limit) if strict else (first <= limit):
-        return None
-    return False
+    return None if first <= limit else False
