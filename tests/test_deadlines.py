@@ -64,6 +64,8 @@ POLICY_NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
         ("11月底前", "早于12月1日", True),
         ("11月底前", "早于12月2日", None),
         ("2023年12月底前", "2023年1月1日至12月31日", True),  # a period: done at its end
+        ("2023年12月底前", "2024年3月底前完成", None),  # by a day of the next year
+        ("2023年12月底前", "2022年12月底前完成", True),
         ("2月29日前", "2月完成", True),  # no year: a February of 28 days
     ],
 )

@@ -220,10 +220,10 @@ def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Findin
     it was not while a quantity will be scored. Its date only a month (or a year) with the
     deadline inside it (``11月完成`` against ``11月15日前``): on time or late cannot be told
     (``DEADLINE_UNCHECKED``); its date with part of the work (``11月完成80%``, :func:`part_done`):
-    the date names no tier (``DEADLINE_UNCHECKED``, ``part``). Under a deadline fused with a quantity (``11月底完成100%``), which
-    a policy scores by the quantity: an actual giving the quantity but no date
-    (``DEADLINE_UNCHECKED``, ``no_date``), or a date after the deadline (``DEADLINE_LATE``):
-    scoring the quantity alone would give the marks of a row done on time."""
+    the date names no tier (``DEADLINE_UNCHECKED``, ``part``). Under a deadline fused with a
+    quantity (``11月底完成100%``), which a policy scores by the quantity: an actual giving the
+    quantity but no date (``DEADLINE_UNCHECKED``, ``no_date``), or a date after the deadline
+    (``DEADLINE_LATE``): scoring the quantity alone would give the marks of a row done on time."""
     if isinstance(anode, Deadline):
         met = on_time(tnode, anode)
         if part_done(tnode, anode):
@@ -320,7 +320,9 @@ def on_time(target: Deadline, actual: Deadline) -> bool | None:
     ``before`` excludes it (``9月前``: before September; ``早于12月31日``)."""
     years = _years(target, actual)
     if years is not None and years[0] != years[1]:
-        return years[0] < years[1]
+        if years[0] < years[1]:
+            return True
+        return None if _by(actual) else False  # 2024年3月底前完成: maybe still in 2023
     if target.month is None:  # a year (2023年完成): any date in it
         return True
     year = actual.year or target.year or 2001  # the calendar Deadline.day reads months in
