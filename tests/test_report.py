@@ -158,7 +158,7 @@ def test_markdown(result: FormResult) -> None:
     rows = [line for line in text.splitlines() if line.startswith("| 产出指标 |")]
     assert rows and rows[0].count(" | ") == 10  # eleven cells, 核实 among them
     assert "| ✓ 已核实 |" in rows[0] or "| ? 未核实 |" in rows[0]
-    assert "已核实 " in text and "依赖未核实的自评" in text  # the summary counts
+    assert "已核实 " in text and "来自未核实的行" in text  # the summary counts
 
 
 def test_markdown_english_and_several_forms(result: FormResult) -> None:

@@ -515,7 +515,7 @@ class FormResult:
 
     def verification(self) -> dict[str, Any]:
         """The summary every report shows: rows verified and unverified, and the points that
-        rest on unverified claims."""
+        come from unverified rows."""
         return {
             "rows": len(self.indicators),
             "verified": self.verified_rows,

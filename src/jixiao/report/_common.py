@@ -127,9 +127,9 @@ def check_mark(findings: Iterable[Finding], verified: bool) -> str:
 
 
 VERIFIED_LINE = Msg(
-    "已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分依赖未核实的自评",
-    "Verified {ok}/{n} rows; {bad} unverified, {points} points of the total rest on unverified "
-    "claims",
+    "已核实 {ok}/{n} 行；未核实 {bad} 行，总分中 {points} 分来自未核实的行",
+    "Verified {ok}/{n} rows; {bad} unverified, {points} points of the total come from unverified "
+    "rows",
 )
 BUDGET_UNVERIFIED = Msg("（预算执行未核实）", " (budget execution unverified)")
 PARTIAL_TOTAL = Msg(
@@ -138,7 +138,7 @@ PARTIAL_TOTAL = Msg(
 
 
 def verification_line(result: FormResult, lang: str = "zh") -> str:
-    """``已核实 13/15 行；未核实 2 行，总分中 6.00 分依赖未核实的自评`` for every report's summary."""
+    """``已核实 13/15 行；未核实 2 行，总分中 6.00 分来自未核实的行`` for every report's summary."""
     v = result.verification()
     text = VERIFIED_LINE.text(
         lang, ok=v["verified"], n=v["rows"], bad=v["unverified"], points=v["unverified_points"]
