@@ -133,6 +133,20 @@ def test_a_bound_on_the_claims_side_is_a_warning(target: str, actual: str) -> No
     assert _codes(r)["ACTUAL_BOUND_ONLY"] == "warning"
 
 
+@pytest.mark.parametrize(
+    ("actual", "op"),
+    [("未达到45人", "<"), ("没有达到45人", "<"), ("没达到45人", "<"), ("未超过45人", "<=")],
+)
+def test_a_negated_comparator_word_bounds_the_actual_below(actual: str, op: str) -> None:
+    """未达到45人 says fewer than 45: a bound on the claim's side (it was read as 达到 with a
+    label 未, a lower bound scoring full marks, verified), never a number met."""
+    node = jixiao.parse_actual(actual, jixiao.parse_target("≥45人"))
+    assert node.op == op and node.label is None  # type: ignore[union-attr]
+    r = _row("≥45人", actual)
+    assert _codes(r)["ACTUAL_BOUND_ONLY"] == "warning" and not r.verified
+    assert jixiao.parse_actual("未达到预期指标").kind == "outcome"  # words stay words
+
+
 def test_fraction_under_a_percent_target() -> None:
     r = _row("≥90%", "0.95")
     assert r.score == Decimal("10.00")

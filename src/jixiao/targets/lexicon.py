@@ -100,6 +100,10 @@ COMPARATOR_WORDS: dict[str, Op] = {
     "不高于": "<=",
     "不超过": "<=",
     "不超出": "<=",
+    "未超过": "<=",
+    "没有超过": "<=",
+    "没超过": "<=",
+    "未超出": "<=",
     "不多于": "<=",
     "不大于": "<=",
     "不长于": "<=",
@@ -117,6 +121,9 @@ COMPARATOR_WORDS: dict[str, Op] = {
     "不足": "<",
     "不满": "<",
     "未满": "<",
+    "未达到": "<",  # 未达到45人: fewer than 45, not a lower bound
+    "没有达到": "<",
+    "没达到": "<",
     "等于": "=",
 }
 #: Prefixes that only say "the target is this number": a suffix written after the number
