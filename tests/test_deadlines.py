@@ -11,7 +11,6 @@ Arrow columnar path) gives the same results on such rows.
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,10 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.evaluate import score_indicator_uncached
 from jixiao.evaluate.reading import on_time
 from jixiao.targets import parse_actual, parse_target
 from jixiao.targets.ast import Deadline
-from test_batch import snapshot
+from pair_checks import check_columnar, check_score_rows, pair_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
@@ -185,27 +183,14 @@ ACTUALS += ["截至11月完成80%", "12月底前完成", "11月底前完成"]
 
 
 def deadline_rows(filler: int) -> list[dict[str, Any]]:
-    """Plain rows (past the warm-up, so later chunks go through the plan), then every target
-    with every actual and three claims, twice (the second time from what the first kept)."""
-    pairs = [
-        row(t, a, claim)
-        for (t, a), claim in itertools.product(itertools.product(TARGETS, ACTUALS), [10, 7, None])
-    ]
     plain = [row("≥45人", f"{40 + i % 9}.{i % 7}人", 10) for i in range(filler)]
-    return plain + pairs + pairs
+    return pair_rows(row, TARGETS, ACTUALS, plain)
 
 
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 def test_score_rows_gives_the_evaluators_results_on_deadline_rows(policy: str) -> None:
-    rows = deadline_rows(600)
-    pol = jixiao.load_policy(policy)
-    got = list(jixiao.score_rows(rows, pol))
-    for i, (r, g) in enumerate(zip(rows, got, strict=True)):
-        want = score_indicator_uncached(pol, r)
-        assert snapshot(g) == snapshot(want), (i, r)
-        assert g.verified == want.verified, (i, r)
-    raised = {f.code for g in got for f in g.findings}
-    if not pol.row_fields:
+    raised = check_score_rows(deadline_rows(600), policy)
+    if not jixiao.load_policy(policy).row_fields:
         assert {"DEADLINE_LATE", "DEADLINE_UNCHECKED"} <= raised
 
 
@@ -218,20 +203,7 @@ def test_the_plan_gives_the_evaluators_results_on_deadline_rows(policy: str) -> 
     check(jixiao.load_policy(policy), deadline_rows(0))
 
 
-pa = pytest.importorskip("pyarrow")
-
-from jixiao.tables import score_table  # noqa: E402 - after the skip: needs pyarrow
-
-
 @pytest.mark.parametrize("policy", ["central", "hubei"])
 def test_the_columnar_path_gives_the_same_on_deadline_rows(policy: str) -> None:
-    rows = deadline_rows(300)
-    want = [
-        (r.score, r.verified, ";".join(f.code for f in r.findings))
-        for r in jixiao.score_rows(rows, policy)
-    ]
-    for chunk_rows in (None, 97):
-        kw = {} if chunk_rows is None else {"chunk_rows": chunk_rows}
-        d = score_table(pa.Table.from_pylist(rows), policy, **kw).to_pydict()
-        got = list(zip(d["computed_score"], d["verified"], d["finding_codes"], strict=True))
-        assert got == want
+    pytest.importorskip("pyarrow")
+    check_columnar(deadline_rows(300), policy)

@@ -809,6 +809,57 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "ACTUAL_NOT_ACHIEVED",
+        "warning",
+        "实际完成值写的是计划、预计或其他年度的情况，不是本年度的实际完成情况",
+        "the actual is planned, forecast or another year's, not the year's result",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成值「{actual}」写的是计划、预计或目标，不是实际完成情况，不能据此计分；"
+                "请填写实际完成的数值或完成时间",
+                "the actual {actual!r} is planned, forecast or aimed at, not what was achieved: it "
+                "cannot be scored; write the value achieved or the date it was done",
+            ),
+            "year": (
+                "实际完成值「{actual}」写的是上年（或其他年度）的情况，不是本年度的实际完成情况，"
+                "不能据此计分；请填写本年度实际完成的数值或完成时间",
+                "the actual {actual!r} is another year's, not this year's result: it cannot be "
+                "scored; write the value achieved this year or the date it was done",
+            ),
+        },
+    ),
+    _c(
+        "ACTUAL_CHANGE",
+        "warning",
+        "实际完成值是较基期的变化量，不是年度指标值要求的数值",
+        "the actual is a change from an earlier level, not the value the target asks for",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成值「{actual}」是较上年（或其他基期）的变化量，年度指标值「{target}」要求的是"
+                "达到的数值，不能据此计分；请在实际完成值中写明实际达到的数值（如本指标考核的就是"
+                "增减幅度，请在年度指标值中写明，如「同比增长≥6%」）",
+                "the actual {actual!r} is a change from an earlier level and the target {target!r} "
+                "asks for the value reached: it cannot be scored; write in the actual the value "
+                "reached (if the indicator measures the change, say so in the target, such as "
+                "同比增长≥6%)",
+            ),
+            "fall": (
+                "实际完成值「{actual}」是下降，年度指标值「{target}」要求的是增长，方向相反，"
+                "不能据此计分；请核实实际完成值",
+                "the actual {actual!r} is a fall and the target {target!r} asks for a rise: it "
+                "cannot be scored as written; check the actual",
+            ),
+            "rise": (
+                "实际完成值「{actual}」是增长，年度指标值「{target}」要求的是下降，方向相反，"
+                "不能据此计分；请核实实际完成值",
+                "the actual {actual!r} is a rise and the target {target!r} asks for a fall: it "
+                "cannot be scored as written; check the actual",
+            ),
+        },
+    ),
+    _c(
         "FRACTION_AS_PERCENT",
         "info",
         "未写单位的比例按百分数读取",

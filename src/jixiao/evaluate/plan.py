@@ -894,8 +894,14 @@ _STUB = Indicator("", "", "", None)
 
 
 def _as_written(anode: Any) -> bool:
-    """An amount read as written (``47.23人``): no reading or approximation to note."""
-    return type(anode) is Amount and anode.reading is None and anode.approx is None
+    """An amount read as written (``47.23人``): no reading, approximation or words before it to
+    note (``较上年提高5%`` reports a change, which :func:`read_actual` notes)."""
+    return (
+        type(anode) is Amount
+        and anode.reading is None
+        and anode.approx is None
+        and anode.label is None
+    )
 
 
 def _context(tnode: Any, anode: Any) -> Ctx | None:

@@ -25,6 +25,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
+from jixiao.targets.framing import actual_change, named_change, not_achieved
 
 __all__ = ["on_time", "part_done", "place_deadline", "read_actual", "unreadable_text"]
 
@@ -44,8 +45,10 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     """Findings on how the actual cell was read (a quantity out of a sentence, one of several,
     a fraction as a percent, an approximation). False when it cannot be scored as read: the
     cell names several comparable quantities and no rule picks one, a bare fraction under a
-    small percent target reads two ways, or the actual's date names a year the deadline does not
-    (the budget year is not on the row)."""
+    small percent target reads two ways, the actual's date names a year the deadline does not
+    (the budget year is not on the row), its words say it is planned or another year's
+    (``ACTUAL_NOT_ACHIEVED``), or it is a change where the target asks for a level
+    (``ACTUAL_CHANGE``)."""
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
@@ -77,6 +80,15 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
         )
         return False
+    words = anode.prefix if isinstance(anode, Deadline) else getattr(anode, "label", None)
+    framing = not_achieved(words) if words else None
+    if framing is not None:
+        # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
+        variant = "" if framing == "plan" else framing
+        findings.append(
+            finding("ACTUAL_NOT_ACHIEVED", where, variant=variant, actual=anode.render())
+        )
+        return False
     if isinstance(tnode, Deadline):
         _read_timing(tnode, anode, where, findings)
     if isinstance(anode, Deadline) and anode.reading == "chosen":
@@ -90,6 +102,8 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         return True
     if not isinstance(anode, Amount | Comparison):
         return True
+    if not _level(tnode, anode, where, findings):
+        return False
     shown = anode.amount.render()
     if reading == "fraction_or_percent":
         low, high = candidates
@@ -185,6 +199,34 @@ def _date_only(node: Deadline) -> str:
         node.year_offset,
         node.start,
     ).render()
+
+
+_RATIO_UNITS = frozenset({"%", "‰", "百分点", "倍"})
+
+
+def _level(tnode: Target, anode: Amount | Comparison, where: str, findings: list[Finding]) -> bool:
+    """False, with ``ACTUAL_CHANGE``, when the actual reports a change from an earlier level
+    (``较上年提高5%``, ``同比下降2%``) where the target asks for a level (``≥90%``): its number
+    is not the value the target bounds, and scoring it would compare a rise with a level. Also
+    when the target asks for a change one way and the actual reports one the other way
+    (``增长≥5%`` against ``同比下降8%``). Only the two cells decide (an outcome is shared by
+    rows with the same cells): a target that measures a change says so in its own words
+    (``同比增长≥6%``, ``增长率≥6%``)."""
+    if not anode.label or not isinstance(tnode, Amount | Comparison | Range):
+        return True
+    actual = anode.render()
+    unit = anode.amount.unit
+    way = actual_change(anode.label, unit is not None and unit.symbol in _RATIO_UNITS)
+    if way is None:
+        return True
+    asked = named_change((tnode.label or "") + (tnode.note or ""))
+    if asked is not None and (not way or not asked or way == asked):
+        return True
+    variant = "" if asked is None else "fall" if way == "down" else "rise"
+    findings.append(
+        finding("ACTUAL_CHANGE", where, variant=variant, actual=actual, target=tnode.render())
+    )
+    return False
 
 
 def _approximation(

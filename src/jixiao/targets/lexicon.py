@@ -37,6 +37,7 @@ __all__ = [
     "TRAILING_PUNCT",
     "UNIT_RE",
     "WEAK_COMPARATORS",
+    "alternation",
     "comparator_hint",
     "fold_comparator",
     "grammar_text",
@@ -350,7 +351,7 @@ def scale_of(text: str) -> tuple[str, ...] | None:
 _Trie = dict[str, "_Trie"]
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation of *words* as a trie, so that the longest word wins and the regex
     engine does not try hundreds of alternatives one by one."""
     trie: _Trie = {}
@@ -381,15 +382,15 @@ _NUM_AHEAD = rf"(?=\s*(?:-\s*)?(?:{_DIGIT}|[零〇一二两三四五六七八九
 
 def _unit_regex() -> str:
     words = [w for w in known_words() if w not in MAGNITUDES]
-    word = _alternation(words)
-    magnitude = _alternation(sorted(MAGNITUDES))
+    word = alternation(words)
+    magnitude = alternation(sorted(MAGNITUDES))
     one = f"(?:{word}|{magnitude}(?:{word})?)"
     # compound units: 元/人, 元/人*月, 元/人·年
     return rf"{one}(?:\s*[/／]\s*{one}(?:\s*[*·•×・∙⋅]\s*{one})*)?"
 
 
 def _suffix_regex() -> str:
-    words = _alternation(w for w in SUFFIX_WORDS if w != "内")
+    words = alternation(w for w in SUFFIX_WORDS if w != "内")
     return rf"(?:{words}|内(?![^\W\d_]))"
 
 
@@ -402,7 +403,7 @@ def _incl_regex() -> str:
     ``（含90%）``, ``(含本数)``, ``（不含）``, ``（含90%在内）``."""
     number = r"-?\s*[0-9０-９]+(?:[.．][0-9０-９]+)?"
     unit = _unit_regex()
-    words = _alternation(INCL_WORDS)
+    words = alternation(INCL_WORDS)
     return (
         rf"[(（]\s*不?(?:{words})\s*(?:本数|本值|边界值|该值)?"
         rf"\s*(?:{number}\s*(?:{unit})?)?\s*(?:在内)?\s*[)）]"
@@ -411,13 +412,13 @@ def _incl_regex() -> str:
 
 def text_regex() -> str:
     stops = [
-        rf"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE])}){_NUM_AHEAD}",
-        rf"(?:{_alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
+        rf"(?:{alternation([*COMPARATOR_WORDS, *APPROX_PRE])}){_NUM_AHEAD}",
+        rf"(?:{alternation(REL_PRE)})(?=\s*(?:{_DIGIT}|年[底末]))",
         rf"百分之(?=[{_CN_NUMERAL}0-9０-９])",
         "年[底末]",
         # 实际次年1月完成: a year relative to the budget year starts a date
         rf"(?:次|翌|下一?)年度?(?=\s*(?:{_DIGIT}|[一二三四五六七八九十]+\s*月|[底末]))",
-        rf"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])}){_CLAUSE_END}",
+        rf"(?:{alternation([*SUFFIX_WORDS, *APPROX_POST])}){_CLAUSE_END}",
     ]
     firsts = sorted(
         {w[0] for w in (*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE, *SUFFIX_WORDS, *APPROX_POST)}
@@ -434,14 +435,14 @@ def text_regex() -> str:
 _RANGE_SEP = r"——|--|[\-－~～〜—–―至到一]"
 #: What the lexer reads right after a number or its unit (so a note must not start with it).
 UNIT_RE = re.compile(_unit_regex())
-AFTER_UNIT_RE = re.compile(f"{_suffix_regex()}|{_alternation(APPROX_POST)}|{_RANGE_SEP}")
+AFTER_UNIT_RE = re.compile(f"{_suffix_regex()}|{alternation(APPROX_POST)}|{_RANGE_SEP}")
 AFTER_NUMBER_RE = re.compile(f"{AFTER_UNIT_RE.pattern}|[{''.join(APPROX_MID)}]")
 #: A label or date prefix that ends in one of these would be read differently once a number is
 #: written after it (合格率不低于 + 90%), so such a cell is prose.
-STOP_AT_END = re.compile(f"(?:{_alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE])}|百分之)$")
+STOP_AT_END = re.compile(f"(?:{alternation([*COMPARATOR_WORDS, *APPROX_PRE, *REL_PRE])}|百分之)$")
 #: A note or a date's suffix that ends in one of these would be read as a comparator suffix once
 #: rendered at the end of the cell, so such a cell is prose.
-SUFFIX_AT_END = re.compile(f"(?:{_alternation([*SUFFIX_WORDS, *APPROX_POST])})$")
+SUFFIX_AT_END = re.compile(f"(?:{alternation([*SUFFIX_WORDS, *APPROX_POST])})$")
 
 
 def grammar_text(template: str) -> str:
@@ -451,13 +452,13 @@ def grammar_text(template: str) -> str:
         "UNIT": rf"(?:{_unit_regex()}|[(（]\s*(?:{_unit_regex()})\s*[)）])",
         "INCL": _incl_regex(),
         "TEXT": text_regex(),
-        "COMP_WORD": f"(?:{_alternation(COMPARATOR_WORDS)}){_NUM_AHEAD}",
+        "COMP_WORD": f"(?:{alternation(COMPARATOR_WORDS)}){_NUM_AHEAD}",
         "COMP_SYM": f"[{re.escape(COMPARATOR_CHARS)}]+",
         "SUFFIX": _suffix_regex(),
-        "APPROX_PRE": f"(?:{_alternation(APPROX_PRE)})(?=\\s*-?\\s*{_DIGIT})",
+        "APPROX_PRE": f"(?:{alternation(APPROX_PRE)})(?=\\s*-?\\s*{_DIGIT})",
         "APPROX_MID": f"[{''.join(APPROX_MID)}]",
-        "APPROX_POST": _alternation(APPROX_POST),
-        "REL_PRE": f"(?:{_alternation(REL_PRE)})(?=\\s*(?:{_DIGIT}|年[底末]))",
+        "APPROX_POST": alternation(APPROX_POST),
+        "REL_PRE": f"(?:{alternation(REL_PRE)})(?=\\s*(?:{_DIGIT}|年[底末]))",
         "RANGE_SEP": _RANGE_SEP,
     }
     out = template

@@ -1,0 +1,138 @@
+"""What the words before an actual's number say the number is, when it is not the value
+achieved in the year: a change from an earlier level (``较上年提高5%``, ``同比下降2%``,
+``增长率12%``), a plan, forecast or goal (``预计95%``, ``计划100人``, ``力争95%``), or another
+year's value (``上年100人``). Also the change a target's own words ask for (``同比增长≥10%``).
+
+:func:`jixiao.evaluate.reading.read_actual` does not score such a number as the year's result
+(``ACTUAL_CHANGE``, ``ACTUAL_NOT_ACHIEVED``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.targets.lexicon import alternation
+
+__all__ = [
+    "CHANGE_BASES",
+    "CHANGE_SHORT",
+    "CHANGE_WORDS",
+    "OTHER_YEAR_WORDS",
+    "PLAN_WORDS",
+    "actual_change",
+    "named_change",
+    "not_achieved",
+]
+
+#: Words saying a quantity moved, up or down ("" for either), by the number written after them.
+CHANGE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("提高", "提升", "增长", "增加", "增多", "上升", "上涨", "增幅", "涨幅"), "up"),
+    **dict.fromkeys(("增长率", "增速", "提高率", "提升率", "上升率", "增长幅度", "增加率"), "up"),
+    **dict.fromkeys(("下降", "降低", "减少", "下滑", "回落", "缩减", "压减", "降幅"), "down"),
+    **dict.fromkeys(("下降率", "降低率", "减少率", "下降幅度", "压降率"), "down"),
+    **dict.fromkeys(("变化率", "变动率", "变化幅度", "增减率", "增减幅度"), ""),
+}
+#: One-character verbs that say so only after a base (比上年多20人, 同比降3%).
+CHANGE_SHORT: dict[str, str] = {
+    **dict.fromkeys("多高增涨升", "up"),
+    **dict.fromkeys("少低降减", "down"),
+}
+#: Words naming the level a change is measured from (较上年, 比2022年, 同比, 环比).
+CHANGE_BASES = ("较", "比", "同比", "环比", "相比", "相较", "对比")
+_CHANGE_TAIL = "(?:了|为|达|达到|是|约|共)?"
+_ACTUAL_CHANGE = re.compile(
+    f"(?P<base>{alternation(CHANGE_BASES)})(?P<gap>[^到至为]*?)"
+    f"(?P<verb>{alternation([*CHANGE_WORDS, *CHANGE_SHORT])}){_CHANGE_TAIL}$"
+    f"|(?P<word>{alternation(CHANGE_WORDS)}){_CHANGE_TAIL}$"
+)
+_NAMED_CHANGE = re.compile(
+    f"{alternation(CHANGE_WORDS)}"
+    f"|(?:{alternation(CHANGE_BASES)})[^到至为]*?(?:{alternation(CHANGE_SHORT)})"
+)
+
+
+def _direction(word: str) -> str:
+    return CHANGE_WORDS.get(word, CHANGE_SHORT.get(word[-1:], ""))
+
+
+def actual_change(label: str, percent: bool) -> str | None:
+    """The direction (``up``, ``down``, ``""`` for either) of the change an actual's words before
+    its number report (``较上年提高`` 5%, ``同比下降`` 2%, ``增长率`` 12%), or None when they do
+    not report one. A verb with no base says so only of a percent (``提高5%``): ``增加120人``
+    may be the count the target asks for (新增), and a verb ending in 到/至 names the level
+    reached (``提高到95%``).
+
+    >>> actual_change("较上年提高", False), actual_change("比上年少", False)
+    ('up', 'down')
+    >>> actual_change("增长率", True), actual_change("增加", False), actual_change("提高到", True)
+    ('up', None, None)
+    >>> actual_change("较高", True), actual_change("同比降", True)
+    (None, 'down')
+    """
+    m = _ACTUAL_CHANGE.search(label.strip())
+    if m is None:
+        return None
+    if m.group("base") is not None:
+        verb = m.group("verb")
+        if len(verb) == 1 and not m.group("gap") and len(m.group("base")) == 1:
+            return None  # 较高, 较多: words of degree, not a change
+        return _direction(verb)
+    word = m.group("word")
+    if not percent and len(word) == 2 and not word.endswith(("幅", "率", "速")):
+        return None
+    return _direction(word)
+
+
+def named_change(text: str) -> str | None:
+    """The direction of the change a target's words name (``同比增长``≥10%, ``较上年提高``5%,
+    ``增长率``≥6%, ``降低``5%以上), or None when they name a level."""
+    m = _NAMED_CHANGE.search(text)
+    if m is None:
+        return None
+    word = m.group()
+    return _direction(word if word in CHANGE_WORDS else word[-1])
+
+
+#: Words saying a number is planned, forecast or aimed at, not achieved (预计95%, 力争95%).
+PLAN_WORDS: tuple[str, ...] = ("预计", "预期", "预测", "估计", "计划", "目标", "任务", "拟")
+PLAN_WORDS += (
+    "力争",
+    "争取",
+    "有望",
+    "将",
+    "可",
+    "可以",
+    "能",
+    "能够",
+    "应",
+    "应当",
+    "需",
+    "需要",
+    "要",
+)
+#: Words saying a number is another year's (上年100人, 去年95%).
+OTHER_YEAR_WORDS = ("上年", "去年", "前年", "上一年", "往年", "基期", "基年", "上年同期", "同期")
+_WHEN = "(?:全年|年底|年末|年内|年度|本年|今年|当年)?"
+_VERBS = "(?:完成|达到|实现|达|到|为|是|数|值|数值|达成|完成数|完成值)*"
+_PLANNED = re.compile(f"{_WHEN}(?:{alternation(PLAN_WORDS)})+{_VERBS}")
+_PLACE_WORD = re.compile(r"[于在]$")  # 计划于12月完成: the words before a date
+_OTHER_YEAR = re.compile(f"(?:{alternation(OTHER_YEAR_WORDS)}度?)+(?:实际)?{_VERBS}")
+
+
+def not_achieved(label: str) -> str | None:
+    """``plan`` when the words before an actual's number say it is planned, forecast or aimed
+    at (``预计``, ``计划``, ``目标``, ``力争``, ``年底可完成``), ``year`` when they say it is another
+    year's (``上年``, ``去年同期``), else None. The words must be all of it: ``完成计划的``
+    95% is a share of the plan achieved, and ``实际完成`` is the year's result.
+
+    >>> not_achieved("预计"), not_achieved("计划于"), not_achieved("年底可完成"), not_achieved("上年度")
+    ('plan', 'plan', 'plan', 'year')
+    >>> not_achieved("完成计划的") is None, not_achieved("实际完成") is None
+    (True, True)
+    """
+    text = _PLACE_WORD.sub("", label.strip())
+    if _PLANNED.fullmatch(text):
+        return "plan"
+    if _OTHER_YEAR.fullmatch(text):
+        return "year"
+    return None

@@ -1,0 +1,267 @@
+"""An actual whose words say its number is not the year's result: a change from an earlier level
+(``较上年提高5%``, ``同比下降2%``), a plan, forecast or goal (``预计95%``, ``计划于11月完成``), or
+another year's value (``上年100人``).
+
+Scored as written, ``同比下降2%`` under ``≤5%`` and ``预计95%`` under ``≥90%`` were full marks,
+verified, with no finding; ``预计12月底前完成`` kept a deadline of 12月底前完成. Such a row is now
+unscored as read, unverified, with ``ACTUAL_CHANGE`` or ``ACTUAL_NOT_ACHIEVED``; under a target
+that itself asks for a change (``同比增长≥10%``, ``降低5%以上``) the change is what is scored,
+unless it goes the other way. Every path (the row evaluator, ``score_rows`` with its plan, the
+Arrow columnar path) gives the same results on such rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import jixiao
+from jixiao.targets.framing import actual_change, not_achieved
+from pair_checks import check_columnar, check_score_rows, pair_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY_NAMES = sorted(p.stem for p in (ROOT / "rules").glob("*.policy"))
+
+
+def row(target: str, actual: str, score: Any = 10, weight: Any = 10) -> dict[str, Any]:
+    return {
+        "name": "群众满意度",
+        "target": target,
+        "actual": actual,
+        "weight": weight,
+        "score": score,
+        "reason": "部分群众反映办理时间较长",
+    }
+
+
+def scored(target: str, actual: str, score: Any = 10, policy: str = "central") -> Any:
+    (r,) = jixiao.score_rows([row(target, actual, score)], policy)
+    return r
+
+
+def codes(r: Any) -> dict[str, str]:
+    return {f.code: f.severity for f in r.findings}
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≤5%", "同比下降2%"),  # was 10 of 10, verified, no finding
+        ("≥90%", "较上年提高5%"),
+        ("≥90%", "提高5%"),  # a verb with a percent: a change even with no base written
+        ("≥90%", "环比增长5%"),
+        ("≥90%", "满意度同比提高2%"),
+        ("≥90%", "较上年提高约5%"),
+        ("≥90%", "同比增长5%以上"),
+        ("≥90%", "较上年提高5个百分点"),  # was UNIT_MISMATCH: the change is the reason
+        ("≥90%", "增长率12%"),
+        ("90%-100%", "同比提高3%"),
+        ("≥100人", "较上年增加20人"),
+        ("≥100人", "比上年多20人"),
+        ("≥100人", "培训人数比上年增加20人"),
+        ("≤64.253万元", "比预算减少3万元"),
+    ],
+)
+def test_a_change_under_a_level_target_is_not_scored(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (None, False)
+    assert codes(r) == {"ACTUAL_CHANGE": "warning", "SCORE_UNVERIFIED": "warning"}
+    (f,) = (f for f in r.findings if f.code == "ACTUAL_CHANGE")
+    assert f.where == "actual"
+    assert f.zh.startswith(f"实际完成值「{jixiao.parse_actual(actual).render()}」是较上年")
+    assert "写明实际达到的数值" in f.zh and "write in the actual the value reached" in f.en
+    # the claim is kept visibly, never as a verified score
+    form = jixiao.score_form(
+        {
+            "name": "项目",
+            "indicators": [row(target, actual), row("≥45人", "45人")],
+        }
+    )
+    assert form.unverified_points == Decimal("10.00")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score"),
+    [
+        ("≥90%", "95%，较上年提高5%", "10.00"),  # the level, with the change as a note
+        ("≥100人", "培训120人，比上年增加20人", "10.00"),
+        ("≥90%", "提高至95%", "10.00"),  # raised to: the level reached
+        ("≤5%", "下降到3%", "10.00"),
+        ("≥100人", "增加120人", "10.00"),  # a count with no base may be the one asked (新增)
+        ("≥90%", "较高95%", "10.00"),  # a word of degree, not a change
+        ("≥90%", "85%", "9.44"),
+    ],
+)
+def test_a_level_is_still_scored(target: str, actual: str, score: str) -> None:
+    r = scored(target, actual)
+    assert r.score == Decimal(score)
+    assert "ACTUAL_CHANGE" not in codes(r)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score"),
+    [
+        ("同比增长≥10%", "同比增长12%", "10.00"),
+        ("同比增长≥10%", "同比增长8%", "8.00"),
+        ("较上年提高5%", "较上年提高6%", "10.00"),
+        ("增长率≥6%", "增长6.5%", "10.00"),
+        ("降低5%以上", "同比下降6%", "10.00"),
+        ("比上年增加20人", "比上年多25人", "10.00"),
+    ],
+)
+def test_a_change_under_a_target_asking_for_one_is_scored(
+    target: str, actual: str, score: str
+) -> None:
+    r = scored(target, actual)
+    assert (r.score, "ACTUAL_CHANGE" in codes(r)) == (Decimal(score), False)
+    assert r.verified
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "variant"),
+    [
+        ("增长≥5%", "同比下降8%", "下降"),  # was 8 ≥ 5: full marks, verified
+        ("同比增长≥10%", "同比减少12%", "下降"),
+        ("降低5%以上", "同比增长6%", "增长"),
+        ("较上年减少10人", "比上年多12人", "增长"),
+    ],
+)
+def test_a_change_the_other_way_is_not_scored(target: str, actual: str, variant: str) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (None, False)
+    (f,) = (f for f in r.findings if f.code == "ACTUAL_CHANGE")
+    assert f.zh.startswith(f"实际完成值「{jixiao.parse_actual(actual).render()}」是{variant}")
+    assert "方向相反" in f.zh and "asks for a" in f.en
+
+
+@pytest.mark.parametrize(
+    ("label", "percent", "expected"),
+    [
+        ("较上年提高", False, "up"),
+        ("同比下降了", True, "down"),
+        ("比上年少", False, "down"),
+        ("同比降", True, "down"),
+        ("增幅为", True, "up"),
+        ("变化率", True, ""),
+        ("提高", True, "up"),
+        ("提高", False, None),  # 提高5人? no base, not a ratio: left alone
+        ("新增", False, None),
+        ("提高到", True, None),
+        ("较上年提高至", True, None),
+        ("较高", True, None),
+        ("占比", True, None),
+        ("同比", True, None),
+    ],
+)
+def test_the_words_of_a_change(label: str, percent: bool, expected: str | None) -> None:
+    assert actual_change(label, percent) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "variant"),
+    [
+        ("≥90%", "预计95%", ""),  # was 10 of 10, verified, no finding
+        ("≥90%", "预计完成95%", ""),
+        ("≥90%", "目标95%", ""),
+        ("≥90%", "力争95%", ""),
+        ("≥90%", "争取达到95%", ""),
+        ("≥90%", "可达95%", ""),
+        ("≥100人", "计划100人", ""),
+        ("≥100人", "拟完成100人", ""),
+        ("≥100人", "年内将完成100人", ""),
+        ("≥90%", "预计≥95%", ""),
+        ("≥100人", "预计12月完成100人", ""),  # a date with a quantity, under a number
+        ("12月底前完成", "预计12月底前完成", ""),  # kept the deadline, verified
+        ("12月底前完成", "计划于11月完成", ""),
+        ("11月底完成100%", "预计11月完成100%", ""),
+        ("≥100人", "上年100人", "year"),
+        ("≥90%", "去年95%", "year"),
+        ("≥90%", "上年同期95%", "year"),
+        ("≥90%", "去年同期95%", "year"),
+        ("12月底前完成", "上年11月完成", "year"),  # was read as November of the budget year
+    ],
+)
+def test_a_planned_or_other_years_actual_is_not_scored(
+    target: str, actual: str, variant: str
+) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (None, False)
+    assert codes(r) == {"ACTUAL_NOT_ACHIEVED": "warning", "SCORE_UNVERIFIED": "warning"}
+    (f,) = (f for f in r.findings if f.code == "ACTUAL_NOT_ACHIEVED")
+    shown = jixiao.parse_actual(actual).render()
+    said = "计划、预计或目标" if variant == "" else "上年（或其他年度）"
+    assert f.where == "actual" and f.zh.startswith(f"实际完成值「{shown}」写的是{said}")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score"),
+    [
+        ("≥90%", "实际完成95%", "10.00"),
+        ("≥90%", "完成计划的95%", "10.00"),  # a share of the plan achieved
+        ("≥90%", "已完成95%", "10.00"),
+        ("≥100人", "全年完成100人", "10.00"),
+        ("12月底前完成", "按计划于11月完成", "10.00"),  # as planned: done
+        ("12月底前完成", "于11月完成", "10.00"),
+    ],
+)
+def test_an_achieved_actual_is_still_scored(target: str, actual: str, score: str) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (Decimal(score), True)
+    assert "ACTUAL_NOT_ACHIEVED" not in codes(r)
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("预计", "plan"),
+        ("计划于", "plan"),
+        ("年底可完成", "plan"),
+        ("目标值为", "plan"),
+        ("上年度", "year"),
+        ("去年同期", "year"),
+        ("同期", "year"),
+        ("上年同期", "year"),
+        ("完成计划的", None),
+        ("按计划", None),
+        ("实际完成", None),
+        ("年度", None),
+    ],
+)
+def test_the_words_of_a_plan_or_another_year(label: str, expected: str | None) -> None:
+    assert not_achieved(label) == expected
+
+
+TARGETS = ["≥90%", "≤5%", "≥100人", "同比增长≥10%", "降低5%以上", "90%-100%", "较上年提高5%"]
+ACTUALS = ["较上年提高5%", "同比下降2%", "提高5%", "95%", "比上年多20人", "120人", "同比增长12%"]
+ACTUALS += ["同比下降6%", "95%，较上年提高5%", "较上年提高5个百分点", "约95%", "提高至95%"]
+ACTUALS += ["预计95%", "计划100人", "上年95%", "预计12月完成100人", "实际完成95%"]
+
+
+def change_rows(filler: int) -> list[dict[str, Any]]:
+    plain = [row("≥90%", f"{90 + i % 9}.{i % 7}%", 10) for i in range(filler)]
+    return pair_rows(row, TARGETS, ACTUALS, plain)
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_score_rows_gives_the_evaluators_results_on_change_rows(policy: str) -> None:
+    raised = check_score_rows(change_rows(600), policy)
+    assert {"ACTUAL_CHANGE", "ACTUAL_NOT_ACHIEVED"} <= raised
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_the_plan_gives_the_evaluators_results_on_change_rows(policy: str) -> None:
+    """The plan on every pair, field by field against the row evaluator: it took an amount with
+    words before it as written, without reading what the words say."""
+    from test_plan import check
+
+    check(jixiao.load_policy(policy), change_rows(0))
+
+
+def test_the_columnar_path_gives_the_same_on_change_rows() -> None:
+    pytest.importorskip("pyarrow")
+    want = check_columnar(change_rows(300), "central")
+    assert any("ACTUAL_CHANGE" in w[2] for w in want)
+    assert any("ACTUAL_NOT_ACHIEVED" in w[2] for w in want)
