@@ -1,9 +1,12 @@
-"""Shared test settings: a derandomized hypothesis profile for CI (HYPOTHESIS_PROFILE=ci)."""
+"""Shared test settings: a derandomized hypothesis profile for CI (HYPOTHESIS_PROFILE=ci), and
+the terminal size left to the commands under test."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -16,3 +19,12 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The commands' output as when piped to a file, however the tests are run: pytest-xdist's
+    workers set COLUMNS=80, which a command reads as the width of a terminal."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+    yield
