@@ -182,6 +182,14 @@ def test_the_words_of_a_change(label: str, percent: bool, expected: str | None) 
         ("≥90%", "上年同期95%", "year"),
         ("≥90%", "去年同期95%", "year"),
         ("12月底前完成", "上年11月完成", "year"),  # was read as November of the budget year
+        # the words after the number or date, bracketed or not
+        ("≥90%", "95%（预计）", ""),
+        ("≥90%", "95%预计", ""),
+        ("≥90%", "95%(暂估)", ""),
+        ("≥100人", "100人（计划数）", ""),
+        ("≥90%", "95%（预计年底达到）", ""),
+        ("≥90%", "95%（上年数据）", "year"),
+        ("12月底前完成", "12月底前完成（预计）", ""),
     ],
 )
 def test_a_planned_or_other_years_actual_is_not_scored(
@@ -205,6 +213,8 @@ def test_a_planned_or_other_years_actual_is_not_scored(
         ("≥100人", "全年完成100人", "10.00"),
         ("12月底前完成", "按计划于11月完成", "10.00"),  # as planned: done
         ("12月底前完成", "于11月完成", "10.00"),
+        ("≥100人", "100人（含补训3人）", "10.00"),
+        ("≥90%", "95%（抽样调查）", "10.00"),
     ],
 )
 def test_an_achieved_actual_is_still_scored(target: str, actual: str, score: str) -> None:
@@ -238,6 +248,7 @@ TARGETS = ["≥90%", "≤5%", "≥100人", "同比增长≥10%", "降低5%以上
 ACTUALS = ["较上年提高5%", "同比下降2%", "提高5%", "95%", "比上年多20人", "120人", "同比增长12%"]
 ACTUALS += ["同比下降6%", "95%，较上年提高5%", "较上年提高5个百分点", "约95%", "提高至95%"]
 ACTUALS += ["预计95%", "计划100人", "上年95%", "预计12月完成100人", "实际完成95%"]
+ACTUALS += ["95%（预计）", "100人（计划数）", "95%（抽样调查）", "100人（含补训3人）"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:

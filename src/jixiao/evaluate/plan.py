@@ -894,13 +894,15 @@ _STUB = Indicator("", "", "", None)
 
 
 def _as_written(anode: Any) -> bool:
-    """An amount read as written (``47.23人``): no reading, approximation or words before it to
-    note (``较上年提高5%`` reports a change, which :func:`read_actual` notes)."""
+    """An amount read as written (``47.23人``): no reading, approximation or words around it to
+    note (``较上年提高5%`` reports a change, ``95%（预计）`` a forecast: :func:`read_actual`
+    reads them)."""
     return (
         type(anode) is Amount
         and anode.reading is None
         and anode.approx is None
         and anode.label is None
+        and anode.note is None
     )
 
 

@@ -25,7 +25,7 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
-from jixiao.targets.framing import actual_change, named_change, not_achieved
+from jixiao.targets.framing import actual_change, named_change, not_achieved, note_not_achieved
 
 __all__ = ["on_time", "part_done", "place_deadline", "read_actual", "unreadable_text"]
 
@@ -81,7 +81,10 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         )
         return False
     words = anode.prefix if isinstance(anode, Deadline) else getattr(anode, "label", None)
+    note = anode.suffix if isinstance(anode, Deadline) else getattr(anode, "note", None)
     framing = not_achieved(words) if words else None
+    if framing is None and note:
+        framing = note_not_achieved(note)
     if framing is not None:
         # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
         variant = "" if framing == "plan" else framing

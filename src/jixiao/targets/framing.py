@@ -22,6 +22,7 @@ __all__ = [
     "actual_change",
     "named_change",
     "not_achieved",
+    "note_not_achieved",
 ]
 
 #: Words saying a quantity moved, up or down ("" for either), by the number written after them.
@@ -94,7 +95,8 @@ def named_change(text: str) -> str | None:
 
 
 #: Words saying a number is planned, forecast or aimed at, not achieved (预计95%, 力争95%).
-PLAN_WORDS: tuple[str, ...] = ("预计", "预期", "预测", "估计", "计划", "目标", "任务", "拟")
+PLAN_WORDS: tuple[str, ...] = ("预计", "预期", "预测", "估计", "预估", "暂估", "估算", "测算")
+PLAN_WORDS += ("计划", "目标", "任务", "拟")
 PLAN_WORDS += (
     "力争",
     "争取",
@@ -113,8 +115,8 @@ PLAN_WORDS += (
 #: Words saying a number is another year's (上年100人, 去年95%).
 OTHER_YEAR_WORDS = ("上年", "去年", "前年", "上一年", "往年", "基期", "基年", "上年同期", "同期")
 _WHEN = "(?:全年|年底|年末|年内|年度|本年|今年|当年)?"
-_VERBS = "(?:完成|达到|实现|达|到|为|是|数|值|数值|达成|完成数|完成值)*"
-_PLANNED = re.compile(f"{_WHEN}(?:{alternation(PLAN_WORDS)})+{_VERBS}")
+_VERBS = "(?:完成|达到|实现|达|到|为|是|数|值|数值|达成|完成数|完成值|数据|数字|情况|水平)*"
+_PLANNED = re.compile(f"{_WHEN}(?:{alternation(PLAN_WORDS)})+{_WHEN}{_VERBS}")
 _PLACE_WORD = re.compile(r"[于在]$")  # 计划于12月完成: the words before a date
 _OTHER_YEAR = re.compile(f"(?:{alternation(OTHER_YEAR_WORDS)}度?)+(?:实际)?{_VERBS}")
 
@@ -136,3 +138,20 @@ def not_achieved(label: str) -> str | None:
     if _OTHER_YEAR.fullmatch(text):
         return "year"
     return None
+
+
+_NOTE_EDGE = re.compile(
+    r"^[\s（(【\[〔［,，;；:：]*(?:完成|实现|达到|达成)?[\s（(【\[〔［]*|[\s）)】\]〕］。.]*$"
+)
+
+
+def note_not_achieved(note: str) -> str | None:
+    """As :func:`not_achieved`, for the words after an actual's number or date, bracketed or
+    not (``95%（预计）``, ``100人（计划数）``, ``95%（上年数据）``, ``12月底前完成（预计）``).
+
+    >>> note_not_achieved("（预计）"), note_not_achieved("完成（计划）"), note_not_achieved("(上年数据)")
+    ('plan', 'plan', 'year')
+    >>> note_not_achieved("（含补训3人）") is None
+    True
+    """
+    return not_achieved(_NOTE_EDGE.sub("", note))
