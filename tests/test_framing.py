@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.targets.framing import actual_change, not_achieved
+from jixiao.targets.framing import actual_change, not_achieved, qualifier
 from pair_checks import check_columnar, check_score_rows, pair_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,3 +276,61 @@ def test_the_columnar_path_gives_the_same_on_change_rows() -> None:
     want = check_columnar(change_rows(300), "central")
     assert any("ACTUAL_CHANGE" in w[2] for w in want)
     assert any("ACTUAL_NOT_ACHIEVED" in w[2] for w in want)
+
+
+ECHOED = "定性提高领导干部依法决策能力"
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        (ECHOED, "未提高领导干部依法决策能力"),  # was the echo tier, 10 of 10, verified
+        (ECHOED, "没有提高领导干部依法决策能力"),
+        (ECHOED, "尚未提高领导干部依法决策能力"),
+        (ECHOED, "提高领导干部依法决策能力，效果不明显"),
+        (ECHOED, "提高领导干部依法决策能力的目标未实现"),
+        (ECHOED, "基本提高领导干部依法决策能力"),
+        (ECHOED, "预计提高领导干部依法决策能力"),
+        (ECHOED, "力争提高领导干部依法决策能力"),
+        (ECHOED, "上年已提高领导干部依法决策能力"),
+        ("定性效果明显", "预计效果明显"),
+        ("定性 未发生安全事故", "发生安全事故"),  # the target's 未 left out
+    ],
+)
+def test_a_restated_target_taken_back_is_no_echo(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert (r.basis, r.verified) == ("claimed", False)
+    assert codes(r) == {"QUAL_TIER_FROM_SCORE": "info", "SCORE_UNVERIFIED": "warning"}
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        (ECHOED, "提高领导干部依法决策能力"),
+        (ECHOED, "有效提高领导干部依法决策能力"),
+        (ECHOED, "进一步提高领导干部依法决策能力"),
+        (ECHOED, "不断提高领导干部依法决策能力"),
+        ("定性 未发生安全事故", "未发生安全事故"),
+    ],
+)
+def test_a_restated_target_is_still_an_echo(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert (r.basis, r.verified, r.score) == ("echo", True, Decimal("10.00"))
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("未", "negated"),
+        ("效果不明显", "negated"),
+        ("有待加强", "negated"),
+        ("初步", "partial"),
+        ("预计", "plan"),
+        ("上年", "year"),
+        ("有效", None),
+        ("不断", None),
+        ("全面", None),
+    ],
+)
+def test_the_words_that_take_a_restated_target_back(words: str, kind: str | None) -> None:
+    assert qualifier(words) == kind

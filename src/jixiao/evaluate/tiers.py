@@ -17,6 +17,7 @@ from jixiao.policy.compiler import Ctx
 from jixiao.policy.model import Policy, TierTableRT
 from jixiao.policy.names import norm_word as _norm
 from jixiao.targets.ast import Deadline, Node, Qualitative
+from jixiao.targets.framing import qualifier
 
 __all__ = ["cells_tier", "not_numeric", "score_tiers", "tier_band", "tier_default", "tier_score"]
 
@@ -220,11 +221,18 @@ def _scale_role(text: str, scale: tuple[str, ...]) -> str | None:
 
 def _echoes(actual: Node, target: Node) -> bool:
     """True when the actual restates a qualitative target: the same words, or the target's words
-    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths)."""
+    inside a longer sentence (``有效提高`` + the target), or most of them (four fifths). Not when
+    the words around the target take it back (``未``/``基本``/``预计`` + the target, the target +
+    ``效果不明显``), nor when the words of the target left out negate it (``发生安全事故`` against
+    ``未发生安全事故``): :func:`jixiao.targets.framing.qualifier`."""
     if not isinstance(target, Qualitative | Deadline):
         return False
     a = _norm(actual.render())
     t = _norm(getattr(target, "text", None) or target.render())
     if not a or not t:
         return False
-    return t in a or (a in t and len(a) * 5 >= len(t) * 4)
+    if t in a:
+        return qualifier(a.replace(t, "|", 1)) is None
+    if a in t and len(a) * 5 >= len(t) * 4:
+        return qualifier(t.replace(a, "|", 1)) != "negated"
+    return False

@@ -23,6 +23,7 @@ __all__ = [
     "named_change",
     "not_achieved",
     "note_not_achieved",
+    "qualifier",
 ]
 
 #: Words saying a quantity moved, up or down ("" for either), by the number written after them.
@@ -155,3 +156,35 @@ def note_not_achieved(note: str) -> str | None:
     True
     """
     return not_achieved(_NOTE_EDGE.sub("", note))
+
+
+#: Words that take back what a restated target says, by kind: a negation (未提高…, 效果不明显),
+#: part of it (基本, 初步, 有所), a plan or forecast (预计, 力争), another year's (上年).
+_QUALIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "negated",
+        re.compile(
+            r"未|没|无法|难以|有待|仍需|仍有|差距|欠缺|不足|不够|否|较差|偏低|偏少"
+            r"|不(?!断|仅|停|懈|少|但|论|管|只)"
+        ),
+    ),
+    ("partial", re.compile(r"基本|部分|初步|有所|一定程度|略有|大体|局部")),
+    ("plan", re.compile(r"预计|预期将|计划|拟|力争|争取|将于|将会|将在|将要|即将|有望")),
+    ("year", re.compile(r"上年|去年|往年|前年")),
+)
+
+
+def qualifier(words: str) -> str | None:
+    """The kind of words (``negated``, ``partial``, ``plan``, ``year``) among *words*, written
+    around a restated target, that take back what it says; None when there are none
+    (``有效``, ``进一步``, ``不断``).
+
+    >>> qualifier("未"), qualifier("效果不明显"), qualifier("基本"), qualifier("预计")
+    ('negated', 'negated', 'partial', 'plan')
+    >>> qualifier("有效"), qualifier("进一步"), qualifier("不断")
+    (None, None, None)
+    """
+    for kind, pattern in _QUALIFIERS:
+        if pattern.search(words):
+            return kind
+    return None
