@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.targets.framing import actual_change, not_achieved, qualifier
+from jixiao.targets.framing import actual_change, not_achieved, qualifier, undone
 from pair_checks import check_columnar, check_score_rows, pair_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +161,44 @@ def test_the_words_of_a_change(label: str, percent: bool, expected: str | None) 
 
 
 @pytest.mark.parametrize(
+    ("target", "actual", "said"),
+    [
+        ("≥100人", "未完成100人", "说的是没有完成"),  # was 10 of 10, verified, no finding
+        ("≥100人", "尚未完成100人", "说的是没有完成"),
+        ("≥100人", "未能完成100人", "说的是没有完成"),
+        ("≥90%", "未达95%", "说的是没有完成"),
+        ("12月底前完成", "12月底前未完成", "说的是没有完成"),  # kept the deadline, verified
+        ("12月底前完成", "未于12月底前完成", "说的是没有完成"),
+        ("≥100人", "还差20人", "说的是离目标还差多少"),  # 20 was scored as the count reached
+    ],
+)
+def test_an_actual_saying_it_was_not_done_is_not_scored(
+    target: str, actual: str, said: str
+) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (None, False)
+    assert codes(r) == {"ACTUAL_NOT_ACHIEVED": "warning", "SCORE_UNVERIFIED": "warning"}
+    (f,) = (f for f in r.findings if f.code == "ACTUAL_NOT_ACHIEVED")
+    assert f.zh.startswith(f"实际完成值「{jixiao.parse_actual(actual).render()}」{said}")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("未完成", "negated"),
+        ("未于", "negated"),
+        ("还差", "short"),
+        ("没收违法所得", None),
+        ("未成年人", None),
+        ("完成", None),
+        ("无人机", None),
+    ],
+)
+def test_the_words_of_work_not_done(words: str, expected: str | None) -> None:
+    assert undone(words) == expected
+
+
+@pytest.mark.parametrize(
     ("target", "actual", "variant"),
     [
         ("≥90%", "预计95%", ""),  # was 10 of 10, verified, no finding
@@ -174,6 +212,8 @@ def test_the_words_of_a_change(label: str, percent: bool, expected: str | None) 
         ("≥100人", "年内将完成100人", ""),
         ("≥90%", "预计≥95%", ""),
         ("≥100人", "预计12月完成100人", ""),  # a date with a quantity, under a number
+        ("≥100人", "年底可完成100人", ""),  # the words before the quantity (was full marks)
+        ("11月底完成100%", "12月将完成100%", ""),
         ("12月底前完成", "预计12月底前完成", ""),  # kept the deadline, verified
         ("12月底前完成", "计划于11月完成", ""),
         ("11月底完成100%", "预计11月完成100%", ""),
@@ -249,6 +289,7 @@ ACTUALS = ["较上年提高5%", "同比下降2%", "提高5%", "95%", "比上年�
 ACTUALS += ["同比下降6%", "95%，较上年提高5%", "较上年提高5个百分点", "约95%", "提高至95%"]
 ACTUALS += ["预计95%", "计划100人", "上年95%", "预计12月完成100人", "实际完成95%"]
 ACTUALS += ["95%（预计）", "100人（计划数）", "95%（抽样调查）", "100人（含补训3人）"]
+ACTUALS += ["未完成100人", "还差20人", "12月底前未完成", "年底可完成100人"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:

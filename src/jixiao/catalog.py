@@ -811,8 +811,8 @@ _CODES: tuple[CodeInfo, ...] = (
     _c(
         "ACTUAL_NOT_ACHIEVED",
         "warning",
-        "实际完成值写的是计划、预计或其他年度的情况，不是本年度的实际完成情况",
-        "the actual is planned, forecast or another year's, not the year's result",
+        "实际完成值写的是计划、预计、其他年度或没有完成的情况，不是本年度的实际完成情况",
+        "the actual is planned, forecast, another year's or not done, not the year's result",
         unverifying=True,
         msgs={
             "": (
@@ -826,6 +826,19 @@ _CODES: tuple[CodeInfo, ...] = (
                 "不能据此计分；请填写本年度实际完成的数值或完成时间",
                 "the actual {actual!r} is another year's, not this year's result: it cannot be "
                 "scored; write the value achieved this year or the date it was done",
+            ),
+            "negated": (
+                "实际完成值「{actual}」说的是没有完成（「未完成」「尚未」等），其中的数值或日期不是实际完成"
+                "情况，不能据此计分；请填写实际完成的数值或完成时间",
+                "the actual {actual!r} says it was not done (未完成, 尚未 …): its number or date "
+                "is not what was achieved and cannot be scored; write the value achieved or the "
+                "date it was done",
+            ),
+            "short": (
+                "实际完成值「{actual}」说的是离目标还差多少，不是实际完成的数值，不能据此计分；"
+                "请填写实际完成的数值",
+                "the actual {actual!r} says how far short of the target it is, not the value "
+                "achieved: it cannot be scored; write the value achieved",
             ),
         },
     ),

@@ -25,7 +25,13 @@ from jixiao.targets.ast import (
     Range,
     Target,
 )
-from jixiao.targets.framing import actual_change, named_change, not_achieved, note_not_achieved
+from jixiao.targets.framing import (
+    actual_change,
+    named_change,
+    not_achieved,
+    note_not_achieved,
+    undone,
+)
 
 __all__ = ["on_time", "part_done", "place_deadline", "read_actual", "unreadable_text"]
 
@@ -80,11 +86,18 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
         )
         return False
-    words = anode.prefix if isinstance(anode, Deadline) else getattr(anode, "label", None)
+    if isinstance(anode, Deadline):  # 预计12月完成, 12月可完成100人: before the date or the goal
+        words = anode.prefix or (anode.goal.label if anode.goal is not None else None)
+    else:
+        words = getattr(anode, "label", None)
     note = anode.suffix if isinstance(anode, Deadline) else getattr(anode, "note", None)
     framing = not_achieved(words) if words else None
     if framing is None and note:
         framing = note_not_achieved(note)
+    if framing is None and words:
+        framing = undone(words)
+    if framing is None and note and isinstance(anode, Deadline):
+        framing = undone(note)  # 12月底前未完成
     if framing is not None:
         # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
         variant = "" if framing == "plan" else framing

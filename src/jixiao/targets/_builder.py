@@ -62,6 +62,7 @@ from jixiao.targets.ast import (
     Target,
 )
 from jixiao.targets.fast import fast_parse
+from jixiao.targets.framing import not_achieved
 from jixiao.targets.normalize import normalize
 from jixiao.units import lookup_unit
 
@@ -302,9 +303,13 @@ class _Builder(Transformer[Token, Any]):
                 tail = None
             elif not reads_back(qty.unit, word):
                 return PROSE
+        # 年底可完成100人: words of a plan before the goal are kept with it (its label), so that
+        # an actual saying when it may be done is not read as done
+        words = str(conn).strip() if conn is not None else ""
+        label = words if words and not_achieved(words) == "plan" else None
         return (
             conn,
-            make_bound(None, lead, qty, trail, None, qty.start, qty_end(None, trail, qty)),
+            make_bound(label, lead, qty, trail, None, qty.start, qty_end(None, trail, qty)),
             tail,
         )
 

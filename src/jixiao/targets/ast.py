@@ -376,7 +376,8 @@ class Deadline(Node):
                 elif self.relation == "before":
                     parts.append("前")
         if self.goal is not None:
-            parts.append("完成" + self.goal.render())
+            # a goal with words of its own (可完成100人) renders them in place of 完成
+            parts.append(("" if self.goal.label else "完成") + self.goal.render())
         parts.append(self.suffix or "")
         return "".join(parts)
 

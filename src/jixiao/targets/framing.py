@@ -24,6 +24,7 @@ __all__ = [
     "not_achieved",
     "note_not_achieved",
     "qualifier",
+    "undone",
 ]
 
 #: Words saying a quantity moved, up or down ("" for either), by the number written after them.
@@ -187,4 +188,30 @@ def qualifier(words: str) -> str | None:
     for kind, pattern in _QUALIFIERS:
         if pattern.search(words):
             return kind
+    return None
+
+
+_UNDONE_VERB = "(?:完成|达到|达成|实现|达|到位|开展|启动|验收|完工|竣工|执行|落实|交付|支付|拨付|发放|兑现|培训)"
+_UNDONE = re.compile(
+    f"(?:未|没有|没能|没)(?:能|有|按期|按时|如期)?{_UNDONE_VERB}|未于|未在|未达标|不达标|尚未|暂未|未能"
+)
+_SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺)(?:额|口)?$|缺口$")
+
+
+def undone(words: str) -> str | None:
+    """``negated`` when the words before an actual's number, or around its date, say it was not
+    done (``未完成``100人, ``未于``12月底前完成, 12月底前``未完成``), ``short`` when they say the number
+    is what is missing (``还差``20人), else None. The words after a number are not read so: in
+    ``95%（未达标）`` the number is still the one achieved.
+
+    >>> undone("未完成"), undone("未于"), undone("尚未完成"), undone("还差")
+    ('negated', 'negated', 'negated', 'short')
+    >>> undone("没收违法所得"), undone("未成年人"), undone("完成")
+    (None, None, None)
+    """
+    text = words.strip()
+    if _UNDONE.search(text):
+        return "negated"
+    if _SHORT.search(text):
+        return "short"
     return None
