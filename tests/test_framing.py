@@ -213,6 +213,7 @@ def test_the_words_of_work_not_done(words: str, expected: str | None) -> None:
         ("≥90%", "预计≥95%", ""),
         ("≥100人", "预计12月完成100人", ""),  # a date with a quantity, under a number
         ("≥100人", "年底可完成100人", ""),  # the words before the quantity (was full marks)
+        ("≥100人", "于12月可完成100人", ""),
         ("11月底完成100%", "12月将完成100%", ""),
         ("12月底前完成", "预计12月底前完成", ""),  # kept the deadline, verified
         ("12月底前完成", "计划于11月完成", ""),

@@ -52,7 +52,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     a fraction as a percent, an approximation). False when it cannot be scored as read: the
     cell names several comparable quantities and no rule picks one, a bare fraction under a
     small percent target reads two ways, the actual's date names a year the deadline does not
-    (the budget year is not on the row), its words say it is planned or another year's
+    (the budget year is not on the row), its words say it is planned, another year's or not done
     (``ACTUAL_NOT_ACHIEVED``), or it is a change where the target asks for a level
     (``ACTUAL_CHANGE``)."""
     where = ind.cell("actual")
@@ -86,18 +86,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
         )
         return False
-    if isinstance(anode, Deadline):  # 预计12月完成, 12月可完成100人: before the date or the goal
-        words = anode.prefix or (anode.goal.label if anode.goal is not None else None)
-    else:
-        words = getattr(anode, "label", None)
-    note = anode.suffix if isinstance(anode, Deadline) else getattr(anode, "note", None)
-    framing = not_achieved(words) if words else None
-    if framing is None and note:
-        framing = note_not_achieved(note)
-    if framing is None and words:
-        framing = undone(words)
-    if framing is None and note and isinstance(anode, Deadline):
-        framing = undone(note)  # 12月底前未完成
+    framing = _framing(anode)
     if framing is not None:
         # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
         variant = "" if framing == "plan" else framing
@@ -215,6 +204,31 @@ def _date_only(node: Deadline) -> str:
         node.year_offset,
         node.start,
     ).render()
+
+
+def _framing(anode: Node) -> str | None:
+    """What the words around the actual's number or date say it is, when not the year's result
+    (:mod:`jixiao.targets.framing`): ``plan``, ``year``, ``negated`` or ``short``. Read are the
+    words before it (a date's prefix, and those before its goal: 12月``可完成``100人) and after
+    it (a note, a date's suffix); negations only before a number, or around a date."""
+    if isinstance(anode, Deadline):
+        before = [anode.prefix, anode.goal.label if anode.goal is not None else None]
+        after = anode.suffix
+    else:
+        before = [getattr(anode, "label", None)]
+        after = getattr(anode, "note", None)
+    words = [w for w in before if w]
+    for w in words:
+        if (got := not_achieved(w)) is not None:
+            return got
+    if after and (got := note_not_achieved(after)) is not None:
+        return got
+    if isinstance(anode, Deadline) and after:
+        words.append(after)  # 12月底前未完成
+    for w in words:
+        if (got := undone(w)) is not None:
+            return got
+    return None
 
 
 _RATIO_UNITS = frozenset({"%", "‰", "百分点", "倍"})
