@@ -4,7 +4,6 @@ the terminal size left to the commands under test."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -22,9 +21,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
-def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """The commands' output as when piped to a file, however the tests are run: pytest-xdist's
     workers set COLUMNS=80, which a command reads as the width of a terminal."""
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
-    yield

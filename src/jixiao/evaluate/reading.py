@@ -244,7 +244,6 @@ def _level(tnode: Target, anode: Amount | Comparison, where: str, findings: list
     (``同比增长≥6%``, ``增长率≥6%``)."""
     if not anode.label or not isinstance(tnode, Amount | Comparison | Range):
         return True
-    actual = anode.render()
     unit = anode.amount.unit
     way = actual_change(anode.label, unit is not None and unit.symbol in _RATIO_UNITS)
     if way is None:
@@ -254,7 +253,9 @@ def _level(tnode: Target, anode: Amount | Comparison, where: str, findings: list
         return True
     variant = "" if asked is None else "fall" if way == "down" else "rise"
     findings.append(
-        finding("ACTUAL_CHANGE", where, variant=variant, actual=actual, target=tnode.render())
+        finding(
+            "ACTUAL_CHANGE", where, variant=variant, actual=anode.render(), target=tnode.render()
+        )
     )
     return False
 

@@ -1,10 +1,13 @@
-"""What the words before an actual's number say the number is, when it is not the value
+"""What the words around an actual's number or date say it is, when it is not the value
 achieved in the year: a change from an earlier level (``较上年提高5%``, ``同比下降2%``,
-``增长率12%``), a plan, forecast or goal (``预计95%``, ``计划100人``, ``力争95%``), or another
-year's value (``上年100人``). Also the change a target's own words ask for (``同比增长≥10%``).
+``增长率12%``), a plan, forecast or goal (``预计95%``, ``95%（预计）``, ``年底可完成100人``),
+another year's value (``上年100人``), or work not done (``未完成100人``, ``12月底前未完成``,
+``还差20人``). Also the change a target's own words ask for (``同比增长≥10%``), and the words
+that take back a restated target (``未``/``基本``/``预计`` + the target).
 
 :func:`jixiao.evaluate.reading.read_actual` does not score such a number as the year's result
-(``ACTUAL_CHANGE``, ``ACTUAL_NOT_ACHIEVED``).
+(``ACTUAL_CHANGE``, ``ACTUAL_NOT_ACHIEVED``); :mod:`jixiao.evaluate.tiers` does not take such a
+restatement as an echo of the target.
 """
 
 from __future__ import annotations
