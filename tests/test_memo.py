@@ -30,8 +30,9 @@ def score_rows(rows: list[dict[str, Any]], policy: Policy) -> Iterator[Any]:
 @pytest.fixture
 def policy() -> Iterator[Policy]:
     p = jixiao.load_policy("central")
+    memo.set_memo_size(p)  # a fresh memo at the defaults: other tests in this process used it
     yield p
-    memo.set_memo_size(p)  # a fresh memo at the defaults for the next test
+    memo.set_memo_size(p)  # and for the next test
 
 
 def distinct_rows(n: int, start: int = 0) -> list[dict[str, Any]]:
