@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.targets.framing import actual_change, not_achieved, qualifier, undone
+from jixiao.targets.framing import actual_change, not_achieved, note_undone, qualifier, undone
 from pair_checks import check_columnar, check_score_rows, pair_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,6 +183,72 @@ def test_an_actual_saying_it_was_not_done_is_not_scored(
 
 
 @pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥90%", "95%（未达标）"),  # was 10 of 10, verified, no finding
+        ("≥100人", "100人未完成"),
+        ("≥100人", "100人，未达到预期"),
+        ("≥90%", "95%，但未达标"),
+        ("100人", "120人（没有完成）"),  # a bare amount is met from below
+        ("=100%", "100%(未实现)"),
+        ("≤5%", "3%（未达标）"),  # met from above
+        ("80%-90%", "85%(未达到)"),
+        ("≥90%", "0.95（未达标）"),  # a fraction read as 95%
+        ("≥0.5万元", "6000元（未完成）"),  # in the target's unit
+    ],
+)
+def test_an_actual_meeting_the_target_that_says_it_did_not_is_not_scored(
+    target: str, actual: str
+) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (None, False)
+    assert codes(r) == {"ACTUAL_NOT_ACHIEVED": "warning", "SCORE_UNVERIFIED": "warning"}
+    (f,) = (f for f in r.findings if f.code == "ACTUAL_NOT_ACHIEVED")
+    tnode = jixiao.parse_target(target)
+    shown, target_shown = jixiao.parse_actual(actual, tnode).render(), tnode.render()
+    assert f.where == "actual"
+    assert f.zh.startswith(f"实际完成值「{shown}」的数值达到了年度指标值「{target_shown}」")
+    assert "the words after it say it was not met" in f.en
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score"),
+    [
+        ("≥100人", "60人（未完成）", "6.00"),  # the words agree with the number
+        ("≤5%", "8%（未达标）", "6.25"),
+        ("90%-100%", "85%（未达标）", "9.44"),
+        ("≥100人", "100人（其中3人未完成考核）", "10.00"),  # part of the work, not the target
+        ("≥100人", "100人（已完成）", "10.00"),
+    ],
+)
+def test_words_after_a_number_that_agree_with_it_leave_it_scored(
+    target: str, actual: str, score: str
+) -> None:
+    r = scored(target, actual)
+    assert (r.score, r.verified) == (Decimal(score), True)
+    assert "ACTUAL_NOT_ACHIEVED" not in codes(r)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("（未达标）", True),
+        ("未完成", True),
+        ("，但未达到目标", True),
+        ("；仍未实现", True),
+        ("（不达标）", True),
+        ("（不合格）", True),
+        ("（不合格率）", False),  # names the number, not a verdict
+        ("（其中3人未完成考核）", False),
+        ("（含补训3人）", False),
+        ("（已完成）", False),
+    ],
+)
+def test_the_words_after_a_number_saying_the_target_was_not_met(note: str, expected: bool) -> None:
+    assert note_undone(note) is expected
+
+
+@pytest.mark.parametrize(
     ("words", "expected"),
     [
         ("未完成", "negated"),
@@ -291,6 +357,7 @@ ACTUALS += ["同比下降6%", "95%，较上年提高5%", "较上年提高5个百
 ACTUALS += ["预计95%", "计划100人", "上年95%", "预计12月完成100人", "实际完成95%"]
 ACTUALS += ["95%（预计）", "100人（计划数）", "95%（抽样调查）", "100人（含补训3人）"]
 ACTUALS += ["未完成100人", "还差20人", "12月底前未完成", "年底可完成100人"]
+ACTUALS += ["95%（未达标）", "100人，未完成", "60人（未完成）", "3%（未达标）"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:

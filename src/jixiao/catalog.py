@@ -840,6 +840,13 @@ _CODES: tuple[CodeInfo, ...] = (
                 "the actual {actual!r} says how far short of the target it is, not the value "
                 "achieved: it cannot be scored; write the value achieved",
             ),
+            "contradicts": (
+                "实际完成值「{actual}」的数值达到了年度指标值「{target}」，后面的文字却说未完成或未达标，"
+                "二者矛盾，不能据此计分；请核实实际完成值，只填写实际完成的数值",
+                "the number in the actual {actual!r} meets the target {target!r} but the words "
+                "after it say it was not met: the two disagree and it cannot be scored; check the "
+                "actual and write only the value achieved",
+            ),
         },
     ),
     _c(

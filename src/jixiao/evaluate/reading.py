@@ -13,6 +13,7 @@ from jixiao.catalog import joined
 from jixiao.errors import TargetSyntaxError
 from jixiao.evaluate.findings import Finding, cell_label, finding
 from jixiao.evaluate.findings import plain_number as _plain
+from jixiao.evaluate.outcome import new_ctx
 from jixiao.forms.model import Indicator
 from jixiao.i18n import Msg
 from jixiao.targets.ast import (
@@ -30,6 +31,7 @@ from jixiao.targets.framing import (
     named_change,
     not_achieved,
     note_not_achieved,
+    note_undone,
     undone,
 )
 
@@ -52,9 +54,9 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     a fraction as a percent, an approximation). False when it cannot be scored as read: the
     cell names several comparable quantities and no rule picks one, a bare fraction under a
     small percent target reads two ways, the actual's date names a year the deadline does not
-    (the budget year is not on the row), its words say it is planned, another year's or not done
-    (``ACTUAL_NOT_ACHIEVED``), or it is a change where the target asks for a level
-    (``ACTUAL_CHANGE``)."""
+    (the budget year is not on the row), its words say it is planned, another year's or not done,
+    or its number meets the target and the words after it say it did not (``ACTUAL_NOT_ACHIEVED``),
+    or it is a change where the target asks for a level (``ACTUAL_CHANGE``)."""
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
@@ -91,7 +93,13 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
         variant = "" if framing == "plan" else framing
         findings.append(
-            finding("ACTUAL_NOT_ACHIEVED", where, variant=variant, actual=anode.render())
+            finding(
+                "ACTUAL_NOT_ACHIEVED",
+                where,
+                variant=variant,
+                actual=anode.render(),
+                target=tnode.render(),
+            )
         )
         return False
     if isinstance(tnode, Deadline):
@@ -119,6 +127,19 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
                 written=_plain(anode.value),
                 percent=low.render(),
                 fraction=high.render(),
+            )
+        )
+        return False
+    note = getattr(anode, "note", None)
+    if note and note_undone(note) and _meets(tnode, anode):
+        # 95%（未达标） against ≥90%: the number meets the target and the words say it did not
+        findings.append(
+            finding(
+                "ACTUAL_NOT_ACHIEVED",
+                where,
+                variant="contradicts",
+                actual=anode.render(),
+                target=tnode.render(),
             )
         )
         return False
@@ -258,6 +279,26 @@ def _level(tnode: Target, anode: Amount | Comparison, where: str, findings: list
         )
     )
     return False
+
+
+def _meets(tnode: Target, anode: Amount | Comparison) -> bool:
+    """True when the actual's number meets the target's bound as a policy reads it: ``≥``,
+    ``>``, ``=`` and a bare amount from below (a number above ``=100%`` is scored as met), ``≤``
+    and ``<`` from above, a range between its ends. False when the two do not compare (other
+    units: ``UNIT_MISMATCH``)."""
+    if not isinstance(tnode, Amount | Comparison | Range):
+        return False
+    ctx = new_ctx(tnode, anode, None, None)
+    value = ctx.aq
+    if value is None or ctx.actual_dim != ctx.target_dim:
+        return False
+    if isinstance(tnode, Range):
+        return ctx.tlow is not None and ctx.thigh is not None and ctx.tlow <= value <= ctx.thigh
+    if ctx.tq is None:
+        return False
+    if getattr(tnode, "op", "") in ("<=", "<"):
+        return value <= ctx.tq
+    return value >= ctx.tq
 
 
 def _approximation(

@@ -2,8 +2,9 @@
 achieved in the year: a change from an earlier level (``较上年提高5%``, ``同比下降2%``,
 ``增长率12%``), a plan, forecast or goal (``预计95%``, ``95%（预计）``, ``年底可完成100人``),
 another year's value (``上年100人``), or work not done (``未完成100人``, ``12月底前未完成``,
-``还差20人``). Also the change a target's own words ask for (``同比增长≥10%``), and the words
-that take back a restated target (``未``/``基本``/``预计`` + the target).
+``还差20人``), or a target not met where the number meets it (``95%（未达标）`` under ``≥90%``).
+Also the change a target's own words ask for (``同比增长≥10%``), and the words that take back a
+restated target (``未``/``基本``/``预计`` + the target).
 
 :func:`jixiao.evaluate.reading.read_actual` does not score such a number as the year's result
 (``ACTUAL_CHANGE``, ``ACTUAL_NOT_ACHIEVED``); :mod:`jixiao.evaluate.tiers` does not take such a
@@ -26,6 +27,7 @@ __all__ = [
     "named_change",
     "not_achieved",
     "note_not_achieved",
+    "note_undone",
     "qualifier",
     "undone",
 ]
@@ -205,7 +207,7 @@ def undone(words: str) -> str | None:
     """``negated`` when the words before an actual's number, or around its date, say it was not
     done (``未完成``100人, ``未于``12月底前完成, 12月底前``未完成``), ``short`` when they say the number
     is what is missing (``还差``20人), else None. The words after a number are not read so: in
-    ``95%（未达标）`` the number is still the one achieved.
+    ``95%（未达标）`` the number is still the one achieved (:func:`note_undone`).
 
     >>> undone("未完成"), undone("未于"), undone("尚未完成"), undone("还差")
     ('negated', 'negated', 'negated', 'short')
@@ -218,3 +220,25 @@ def undone(words: str) -> str | None:
     if _SHORT.search(text):
         return "short"
     return None
+
+
+_NOTE_UNDONE = re.compile(
+    r"^[\s（(【\[〔［,，;；:：、]*(?:但是?|可|却|仍然?|尚|还|均|暂)?"
+    r"(?:(?:未|没有|没能|没)(?:能|有|按要求)?(?:完成|达到|达标|达成|实现|到位|达)"
+    r"|不达标|不合格(?![率数人项品次例批]))"
+)
+
+
+def note_undone(note: str) -> bool:
+    """True when the words after an actual's number open by saying the target was not met
+    (``95%（未达标）``, ``100人，未完成``, ``95%，但未达到目标``). The number is still the one
+    achieved: such words only matter where it meets the target, and then the cell says two
+    things (:func:`jixiao.evaluate.reading.read_actual`). Words about part of the work
+    (``（其中3人未完成考核）``) do not open so.
+
+    >>> note_undone("（未达标）"), note_undone("，但未达到目标"), note_undone("不合格")
+    (True, True, True)
+    >>> note_undone("（其中3人未完成考核）"), note_undone("（含补训3人）"), note_undone("（已完成）")
+    (False, False, False)
+    """
+    return _NOTE_UNDONE.match(note) is not None
