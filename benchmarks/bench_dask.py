@@ -13,7 +13,8 @@ persisted there before the clock starts, so the timing is the scoring: ``score_b
 reduced on the workers to a count and a checksum of the scores, as a job writing its results
 to storage would do) and ``score_dataframe`` (a Dask DataFrame of the same rows, result columns
 added). The single-process rate of ``jixiao.score_rows`` on one partition is measured in the
-same run for comparison. Each worker is one process with one thread.
+same run for comparison. Each worker is one process with one thread, and the LocalCluster is
+started with ``jixiao.dask.CLUSTER_CONFIG`` (``--dask-defaults``: with Dask's own settings).
 """
 
 from __future__ import annotations
@@ -121,13 +122,20 @@ def main() -> None:
     ap.add_argument("--policy", default="central")
     ap.add_argument("--scheduler", help="address of a running dask scheduler (else LocalCluster)")
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run for CI)")
+    ap.add_argument(
+        "--dask-defaults",
+        action="store_true",
+        help="start the LocalCluster with Dask's default settings, not jixiao.dask.CLUSTER_CONFIG",
+    )
     ns = ap.parse_args()
     if ns.quick:
         ns.rows, ns.partitions, ns.repeat = 40_000, 4, 1
 
+    import dask
     from distributed import Client, LocalCluster
 
     import jixiao
+    import jixiao.dask as jd
 
     policy = jixiao.load_policy(ns.policy)
     print(
@@ -147,9 +155,12 @@ def main() -> None:
             client = Client(label)
             cluster = None
         else:
-            cluster = LocalCluster(
-                n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            # jixiao's settings for a scoring cluster, unless --dask-defaults (the nannies give
+            # the settings at the cluster's start to the workers)
+            with dask.config.set({} if ns.dask_defaults else jd.CLUSTER_CONFIG):
+                cluster = LocalCluster(
+                    n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             client = Client(cluster)
         try:
             # the workers import rows.py from here (an uploaded copy would not find the

@@ -42,8 +42,10 @@ peak RSS is its own):
   and ``arrow-md``); ``rule-engine-distinct`` on the distinct rows (the anchor for ``distinct``).
 * ``dask-ref`` / ``dask-1`` / ``dask-2`` — ``--dask-rows`` realistic rows in ``--partitions``
   partitions: scored in this one process by ``score_rows``, and by ``jixiao.dask.score_bag`` on a
-  ``LocalCluster`` of 1 and of 2 worker processes (one thread each; rows made and persisted on
-  the workers before the clock starts, caches cleared, each result read). Then, untimed, a digest
+  ``LocalCluster`` of 1 and of 2 worker processes (one thread each, started with
+  ``jixiao.dask.CLUSTER_CONFIG``; rows made and persisted on the workers before the clock starts,
+  caches cleared, each result read). With ``--dask-default-too``, ``dask-1-default`` and
+  ``dask-2-default`` too: the same with Dask's default settings. Then, untimed, a digest
   of every result's ``to_dict`` per partition: the cluster's results must be identical to the
   one process's (the run fails otherwise). Reported: 2 workers / 1 worker, and the load average
   before and after each run (the machine's cores may be busy with other work; 2 workers cannot
@@ -485,12 +487,14 @@ def run_dask(mode: str, n: int, seed: int, policy_name: str, partitions: int) ->
         import jixiao.dask as jd
 
         workers = int(mode.split("-")[1])
-        with (
-            LocalCluster(
+        # jixiao's settings for a scoring cluster (profiler off, monitors relaxed), set for the
+        # cluster's start (its nannies give them to the workers); dask-k-default: Dask's own
+        settings = {} if mode.endswith("-default") else jd.CLUSTER_CONFIG
+        with dask.config.set(settings):
+            cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        with cluster, Client(cluster) as client:
             # the workers import rows.py from here (an uploaded copy would not find the
             # shared corpus beside the checkout, and would make other rows)
             client.run(_import_from, str(HERE))
@@ -645,9 +649,10 @@ def _load() -> str:
 def _dask_summary(results: dict[str, list[dict[str, Any]]]) -> None:
     ref = results["dask-ref"][0]
     one, two = _median(results["dask-1"]), _median(results["dask-2"])
+    dask_modes = [m for m in results if m.startswith("dask-") and m != "dask-ref"]
     same = all(
         r["digests"] == ref["digests"] and r["checksum"] == ref["checksum"]
-        for mode in ("dask-1", "dask-2")
+        for mode in dask_modes
         for r in results[mode]
     ) and all(r["checksum"] == ref["checksum"] for r in results["procs-2"])
     print(
@@ -673,7 +678,18 @@ def _dask_summary(results: dict[str, list[dict[str, Any]]]) -> None:
         "process (dask-ref), against dask-2 / dask-1, round by round: "
         + "; ".join(f"{m:.2f}x / {d:.2f}x" for m, d in pairs)
     )
-    for mode in ("procs-2", "dask-1", "dask-2"):
+    if "dask-1-default" in results:
+        one_d, two_d = _median(results["dask-1-default"]), _median(results["dask-2-default"])
+        rounds = "; ".join(
+            f"{d2['rows_per_s'] / d1['rows_per_s']:.2f}x"
+            for d1, d2 in zip(results["dask-1-default"], results["dask-2-default"], strict=True)
+        )
+        print(
+            f"    with Dask's default settings (dask-k-default): 2 workers / 1: "
+            f"{two_d / one_d:.2f}x (by round {rounds}); 1 worker: {one / one_d:.2f}x as fast "
+            f"with jixiao.dask.CLUSTER_CONFIG, 2 workers: {two / two_d:.2f}x"
+        )
+    for mode in ("procs-2", *dask_modes):
         loads = ", ".join(f"{r['load_before']:.1f}→{r['load_after']:.1f}" for r in results[mode])
         print(f"    {mode}: 1-minute load average before→after each run: {loads}")
     if not same:
@@ -739,6 +755,11 @@ def main() -> None:
     )
     ap.add_argument("--partitions", type=int, default=8, help="partitions of the Dask runs")
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask runs")
+    ap.add_argument(
+        "--dask-default-too",
+        action="store_true",
+        help="also run dask-1 and dask-2 with Dask's default settings (dask-k-default)",
+    )
     ap.add_argument(
         "--quick",
         action="store_true",
@@ -813,6 +834,8 @@ def main() -> None:
     dn = ns.rows if ns.dask_rows is None else ns.dask_rows
     if not ns.no_dask and dn:
         plan += [("dask-ref", dn), ("procs-2", dn), ("dask-1", dn), ("dask-2", dn)]
+        if ns.dask_default_too:
+            plan += [("dask-1-default", dn), ("dask-2-default", dn)]
     print(
         f"python {platform.python_version()} on {platform.machine()} ({platform.system()}), "
         f"{os.cpu_count()} CPUs; policy {ns.policy}; {ns.repeat} run(s) of each, interleaved; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,16 +27,58 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
+    """Two worker processes started with the settings jixiao recommends for scoring."""
+    import dask
+
+    with dask.config.set(jd.CLUSTER_CONFIG):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
+
+
+def _settings(dask_worker: Any) -> tuple[dict[str, object], list[str]]:
+    import dask
+
+    return {k: dask.config.get(k) for k in jd.CLUSTER_CONFIG}, sorted(
+        dask_worker.periodic_callbacks
+    )
+
+
+def test_the_cluster_settings_reach_the_worker_processes(client: Any) -> None:
+    """Set around the LocalCluster's start, the settings are those of the spawned workers, and
+    the profiler is off (a worker with it on has a ``profile`` periodic callback)."""
+    got = client.run(_settings)
+    assert len(got) == 2
+    for settings, callbacks in got.values():
+        assert settings == jd.CLUSTER_CONFIG
+        assert "profile" not in callbacks and "heartbeat" in callbacks
+
+
+def test_the_cluster_settings_in_the_docs_are_jixiaos() -> None:
+    """docs/scale.md gives the settings as YAML for a real cluster's nodes: the same ones."""
+    import yaml
+
+    text = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 2  # the Chinese and the English section
+
+    def flat(tree: Any, prefix: str = "") -> dict[str, object]:
+        if not isinstance(tree, dict):
+            return {prefix: tree}
+        out: dict[str, object] = {}
+        for k, v in tree.items():
+            out.update(flat(v, f"{prefix}.{k}" if prefix else k))
+        return out
+
+    for block in blocks:
+        assert flat(yaml.safe_load(block)) == jd.CLUSTER_CONFIG
 
 
 def test_a_bag_of_rows_scores_as_in_one_process(client: Any) -> None:

@@ -30,7 +30,23 @@ from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 from jixiao.tables import score_table
 
-__all__ = ["score_bag", "score_dataframe", "score_forms_bag"]
+__all__ = ["CLUSTER_CONFIG", "score_bag", "score_dataframe", "score_forms_bag"]
+
+#: Dask settings for a cluster that scores: set them before it starts
+#: (``with dask.config.set(jixiao.dask.CLUSTER_CONFIG): LocalCluster(...)``; a ``LocalCluster``
+#: passes them to its worker processes) or, on a real cluster, in the Dask configuration of
+#: every node (docs/scale.md gives them as YAML). Scoring is long, CPU-bound Python: Dask's
+#: statistical profiler interrupts each worker every 10 ms to walk its stack, and the scheduler,
+#: nannies and client poll memory, the system and their event loops many times a second. Where
+#: every core runs a worker, that polling takes CPU from the workers. The price: no profile in
+#: the dashboard, and a worker over its memory limit is noticed within a second, not 0.1 s
+#: (docs/scale.md, section 5, has both measured).
+CLUSTER_CONFIG: dict[str, object] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+}
 
 _OUTPUTS = ("results", "dicts", "records")
 
