@@ -91,16 +91,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     framing = _framing(anode)
     if framing is not None:
         # 预计95%, 计划于11月完成, 上年100人: not what was achieved in the year
-        variant = "" if framing == "plan" else framing
-        findings.append(
-            finding(
-                "ACTUAL_NOT_ACHIEVED",
-                where,
-                variant=variant,
-                actual=anode.render(),
-                target=tnode.render(),
-            )
-        )
+        findings.append(_not_achieved("" if framing == "plan" else framing, where, tnode, anode))
         return False
     if isinstance(tnode, Deadline):
         _read_timing(tnode, anode, where, findings)
@@ -133,15 +124,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     note = getattr(anode, "note", None)
     if note and note_undone(note) and _meets(tnode, anode):
         # 95%（未达标） against ≥90%: the number meets the target and the words say it did not
-        findings.append(
-            finding(
-                "ACTUAL_NOT_ACHIEVED",
-                where,
-                variant="contradicts",
-                actual=anode.render(),
-                target=tnode.render(),
-            )
-        )
+        findings.append(_not_achieved("contradicts", where, tnode, anode))
         return False
     if reading == "fraction":
         written = _plain(anode.value.scaleb(-2))
@@ -162,6 +145,16 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         findings.append(finding("ACTUAL_NOTE", where, quantity=shown, rest=rest))
     _approximation(anode, tnode, shown, where, findings)
     return True
+
+
+def _not_achieved(variant: str, where: str, tnode: Target, anode: Node) -> Finding:
+    return finding(
+        "ACTUAL_NOT_ACHIEVED",
+        where,
+        variant=variant,
+        actual=anode.render(),
+        target=tnode.render(),
+    )
 
 
 def place_deadline(
