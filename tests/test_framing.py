@@ -237,6 +237,9 @@ def test_words_after_a_number_that_agree_with_it_leave_it_scored(
         ("，但未达到目标", True),
         ("；仍未实现", True),
         ("（不达标）", True),
+        ("（未全部达标）", True),
+        ("（部分未完成）", True),
+        ("，个别未达到", True),
         ("（不合格）", True),
         ("（不合格率）", False),  # names the number, not a verdict
         ("（其中3人未完成考核）", False),

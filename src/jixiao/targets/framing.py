@@ -223,8 +223,9 @@ def undone(words: str) -> str | None:
 
 
 _NOTE_UNDONE = re.compile(
-    r"^[\s（(【\[〔［,，;；:：、]*(?:但是?|可|却|仍然?|尚|还|均|暂)?"
-    r"(?:(?:未|没有|没能|没)(?:能|有|按要求)?(?:完成|达到|达标|达成|实现|到位|达)"
+    r"^[\s（(【\[〔［,，;；:：、]*(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?"
+    r"(?:(?:未|没有|没能|没)(?:能|有|按要求)?(?:全部|全|完全|全面)?"
+    r"(?:完成|达到|达标|达成|实现|到位|达)"
     r"|不达标|不合格(?![率数人项品次例批]))"
 )
 
@@ -238,6 +239,8 @@ def note_undone(note: str) -> bool:
 
     >>> note_undone("（未达标）"), note_undone("，但未达到目标"), note_undone("不合格")
     (True, True, True)
+    >>> note_undone("（未全部完成）"), note_undone("（部分未达标）")
+    (True, True)
     >>> note_undone("（其中3人未完成考核）"), note_undone("（含补训3人）"), note_undone("（已完成）")
     (False, False, False)
     """
