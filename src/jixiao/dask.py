@@ -40,7 +40,7 @@ __all__ = ["CLUSTER_CONFIG", "score_bag", "score_dataframe", "score_forms_bag"]
 #: nannies and client poll memory, the system and their event loops many times a second. Where
 #: every core runs a worker, that polling takes CPU from the workers. The price: no profile in
 #: the dashboard, and a worker over its memory limit is noticed within a second, not 0.1 s
-#: (docs/scale.md, section 5, has both measured).
+#: (docs/scale.md, item 45, has both measured).
 CLUSTER_CONFIG: dict[str, object] = {
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",
