@@ -147,8 +147,10 @@ def not_achieved(label: str) -> str | None:
     return None
 
 
+#: What a note after a number may open with: spaces, an opening bracket, a comma or colon.
+_NOTE_OPEN = r"^[\s（(【\[〔［,，;；:：、]*"
 _NOTE_EDGE = re.compile(
-    r"^[\s（(【\[〔［,，;；:：]*(?:完成|实现|达到|达成)?[\s（(【\[〔［]*|[\s）)】\]〕］。.]*$"
+    _NOTE_OPEN + r"(?:完成|实现|达到|达成)?[\s（(【\[〔［]*|[\s）)】\]〕］。.]*$"
 )
 
 
@@ -196,10 +198,12 @@ def qualifier(words: str) -> str | None:
     return None
 
 
-_UNDONE_VERB = "(?:完成|达到|达成|实现|达|到位|开展|启动|验收|完工|竣工|执行|落实|交付|支付|拨付|发放|兑现|培训)"
-_UNDONE = re.compile(
-    f"(?:未|没有|没能|没)(?:能|有|按期|按时|如期)?{_UNDONE_VERB}|未于|未在|未达标|不达标|尚未|暂未|未能"
+#: Work or a target not done: 未完成, 没有达到, 未按期完成, 未全部达标, 未验收.
+_NOT_DONE = (
+    "(?:未|没有|没能|没)(?:能|有|按期|按时|如期|按要求)?(?:全部|全|完全|全面)?"
+    "(?:完成|达到|达成|达标|实现|达|到位|开展|启动|验收|完工|竣工|执行|落实|交付|支付|拨付|发放|兑现|培训)"
 )
+_UNDONE = re.compile(f"{_NOT_DONE}|未于|未在|不达标|尚未|暂未|未能")
 _SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺)(?:额|口)?$|缺口$")
 
 
@@ -223,10 +227,8 @@ def undone(words: str) -> str | None:
 
 
 _NOTE_UNDONE = re.compile(
-    r"^[\s（(【\[〔［,，;；:：、]*(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?"
-    r"(?:(?:未|没有|没能|没)(?:能|有|按要求)?(?:全部|全|完全|全面)?"
-    r"(?:完成|达到|达标|达成|实现|到位|达)"
-    r"|不达标|不合格(?![率数人项品次例批]))"
+    _NOTE_OPEN
+    + f"(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?(?:{_NOT_DONE}|不达标|不合格(?![率数人项品次例批]))"
 )
 
 
