@@ -47,7 +47,8 @@ def rewrite(page: str) -> str:
                 n += 1
             section = section[:head] + block + "\n".join(rest[n:])
         else:
-            meaning = re.search(r"^- Meaning: .*\n", section, flags=re.M)
+            # after the whole Meaning item, its continuation lines included
+            meaning = re.search(r"^- Meaning: .*\n(?:  .*\n)*", section, flags=re.M)
             assert meaning, f"§{code} has no Meaning line"
             section = section[: meaning.end()] + block + section[meaning.end() :]
         page = page[:start] + section + page[end:]

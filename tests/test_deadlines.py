@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.evaluate.reading import on_time
+from jixiao.evaluate.timing import on_time
 from jixiao.targets import parse_actual, parse_target
 from jixiao.targets.ast import Deadline
 from pair_checks import check_columnar, check_score_rows, pair_rows

@@ -19,7 +19,15 @@ from typing import Any
 import pytest
 
 import jixiao
-from jixiao.targets.framing import actual_change, not_achieved, note_undone, qualifier, undone
+from jixiao.targets.framing import (
+    actual_change,
+    not_achieved,
+    note_undone,
+    other_basis,
+    part_of_year,
+    qualifier,
+    undone,
+)
 from pair_checks import check_columnar, check_score_rows, pair_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,12 +363,22 @@ def test_the_words_of_a_plan_or_another_year(label: str, expected: str | None) -
 
 
 TARGETS = ["≥90%", "≤5%", "≥100人", "同比增长≥10%", "降低5%以上", "90%-100%", "较上年提高5%"]
+TARGETS += ["人均≥100人"]
 ACTUALS = ["较上年提高5%", "同比下降2%", "提高5%", "95%", "比上年多20人", "120人", "同比增长12%"]
 ACTUALS += ["同比下降6%", "95%，较上年提高5%", "较上年提高5个百分点", "约95%", "提高至95%"]
 ACTUALS += ["预计95%", "计划100人", "上年95%", "预计12月完成100人", "实际完成95%"]
 ACTUALS += ["95%（预计）", "100人（计划数）", "95%（抽样调查）", "100人（含补训3人）"]
 ACTUALS += ["未完成100人", "还差20人", "12月底前未完成", "年底可完成100人"]
 ACTUALS += ["95%（未达标）", "100人，未完成", "60人（未完成）", "3%（未达标）"]
+ACTUALS += [
+    "上半年95%",
+    "95%（上半年）",
+    "前三季度累计完成120人",
+    "截至11月底完成3%",
+    "1-12月完成95%",
+]
+ACTUALS += ["将近100人", "接近100%", "接近95%", "近3%"]
+ACTUALS += ["共计3000人", "户均120人", "人均120人"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:
@@ -371,7 +389,13 @@ def change_rows(filler: int) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 def test_score_rows_gives_the_evaluators_results_on_change_rows(policy: str) -> None:
     raised = check_score_rows(change_rows(600), policy)
-    assert {"ACTUAL_CHANGE", "ACTUAL_NOT_ACHIEVED"} <= raised
+    assert {
+        "ACTUAL_CHANGE",
+        "ACTUAL_NOT_ACHIEVED",
+        "ACTUAL_PART_YEAR",
+        "ACTUAL_BOUND_ONLY",
+        "ACTUAL_BASIS",
+    } <= raised
 
 
 @pytest.mark.parametrize("policy", POLICY_NAMES)
@@ -388,6 +412,7 @@ def test_the_columnar_path_gives_the_same_on_change_rows() -> None:
     want = check_columnar(change_rows(300), "central")
     assert any("ACTUAL_CHANGE" in w[2] for w in want)
     assert any("ACTUAL_NOT_ACHIEVED" in w[2] for w in want)
+    assert any("ACTUAL_PART_YEAR" in w[2] for w in want)
 
 
 ECHOED = "定性提高领导干部依法决策能力"
@@ -446,3 +471,197 @@ def test_a_restated_target_is_still_an_echo(target: str, actual: str) -> None:
 )
 def test_the_words_that_take_a_restated_target_back(words: str, kind: str | None) -> None:
     assert qualifier(words) == kind
+
+
+# ------------------------------------------------------------------ a part of the year
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "score"),
+    [
+        ("≥90%", "上半年95%", "10.00"),  # was verified, no finding
+        ("≥90%", "第三季度95%", "10.00"),
+        ("≥90%", "前三季度95%", "10.00"),
+        ("≥100人", "前三季度累计完成120人", "10.00"),
+        ("≥90%", "1-11月完成95%", "10.00"),
+        ("≥90%", "一至十月完成95%", "10.00"),
+        ("≥90%", "95%（上半年）", "10.00"),
+        ("≥90%", "95%，1-10月数据", "10.00"),
+        ("≥90%", "下半年85%", "9.44"),  # short of the target: the number is scored all the same
+        ("≤60万元", "上半年支出50万元", "10.00"),  # half a year's spending under a year's cap
+    ],
+)
+def test_a_figure_for_part_of_the_year_is_scored_unverified(
+    target: str, actual: str, score: str
+) -> None:
+    r = scored(target, actual)
+    assert codes(r)["ACTUAL_PART_YEAR"] == "warning"
+    assert r.score == Decimal(score) and not r.verified
+    (f,) = [f for f in r.findings if f.code == "ACTUAL_PART_YEAR"]
+    assert "全年" in f.zh and "whole year" in f.en
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≤60万元", "截至11月底支出50万元"),  # was 10 of 10, verified
+        ("≤60万元", "12月15日前完成50万元"),
+        ("≤5%", "截至10月底完成3%"),
+        ("80%-90%", "截至9月30日完成85%"),
+    ],
+)
+def test_a_figure_as_of_a_date_before_the_years_end_under_a_cap(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert not r.verified and r.score is not None
+    (f,) = [f for f in r.findings if f.code == "ACTUAL_PART_YEAR"]
+    assert f.severity == "warning" and "截至" in f.zh
+    assert f"「{jixiao.parse_target(target).render()}」" in f.zh
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥90%", "1-12月完成95%"),  # the whole year
+        ("≥90%", "全年95%"),
+        ("≥100人", "全年完成100人，其中上半年60人"),  # the words after are about part of it
+        ("≤60万元", "截至12月底支出50万元"),
+        ("≥100人", "截至10月底已培训120人"),  # a floor reached early stands
+        ("≥90%", "95%（抽样调查）"),
+    ],
+)
+def test_a_figure_for_the_whole_year_is_verified(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert "ACTUAL_PART_YEAR" not in codes(r)
+    assert r.score == Decimal("10.00") and r.verified
+
+
+@pytest.mark.parametrize(
+    ("label", "note", "expected"),
+    [
+        ("上半年", None, "上半年"),
+        ("2023年1-11月完成", None, "1-11月"),
+        ("1至10月份累计", None, "1至10月份"),
+        ("一至十一月", None, "一至十一月"),
+        ("截至10月底已完成", None, "截至10月底"),
+        ("截止2023年9月30日", None, "截止2023年9月30日"),
+        ("第四季度", None, "第四季度"),
+        (None, "（前三季度）", "前三季度"),
+        (None, "，上半年数据", "上半年"),
+        ("四季度末", None, None),  # the year's end
+        ("1-12月", None, None),
+        ("一至十二月", None, None),
+        ("截至12月底", None, None),
+        ("全年", "（含上半年补训3人）", None),
+        ("第3批", None, None),
+        ("2021-2023年", None, None),
+    ],
+)
+def test_the_words_of_a_part_of_the_year(
+    label: str | None, note: str | None, expected: str | None
+) -> None:
+    assert part_of_year(label, note) == expected
+
+
+# ---------------------------------------------- a number approached from below (将近, 接近)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥100人", "将近100人"),  # was 10 of 10, verified: fewer than 100 does not meet ≥100人
+        ("=100%", "接近100%"),
+        ("≥90%", "几乎90%"),
+        ("80%-90%", "近80%"),
+        ("100人", "近100人"),
+    ],
+)
+def test_a_number_approached_from_below_at_the_targets_edge_is_unverified(
+    target: str, actual: str
+) -> None:
+    r = scored(target, actual)
+    assert codes(r)["ACTUAL_BOUND_ONLY"] == "warning" and not r.verified
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("≥90%", "接近95%"),  # a little short of 95% still meets ≥90%
+        ("≤5%", "近5%"),  # short of 5% meets ≤5%
+        ("≥100人", "将近120人"),
+    ],
+)
+def test_a_number_approached_from_below_clear_of_the_edge_is_approximate(
+    target: str, actual: str
+) -> None:
+    r = scored(target, actual)
+    assert codes(r).get("ACTUAL_APPROXIMATE") == "info" and "ACTUAL_BOUND_ONLY" not in codes(r)
+    assert r.verified and r.score == Decimal("10.00")
+
+
+def test_near_reads_as_its_own_approximation_and_renders_back() -> None:
+    target = jixiao.parse_target("≥100人")
+    for text in ("将近100人", "接近100人", "几乎100人", "近100人"):
+        node = jixiao.parse_actual(text, target)
+        assert node.approx == "near" and node.render() == "近100人"
+        assert jixiao.parse_actual(node.render(), target) == node
+
+
+# ------------------------------------------------- a target per person, an actual in total
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "variant"),
+    [
+        ("人均≥500元", "共发放50万元", ""),  # was 10 of 10, verified
+        ("月均≥90人", "全年1100人", ""),
+        ("日均≥100人次", "累计3万人次", ""),
+        ("≥500元（人均）", "共计50万元", ""),
+        ("人均补助≥500元", "户均600元", "other"),
+        ("平均每户≥2000元", "每人800元", "other"),
+    ],
+)
+def test_a_total_under_a_target_per_person_is_not_scored(
+    target: str, actual: str, variant: str
+) -> None:
+    r = scored(target, actual)
+    assert r.score is None and not r.verified
+    (f,) = [f for f in r.findings if f.code == "ACTUAL_BASIS"]
+    assert f.severity == "warning"
+    assert ("总数" in f.zh) == (variant == "") and ("a total" in f.en) == (variant == "")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual"),
+    [
+        ("人均≥500元", "600元"),  # the number alone: the figure the target asks for
+        ("人均≥500元", "人均600元"),
+        ("平均每户≥2000元", "户均2500元"),
+        ("人均≥500元", "平均600元"),
+        ("≥1000人", "共1200人"),  # no basis in the target
+    ],
+)
+def test_a_figure_on_the_targets_basis_is_scored(target: str, actual: str) -> None:
+    r = scored(target, actual)
+    assert "ACTUAL_BASIS" not in codes(r)
+    assert r.score == Decimal("10.00") and r.verified
+
+
+@pytest.mark.parametrize(
+    ("target_words", "actual_words", "expected"),
+    [
+        ("人均", "共发放", ""),
+        ("月均", "全年", ""),
+        ("人均", "户均", "户均"),
+        ("每天", "日均", None),  # 天 and 日 are one basis
+        ("每名学生", "人均", None),
+        ("人均", "平均", None),
+        ("人均", None, None),
+        (None, "共计", None),
+        ("人均增收", "总计", ""),
+        ("补助标准", "共发放", None),
+    ],
+)
+def test_the_words_of_another_basis(
+    target_words: str | None, actual_words: str | None, expected: str | None
+) -> None:
+    assert other_basis(target_words, actual_words) == expected

@@ -850,6 +850,49 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "ACTUAL_BASIS",
+        "warning",
+        "年度指标值是按人、户、月等平均的数，实际完成值是总数或按其他单位平均的数，二者不可比",
+        "the target is per person, household, month …; the actual is a total or per something else",
+        unverifying=True,
+        msgs={
+            "": (
+                "年度指标值「{target}」是{basis}数，实际完成值「{actual}」是总数，二者不可比，"
+                "不能据此计分；请填写{basis}数",
+                "the target {target!r} is a {basis} (per-unit) figure and the actual {actual!r} "
+                "a total: they do not compare and it cannot be scored; write the {basis} figure",
+            ),
+            "other": (
+                "年度指标值「{target}」是{basis}数，实际完成值「{actual}」是{other}数，二者不可比，"
+                "不能据此计分；请填写{basis}数",
+                "the target {target!r} is a {basis} figure and the actual {actual!r} a {other} "
+                "one: they do not compare and it cannot be scored; write the {basis} figure",
+            ),
+        },
+    ),
+    _c(
+        "ACTUAL_PART_YEAR",
+        "warning",
+        "实际完成值只是年内一段时间的数，不是全年的实际完成值",
+        "the actual is for part of the year, not the whole year",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成值「{actual}」是{period}的数，不是全年的实际完成值；暂按{quantity}计分，"
+                "须核实全年的数值",
+                "the actual {actual!r} is the figure for {period}, not for the whole year: scored "
+                "as {quantity} for now; check the year's figure",
+            ),
+            "date": (
+                "实际完成值「{actual}」是截至{date}的数，年度指标值「{target}」限定的是全年的数值，"
+                "{date}以后的部分未计在内；暂按{quantity}计分，须核实全年的数值",
+                "the actual {actual!r} is the figure as of {date}, and the target {target!r} bounds "
+                "the whole year's: what came after is not in it; scored as {quantity} for now; "
+                "check the year's figure",
+            ),
+        },
+    ),
+    _c(
         "ACTUAL_CHANGE",
         "warning",
         "实际完成值是较基期的变化量，不是年度指标值要求的数值",

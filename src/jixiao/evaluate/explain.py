@@ -216,7 +216,7 @@ def reading_clause(actual: Node | None, en: bool) -> str:
             (f"实际完成值「{written}」按比例读作{shown}", f"the bare {written} is read as {shown}")
         )
     core = actual_text(actual)
-    if isinstance(actual, Amount) and actual.approx == "about":
+    if isinstance(actual, Amount) and actual.approx in ("about", "near"):
         parts.append(
             (f"「{core}」为约数，按{shown}计", f"{core!r} is approximate; {shown} is used")
         )

@@ -4,16 +4,12 @@ approximation or a bound)."""
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
-import attrs
-
 from jixiao.catalog import joined
 from jixiao.errors import TargetSyntaxError
 from jixiao.evaluate.findings import Finding, cell_label, finding
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.outcome import new_ctx
+from jixiao.evaluate.timing import date_only, needs_year, read_timing
 from jixiao.forms.model import Indicator
 from jixiao.i18n import Msg
 from jixiao.targets.ast import (
@@ -32,10 +28,13 @@ from jixiao.targets.framing import (
     not_achieved,
     note_not_achieved,
     note_undone,
+    other_basis,
+    part_of_year,
+    per_unit,
     undone,
 )
 
-__all__ = ["on_time", "part_done", "place_deadline", "read_actual", "unreadable_text"]
+__all__ = ["read_actual", "unreadable_text"]
 
 
 def unreadable_text(ind: Indicator, field: str, err: TargetSyntaxError) -> Finding:
@@ -56,7 +55,9 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     small percent target reads two ways, the actual's date names a year the deadline does not
     (the budget year is not on the row), its words say it is planned, another year's or not done,
     or its number meets the target and the words after it say it did not (``ACTUAL_NOT_ACHIEVED``),
-    or it is a change where the target asks for a level (``ACTUAL_CHANGE``)."""
+    or it is a change where the target asks for a level (``ACTUAL_CHANGE``), or a total where the
+    target is a figure per person (``ACTUAL_BASIS``). A figure for part of the year is scored with
+    a warning (``ACTUAL_PART_YEAR``)."""
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
@@ -74,7 +75,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             )
             return False
         return True
-    if isinstance(anode, Deadline) and _needs_year(tnode, anode):
+    if isinstance(anode, Deadline) and needs_year(tnode, anode):
         # 12月底前 against 2024年1月: the deadline is in the budget year (or the one after, for
         # 次年3月底前), which the row does not name; comparing months alone would call a date a
         # year late on time
@@ -82,7 +83,7 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
             finding(
                 "DEADLINE_YEAR_UNKNOWN",
                 where,
-                actual=_date_only(anode),
+                actual=date_only(anode),
                 year=anode.year,
                 target=tnode.render(),
             )
@@ -94,19 +95,23 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         findings.append(_not_achieved("" if framing == "plan" else framing, where, tnode, anode))
         return False
     if isinstance(tnode, Deadline):
-        _read_timing(tnode, anode, where, findings)
+        read_timing(tnode, anode, where, findings)
     if isinstance(anode, Deadline) and anode.reading == "chosen":
-        date = _date_only(anode)
+        date = date_only(anode)
         findings.append(finding("ACTUAL_AMBIGUOUS", where, variant="date", date=date))
         return True
     if isinstance(anode, Deadline) and anode.reading == "extracted":
-        date = _date_only(anode)
+        date = date_only(anode)
         rest = joined((t for t in (anode.prefix, anode.suffix) if t), "ellipsis")
         findings.append(finding("ACTUAL_NOTE", where, variant="date", date=date, rest=rest))
         return True
+    if isinstance(anode, Deadline) and anode.goal is not None:
+        _as_of(tnode, anode, where, findings)
     if not isinstance(anode, Amount | Comparison):
         return True
     if not _level(tnode, anode, where, findings):
+        return False
+    if not _basis(tnode, anode, where, findings):
         return False
     shown = anode.amount.render()
     if reading == "fraction_or_percent":
@@ -126,6 +131,12 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         # 95%（未达标） against ≥90%: the number meets the target and the words say it did not
         findings.append(_not_achieved("contradicts", where, tnode, anode))
         return False
+    period = part_of_year(getattr(anode, "label", None), note)
+    if period is not None:
+        # 上半年95%, 前三季度累计完成120人: the number is not the year's
+        findings.append(
+            finding("ACTUAL_PART_YEAR", where, actual=anode.render(), period=period, quantity=shown)
+        )
     if reading == "fraction":
         written = _plain(anode.value.scaleb(-2))
         findings.append(finding("FRACTION_AS_PERCENT", where, written=written, quantity=shown))
@@ -147,6 +158,30 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     return True
 
 
+def _as_of(tnode: Target, anode: Deadline, where: str, findings: list[Finding]) -> None:
+    """``ACTUAL_PART_YEAR`` (``date``) when a quantity dated before the year's end (截至10月底支出
+    50万元) stands against a cap or a range (``≤60万元``): what came in the rest of the year is not
+    in it, so it cannot show the year stayed within the bound. Under ``≥`` a figure reached by
+    then (10月底前完成120人) stands: it is what was achieved, early."""
+    capped = isinstance(tnode, Range) or (isinstance(tnode, Comparison) and tnode.op in ("<=", "<"))
+    if not capped or anode.goal is None:
+        return
+    day = anode.written_day
+    if anode.month is None or (anode.month == 12 and (day is None or day >= 31)):
+        return
+    findings.append(
+        finding(
+            "ACTUAL_PART_YEAR",
+            where,
+            variant="date",
+            actual=anode.render(),
+            date=date_only(anode),
+            target=tnode.render(),
+            quantity=anode.goal.render(),
+        )
+    )
+
+
 def _not_achieved(variant: str, where: str, tnode: Target, anode: Node) -> Finding:
     return finding(
         "ACTUAL_NOT_ACHIEVED",
@@ -155,69 +190,6 @@ def _not_achieved(variant: str, where: str, tnode: Target, anode: Node) -> Findi
         actual=anode.render(),
         target=tnode.render(),
     )
-
-
-def place_deadline(
-    ind: Indicator,
-    tnode: Target,
-    anode: Node,
-    year: int | None,
-    findings: list[Finding],
-    given: bool = False,
-) -> Target:
-    """The target deadline placed in the budget *year* (the form's, or with *given* the one the
-    caller gave for its rows), where the row needs it: the actual's date names a year and the
-    deadline names none (``12月底前`` against ``2024年1月``; ``次年3月底前`` is in the year after).
-    The info ``DEADLINE_IN_BUDGET_YEAR`` on the target cell says which year was taken. Any other
-    row, or no budget year, keeps its target as read (and such a row is then
-    :func:`read_actual`'s ``DEADLINE_YEAR_UNKNOWN``)."""
-    if year is None or not isinstance(tnode, Deadline) or not _needs_year(tnode, anode):
-        return tnode
-    placed_year = year + tnode.year_offset
-    start = tnode.start
-    if start is not None and start[0] is None:  # 1月1日-12月31日: the period is in that year
-        start = (placed_year, start[1], start[2])
-    placed = attrs.evolve(tnode, year=placed_year, year_offset=0, start=start)
-    findings.append(
-        finding(
-            "DEADLINE_IN_BUDGET_YEAR",
-            ind.cell("target"),
-            variant="given" if given else "",
-            target=_deadline_only(tnode),
-            year=year,
-            placed=_deadline_only(placed),
-        )
-    )
-    return placed
-
-
-def _needs_year(tnode: Node, anode: Node) -> bool:
-    """True when the actual's date names a year and the target's deadline names none: whether
-    it is on time rests on the budget year."""
-    return (
-        isinstance(anode, Deadline)
-        and isinstance(tnode, Deadline)
-        and anode.year is not None
-        and tnode.year is None
-    )
-
-
-def _deadline_only(node: Deadline) -> str:
-    """A deadline as written, without the words or the quantity around it (``12月底前``)."""
-    return attrs.evolve(node, goal=None, prefix=None, suffix=None, reading=None).render()
-
-
-def _date_only(node: Deadline) -> str:
-    """The date of a deadline without the words around it."""
-    return Deadline(
-        node.year,
-        node.month,
-        node.written_day,
-        node.end_of_month,
-        "at",
-        node.year_offset,
-        node.start,
-    ).render()
 
 
 def _framing(anode: Node) -> str | None:
@@ -274,6 +246,30 @@ def _level(tnode: Target, anode: Amount | Comparison, where: str, findings: list
     return False
 
 
+def _basis(tnode: Target, anode: Amount | Comparison, where: str, findings: list[Finding]) -> bool:
+    """False, with ``ACTUAL_BASIS``, when the target is a figure per something (``人均≥500元``)
+    and the actual's words say it is a total (``共发放50万元``) or per something else (``户均``):
+    its number is not what the target bounds (:func:`jixiao.targets.framing.other_basis`)."""
+    twords = "".join(w for w in (getattr(tnode, "label", None), getattr(tnode, "note", None)) if w)
+    other = other_basis(twords, anode.label)
+    if other is None:
+        return True
+    asked = per_unit(twords)
+    assert asked is not None
+    findings.append(
+        finding(
+            "ACTUAL_BASIS",
+            where,
+            variant="other" if other else "",
+            target=tnode.render(),
+            actual=anode.render(),
+            basis=asked[0],
+            other=other,
+        )
+    )
+    return False
+
+
 def _meets(tnode: Target, anode: Amount | Comparison) -> bool:
     """True when the actual's number meets the target's bound as a policy reads it: ``≥``,
     ``>``, ``=`` and a bare amount from below (a number above ``=100%`` is scored as met), ``≤``
@@ -294,12 +290,24 @@ def _meets(tnode: Target, anode: Amount | Comparison) -> bool:
     return value >= ctx.tq
 
 
+def _at_lower_edge(tnode: Target, anode: Amount | Comparison) -> bool:
+    """True when the actual's number meets the target and is its lower bound (100人 under
+    ``≥100人``, 100% under ``=100%``, 80% under ``80%-90%``): any less would not meet it."""
+    if not _meets(tnode, anode) or getattr(tnode, "op", "") in ("<=", "<"):
+        return False
+    ctx = new_ctx(tnode, anode, None, None)
+    low = ctx.tlow if isinstance(tnode, Range) else ctx.tq
+    return low is not None and ctx.aq == low
+
+
 def _approximation(
     anode: Amount | Comparison, tnode: Target, shown: str, where: str, findings: list[Finding]
 ) -> None:
-    """约45人 / 200余人 / 40人以上 / 不到200人 in an actual: the number is scored and the finding
-    says so. A bound on the side that favours the claim (不到200人 against ≥200人: the true value
-    is below the number scored) is a warning, since the score may be higher than earned."""
+    """约45人 / 200余人 / 40人以上 / 不到200人 / 将近100人 in an actual: the number is scored and
+    the finding says so. A bound on the side that favours the claim (不到200人 against ≥200人: the
+    true value is below the number scored) is a warning, since the score may be higher than
+    earned; so is a number approached from below (将近100人, 接近100%) that meets the target only
+    at its lower edge (≥100人, =100%): a little short of it, the target is not met."""
     if isinstance(anode, Comparison):
         side = {">=": "over", ">": "over", "<=": "under", "<": "under"}.get(anode.op)
         if side is None:
@@ -309,6 +317,17 @@ def _approximation(
     else:
         return
     text = anode.render()
+    if side == "near":
+        # 将近100人: the true value is a little short of the number
+        if _at_lower_edge(tnode, anode):
+            findings.append(
+                finding("ACTUAL_BOUND_ONLY", where, variant="under", actual=text, quantity=shown)
+            )
+        else:
+            findings.append(
+                finding("ACTUAL_APPROXIMATE", where, variant="about", actual=text, quantity=shown)
+            )
+        return
     t_op = getattr(tnode, "op", "")
     ranged = isinstance(tnode, Range)
     favours = (side == "under" and (ranged or t_op not in ("<=", "<"))) or (
@@ -320,138 +339,3 @@ def _approximation(
         )
         return
     findings.append(finding("ACTUAL_APPROXIMATE", where, variant=side, actual=text, quantity=shown))
-
-
-def _read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Finding]) -> None:
-    """Findings when what the actual says cannot show that the deadline was kept, or shows that
-    it was not while a quantity will be scored. Its date only a month (or a year) with the
-    deadline inside it (``11月完成`` against ``11月15日前``): on time or late cannot be told
-    (``DEADLINE_UNCHECKED``); its date with part of the work (``11月完成80%``, :func:`part_done`):
-    the date names no tier (``DEADLINE_UNCHECKED``, ``part``). Under a deadline fused with a
-    quantity (``11月底完成100%``), which a policy scores by the quantity: an actual giving the
-    quantity but no date (``DEADLINE_UNCHECKED``, ``no_date``), or a date after the deadline
-    (``DEADLINE_LATE``): scoring the quantity alone would give the marks of a row done on time."""
-    if isinstance(anode, Deadline):
-        met = on_time(tnode, anode)
-        if part_done(tnode, anode):
-            assert anode.quantity is not None
-            findings.append(
-                finding(
-                    "DEADLINE_UNCHECKED",
-                    where,
-                    variant="part",
-                    actual=anode.render(),
-                    quantity=anode.quantity.render(),
-                    deadline=_deadline_only(tnode),
-                )
-            )
-        elif met is None:
-            findings.append(
-                finding(
-                    "DEADLINE_UNCHECKED",
-                    where,
-                    variant="by" if _by(anode) else "" if anode.month is not None else "year",
-                    date=_date_only(anode),
-                    by=_deadline_only(anode),
-                    deadline=_deadline_only(tnode),
-                    month=anode.month or "",
-                )
-            )
-        elif not met and tnode.quantity is not None and anode.quantity is not None:
-            findings.append(
-                finding(
-                    "DEADLINE_LATE",
-                    where,
-                    date=_date_only(anode),
-                    deadline=_deadline_only(tnode),
-                    quantity=anode.quantity.render(),
-                )
-            )
-    elif tnode.quantity is not None and isinstance(anode, Amount | Comparison):
-        findings.append(
-            finding(
-                "DEADLINE_UNCHECKED",
-                where,
-                variant="no_date",
-                actual=anode.render(),
-                target=tnode.render(),
-                deadline=_deadline_only(tnode),
-            )
-        )
-
-
-def _by(actual: Deadline) -> bool:
-    """True when the actual is itself a deadline (``12月底前完成``): done on that day or an
-    earlier one it does not say (a period, ``1月1日-12月31日``, is done at its end)."""
-    return actual.relation != "at" and actual.start is None
-
-
-def part_done(target: Deadline, actual: Deadline) -> bool:
-    """True when the actual's date comes with less than all of the work (``11月完成80%``,
-    ``截至11月完成80%``) under a deadline asking for it done, with no quantity of its own
-    (``11月底前完成``): the date shows when, not that it was done, so it names no tier."""
-    q = actual.quantity
-    return (
-        target.quantity is None
-        and q is not None
-        and q.unit is not None
-        and q.unit.symbol == "%"
-        and q.value < 100
-    )
-
-
-def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
-    """The actual's and the target's years, where both can be placed. 次年/下一年/翌年 count from
-    the year the target names, or from the budget year when neither side names a year; a date
-    with no year is in the budget year. None when the years cannot be compared: a written target
-    year against an actual without one (taken as the same year), or a written actual year against
-    a deadline without one (such a row is not scored: ``DEADLINE_YEAR_UNKNOWN``, see
-    :func:`read_actual`)."""
-    ty, ay = target.year, actual.year
-    if ty is not None and ay is not None:
-        return ay, ty
-    if ty is not None:
-        return (ty + actual.year_offset, ty) if actual.year_offset else None
-    if ay is None and actual.year_offset:
-        return actual.year_offset, target.year_offset
-    return None
-
-
-def on_time(target: Deadline, actual: Deadline) -> bool | None:
-    """Whether the actual's date keeps the deadline: True on time, False late, None when the
-    date is too coarse to tell. A date written to the month (``11月完成``) is any day of that
-    month, and one written to the year (``2023年完成``) any day of that year: on time when its
-    last day keeps the deadline, late when its first day does not, else None (``11月完成``
-    against ``11月15日前``). An actual that is itself a deadline (``12月底前完成``) is any day up
-    to it. ``by`` and ``at`` deadlines include their date (a month or 底/末: its last day);
-    ``before`` excludes it (``9月前``: before September; ``早于12月31日``)."""
-    years = _years(target, actual)
-    if years is not None and years[0] != years[1]:
-        if years[0] < years[1]:
-            return True
-        return None if _by(actual) else False  # 2024年3月底前完成: maybe still in 2023
-    if target.month is None:  # a year (2023年完成): any date in it
-        return True
-    year = actual.year or target.year or 2001  # the calendar Deadline.day reads months in
-
-    def day_of(month: int, day: int | None, last: bool) -> datetime.date:
-        end = calendar.monthrange(year, month)[1]
-        return datetime.date(year, month, min(day, end) if day else end if last else 1)
-
-    before = datetime.timedelta(days=1)
-    if target.relation == "before":  # 9月前: by the day before September; 早于12月31日
-        limit = day_of(target.month, target.day, False) - before
-    else:  # by or at: the date itself, a month's last day
-        limit = day_of(target.month, target.day, True)
-    if actual.month is None:  # 2023年完成: any day of the year
-        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    else:
-        first = day_of(actual.month, actual.day, False)
-        last = day_of(actual.month, actual.day, True)
-    if _by(actual):  # 12月底前完成 as the actual: done by that date, on a day it does not say
-        if actual.relation == "before":  # 12月前: by the end of November; 早于12月31日
-            last = first - before
-        first = datetime.date(year, 1, 1)
-    if last <= limit:
-        return True
-    return None if first <= limit else False

@@ -30,9 +30,10 @@ from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
 from jixiao.evaluate.findings import with_severities as _with_severities
 from jixiao.evaluate.outcome import Outcome, new_ctx, unscored_outcome
-from jixiao.evaluate.reading import place_deadline, read_actual, unreadable_text
+from jixiao.evaluate.reading import read_actual, unreadable_text
 from jixiao.evaluate.results import IndicatorResult, make_result
 from jixiao.evaluate.tiers import score_tiers
+from jixiao.evaluate.timing import place_deadline
 from jixiao.forms.model import Indicator
 from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx, EvalError

@@ -10,7 +10,7 @@ from jixiao.evaluate.findings import Finding, finding, policy_word
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
-from jixiao.evaluate.reading import on_time, part_done
+from jixiao.evaluate.timing import on_time, part_done
 from jixiao.forms.model import Indicator
 from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx

@@ -199,9 +199,10 @@ def _reading_dict(
         out["candidates"] = [q.to_dict() for q in candidates]
 
 
-Approx = Literal["about", "over", "under"]
+Approx = Literal["about", "near", "over", "under"]
 _APPROX_RENDER: dict[str, tuple[str, str]] = {
     "about": ("约", ""),
+    "near": ("近", ""),
     "over": ("", "余"),
     "under": ("", "不到"),
 }
@@ -210,7 +211,8 @@ _APPROX_RENDER: dict[str, tuple[str, str]] = {
 @attrs.frozen(slots=True)
 class Amount(Node):
     """A quantity with no comparator: ``100%``, ``45人``, ``550万粒``; in actuals also
-    approximations (``约45人`` / ``45人左右`` → ``about``, ``200余人`` → ``over``)."""
+    approximations (``约45人`` / ``45人左右`` → ``about``, ``将近100人`` / ``接近100%`` → ``near``:
+    close to the number and short of it, ``200余人`` → ``over``, ``不到200人`` → ``under``)."""
 
     kind: ClassVar[str] = "quantity"
     amount: Quantity
@@ -239,6 +241,8 @@ class Amount(Node):
             body = dec_str(self.amount.value) + "余" + (self.unit.symbol if self.unit else "")
         elif self.approx == "about":
             body = "约" + self.amount.render()
+        elif self.approx == "near":
+            body = "近" + self.amount.render()
         elif self.approx == "under":
             body = "不到" + self.amount.render()
         else:

@@ -2,7 +2,9 @@
 achieved in the year: a change from an earlier level (``较上年提高5%``, ``同比下降2%``,
 ``增长率12%``), a plan, forecast or goal (``预计95%``, ``95%（预计）``, ``年底可完成100人``),
 another year's value (``上年100人``), or work not done (``未完成100人``, ``12月底前未完成``,
-``还差20人``), or a target not met where the number meets it (``95%（未达标）`` under ``≥90%``).
+``还差20人``), or a target not met where the number meets it (``95%（未达标）`` under ``≥90%``),
+or a part of the year (``上半年95%``, ``前三季度累计完成120人``, ``95%（1-10月）``), or a total
+where the target is a figure per person, household or month (``共发放50万元`` under ``人均≥500元``).
 Also the change a target's own words ask for (``同比增长≥10%``), and the words that take back a
 restated target (``未``/``基本``/``预计`` + the target).
 
@@ -28,6 +30,9 @@ __all__ = [
     "not_achieved",
     "note_not_achieved",
     "note_undone",
+    "other_basis",
+    "part_of_year",
+    "per_unit",
     "qualifier",
     "undone",
 ]
@@ -247,3 +252,114 @@ def note_undone(note: str) -> bool:
     (False, False, False)
     """
     return _NOTE_UNDONE.match(note) is not None
+
+
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+#: A part of the year: a half (上半年), quarters (一季度, 第三季度, 前三季度, 三季度末), months from
+#: one to another (1-11月, 一至十月) and a date the figure is as of (截至10月底, 截止9月30日).
+_PERIOD = (
+    r"[上下]半年度?"
+    r"|(?P<quarter>第?[一二三四1-4]|前[一二两三1-3]个?)季度(?P<qend>末)?"
+    rf"|(?<![0-9０-９])(?P<first>{_MONTH})月?份?\s*[-—–－~～至到]\s*(?P<last>{_MONTH})月份?(?:底|末)?"
+    rf"|截[至止]到?(?:\d{{4}}年)?(?P<asof>{_MONTH})月(?:份|底|末|\d{{1,2}}[日号])?"
+)
+_PERIOD_RE = re.compile(_PERIOD)
+_PERIOD_NOTE = re.compile(
+    _NOTE_OPEN + rf"(?:为|是|系)?(?P<period>{_PERIOD})"
+    r"(?:的?(?:数据|数字|数|值|统计数?|累计数?|情况|完成数|完成情况))?[\s）)】\]〕］。.]*$"
+)
+
+
+def _month(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):
+        return 10 + _CN_MONTH.get(text[1:], 0)
+    return _CN_MONTH[text]
+
+
+def _whole_year(m: re.Match[str]) -> bool:
+    """A match of :data:`_PERIOD` that covers the year after all (1-12月, 截至12月底, 四季度末)."""
+    if m.group("first") is not None:
+        return _month(m.group("first")) == 1 and _month(m.group("last")) == 12
+    if m.group("asof") is not None:
+        return _month(m.group("asof")) == 12
+    quarter = m.group("quarter")
+    return quarter is not None and m.group("qend") is not None and quarter[-1] in "四4"
+
+
+def part_of_year(label: str | None, note: str | None) -> str | None:
+    """The part of the year an actual's number is for, as written, when the words before it
+    name one (``上半年``95%, ``前三季度累计完成``120人, ``2023年1-11月完成``95%) or the words after
+    it are one (95%``（上半年）``, 95%``，1-10月数据``); None for the whole year (``全年``, ``1-12月``,
+    ``截至12月底``) or none named. Words after the number that say more (``，其中上半年60人``) are
+    a note about part of it, not the period of the number.
+
+    >>> part_of_year("上半年", None), part_of_year("1-11月完成", None), part_of_year(None, "（一季度）")
+    ('上半年', '1-11月', '一季度')
+    >>> part_of_year("截至10月底已完成", None), part_of_year("前三季度累计", None)
+    ('截至10月底', '前三季度')
+    >>> part_of_year("1-12月", None), part_of_year("截至12月底", None), part_of_year("四季度末", None)
+    (None, None, None)
+    >>> part_of_year("全年完成", "，其中上半年60人"), part_of_year("第三批", None)
+    (None, None)
+    """
+    if label:
+        for m in _PERIOD_RE.finditer(label):
+            if not _whole_year(m):
+                return m.group()
+    if note and (whole := _PERIOD_NOTE.match(note)) is not None:
+        inner = _PERIOD_RE.fullmatch(whole.group("period"))
+        if inner is not None and not _whole_year(inner):
+            return inner.group()
+    return None
+
+
+#: Words that make a figure one per something (人均 500元, 每户 2000元, 月均 90人): the group
+#: names what it is per (天 is 日, 名 is 人); 平均 alone names nothing.
+_PER = re.compile(
+    r"(?P<unit>[人户亩次日月年件个家村所校])均|每(?P<each>[人户亩次日天月年件个家村所校名])|平均"
+)
+#: Words before an actual's number saying it is a total (共发放50万元, 全年1100人, 累计3万人次).
+_TOTAL = re.compile(r"^(?:共|总)|共计|合计|累计|总计|总共|总额|总数|总量|全年|全部")
+
+
+def per_unit(words: str | None) -> tuple[str, str] | None:
+    """What a figure is per, as ``(word, what)``, when *words* make it one per something
+    (``人均`` → ``("人均", "人")``, ``每天`` → ``("每天", "日")``, ``平均`` → ``("平均", "")``);
+    None when they do not.
+
+    >>> per_unit("人均增收"), per_unit("平均每户"), per_unit("每天"), per_unit("平均")
+    (('人均', '人'), ('每户', '户'), ('每天', '日'), ('平均', ''))
+    >>> per_unit("共发放") is None, per_unit(None) is None
+    (True, True)
+    """
+    if not words:
+        return None
+    found = [(m.group(), m.group("unit") or m.group("each") or "") for m in _PER.finditer(words)]
+    if not found:
+        return None
+    named = [f for f in found if f[1]]
+    word, what = named[0] if named else found[0]  # 平均每户: per household
+    return word, {"天": "日", "名": "人"}.get(what, what)
+
+
+def other_basis(target_words: str | None, actual_words: str | None) -> str | None:
+    """When a target's words make it a figure per something (``人均≥500元``) and the actual's
+    words before its number say it is a total (``共发放``50万元, ``全年``1100人) or one per
+    something else (``户均``600元 under ``人均``), the actual's word (``""`` for a total); else
+    None. Only the target's own words count: a basis in the indicator's name is not read.
+
+    >>> other_basis("人均", "共发放"), other_basis("人均", "户均"), other_basis("月均", "全年")
+    ('', '户均', '')
+    >>> other_basis("人均", "人均"), other_basis("人均", None), other_basis(None, "共"), other_basis("人均", "平均")
+    (None, None, None, None)
+    """
+    asked = per_unit(target_words)
+    if asked is None or not actual_words:
+        return None
+    given = per_unit(actual_words)
+    if given is not None:
+        return given[0] if asked[1] and given[1] and asked[1] != given[1] else None
+    return "" if _TOTAL.search(actual_words) else None
