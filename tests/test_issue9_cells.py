@@ -109,6 +109,32 @@ def test_several_quantities_with_a_rule_are_scored_but_flagged() -> None:
     assert finding.where.endswith("actual")
 
 
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        ("50人（实际40人）", "8.89"),  # was 10.00, verified: the bracket was a remark
+        ("50人(实际到位40人)", "8.89"),
+        ("50人【实到40人】", "8.89"),
+        ("应到50人，实到40人", "8.89"),  # was unscored: neither said 实际
+    ],
+)
+def test_a_second_figure_that_says_it_is_the_actual_is_the_one_scored(
+    actual: str, expected: str
+) -> None:
+    r = _row("≥45人", actual)
+    assert r.score == Decimal(expected) and not r.verified
+    finding = next(f for f in r.findings if f.code == "ACTUAL_AMBIGUOUS")
+    assert finding.severity == "warning" and "50人" in finding.zh and "40人" in finding.zh
+
+
+@pytest.mark.parametrize(
+    "actual", ["50人（其中实际到位40人）", "50人（实际）", "50人（含补训3人）"]
+)
+def test_a_bracket_about_part_of_it_or_with_no_figure_is_a_remark(actual: str) -> None:
+    r = _row("≥45人", actual)
+    assert r.score == Decimal("10.00") and "ACTUAL_AMBIGUOUS" not in _codes(r)
+
+
 @pytest.mark.parametrize("actual", ["男20人女20人", "线上20人，线下25人", "2022年40人，2023年45人"])
 def test_several_quantities_without_a_rule_are_not_scored(actual: str) -> None:
     r = _row("≥45人", actual)

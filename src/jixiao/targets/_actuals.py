@@ -56,7 +56,7 @@ _DIGITS = re.compile(r"(?<![0-9.．])[0-9]+(?:[.．][0-9]+)*")
 _THOUSANDS = re.compile(r"(?<![0-9.．,])[0-9]{1,3}(?:,[0-9]{3})+(?:[.．][0-9]+)?(?![0-9])")
 _DATE_AFTER = re.compile(r"\s*(?:年(?!\s*(?:以上|以下|内|左右))|月(?!份?\s*数)|日|号)")
 _RANGE_AFTER = re.compile(r"\s*(?:——|--|[\-~～〜—–―至到])\s*[0-9]")
-_MARK_ACTUAL = re.compile(r"实际")
+_MARK_ACTUAL = re.compile(r"实际|实到|实发|实收|实付")
 _MARK_DONE = re.compile(r"完成|实现|达到|达成")
 _MARK_PLAN = re.compile(r"计划|目标|预计|预期|任务")
 _BEFORE_NUMBER = re.compile(
@@ -87,9 +87,19 @@ class _Found:
         self.mark = mark
 
 
+def _remark(m: re.Match[str]) -> str:
+    """A bracketed group blanked out, unless it names what was actually done (100人（实际95人）:
+    a second figure for the same thing, not a remark) and lists no part of it (（其中实际…）)."""
+    inner = m.group()[1:-1]
+    if _MARK_ACTUAL.search(inner) and not _PART_CLAUSE.match(inner):
+        return m.group()
+    return " " * len(m.group())
+
+
 def _main_text(text: str) -> str:
-    """*text* with bracketed remarks and part clauses (其中…) blanked out, same length."""
-    out = _BRACKETED.sub(lambda m: " " * len(m.group()), text)
+    """*text* with bracketed remarks and part clauses (其中…) blanked out, same length. A bracket
+    that says 实际 is kept: its figure competes with the one before it."""
+    out = _BRACKETED.sub(_remark, text)
     pieces: list[str] = []
     last = 0
     for m in _CLAUSE_BREAK.finditer(out):
