@@ -656,3 +656,49 @@ def test_a_row_with_a_weight_but_no_indicator_is_an_error_not_a_refusal(tmp_path
     assert len(bad) == 1 and "没有三级指标" in bad[0].message()
     assert not result.ok
     assert [r.score for r in result.indicators] == [r.score for r in clean.indicators]
+
+
+@pytest.mark.parametrize(
+    ("where", "written"),
+    [
+        (("executed",), "642530元"),  # among amounts with no unit, in 万元 as the header says
+        (("rows", 0, "executed"), "642530元"),
+        (("annual",), "662000元"),
+    ],
+)
+def test_a_budget_amount_in_another_unit_is_not_read(where: tuple[Any, ...], written: str) -> None:
+    """Stripped of its 元 the amount read 10,000 times too large: the budget row was scored from
+    it (10 of 10, or 0) and counted verified, with only the arithmetic checks complaining."""
+    form = copy.deepcopy(SEED)
+    cell: Any = form["budget"]
+    for key in where[:-1]:
+        cell = cell[key]
+    cell[where[-1]] = written
+    result = score_form(form)
+    path = "budget." + ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in where)
+    path = path.replace(".[", "[")
+    (finding,) = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == path and finding.severity == "error"
+    assert written in finding.zh and "单位" in finding.zh
+    if where == ("rows", 0, "executed"):
+        assert result.budget.score == Decimal("9.71")  # the total row still reads
+    else:
+        assert result.budget.score is None and not result.budget.verified
+    assert result.total == Decimal("95.71")
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        {"annual": "66.2", "executed": "64.253万元"},  # 万元 with bare amounts: the usual unit
+        {"initial": "662000元", "annual": "662000元", "executed": "642530元"},  # all in 元
+        {"annual": "66.2万", "executed": "64.253万元"},
+    ],
+)
+def test_budget_amounts_in_one_unit_are_read(budget: dict[str, str]) -> None:
+    form = copy.deepcopy(SEED)
+    form["budget"].update(budget)
+    form["budget"]["rows"] = []
+    result = score_form(form)
+    assert not [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert result.budget.score == Decimal("9.71") and result.budget.verified

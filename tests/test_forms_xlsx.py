@@ -640,3 +640,40 @@ def test_openpyxl_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(FormError) as info:
         read_form(path)
     assert "pip install 'jixiao[xlsx]'" in str(info.value) and str(path) in str(info.value)
+
+
+def test_an_amount_in_another_unit_is_reported_not_read(tmp_path: Path) -> None:
+    """642530元 among amounts in 万元: without its unit it read as 642,530万元, 10,000 times the
+    budget, and the budget row was scored 10 of 10 and counted verified."""
+    rows = [list(r) for r in STANDARD]
+    rows[5][5] = "642530元"
+    form = read_unchanged(
+        build(tmp_path / "u.xlsx", {"自评表": rows}, merges={"自评表": STANDARD_MERGES})
+    )
+    assert form.budget is not None and form.budget.executed is None
+    assert form.budget.unreadable == (("executed", "642530元"),)
+    result = score_form(form)
+    (finding,) = [f for f in result.findings if f.code == "UNREADABLE_CELL"]
+    assert finding.where == "自评表!F6" and finding.severity == "error"
+    assert "642530元" in finding.zh and "万元" in finding.zh and "10,000" in finding.en
+    assert result.budget.score is None and not result.budget.verified
+    # the same amount in the table's own unit is read as usual
+    rows[5][5] = "64.253万元"
+    form = read_form(
+        build(tmp_path / "w.xlsx", {"自评表": rows}, merges={"自评表": STANDARD_MERGES})
+    )
+    assert form.budget is not None and form.budget.executed == Decimal("64.253")
+    assert not [f for f in score_form(form).findings if f.code == "UNREADABLE_CELL"]
+
+
+def test_amounts_in_the_unit_the_header_names_are_read(tmp_path: Path) -> None:
+    rows = [list(r) for r in STANDARD]
+    rows[4][1] = "项目资金\n（元）"
+    rows[4][5] = "全年执行数（元）"
+    rows[5][3:6] = [662000, 662000, "642530元"]
+    rows[6][3:6] = [662000, 662000, 642530]
+    form = read_form(
+        build(tmp_path / "y.xlsx", {"自评表": rows}, merges={"自评表": STANDARD_MERGES})
+    )
+    assert form.budget is not None and form.budget.executed == Decimal("642530")
+    assert score_form(form).budget.score == Decimal("9.71")

@@ -224,6 +224,14 @@ _CODES: tuple[CodeInfo, ...] = (
                 "「{label}」单元格是公式「{raw}」，但文件中没有保存计算结果；请用 Excel 或 WPS 打开并保存后再读取",
                 "the {label} cell holds a formula {raw!r} with no saved result: open and save the file in Excel or WPS first",
             ),
+            "unit": (
+                "「{label}」写作「{raw}」，单位与项目资金表的其他金额（表头的单位，没有写时多为万元）不同，"
+                "去掉单位读数会差一万倍，执行率无法复核；请按表头的单位填写全部金额",
+                "the {label} is written {raw!r}, in another unit than the other amounts of the "
+                "项目资金 table (its header's unit, most often 万元): read without its unit it is off "
+                "by 10,000 times, and the execution rate cannot be checked; write every amount in "
+                "the header's unit",
+            ),
             "year": (
                 "「年度」应为四位数年份（如 2023），实际为「{raw}」，不核对适用年度",
                 "the year should be a year such as 2023, got {raw!r}; the policy's years are not checked",

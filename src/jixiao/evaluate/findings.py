@@ -10,6 +10,8 @@ import attrs
 
 from jixiao import catalog
 from jixiao.decimals import in_context
+from jixiao.errors import FormError
+from jixiao.forms.cells import money_unit, to_decimal
 from jixiao.i18n import Msg
 from jixiao.policy.compiler import Ctx
 from jixiao.policy.model import CompiledRule, Policy
@@ -203,6 +205,13 @@ def cell_label(field: str) -> Msg:
     return Msg(zh, en)
 
 
+def _reads(raw: str) -> bool:
+    try:
+        return to_decimal(raw, where="") is not None
+    except FormError:
+        return False
+
+
 def unreadable_cell(field: str, raw: str, where: str) -> Finding:
     """The UNREADABLE_CELL error for a number cell that holds *raw*: what it says, where, and
     what would be valid."""
@@ -212,6 +221,8 @@ def unreadable_cell(field: str, raw: str, where: str) -> Finding:
         variant = "formula"
     elif "," in raw or "，" in raw:
         variant = "separators"
+    elif money_unit(raw) is not None and _reads(raw):
+        variant = "unit"  # a number in 元 among amounts in 万元 (odd_units)
     else:
         variant = ""
     return finding("UNREADABLE_CELL", where, variant=variant, label=cell_label(field), raw=raw)

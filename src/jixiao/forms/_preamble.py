@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import attrs
 
@@ -26,6 +27,7 @@ from jixiao.forms._labels import (
     row_keys,
 )
 from jixiao.forms._text import norm_label
+from jixiao.forms.cells import header_unit, odd_units
 from jixiao.forms.model import Budget, BudgetRow, ReadNote
 
 __all__ = ["Preamble", "read_budget", "read_preamble"]
@@ -165,7 +167,10 @@ def read_budget(grid: Grid, start: int, stop: int) -> Budget | None:
         return None
 
     total: Budget | None = None
+    total_row = -1
     rows: list[BudgetRow] = []
+    sheet_rows: list[int] = []
+    amounts: list[tuple[tuple[int, str], str]] = []  # (sheet row, key), the amount as written
     for row in range(header_row + 1, stop):
         anchored = anchored_cells(grid, row)
         if not anchored and not any(grid.text(row, c) for c in cols.values()):
@@ -185,6 +190,8 @@ def read_budget(grid: Grid, start: int, stop: int) -> Budget | None:
             values[key], raw = grid.reading(row, col, header=heads[key], key=f"budget.{key}")
             if raw is not None:
                 bad.append((key, raw))
+            elif key in MONEY_KEYS:
+                amounts.append(((row, key), grid.text(row, col)))
         if is_total:
             rate = values.get("rate")
             if rate is not None and not grid.explicit_percent(row, cols["rate"]):
@@ -201,7 +208,9 @@ def read_budget(grid: Grid, start: int, stop: int) -> Budget | None:
                 cells={key: grid.loc(row, col) for key, col in cols.items()},
                 unreadable=tuple(bad),
             )
+            total_row = row
         else:
+            sheet_rows.append(row)
             rows.append(
                 BudgetRow(
                     name=re.sub(r"^\s*其中\s*[:：]?\s*", "", label),
@@ -218,7 +227,31 @@ def read_budget(grid: Grid, start: int, stop: int) -> Budget | None:
             where=grid.row_loc(header_row, first_data),
             cells={key: grid.loc(header_row, col) for key, col in cols.items()},
         )
+    bare = next((u for k in MONEY_KEYS if k in heads and (u := header_unit(heads[k]))), None)
+    odd = odd_units(amounts, bare)
+    if odd:
+        # 642530元 among amounts in 万元: read without its unit it is 10,000 times too large
+        text = dict(amounts)
+        total = _unread(total, [k for r, k in odd if r == total_row], text, total_row)
+        rows = [
+            _unread(b, [k for r, k in odd if r == at], text, at)
+            for b, at in zip(rows, sheet_rows, strict=True)
+        ]
     return attrs.evolve(total, rows=tuple(rows))
+
+
+#: The amount columns of the 项目资金 table.
+MONEY_KEYS = ("initial", "annual", "executed")
+_B = TypeVar("_B", Budget, BudgetRow)
+
+
+def _unread(item: _B, keys: list[str], text: dict[tuple[int, str], str], row: int) -> _B:
+    """*item* with the amounts *keys* reported as written instead of read (:func:`odd_units`)."""
+    if not keys:
+        return item
+    changes: dict[str, Any] = dict.fromkeys(keys)
+    changes["unreadable"] = item.unreadable + tuple((k, text[(row, k)]) for k in keys)
+    return attrs.evolve(item, **changes)
 
 
 def _row_label(grid: Grid, row: int, first_data: int, header_row: int) -> tuple[int, str]:

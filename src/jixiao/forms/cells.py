@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from jixiao.errors import FormError
 from jixiao.i18n import Msg
@@ -22,6 +22,9 @@ __all__ = [
     "cached_number",
     "cell_text",
     "decimal_from_float",
+    "header_unit",
+    "money_unit",
+    "odd_units",
     "text_field",
     "to_decimal",
     "value_kind",
@@ -279,3 +282,65 @@ def cached_number(value: Any, where: str, source: str | None) -> Decimal | None:
             _NUMBERS[value] = number
             return number
     return to_decimal(value, where=where, source=source)
+
+
+def money_unit(value: Any) -> str | None:
+    """The unit written after an amount: ``元``, or ``万元`` (``万元``, ``万``); None when it names
+    none (a bare number, a number from a spreadsheet).
+
+    >>> money_unit("642530元"), money_unit("64.253万元"), money_unit("150万"), money_unit("66.2")
+    ('元', '万元', '万元', None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip().translate(_FULLWIDTH)
+    if text.endswith(("万元", "万")):
+        return "万元"
+    if text.endswith("元"):
+        return "元"
+    return None
+
+
+_UNIT_IN_HEADER = re.compile(r"[（(]\s*(万元|元)\s*[）)]|单位\s*[:：]\s*(万元|元)")
+
+
+def header_unit(header: str) -> str | None:
+    """The unit a column header names (``全年预算数（万元）``, ``单位：元``), or None.
+
+    >>> header_unit("全年预算数（万元）"), header_unit("执行数(元)"), header_unit("全年执行数")
+    ('万元', '元', None)
+    """
+    m = _UNIT_IN_HEADER.search(header)
+    return None if m is None else m.group(1) or m.group(2)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def odd_units(amounts: Iterable[tuple[K, Any]], bare: str | None = None) -> list[K]:
+    """The keys of the amounts of one table written in a unit the table's other amounts are not
+    in: ``642530元`` among bare numbers, which a table's header nearly always gives in 万元
+    (*bare*: the unit its header names, else 万元 is taken). Stripped of its unit, such a cell
+    reads 10,000 times too large or small. Blank cells do not count.
+
+    >>> odd_units([("annual", "66.2"), ("executed", "642530元")])
+    ['executed']
+    >>> odd_units([("annual", "66.2"), ("executed", "64.253万元")]), odd_units([("a", "662000"), ("b", "642530元")], "元")
+    ([], [])
+    >>> odd_units([("a", "662000元"), ("b", "64.253万元")]), odd_units([("a", 66.2), ("b", None)])
+    (['a', 'b'], [])
+    """
+    units: dict[K, str | None] = {}
+    for key, value in amounts:
+        if value is None or (isinstance(value, str) and value.strip() in _PLACEHOLDERS):
+            continue
+        units[key] = money_unit(value)
+    written = {u for u in units.values() if u is not None}
+    if not written:
+        return []
+    if any(u is None for u in units.values()):
+        usual = bare or "万元"
+        return [k for k, u in units.items() if u is not None and u != usual]
+    if len(written) > 1:  # every amount says its unit, and they differ: which is meant is unclear
+        return [k for k, u in units.items() if u is not None]
+    return []

@@ -22,6 +22,7 @@ from jixiao.forms.cells import (
     cached_number,
     cell_text,
     decimal_from_float,
+    odd_units,
     text_field,
     to_decimal,
     value_kind,
@@ -178,6 +179,10 @@ class BudgetRow:
         return self.cells.get(field) or f"{self.where}.{field}"
 
 
+#: The amount cells of the 项目资金 table (年初预算数, 全年预算数, 全年执行数).
+_MONEY = ("initial", "annual", "executed")
+
+
 @attrs.frozen(slots=True)
 class Budget:
     """The 年度资金总额 row: 年初预算数, 全年预算数 (A), 全年执行数 (B), the weight (分值), the
@@ -228,11 +233,6 @@ class Budget:
             )
 
         bad: list[tuple[str, str]] = []
-
-        def num(key: str, *, percent: bool = False) -> Decimal | None:
-            return _readable(d.get(key), key, f"{where}.{key}", source, bad)
-
-        rows = []
         raw_rows = d.get("rows")
         if raw_rows is None:
             raw_rows = ()
@@ -245,6 +245,27 @@ class Budget:
                 source=source,
                 where=f"{where}.rows",
             )
+        # an amount in 元 among amounts in 万元 (642530元): stripped of its unit it would read
+        # 10,000 times too large; such a cell is reported, not read
+        odd = set(
+            odd_units(
+                [((None, k), d.get(k)) for k in _MONEY]
+                + [
+                    ((i, k), r.get(k))
+                    for i, r in enumerate(raw_rows)
+                    if isinstance(r, Mapping)
+                    for k in _MONEY
+                ]
+            )
+        )
+
+        def num(key: str, *, percent: bool = False) -> Decimal | None:
+            if (None, key) in odd:
+                bad.append((key, _raw(d.get(key))))
+                return None
+            return _readable(d.get(key), key, f"{where}.{key}", source, bad)
+
+        rows = []
         for i, r in enumerate(raw_rows):
             rw = f"{where}.rows[{i}]"
             if not isinstance(r, Mapping):
@@ -254,17 +275,22 @@ class Budget:
                     where=rw,
                 )
             rbad: list[tuple[str, str]] = []
+            amounts: dict[str, Decimal | None] = {}
+            for k in _MONEY:
+                if (i, k) in odd:
+                    rbad.append((k, _raw(r.get(k))))
+                    amounts[k] = None
+                else:
+                    amounts[k] = _readable(r.get(k), k, f"{rw}.{k}", source, rbad)
             rows.append(
                 BudgetRow(
                     name=text_field(r.get("name"), where=f"{rw}.name", source=source),
-                    initial=_readable(r.get("initial"), "initial", f"{rw}.initial", source, rbad),
-                    annual=_readable(r.get("annual"), "annual", f"{rw}.annual", source, rbad),
-                    executed=_readable(
-                        r.get("executed"), "executed", f"{rw}.executed", source, rbad
-                    ),
+                    initial=amounts["initial"],
+                    annual=amounts["annual"],
+                    executed=amounts["executed"],
                     where=rw,
                     unreadable=tuple(rbad),
-                    cells={k: f"{rw}.{k}" for k in ("initial", "annual", "executed")},
+                    cells={k: f"{rw}.{k}" for k in _MONEY},
                 )
             )
         return cls(
