@@ -178,6 +178,8 @@ def test_the_words_of_a_change(label: str, percent: bool, expected: str | None) 
         ("12月底前完成", "12月底前未完成", "说的是没有完成"),  # kept the deadline, verified
         ("12月底前完成", "未于12月底前完成", "说的是没有完成"),
         ("≥100人", "还差20人", "说的是离目标还差多少"),  # 20 was scored as the count reached
+        ("≥100人", "剩余100人", "说的是离目标还差多少"),  # what remains to be done
+        ("≥100人", "尚余100人", "说的是离目标还差多少"),
     ],
 )
 def test_an_actual_saying_it_was_not_done_is_not_scored(
@@ -203,6 +205,7 @@ def test_an_actual_saying_it_was_not_done_is_not_scored(
         ("80%-90%", "85%(未达到)"),
         ("≥90%", "0.95（未达标）"),  # a fraction read as 95%
         ("≥0.5万元", "6000元（未完成）"),  # in the target's unit
+        ("≥100人", "100人（未全部）"),
     ],
 )
 def test_an_actual_meeting_the_target_that_says_it_did_not_is_not_scored(
@@ -265,6 +268,8 @@ def test_the_words_after_a_number_saying_the_target_was_not_met(note: str, expec
         ("未完成", "negated"),
         ("未于", "negated"),
         ("还差", "short"),
+        ("剩余", "short"),
+        ("剩余人数", None),  # the words name what is counted
         ("没收违法所得", None),
         ("未成年人", None),
         ("完成", None),
@@ -308,6 +313,12 @@ def test_the_words_of_work_not_done(words: str, expected: str | None) -> None:
         ("≥90%", "95%（预计年底达到）", ""),
         ("≥90%", "95%（上年数据）", "year"),
         ("12月底前完成", "12月底前完成（预计）", ""),
+        # figures set before the work: planned, budgeted, approved, designed
+        ("≥100人", "原计划100人", ""),  # was 10 of 10, verified
+        ("≤100万元", "预算100万元", ""),
+        ("≥90%", "95%（批复数）", ""),
+        ("≥90%", "设计95%", ""),
+        ("≥90%", "95%（理论值）", ""),
     ],
 )
 def test_a_planned_or_other_years_actual_is_not_scored(
@@ -318,7 +329,7 @@ def test_a_planned_or_other_years_actual_is_not_scored(
     assert codes(r) == {"ACTUAL_NOT_ACHIEVED": "warning", "SCORE_UNVERIFIED": "warning"}
     (f,) = (f for f in r.findings if f.code == "ACTUAL_NOT_ACHIEVED")
     shown = jixiao.parse_actual(actual).render()
-    said = "计划、预计或目标" if variant == "" else "上年（或其他年度）"
+    said = "计划、预计、目标或预算、批复" if variant == "" else "上年（或其他年度）"
     assert f.where == "actual" and f.zh.startswith(f"实际完成值「{shown}」写的是{said}")
 
 
@@ -379,6 +390,7 @@ ACTUALS += [
 ]
 ACTUALS += ["将近100人", "接近100%", "接近95%", "近3%"]
 ACTUALS += ["共计3000人", "户均120人", "人均120人"]
+ACTUALS += ["原计划100人", "95%（批复数）", "剩余20人", "100人（未全部）", "100人（实际95人）"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:
@@ -665,3 +677,13 @@ def test_the_words_of_another_basis(
     target_words: str | None, actual_words: str | None, expected: str | None
 ) -> None:
     assert other_basis(target_words, actual_words) == expected
+
+
+def test_score_indicator_takes_a_policy_by_name() -> None:
+    """It took only a compiled policy: a name failed deep inside with an AttributeError."""
+    row_ = row("≥90%", "95%")
+    by_name = jixiao.score_indicator("central", row_)
+    assert by_name.score == jixiao.score_indicator(jixiao.load_policy("central"), row_).score
+    assert jixiao.evaluate.score_indicator_uncached("central", row_).score == Decimal("10.00")
+    with pytest.raises(jixiao.errors.PolicyError, match="nosuch"):
+        jixiao.score_indicator("nosuch", row_)

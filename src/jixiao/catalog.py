@@ -824,9 +824,10 @@ _CODES: tuple[CodeInfo, ...] = (
         unverifying=True,
         msgs={
             "": (
-                "实际完成值「{actual}」写的是计划、预计或目标，不是实际完成情况，不能据此计分；"
+                "实际完成值「{actual}」写的是计划、预计、目标或预算、批复等事前定下的数，不是实际完成情况，不能据此计分；"
                 "请填写实际完成的数值或完成时间",
-                "the actual {actual!r} is planned, forecast or aimed at, not what was achieved: it "
+                "the actual {actual!r} is planned, forecast, aimed at or set beforehand (budgeted, "
+                "approved), not what was achieved: it "
                 "cannot be scored; write the value achieved or the date it was done",
             ),
             "year": (

@@ -38,16 +38,21 @@ from jixiao.forms.model import Indicator, to_decimal
 from jixiao.forms.model import cell_text as _text
 from jixiao.limits import CACHED_CHARS
 from jixiao.policy.compiler import Ctx
+from jixiao.policy.loader import load_policy
 from jixiao.policy.model import Policy
 
 
 @in_context
-def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
-    """Score one indicator row under *policy*; never raises for bad cells (see findings).
+def score_indicator(policy: Policy | str, ind: Indicator | Mapping[str, Any]) -> IndicatorResult:
+    """Score one indicator row under *policy* (a :class:`Policy`, or a shipped policy's name or a
+    policy file's path, as :func:`jixiao.load_policy` takes); never raises for bad cells (see
+    findings).
 
     Rows whose observable inputs are the same (target and actual text, weight, claimed score, and
     the labels only when the policy's rules read them) share one evaluation: see :mod:`jixiao.evaluate.memo`.
     """
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
     memo = memo_of(policy)
     if memo.reasons:  # rules that read the reason text score each row on its own
         return score_indicator_uncached(policy, ind)
@@ -89,7 +94,7 @@ def score_indicator(policy: Policy, ind: Indicator | Mapping[str, Any]) -> Indic
 
 @in_context
 def score_indicator_uncached(
-    policy: Policy,
+    policy: Policy | str,
     ind: Indicator | Mapping[str, Any],
     *,
     year: int | None = None,
@@ -98,6 +103,8 @@ def score_indicator_uncached(
     """:func:`score_indicator` without the shared-outcome memo (the reference the memo must equal).
     *year*: the budget year of the row's form (*given*: given by the caller for rows on no form),
     for a deadline without a year (see :func:`jixiao.evaluate.rows.evaluate`)."""
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
     if not isinstance(ind, Indicator):
         ind = Indicator.from_dict(ind)
     scored = evaluate(policy, ind, exact=True, year=year, given=given)

@@ -109,6 +109,8 @@ def named_change(text: str) -> str | None:
 #: Words saying a number is planned, forecast or aimed at, not achieved (预计95%, 力争95%).
 PLAN_WORDS: tuple[str, ...] = ("预计", "预期", "预测", "估计", "预估", "暂估", "估算", "测算")
 PLAN_WORDS += ("计划", "目标", "任务", "拟")
+#: Figures set before the work, not achieved by it: budgeted, approved, designed, in theory.
+PLAN_WORDS += ("预算", "批复", "核批", "设计", "理论")
 PLAN_WORDS += (
     "力争",
     "争取",
@@ -128,7 +130,7 @@ PLAN_WORDS += (
 OTHER_YEAR_WORDS = ("上年", "去年", "前年", "上一年", "往年", "基期", "基年", "上年同期", "同期")
 _WHEN = "(?:全年|年底|年末|年内|年度|本年|今年|当年)?"
 _VERBS = "(?:完成|达到|实现|达|到|为|是|数|值|数值|达成|完成数|完成值|数据|数字|情况|水平)*"
-_PLANNED = re.compile(f"{_WHEN}(?:{alternation(PLAN_WORDS)})+{_WHEN}{_VERBS}")
+_PLANNED = re.compile(f"{_WHEN}(?:原定?)?(?:{alternation(PLAN_WORDS)})+{_WHEN}{_VERBS}")
 _PLACE_WORD = re.compile(r"[于在]$")  # 计划于12月完成: the words before a date
 _OTHER_YEAR = re.compile(f"(?:{alternation(OTHER_YEAR_WORDS)}度?)+(?:实际)?{_VERBS}")
 
@@ -209,7 +211,7 @@ _NOT_DONE = (
     "(?:完成|达到|达成|达标|实现|达|到位|开展|启动|验收|完工|竣工|执行|落实|交付|支付|拨付|发放|兑现|培训)"
 )
 _UNDONE = re.compile(f"{_NOT_DONE}|未于|未在|不达标|尚未|暂未|未能")
-_SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺)(?:额|口)?$|缺口$")
+_SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺|剩余?|剩下|余下|未完成)(?:额|口|数)?$|缺口$|^尚余$")
 
 
 def undone(words: str) -> str | None:
@@ -233,7 +235,8 @@ def undone(words: str) -> str | None:
 
 _NOTE_UNDONE = re.compile(
     _NOTE_OPEN
-    + f"(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?(?:{_NOT_DONE}|不达标|不合格(?![率数人项品次例批]))"
+    + f"(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?(?:{_NOT_DONE}|不达标|不合格(?![率数人项品次例批])"
+    + r"|未全部(?=[\s）)】\]〕］。.]*$))"
 )
 
 
