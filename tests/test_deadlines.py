@@ -161,6 +161,33 @@ def test_a_date_with_part_of_the_work_names_no_tier() -> None:
     assert fused.score == Decimal("8.00") and fused.verified
 
 
+@pytest.mark.parametrize(
+    ("actual", "words"),
+    [
+        ("11月开工", "开工"),  # was 达成, verified, full marks: a start is no completion
+        ("11月启动", "启动"),
+        ("11月底基本完成", "基本"),
+        ("11月完成第一阶段", "第一阶段"),
+        ("11月底完成主体工程", "主体"),
+        ("11月完成（延期）", "延期"),
+    ],
+)
+def test_a_date_of_a_start_or_a_part_names_no_tier(actual: str, words: str) -> None:
+    r = scored("12月底前完成", actual, 7)
+    assert r.basis == "claimed" and r.tier == "部分达成" and not r.verified
+    (f,) = [f for f in r.findings if f.code == "DEADLINE_UNCHECKED"]
+    assert f"「{words}」的时间" in f.zh and repr(words) in f.en
+
+
+def test_a_start_after_the_deadline_is_late_and_a_completion_on_time() -> None:
+    late = scored("12月底前完成", "次年1月开工", 7)
+    assert (late.basis, late.verified) == ("deadline", True)
+    assert "DEADLINE_UNCHECKED" not in codes(late)
+    for actual in ("11月完成", "11月通过验收", "11月竣工"):
+        done = scored("12月底前完成", actual)
+        assert (done.tier, done.basis, done.verified, codes(done)) == ("达成", "deadline", True, [])
+
+
 def test_a_form_counts_such_rows_as_unverified() -> None:
     form = {
         "year": 2023,
@@ -180,6 +207,7 @@ TARGETS += ["11月底完成100%", "2023年12月底前完成≥95%", "≥45人"]
 ACTUALS = ["11月完成", "11月10日完成", "9月", "12月", "2023年完成", "12月完成100%"]
 ACTUALS += ["10月完成100%", "100%", "90%", "96%", "已完成", "45人", "11月完成80%"]
 ACTUALS += ["截至11月完成80%", "12月底前完成", "11月底前完成"]
+ACTUALS += ["10月开工", "11月底基本完成", "次年1月启动", "10月完成第一阶段"]
 
 
 def deadline_rows(filler: int) -> list[dict[str, Any]]:

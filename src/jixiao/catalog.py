@@ -1023,6 +1023,13 @@ _CODES: tuple[CodeInfo, ...] = (
                 "the actual {actual!r} has only {quantity} done and the deadline {deadline!r} asks for "
                 "it done: its date tells when, not that it was done, and names no tier",
             ),
+            "event": (
+                "实际完成值「{actual}」的时间是「{words}」的时间，不说明工作已经全部完成，期限「{deadline}」"
+                "要求完成：不能据此认定档次；请写明全部完成的时间",
+                "the actual {actual!r} dates {words!r}, which does not say the work was all done, "
+                "and the deadline {deadline!r} asks for it done: no tier can be read from it; write "
+                "when it was all done",
+            ),
             "no_date": (
                 "年度指标值「{target}」要求在{deadline}完成，实际完成值「{actual}」只有完成数量，"
                 "没有完成时间，无法判断是否按期完成；请在实际完成值中写明完成时间",

@@ -10,7 +10,7 @@ from jixiao.evaluate.findings import Finding, finding, policy_word
 from jixiao.evaluate.findings import fmt_decimal as _fmt
 from jixiao.evaluate.findings import plain_number as _plain
 from jixiao.evaluate.findings import quantize_shown as _q
-from jixiao.evaluate.timing import on_time, part_done
+from jixiao.evaluate.timing import milestone, on_time, part_done
 from jixiao.forms.model import Indicator
 from jixiao.policy.ast import Interval
 from jixiao.policy.compiler import Ctx
@@ -154,6 +154,8 @@ def cells_tier(table: TierTableRT, ctx: Ctx) -> tuple[str | None, str]:
         and not part_done(target, actual)  # 11月完成80%: when, not that it was done
     ):
         met = on_time(target, actual)
+        if met is not False and milestone(target, actual) is not None:
+            met = None  # 11月开工, 11月底基本完成: when, not that it was done (late is late)
         if met is not None:  # else the date is too coarse to tell (DEADLINE_UNCHECKED)
             tier_name = table.roles.get("on_time" if met else "late")
             basis = "deadline"

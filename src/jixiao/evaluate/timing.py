@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 
 import attrs
 
@@ -13,7 +14,15 @@ from jixiao.evaluate.findings import Finding, finding
 from jixiao.forms.model import Indicator
 from jixiao.targets.ast import Amount, Comparison, Deadline, Node, Target
 
-__all__ = ["date_only", "needs_year", "on_time", "part_done", "place_deadline", "read_timing"]
+__all__ = [
+    "date_only",
+    "milestone",
+    "needs_year",
+    "on_time",
+    "part_done",
+    "place_deadline",
+    "read_timing",
+]
 
 
 def place_deadline(
@@ -102,6 +111,17 @@ def read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Finding
                     deadline=_deadline_only(tnode),
                 )
             )
+        elif met is not False and (words := milestone(tnode, anode)) is not None:
+            findings.append(
+                finding(
+                    "DEADLINE_UNCHECKED",
+                    where,
+                    variant="event",
+                    actual=anode.render(),
+                    words=words,
+                    deadline=_deadline_only(tnode),
+                )
+            )
         elif met is None:
             findings.append(
                 finding(
@@ -155,6 +175,30 @@ def part_done(target: Deadline, actual: Deadline) -> bool:
         and q.unit.symbol == "%"
         and q.value < 100
     )
+
+
+#: Words around an actual's date saying it dates something short of the work done: its start
+#: (11月开工, 11月启动), part of it (11月底基本完成, 11月完成第一阶段, 11月底完成主体工程), or a
+#: delay (11月完成（延期）).
+_SHORT_OF_DONE = re.compile(
+    r"启动|开工|动工|开始|进场|立项"
+    r"|基本|部分|大部|阶段性|第[一二三四五六七八九十0-9]+阶段|初验|初步|主体|初稿|前期|首批"
+    r"|延期|推迟|逾期|滞后|延后|延迟"
+)
+
+
+def milestone(target: Deadline, actual: Deadline) -> str | None:
+    """The words around the actual's date (``开工``, ``基本完成``, ``完成第一阶段``) that say it
+    dates a start, a part of the work or a delay; None for a date of the work done (``11月完成``,
+    ``11月通过验收``) or one with a quantity (which is scored). Like :func:`part_done`, such a
+    date tells when, not that it was done: on or before the deadline it names no tier (after
+    it, the work was late all the same)."""
+    del target  # the same under any deadline
+    if actual.quantity is not None:
+        return None
+    words = "".join(w for w in (actual.prefix, actual.suffix) if w)
+    m = _SHORT_OF_DONE.search(words)
+    return None if m is None else m.group()
 
 
 def _years(target: Deadline, actual: Deadline) -> tuple[int, int] | None:
