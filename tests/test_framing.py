@@ -338,6 +338,8 @@ def test_a_planned_or_other_years_actual_is_not_scored(
     [
         ("≥90%", "实际完成95%", "10.00"),
         ("≥90%", "完成计划的95%", "10.00"),  # a share of the plan achieved
+        ("≥90%", "设计完成100%", "10.00"),  # the design work done, not a designed figure
+        ("≤100万元", "预算执行90万元", "10.00"),
         ("≥90%", "已完成95%", "10.00"),
         ("≥100人", "全年完成100人", "10.00"),
         ("12月底前完成", "按计划于11月完成", "10.00"),  # as planned: done

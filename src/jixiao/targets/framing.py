@@ -109,8 +109,6 @@ def named_change(text: str) -> str | None:
 #: Words saying a number is planned, forecast or aimed at, not achieved (预计95%, 力争95%).
 PLAN_WORDS: tuple[str, ...] = ("预计", "预期", "预测", "估计", "预估", "暂估", "估算", "测算")
 PLAN_WORDS += ("计划", "目标", "任务", "拟")
-#: Figures set before the work, not achieved by it: budgeted, approved, designed, in theory.
-PLAN_WORDS += ("预算", "批复", "核批", "设计", "理论")
 PLAN_WORDS += (
     "力争",
     "争取",
@@ -133,6 +131,12 @@ _VERBS = "(?:完成|达到|实现|达|到|为|是|数|值|数值|达成|完成�
 _PLANNED = re.compile(f"{_WHEN}(?:原定?)?(?:{alternation(PLAN_WORDS)})+{_WHEN}{_VERBS}")
 _PLACE_WORD = re.compile(r"[于在]$")  # 计划于12月完成: the words before a date
 _OTHER_YEAR = re.compile(f"(?:{alternation(OTHER_YEAR_WORDS)}度?)+(?:实际)?{_VERBS}")
+#: Figures set before the work, not achieved by it: budgeted, approved, designed, in theory
+#: (预算100万元, 95%（批复数）, 设计95%). Not with a verb after them: 设计完成100% is the design
+#: work done.
+_SET_BEFORE = re.compile(
+    r"(?:原定?)?(?:预算|批复|设计|理论)(?:数|值|数值|数据|数字|金额|规模|能力|标准)?"
+)
 
 
 def not_achieved(label: str) -> str | None:
@@ -147,7 +151,7 @@ def not_achieved(label: str) -> str | None:
     (True, True)
     """
     text = _PLACE_WORD.sub("", label.strip())
-    if _PLANNED.fullmatch(text):
+    if _PLANNED.fullmatch(text) or _SET_BEFORE.fullmatch(text):
         return "plan"
     if _OTHER_YEAR.fullmatch(text):
         return "year"
@@ -211,7 +215,7 @@ _NOT_DONE = (
     "(?:完成|达到|达成|达标|实现|达|到位|开展|启动|验收|完工|竣工|执行|落实|交付|支付|拨付|发放|兑现|培训)"
 )
 _UNDONE = re.compile(f"{_NOT_DONE}|未于|未在|不达标|尚未|暂未|未能")
-_SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺|剩余?|剩下|余下|未完成)(?:额|口|数)?$|缺口$|^尚余$")
+_SHORT = re.compile(r"^(?:还|尚|仍)?(?:差|欠|缺|剩余?|剩下|余下)(?:额|口|数)?$|缺口$|^尚余$")
 
 
 def undone(words: str) -> str | None:
