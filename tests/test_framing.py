@@ -25,6 +25,7 @@ from jixiao.targets.framing import (
     note_undone,
     other_basis,
     part_of_year,
+    provisional,
     qualifier,
     undone,
 )
@@ -393,6 +394,7 @@ ACTUALS += [
 ACTUALS += ["将近100人", "接近100%", "接近95%", "近3%"]
 ACTUALS += ["共计3000人", "户均120人", "人均120人"]
 ACTUALS += ["原计划100人", "95%（批复数）", "剩余20人", "100人（未全部）", "100人（实际95人）"]
+ACTUALS += ["95%（待核实）", "初步统计100人", "95%（待审计）"]
 
 
 def change_rows(filler: int) -> list[dict[str, Any]]:
@@ -409,6 +411,7 @@ def test_score_rows_gives_the_evaluators_results_on_change_rows(policy: str) -> 
         "ACTUAL_PART_YEAR",
         "ACTUAL_BOUND_ONLY",
         "ACTUAL_BASIS",
+        "ACTUAL_PROVISIONAL",
     } <= raised
 
 
@@ -689,3 +692,45 @@ def test_score_indicator_takes_a_policy_by_name() -> None:
     assert jixiao.evaluate.score_indicator_uncached("central", row_).score == Decimal("10.00")
     with pytest.raises(jixiao.errors.PolicyError, match="nosuch"):
         jixiao.score_indicator("nosuch", row_)
+
+
+# ------------------------------------------------------ a number not yet checked or whole
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "words", "score"),
+    [
+        ("≥90%", "95%（待核实）", "待核实", "10.00"),  # was verified, no finding
+        ("≥90%", "初步统计95%", "初步统计", "10.00"),
+        ("≥90%", "95%，数据不全", "数据不全", "10.00"),
+        ("≥90%", "95%（无数据）", "无数据", "10.00"),
+        ("≥100人", "100人（未统计完）", "未统计完", "10.00"),
+        ("≥100人", "80人（统计中）", "统计中", "8.00"),
+    ],
+)
+def test_a_number_its_words_call_unchecked_is_scored_unverified(
+    target: str, actual: str, words: str, score: str
+) -> None:
+    r = scored(target, actual)
+    assert r.score == Decimal(score) and not r.verified
+    (f,) = [f for f in r.findings if f.code == "ACTUAL_PROVISIONAL"]
+    assert f.severity == "warning" and f"「{words}」" in f.zh and repr(words) in f.en
+
+
+@pytest.mark.parametrize(
+    ("label", "note", "expected"),
+    [
+        ("待核实", None, "待核实"),
+        ("据初步统计", None, "据初步统计"),
+        (None, "（数据缺失）", "数据缺失"),
+        (None, "(暂无数据)", "暂无数据"),
+        (None, "（待审计）", None),  # a self-evaluation comes before its audit
+        (None, "（未审计）", None),
+        ("实际完成", None, None),
+        (None, "（含补训3人）", None),
+    ],
+)
+def test_the_words_of_a_number_not_yet_final(
+    label: str | None, note: str | None, expected: str | None
+) -> None:
+    assert provisional(label, note) == expected

@@ -859,6 +859,21 @@ _CODES: tuple[CodeInfo, ...] = (
         },
     ),
     _c(
+        "ACTUAL_PROVISIONAL",
+        "warning",
+        "实际完成值自己写明尚未核实、只是初步或数据不全",
+        "the actual says itself that it is unchecked, preliminary or incomplete",
+        unverifying=True,
+        msgs={
+            "": (
+                "实际完成值「{actual}」写明「{words}」：这个数还不是核实后的全部数据；暂按{quantity}计分，"
+                "须核实后填写实际完成值",
+                "the actual {actual!r} says {words!r}: the number is not yet the checked, whole "
+                "figure; scored as {quantity} for now; write the actual once checked",
+            ),
+        },
+    ),
+    _c(
         "ACTUAL_BASIS",
         "warning",
         "年度指标值是按人、户、月等平均的数，实际完成值是总数或按其他单位平均的数，二者不可比",

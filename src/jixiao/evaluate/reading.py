@@ -31,6 +31,7 @@ from jixiao.targets.framing import (
     other_basis,
     part_of_year,
     per_unit,
+    provisional,
     undone,
 )
 
@@ -56,8 +57,9 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
     (the budget year is not on the row), its words say it is planned, another year's or not done,
     or its number meets the target and the words after it say it did not (``ACTUAL_NOT_ACHIEVED``),
     or it is a change where the target asks for a level (``ACTUAL_CHANGE``), or a total where the
-    target is a figure per person (``ACTUAL_BASIS``). A figure for part of the year is scored with
-    a warning (``ACTUAL_PART_YEAR``)."""
+    target is a figure per person (``ACTUAL_BASIS``). A figure for part of the year, or one its
+    words call unchecked or incomplete, is scored with a warning (``ACTUAL_PART_YEAR``,
+    ``ACTUAL_PROVISIONAL``)."""
     where = ind.cell("actual")
     candidates: tuple[Quantity, ...] = getattr(anode, "candidates", ())
     reading = getattr(anode, "reading", None)
@@ -136,6 +138,12 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         # 上半年95%, 前三季度累计完成120人: the number is not the year's
         findings.append(
             finding("ACTUAL_PART_YEAR", where, actual=anode.render(), period=period, quantity=shown)
+        )
+    words = provisional(getattr(anode, "label", None), note)
+    if words is not None:
+        # 95%（待核实）, 初步统计95%: the unit says its number is not final
+        findings.append(
+            finding("ACTUAL_PROVISIONAL", where, actual=anode.render(), words=words, quantity=shown)
         )
     if reading == "fraction":
         written = _plain(anode.value.scaleb(-2))

@@ -33,6 +33,7 @@ __all__ = [
     "other_basis",
     "part_of_year",
     "per_unit",
+    "provisional",
     "qualifier",
     "undone",
 ]
@@ -370,3 +371,33 @@ def other_basis(target_words: str | None, actual_words: str | None) -> str | Non
     if given is not None:
         return given[0] if asked[1] and given[1] and asked[1] != given[1] else None
     return "" if _TOTAL.search(actual_words) else None
+
+
+#: Words saying the figure is not final or not whole: to be checked, preliminary, still being
+#: counted, incomplete, missing (待核实, 初步统计, 未统计完, 数据不全, 无数据). 待审计 and 未审计
+#: are not among them: a self-evaluation comes before its audit.
+_PROVISIONAL = (
+    r"(?:数据|数字|数值)?(?:待核实|待核查|待确认|待复核|待更新|初步统计|初步测算|初步|暂未统计|尚未统计完?"
+    r"|未统计完|统计中|正在统计|不完整|不全|缺失|暂缺|暂无数据|无数据|未填报|未上报)(?:数据|数字)?"
+)
+_PROVISIONAL_LABEL = re.compile(f"(?:据)?{_PROVISIONAL}(?:为|是|数|值)?")
+_PROVISIONAL_NOTE = re.compile(
+    _NOTE_OPEN + f"(?:为|是|系)?(?P<words>{_PROVISIONAL})" + r"[\s）)】\]〕］。.]*$"
+)
+
+
+def provisional(label: str | None, note: str | None) -> str | None:
+    """The words that say an actual's number is not final or not whole, written before it
+    (``初步统计``95%, ``待核实``95%) or after it as its note (95%``（待核实）``, 95%``，数据不全``);
+    None when there are none.
+
+    >>> provisional("初步统计", None), provisional(None, "（待核实）"), provisional(None, "，数据不全")
+    ('初步统计', '待核实', '数据不全')
+    >>> provisional(None, "（待审计）"), provisional("实际完成", None), provisional(None, "（抽样调查）")
+    (None, None, None)
+    """
+    if label and _PROVISIONAL_LABEL.fullmatch(label.strip()):
+        return label.strip()
+    if note and (m := _PROVISIONAL_NOTE.match(note)) is not None:
+        return m.group("words")
+    return None
