@@ -30,7 +30,6 @@ from jixiao.targets.framing import (
     note_undone,
     other_basis,
     part_of_year,
-    per_unit,
     provisional,
     undone,
 )
@@ -133,13 +132,13 @@ def read_actual(ind: Indicator, tnode: Target, anode: Node, findings: list[Findi
         # 95%（未达标） against ≥90%: the number meets the target and the words say it did not
         findings.append(_not_achieved("contradicts", where, tnode, anode))
         return False
-    period = part_of_year(getattr(anode, "label", None), note)
+    period = part_of_year(anode.label, note)
     if period is not None:
         # 上半年95%, 前三季度累计完成120人: the number is not the year's
         findings.append(
             finding("ACTUAL_PART_YEAR", where, actual=anode.render(), period=period, quantity=shown)
         )
-    words = provisional(getattr(anode, "label", None), note)
+    words = provisional(anode.label, note)
     if words is not None:
         # 95%（待核实）, 初步统计95%: the unit says its number is not final
         findings.append(
@@ -259,11 +258,10 @@ def _basis(tnode: Target, anode: Amount | Comparison, where: str, findings: list
     and the actual's words say it is a total (``共发放50万元``) or per something else (``户均``):
     its number is not what the target bounds (:func:`jixiao.targets.framing.other_basis`)."""
     twords = "".join(w for w in (getattr(tnode, "label", None), getattr(tnode, "note", None)) if w)
-    other = other_basis(twords, anode.label)
-    if other is None:
+    words = other_basis(twords, anode.label)
+    if words is None:
         return True
-    asked = per_unit(twords)
-    assert asked is not None
+    basis, other = words
     findings.append(
         finding(
             "ACTUAL_BASIS",
@@ -271,7 +269,7 @@ def _basis(tnode: Target, anode: Amount | Comparison, where: str, findings: list
             variant="other" if other else "",
             target=tnode.render(),
             actual=anode.render(),
-            basis=asked[0],
+            basis=basis,
             other=other,
         )
     )
@@ -301,11 +299,17 @@ def _meets(tnode: Target, anode: Amount | Comparison) -> bool:
 def _at_lower_edge(tnode: Target, anode: Amount | Comparison) -> bool:
     """True when the actual's number meets the target and is its lower bound (100人 under
     ``≥100人``, 100% under ``=100%``, 80% under ``80%-90%``): any less would not meet it."""
-    if not _meets(tnode, anode) or getattr(tnode, "op", "") in ("<=", "<"):
+    if not isinstance(tnode, Amount | Comparison | Range) or getattr(tnode, "op", "") in (
+        "<=",
+        "<",
+    ):
         return False
     ctx = new_ctx(tnode, anode, None, None)
-    low = ctx.tlow if isinstance(tnode, Range) else ctx.tq
-    return low is not None and ctx.aq == low
+    if ctx.aq is None or ctx.actual_dim != ctx.target_dim:
+        return False
+    if isinstance(tnode, Range):  # the low end, in a range that has one above it
+        return ctx.aq == ctx.tlow and ctx.thigh is not None and ctx.aq <= ctx.thigh
+    return ctx.aq == ctx.tq
 
 
 def _approximation(

@@ -154,7 +154,7 @@ def cells_tier(table: TierTableRT, ctx: Ctx) -> tuple[str | None, str]:
         and not part_done(target, actual)  # 11月完成80%: when, not that it was done
     ):
         met = on_time(target, actual)
-        if met is not False and milestone(target, actual) is not None:
+        if met is not False and milestone(actual) is not None:
             met = None  # 11月开工, 11月底基本完成: when, not that it was done (late is late)
         if met is not None:  # else the date is too coarse to tell (DEADLINE_UNCHECKED)
             tier_name = table.roles.get("on_time" if met else "late")

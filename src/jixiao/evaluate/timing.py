@@ -111,7 +111,7 @@ def read_timing(tnode: Deadline, anode: Node, where: str, findings: list[Finding
                     deadline=_deadline_only(tnode),
                 )
             )
-        elif met is not False and (words := milestone(tnode, anode)) is not None:
+        elif met is not False and (words := milestone(anode)) is not None:
             findings.append(
                 finding(
                     "DEADLINE_UNCHECKED",
@@ -187,13 +187,12 @@ _SHORT_OF_DONE = re.compile(
 )
 
 
-def milestone(target: Deadline, actual: Deadline) -> str | None:
+def milestone(actual: Deadline) -> str | None:
     """The words around the actual's date (``开工``, ``基本完成``, ``完成第一阶段``) that say it
     dates a start, a part of the work or a delay; None for a date of the work done (``11月完成``,
     ``11月通过验收``) or one with a quantity (which is scored). Like :func:`part_done`, such a
     date tells when, not that it was done: on or before the deadline it names no tier (after
     it, the work was late all the same)."""
-    del target  # the same under any deadline
     if actual.quantity is not None:
         return None
     words = "".join(w for w in (actual.prefix, actual.suffix) if w)

@@ -200,12 +200,6 @@ def _reading_dict(
 
 
 Approx = Literal["about", "near", "over", "under"]
-_APPROX_RENDER: dict[str, tuple[str, str]] = {
-    "about": ("约", ""),
-    "near": ("近", ""),
-    "over": ("", "余"),
-    "under": ("", "不到"),
-}
 
 
 @attrs.frozen(slots=True)

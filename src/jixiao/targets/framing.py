@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from jixiao.numerals import parse_number
 from jixiao.targets.lexicon import alternation
 
 __all__ = [
@@ -159,11 +160,11 @@ def not_achieved(label: str) -> str | None:
     return None
 
 
-#: What a note after a number may open with: spaces, an opening bracket, a comma or colon.
+#: What a note after a number may open with: spaces, an opening bracket, a comma or colon;
+#: and end with: spaces, a closing bracket, a full stop.
 _NOTE_OPEN = r"^[\s（(【\[〔［,，;；:：、]*"
-_NOTE_EDGE = re.compile(
-    _NOTE_OPEN + r"(?:完成|实现|达到|达成)?[\s（(【\[〔［]*|[\s）)】\]〕］。.]*$"
-)
+_NOTE_CLOSE = r"[\s）)】\]〕］。.]*$"
+_NOTE_EDGE = re.compile(_NOTE_OPEN + r"(?:完成|实现|达到|达成)?[\s（(【\[〔［]*|" + _NOTE_CLOSE)
 
 
 def note_not_achieved(note: str) -> str | None:
@@ -241,7 +242,7 @@ def undone(words: str) -> str | None:
 _NOTE_UNDONE = re.compile(
     _NOTE_OPEN
     + f"(?:但是?|可|却|仍然?|尚|还|均|暂|部分|个别|有的)?(?:{_NOT_DONE}|不达标|不合格(?![率数人项品次例批])"
-    + r"|未全部(?=[\s）)】\]〕］。.]*$))"
+    + f"|未全部(?={_NOTE_CLOSE}))"
 )
 
 
@@ -263,7 +264,6 @@ def note_undone(note: str) -> bool:
 
 
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_CN_MONTH = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 #: A part of the year: a half (上半年), quarters (一季度, 第三季度, 前三季度, 三季度末), months from
 #: one to another (1-11月, 一至十月) and a date the figure is as of (截至10月底, 截止9月30日).
 _PERIOD = (
@@ -275,24 +275,16 @@ _PERIOD = (
 _PERIOD_RE = re.compile(_PERIOD)
 _PERIOD_NOTE = re.compile(
     _NOTE_OPEN + rf"(?:为|是|系)?(?P<period>{_PERIOD})"
-    r"(?:的?(?:数据|数字|数|值|统计数?|累计数?|情况|完成数|完成情况))?[\s）)】\]〕］。.]*$"
+    r"(?:的?(?:数据|数字|数|值|统计数?|累计数?|情况|完成数|完成情况))?" + _NOTE_CLOSE
 )
-
-
-def _month(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text.startswith("十"):
-        return 10 + _CN_MONTH.get(text[1:], 0)
-    return _CN_MONTH[text]
 
 
 def _whole_year(m: re.Match[str]) -> bool:
     """A match of :data:`_PERIOD` that covers the year after all (1-12月, 截至12月底, 四季度末)."""
     if m.group("first") is not None:
-        return _month(m.group("first")) == 1 and _month(m.group("last")) == 12
+        return parse_number(m.group("first")) == 1 and parse_number(m.group("last")) == 12
     if m.group("asof") is not None:
-        return _month(m.group("asof")) == 12
+        return parse_number(m.group("asof")) == 12
     quarter = m.group("quarter")
     return quarter is not None and m.group("qend") is not None and quarter[-1] in "四4"
 
@@ -353,14 +345,15 @@ def per_unit(words: str | None) -> tuple[str, str] | None:
     return word, {"天": "日", "名": "人"}.get(what, what)
 
 
-def other_basis(target_words: str | None, actual_words: str | None) -> str | None:
+def other_basis(target_words: str | None, actual_words: str | None) -> tuple[str, str] | None:
     """When a target's words make it a figure per something (``人均≥500元``) and the actual's
     words before its number say it is a total (``共发放``50万元, ``全年``1100人) or one per
-    something else (``户均``600元 under ``人均``), the actual's word (``""`` for a total); else
-    None. Only the target's own words count: a basis in the indicator's name is not read.
+    something else (``户均``600元 under ``人均``): the target's word and the actual's (``""``
+    for a total); else None. Only the target's own words count: a basis in the indicator's name
+    is not read.
 
     >>> other_basis("人均", "共发放"), other_basis("人均", "户均"), other_basis("月均", "全年")
-    ('', '户均', '')
+    (('人均', ''), ('人均', '户均'), ('月均', ''))
     >>> other_basis("人均", "人均"), other_basis("人均", None), other_basis(None, "共"), other_basis("人均", "平均")
     (None, None, None, None)
     """
@@ -369,8 +362,9 @@ def other_basis(target_words: str | None, actual_words: str | None) -> str | Non
         return None
     given = per_unit(actual_words)
     if given is not None:
-        return given[0] if asked[1] and given[1] and asked[1] != given[1] else None
-    return "" if _TOTAL.search(actual_words) else None
+        differ = asked[1] and given[1] and asked[1] != given[1]
+        return (asked[0], given[0]) if differ else None
+    return (asked[0], "") if _TOTAL.search(actual_words) else None
 
 
 #: Words saying the figure is not final or not whole: to be checked, preliminary, still being
@@ -381,9 +375,7 @@ _PROVISIONAL = (
     r"|未统计完|统计中|正在统计|不完整|不全|缺失|暂缺|暂无数据|无数据|未填报|未上报)(?:数据|数字)?"
 )
 _PROVISIONAL_LABEL = re.compile(f"(?:据)?{_PROVISIONAL}(?:为|是|数|值)?")
-_PROVISIONAL_NOTE = re.compile(
-    _NOTE_OPEN + f"(?:为|是|系)?(?P<words>{_PROVISIONAL})" + r"[\s）)】\]〕］。.]*$"
-)
+_PROVISIONAL_NOTE = re.compile(_NOTE_OPEN + f"(?:为|是|系)?(?P<words>{_PROVISIONAL})" + _NOTE_CLOSE)
 
 
 def provisional(label: str | None, note: str | None) -> str | None:
